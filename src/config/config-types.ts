@@ -1,0 +1,127 @@
+/**
+ * The parsed configuration: the YAML source as a located node tree, and the blocks hl
+ * understands (variables, providers, locals, resources, data sources, outputs).
+ * Expressions are still unevaluated here: string scalars may hold `${...}` templates.
+ */
+import type { SourceLocation } from '../core/diagnostic.js';
+
+export type Node = ScalarNode | MapNode | SeqNode;
+
+export interface ScalarNode {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  loc: SourceLocation;
+}
+
+export interface MapEntry {
+  key: string;
+  keyLoc: SourceLocation;
+  value: Node;
+}
+
+export interface MapNode {
+  kind: 'map';
+  entries: MapEntry[];
+  loc: SourceLocation;
+}
+
+export interface SeqNode {
+  kind: 'seq';
+  items: Node[];
+  loc: SourceLocation;
+}
+
+/** One source file of the config, kept verbatim so a saved plan can carry the config. */
+export interface ConfigFile {
+  path: string;
+  text: string;
+}
+
+export type VariableType = 'string' | 'number' | 'bool' | 'list' | 'map' | 'object' | 'any';
+
+export interface VariableValidation {
+  /** An expression over `var.<name>` that must be true. */
+  condition: Node;
+  errorMessage: string;
+  loc: SourceLocation;
+}
+
+export interface VariableDecl {
+  name: string;
+  type: VariableType;
+  default?: Node;
+  sensitive: boolean;
+  description?: string;
+  validations: VariableValidation[];
+  loc: SourceLocation;
+}
+
+export interface ProviderBlock {
+  /** `proxmox` or `kuma.fun-bedbug` */
+  key: string;
+  /** `proxmox`, `kuma`, ... */
+  type: string;
+  alias?: string;
+  body: MapNode;
+  loc: SourceLocation;
+}
+
+export interface LocalDecl {
+  name: string;
+  value: Node;
+  loc: SourceLocation;
+}
+
+export interface DependsOn {
+  /** `proxmox_vm.k3s` or `data.maas_subnet.lan` (a block address). */
+  ref: string;
+  loc: SourceLocation;
+}
+
+export interface Lifecycle {
+  preventDestroy: boolean;
+  createBeforeDestroy: boolean;
+  /** Attribute paths (dotted, as written) or the single entry `all`. */
+  ignoreChanges: { path: string; loc: SourceLocation }[] | 'all';
+  /** Expressions naming resources or their attributes; a change in any replaces this one. */
+  replaceTriggeredBy: Node[];
+  loc?: SourceLocation;
+}
+
+export interface ResourceBlock {
+  mode: 'managed' | 'data';
+  /** Block address: `proxmox_vm.k3s` or `data.maas_subnet.lan`. */
+  address: string;
+  type: string;
+  name: string;
+  /** Provider key (`kuma.fun-bedbug`); defaults to the type's prefix. */
+  provider: string;
+  providerLoc?: SourceLocation;
+  count?: Node;
+  forEach?: Node;
+  dependsOn: DependsOn[];
+  lifecycle: Lifecycle;
+  /** The resource's own attributes (meta-arguments removed). */
+  body: MapNode;
+  loc: SourceLocation;
+}
+
+export interface OutputDecl {
+  name: string;
+  value: Node;
+  sensitive: boolean;
+  description?: string;
+  loc: SourceLocation;
+}
+
+export interface Config {
+  files: ConfigFile[];
+  variables: Map<string, VariableDecl>;
+  providers: Map<string, ProviderBlock>;
+  locals: Map<string, LocalDecl>;
+  /** Keyed by block address; data sources are keyed `data.type.name`. */
+  resources: Map<string, ResourceBlock>;
+  outputs: Map<string, OutputDecl>;
+  /** Policy rules, kept as raw nodes for the policy engine. */
+  policies: Node[];
+}

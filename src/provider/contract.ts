@@ -1,0 +1,211 @@
+/**
+ * The provider contract: what every provider (proxmox, crucible, maas, kuma, coral, and the
+ * test fakes) implements. Each method takes one request object and returns one response
+ * object, so fields can be added without breaking implementations.
+ *
+ * Rules every provider follows (checked by the shared conformance suite):
+ * - `read` never modifies anything; a resource that no longer exists is answered with
+ *   `state: null`, not an error.
+ * - `create` is never blindly re-sent: when `reserve` gave an identity, `create` uses it and
+ *   treats "already exists with that identity and our marker" as success.
+ * - `delete` of a resource already gone succeeds.
+ * - `planResource` is pure (no I/O): it runs inside the planning core.
+ * - User-facing failures (API refused, permission, timeout) are thrown as `ProviderError`;
+ *   anything else thrown is a bug.
+ */
+import type { Attributes, Path, Value } from '../core/value.js';
+
+export interface AttributeSchema {
+  /** Set by the provider, not by config (e.g. a MAC address, a MAAS system_id). */
+  computed?: boolean;
+  /** May be set in config (for computed attributes: config may set it, else provider does). */
+  optional?: boolean;
+  required?: boolean;
+  /** A change to this attribute cannot be made in place: the resource is replaced. */
+  forceNew?: boolean;
+  sensitive?: boolean;
+  description?: string;
+}
+
+export interface ResourceTypeSchema {
+  /** JSON Schema of the resource's config attributes (the file in `schemas/`). */
+  jsonSchema: object;
+  /** Top-level attributes, for diffing, computed values and sensitivity. */
+  attributes: Record<string, AttributeSchema>;
+  /** Whether `hl import` is supported, and what an ID looks like (for messages). */
+  importIdFormat?: string;
+}
+
+export interface ProviderSchema {
+  /** JSON Schema of the provider block. */
+  providerJsonSchema: object;
+  /** Attributes of the provider block that are sensitive (redacted everywhere). */
+  providerSensitive?: string[];
+  resources: Record<string, ResourceTypeSchema>;
+  dataSources: Record<string, ResourceTypeSchema>;
+}
+
+/** Lets a long operation report progress ("waiting for task UPID:...") to the UI. */
+export interface OperationContext {
+  signal?: AbortSignal;
+  progress?: (message: string) => void;
+}
+
+export interface ConfigureRequest extends OperationContext {
+  /** The evaluated provider block. */
+  config: Attributes;
+  /** Directory of the config, for relative paths such as `ca_file`. */
+  configDir: string;
+  /** Where emulators keep their world when the provider runs embedded. */
+  workDir: string;
+}
+
+export interface ValidateResourceRequest {
+  type: string;
+  /** Evaluated config; may contain unknowns. */
+  config: Attributes;
+  /** The provider's evaluated configuration (e.g. to know whether auth is a token). */
+  providerConfig: Attributes;
+}
+
+export interface AttributeProblem {
+  /** Path of the attribute inside the resource config ([] = the resource as a whole). */
+  path: Path;
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
+export interface PlanResourceRequest {
+  type: string;
+  /** The state before (refreshed), or null for a create. */
+  prior: Attributes | null;
+  /** Config merged for planning: config values, unknowns where not known yet. */
+  config: Attributes;
+  providerConfig: Attributes;
+}
+
+export interface PlanResourceResponse {
+  /**
+   * The planned attributes after apply. Computed attributes not set by config keep their
+   * prior value when nothing forces a change, else are UNKNOWN.
+   */
+  planned: Attributes;
+  /** Attribute changes that cannot be done in place, with why. */
+  requiresReplace: { path: Path; reason: string }[];
+  /** Notes for the plan, e.g. "memory change needs a reboot (reboot policy: never)". */
+  notes: string[];
+  problems: AttributeProblem[];
+}
+
+export interface ReadRequest extends OperationContext {
+  type: string;
+  id: string;
+  /** Attributes as last recorded in state. */
+  prior: Attributes;
+}
+
+export interface ReadResponse {
+  /** null: the resource is gone. */
+  state: Attributes | null;
+}
+
+export interface ReadDataRequest extends OperationContext {
+  type: string;
+  config: Attributes;
+}
+
+export interface ReserveRequest extends OperationContext {
+  type: string;
+  planned: Attributes;
+}
+
+export interface ReserveResponse {
+  /**
+   * The identity the resource will have (e.g. `{node: "pve", vmid: 120}`), made durable in
+   * the journal before `create` is called, so that a crash after the create can be recovered.
+   */
+  identity: Record<string, Value>;
+}
+
+export interface CreateRequest extends OperationContext {
+  type: string;
+  planned: Attributes;
+  identity?: Record<string, Value>;
+}
+
+export interface CreateResponse {
+  id: string;
+  state: Attributes;
+}
+
+export interface UpdateRequest extends OperationContext {
+  type: string;
+  id: string;
+  prior: Attributes;
+  planned: Attributes;
+}
+
+export interface UpdateResponse {
+  state: Attributes;
+}
+
+export interface DeleteRequest extends OperationContext {
+  type: string;
+  id: string;
+  prior: Attributes;
+}
+
+export interface RecoverRequest extends OperationContext {
+  type: string;
+  /** What `reserve` answered before the interrupted create. */
+  identity: Record<string, Value>;
+  planned: Attributes;
+}
+
+export interface ImportRequest extends OperationContext {
+  type: string;
+  id: string;
+}
+
+export interface ImportResponse {
+  /** null when nothing with that id exists. */
+  resource: { id: string; state: Attributes } | null;
+}
+
+export interface Provider {
+  /** `proxmox`, `maas`, ... */
+  readonly type: string;
+  getSchema(): ProviderSchema;
+  configure(req: ConfigureRequest): Promise<void>;
+  /** Plan-time checks beyond the JSON schema (pure). */
+  validateResource?(req: ValidateResourceRequest): AttributeProblem[];
+  /** Provider-specific planning (pure). Without it the engine diffs structurally. */
+  planResource?(req: PlanResourceRequest): PlanResourceResponse;
+  read(req: ReadRequest): Promise<ReadResponse>;
+  readData?(req: ReadDataRequest): Promise<ReadResponse>;
+  reserve?(req: ReserveRequest): Promise<ReserveResponse>;
+  create(req: CreateRequest): Promise<CreateResponse>;
+  update(req: UpdateRequest): Promise<UpdateResponse>;
+  delete(req: DeleteRequest): Promise<void>;
+  /** After a crash: find the resource an interrupted create may have made. null = none. */
+  recover?(req: RecoverRequest): Promise<CreateResponse | null>;
+  importResource?(req: ImportRequest): Promise<ImportResponse>;
+  close?(): Promise<void>;
+}
+
+/** A failure the user can act on (API error, permission, timeout), with the call that failed. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly options: { retryable?: boolean; status?: number; detail?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** How a provider type is instantiated: one instance per provider block (aliases included). */
+export interface ProviderFactory {
+  readonly type: string;
+  create(): Provider;
+}
