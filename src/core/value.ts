@@ -6,6 +6,8 @@
 /** The marker for a value only known after apply. A singleton: compare with `isUnknown`. */
 export class Unknown {
   static readonly instance = new Unknown();
+  /** Makes the class nominal: no plain object or array is ever an Unknown. */
+  private readonly unknownBrand = true;
   private constructor() {}
   toString(): string {
     return '(known after apply)';
@@ -56,6 +58,25 @@ export function valueEquals(a: Value | undefined, b: Value | undefined): boolean
     return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && valueEquals(a[k], b[k]));
   }
   return false;
+}
+
+/**
+ * Equality as the planner sees it: a map key holding null is the same as an absent key
+ * (providers differ in whether they report unset attributes).
+ */
+export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (isValueMap(a) && isValueMap(b)) {
+    for (const k of Object.keys(a)) if (!sameValue(a[k], b[k])) return false;
+    for (const k of Object.keys(b)) if (!(k in a) && !sameValue(undefined, b[k])) return false;
+    return true;
+  }
+  return valueEquals(a, b);
 }
 
 /** Reads the value at a path, or undefined when the path does not exist. */

@@ -1,0 +1,54 @@
+/**
+ * The graph of operations an apply runs, built from the plan's changes alone:
+ * `apply:ADDR` (create, update, read, the create half of a replace) and `delete:ADDR`.
+ * Creates and updates wait for the resources they depend on; deletes wait for the
+ * deletes of what depends on them; a replace orders its two halves as planned.
+ */
+import { Dag } from '../graph/dag.js';
+import type { Plan, ResourceChange } from '../plan/plan-types.js';
+
+export interface ApplyGraph {
+  dag: Dag;
+  changes: Map<string, ResourceChange>;
+}
+
+export function applyNodeId(address: string): string {
+  return `apply:${address}`;
+}
+export function deleteNodeId(address: string): string {
+  return `delete:${address}`;
+}
+
+export function buildApplyGraph(plan: Plan): ApplyGraph {
+  const dag = new Dag();
+  const changes = new Map<string, ResourceChange>();
+  const byBlock = new Map<string, ResourceChange[]>();
+  for (const c of plan.changes) {
+    changes.set(c.address, c);
+    let list = byBlock.get(c.block);
+    if (!list) byBlock.set(c.block, (list = []));
+    list.push(c);
+  }
+  const hasApply = (c: ResourceChange): boolean => c.action !== 'no-op' && c.action !== 'delete';
+  const hasDelete = (c: ResourceChange): boolean =>
+    (c.action === 'delete' || c.action === 'delete-create' || c.action === 'create-delete') && c.before !== null;
+
+  for (const c of plan.changes) {
+    if (hasApply(c)) dag.addNode(applyNodeId(c.address));
+    if (hasDelete(c)) dag.addNode(deleteNodeId(c.address));
+  }
+  for (const c of plan.changes) {
+    for (const depBlock of c.dependencies) {
+      for (const d of byBlock.get(depBlock) ?? []) {
+        if (hasApply(c) && hasApply(d)) dag.addEdge(applyNodeId(c.address), applyNodeId(d.address));
+        // d is deleted after c, which depends on it, is deleted
+        if (hasDelete(c) && hasDelete(d)) dag.addEdge(deleteNodeId(d.address), deleteNodeId(c.address));
+        // create-before-destroy of d: its old object goes only after c has moved to the new one
+        if (d.action === 'create-delete' && hasApply(c) && hasDelete(d)) dag.addEdge(deleteNodeId(d.address), applyNodeId(c.address));
+      }
+    }
+    if (c.action === 'delete-create') dag.addEdge(applyNodeId(c.address), deleteNodeId(c.address));
+    if (c.action === 'create-delete' && c.before !== null) dag.addEdge(deleteNodeId(c.address), applyNodeId(c.address));
+  }
+  return { dag, changes };
+}

@@ -1,0 +1,434 @@
+/**
+ * The executor: applies a plan's changes through the providers in dependency order with
+ * bounded parallelism. Each provider call is preceded by a durable intent and followed by
+ * its outcome in the state store's journal, so a crash at any point can be reconciled.
+ * Config is re-evaluated for each instance as the values it depends on become known, and
+ * the result is checked against the plan.
+ */
+import type { InstanceKey } from '../core/address.js';
+import { error, warning, type Diagnostic } from '../core/diagnostic.js';
+import { containsUnknown, getPath, isUnknown, isValueMap, pathToString, valueEquals, type Attributes, type Path, type Value } from '../core/value.js';
+import type { Config } from '../config/config-types.js';
+import type { ConfigGraph } from '../graph/build-config-graph.js';
+import { walkDag } from '../graph/walk-dag.js';
+import type { ScopedValue } from '../lang/eval-context.js';
+import { evaluateNode } from '../lang/evaluate-node.js';
+import { defaultPlanResource } from '../plan/default-plan-resource.js';
+import { EvaluationScope } from '../plan/evaluation-scope.js';
+import { blockValueOf, expandBlock, instanceContext, type Expansion } from '../plan/expand-instances.js';
+import { isRedacted } from '../plan/plan-codec.js';
+import type { Plan, ResourceChange } from '../plan/plan-types.js';
+import { blockValueFromInstances } from '../plan/state-block-values.js';
+import { ProviderError, type Provider } from '../provider/contract.js';
+import type { OutputState, ResourceState } from '../state/state-types.js';
+import type { ApplyEvents, OperationKind } from './apply-events.js';
+import { applyNodeId, buildApplyGraph, deleteNodeId } from './apply-graph.js';
+import type { ApplyStore } from './apply-store.js';
+
+export interface ApplyRequest {
+  plan: Plan;
+  config: Config;
+  graph: ConfigGraph;
+  variables: ReadonlyMap<string, ScopedValue>;
+  store: ApplyStore;
+  /** Configured providers by provider key. */
+  providers: ReadonlyMap<string, Provider>;
+  /** Evaluated provider blocks by provider key, for the providers' planning. */
+  providerConfigs: ReadonlyMap<string, Attributes>;
+  parallelism: number;
+  events: ApplyEvents;
+  /** True once the user asked to stop (Ctrl-C): no new operation starts. */
+  shouldStop: () => boolean;
+  paths: { root: string; cwd: string };
+  readFile?: (path: string) => string | undefined;
+}
+
+export type InstanceOutcome = 'applied' | 'failed' | 'skipped' | 'not-started' | 'unchanged';
+
+export interface ApplyResult {
+  outcomes: Map<string, InstanceOutcome>;
+  diagnostics: Diagnostic[];
+  counts: { added: number; changed: number; replaced: number; destroyed: number; failed: number; skipped: number; notStarted: number };
+  stopped: boolean;
+}
+
+export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
+  return new Executor(req).run();
+}
+
+class Executor {
+  private readonly diagnostics: Diagnostic[] = [];
+  /** Current attributes of every instance the config can refer to. */
+  private readonly current = new Map<string, { attributes: Attributes | null; sensitivePaths: Path[] }>();
+  private readonly expansions = new Map<string, Expansion>();
+  private readonly scope: EvaluationScope;
+  private readonly byBlock = new Map<string, ResourceChange[]>();
+  /** Objects replaced with create_before_destroy: the old one, to delete after. */
+  private readonly deposed = new Map<string, ResourceState>();
+
+  constructor(private readonly req: ApplyRequest) {
+    for (const r of req.store.listResources()) this.current.set(r.address, { attributes: r.attributes, sensitivePaths: r.sensitivePaths });
+    for (const c of req.plan.changes) {
+      let list = this.byBlock.get(c.block);
+      if (!list) this.byBlock.set(c.block, (list = []));
+      list.push(c);
+      if (c.action === 'no-op' && c.before) this.current.set(c.address, { attributes: this.fillRedacted(c.address, c.before), sensitivePaths: c.afterSensitive });
+    }
+    this.scope = new EvaluationScope({
+      config: req.config,
+      variables: req.variables,
+      blockValue: (a) => this.blockValue(a),
+      paths: req.paths,
+      ...(req.readFile ? { readFile: req.readFile } : {}),
+    });
+  }
+
+  async run(): Promise<ApplyResult> {
+    const { plan } = this.req;
+    await this.acceptDrift();
+    const { dag, changes } = buildApplyGraph(plan);
+    const outcomes = new Map<string, InstanceOutcome>();
+    const walk = await walkDag(
+      dag,
+      async (node) => {
+        const [kind, address] = splitNode(node);
+        const change = changes.get(address)!;
+        return kind === 'delete' ? this.runDelete(change) : this.runApply(change);
+      },
+      { parallelism: this.req.parallelism, shouldStop: this.req.shouldStop },
+    );
+    const counts: ApplyResult['counts'] = { added: 0, changed: 0, replaced: 0, destroyed: 0, failed: 0, skipped: 0, notStarted: 0 };
+    for (const c of plan.changes) {
+      if (c.action === 'no-op') {
+        outcomes.set(c.address, 'unchanged');
+        continue;
+      }
+      const nodes = [applyNodeId(c.address), deleteNodeId(c.address)].filter((n) => dag.hasNode(n));
+      const states = nodes.map((n) => walk.outcomes.get(n)!);
+      let outcome: InstanceOutcome;
+      if (states.includes('failed')) outcome = 'failed';
+      else if (states.includes('skipped')) outcome = 'skipped';
+      else if (states.includes('not-started')) outcome = 'not-started';
+      else outcome = 'applied';
+      outcomes.set(c.address, outcome);
+      if (outcome === 'failed') counts.failed++;
+      else if (outcome === 'skipped') {
+        counts.skipped++;
+        const cause = nodes.map((n) => walk.skippedBecause.get(n)).find((x) => x !== undefined);
+        this.diagnostics.push({ ...warning(`${c.address} was not ${verb(c)} because ${cause ? splitNode(cause)[1] : 'a dependency'} failed`), address: c.address });
+      } else if (outcome === 'not-started') counts.notStarted++;
+      else if (c.action === 'create') counts.added++;
+      else if (c.action === 'update') counts.changed++;
+      else if (c.action === 'delete') {
+        if (c.before !== null) counts.destroyed++;
+      } else if (c.action === 'delete-create' || c.action === 'create-delete') counts.replaced++;
+    }
+    const stopped = this.req.shouldStop() && [...walk.outcomes.values()].includes('not-started');
+    if (plan.mode !== 'refresh-only') await this.writeOutputs();
+    return { outcomes, diagnostics: this.diagnostics, counts, stopped };
+  }
+
+  /** Records what refresh saw outside hl, so state matches reality even with no changes. */
+  private async acceptDrift(): Promise<void> {
+    const { store, plan } = this.req;
+    for (const d of plan.drift) {
+      const prior = store.getResource(d.address);
+      if (!prior) continue;
+      if (d.after === null) {
+        // gone outside hl: forget it; when the plan recreates it, the create records the new one
+        await store.removeResource(d.address);
+        this.current.set(d.address, { attributes: null, sensitivePaths: [] });
+      } else {
+        const attributes = this.fillRedacted(d.address, d.after);
+        await store.setResource({ ...prior, attributes });
+        this.current.set(d.address, { attributes, sensitivePaths: prior.sensitivePaths });
+      }
+    }
+  }
+
+  // ---- values for expressions ---------------------------------------------------------
+
+  private blockValue(address: string): ScopedValue | undefined {
+    const changes = this.byBlock.get(address);
+    const block = this.req.config.resources.get(address);
+    if (!changes) {
+      const states = this.req.store.listResources().filter((r) => `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}` === address);
+      if (states.length === 0) return block ? { value: null } : undefined;
+      return blockValueFromInstances(states, (r) => this.current.get(r.address)?.attributes ?? r.attributes);
+    }
+    if (!block) return undefined;
+    const expansion = this.expansionOf(address);
+    if (!expansion) return undefined;
+    const values = new Map<InstanceKey, ScopedValue>();
+    for (const c of changes) {
+      if (c.action === 'delete') continue;
+      const cur = this.current.get(c.address);
+      const value: Value = c.action !== 'no-op' && !this.applied.has(c.address) ? (c.after ?? null) : (cur?.attributes ?? null);
+      values.set(c.index, { value, sensitivePaths: cur?.sensitivePaths ?? c.afterSensitive });
+    }
+    return blockValueOf(expansion, values);
+  }
+
+  private readonly applied = new Set<string>();
+
+  private expansionOf(address: string): Expansion | undefined {
+    let e = this.expansions.get(address);
+    if (!e) {
+      const block = this.req.config.resources.get(address);
+      if (!block) return undefined;
+      const r = expandBlock(block, this.scope);
+      e = r.expansion;
+      this.expansions.set(address, e);
+    }
+    return e;
+  }
+
+  /** Puts back the values a saved plan left out because they were sensitive. */
+  private fillRedacted(address: string, attrs: Attributes): Attributes {
+    const prior = this.req.store.getResource(address)?.attributes;
+    const fill = (v: Value, path: Path): Value => {
+      if (isRedacted(v)) return prior ? (getPath(prior, path) ?? null) : null;
+      if (Array.isArray(v)) return v.map((x, i) => fill(x, [...path, i]));
+      if (isValueMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, [...path, k])]));
+      return v;
+    };
+    return fill(attrs, []) as Attributes;
+  }
+
+  // ---- operations ---------------------------------------------------------------------
+
+  private async runApply(change: ResourceChange): Promise<boolean> {
+    const provider = this.req.providers.get(change.provider);
+    if (!provider) return this.fail(change, 'create', `provider "${change.provider}" is not configured`);
+    const operation: OperationKind = change.action === 'update' ? 'update' : change.action === 'read' ? 'read' : 'create';
+    const block = this.req.config.resources.get(change.block);
+    if (!block) return this.fail(change, operation, `the plan refers to ${change.block}, which is not in the plan's configuration`);
+    const expansion = this.expansionOf(change.block)!;
+    const ev = evaluateNode(block.body, this.scope.context(instanceContext(expansion, change.index)));
+    if (ev.diagnostics.some((d) => d.severity === 'error')) {
+      this.diagnostics.push(...ev.diagnostics);
+      return this.fail(change, operation, 'its configuration could not be evaluated');
+    }
+    const config = ev.value as Attributes;
+    if (containsUnknown(config)) return this.fail(change, operation, 'its configuration still has values unknown after its dependencies were applied (a provider left a computed value unset)');
+
+    if (operation === 'read') {
+      this.req.events.operationStart({ address: change.address, operation });
+      try {
+        const r = await provider.readData!({ type: change.type, config });
+        this.current.set(change.address, { attributes: r.state, sensitivePaths: ev.sensitivePaths });
+        this.applied.add(change.address);
+        this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok' });
+        return true;
+      } catch (e) {
+        return this.fail(change, operation, describe(e), e);
+      }
+    }
+
+    const prior = change.action === 'update' ? this.fillRedacted(change.address, change.before!) : null;
+    const schema = provider.getSchema().resources[change.type]!;
+    const final = provider.planResource
+      ? provider.planResource({ type: change.type, prior, config, providerConfig: this.req.providerConfigs.get(change.provider) ?? {} })
+      : defaultPlanResource(schema, prior, config);
+    const mismatch = firstMismatch(change.after ?? {}, final.planned);
+    if (mismatch) {
+      return this.fail(
+        change,
+        operation,
+        `the planned value of ${pathToString(mismatch)} changed between plan and apply; run "hl plan" again`,
+      );
+    }
+    const planned = final.planned;
+    const progress = (message: string): void => this.req.events.operationProgress({ address: change.address, operation, message });
+    const sensitivePaths = change.afterSensitive;
+
+    this.req.events.operationStart({ address: change.address, operation });
+    const { store } = this.req;
+    if (operation === 'create') {
+      let identity: Record<string, Value> | undefined;
+      try {
+        if (provider.reserve) identity = (await provider.reserve({ type: change.type, planned, progress })).identity;
+      } catch (e) {
+        return this.fail(change, operation, describe(e), e);
+      }
+      const intent = await store.beginIntent({
+        address: change.address,
+        operation: 'create',
+        type: change.type,
+        provider: change.provider,
+        planned,
+        ...(identity ? { identity } : {}),
+      });
+      if (change.action === 'create-delete') {
+        const old = store.getResource(change.address);
+        if (old) this.deposed.set(change.address, old);
+      }
+      try {
+        const res = await provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) });
+        const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
+        await store.completeIntent(intent, { kind: 'applied', resource });
+        this.afterApplied(change, res.state, planned, sensitivePaths);
+        this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: res.id });
+        return true;
+      } catch (e) {
+        await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
+        return this.fail(change, operation, describe(e), e);
+      }
+    }
+    const id = change.id!;
+    const intent = await store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned });
+    try {
+      const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
+      const resource = this.resourceState(change, id, res.state, sensitivePaths);
+      await store.completeIntent(intent, { kind: 'applied', resource });
+      this.afterApplied(change, res.state, planned, sensitivePaths);
+      this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id });
+      return true;
+    } catch (e) {
+      await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
+      return this.fail(change, operation, describe(e), e);
+    }
+  }
+
+  private afterApplied(change: ResourceChange, state: Attributes, planned: Attributes, sensitivePaths: Path[]): void {
+    this.current.set(change.address, { attributes: state, sensitivePaths });
+    this.applied.add(change.address);
+    const bad = firstMismatch(planned, state);
+    if (bad) {
+      this.diagnostics.push({
+        ...warning(
+          `Provider produced an inconsistent result for ${change.address}: ${pathToString(bad)} was planned as ${show(getPath(planned, bad), bad, sensitivePaths)} but is ${show(getPath(state, bad), bad, sensitivePaths)}`,
+          undefined,
+          `This is a bug in the "${change.provider}" provider. The object's real attributes were recorded in state.`,
+        ),
+        address: change.address,
+      });
+    }
+  }
+
+  private async runDelete(change: ResourceChange): Promise<boolean> {
+    const provider = this.req.providers.get(change.provider);
+    if (!provider) return this.fail(change, 'delete', `provider "${change.provider}" is not configured`);
+    const old = this.deposed.get(change.address);
+    const id = old?.id ?? change.id!;
+    const prior = old?.attributes ?? this.fillRedacted(change.address, change.before!);
+    const { store } = this.req;
+    this.req.events.operationStart({ address: change.address, operation: 'delete' });
+    const intent = await store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id });
+    try {
+      await provider.delete({
+        type: change.type,
+        id,
+        prior,
+        progress: (message) => this.req.events.operationProgress({ address: change.address, operation: 'delete', message }),
+      });
+      if (old) {
+        // the new object already owns the address; the journal only needs the intent closed
+        await store.completeIntent(intent, { kind: 'applied', resource: store.getResource(change.address)! });
+        this.deposed.delete(change.address);
+      } else await store.completeIntent(intent, { kind: 'deleted', address: change.address });
+      if (change.action === 'delete') this.current.set(change.address, { attributes: null, sensitivePaths: [] });
+      this.req.events.operationEnd({ address: change.address, operation: 'delete', outcome: 'ok', id });
+      return true;
+    } catch (e) {
+      await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
+      return this.fail(change, 'delete', describe(e), e);
+    }
+  }
+
+  private resourceState(change: ResourceChange, id: string, attributes: Attributes, sensitivePaths: Path[]): ResourceState {
+    const r: ResourceState = {
+      address: change.address,
+      mode: change.mode,
+      type: change.type,
+      name: change.name,
+      index: change.index,
+      provider: change.provider,
+      id,
+      attributes,
+      sensitivePaths,
+      dependencies: change.dependencies,
+      status: 'ready',
+    };
+    if (change.preventDestroy) r.preventDestroy = true;
+    if (change.createBeforeDestroy) r.createBeforeDestroy = true;
+    return r;
+  }
+
+  private fail(change: ResourceChange, operation: OperationKind, message: string, cause?: unknown): false {
+    const bug = cause !== undefined && !(cause instanceof ProviderError);
+    this.diagnostics.push({
+      ...error(
+        `${change.address}: ${operation} failed: ${message}`,
+        undefined,
+        bug ? `This looks like a bug in the "${change.provider}" provider.${cause instanceof Error && cause.stack ? `\n${cause.stack}` : ''}` : undefined,
+      ),
+      address: change.address,
+    });
+    this.req.events.operationEnd({ address: change.address, operation, outcome: 'error', message });
+    return false;
+  }
+
+  private async writeOutputs(): Promise<void> {
+    const outputs: Record<string, OutputState> = {};
+    for (const o of this.req.config.outputs.values()) {
+      const r = evaluateNode(o.value, this.scope.context());
+      if (r.diagnostics.some((d) => d.severity === 'error') || containsUnknown(r.value)) continue;
+      outputs[o.name] = { value: r.value, sensitive: o.sensitive };
+    }
+    await this.req.store.setOutputs(outputs);
+  }
+}
+
+function splitNode(node: string): ['apply' | 'delete', string] {
+  const i = node.indexOf(':');
+  return [node.slice(0, i) as 'apply' | 'delete', node.slice(i + 1)];
+}
+
+function verb(c: ResourceChange): string {
+  switch (c.action) {
+    case 'create':
+      return 'created';
+    case 'update':
+      return 'updated';
+    case 'delete':
+      return 'destroyed';
+    case 'read':
+      return 'read';
+    default:
+      return 'replaced';
+  }
+}
+
+/** The first path where a known planned value differs from `actual`. */
+function firstMismatch(planned: Value, actual: Value | undefined, path: Path = []): Path | undefined {
+  if (isUnknown(planned) || isRedacted(planned)) return undefined;
+  if (isValueMap(planned)) {
+    if (!isValueMap(actual)) return path;
+    for (const [k, v] of Object.entries(planned)) {
+      const m = firstMismatch(v, actual[k] ?? null, [...path, k]);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (Array.isArray(planned)) {
+    if (!Array.isArray(actual) || actual.length !== planned.length) return path;
+    for (let i = 0; i < planned.length; i++) {
+      const m = firstMismatch(planned[i]!, actual[i], [...path, i]);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  return valueEquals(planned, actual ?? null) ? undefined : path;
+}
+
+function show(v: Value | undefined, path: Path, sensitive: Path[]): string {
+  if (sensitive.some((p) => p.every((s, i) => s === path[i]))) return '(sensitive value)';
+  return JSON.stringify(v ?? null);
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+

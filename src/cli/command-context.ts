@@ -1,0 +1,17 @@
+/** What every command receives: the parsed command line, the terminal and the environment. */
+import type { ParsedCommand } from './args.js';
+import type { Terminal } from './terminal.js';
+
+export interface CommandContext {
+  cmd: ParsedCommand;
+  term: Terminal;
+  env: NodeJS.ProcessEnv;
+  /** Registers a handler for Ctrl-C; returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_CHANGES = 2;
+export const EXIT_POLICY = 3;
+export const EXIT_INTERRUPTED = 130;

@@ -1,0 +1,123 @@
+/** The text of `hl --help` and `hl COMMAND --help`. */
+
+export const HL_VERSION = '0.1.0';
+
+const MAIN = `hl ${HL_VERSION} — declarative homelab infrastructure (Proxmox, MAAS, Uptime Kuma, Coral TPU)
+
+Usage: hl COMMAND [ARGS] [OPTIONS]
+
+Main commands:
+  plan             Show what apply would change (compare config, state and live reads)
+  apply [PLAN]     Make the changes: plan and ask, or apply a plan saved with --out
+  destroy          Destroy everything in state (asks first)
+
+Other commands:
+  validate         Check the config: syntax, references, types, cycles
+  graph            Print the dependency graph (--format dot|mermaid)
+  output [NAME]    Show output values from state
+  show [PLAN]      Show a saved plan, or the state (--json, --format markdown)
+  import ADDR ID   Bring an existing object under management
+  state list|show ADDR|rm ADDR|mv FROM TO
+                   Inspect or edit the state
+  force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
+  emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
+  docs             Write inventory documentation from state and live reads
+  version          Print the version
+
+Common options:
+  -c, --config PATH      Config file or directory (default: homelab.yaml)
+      --state PATH       State file (default: homelab.state.json)
+      --var NAME=VALUE   Set a variable (repeatable); also --var-file FILE, HL_VAR_<name>
+      --no-color         No colors (also when NO_COLOR is set)
+      --json             Machine-readable output
+  -h, --help             Help for a command
+
+Exit codes: 0 success; 1 error; 2 changes present (plan --detailed-exitcode);
+3 policy violation (plan); 130 interrupted.
+`;
+
+const COMMANDS: Record<string, string> = {
+  plan: `Usage: hl plan [OPTIONS]
+
+Compares the config with the state and with a live read of every resource (refresh), and
+prints the changes apply would make. Never changes anything.
+
+Options:
+  --out FILE             Save the plan for "hl apply FILE" (sensitive values are left out)
+  --target ADDR          Plan only ADDR and what it depends on (repeatable)
+  --replace ADDR         Plan to replace ADDR even if it could be updated (repeatable)
+  --refresh=false        Skip the live reads; use state as it is
+  --refresh-only         Only show drift and plan to record it in state
+  --parallelism N        Concurrent provider calls (default 10)
+  --detailed-exitcode    Exit 0 when no changes, 2 when there are changes, 1 on error
+  --policy FILE          Extra policy rules to check the plan against
+  --lock=false           Do not take the state lock; --lock-timeout 30s waits for it
+  --json                 Print the plan in the shape of "terraform show -json"
+`,
+  apply: `Usage: hl apply [PLANFILE] [OPTIONS]
+
+Without PLANFILE: plans, shows the plan, asks for "yes" (or --auto-approve), then applies.
+With PLANFILE (from "hl plan --out"): applies exactly that plan, refusing it if the state
+or the config changed since.
+
+Options:
+  --auto-approve         Do not ask
+  --parallelism N        Concurrent operations (default 10)
+  --target, --replace, --refresh, --refresh-only, --var, --var-file, --lock, --lock-timeout
+  --json                 Stream progress as JSON events, one per line
+`,
+  destroy: `Usage: hl destroy [OPTIONS]
+
+Plans the deletion of every resource in state (or --target ADDR and what depends on it),
+shows it, asks for "yes" (or --auto-approve), and applies it. prevent_destroy is honoured.
+`,
+  validate: `Usage: hl validate [-c PATH]
+
+Checks the config without contacting anything: YAML syntax, the schema of every block,
+references, types, for_each/count, cycles. Errors point at file:line:col.
+`,
+  graph: `Usage: hl graph [--format dot|mermaid]
+
+Prints the dependency graph of the config's resources.
+`,
+  output: `Usage: hl output [NAME] [--json]
+
+Prints outputs recorded in state. Sensitive outputs are masked unless asked for by NAME with --json.
+`,
+  show: `Usage: hl show [PLANFILE] [--json | --format markdown]
+
+Shows a saved plan, or the current state when no plan file is given.
+`,
+  import: `Usage: hl import ADDRESS ID
+
+Reads the object with ID through its provider and records it in state at ADDRESS.
+Example: hl import proxmox_vm.opnsense pve/101
+`,
+  state: `Usage: hl state list | show ADDRESS | rm ADDRESS | mv FROM TO
+
+list   the addresses in state
+show   one resource's attributes (sensitive values masked)
+rm     forget a resource (the object itself is not touched)
+mv     give a resource a new address (after renaming it in config)
+`,
+  'force-unlock': `Usage: hl force-unlock LOCK_ID
+
+Removes the state lock with that id. Only use it when the run that holds it is gone.
+`,
+  emulate: `Usage: hl emulate proxmox|maas|kuma [--port N] [--host ADDR] [--world FILE]
+
+Runs an emulator in the foreground (loopback only) until interrupted, seeded with the
+homelab and persisted in --world FILE.
+`,
+  docs: `Usage: hl docs [--out FILE]
+
+Writes Markdown inventory documentation from state and live reads.
+`,
+  version: `Usage: hl version [--json]
+`,
+};
+
+export function helpText(command?: string): string {
+  if (command && COMMANDS[command]) return COMMANDS[command]!;
+  return MAIN;
+}

@@ -1,0 +1,141 @@
+/**
+ * What a command works with: the state (locked when needed), the project and the
+ * configured providers, opened in that order and always closed, whatever happens.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
+import { makeRedactor } from '../core/redact.js';
+import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
+import { builtinProviders } from '../engine/provider-registry.js';
+import { openProviderSession, type ProviderSession } from '../engine/provider-session.js';
+import type { Project } from '../engine/project.js';
+import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
+import { newLineage } from '../state/new-lineage.js';
+import { StateStore } from '../state/state-store.js';
+import type { CliOptions } from './args.js';
+import { HL_VERSION } from './help-text.js';
+import type { Terminal } from './terminal.js';
+import { EXIT_ERROR, type CommandContext } from './command-context.js';
+import { printDiagnostics } from './diagnostics-output.js';
+
+export interface Workspace {
+  store: StateStore;
+  lock?: StateLock;
+  statePath: string;
+  workDir: string;
+  recoveries: Recovery[];
+  diagnostics: Diagnostic[];
+  session?: ProviderSession;
+  redact(text: string): string;
+  /** Adds values to mask in everything printed from now on. */
+  addSecrets(more: string[]): void;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  operation: string;
+  /** Whether the command may write state. */
+  write: boolean;
+}
+
+export async function openWorkspace(opts: CliOptions, term: Terminal, open: OpenOptions): Promise<Workspace> {
+  const statePath = resolve(opts.state);
+  const workDir = join(dirname(statePath), '.hl');
+  let lock: StateLock | undefined;
+  if (opts.lock) {
+    lock = await acquireLock(
+      statePath,
+      { operation: open.operation, version: HL_VERSION },
+      {
+        timeoutMs: opts.lockTimeoutMs,
+        onWait: (holder) => term.err(`Waiting for the state lock held by ${holder ? describeHolder(holder) : 'an unknown holder'}...\n`),
+        onStaleTakeover: (holder) => term.err(`Took over a stale state lock left by ${describeHolder(holder)} (that process is gone).\n`),
+      },
+    );
+  }
+  let store: StateStore;
+  try {
+    store = await StateStore.open(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write });
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
+  const secrets: string[] = [];
+  let redactor = makeRedactor(secrets);
+  const ws: Workspace = {
+    store,
+    statePath,
+    workDir,
+    recoveries: [],
+    diagnostics: [],
+    redact: (t) => redactor(t),
+    addSecrets: (more) => {
+      secrets.push(...more);
+      redactor = makeRedactor(secrets);
+    },
+    close: async () => {
+      await ws.session?.close();
+      if (open.write) await store.close();
+      await lock?.release();
+    },
+  };
+  if (lock) ws.lock = lock;
+  return ws;
+}
+
+/** Opens the providers the project and state use; recovers interrupted operations when writing. */
+export async function attachProviders(ws: Workspace, project: Project | undefined, write: boolean): Promise<void> {
+  const { session, diagnostics } = await openProviderSession({
+    config: project?.config ?? emptyConfig(),
+    state: ws.store.state,
+    variables: project?.variables ?? new Map(),
+    registry: builtinProviders(),
+    configDir: project?.paths.root ?? process.cwd(),
+    workDir: ws.workDir,
+    paths: project?.paths ?? { root: process.cwd(), cwd: process.cwd() },
+  });
+  if (!session || hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
+  ws.session = session;
+  ws.diagnostics.push(...diagnostics);
+  ws.addSecrets([...(project?.secrets ?? []), ...session.secrets]);
+  const pending = ws.store.pendingIntents();
+  if (pending.length === 0) return;
+  if (!write) {
+    ws.diagnostics.push(
+      warning(
+        `${pending.length} operation(s) of an earlier run were interrupted and not yet reconciled`,
+        undefined,
+        'The next "hl apply" checks each with its provider first and records what it finds.',
+      ),
+    );
+    return;
+  }
+  const r = await reconcileJournal(ws.store, session.providers);
+  ws.recoveries.push(...r.recoveries);
+  ws.diagnostics.push(...r.diagnostics);
+  await ws.store.checkpoint();
+}
+
+function emptyConfig(): Project['config'] {
+  return { files: [], variables: new Map(), providers: new Map(), locals: new Map(), resources: new Map(), outputs: new Map(), policies: [] };
+}
+
+/** Runs a command body with an open workspace, printing its diagnostics redacted, and always closes it. */
+export async function withWorkspace(
+  ctx: CommandContext,
+  open: OpenOptions,
+  body: (ws: Workspace) => Promise<number>,
+): Promise<number> {
+  const ws = await openWorkspace(ctx.cmd.options, ctx.term, open);
+  try {
+    return await body(ws);
+  } catch (e) {
+    if (e instanceof DiagnosticsError) {
+      printDiagnostics(ctx.term, e.diagnostics, { redact: ws.redact });
+      return EXIT_ERROR;
+    }
+    throw e;
+  } finally {
+    await ws.close();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Planning at the edge: refresh through the providers, then the pure planner, reading
+ * data sources it asks for and planning again until it has everything.
+ */
+import pLimit from 'p-limit';
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import type { Attributes } from '../core/value.js';
+import { makePlan, type PlanRequest } from '../plan/planner.js';
+import type { Plan } from '../plan/plan-types.js';
+import type { State } from '../state/state-types.js';
+import type { Project } from './project.js';
+import type { ProviderSession } from './provider-session.js';
+import { refreshState } from './refresh.js';
+
+export interface PlanOptions {
+  mode: Plan['mode'];
+  targets: string[];
+  replace: string[];
+  refresh: boolean;
+  parallelism: number;
+  hlVersion: string;
+}
+
+const MAX_DATA_ROUNDS = 20;
+
+export async function planProject(
+  project: Project,
+  state: State,
+  session: ProviderSession,
+  opts: PlanOptions,
+): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  let refreshed: Map<string, Attributes | null> | undefined;
+  if (opts.refresh) {
+    const r = await refreshState(state, session.providers, { parallelism: opts.parallelism });
+    diagnostics.push(...r.diagnostics);
+    if (r.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    refreshed = r.refreshed;
+  }
+  const dataResults = new Map<string, Attributes>();
+  const limit = pLimit(Math.max(1, opts.parallelism));
+  for (let round = 0; round < MAX_DATA_ROUNDS; round++) {
+    const req: PlanRequest = {
+      config: project.config,
+      graph: project.graph,
+      variables: project.variables,
+      state,
+      dataResults,
+      providers: session.planners(),
+      mode: opts.mode,
+      targets: opts.targets,
+      replace: opts.replace,
+      refresh: opts.refresh,
+      hlVersion: opts.hlVersion,
+      configHash: project.configHash,
+      paths: project.paths,
+      readFile: project.readFile,
+    };
+    if (refreshed) req.refreshed = refreshed;
+    const result = makePlan(req);
+    if (!result.needData) return { ...(result.plan ? { plan: result.plan } : {}), diagnostics: [...diagnostics, ...result.diagnostics] };
+    const reads = await Promise.all(
+      result.needData.map((d) =>
+        limit(async () => {
+          const provider = session.providers.get(d.provider);
+          if (!provider?.readData) return error(`Provider "${d.provider}" cannot read data source ${d.address}`);
+          try {
+            const r = await provider.readData({ type: d.type, config: d.config });
+            if (r.state === null) return error(`Data source ${d.address} found nothing matching its arguments`);
+            dataResults.set(d.address, r.state);
+            return undefined;
+          } catch (e) {
+            return error(`Reading data source ${d.address} failed: ${(e as Error).message}`);
+          }
+        }),
+      ),
+    );
+    const failed = reads.filter((x): x is Diagnostic => x !== undefined);
+    if (failed.length > 0) return { diagnostics: [...diagnostics, ...failed] };
+  }
+  return { diagnostics: [...diagnostics, error('Data sources kept depending on each other: planning gave up after 20 rounds')] };
+}

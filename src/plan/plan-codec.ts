@@ -1,0 +1,100 @@
+/**
+ * The saved plan file: the Plan as versioned JSON. Unknown values become
+ * `{"$hl":"unknown"}`; sensitive values are never written — they become
+ * `{"$hl":"sensitive"}` and apply recomputes them from config and variables supplied again.
+ * Decoding checks the format and version and reports a foreign or damaged file clearly.
+ */
+import { error, type Diagnostic } from '../core/diagnostic.js';
+import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
+import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from './plan-types.js';
+
+const UNKNOWN_MARK = '{"$hl":"unknown"}';
+const SENSITIVE_MARK = { $hl: 'sensitive' } as const;
+
+export class SensitivePlaceholder {
+  static readonly instance = new SensitivePlaceholder();
+  private readonly redactedBrand = true;
+  private constructor() {}
+}
+/** Stands in a decoded plan for a value that was sensitive and is not in the file. */
+export const REDACTED = SensitivePlaceholder.instance;
+
+export function isRedacted(v: unknown): v is SensitivePlaceholder {
+  return v === REDACTED;
+}
+
+function encodeValue(v: Value, sensitive: Path[], path: Path): unknown {
+  if (sensitive.some((p) => p.length === path.length && p.every((s, i) => s === path[i]))) return SENSITIVE_MARK;
+  if (isUnknown(v)) return JSON.parse(UNKNOWN_MARK);
+  if (Array.isArray(v)) return v.map((x, i) => encodeValue(x, sensitive, [...path, i]));
+  if (isValueMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = encodeValue(x, sensitive, [...path, k]);
+    return out;
+  }
+  return v;
+}
+
+function encodeChange(c: ResourceChange): unknown {
+  return {
+    ...c,
+    before: c.before === null ? null : encodeValue(c.before, c.beforeSensitive, []),
+    after: c.after === null ? null : encodeValue(c.after, c.afterSensitive, []),
+  };
+}
+
+export function encodePlan(plan: Plan): string {
+  const out = {
+    ...plan,
+    changes: plan.changes.map(encodeChange),
+    drift: plan.drift.map(encodeChange),
+    outputChanges: plan.outputChanges.map((o) =>
+      o.sensitive ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK } : { ...o, after: encodeValue(o.after, [], []) },
+    ),
+  };
+  return JSON.stringify({ hl_plan: true, ...out }, null, 1) + '\n';
+}
+
+function decodeValue(v: unknown): Value {
+  if (Array.isArray(v)) return v.map(decodeValue);
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    if (o['$hl'] === 'unknown' && Object.keys(o).length === 1) return UNKNOWN;
+    if (o['$hl'] === 'sensitive' && Object.keys(o).length === 1) return REDACTED as unknown as Value;
+    const out: Record<string, Value> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = decodeValue(x);
+    return out;
+  }
+  return v as Value;
+}
+
+function decodeChange(c: ResourceChange): ResourceChange {
+  return { ...c, before: c.before === null ? null : (decodeValue(c.before) as Attributes), after: c.after === null ? null : (decodeValue(c.after) as Attributes) };
+}
+
+export function decodePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { diagnostics: [error(`${file} is not a saved hl plan: it is not valid JSON (${(e as Error).message})`)] };
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>)['hl_plan'] !== true) {
+    return { diagnostics: [error(`${file} is not a saved hl plan`, undefined, 'Create one with "hl plan --out FILE".')] };
+  }
+  const r = raw as Plan & { hl_plan: true };
+  if (r.formatVersion !== PLAN_FORMAT_VERSION) {
+    return { diagnostics: [error(`${file} is a plan of format version ${String(r.formatVersion)}; this hl reads version ${PLAN_FORMAT_VERSION}`)] };
+  }
+  if (!Array.isArray(r.changes) || !Array.isArray(r.drift) || typeof r.state?.lineage !== 'string' || !Array.isArray(r.configuration?.files)) {
+    return { diagnostics: [error(`${file} is a damaged hl plan: required fields are missing`)] };
+  }
+  const { hl_plan: _, ...rest } = r;
+  const plan: Plan = {
+    ...rest,
+    changes: r.changes.map(decodeChange),
+    drift: r.drift.map(decodeChange),
+    outputChanges: r.outputChanges.map((o) => ({ ...o, before: decodeValue(o.before), after: decodeValue(o.after) })),
+  };
+  return { plan, diagnostics: [] };
+}

@@ -1,0 +1,100 @@
+/**
+ * The plan: plain data saying what apply will do, resource by resource. It is versioned
+ * JSON (see plan-codec.ts) and carries everything apply needs: the config it was made
+ * from, the variables (sensitive ones omitted), the state it was made against, and the
+ * changes with their dependencies.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { Attributes, Path, Value } from '../core/value.js';
+import type { ConfigFile } from '../config/config-types.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Action = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'delete-create' | 'create-delete';
+
+export type ActionReason =
+  | 'replace_because_tainted'
+  | 'replace_by_request'
+  | 'replace_by_triggers'
+  | 'replace_because_cannot_update'
+  | 'delete_because_no_resource_config'
+  | 'delete_because_count_index'
+  | 'delete_because_each_key'
+  | 'delete_because_destroy'
+  | 'create_because_gone'
+  | 'read_because_config_unknown';
+
+export interface ResourceChange {
+  /** Instance address: `proxmox_vm.k3s["pve"]`. */
+  address: string;
+  /** Block address: `proxmox_vm.k3s`. */
+  block: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index: string | number | null;
+  /** Provider key: `proxmox`, `kuma.fun-bedbug`. */
+  provider: string;
+  action: Action;
+  reason?: ActionReason;
+  /** The provider id before the change (null for creates). */
+  id: string | null;
+  /** Refreshed attributes before the change; null for a create. */
+  before: Attributes | null;
+  /** Planned attributes; may contain UNKNOWN; null for a delete. */
+  after: Attributes | null;
+  beforeSensitive: Path[];
+  afterSensitive: Path[];
+  /** Attributes forcing a replacement, each with the reason. */
+  replacePaths: { path: Path; reason: string }[];
+  /** Provider notes, e.g. that a change needs a reboot. */
+  notes: string[];
+  /** Block addresses this instance depends on (recorded in state). */
+  dependencies: string[];
+  createBeforeDestroy: boolean;
+  preventDestroy: boolean;
+}
+
+export interface OutputChange {
+  name: string;
+  action: 'no-op' | 'create' | 'update' | 'delete';
+  before: Value | null;
+  after: Value | null;
+  sensitive: boolean;
+}
+
+export interface PlanVariable {
+  /** Omitted for sensitive variables: they are asked for again at apply. */
+  value?: Value;
+  sensitive: boolean;
+}
+
+export interface PlanSummary {
+  add: number;
+  change: number;
+  replace: number;
+  destroy: number;
+  read: number;
+}
+
+export interface Plan {
+  formatVersion: number;
+  hlVersion: string;
+  mode: 'normal' | 'destroy' | 'refresh-only';
+  /** The state the plan was made against: apply refuses it when these differ. */
+  state: { lineage: string; serial: number };
+  /** sha256 of the config files, in order. */
+  configHash: string;
+  configuration: { files: ConfigFile[]; root: string };
+  variables: Record<string, PlanVariable>;
+  options: { targets: string[]; replace: string[]; refresh: boolean };
+  /** Every resource instance, no-ops included, in dependency order. */
+  changes: ResourceChange[];
+  /** Differences between the last applied state and the live read (outside hl). */
+  drift: ResourceChange[];
+  outputChanges: OutputChange[];
+  diagnostics: Diagnostic[];
+  summary: PlanSummary;
+  /** True when there is anything to apply (changes or accepted drift). */
+  hasChanges: boolean;
+}

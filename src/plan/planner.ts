@@ -1,0 +1,555 @@
+/**
+ * The planner: a pure function from (config, variables, prior state, live reads, provider
+ * schemas) to a Plan. It does no I/O; data sources it cannot evaluate yet are returned as
+ * read requests, which the caller performs before planning again.
+ */
+import { formatAddress, parseAddress, type InstanceKey } from '../core/address.js';
+import { error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
+import { parseAttributePath, setPath } from '../core/path-edit.js';
+import { didYouMean } from '../core/suggest.js';
+import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
+import type { Config, ResourceBlock } from '../config/config-types.js';
+import { locateAtPath } from '../config/node-at-path.js';
+import { validateAgainstSchema } from '../config/schema-validator.js';
+import type { ConfigGraph } from '../graph/build-config-graph.js';
+import type { ScopedValue } from '../lang/eval-context.js';
+import { evaluateNode } from '../lang/evaluate-node.js';
+import type { ResourceTypeSchema } from '../provider/contract.js';
+import type { ResourceState, State } from '../state/state-types.js';
+import { defaultPlanResource } from './default-plan-resource.js';
+import { EvaluationScope } from './evaluation-scope.js';
+import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from './expand-instances.js';
+import type { PlannerProvider } from './planner-provider.js';
+import { PLAN_FORMAT_VERSION, type ActionReason, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
+import { summarizeChanges } from './plan-summary.js';
+import { blockValueFromInstances } from './state-block-values.js';
+
+export interface PlanRequest {
+  config: Config;
+  graph: ConfigGraph;
+  variables: ReadonlyMap<string, ScopedValue>;
+  state: State;
+  /** Live reads by instance address (null = gone). Absent entries were not refreshed. */
+  refreshed?: ReadonlyMap<string, Attributes | null>;
+  /** Data source reads by instance address. */
+  dataResults: ReadonlyMap<string, Attributes>;
+  /** Configured providers by provider key. */
+  providers: ReadonlyMap<string, PlannerProvider>;
+  mode: Plan['mode'];
+  targets: string[];
+  replace: string[];
+  refresh: boolean;
+  hlVersion: string;
+  configHash: string;
+  paths: { root: string; cwd: string };
+  readFile?: (path: string) => string | undefined;
+  /**
+   * For `hl validate`, which contacts nothing: data sources count as read at apply, and
+   * for_each/count that are unknown (unset variables) are not errors.
+   */
+  validateOnly?: boolean;
+}
+
+export interface DataRead {
+  address: string;
+  type: string;
+  provider: string;
+  config: Attributes;
+}
+
+export interface PlanResult {
+  plan?: Plan;
+  /** Data sources to read before planning again. */
+  needData?: DataRead[];
+  diagnostics: Diagnostic[];
+}
+
+export function makePlan(req: PlanRequest): PlanResult {
+  return new Planner(req).run();
+}
+
+class Planner {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly stateByAddress = new Map<string, ResourceState>();
+  private readonly stateByBlock = new Map<string, ResourceState[]>();
+  private readonly changes: ResourceChange[] = [];
+  private readonly changeByAddress = new Map<string, ResourceChange>();
+  private readonly blockValues = new Map<string, ScopedValue>();
+  private readonly needData: DataRead[] = [];
+  private readonly scope: EvaluationScope;
+  private readonly beforeScope: EvaluationScope;
+  private readonly targetBlocks: Set<string> | undefined;
+  private readonly targetInstances = new Map<string, Set<string>>();
+  private readonly replaceSet = new Set<string>();
+
+  constructor(private readonly req: PlanRequest) {
+    for (const r of req.state.resources) {
+      this.stateByAddress.set(r.address, r);
+      const block = blockOf(r);
+      let list = this.stateByBlock.get(block);
+      if (!list) this.stateByBlock.set(block, (list = []));
+      list.push(r);
+    }
+    this.scope = new EvaluationScope({
+      config: req.config,
+      variables: req.variables,
+      blockValue: (a) => this.blockValues.get(a) ?? this.stateBlockValue(a, 'after'),
+      paths: req.paths,
+      ...(req.readFile ? { readFile: req.readFile } : {}),
+    });
+    this.beforeScope = new EvaluationScope({
+      config: req.config,
+      variables: req.variables,
+      blockValue: (a) => this.stateBlockValue(a, 'before'),
+      paths: req.paths,
+      ...(req.readFile ? { readFile: req.readFile } : {}),
+    });
+    if (req.targets.length > 0) {
+      const blocks = new Set<string>();
+      for (const t of req.targets) {
+        const addr = parseAddress(t);
+        if (!addr) {
+          this.diagnostics.push(error(`Invalid --target "${t}": expected an address like proxmox_vm.k3s or proxmox_vm.k3s["pve"]`));
+          continue;
+        }
+        const block = formatAddress({ ...addr, key: null });
+        if (!req.config.resources.has(block) && !this.stateByBlock.has(block)) {
+          const s = didYouMean(block, [...req.config.resources.keys(), ...this.stateByBlock.keys()]);
+          this.diagnostics.push(error(`--target "${t}" matches no resource in config or state`, undefined, s ? `Did you mean "${s}"?` : undefined));
+          continue;
+        }
+        blocks.add(block);
+        if (addr.key !== null) {
+          let set = this.targetInstances.get(block);
+          if (!set) this.targetInstances.set(block, (set = new Set()));
+          set.add(formatAddress(addr));
+        } else this.targetInstances.set(block, new Set(['*']));
+      }
+      this.targetBlocks = new Set([...req.graph.dag.ancestorsClosure([...blocks].filter((b) => req.graph.dag.hasNode(b))), ...blocks]);
+    }
+    for (const r of req.replace) {
+      const addr = parseAddress(r);
+      if (!addr) this.diagnostics.push(error(`Invalid --replace "${r}": expected a resource instance address`));
+      else if (!this.stateByAddress.has(formatAddress(addr))) {
+        this.diagnostics.push(warning(`--replace "${r}" matches no resource in state; nothing to replace`));
+      } else this.replaceSet.add(formatAddress(addr));
+    }
+  }
+
+  run(): PlanResult {
+    const drift = this.computeDrift();
+    if (this.req.mode === 'refresh-only') return this.finish(drift, []);
+    if (this.req.mode === 'destroy') {
+      this.planDestroyAll();
+      return this.finish(drift, this.destroyOutputs());
+    }
+    for (const id of this.req.graph.order) {
+      const block = this.req.config.resources.get(id);
+      if (block) this.planBlock(block);
+    }
+    this.planOrphans();
+    const outputs = this.planOutputs();
+    this.diagnostics.push(...this.scope.diagnostics);
+    if (this.needData.length > 0 && !hasErrors(this.diagnostics)) return { needData: this.needData, diagnostics: this.diagnostics };
+    return this.finish(drift, outputs);
+  }
+
+  private finish(drift: ResourceChange[], outputChanges: OutputChange[]): PlanResult {
+    if (hasErrors(this.diagnostics)) return { diagnostics: dedupe(this.diagnostics) };
+    const { req } = this;
+    const variables: Plan['variables'] = {};
+    for (const [name, decl] of req.config.variables) {
+      const v = req.variables.get(name);
+      variables[name] = decl.sensitive ? { sensitive: true } : { value: v?.value ?? null, sensitive: false };
+    }
+    const summary = summarizeChanges(this.changes);
+    const acceptsDrift = drift.length > 0;
+    const plan: Plan = {
+      formatVersion: PLAN_FORMAT_VERSION,
+      hlVersion: req.hlVersion,
+      mode: req.mode,
+      state: { lineage: req.state.lineage, serial: req.state.serial },
+      configHash: req.configHash,
+      configuration: { files: req.config.files, root: req.paths.root },
+      variables,
+      options: { targets: req.targets, replace: req.replace, refresh: req.refresh },
+      changes: this.changes,
+      drift,
+      outputChanges,
+      diagnostics: dedupe(this.diagnostics),
+      summary,
+      hasChanges:
+        summary.add + summary.change + summary.replace + summary.destroy + summary.read > 0 ||
+        outputChanges.some((o) => o.action !== 'no-op') ||
+        acceptsDrift,
+    };
+    return { plan, diagnostics: plan.diagnostics };
+  }
+
+  // ---- drift -------------------------------------------------------------------------
+
+  private computeDrift(): ResourceChange[] {
+    const drift: ResourceChange[] = [];
+    const refreshed = this.req.refreshed;
+    if (!refreshed) return drift;
+    for (const r of this.req.state.resources) {
+      if (r.mode !== 'managed' || !refreshed.has(r.address)) continue;
+      const now = refreshed.get(r.address)!;
+      if (now === null) drift.push(this.stateChange(r, 'delete', r.attributes, null));
+      else if (!sameValue(r.attributes, now)) drift.push(this.stateChange(r, 'update', r.attributes, now));
+    }
+    return drift;
+  }
+
+  private stateChange(r: ResourceState, action: ResourceChange['action'], before: Attributes | null, after: Attributes | null): ResourceChange {
+    return {
+      address: r.address,
+      block: blockOf(r),
+      mode: r.mode,
+      type: r.type,
+      name: r.name,
+      index: r.index,
+      provider: r.provider,
+      action,
+      id: r.id,
+      before,
+      after,
+      beforeSensitive: r.sensitivePaths,
+      afterSensitive: after ? r.sensitivePaths : [],
+      replacePaths: [],
+      notes: [],
+      dependencies: r.dependencies,
+      createBeforeDestroy: r.createBeforeDestroy ?? false,
+      preventDestroy: r.preventDestroy ?? false,
+    };
+  }
+
+  /** Refreshed attributes of a state instance: the live read when there was one. */
+  private current(r: ResourceState): Attributes | null {
+    const refreshed = this.req.refreshed;
+    if (refreshed && refreshed.has(r.address)) return refreshed.get(r.address)!;
+    return r.attributes;
+  }
+
+  private stateBlockValue(address: string, _side: 'before' | 'after'): ScopedValue | undefined {
+    const list = this.stateByBlock.get(address);
+    if (!list) return this.req.config.resources.has(address) ? { value: null } : undefined;
+    return blockValueFromInstances(list, (r) => this.current(r));
+  }
+
+  // ---- managed and data blocks -------------------------------------------------------
+
+  private planBlock(block: ResourceBlock): void {
+    if (this.targetBlocks && !this.targetBlocks.has(block.address)) return;
+    const { expansion, diagnostics } = expandBlock(block, this.scope);
+    if (!(expansion.kind === 'unknown' && this.req.validateOnly)) this.diagnostics.push(...diagnostics);
+    const provider = this.req.providers.get(block.provider);
+    if (!provider) {
+      this.diagnostics.push(error(`No provider "${block.provider}" is configured for ${block.address}`, block.providerLoc ?? block.loc));
+      return;
+    }
+    const schemas = block.mode === 'data' ? provider.schema.dataSources : provider.schema.resources;
+    const typeSchema = schemas[block.type];
+    if (!typeSchema) {
+      const s = didYouMean(block.type, Object.keys(schemas));
+      this.diagnostics.push(
+        error(
+          `Provider "${block.provider}" has no ${block.mode === 'data' ? 'data source' : 'resource type'} "${block.type}"`,
+          block.loc,
+          s ? `Did you mean "${s}"?` : `Known types: ${Object.keys(schemas).sort().join(', ')}`,
+        ),
+      );
+      return;
+    }
+    const targeted = this.targetInstances.get(block.address);
+    const values = new Map<InstanceKey, ScopedValue>();
+    for (const key of instanceKeys(expansion)) {
+      const address = formatAddress({ mode: block.mode, type: block.type, name: block.name, key });
+      const prior = this.stateByAddress.get(address);
+      if (targeted && !targeted.has('*') && !targeted.has(address)) {
+        const v = prior ? this.current(prior) : null;
+        values.set(key, { value: v ?? null, sensitivePaths: prior?.sensitivePaths ?? [] });
+        continue;
+      }
+      const ev = evaluateNode(block.body, this.scope.context(instanceContext(expansion, key)));
+      this.diagnostics.push(...ev.diagnostics);
+      if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
+      const config = ev.value;
+      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address));
+      for (const p of provider.validateResource?.({ type: block.type, config, providerConfig: provider.providerConfig }) ?? []) {
+        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, locateAtPath(block.body, p.path)), address });
+      }
+      const value =
+        block.mode === 'data'
+          ? this.planData(block, address, key, config, ev.sensitivePaths, typeSchema)
+          : this.planManaged(block, expansion, address, key, config, ev.sensitivePaths, prior, provider, typeSchema);
+      values.set(key, value);
+    }
+    this.blockValues.set(block.address, blockValueOf(expansion, values));
+  }
+
+  private planData(
+    block: ResourceBlock,
+    address: string,
+    key: InstanceKey,
+    config: Attributes,
+    sensitivePaths: Path[],
+    typeSchema: ResourceTypeSchema,
+  ): ScopedValue {
+    const result = this.req.dataResults.get(address);
+    if (result) return { value: result, sensitivePaths };
+    if (!containsUnknown(config) && !this.req.validateOnly) {
+      this.needData.push({ address, type: block.type, provider: block.provider, config });
+      return { value: UNKNOWN };
+    }
+    const after = defaultPlanResource(typeSchema, null, config).planned;
+    const change = this.newChange(block, address, key, 'read', null, after);
+    change.reason = 'read_because_config_unknown';
+    change.afterSensitive = sensitivePaths;
+    this.addChange(change);
+    return { value: after, sensitivePaths };
+  }
+
+  private planManaged(
+    block: ResourceBlock,
+    expansion: Expansion,
+    address: string,
+    key: InstanceKey,
+    configIn: Attributes,
+    configSensitive: Path[],
+    prior: ResourceState | undefined,
+    provider: PlannerProvider,
+    typeSchema: ResourceTypeSchema,
+  ): ScopedValue {
+    const before = prior ? this.current(prior) : null;
+    const config = applyIgnoreChanges(block, configIn, before, this.diagnostics);
+    const planFn = provider.planResource
+      ? (p: Attributes | null, c: Attributes) => provider.planResource!({ type: block.type, prior: p, config: c, providerConfig: provider.providerConfig })
+      : (p: Attributes | null, c: Attributes) => defaultPlanResource(typeSchema, p, c);
+    let response = planFn(before, config);
+    for (const p of response.problems) {
+      this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, locateAtPath(block.body, p.path)), address });
+    }
+
+    let forced: ActionReason | undefined;
+    if (prior?.status === 'tainted') forced = 'replace_because_tainted';
+    else if (this.replaceSet.has(address)) forced = 'replace_by_request';
+    else if (before && this.triggersFire(block, expansion, key)) forced = 'replace_by_triggers';
+    if (before && forced) response = planFn(null, config); // a fresh create: computed values unknown
+
+    const sensitive = mergeSensitive(configSensitive, typeSchema, response.planned);
+    let change: ResourceChange;
+    if (!before) {
+      change = this.newChange(block, address, key, 'create', null, response.planned);
+      if (prior && before === null) change.reason = 'create_because_gone';
+    } else if (forced || response.requiresReplace.length > 0) {
+      change = this.newChange(block, address, key, block.lifecycle.createBeforeDestroy ? 'create-delete' : 'delete-create', before, response.planned);
+      change.reason = forced ?? 'replace_because_cannot_update';
+      change.replacePaths = response.requiresReplace;
+    } else if (!sameValue(before, response.planned)) {
+      change = this.newChange(block, address, key, 'update', before, response.planned);
+    } else {
+      change = this.newChange(block, address, key, 'no-op', before, response.planned);
+    }
+    if (prior) {
+      change.id = prior.id;
+      change.beforeSensitive = prior.sensitivePaths;
+    }
+    change.afterSensitive = sensitive;
+    change.notes = response.notes;
+    change.preventDestroy = block.lifecycle.preventDestroy || (prior?.preventDestroy ?? false);
+    this.checkPreventDestroy(change, block);
+    this.addChange(change);
+    return { value: response.planned, sensitivePaths: sensitive };
+  }
+
+  /** replace_triggered_by: fires when a referenced value differs between before and after. */
+  private triggersFire(block: ResourceBlock, expansion: Expansion, key: InstanceKey): boolean {
+    const extra = instanceContext(expansion, key);
+    for (const node of block.lifecycle.replaceTriggeredBy) {
+      const after = evaluateNode(node, this.scope.context(extra));
+      const before = evaluateNode(node, this.beforeScope.context(extra));
+      this.diagnostics.push(...after.diagnostics);
+      if (containsUnknown(after.value) || !sameValue(after.value, before.value)) return true;
+    }
+    return false;
+  }
+
+  private checkPreventDestroy(change: ResourceChange, block?: ResourceBlock): void {
+    if (!change.preventDestroy) return;
+    if (change.action !== 'delete' && change.action !== 'delete-create' && change.action !== 'create-delete') return;
+    this.diagnostics.push({
+      ...error(
+        `Instance ${change.address} has lifecycle.prevent_destroy set, but the plan calls for it to be ${change.action === 'delete' ? 'destroyed' : 'replaced'}`,
+        block?.lifecycle.loc ?? block?.loc,
+        change.replacePaths.length > 0
+          ? `Replacement is forced by: ${change.replacePaths.map((p) => p.reason).join('; ')}. Change the config so no replacement is needed, or remove prevent_destroy first.`
+          : 'To destroy it, first remove prevent_destroy from its lifecycle block and apply; the protection is kept in state until then.',
+      ),
+      address: change.address,
+    });
+  }
+
+  private newChange(block: ResourceBlock, address: string, key: InstanceKey, action: ResourceChange['action'], before: Attributes | null, after: Attributes | null): ResourceChange {
+    return {
+      address,
+      block: block.address,
+      mode: block.mode,
+      type: block.type,
+      name: block.name,
+      index: key,
+      provider: block.provider,
+      action,
+      id: null,
+      before,
+      after,
+      beforeSensitive: [],
+      afterSensitive: [],
+      replacePaths: [],
+      notes: [],
+      dependencies: this.req.graph.resourceDeps.get(block.address) ?? [],
+      createBeforeDestroy: block.lifecycle.createBeforeDestroy,
+      preventDestroy: block.lifecycle.preventDestroy,
+    };
+  }
+
+  private addChange(change: ResourceChange): void {
+    this.changes.push(change);
+    this.changeByAddress.set(change.address, change);
+  }
+
+  // ---- deletes -----------------------------------------------------------------------
+
+  private isTargeted(r: ResourceState): boolean {
+    if (!this.targetInstances.size) return true;
+    const set = this.targetInstances.get(blockOf(r));
+    return !!set && (set.has('*') || set.has(r.address));
+  }
+
+  private planOrphans(): void {
+    for (const r of this.req.state.resources) {
+      if (this.changeByAddress.has(r.address) || r.mode !== 'managed') continue;
+      if (!this.isTargeted(r)) continue;
+      const block = this.req.config.resources.get(blockOf(r));
+      if (block && !this.plannedKeysKnown(block)) continue; // its keys are unknown or invalid
+      const before = this.current(r);
+      const change = this.stateChange(r, 'delete', before, null);
+      change.reason = !block
+        ? 'delete_because_no_resource_config'
+        : typeof r.index === 'number'
+          ? 'delete_because_count_index'
+          : 'delete_because_each_key';
+      // gone outside hl as well: only state forgets it, nothing to protect
+      if (before !== null) this.checkPreventDestroy(change, block);
+      this.addChange(change);
+    }
+  }
+
+  private plannedKeysKnown(block: ResourceBlock): boolean {
+    const v = this.blockValues.get(block.address);
+    return v !== undefined && v.value !== UNKNOWN;
+  }
+
+  private planDestroyAll(): void {
+    // reverse dependency order is the executor's job; list in state order
+    for (const r of this.req.state.resources) {
+      if (r.mode !== 'managed' || !this.isTargetedForDestroy(r)) continue;
+      const change = this.stateChange(r, 'delete', this.current(r), null);
+      change.reason = 'delete_because_destroy';
+      const block = this.req.config.resources.get(blockOf(r));
+      change.preventDestroy = (r.preventDestroy ?? false) || (block?.lifecycle.preventDestroy ?? false);
+      this.checkPreventDestroy(change, block);
+      this.addChange(change);
+    }
+  }
+
+  /** In destroy mode a target also destroys everything that depends on it. */
+  private isTargetedForDestroy(r: ResourceState): boolean {
+    if (!this.targetInstances.size) return true;
+    if (this.isTargeted(r)) return true;
+    const targets = new Set(this.targetInstances.keys());
+    const seen = new Set<string>();
+    const stack = [...r.dependencies];
+    while (stack.length > 0) {
+      const b = stack.pop()!;
+      if (targets.has(b)) return true;
+      if (seen.has(b)) continue;
+      seen.add(b);
+      for (const s of this.stateByBlock.get(b) ?? []) stack.push(...s.dependencies);
+    }
+    return false;
+  }
+
+  // ---- outputs -----------------------------------------------------------------------
+
+  private planOutputs(): OutputChange[] {
+    const out: OutputChange[] = [];
+    const prior = this.req.state.outputs;
+    for (const o of this.req.config.outputs.values()) {
+      const r = evaluateNode(o.value, this.scope.context());
+      this.diagnostics.push(...r.diagnostics);
+      const sensitive = o.sensitive;
+      if (!sensitive && r.sensitivePaths.length > 0) {
+        this.diagnostics.push(
+          error(`Output "${o.name}" refers to sensitive values`, o.value.loc, 'Set "sensitive: true" on the output to show it masked.'),
+        );
+      }
+      const before = prior[o.name];
+      const action: OutputChange['action'] = !before ? 'create' : sameValue(before.value, r.value) ? 'no-op' : 'update';
+      out.push({ name: o.name, action, before: before?.value ?? null, after: r.value, sensitive });
+    }
+    for (const [name, before] of Object.entries(prior)) {
+      if (!this.req.config.outputs.has(name)) out.push({ name, action: 'delete', before: before.value, after: null, sensitive: before.sensitive });
+    }
+    return out;
+  }
+
+  private destroyOutputs(): OutputChange[] {
+    return Object.entries(this.req.state.outputs).map(([name, o]) => ({ name, action: 'delete' as const, before: o.value, after: null, sensitive: o.sensitive }));
+  }
+}
+
+function blockOf(r: ResourceState): string {
+  return `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+}
+
+/** Keeps the prior value for every ignored path, so changes there never show. */
+function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Attributes | null, diagnostics: Diagnostic[]): Attributes {
+  const ignore = block.lifecycle.ignoreChanges;
+  if (!prior) return config;
+  if (ignore === 'all') {
+    const out: Attributes = { ...config };
+    for (const k of Object.keys(config)) if (k in prior) out[k] = prior[k]!;
+    return out;
+  }
+  let out: Value = config;
+  for (const item of ignore) {
+    const path = parseAttributePath(item.path);
+    if (!path) {
+      diagnostics.push(error(`Invalid attribute path "${item.path}" in ignore_changes`, item.loc));
+      continue;
+    }
+    const priorValue = getPath(prior, path);
+    out = setPath(out, path, priorValue === undefined ? undefined : priorValue);
+  }
+  return out as Attributes;
+}
+
+/** Sensitive paths of the planned value: from expressions plus the schema's sensitive attributes. */
+function mergeSensitive(fromConfig: Path[], schema: ResourceTypeSchema, planned: Attributes): Path[] {
+  const out = [...fromConfig];
+  for (const [name, attr] of Object.entries(schema.attributes)) {
+    if (attr.sensitive && name in planned && !out.some((p) => p.length === 1 && p[0] === name)) out.push([name]);
+  }
+  return out;
+}
+
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.severity}|${d.summary}|${d.location?.file}:${d.location?.line}:${d.location?.col}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
