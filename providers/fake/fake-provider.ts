@@ -11,7 +11,8 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isValueMap, type Attributes, type Value } from '../../src/core/value.js';
+import { isValueMap, sameValue, UNKNOWN, type Attributes, type Value } from '../../src/core/value.js';
+import { defaultPlanResource } from '../../src/plan/default-plan-resource.js';
 import {
   ProviderError,
   type ConfigureRequest,
@@ -20,6 +21,8 @@ import {
   type DeleteRequest,
   type ImportRequest,
   type ImportResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
   type Provider,
   type ProviderSchema,
   type ReadRequest,
@@ -96,6 +99,14 @@ export class FakeProvider implements Provider {
         },
       },
     };
+  }
+
+  /** Structural planning, plus: any update bumps `serial`, so it is unknown until apply. */
+  planResource(req: PlanResourceRequest): PlanResourceResponse {
+    const schema = this.getSchema().resources[req.type]!;
+    const r = defaultPlanResource(schema, req.prior, req.config);
+    if (req.prior && r.requiresReplace.length === 0 && !sameValue(req.prior, r.planned)) r.planned['serial'] = UNKNOWN;
+    return r;
   }
 
   async configure(req: ConfigureRequest): Promise<void> {

@@ -55,7 +55,9 @@ async function loadSavedPlan(ctx: CommandContext, ws: Workspace, file: string): 
   const plan = decoded.plan;
   const { store } = ws;
   const stale: string[] = [];
-  if (plan.state.lineage !== store.lineage && !(plan.state.serial === 0 && store.serial === 0 && store.listResources().length === 0)) {
+  // A plan made before any state existed carries a lineage that was never written.
+  const madeOnEmptyState = plan.state.serial === 0;
+  if (!madeOnEmptyState && plan.state.lineage !== store.lineage) {
     stale.push(`it was made for a different state (lineage ${plan.state.lineage}; ${ws.statePath} has lineage ${store.lineage})`);
   } else if (plan.state.serial !== store.serial) {
     stale.push(`the state changed since it was made (serial ${plan.state.serial} then, ${store.serial} now)`);
