@@ -1,0 +1,76 @@
+/**
+ * Diagnostics for a terminal:
+ *
+ *   Error: Unknown variable "pve_tokn"
+ *
+ *     on homelab.yaml:12:20
+ *     12 |     token_secret: "${var.pve_tokn}"
+ *        |                    ^
+ *
+ *   Did you mean "pve_token"?
+ *
+ * `Error:` in bold red, `Warning:` in bold yellow. The source line and caret appear only
+ * when the caller passes the file's text. A detail never carries a stack trace: lines that
+ * look like one (`    at fn (file.js:1:2)`) are dropped.
+ */
+import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import { palette, type Palette } from './palette.js';
+
+export interface RenderDiagnosticsOptions {
+  color: boolean;
+  /** File path → file text, to quote the offending line. */
+  sources?: Map<string, string>;
+}
+
+/** `    at fn (file.js:1:2)`, `    at file:///x.js:1:2`, `    at new Promise (<anonymous>)`, `    at async Promise.all (index 0)`. */
+const STACK_FRAME = /^\s+at\s.*(?:\((?:.*:\d+(?::\d+)?|<anonymous>|native|index \d+)\)|:\d+:\d+)\s*$/;
+
+/** All diagnostics in their given order, separated by blank lines; '' when there are none. */
+export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderDiagnosticsOptions): string {
+  if (diags.length === 0) return '';
+  const p = palette(opts.color);
+  const lineCache = new Map<string, string[] | undefined>();
+  const linesOf = (file: string): string[] | undefined => {
+    if (!lineCache.has(file)) lineCache.set(file, opts.sources?.get(file)?.split('\n'));
+    return lineCache.get(file);
+  };
+  return diags.map((d) => renderOne(d, p, linesOf).join('\n')).join('\n\n') + '\n';
+}
+
+function renderOne(d: Diagnostic, p: Palette, linesOf: (file: string) => string[] | undefined): string[] {
+  const isError = d.severity === 'error';
+  const color = isError ? p.red : p.yellow;
+  const out = [`${p.bold(color(isError ? 'Error:' : 'Warning:'))} ${p.bold(d.summary)}`];
+  const context: string[] = [];
+  if (d.location) {
+    context.push(`  on ${formatLocation(d.location)}`);
+    context.push(...snippet(d.location, linesOf(d.location.file), color));
+  }
+  if (d.address && !d.summary.includes(d.address)) context.push(`  with ${d.address}`);
+  if (context.length > 0) out.push('', ...context);
+  const detail = cleanDetail(d.detail);
+  if (detail !== '') out.push('', detail);
+  return out;
+}
+
+/** The source line and a caret under the column; nothing when the line is not available. */
+function snippet(loc: SourceLocation, lines: string[] | undefined, color: (s: string) => string): string[] {
+  const raw = lines?.[loc.line - 1];
+  if (raw === undefined || loc.line < 1) return [];
+  const text = raw.replace(/\r$/, '');
+  const gutter = String(loc.line);
+  const col = Math.max(1, loc.col);
+  // Keep tabs in the caret's padding so the caret lands under the right character.
+  let pad = '';
+  for (let i = 0; i < col - 1; i++) pad += text[i] === '\t' ? '\t' : ' ';
+  return [`    ${gutter} | ${text}`, `    ${' '.repeat(gutter.length)} | ${pad}${color('^')}`];
+}
+
+function cleanDetail(detail: string | undefined): string {
+  if (detail === undefined) return '';
+  return detail
+    .split('\n')
+    .filter((l) => !STACK_FRAME.test(l))
+    .join('\n')
+    .trimEnd();
+}

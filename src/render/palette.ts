@@ -1,0 +1,64 @@
+/**
+ * The colours the renderers use, as plain string functions. With colour off every function
+ * is the identity, so no ANSI code can slip through; with colour on, kleur is asked to colour
+ * even when its own detection (TTY, NO_COLOR) would say no: the caller has already decided
+ * (`--no-color`, NO_COLOR, a pipe), and the renderers are pure functions of their arguments.
+ */
+import * as kleur from 'kleur/colors';
+
+export type Paint = (text: string) => string;
+
+export interface Palette {
+  readonly enabled: boolean;
+  green: Paint;
+  red: Paint;
+  yellow: Paint;
+  cyan: Paint;
+  magenta: Paint;
+  bold: Paint;
+  dim: Paint;
+}
+
+const identity: Paint = (text) => text;
+
+const PLAIN: Palette = {
+  enabled: false,
+  green: identity,
+  red: identity,
+  yellow: identity,
+  cyan: identity,
+  magenta: identity,
+  bold: identity,
+  dim: identity,
+};
+
+/** Runs a kleur colour function with colouring switched on, restoring kleur's own setting. */
+function forced(fn: (text: string) => string): Paint {
+  return (text) => {
+    if (text === '') return text;
+    const previous = kleur.$.enabled;
+    kleur.$.enabled = true;
+    try {
+      return fn(text);
+    } finally {
+      kleur.$.enabled = previous;
+    }
+  };
+}
+
+let colored: Palette | undefined;
+
+export function palette(color: boolean): Palette {
+  if (!color) return PLAIN;
+  colored ??= {
+    enabled: true,
+    green: forced(kleur.green),
+    red: forced(kleur.red),
+    yellow: forced(kleur.yellow),
+    cyan: forced(kleur.cyan),
+    magenta: forced(kleur.magenta),
+    bold: forced(kleur.bold),
+    dim: forced(kleur.dim),
+  };
+  return colored;
+}

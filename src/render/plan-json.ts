@@ -1,0 +1,198 @@
+/**
+ * The plan in the shape of `terraform show -json` (format_version "1.2"), validated by
+ * `schemas/plan-json.schema.json`. Differences from Terraform, on purpose:
+ *
+ * - `hl_version` instead of `terraform_version`.
+ * - Sensitive values are replaced by null in `before`/`after`/`values` (Terraform prints them
+ *   in cleartext and only flags them in `*_sensitive`); the `*_sensitive` trees still say
+ *   where they were. Sensitive variables are left out of `variables`; sensitive outputs have
+ *   null `before`/`after` and no `value`.
+ * - `provider_name` is the provider key of the config (`proxmox`, `kuma.fun-bedbug`), not a
+ *   registry address.
+ * - `resource_changes` keep the plan's dependency order (Terraform sorts by address).
+ * - No `configuration` block; `prior_state` only on request (built from the refreshed
+ *   `before` values of the plan); `timestamp` only when the caller passes one (this module
+ *   reads no clock).
+ */
+import { containsUnknown, type Value } from '../core/value.js';
+import { hasErrors } from '../core/diagnostic.js';
+import type { OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
+import { terraformActions } from './change-labels.js';
+import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
+import { SensitiveCursor } from './path-cursor.js';
+
+export const SHOW_JSON_FORMAT_VERSION = '1.2';
+
+export interface JsonResourceChange {
+  address: string;
+  previous_address?: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index?: string | number;
+  provider_name: string;
+  action_reason?: string;
+  change: {
+    actions: string[];
+    before: JsonValue;
+    after: JsonValue;
+    after_unknown: BoolTree;
+    before_sensitive: BoolTree;
+    after_sensitive: BoolTree;
+    replace_paths?: (string | number)[][];
+  };
+}
+
+export interface JsonOutputChange {
+  actions: string[];
+  before: JsonValue;
+  after: JsonValue;
+  after_unknown: BoolTree;
+  before_sensitive: boolean;
+  after_sensitive: boolean;
+}
+
+export interface JsonResourceValues {
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  name: string;
+  index?: string | number;
+  provider_name: string;
+  values: JsonValue;
+  sensitive_values: BoolTree;
+}
+
+export interface JsonModuleValues {
+  outputs?: Record<string, { sensitive: boolean; value?: JsonValue }>;
+  root_module: { resources: JsonResourceValues[] };
+}
+
+export interface ShowJsonPlan {
+  format_version: string;
+  hl_version: string;
+  timestamp?: string;
+  variables: Record<string, { value: JsonValue }>;
+  planned_values: JsonModuleValues;
+  resource_drift: JsonResourceChange[];
+  resource_changes: JsonResourceChange[];
+  output_changes: Record<string, JsonOutputChange>;
+  prior_state?: { format_version: string; hl_version: string; values: JsonModuleValues };
+  applyable: boolean;
+  complete: boolean;
+  errored: boolean;
+}
+
+export interface ShowJsonOptions {
+  /** RFC 3339 time the plan was made; omitted when not given. */
+  timestamp?: string;
+  /** Include `prior_state`: the refreshed values the plan was made against. */
+  priorState?: boolean;
+}
+
+type Identity = Pick<JsonResourceChange, 'address' | 'mode' | 'type' | 'name' | 'index' | 'provider_name'>;
+
+/** The identifying keys, in Terraform's order; `index` only for an instance with a key. */
+function identity(c: ResourceChange): Identity {
+  return {
+    address: c.address,
+    mode: c.mode,
+    type: c.type,
+    name: c.name,
+    ...(c.index !== null ? { index: c.index } : {}),
+    provider_name: c.provider,
+  };
+}
+
+export function resourceChangeToJson(c: ResourceChange): JsonResourceChange {
+  const bs = SensitiveCursor.of(c.beforeSensitive);
+  const as = SensitiveCursor.of(c.afterSensitive);
+  const out: JsonResourceChange = {
+    ...identity(c),
+    change: {
+      actions: terraformActions(c.action),
+      before: jsonValue(c.before, bs),
+      after: jsonValue(c.after, as),
+      after_unknown: c.after !== null && containsUnknown(c.after) ? unknownTree(c.after) : {},
+      before_sensitive: c.before === null ? false : sensitiveTree(c.before, bs),
+      after_sensitive: c.after === null ? false : sensitiveTree(c.after, as),
+    },
+  };
+  if (c.reason !== undefined) out.action_reason = c.reason;
+  if (c.replacePaths.length > 0) out.change.replace_paths = c.replacePaths.map((r) => [...r.path]);
+  return out;
+}
+
+function outputChangeToJson(o: OutputChange): JsonOutputChange {
+  const sens = o.sensitive ? SensitiveCursor.ALL : SensitiveCursor.NONE;
+  const after: Value = o.after;
+  const unknown = after !== null && containsUnknown(after);
+  return {
+    actions: terraformActions(o.action),
+    before: jsonValue(o.before, sens),
+    after: jsonValue(after, sens),
+    // A sensitive output says only that something is unknown, not where inside it.
+    after_unknown: !unknown ? false : o.sensitive ? true : unknownTree(after),
+    before_sensitive: o.sensitive,
+    after_sensitive: o.sensitive,
+  };
+}
+
+function resourceValues(c: ResourceChange, side: 'before' | 'after'): JsonResourceValues {
+  const value = side === 'after' ? c.after : c.before;
+  const sens = SensitiveCursor.of(side === 'after' ? c.afterSensitive : c.beforeSensitive);
+  return { ...identity(c), values: jsonValue(value, sens), sensitive_values: value === null ? {} : sensitiveTree(value, sens) };
+}
+
+function plannedOutputs(outputs: readonly OutputChange[]): Record<string, { sensitive: boolean; value?: JsonValue }> {
+  const out: Record<string, { sensitive: boolean; value?: JsonValue }> = {};
+  for (const o of byName(outputs)) {
+    if (o.action === 'delete') continue;
+    const entry: { sensitive: boolean; value?: JsonValue } = { sensitive: o.sensitive };
+    if (!o.sensitive && !containsUnknown(o.after)) entry.value = jsonValue(o.after);
+    out[o.name] = entry;
+  }
+  return out;
+}
+
+function byName(outputs: readonly OutputChange[]): OutputChange[] {
+  return [...outputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOptions = {}): ShowJsonPlan {
+  const variables: Record<string, { value: JsonValue }> = {};
+  for (const name of Object.keys(plan.variables).sort()) {
+    const v = plan.variables[name]!;
+    if (v.sensitive || v.value === undefined) continue;
+    variables[name] = { value: jsonValue(v.value) };
+  }
+
+  const planned: JsonResourceValues[] = [];
+  const prior: JsonResourceValues[] = [];
+  const changes: JsonResourceChange[] = [];
+  for (const c of plan.changes) {
+    changes.push(resourceChangeToJson(c));
+    if (c.after !== null && c.action !== 'delete') planned.push(resourceValues(c, 'after'));
+    if (opts.priorState && c.before !== null && c.mode === 'managed') prior.push(resourceValues(c, 'before'));
+  }
+
+  const outputChanges: Record<string, JsonOutputChange> = {};
+  for (const o of byName(plan.outputChanges)) outputChanges[o.name] = outputChangeToJson(o);
+
+  const errored = hasErrors(plan.diagnostics);
+  const out: ShowJsonPlan = {
+    format_version: SHOW_JSON_FORMAT_VERSION,
+    hl_version: hlVersion,
+    ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
+    variables,
+    planned_values: { outputs: plannedOutputs(plan.outputChanges), root_module: { resources: planned } },
+    resource_drift: plan.drift.map(resourceChangeToJson),
+    resource_changes: changes,
+    output_changes: outputChanges,
+    applyable: plan.hasChanges && !errored,
+    complete: plan.options.targets.length === 0 && !errored,
+    errored,
+  };
+  if (opts.priorState) out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: { resources: prior } } };
+  return out;
+}
