@@ -1,4 +1,4 @@
-/** The emulators `hl emulate` can run, by provider kind. */
+/** The emulators `hl emulate` can run, by provider kind; each loaded only when asked for. */
 
 export interface RunningEmulator {
   url: string;
@@ -10,5 +10,15 @@ export interface RunningEmulator {
 export type EmulatorStarter = (opts: { host: string; port: number; worldFile?: string }) => Promise<RunningEmulator>;
 
 export function emulators(): Map<string, EmulatorStarter> {
-  return new Map();
+  return new Map<string, EmulatorStarter>([
+    [
+      'maas',
+      async (o) => {
+        const { startMaasEmulator } = await import('../../providers/maas/index.js');
+        const key = 'hl-emulator:hl-emulator-token:hl-emulator-secret';
+        const e = await startMaasEmulator({ host: o.host, port: o.port, apiKeys: [key], ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
+        return { url: e.url, hint: `API key: ${key}\n`, close: () => e.close() };
+      },
+    ],
+  ]);
 }

@@ -1,11 +1,22 @@
-/** The provider types hl knows, by name. Providers are created per provider block. */
+/**
+ * The provider types hl knows, by name. Each provider's code is loaded only when a config
+ * uses it, so `hl --help` and `hl validate` start fast.
+ */
 import type { ProviderFactory } from '../provider/contract.js';
-import { fakeProviderFactory } from '../../providers/fake/index.js';
 
-export type ProviderRegistry = ReadonlyMap<string, ProviderFactory>;
+export interface ProviderRegistry {
+  types(): string[];
+  load(type: string): Promise<ProviderFactory | undefined>;
+}
 
-/** The built-in providers. A function, so nothing is constructed at import time. */
+const BUILTIN: Record<string, () => Promise<ProviderFactory>> = {
+  fake: async () => (await import('../../providers/fake/index.js')).fakeProviderFactory,
+  maas: async () => (await import('../../providers/maas/index.js')).maasProviderFactory,
+};
+
 export function builtinProviders(): ProviderRegistry {
-  const factories: ProviderFactory[] = [fakeProviderFactory];
-  return new Map(factories.map((f) => [f.type, f]));
+  return {
+    types: () => Object.keys(BUILTIN).sort(),
+    load: async (type) => (Object.prototype.hasOwnProperty.call(BUILTIN, type) ? BUILTIN[type]!() : undefined),
+  };
 }

@@ -57,15 +57,15 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
   const secrets: string[] = [];
   for (const [key, usage] of keys) {
     const type = key.split('.')[0]!;
-    const factory = opts.registry.get(type);
+    const factory = await opts.registry.load(type);
     if (!factory) {
-      const s = didYouMean(type, opts.registry.keys());
+      const s = didYouMean(type, opts.registry.types());
       const block = usage.loc;
       diagnostics.push(
         error(
           `Unknown provider "${type}"${block ? ` for ${block.address}` : ''}`,
           block ? (block.providerLoc ?? block.loc) : opts.config.providers.get(key)?.loc,
-          s ? `Did you mean "${s}"?` : `Known providers: ${[...opts.registry.keys()].sort().join(', ')}`,
+          s ? `Did you mean "${s}"?` : `Known providers: ${opts.registry.types().join(', ')}`,
         ),
       );
       continue;

@@ -27,11 +27,11 @@ export async function validateCommand(ctx: CommandContext): Promise<number> {
     const keys = new Set([...project.config.providers.keys(), ...[...project.config.resources.values()].map((r) => r.provider)]);
     for (const key of keys) {
       const type = key.split('.')[0]!;
-      const factory = registry.get(type);
+      const factory = await registry.load(type);
       if (!factory) {
         const where = project.config.providers.get(key)?.loc ?? [...project.config.resources.values()].find((r) => r.provider === key)?.providerLoc;
-        const s = didYouMean(type, registry.keys());
-        diagnostics.push(error(`Unknown provider "${type}"`, where, s ? `Did you mean "${s}"?` : `Known providers: ${[...registry.keys()].sort().join(', ')}`));
+        const s = didYouMean(type, registry.types());
+        diagnostics.push(error(`Unknown provider "${type}"`, where, s ? `Did you mean "${s}"?` : `Known providers: ${registry.types().join(', ')}`));
         continue;
       }
       const provider = factory.create();

@@ -1,0 +1,205 @@
+/**
+ * The HTTP layer of the MAAS client: signs every request (fresh nonce and timestamp), puts
+ * `op` in the query string, form-encodes bodies, parses JSON answers, retries transient
+ * failures of idempotent calls (GET, PUT, DELETE) with backoff and never retries a POST
+ * (MAAS POSTs create things or link IPs: sending one twice is not safe), and turns failures
+ * into ProviderErrors carrying MAAS's text.
+ */
+import { request, type Dispatcher } from 'undici';
+import { ProviderError } from '../../../src/provider/contract.js';
+import type { MaasCredentials } from './api-key.js';
+import { toSearchParams, type FormFields } from './form-body.js';
+import { MaasApiError, summarizeMaasErrorBody } from './maas-api-error.js';
+import { buildOAuthHeader } from './oauth-header.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface MaasHttpClientOptions {
+  /** The MAAS URL, e.g. `http://maas.maas:5240/MAAS` (the API is under `api/2.0/`). */
+  url: string;
+  credentials: MaasCredentials;
+  dispatcher: Dispatcher;
+  /** Per attempt. Default 30 s. */
+  timeoutMs?: number;
+  /** Extra attempts for transient failures of idempotent calls. Default 3. */
+  maxRetries?: number;
+  /** First backoff delay; doubles each retry (capped at 5 s). Default 500 ms. */
+  retryDelayMs?: number;
+}
+
+export interface CallOptions {
+  op?: string;
+  /** Query parameters (GET/DELETE) — lists become repeated keys. */
+  query?: FormFields;
+  /** Form body (POST/PUT). */
+  form?: FormFields;
+  signal?: AbortSignal;
+}
+
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    if (e instanceof Error) parts.push(e.message);
+    e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return [...new Set(parts.filter(Boolean))].join(': ') || String(err);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+export class MaasHttpClient {
+  readonly apiRoot: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly options: MaasHttpClientOptions) {
+    this.apiRoot = `${options.url.replace(/\/+$/, '')}/api/2.0/`;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 500;
+  }
+
+  async get<T>(path: string, options: CallOptions = {}): Promise<T> {
+    return this.call<T>('GET', path, options);
+  }
+  async post<T>(path: string, options: CallOptions = {}): Promise<T> {
+    return this.call<T>('POST', path, options);
+  }
+  async put<T>(path: string, options: CallOptions = {}): Promise<T> {
+    return this.call<T>('PUT', path, options);
+  }
+  async delete(path: string, options: CallOptions = {}): Promise<void> {
+    await this.call<unknown>('DELETE', path, options);
+  }
+
+  /** One API call; answers the parsed JSON (null for an empty body). */
+  async call<T>(method: HttpMethod, path: string, options: CallOptions = {}): Promise<T> {
+    const idempotent = method !== 'POST';
+    const callName = `${path}${options.op ? `?op=${options.op}` : ''}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.attempt(method, path, callName, options)) as T;
+      } catch (err) {
+        const retryable = idempotent && attempt < this.maxRetries && this.isTransient(err) && !options.signal?.aborted;
+        if (!retryable) throw this.toProviderError(err, method, callName, idempotent);
+        await sleep(Math.min(this.retryDelayMs * 2 ** attempt, 5_000), options.signal);
+      }
+    }
+  }
+
+  private isTransient(err: unknown): boolean {
+    if (err instanceof MaasApiError) return TRANSIENT_STATUS.has(err.details.status);
+    if (err instanceof ProviderError) return false;
+    const code = errorCode(err);
+    return code !== undefined && TRANSIENT_CODES.has(code);
+  }
+
+  private toProviderError(err: unknown, method: string, callName: string, idempotent: boolean): ProviderError {
+    if (err instanceof ProviderError) return err;
+    const code = errorCode(err);
+    if (code === 'HL_TLS_PIN_MISMATCH') {
+      return new ProviderError(`MAAS ${method} ${callName}: ${errorText(err)}; refusing to send the API key`, { retryable: false });
+    }
+    if ((err as { name?: string })?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+      return new ProviderError(
+        `MAAS ${method} ${callName}: no answer within ${this.timeoutMs / 1000} s` +
+          (idempotent ? '' : '; the request may or may not have been applied'),
+        { retryable: idempotent },
+      );
+    }
+    const what = idempotent ? '' : ' (connection lost before an answer: the request may or may not have been applied)';
+    return new ProviderError(`MAAS ${method} ${callName} failed: ${errorText(err)}${code ? ` [${code}]` : ''}${what}`, {
+      retryable: idempotent,
+    });
+  }
+
+  private async attempt(method: HttpMethod, path: string, callName: string, options: CallOptions): Promise<unknown> {
+    const url = new URL(path.replace(/^\/+/, ''), this.apiRoot);
+    const hasBody = method === 'POST' || method === 'PUT';
+    const query = toSearchParams(hasBody ? undefined : options.query, options.op);
+    if (hasBody && options.query) for (const [k, v] of toSearchParams(options.query)) query.append(k, v);
+    const qs = query.toString();
+    url.search = qs ? `?${qs}` : '';
+    const headers: Record<string, string> = {
+      authorization: buildOAuthHeader(this.options.credentials),
+      accept: 'application/json',
+    };
+    let body: string | undefined;
+    if (hasBody) {
+      body = toSearchParams(options.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const res = await request(url, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      dispatcher: this.options.dispatcher,
+      signal,
+    });
+    const text = await res.body.text();
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      if (text.trim() === '') return null;
+      if (contentType.includes('json')) {
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new ProviderError(`MAAS ${method} ${callName}: answer is not valid JSON`, { status: res.statusCode });
+        }
+      }
+      return text;
+    }
+    const { summary, fieldErrors } = summarizeMaasErrorBody(contentType, text);
+    const hint =
+      res.statusCode === 401
+        ? ' (check api_key: MAAS refused the OAuth signature)'
+        : res.statusCode === 404 && /Unknown API endpoint/.test(text)
+          ? ` (is url right? ${this.apiRoot} is not a MAAS API root)`
+          : '';
+    throw new MaasApiError(
+      `MAAS ${method} ${callName} failed (${res.statusCode}): ${summary}${hint}`,
+      { method, call: callName, status: res.statusCode, body: summarizeMaasErrorBody('text/plain', text).summary, ...(fieldErrors ? { fieldErrors } : {}) },
+      TRANSIENT_STATUS.has(res.statusCode) && method !== 'POST',
+    );
+  }
+}

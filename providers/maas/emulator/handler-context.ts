@@ -1,0 +1,23 @@
+/** What an emulator handler gets, and what a route is. */
+import type { EmulatorRequest, EmulatorResponse } from './maas-responses.js';
+import type { MaasWorld } from './world.js';
+
+export interface HandlerContext {
+  world: MaasWorld;
+  req: EmulatorRequest;
+  /** The route's captured path parameters, in order. */
+  params: string[];
+  /** Marks the world changed (persisted once the handler returns). */
+  changed(): void;
+}
+
+export type Handler = (ctx: HandlerContext) => EmulatorResponse;
+
+export interface Route {
+  /** Matched against the path below the API root (`devices/abc/`). */
+  pattern: RegExp;
+  /** Handlers by `METHOD` (CRUD) or `METHOD op` (operations). */
+  handlers: Record<string, Handler>;
+  /** Reachable without OAuth (MAAS: version/, describe/). */
+  anonymous?: boolean;
+}

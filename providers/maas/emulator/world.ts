@@ -1,0 +1,154 @@
+/**
+ * The emulated MAAS region's data ("the world"): domains, zones, fabrics/VLANs, subnets and
+ * their IP ranges, nodes (devices and the region controller) with interfaces and static
+ * links, DNS resources and DNS data. Plain JSON, so it persists as one file.
+ */
+
+export const WORLD_FORMAT = 1;
+
+export interface WorldDomain {
+  id: number;
+  name: string;
+  ttl: number | null;
+  authoritative: boolean;
+  is_default: boolean;
+}
+
+export interface WorldZone {
+  id: number;
+  name: string;
+  description: string;
+}
+
+export interface WorldFabric {
+  id: number;
+  name: string;
+}
+
+export interface WorldVlan {
+  id: number;
+  vid: number;
+  name: string;
+  fabric_id: number;
+  mtu: number;
+  dhcp_on: boolean;
+  primary_rack: string | null;
+}
+
+export interface WorldSubnet {
+  id: number;
+  name: string;
+  cidr: string;
+  description: string;
+  vlan_id: number;
+  gateway_ip: string | null;
+  dns_servers: string[];
+  managed: boolean;
+  allow_dns: boolean;
+  allow_proxy: boolean;
+  active_discovery: boolean;
+  rdns_mode: number;
+}
+
+export interface WorldIpRange {
+  id: number;
+  type: 'dynamic' | 'reserved';
+  subnet_id: number;
+  start_ip: string;
+  end_ip: string;
+  comment: string;
+}
+
+/** A static IP address linked to an interface (MAAS: a StaticIPAddress of type STICKY). */
+export interface WorldLink {
+  id: number;
+  mode: 'static';
+  subnet_id: number;
+  ip: string;
+}
+
+export interface WorldInterface {
+  id: number;
+  name: string;
+  type: 'physical';
+  mac_address: string;
+  vlan_id: number | null;
+  links: WorldLink[];
+}
+
+/** node_type: 1 device, 4 region and rack controller (MAAS NODE_TYPE). */
+export interface WorldNode {
+  system_id: string;
+  hostname: string;
+  node_type: number;
+  domain_id: number;
+  zone_id: number;
+  description: string;
+  parent: string | null;
+  owner: string | null;
+  tag_names: string[];
+  address_ttl: number | null;
+  interfaces: WorldInterface[];
+}
+
+export interface WorldDnsResource {
+  id: number;
+  name: string;
+  domain_id: number;
+  address_ttl: number | null;
+  /** Addresses (MAAS: StaticIPAddress of type USER_RESERVED). */
+  ip_addresses: string[];
+}
+
+export interface WorldDnsData {
+  id: number;
+  dnsresource_id: number;
+  rrtype: string;
+  rrdata: string;
+  ttl: number | null;
+}
+
+export interface MaasWorld {
+  format: number;
+  maas_name: string;
+  version: string;
+  /** The user the API keys belong to. */
+  admin_user: string;
+  next_id: Record<'domain' | 'zone' | 'subnet' | 'iprange' | 'interface' | 'ip' | 'dnsresource' | 'dnsdata' | 'vlan' | 'fabric', number>;
+  /** Seeded PRNG state (system ids, nonces of generated hostnames). */
+  rng: number;
+  domains: WorldDomain[];
+  zones: WorldZone[];
+  fabrics: WorldFabric[];
+  vlans: WorldVlan[];
+  subnets: WorldSubnet[];
+  ipranges: WorldIpRange[];
+  nodes: WorldNode[];
+  dnsresources: WorldDnsResource[];
+  dnsdata: WorldDnsData[];
+}
+
+export function nextId(world: MaasWorld, kind: keyof MaasWorld['next_id']): number {
+  const id = world.next_id[kind];
+  world.next_id[kind] = id + 1;
+  return id;
+}
+
+/** mulberry32: small deterministic PRNG, state kept in the world so ids stay reproducible. */
+export function nextRandom(world: MaasWorld): number {
+  let t = (world.rng = (world.rng + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+const SYSTEM_ID_ALPHABET = 'abcdefghkmnpqrstwxy34678';
+
+/** A fresh 6-character system_id (MAAS style), unique in the world. */
+export function newSystemId(world: MaasWorld): string {
+  for (;;) {
+    let id = '';
+    for (let i = 0; i < 6; i++) id += SYSTEM_ID_ALPHABET[Math.floor(nextRandom(world) * SYSTEM_ID_ALPHABET.length)];
+    if (!world.nodes.some((n) => n.system_id === id)) return id;
+  }
+}

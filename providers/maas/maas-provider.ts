@@ -1,0 +1,232 @@
+/**
+ * The `maas` provider: one instance per provider block (so several MAAS regions are several
+ * instances, each with its own client, TLS trust and, when emulated, its own emulator).
+ *
+ * Resources: `maas_device`, `maas_dns_record`; data source: `maas_subnet`.
+ * Plan-time checks (`validateResource`, pure) and live checks (in create/update, before any
+ * write) are described in resources/device-validation.ts and resources/device-live-checks.ts.
+ */
+import { join, isAbsolute, resolve } from 'node:path';
+import type { Dispatcher } from 'undici';
+import {
+  ProviderError,
+  type AttributeProblem,
+  type ConfigureRequest,
+  type CreateRequest,
+  type CreateResponse,
+  type DeleteRequest,
+  type ImportRequest,
+  type ImportResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
+  type Provider,
+  type ProviderSchema,
+  type ReadDataRequest,
+  type ReadRequest,
+  type ReadResponse,
+  type RecoverRequest,
+  type UpdateRequest,
+  type UpdateResponse,
+  type ValidateResourceRequest,
+} from '../../src/provider/contract.js';
+import type { Attributes } from '../../src/core/value.js';
+import { parseApiKey, isCredentials } from './client/api-key.js';
+import { MaasApi } from './client/maas-api.js';
+import { MaasHttpClient } from './client/maas-http-client.js';
+import { createMaasDispatcher, readCaFile } from './client/tls-dispatcher.js';
+import { startMaasEmulator, type MaasEmulator } from './emulator/maas-emulator.js';
+import { parseProviderConfig } from './provider-config.js';
+import { maasProviderSchema } from './provider-schema.js';
+import { planDevice } from './resources/device-plan.js';
+import { validateDeviceConfig } from './resources/device-validation.js';
+import {
+  createDevice,
+  deleteDevice,
+  importDevice,
+  readDevice,
+  recoverDevice,
+  updateDevice,
+} from './resources/device-operations.js';
+import { planDnsRecord, validateDnsRecordConfig } from './resources/dns-record-config.js';
+import {
+  createDnsRecord,
+  deleteDnsRecord,
+  importDnsRecord,
+  readDnsRecord,
+  recoverDnsRecord,
+  updateDnsRecord,
+} from './resources/dns-record-operations.js';
+import type { OperationContext } from './resources/operation-context.js';
+import { readSubnetDataSource, validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
+
+interface Session {
+  api: MaasApi;
+  dispatcher: Dispatcher;
+  emulator?: MaasEmulator;
+}
+
+export interface MaasProviderOptions {
+  /** Test hook: backoff of retries (default 500 ms). */
+  retryDelayMs?: number;
+}
+
+export class MaasProvider implements Provider {
+  readonly type = 'maas';
+  private session: Session | undefined;
+
+  constructor(private readonly options: MaasProviderOptions = {}) {}
+
+  getSchema(): ProviderSchema {
+    return maasProviderSchema();
+  }
+
+  async configure(req: ConfigureRequest): Promise<void> {
+    const parsed = parseProviderConfig(req.config);
+    if ('problems' in parsed) {
+      throw new ProviderError(`maas provider: ${parsed.problems.map((p) => p.message).join('; ')}`);
+    }
+    await this.close();
+    const s = parsed.settings;
+    if (s.mode === 'emulated') {
+      const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json') });
+      const credentials = parseApiKey(emulator.apiKey);
+      if (!isCredentials(credentials)) throw new Error('emulator produced an invalid API key');
+      const dispatcher = createMaasDispatcher({});
+      const http = new MaasHttpClient({
+        url: emulator.url,
+        credentials,
+        dispatcher,
+        timeoutMs: s.timeoutMs,
+        maxRetries: s.maxRetries,
+        ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
+      });
+      this.session = { api: new MaasApi(http), dispatcher, emulator };
+      req.progress?.(`maas: embedded emulator at ${emulator.url} (world ${join(req.workDir, 'maas-world.json')})`);
+      return;
+    }
+    let ca: string | undefined;
+    if (s.caFile !== undefined) {
+      const path = isAbsolute(s.caFile) ? s.caFile : resolve(req.configDir, s.caFile);
+      try {
+        ca = readCaFile(path);
+      } catch (err) {
+        throw new ProviderError(`maas provider: cannot read ca_file ${path}: ${(err as Error).message}`);
+      }
+    }
+    if (s.insecure) req.progress?.(`maas: TLS verification is OFF for ${s.url} (insecure: true)`);
+    const dispatcher = createMaasDispatcher({
+      ...(ca !== undefined ? { ca } : {}),
+      ...(s.tlsFingerprint !== undefined ? { fingerprint: s.tlsFingerprint } : {}),
+      insecure: s.insecure,
+      connectTimeoutMs: Math.min(s.timeoutMs, 10_000),
+    });
+    const http = new MaasHttpClient({
+      url: s.url,
+      credentials: s.credentials,
+      dispatcher,
+      timeoutMs: s.timeoutMs,
+      maxRetries: s.maxRetries,
+      ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
+    });
+    this.session = { api: new MaasApi(http), dispatcher };
+  }
+
+  /** The emulator this instance started (emulated: true), for tests and tooling. */
+  get emulator(): MaasEmulator | undefined {
+    return this.session?.emulator;
+  }
+
+  validateResource(req: ValidateResourceRequest): AttributeProblem[] {
+    switch (req.type) {
+      case 'maas_device':
+        return validateDeviceConfig(req.config);
+      case 'maas_dns_record':
+        return validateDnsRecordConfig(req.config);
+      case 'maas_subnet':
+        return validateSubnetDataSourceConfig(req.config);
+      default:
+        return [{ path: [], message: `the maas provider has no resource type ${req.type}`, severity: 'error' }];
+    }
+  }
+
+  planResource(req: PlanResourceRequest): PlanResourceResponse {
+    switch (req.type) {
+      case 'maas_device':
+        return planDevice(req.prior, req.config);
+      case 'maas_dns_record':
+        return planDnsRecord(req.prior, req.config);
+      default:
+        return { planned: { ...(req.prior ?? {}), ...req.config }, requiresReplace: [], notes: [], problems: [] };
+    }
+  }
+
+  private ctx(op: { signal?: AbortSignal; progress?: (m: string) => void }): OperationContext {
+    if (!this.session) throw new ProviderError('maas provider used before configure()');
+    return {
+      api: this.session.api,
+      ...(op.signal ? { signal: op.signal } : {}),
+      ...(op.progress ? { progress: op.progress } : {}),
+    };
+  }
+
+  private unknownType(type: string): never {
+    throw new ProviderError(`the maas provider has no resource type ${type}`);
+  }
+
+  async read(req: ReadRequest): Promise<ReadResponse> {
+    const ctx = this.ctx(req);
+    if (req.type === 'maas_device') return { state: await readDevice(ctx, req.id, req.prior) };
+    if (req.type === 'maas_dns_record') return { state: await readDnsRecord(ctx, req.id, req.prior) };
+    return this.unknownType(req.type);
+  }
+
+  async readData(req: ReadDataRequest): Promise<ReadResponse> {
+    if (req.type !== 'maas_subnet') return this.unknownType(req.type);
+    return { state: await readSubnetDataSource(this.ctx(req).api, req.config, req.signal) };
+  }
+
+  async create(req: CreateRequest): Promise<CreateResponse> {
+    const ctx = this.ctx(req);
+    if (req.type === 'maas_device') return createDevice(ctx, req.planned);
+    if (req.type === 'maas_dns_record') return createDnsRecord(ctx, req.planned);
+    return this.unknownType(req.type);
+  }
+
+  async update(req: UpdateRequest): Promise<UpdateResponse> {
+    const ctx = this.ctx(req);
+    if (req.type === 'maas_device') return { state: await updateDevice(ctx, req.id, req.prior, req.planned) };
+    if (req.type === 'maas_dns_record') return { state: await updateDnsRecord(ctx, req.planned) };
+    return this.unknownType(req.type);
+  }
+
+  async delete(req: DeleteRequest): Promise<void> {
+    const ctx = this.ctx(req);
+    if (req.type === 'maas_device') return deleteDevice(ctx, req.id);
+    if (req.type === 'maas_dns_record') return deleteDnsRecord(ctx, req.id, req.prior);
+    return this.unknownType(req.type);
+  }
+
+  async recover(req: RecoverRequest): Promise<CreateResponse | null> {
+    const ctx = this.ctx(req);
+    if (req.type === 'maas_device') return recoverDevice(ctx, req.planned);
+    if (req.type === 'maas_dns_record') return recoverDnsRecord(ctx, req.planned);
+    return this.unknownType(req.type);
+  }
+
+  async importResource(req: ImportRequest): Promise<ImportResponse> {
+    const ctx = this.ctx(req);
+    let found: { id: string; state: Attributes } | null;
+    if (req.type === 'maas_device') found = await importDevice(ctx, req.id);
+    else if (req.type === 'maas_dns_record') found = await importDnsRecord(ctx, req.id);
+    else return this.unknownType(req.type);
+    return { resource: found };
+  }
+
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (!s) return;
+    await s.dispatcher.close().catch(() => undefined);
+    await s.emulator?.close();
+  }
+}
