@@ -11,6 +11,8 @@ export interface ScalarNode {
   kind: 'scalar';
   value: string | number | boolean | null;
   loc: SourceLocation;
+  /** How a string was written, so columns inside it can be computed exactly. */
+  style?: 'plain' | 'single' | 'double' | 'block';
 }
 
 export interface MapEntry {

@@ -20,5 +20,13 @@ export function emulators(): Map<string, EmulatorStarter> {
         return { url: e.url, hint: `API key: ${key}\n`, close: () => e.close() };
       },
     ],
+    [
+      'kuma',
+      async (o) => {
+        const { startKumaEmulator } = await import('../../providers/kuma/emulator/index.js');
+        const e = await startKumaEmulator({ port: o.port, users: [{ username: 'admin', password: 'hl-emulator-1' }], ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
+        return { url: e.url, hint: 'Login: admin / hl-emulator-1\n', close: () => e.close() };
+      },
+    ],
   ]);
 }

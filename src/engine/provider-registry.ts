@@ -12,6 +12,7 @@ export interface ProviderRegistry {
 const BUILTIN: Record<string, () => Promise<ProviderFactory>> = {
   fake: async () => (await import('../../providers/fake/index.js')).fakeProviderFactory,
   maas: async () => (await import('../../providers/maas/index.js')).maasProviderFactory,
+  kuma: async () => (await import('../../providers/kuma/index.js')).kumaProviderFactory,
 };
 
 export function builtinProviders(): ProviderRegistry {

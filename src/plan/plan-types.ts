@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Attributes, Path, Value } from '../core/value.js';
 import type { ConfigFile } from '../config/config-types.js';
+import type { PolicyResult } from '../policy/policy-types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -97,4 +98,9 @@ export interface Plan {
   summary: PlanSummary;
   /** True when there is anything to apply (changes or accepted drift). */
   hasChanges: boolean;
+  /**
+   * What the policy rules found when the plan was made (absent when there were no rules).
+   * Apply refuses a plan with a failed rule of severity error.
+   */
+  policyResults?: PolicyResult[];
 }

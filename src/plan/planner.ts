@@ -9,7 +9,7 @@ import { parseAttributePath, setPath } from '../core/path-edit.js';
 import { didYouMean } from '../core/suggest.js';
 import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config, ResourceBlock } from '../config/config-types.js';
-import { locateAtPath } from '../config/node-at-path.js';
+import { findNodeAtPath } from '../config/node-path.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
@@ -275,9 +275,9 @@ class Planner {
       this.diagnostics.push(...ev.diagnostics);
       if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
       const config = ev.value;
-      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address));
+      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address, { sensitivePaths: ev.sensitivePaths }));
       for (const p of provider.validateResource?.({ type: block.type, config, providerConfig: provider.providerConfig }) ?? []) {
-        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, locateAtPath(block.body, p.path)), address });
+        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
       }
       const value =
         block.mode === 'data'
@@ -328,7 +328,7 @@ class Planner {
       : (p: Attributes | null, c: Attributes) => defaultPlanResource(typeSchema, p, c);
     let response = planFn(before, config);
     for (const p of response.problems) {
-      this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, locateAtPath(block.body, p.path)), address });
+      this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
     }
 
     let forced: ActionReason | undefined;

@@ -257,7 +257,6 @@ describe('persistence cost per operation', () => {
     const before = await stat(file);
     expect(before.size).toBeGreaterThan(3_000_000);
     const store = await StateStore.open(file, storeOpts);
-    const started = performance.now();
     for (let batch = 0; batch < 100; batch++) {
       await Promise.all(
         Array.from({ length: 10 }, async (_, k) => {
@@ -268,13 +267,11 @@ describe('persistence cost per operation', () => {
         }),
       );
     }
-    const elapsed = performance.now() - started;
     const after = await stat(file);
     expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
     const journalSize = (await stat(journal)).size;
     // Each operation costs a few hundred bytes of journal, nothing proportional to the 3+ MB state.
     expect(journalSize / 1000).toBeLessThan(1_000);
-    expect(elapsed).toBeLessThan(15_000);
     expect(store.getResource('proxmox_vm.bulk[999]')?.attributes).toEqual({ vmid: 1999, cores: 4 });
     await store.checkpoint(); // the one full rewrite
     expect((await stat(file)).ino).not.toBe(before.ino);

@@ -1,0 +1,278 @@
+/**
+ * One authenticated socket.io connection to one Uptime Kuma server, shared by every
+ * operation of a provider instance:
+ * - opened lazily on the first call; concurrent callers share the same opening;
+ * - logs in once with username/password (and 2FA token), keeps the JWT and uses
+ *   `loginByToken` after a reconnect; a refused login is remembered and never retried in
+ *   the same run, so Kuma's login rate limit (20 a minute) is never hammered;
+ * - every call has a timeout and fails with "Uptime Kuma at URL did not answer `event`
+ *   within N s" instead of hanging;
+ * - learns the server's version from the `info` push after login, which decides the
+ *   protocol generation, and keeps the monitor and notification caches from the pushes.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { ProviderError } from '../../../src/provider/contract.js';
+import { MonitorCache } from '../protocol/monitor-cache.js';
+import { NotificationCache } from '../protocol/notification-cache.js';
+import { parseKumaVersion, type KumaServerVersion } from '../protocol/kuma-version.js';
+import { asAnswer, describeAnswer, formatSeconds, NOT_LOGGED_IN, RATE_LIMITED, refusalError, silenceError, type KumaAnswer } from './kuma-answers.js';
+import type { KumaTlsClientOptions } from './tls-options.js';
+
+/** Password logins one session may try (timeouts included) before giving up for the run. */
+const MAX_PASSWORD_LOGINS = 3;
+
+/** Calls that change nothing, so they can be sent again after a dropped connection. */
+const READ_ONLY_EVENTS = new Set(['getMonitor', 'getMonitorList', 'getTags', 'needSetup']);
+
+/** The connection closed while a call was waiting for its answer. */
+class ConnectionDropped extends Error {
+  constructor(readonly event: string) {
+    super(`the connection dropped during ${event}`);
+  }
+}
+
+export interface KumaSessionOptions {
+  url: string;
+  username: string;
+  password: string;
+  /** 2FA token sent with the password login. */
+  token?: string;
+  timeoutMs: number;
+  tls?: KumaTlsClientOptions;
+}
+
+export class KumaSession {
+  readonly monitors = new MonitorCache();
+  readonly notifications = new NotificationCache();
+  private socket: Socket | undefined;
+  private opening: Promise<void> | undefined;
+  private loggedIn = false;
+  private jwt: string | undefined;
+  /** A login refusal: rethrown without asking the server again. */
+  private refused: ProviderError | undefined;
+  private version: KumaServerVersion | undefined;
+  private versionWaiters: (() => void)[] = [];
+  private closed = false;
+  /** Logins attempted with the password in this session. */
+  private passwordLogins = 0;
+
+  constructor(private readonly opts: KumaSessionOptions) {}
+
+  get url(): string {
+    return this.opts.url;
+  }
+
+  /** Connects and logs in when needed. */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new ProviderError(`the connection to Uptime Kuma at ${this.url} was closed`));
+    if (this.refused) return Promise.reject(this.refused);
+    if (this.socket?.connected && this.loggedIn) return Promise.resolve();
+    this.opening ??= this.open().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  async serverVersion(): Promise<KumaServerVersion> {
+    await this.ready();
+    return this.version!;
+  }
+
+  /** A call that must answer `{ok: true}`; any other answer is a ProviderError. */
+  async call(event: string, ...args: unknown[]): Promise<KumaAnswer> {
+    const answer = await this.request(event, ...args);
+    if (answer.ok !== true) throw refusalError(this.url, event, answer);
+    return answer;
+  }
+
+  /** A call whose answer the caller interprets. */
+  async request(event: string, ...args: unknown[]): Promise<KumaAnswer> {
+    await this.ready();
+    let answer: KumaAnswer;
+    try {
+      answer = await this.emit(event, args);
+    } catch (e) {
+      if (!(e instanceof ConnectionDropped)) throw e;
+      // A read is asked again on the new connection; a write may or may not have been done.
+      if (!READ_ONLY_EVENTS.has(event)) {
+        throw new ProviderError(`the connection to Uptime Kuma at ${this.url} dropped during \`${event}\`; Kuma may or may not have done it`, { retryable: true });
+      }
+      await this.ready();
+      answer = await this.emit(event, args);
+    }
+    if (answer.ok === false && answer.msg === NOT_LOGGED_IN) {
+      // The server restarted or dropped the session between our login and this call.
+      this.loggedIn = false;
+      await this.ready();
+      answer = await this.emit(event, args);
+    }
+    return answer;
+  }
+
+  /** Asks for the whole monitor list and waits until the push has been applied. */
+  async refreshMonitors(): Promise<void> {
+    const seq = this.monitors.sequence;
+    await this.call('getMonitorList');
+    await this.within(this.monitors.wholeListAfter(seq), 'the `monitorList` push after `getMonitorList`');
+  }
+
+  /** Waits for a notification list push newer than `afterSeq`. */
+  async notificationsAfter(afterSeq: number): Promise<void> {
+    await this.within(this.notifications.after(afterSeq), 'the `notificationList` push');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    this.opts.tls?.agent?.destroy();
+  }
+
+  // --- connection ----------------------------------------------------------------------
+
+  private async open(): Promise<void> {
+    await this.connect();
+    await this.authenticate();
+  }
+
+  private createSocket(): Socket {
+    const { tls } = this.opts;
+    const socket = io(this.url, {
+      transports: ['websocket'],
+      autoConnect: false,
+      forceNew: true,
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      timeout: this.opts.timeoutMs,
+      ...(tls?.ca !== undefined ? { ca: tls.ca } : {}),
+      ...(tls?.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+      // engine.io-client types `agent` as string | boolean; on Node it is handed to `ws` as an http.Agent.
+      ...(tls?.agent ? { agent: tls.agent as unknown as string } : {}),
+    });
+    socket.on('disconnect', () => {
+      this.loggedIn = false;
+    });
+    socket.on('info', (info: unknown) => {
+      const text = info && typeof info === 'object' ? (info as { version?: unknown }).version : undefined;
+      const parsed = typeof text === 'string' ? parseKumaVersion(text) : undefined;
+      if (!parsed) return;
+      this.version = parsed;
+      for (const w of this.versionWaiters.splice(0)) w();
+    });
+    socket.on('monitorList', (list: unknown) => this.monitors.replaceAll(list));
+    socket.on('updateMonitorIntoList', (list: unknown) => this.monitors.merge(list));
+    socket.on('deleteMonitorFromList', (id: unknown) => this.monitors.remove(id));
+    socket.on('notificationList', (list: unknown) => this.notifications.replaceAll(list));
+    return socket;
+  }
+
+  private async connect(): Promise<void> {
+    this.socket ??= this.createSocket();
+    const socket = this.socket;
+    if (socket.connected) return;
+    let lastError = 'no answer';
+    await new Promise<void>((resolve, reject) => {
+      const onConnect = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        const cause = (err as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
+        const why = cause?.error?.message ?? cause?.message;
+        lastError = this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        socket.removeAllListeners();
+        socket.disconnect();
+        if (this.socket === socket) this.socket = undefined;
+        reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url} within ${formatSeconds(this.opts.timeoutMs)}: ${lastError}`, { retryable: true }));
+      }, this.opts.timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onError);
+      };
+      socket.on('connect', onConnect);
+      socket.on('connect_error', onError);
+      if (!socket.active) socket.connect();
+    });
+  }
+
+  private async authenticate(): Promise<void> {
+    const listSeq = this.monitors.sequence;
+    let ok = false;
+    if (this.jwt) {
+      const answer = await this.emit('loginByToken', [this.jwt]);
+      ok = answer.ok === true;
+      if (!ok) this.jwt = undefined;
+    }
+    if (!ok) {
+      if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
+        this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
+        throw this.refused;
+      }
+      this.passwordLogins += 1;
+      const answer = await this.emit('login', [{ username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' }]);
+      if (answer.ok === true && typeof answer.token === 'string') {
+        this.jwt = answer.token;
+      } else {
+        this.refused = await this.loginRefusal(answer);
+        throw this.refused;
+      }
+    }
+    await this.within(this.monitors.wholeListAfter(listSeq), 'the `monitorList` push after login');
+    if (!this.version) await this.within(new Promise<void>((r) => this.versionWaiters.push(r)), 'the `info` push with the server version after login');
+    this.loggedIn = true;
+  }
+
+  private async loginRefusal(answer: KumaAnswer): Promise<ProviderError> {
+    const who = `${this.opts.username} at Uptime Kuma ${this.url}`;
+    if (answer.tokenRequired === true) {
+      return new ProviderError(`the login of ${who} needs a 2FA token: set \`token\` in the provider block`);
+    }
+    if (answer.msg === RATE_LIMITED) {
+      return new ProviderError(`the login of ${who} was refused by Kuma's login rate limit (${RATE_LIMITED}); hl does not retry logins, run again in a minute`, { retryable: true });
+    }
+    let hint = '';
+    if (answer.msg === 'authIncorrectCreds' || answer.msg === 'Incorrect username or password.') {
+      const setup = await this.emit('needSetup', []).catch(() => undefined);
+      if (setup?.value === true) hint = ' (this Kuma has no user yet: finish its setup first)';
+    }
+    return new ProviderError(`the login of ${who} was refused: ${describeAnswer(answer)}${hint}`, { detail: JSON.stringify(answer) });
+  }
+
+  private emit(event: string, args: unknown[]): Promise<KumaAnswer> {
+    const socket = this.socket;
+    if (!socket) return Promise.reject(new ProviderError(`not connected to Uptime Kuma at ${this.url}`, { retryable: true }));
+    return new Promise((resolve, reject) => {
+      socket.timeout(this.opts.timeoutMs).emit(event, ...args, (err: Error | null, answer: unknown) => {
+        if (!err) resolve(asAnswer(answer));
+        else if (/disconnected/.test(err.message)) reject(new ConnectionDropped(event));
+        else reject(silenceError(this.url, event, this.opts.timeoutMs));
+      });
+    });
+  }
+
+  private within<T>(promise: Promise<T>, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ProviderError(`Uptime Kuma at ${this.url} did not send ${what} within ${formatSeconds(this.opts.timeoutMs)}`, { retryable: true })),
+        this.opts.timeoutMs,
+      );
+      promise.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Config files → the `Config` model (pure). Per file: YAML → node tree, the tree checked
+ * against the config schema, then decoded into blocks. Files are merged; an address
+ * declared twice is an error at the second declaration. Finally each resource's
+ * explicit `provider` is checked against the declared providers.
+ *
+ * Expressions stay unevaluated; references, cycles and per-type attributes are checked
+ * by later stages.
+ */
+import { providerTypeOf } from '../core/address.js';
+import { formatLocation, hasErrors, error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import type { Config, ConfigFile } from './config-types.js';
+import { CONFIG_SCHEMA, describeConfigPath } from './config-schema.js';
+import { decodeConfigFile, type DecodedFile } from './decode-config-file.js';
+import { DecodeReport } from './decode-report.js';
+import { nodeToValue } from './node-value.js';
+import { validateAgainstSchema } from './schema-validator.js';
+import { didYouMean } from '../core/suggest.js';
+import { parseYamlFile } from './yaml-to-node.js';
+
+export interface ParseConfigResult {
+  /** Absent when there are errors. */
+  config?: Config;
+  diagnostics: Diagnostic[];
+}
+
+export function parseConfig(files: ConfigFile[]): ParseConfigResult {
+  const diagnostics: Diagnostic[] = [];
+  const config: Config = {
+    files,
+    variables: new Map(),
+    providers: new Map(),
+    locals: new Map(),
+    resources: new Map(),
+    outputs: new Map(),
+    policies: [],
+  };
+  for (const file of files) {
+    const parsed = parseYamlFile(file);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.node) continue;
+    const schemaProblems = validateAgainstSchema(CONFIG_SCHEMA, nodeToValue(parsed.node), parsed.node, file.path, {
+      describePath: describeConfigPath,
+      nullIsUnset: false,
+    });
+    diagnostics.push(...schemaProblems);
+    const report = new DecodeReport();
+    const decoded = decodeConfigFile(parsed.node, report);
+    diagnostics.push(...report.semantic);
+    if (schemaProblems.length === 0) diagnostics.push(...report.shape);
+    merge(config, decoded, diagnostics);
+  }
+  diagnostics.push(...checkProviderReferences(config));
+  const sorted = sortDiagnostics(diagnostics, files);
+  return hasErrors(sorted) ? { diagnostics: sorted } : { config, diagnostics: sorted };
+}
+
+function merge(config: Config, file: DecodedFile, diagnostics: Diagnostic[]): void {
+  const add = <T extends { loc: SourceLocation }>(map: Map<string, T>, key: string, item: T, what: string): void => {
+    const first = map.get(key);
+    if (first) {
+      diagnostics.push(error(`Duplicate ${what}; first declared at ${formatLocation(first.loc)}`, item.loc));
+      return;
+    }
+    map.set(key, item);
+  };
+  for (const v of file.variables) add(config.variables, v.name, v, `variable "${v.name}"`);
+  for (const p of file.providers) add(config.providers, p.key, p, `provider "${p.key}"`);
+  for (const l of file.locals) add(config.locals, l.name, l, `local "${l.name}"`);
+  for (const r of file.resources) add(config.resources, r.address, r, `${r.mode === 'data' ? 'data source' : 'resource'} "${r.address}"`);
+  for (const o of file.outputs) add(config.outputs, o.name, o, `output "${o.name}"`);
+  config.policies.push(...file.policies);
+}
+
+/**
+ * An explicit `provider` must be of the resource's provider type, and an aliased one
+ * must be declared. (A default provider without a block is configured with no settings.)
+ */
+function checkProviderReferences(config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of config.resources.values()) {
+    if (!r.providerLoc) continue;
+    const needed = providerTypeOf(r.type);
+    const [type, alias] = splitProviderKey(r.provider);
+    if (type !== needed) {
+      out.push(error(`${r.address} cannot use provider "${r.provider}": a ${r.type} needs a "${needed}" provider`, r.providerLoc));
+      continue;
+    }
+    if (alias !== undefined && !config.providers.has(r.provider)) {
+      const sameType = [...config.providers.keys()].filter((k) => splitProviderKey(k)[0] === type);
+      const suggestion = didYouMean(r.provider, sameType);
+      out.push(
+        error(
+          `Provider "${r.provider}" is not declared${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+          r.providerLoc,
+          `Declare it under providers:, for example\n  providers:\n    ${r.provider}: { ... }`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function splitProviderKey(key: string): [string, string | undefined] {
+  const dot = key.indexOf('.');
+  return dot < 0 ? [key, undefined] : [key.slice(0, dot), key.slice(dot + 1)];
+}
+
+/** By file (in the order given), then line and column; unlocated ones last. */
+function sortDiagnostics(diags: Diagnostic[], files: ConfigFile[]): Diagnostic[] {
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  const rank = (d: Diagnostic): [number, number, number] =>
+    d.location ? [order.get(d.location.file) ?? files.length, d.location.line, d.location.col] : [files.length + 1, 0, 0];
+  return diags
+    .map((d, i) => ({ d, i, r: rank(d) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2] || a.i - b.i)
+    .map((x) => x.d);
+}
