@@ -33,7 +33,7 @@ Common options:
   -h, --help             Help for a command
 
 Exit codes: 0 success; 1 error; 2 changes present (plan --detailed-exitcode);
-3 policy violation (plan); 130 interrupted.
+3 policy violation (plan; apply and destroy refuse the plan); 130 interrupted.
 `;
 
 const COMMANDS: Record<string, string> = {
@@ -50,15 +50,30 @@ Options:
   --refresh-only         Only show drift and plan to record it in state
   --parallelism N        Concurrent provider calls (default 10)
   --detailed-exitcode    Exit 0 when no changes, 2 when there are changes, 1 on error
-  --policy FILE          Extra policy rules to check the plan against
+  --policy FILE          Extra policy rules to check the plan against (see below)
   --lock=false           Do not take the state lock; --lock-timeout 30s waits for it
-  --json                 Print the plan in the shape of "terraform show -json"
+  --json                 Print the plan in the shape of "terraform show -json", with
+                         "policy_results" when there are policy rules
+
+Policy rules (the config's "policies:" list, and "policies:" in --policy FILE):
+  - { rule: no-destroy, match: { type: proxmox_vm } }   not deleted and not replaced
+  - { rule: no-replace, match: { tag: protected } }     not replaced
+  - { rule: max-changes, limit: 10 }                    at most 10 changes
+  - { rule: no-changes-on-node, node: pve }             nothing with node: pve changes
+  - { rule: prevent-destroy }                           report lifecycle.prevent_destroy
+  Each may have name, message, severity: error (default) or warning, and match: with
+  type, address (* wildcards), tag, node, provider. Schema: schemas/policy.schema.json.
+
+Exit codes: 0 no changes (or changes without --detailed-exitcode); 2 changes present
+(--detailed-exitcode); 3 a policy rule of severity error failed (checked before 2; a plan
+saved with --out records the results, and "hl apply" refuses it); 1 error.
 `,
   apply: `Usage: hl apply [PLANFILE] [OPTIONS]
 
 Without PLANFILE: plans, shows the plan, asks for "yes" (or --auto-approve), then applies.
 With PLANFILE (from "hl plan --out"): applies exactly that plan, refusing it if the state
-or the config changed since.
+or the config changed since. A plan that fails a policy rule of severity error (the
+config's "policies:", or --policy when it was saved) is refused with exit code 3.
 
 Options:
   --auto-approve         Do not ask
@@ -69,7 +84,8 @@ Options:
   destroy: `Usage: hl destroy [OPTIONS]
 
 Plans the deletion of every resource in state (or --target ADDR and what depends on it),
-shows it, asks for "yes" (or --auto-approve), and applies it. prevent_destroy is honoured.
+shows it, asks for "yes" (or --auto-approve), and applies it. prevent_destroy is honoured,
+and the config's policy rules are checked (exit code 3 when one of severity error fails).
 `,
   validate: `Usage: hl validate [-c PATH]
 
@@ -109,9 +125,18 @@ Removes the state lock with that id. Only use it when the run that holds it is g
 Runs an emulator in the foreground (loopback only) until interrupted, seeded with the
 homelab and persisted in --world FILE.
 `,
-  docs: `Usage: hl docs [--out FILE]
+  docs: `Usage: hl docs [--out FILE] [--refresh=false]
 
-Writes Markdown inventory documentation from state and live reads.
+Writes Markdown inventory documentation from state and live reads: per Proxmox node its
+guests (CPU, memory, disks, networks, IPs and DNS names from MAAS, Uptime Kuma monitors,
+passthrough devices), then what is on no node, then a Mermaid diagram of the dependency
+graph. The page is deterministic (sorted, no timestamps), so it can be committed and
+diffed; sensitive values never appear. Nothing is changed, state included.
+
+Options:
+  --out FILE             Write the page to FILE instead of standard output
+  --refresh=false        Use state as it is, without reading anything live
+  --var, --var-file      Variables the provider blocks need for the live reads
 `,
   version: `Usage: hl version [--json]
 `,

@@ -7,6 +7,7 @@ import { DiagnosticsError } from '../core/diagnostic.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
 import { applyCommand } from './commands/apply-command.js';
+import { docsCommand } from './commands/docs-command.js';
 import { forceUnlockCommand } from './commands/force-unlock-command.js';
 import { graphCommand } from './commands/graph-command.js';
 import { importCommand } from './commands/import-command.js';
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   state: stateCommand,
   'force-unlock': forceUnlockCommand,
   emulate: emulateCommand,
+  docs: docsCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -14,6 +14,8 @@ import { loadConfigFiles } from '../../src/config/load-config.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { collectVariableInputs, resolveVariables } from '../../src/config/variable-inputs.js';
 import { formatLocation, hasErrors, type Diagnostic } from '../../src/core/diagnostic.js';
+import { builtinProviders } from '../../src/engine/provider-registry.js';
+import { validateProject } from '../../src/engine/validate-project.js';
 
 const CORPUS = path.join('test', 'fixtures', 'invalid');
 
@@ -60,10 +62,17 @@ async function runVariables(dir: string, exp: CaseExpectation): Promise<Diagnost
   return [...parsed.diagnostics, ...inputs.diagnostics, ...resolved.diagnostics];
 }
 
+/** The whole of `hl validate`: references, cycles, per-type schemas, provider rules. */
+async function runValidate(dir: string, exp: CaseExpectation): Promise<Diagnostic[]> {
+  const r = await validateProject(dir, { vars: exp.vars ?? [], varFiles: (exp.varFiles ?? []).map((f) => path.join(dir, f)), env: exp.env ?? {} }, builtinProviders());
+  return r.diagnostics;
+}
+
 /** Stage name → how to run a case through it. Later layers add theirs here. */
 const STAGES: Record<string, StageRunner> = {
   parse: runParse,
   variables: runVariables,
+  validate: runValidate,
 };
 
 function discoverCases(): { name: string; dir: string; expectation: CaseExpectation }[] {

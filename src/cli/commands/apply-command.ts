@@ -13,11 +13,11 @@ import { configRoot, hashConfigFiles, projectFromFiles, type Project } from '../
 import { decodePlan } from '../../plan/plan-codec.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { progressView } from '../apply-progress.js';
-import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, type CommandContext } from '../command-context.js';
+import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
 import { printDiagnostics } from '../diagnostics-output.js';
 import { variableSources } from '../variable-sources.js';
 import { attachProviders, withWorkspace, type Workspace } from '../workspace.js';
-import { planInWorkspace, showPlan } from './plan-command.js';
+import { planInWorkspace, refuseOnPolicyViolations, showPlan } from './plan-command.js';
 
 export async function applyCommand(ctx: CommandContext, destroy = false): Promise<number> {
   const o = ctx.cmd.options;
@@ -26,11 +26,14 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
   if (destroy && planFile) throw new DiagnosticsError([error('hl destroy does not take a plan file')]);
   return withWorkspace(ctx, { operation: destroy ? 'destroy' : 'apply', write: true }, async (ws) => {
     let run: { project: Project; plan: Plan } | undefined;
-    if (planFile) run = await loadSavedPlan(ctx, ws, planFile);
-    else {
+    if (planFile) {
+      run = await loadSavedPlan(ctx, ws, planFile);
+      if (run && refuseOnPolicyViolations(ctx, ws, run.plan, planFile)) return EXIT_POLICY;
+    } else {
       run = await planInWorkspace(ctx, ws, destroy ? 'destroy' : o.refreshOnly ? 'refresh-only' : 'normal', true);
       if (run) {
         showPlan(ctx, ws, run.plan);
+        if (refuseOnPolicyViolations(ctx, ws, run.plan)) return EXIT_POLICY;
         if (!run.plan.hasChanges) return EXIT_OK;
         if (!o.autoApprove) {
           const answer = await ctx.term.ask(

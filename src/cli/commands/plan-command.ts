@@ -1,17 +1,22 @@
 /** `hl plan`: refresh, plan, print; optionally save the plan. Never writes state. */
-import { writeFileSync } from 'node:fs';
-import { hasErrors } from '../../core/diagnostic.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { error, hasErrors, type Diagnostic } from '../../core/diagnostic.js';
+import type { ConfigFile } from '../../config/config-types.js';
 import { loadProject, type Project } from '../../engine/project.js';
 import { planProject } from '../../engine/run-plan.js';
 import { encodePlan } from '../../plan/plan-codec.js';
 import type { Plan } from '../../plan/plan-types.js';
+import { evaluatePolicies, hasBlockingViolations } from '../../policy/evaluate-policies.js';
+import { decodePolicyRules, parsePolicyFile } from '../../policy/parse-policies.js';
+import { renderPolicyResultsHuman } from '../../policy/policy-results-human.js';
+import type { PolicyRule } from '../../policy/policy-types.js';
 import { planToShowJson } from '../../render/plan-json.js';
 import { renderPlanHuman } from '../../render/plan-human.js';
 import { printDiagnostics } from '../diagnostics-output.js';
 import { HL_VERSION } from '../help-text.js';
 import { variableSources } from '../variable-sources.js';
 import { attachProviders, withWorkspace, type Workspace } from '../workspace.js';
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
 
 export interface PlannedRun {
   project: Project;
@@ -27,6 +32,8 @@ export async function planInWorkspace(ctx: CommandContext, ws: Workspace, mode: 
     return undefined;
   }
   const project = loaded.project;
+  const rules = policyRules(ctx, project);
+  if (!rules) return undefined;
   await attachProviders(ws, project, write);
   const r = await planProject(project, ws.store.state, ws.session!, {
     mode,
@@ -42,12 +49,70 @@ export async function planInWorkspace(ctx: CommandContext, ws: Workspace, mode: 
     return undefined;
   }
   printDiagnostics(ctx.term, diags.filter((d) => d.severity === 'warning' && !r.plan!.diagnostics.includes(d)), { files: project.files, redact: ws.redact });
-  return { project, plan: r.plan };
+  const plan = rules.length > 0 ? { ...r.plan, policyResults: evaluatePolicies(r.plan, rules).results } : r.plan;
+  return { project, plan };
 }
 
+/**
+ * The policy rules of the config and of --policy FILE; undefined, after printing why, when
+ * one of them is wrong.
+ */
+function policyRules(ctx: CommandContext, project: Project): PolicyRule[] | undefined {
+  const fromConfig = decodePolicyRules(project.config.policies);
+  const rules = [...fromConfig.rules];
+  const diags: Diagnostic[] = [...fromConfig.diagnostics];
+  const files: ConfigFile[] = [...project.files];
+  const path = ctx.cmd.options.policy;
+  if (path !== undefined) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      diags.push(error(code === 'ENOENT' ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`));
+    }
+    if (text !== undefined) {
+      const file = { path, text };
+      files.push(file);
+      const parsed = parsePolicyFile(file);
+      rules.push(...parsed.rules);
+      diags.push(...parsed.diagnostics);
+    }
+  }
+  printDiagnostics(ctx.term, diags, { files });
+  return hasErrors(diags) ? undefined : rules;
+}
+
+/**
+ * True, after saying why on stderr, when the plan has a failed policy rule of severity
+ * error: such a plan is not applied (exit code 3).
+ */
+export function refuseOnPolicyViolations(ctx: CommandContext, ws: Workspace, plan: Plan, planFile?: string): boolean {
+  const d = policyViolationError(plan, planFile ? `Saved plan ${planFile}` : 'The plan', 'nothing was changed');
+  if (!d) return false;
+  printDiagnostics(ctx.term, [d], { redact: ws.redact });
+  return true;
+}
+
+/** One error naming every failed policy rule of severity error; undefined when there is none. */
+function policyViolationError(plan: Plan, subject: string, consequence: string): Diagnostic | undefined {
+  if (!hasBlockingViolations(plan.policyResults)) return undefined;
+  const failed = (plan.policyResults ?? []).filter((r) => !r.passed && r.severity === 'error');
+  const checks = `${failed.length} policy check${failed.length === 1 ? '' : 's'}`;
+  const detail = failed.map((r) => `${r.name}: ${r.message}`).join('\n');
+  return error(`${subject} violates ${checks} of severity error; ${consequence}`, undefined, detail);
+}
+
+/** Prints the plan; with policy results, a "Policy checks" section (or `policy_results` in JSON). */
 export function showPlan(ctx: CommandContext, ws: Workspace, plan: Plan): void {
-  if (ctx.cmd.options.json) ctx.term.out(ws.redact(JSON.stringify(planToShowJson(plan, HL_VERSION))) + '\n');
-  else ctx.term.out(ws.redact(renderPlanHuman(plan, { color: ctx.term.color })));
+  const results = plan.policyResults;
+  if (ctx.cmd.options.json) {
+    const json = { ...planToShowJson(plan, HL_VERSION), ...(results ? { policy_results: results } : {}) };
+    ctx.term.out(ws.redact(JSON.stringify(json)) + '\n');
+    return;
+  }
+  ctx.term.out(ws.redact(renderPlanHuman(plan, { color: ctx.term.color })));
+  if (results) ctx.term.out('\n' + ws.redact(renderPolicyResultsHuman(results, { color: ctx.term.color })));
 }
 
 export async function planCommand(ctx: CommandContext): Promise<number> {
@@ -58,6 +123,10 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
     if (o.out) writeFileSync(o.out, encodePlan(run.plan), { mode: 0o600 });
     showPlan(ctx, ws, run.plan);
     if (o.out && !o.json) ctx.term.out(`\nSaved the plan to ${o.out}. Apply exactly it with: hl apply ${o.out}\n`);
+    if (hasBlockingViolations(run.plan.policyResults)) {
+      if (o.json) printDiagnostics(ctx.term, [policyViolationError(run.plan, 'The plan', 'hl apply refuses it')!], { redact: ws.redact });
+      return EXIT_POLICY;
+    }
     if (o.detailedExitcode && run.plan.hasChanges) return EXIT_CHANGES;
     return EXIT_OK;
   });
