@@ -6,7 +6,7 @@ export interface ApplyStore {
   getResource(address: string): ResourceState | undefined;
   listResources(): ResourceState[];
   beginIntent(intent: IntentInput): Promise<string>;
-  completeIntent(intentId: string, outcome: IntentOutcome): Promise<void>;
+  completeIntent(intentId: string, outcome: IntentOutcome, opts?: { waitForDisk?: boolean }): Promise<void>;
   setResource(resource: ResourceState): Promise<void>;
   removeResource(address: string): Promise<unknown>;
   setOutputs(outputs: Record<string, OutputState>): Promise<void>;

@@ -5,7 +5,7 @@
  * Config is re-evaluated for each instance as the values it depends on become known, and
  * the result is checked against the plan.
  */
-import type { InstanceKey } from '../core/address.js';
+import { blockAddress, type InstanceKey } from '../core/address.js';
 import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import { containsUnknown, getPath, isUnknown, isValueMap, pathToString, valueEquals, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
@@ -65,6 +65,12 @@ class Executor {
   private readonly byBlock = new Map<string, ResourceChange[]>();
   /** Objects replaced with create_before_destroy: the old one, to delete after. */
   private readonly deposed = new Map<string, ResourceState>();
+  /** Instances whose operation has completed in this run. */
+  private readonly applied = new Set<string>();
+  /** State instances of blocks the plan does not touch, by block address. */
+  private readonly untouched = new Map<string, ResourceState[]>();
+  /** Block values built so far; an entry is dropped when one of its instances changes. */
+  private readonly blockValueCache = new Map<string, ScopedValue | undefined>();
 
   constructor(private readonly req: ApplyRequest) {
     for (const r of req.store.listResources()) this.current.set(r.address, { attributes: r.attributes, sensitivePaths: r.sensitivePaths });
@@ -73,6 +79,13 @@ class Executor {
       if (!list) this.byBlock.set(c.block, (list = []));
       list.push(c);
       if (c.action === 'no-op' && c.before) this.current.set(c.address, { attributes: this.fillRedacted(c.address, c.before), sensitivePaths: c.afterSensitive });
+    }
+    for (const r of req.store.listResources()) {
+      const block = blockAddress(r);
+      if (this.byBlock.has(block)) continue;
+      let list = this.untouched.get(block);
+      if (!list) this.untouched.set(block, (list = []));
+      list.push(r);
     }
     this.scope = new EvaluationScope({
       config: req.config,
@@ -137,23 +150,33 @@ class Executor {
       if (d.after === null) {
         // gone outside hl: forget it; when the plan recreates it, the create records the new one
         await store.removeResource(d.address);
-        this.current.set(d.address, { attributes: null, sensitivePaths: [] });
+        this.setCurrent(d.address, blockAddress(prior), null, []);
       } else {
         const attributes = this.fillRedacted(d.address, d.after);
         await store.setResource({ ...prior, attributes });
-        this.current.set(d.address, { attributes, sensitivePaths: prior.sensitivePaths });
+        this.setCurrent(d.address, blockAddress(prior), attributes, prior.sensitivePaths);
       }
     }
   }
 
   // ---- values for expressions ---------------------------------------------------------
 
+  private setCurrent(address: string, block: string, attributes: Attributes | null, sensitivePaths: Path[]): void {
+    this.current.set(address, { attributes, sensitivePaths });
+    this.blockValueCache.delete(block);
+  }
+
   private blockValue(address: string): ScopedValue | undefined {
+    if (!this.blockValueCache.has(address)) this.blockValueCache.set(address, this.buildBlockValue(address));
+    return this.blockValueCache.get(address);
+  }
+
+  private buildBlockValue(address: string): ScopedValue | undefined {
     const changes = this.byBlock.get(address);
     const block = this.req.config.resources.get(address);
     if (!changes) {
-      const states = this.req.store.listResources().filter((r) => `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}` === address);
-      if (states.length === 0) return block ? { value: null } : undefined;
+      const states = this.untouched.get(address);
+      if (!states) return block ? { value: null } : undefined;
       return blockValueFromInstances(states, (r) => this.current.get(r.address)?.attributes ?? r.attributes);
     }
     if (!block) return undefined;
@@ -168,8 +191,6 @@ class Executor {
     }
     return blockValueOf(expansion, values);
   }
-
-  private readonly applied = new Set<string>();
 
   private expansionOf(address: string): Expansion | undefined {
     let e = this.expansions.get(address);
@@ -216,8 +237,8 @@ class Executor {
       this.req.events.operationStart({ address: change.address, operation });
       try {
         const r = await provider.readData!({ type: change.type, config });
-        this.current.set(change.address, { attributes: r.state, sensitivePaths: ev.sensitivePaths });
         this.applied.add(change.address);
+        this.setCurrent(change.address, change.block, r.state, ev.sensitivePaths);
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok' });
         return true;
       } catch (e) {
@@ -266,7 +287,8 @@ class Executor {
       try {
         const res = await provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) });
         const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
-        await store.completeIntent(intent, { kind: 'applied', resource });
+        // with an identity a lost completion is found again by provider.recover
+        await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: !(identity && provider.recover) });
         this.afterApplied(change, res.state, planned, sensitivePaths);
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: res.id });
         return true;
@@ -280,7 +302,8 @@ class Executor {
     try {
       const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
       const resource = this.resourceState(change, id, res.state, sensitivePaths);
-      await store.completeIntent(intent, { kind: 'applied', resource });
+      // a lost completion of an update is reconciled by a read
+      await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
       this.afterApplied(change, res.state, planned, sensitivePaths);
       this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id });
       return true;
@@ -291,8 +314,8 @@ class Executor {
   }
 
   private afterApplied(change: ResourceChange, state: Attributes, planned: Attributes, sensitivePaths: Path[]): void {
-    this.current.set(change.address, { attributes: state, sensitivePaths });
     this.applied.add(change.address);
+    this.setCurrent(change.address, change.block, state, sensitivePaths);
     const bad = firstMismatch(planned, state);
     if (bad) {
       this.diagnostics.push({
@@ -326,8 +349,8 @@ class Executor {
         // the new object already owns the address; the journal only needs the intent closed
         await store.completeIntent(intent, { kind: 'applied', resource: store.getResource(change.address)! });
         this.deposed.delete(change.address);
-      } else await store.completeIntent(intent, { kind: 'deleted', address: change.address });
-      if (change.action === 'delete') this.current.set(change.address, { attributes: null, sensitivePaths: [] });
+      } else await store.completeIntent(intent, { kind: 'deleted', address: change.address }, { waitForDisk: false });
+      if (change.action === 'delete') this.setCurrent(change.address, change.block, null, []);
       this.req.events.operationEnd({ address: change.address, operation: 'delete', outcome: 'ok', id });
       return true;
     } catch (e) {
@@ -379,6 +402,7 @@ class Executor {
     await this.req.store.setOutputs(outputs);
   }
 }
+
 
 function splitNode(node: string): ['apply' | 'delete', string] {
   const i = node.indexOf(':');

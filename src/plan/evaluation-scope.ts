@@ -3,6 +3,7 @@
  * lazily, once), and the current value of every resource block, supplied by the caller.
  * Shared by the planner and the executor so both evaluate config the same way.
  */
+import { blockAddress } from '../core/address.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Config } from '../config/config-types.js';
 import type { EvalContext, ScopedValue } from '../lang/eval-context.js';
@@ -36,7 +37,7 @@ export class EvaluationScope {
     const ctx: EvalContext = {
       variables: inputs.variables,
       locals: this.locals,
-      resource: (mode, type, name) => inputs.blockValue(`${mode === 'data' ? 'data.' : ''}${type}.${name}`),
+      resource: (mode, type, name) => inputs.blockValue(blockAddress({ mode, type, name })),
       paths: inputs.paths,
       ...extra,
     };

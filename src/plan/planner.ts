@@ -3,7 +3,7 @@
  * schemas) to a Plan. It does no I/O; data sources it cannot evaluate yet are returned as
  * read requests, which the caller performs before planning again.
  */
-import { formatAddress, parseAddress, type InstanceKey } from '../core/address.js';
+import { blockAddress, formatAddress, parseAddress, type InstanceKey } from '../core/address.js';
 import { error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { parseAttributePath, setPath } from '../core/path-edit.js';
 import { didYouMean } from '../core/suggest.js';
@@ -85,7 +85,7 @@ class Planner {
   constructor(private readonly req: PlanRequest) {
     for (const r of req.state.resources) {
       this.stateByAddress.set(r.address, r);
-      const block = blockOf(r);
+      const block = blockAddress(r);
       let list = this.stateByBlock.get(block);
       if (!list) this.stateByBlock.set(block, (list = []));
       list.push(r);
@@ -204,7 +204,7 @@ class Planner {
   private stateChange(r: ResourceState, action: ResourceChange['action'], before: Attributes | null, after: Attributes | null): ResourceChange {
     return {
       address: r.address,
-      block: blockOf(r),
+      block: blockAddress(r),
       mode: r.mode,
       type: r.type,
       name: r.name,
@@ -422,7 +422,7 @@ class Planner {
 
   private isTargeted(r: ResourceState): boolean {
     if (!this.targetInstances.size) return true;
-    const set = this.targetInstances.get(blockOf(r));
+    const set = this.targetInstances.get(blockAddress(r));
     return !!set && (set.has('*') || set.has(r.address));
   }
 
@@ -430,7 +430,7 @@ class Planner {
     for (const r of this.req.state.resources) {
       if (this.changeByAddress.has(r.address) || r.mode !== 'managed') continue;
       if (!this.isTargeted(r)) continue;
-      const block = this.req.config.resources.get(blockOf(r));
+      const block = this.req.config.resources.get(blockAddress(r));
       if (block && !this.plannedKeysKnown(block)) continue; // its keys are unknown or invalid
       const before = this.current(r);
       const change = this.stateChange(r, 'delete', before, null);
@@ -456,7 +456,7 @@ class Planner {
       if (r.mode !== 'managed' || !this.isTargetedForDestroy(r)) continue;
       const change = this.stateChange(r, 'delete', this.current(r), null);
       change.reason = 'delete_because_destroy';
-      const block = this.req.config.resources.get(blockOf(r));
+      const block = this.req.config.resources.get(blockAddress(r));
       change.preventDestroy = (r.preventDestroy ?? false) || (block?.lifecycle.preventDestroy ?? false);
       this.checkPreventDestroy(change, block);
       this.addChange(change);
@@ -509,9 +509,6 @@ class Planner {
   }
 }
 
-function blockOf(r: ResourceState): string {
-  return `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
-}
 
 /** Keeps the prior value for every ignored path, so changes there never show. */
 function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Attributes | null, diagnostics: Diagnostic[]): Attributes {

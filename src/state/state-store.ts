@@ -101,6 +101,8 @@ export class StateStore {
   readonly #checkpointIntervalMs: number;
   readonly #now: () => number;
 
+  /** A journal write that failed after its caller stopped waiting (see completeIntent). */
+  #deferredWriteError: unknown;
   #lineage: string;
   #serial: number;
   readonly #resources = new Map<string, ResourceState>();
@@ -277,8 +279,14 @@ export class StateStore {
     return pending.intentId;
   }
 
-  /** Records the provider's answer and updates the in-memory state; durable when resolved. */
-  async completeIntent(intentId: string, outcome: IntentOutcome): Promise<void> {
+  /**
+   * Records the provider's answer and updates the in-memory state; durable when resolved.
+   * With `waitForDisk: false` it resolves once the line is queued: the next durable write
+   * (or checkpoint) carries it. Only for intents a crash can reconcile by asking the
+   * provider (a create with an identity, an update, a delete): losing the line then costs a
+   * provider read on the next run, never an orphan. A write failure surfaces at the next call.
+   */
+  async completeIntent(intentId: string, outcome: IntentOutcome, opts: { waitForDisk?: boolean } = {}): Promise<void> {
     this.#assertWritable();
     if (!this.#openIntents.has(intentId)) throw new Error(`bug: no open intent ${intentId}`);
     let recorded = outcome;
@@ -287,7 +295,12 @@ export class StateStore {
     } else if (outcome.kind === 'failed' && outcome.taint) {
       recorded = { ...outcome, taint: this.#checkedCopy({ ...outcome.taint, status: 'tainted' }) };
     }
-    await this.#commit({ t: 'done', intentId, outcome: recorded });
+    const written = this.#commit({ t: 'done', intentId, outcome: recorded });
+    if (opts.waitForDisk === false) {
+      written.catch((e: unknown) => (this.#deferredWriteError ??= e));
+      return;
+    }
+    await written;
   }
 
   /** Records what reconciliation decided for an intent from `pendingIntents()`. */
@@ -451,6 +464,7 @@ export class StateStore {
 
   /** Applies a record in memory at once, then makes it durable. */
   async #commit(record: JournalRecord): Promise<void> {
+    if (this.#deferredWriteError !== undefined) throw this.#deferredWriteError;
     const line = encodeJournalLine(record);
     this.#apply(record);
     await this.#journal!.append(line);
