@@ -1,0 +1,86 @@
+/**
+ * The emulator's live state: the world, its file, the fault settings, the config locks and the
+ * task runner. Handlers receive it; it is created by startProxmoxEmulator.
+ */
+import { randomBytes } from 'node:crypto';
+import { FaultController, type FaultConfig } from './faults.js';
+import { ConfigLocks } from './locks.js';
+import { fileSignature, loadWorldFile, saveWorldFile, type FileSignature } from './persistence.js';
+import { seedWorld, type SeedKind } from './seed.js';
+import { settleOrphanedTasks, TaskRunner } from './tasks.js';
+import type { World } from './world.js';
+
+export interface EmulatorCoreOptions {
+  worldFile?: string;
+  seed: SeedKind;
+  taskDurationMs: number;
+  latencyMs: number;
+  faults?: FaultConfig;
+}
+
+export class EmulatorCore {
+  world: World;
+  readonly faults: FaultController;
+  locks: ConfigLocks;
+  tasks: TaskRunner;
+  private signature: FileSignature | undefined;
+
+  constructor(readonly options: EmulatorCoreOptions) {
+    this.faults = new FaultController(
+      { taskDurationMs: options.taskDurationMs, latencyMs: options.latencyMs },
+      options.faults,
+    );
+    this.locks = new ConfigLocks(this.faults);
+    this.tasks = new TaskRunner(this);
+    const loaded = options.worldFile ? loadWorldFile(options.worldFile) : undefined;
+    if (loaded) {
+      settleOrphanedTasks(loaded, Math.floor(this.now() / 1000));
+      this.world = loaded;
+      this.signature = options.worldFile ? fileSignature(options.worldFile) : undefined;
+    } else {
+      this.world = seedWorld(options.seed, this.now());
+      this.persist();
+    }
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** Random bytes for MAC addresses, UUIDs and secrets. */
+  randomBytes(n: number): Buffer {
+    return randomBytes(n);
+  }
+
+  /** Saves the world when a world file is configured. */
+  persist(): void {
+    if (!this.options.worldFile) return;
+    this.signature = saveWorldFile(this.options.worldFile, this.world);
+  }
+
+  /** Reloads the world when another process changed the file since we last read or wrote it. */
+  syncFromDisk(): void {
+    const file = this.options.worldFile;
+    if (!file) return;
+    const sig = fileSignature(file);
+    if (sig === undefined || sig === this.signature) return;
+    const loaded = loadWorldFile(file);
+    if (loaded) this.world = loaded;
+    this.signature = sig;
+  }
+
+  /** Replaces the world with a fresh seed; running tasks are abandoned. */
+  reset(seed: SeedKind = this.options.seed): void {
+    this.tasks.close();
+    this.locks.close();
+    this.locks = new ConfigLocks(this.faults);
+    this.tasks = new TaskRunner(this);
+    this.world = seedWorld(seed, this.now());
+    this.persist();
+  }
+
+  close(): void {
+    this.tasks.close();
+    this.locks.close();
+  }
+}

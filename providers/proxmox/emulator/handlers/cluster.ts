@@ -1,0 +1,299 @@
+/**
+ * Cluster-wide endpoints: `/version`, `/nodes`, `/nodes/{node}` and its status,
+ * `/cluster/resources`, `/cluster/status`, `/cluster/nextid` and resource pools (`/pools`).
+ */
+import { fail, paramFail } from '../api-error.js';
+import type { EmulatorCore } from '../emulator-core.js';
+import { bool, NODE, opt, str, VMID, type ParamSchema } from '../param-schema.js';
+import type { ApiRequest, RouteDef } from '../router.js';
+import { splitList } from '../string-formats.js';
+import {
+  findGuest,
+  findNode,
+  poolOfGuest,
+  storageUsedBytes,
+  type GuestState,
+  type NodeState,
+  type StorageState,
+  type World,
+} from '../world.js';
+import { summarize } from './guest-common.js';
+
+function nodeUptime(emu: EmulatorCore, n: NodeState): number {
+  return n.online ? n.uptimeSeconds + Math.max(0, Math.floor(emu.now() / 1000) - emu.world.seededAt) : 0;
+}
+
+function nodeMemUsed(emu: EmulatorCore, n: NodeState): number {
+  let used = n.memoryUsedBytes;
+  for (const g of Object.values(emu.world.guests)) {
+    if (g.node === n.name && g.status === 'running') used += summarize(emu, g).mem;
+  }
+  return Math.min(used, n.memoryBytes);
+}
+
+function rootStorage(n: NodeState): StorageState | undefined {
+  return n.storages.find((s) => s.id === 'local');
+}
+
+function nodeEntry(emu: EmulatorCore, n: NodeState): Record<string, unknown> {
+  const base = { id: `node/${n.name}`, type: 'node', node: n.name, status: n.online ? 'online' : 'offline' };
+  if (!n.online) return base;
+  const root = rootStorage(n);
+  return {
+    ...base,
+    maxcpu: n.cpus,
+    cpu: n.cpuLoad,
+    maxmem: n.memoryBytes,
+    mem: nodeMemUsed(emu, n),
+    maxdisk: root?.totalBytes ?? 0,
+    disk: root ? storageUsedBytes(root) : 0,
+    uptime: nodeUptime(emu, n),
+    level: '',
+    'cgroup-mode': 2,
+  };
+}
+
+function vmEntry(emu: EmulatorCore, g: GuestState): Record<string, unknown> {
+  const s = summarize(emu, g);
+  const online = findNode(emu.world, g.node)?.online ?? false;
+  const e: Record<string, unknown> = {
+    id: `${g.type}/${g.vmid}`,
+    type: g.type,
+    vmid: g.vmid,
+    node: g.node,
+    name: s.name,
+    status: online ? g.status : 'unknown',
+    maxcpu: s.cpus,
+    maxmem: s.maxmem,
+    maxdisk: s.maxdisk,
+    cpu: s.cpu,
+    mem: s.mem,
+    disk: s.disk,
+    uptime: s.uptime,
+    netin: s.netin,
+    netout: s.netout,
+    diskread: s.diskread,
+    diskwrite: s.diskwrite,
+    template: s.template ? 1 : 0,
+  };
+  if (s.tags) e.tags = s.tags;
+  if (s.lock) e.lock = s.lock;
+  const pool = poolOfGuest(emu.world, g.vmid);
+  if (pool) e.pool = pool;
+  return e;
+}
+
+function storageEntry(n: NodeState, s: StorageState): Record<string, unknown> {
+  return {
+    id: `storage/${n.name}/${s.id}`,
+    type: 'storage',
+    storage: s.id,
+    node: n.name,
+    status: n.online ? 'available' : 'unknown',
+    plugintype: s.type,
+    content: s.content.join(','),
+    shared: s.shared ? 1 : 0,
+    disk: storageUsedBytes(s),
+    maxdisk: s.totalBytes,
+  };
+}
+
+function sortedGuests(world: World): GuestState[] {
+  return Object.values(world.guests).sort((a, b) => a.vmid - b.vmid);
+}
+
+function clusterResources(emu: EmulatorCore, req: ApiRequest): Record<string, unknown>[] {
+  const type = req.params.type as string | undefined;
+  const out: Record<string, unknown>[] = [];
+  if (!type || type === 'vm') for (const g of sortedGuests(emu.world)) out.push(vmEntry(emu, g));
+  if (!type || type === 'node') for (const n of emu.world.nodes) out.push(nodeEntry(emu, n));
+  if (!type || type === 'storage') {
+    for (const n of emu.world.nodes) for (const s of n.storages) out.push(storageEntry(n, s));
+  }
+  if (!type) for (const p of Object.values(emu.world.pools)) out.push({ id: `/pool/${p.poolid}`, type: 'pool', pool: p.poolid });
+  return out;
+}
+
+function nextId(emu: EmulatorCore, req: ApiRequest): string {
+  const wanted = req.params.vmid as number | undefined;
+  if (wanted !== undefined) {
+    if (findGuest(emu.world, wanted)) paramFail({ vmid: `VM ${wanted} already exists` });
+    return String(wanted);
+  }
+  for (let id = 100; id < 1_000_000; id++) if (!findGuest(emu.world, id)) return String(id);
+  fail('unable to get any free VMID in range [100, 999999]');
+}
+
+function nodeStatus(emu: EmulatorCore, req: ApiRequest): Record<string, unknown> {
+  const n = findNode(emu.world, req.params.node as string) as NodeState;
+  const used = nodeMemUsed(emu, n);
+  const root = rootStorage(n);
+  const rootUsed = root ? storageUsedBytes(root) : 0;
+  return {
+    uptime: nodeUptime(emu, n),
+    cpu: n.cpuLoad,
+    wait: 0.001,
+    idle: 0,
+    loadavg: [(n.cpuLoad * n.cpus).toFixed(2), (n.cpuLoad * n.cpus * 0.9).toFixed(2), (n.cpuLoad * n.cpus * 0.8).toFixed(2)],
+    cpuinfo: {
+      cpus: n.cpus,
+      cores: n.cpus / n.sockets,
+      sockets: n.sockets,
+      model: n.cpuModel,
+      mhz: '2500.000',
+      hvm: '1',
+      flags: 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm aes avx avx2',
+      user_hz: 100,
+    },
+    memory: { total: n.memoryBytes, used, free: n.memoryBytes - used, available: n.memoryBytes - used },
+    swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },
+    rootfs: { total: root?.totalBytes ?? 0, used: rootUsed, free: (root?.totalBytes ?? 0) - rootUsed, avail: (root?.totalBytes ?? 0) - rootUsed },
+    ksm: { shared: 0 },
+    kversion: 'Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2025-10-10T08:04Z)',
+    pveversion: `pve-manager/${emu.world.pveVersion}/emulated`,
+    'current-kernel': { sysname: 'Linux', release: '6.14.11-4-pve', version: '#1 SMP PREEMPT_DYNAMIC', machine: 'x86_64' },
+    'boot-info': { mode: 'efi', secureboot: 0 },
+  };
+}
+
+function poolMembers(emu: EmulatorCore, poolid: string, type?: string): Record<string, unknown>[] {
+  const pool = emu.world.pools[poolid];
+  if (!pool) return [];
+  const out: Record<string, unknown>[] = [];
+  for (const vmid of pool.vmids) {
+    const g = findGuest(emu.world, vmid);
+    if (!g || (type && type !== g.type && type !== 'vm')) continue;
+    out.push(vmEntry(emu, g));
+  }
+  if (!type || type === 'storage') {
+    for (const sid of pool.storages) {
+      for (const n of emu.world.nodes) {
+        const s = n.storages.find((x) => x.id === sid);
+        if (s) out.push(storageEntry(n, s));
+      }
+    }
+  }
+  return out;
+}
+
+function requirePool(emu: EmulatorCore, poolid: string): NonNullable<World['pools'][string]> {
+  const pool = emu.world.pools[poolid];
+  if (!pool) fail(`pool '${poolid}' does not exist`);
+  return pool;
+}
+
+function updatePool(emu: EmulatorCore, req: ApiRequest): null {
+  const p = req.params;
+  const pool = requirePool(emu, p.poolid as string);
+  if (p.comment !== undefined) pool.comment = String(p.comment);
+  const remove = p.delete === true;
+  for (const v of splitList(String(p.vms ?? ''))) {
+    const vmid = Number(v);
+    if (remove) {
+      pool.vmids = pool.vmids.filter((x) => x !== vmid);
+      continue;
+    }
+    if (!findGuest(emu.world, vmid)) fail(`no such VMID '${vmid}'`);
+    const other = poolOfGuest(emu.world, vmid);
+    if (other && other !== pool.poolid) {
+      if (p['allow-move'] !== true) fail(`VM ${vmid} belongs already to pool '${other}' and 'allow-move' is not set`);
+      const o = emu.world.pools[other];
+      if (o) o.vmids = o.vmids.filter((x) => x !== vmid);
+    }
+    if (!pool.vmids.includes(vmid)) pool.vmids.push(vmid);
+  }
+  for (const sid of splitList(String(p.storage ?? ''))) {
+    if (remove) pool.storages = pool.storages.filter((x) => x !== sid);
+    else if (!pool.storages.includes(sid)) pool.storages.push(sid);
+  }
+  return null;
+}
+
+function deletePool(emu: EmulatorCore, poolid: string): null {
+  const pool = requirePool(emu, poolid);
+  if (pool.vmids.length || pool.storages.length) fail(`pool '${poolid}' is not empty`);
+  delete emu.world.pools[poolid];
+  return null;
+}
+
+const POOLID = str({ format: 'pve-poolid' });
+const POOL_UPDATE: ParamSchema = {
+  poolid: POOLID,
+  comment: opt(str()),
+  vms: opt(str({ format: 'pve-vmid-list' })),
+  storage: opt(str({ format: 'pve-storage-id-list' })),
+  delete: opt(bool()),
+  'allow-move': opt(bool()),
+};
+
+export const CLUSTER_ROUTES: RouteDef[] = [
+  {
+    method: 'GET', path: '/version', params: {},
+    handler: (emu) => ({ version: emu.world.pveVersion, release: emu.world.pveVersion.split('.').slice(0, 2).join('.'), repoid: 'e7e2f5b0c1d4a3b2', console: 'xtermjs' }),
+  },
+  {
+    method: 'GET', path: '/nodes', params: {},
+    handler: (emu) =>
+      emu.world.nodes.map((n) => {
+        const e = nodeEntry(emu, n);
+        delete e['cgroup-mode'];
+        if (n.online) e.ssl_fingerprint = 'A1:B2:C3:D4:E5:F6:07:18:29:3A:4B:5C:6D:7E:8F:90:A1:B2:C3:D4:E5:F6:07:18:29:3A:4B:5C:6D:7E:8F:90';
+        return e;
+      }),
+  },
+  {
+    method: 'GET', path: '/nodes/{node}', params: { node: NODE }, proxyToNode: true,
+    handler: () =>
+      ['apt', 'capabilities', 'ceph', 'certificates', 'config', 'disks', 'dns', 'firewall', 'hardware', 'hosts', 'journal', 'lxc', 'netstat', 'network', 'qemu', 'replication', 'report', 'rrd', 'rrddata', 'scan', 'services', 'sdn', 'spiceshell', 'status', 'storage', 'subscription', 'syslog', 'tasks', 'termproxy', 'time', 'version', 'vncshell', 'vzdump', 'wakeonlan'].map((name) => ({ name })),
+  },
+  { method: 'GET', path: '/nodes/{node}/status', params: { node: NODE }, proxyToNode: true, handler: nodeStatus },
+  { method: 'GET', path: '/cluster/resources', params: { type: opt(str({ enum: ['vm', 'storage', 'node', 'sdn'] })) }, handler: clusterResources },
+  { method: 'GET', path: '/cluster/nextid', params: { vmid: opt(VMID) }, handler: nextId },
+  {
+    method: 'GET', path: '/cluster/status', params: {},
+    handler: (emu) => [
+      { id: 'cluster', type: 'cluster', name: emu.world.clusterName, nodes: emu.world.nodes.length, quorate: 1, version: 12 },
+      ...emu.world.nodes.map((n, i) => ({
+        id: `node/${n.name}`, type: 'node', name: n.name, nodeid: i + 1, ip: n.ip, online: n.online ? 1 : 0,
+        local: i === 0 ? 1 : 0, level: '',
+      })),
+    ],
+  },
+  {
+    method: 'GET', path: '/pools', params: { poolid: opt(POOLID), type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
+    handler: (emu, req) => {
+      const only = req.params.poolid as string | undefined;
+      if (only !== undefined) requirePool(emu, only);
+      return Object.values(emu.world.pools)
+        .filter((p) => only === undefined || p.poolid === only)
+        .map((p) => {
+          const e: Record<string, unknown> = { poolid: p.poolid };
+          if (p.comment !== undefined) e.comment = p.comment;
+          if (only !== undefined) e.members = poolMembers(emu, p.poolid, req.params.type as string | undefined);
+          return e;
+        });
+    },
+  },
+  {
+    method: 'POST', path: '/pools', params: { poolid: POOLID, comment: opt(str()) },
+    handler: (emu, req) => {
+      const poolid = req.params.poolid as string;
+      if (emu.world.pools[poolid]) fail(`pool '${poolid}' already exists`);
+      emu.world.pools[poolid] = { poolid, vmids: [], storages: [], ...(req.params.comment !== undefined ? { comment: String(req.params.comment) } : {}) };
+      return null;
+    },
+  },
+  { method: 'PUT', path: '/pools', params: POOL_UPDATE, handler: updatePool },
+  { method: 'DELETE', path: '/pools', params: { poolid: POOLID }, handler: (emu, req) => deletePool(emu, req.params.poolid as string) },
+  {
+    method: 'GET', path: '/pools/{poolid}', params: { poolid: POOLID, type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
+    handler: (emu, req) => {
+      const pool = requirePool(emu, req.params.poolid as string);
+      const e: Record<string, unknown> = { members: poolMembers(emu, pool.poolid, req.params.type as string | undefined) };
+      if (pool.comment !== undefined) e.comment = pool.comment;
+      return e;
+    },
+  },
+  { method: 'PUT', path: '/pools/{poolid}', params: POOL_UPDATE, handler: updatePool },
+  { method: 'DELETE', path: '/pools/{poolid}', params: { poolid: POOLID }, handler: (emu, req) => deletePool(emu, req.params.poolid as string) },
+];

@@ -1,0 +1,174 @@
+/**
+ * Entry point of the Proxmox VE emulator: a real HTTP(S) server on loopback answering the PVE 9
+ * API under `/api2/json` for the endpoints hl's provider uses, with PVE's status codes, messages,
+ * tasks, locks, pending changes and digests, over a world that can persist in a JSON file.
+ *
+ *   const emu = await startProxmoxEmulator({ port: 0, worldFile: '.hl/pve-world.json' });
+ *   // token: DEFAULT_TOKEN_ID / DEFAULT_TOKEN_SECRET, base URL: emu.url (+ /api2/json)
+ *   await emu.close();
+ *
+ * Nothing runs at import time.
+ */
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, Authenticator, type TokenConfig, type UserConfig } from './auth.js';
+import { EmulatorCore } from './emulator-core.js';
+import type { FaultConfig } from './faults.js';
+import { accessRoutes, UNAUTHENTICATED } from './handlers/access.js';
+import { CLUSTER_ROUTES } from './handlers/cluster.js';
+import { HARDWARE_ROUTES } from './handlers/hardware.js';
+import { LXC_ROUTES } from './handlers/lxc.js';
+import { QEMU_ROUTES } from './handlers/qemu.js';
+import { STORAGE_ROUTES } from './handlers/storage.js';
+import { TASK_ROUTES } from './handlers/task-endpoints.js';
+import { createApiServer, type RecordedRequest } from './http-server.js';
+import { Router, type RouteDef } from './router.js';
+import type { SeedKind } from './seed.js';
+import { findNode, type NodeState, type World } from './world.js';
+
+export { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from './auth.js';
+export type { TokenConfig, UserConfig } from './auth.js';
+export type { FaultConfig, TaskFailureRule } from './faults.js';
+export type { RecordedRequest } from './http-server.js';
+export type { SeedKind } from './seed.js';
+export type {
+  ContentType,
+  GuestState,
+  GuestType,
+  NodeState,
+  PciDevice,
+  PoolState,
+  StorageState,
+  StorageType,
+  TaskRecord,
+  UsbDevice,
+  VolumeState,
+  World,
+} from './world.js';
+
+export interface ProxmoxEmulatorOptions {
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** JSON file holding the world: loaded at start when it exists, saved after every change. */
+  worldFile?: string;
+  /** World to create when there is no world file (default `homelab`). */
+  seed?: SeedKind;
+  /** Accepted API tokens (default: the homelab token `hl@pve!hl`). */
+  tokens?: TokenConfig[];
+  /** Users that may log in with a password (`POST /access/ticket`). */
+  users?: UserConfig[];
+  /** Default task duration in ms (default 100). */
+  taskDurationMs?: number;
+  /** Default latency added to each API call in ms (default 0). */
+  latencyMs?: number;
+  faults?: FaultConfig;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
+}
+
+export interface ProxmoxEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:40123` (the API is below `/api2/json`). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The live world (replaced on reset or reload; read it through this getter). */
+  readonly world: World;
+  /** Every API request received, in order. */
+  readonly requestLog: RecordedRequest[];
+  /** Replaces the fault settings. */
+  setFaults(f: FaultConfig): void;
+  getFaults(): FaultConfig;
+  /** Takes a node on or offline. */
+  setNodeOnline(node: string, online: boolean): void;
+  /** Replaces the world with a fresh seed. */
+  reset(seed?: SeedKind): void;
+  /** Resolves when all tasks started so far have finished (not after close). */
+  idle(): Promise<void>;
+  /** Saves the world file now (after editing `world` directly, behind the API's back). */
+  save(): void;
+  /** Stops the server (open connections are closed) and saves the world. */
+  close(): Promise<void>;
+}
+
+/** Every endpoint the emulator answers. */
+export function emulatorRoutes(auth: Authenticator): RouteDef[] {
+  return [
+    ...accessRoutes(auth),
+    ...CLUSTER_ROUTES,
+    ...QEMU_ROUTES,
+    ...LXC_ROUTES,
+    ...STORAGE_ROUTES,
+    ...TASK_ROUTES,
+    ...HARDWARE_ROUTES,
+  ];
+}
+
+export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): Promise<ProxmoxEmulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const core = new EmulatorCore({
+    seed: opts.seed ?? 'homelab',
+    taskDurationMs: opts.taskDurationMs ?? 100,
+    latencyMs: opts.latencyMs ?? 0,
+    ...(opts.worldFile !== undefined ? { worldFile: opts.worldFile } : {}),
+    ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+  });
+  const auth = new Authenticator(
+    opts.tokens ?? [{ id: DEFAULT_TOKEN_ID, secret: DEFAULT_TOKEN_SECRET, privsep: false }],
+    opts.users ?? [],
+    () => core.world.authKey,
+    () => core.world.clusterName,
+    () => Math.floor(core.now() / 1000),
+  );
+  const requestLog: RecordedRequest[] = [];
+  const server = createApiServer({
+    core,
+    router: new Router(emulatorRoutes(auth)),
+    auth,
+    requestLog,
+    unauthenticated: UNAUTHENTICATED,
+    ...(opts.tls ? { tls: opts.tls } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const scheme = opts.tls ? 'https' : 'http';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+
+  return {
+    url: `${scheme}://${urlHost}:${port}`,
+    host,
+    port,
+    get world(): World {
+      return core.world;
+    },
+    requestLog,
+    setFaults: (f) => core.faults.set(f),
+    getFaults: () => core.faults.get(),
+    setNodeOnline(node, online) {
+      const n: NodeState | undefined = findNode(core.world, node);
+      if (!n) throw new Error(`no such node '${node}'`);
+      n.online = online;
+      core.persist();
+    },
+    reset: (seed) => core.reset(seed),
+    idle: () => core.tasks.idle(),
+    save: () => core.persist(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      core.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      core.persist();
+    },
+  };
+}

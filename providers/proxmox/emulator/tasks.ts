@@ -1,0 +1,198 @@
+/**
+ * PVE worker tasks: every asynchronous write returns a UPID
+ * (`UPID:node:PID:PSTART:STARTTIME:type:id:user:`, hex fields upper case) and runs for a
+ * configurable time. A task holds the guest config locks it declares while it runs, then its
+ * `run` step finishes the work; a thrown error, an injected failure or a lock timeout makes it
+ * fail, and its `cleanup` step undoes what the dispatching handler began. Status and log are
+ * kept in the world, so they survive a restart of the emulator; a task that was running when
+ * its process went away ends as "unexpected status", as PVE reports a vanished worker.
+ */
+import { errorText } from './api-error.js';
+import type { EmulatorCore } from './emulator-core.js';
+import { MAX_TASK_HISTORY, type GuestType, type TaskRecord, type World } from './world.js';
+
+export interface TaskHold {
+  type: GuestType;
+  vmid: number;
+  shared?: boolean;
+}
+
+export interface TaskSpec {
+  node: string;
+  /** `qmcreate`, `qmclone`, `qmstart`, `vzcreate`, `resize`, ... */
+  type: string;
+  /** Usually the VMID as text; empty for node-wide tasks. */
+  id: string;
+  user: string;
+  /** Guest config locks held for the whole task. */
+  holds?: TaskHold[];
+  /** Lines logged at start. */
+  log?: string[];
+  /**
+   * The work done when the task's time is up. Throw to fail the task (the message becomes the
+   * exit status); return a number of warnings for `WARNINGS: N`.
+   */
+  run(log: (line: string) => void): void | number | Promise<void | number>;
+  /** Undoes the dispatched work when the task fails. */
+  cleanup?(message: string): void;
+}
+
+const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+
+export function formatUpid(t: Pick<TaskRecord, 'node' | 'pid' | 'pstart' | 'starttime' | 'type' | 'id' | 'user'>): string {
+  return `UPID:${t.node}:${hex8(t.pid)}:${hex8(t.pstart)}:${hex8(t.starttime)}:${t.type}:${t.id}:${t.user}:`;
+}
+
+export interface DecodedUpid {
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+}
+
+export function parseUpid(upid: string): DecodedUpid | undefined {
+  const m = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/.exec(
+    upid,
+  );
+  if (!m) return undefined;
+  return {
+    node: m[1] as string,
+    pid: parseInt(m[3] as string, 16),
+    pstart: parseInt(m[4] as string, 16),
+    starttime: parseInt(m[5] as string, 16),
+    type: m[6] as string,
+    id: m[7] as string,
+    user: m[8] as string,
+  };
+}
+
+/** Marks tasks left running by a vanished process as failed, as PVE does. */
+export function settleOrphanedTasks(world: World, nowSeconds: number): void {
+  for (const t of world.tasks) {
+    if (t.status !== 'running') continue;
+    t.status = 'stopped';
+    t.exitstatus = 'unexpected status';
+    t.endtime = nowSeconds;
+    t.log.push('TASK ERROR: unexpected status');
+  }
+}
+
+export class TaskRunner {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly releases = new Map<string, (() => void)[]>();
+  private closed = false;
+  private readonly active = new Set<Promise<void>>();
+  private readonly startedMs = new Map<string, number>();
+
+  constructor(private readonly emu: EmulatorCore) {}
+
+  /** When this process started the task (epoch ms), if it did. */
+  startedAt(upid: string): number | undefined {
+    return this.startedMs.get(upid);
+  }
+
+  /** Starts a task and returns its UPID. */
+  start(spec: TaskSpec): string {
+    const world = this.emu.world;
+    const nowMs = this.emu.now();
+    const record: TaskRecord = {
+      upid: '',
+      node: spec.node,
+      pid: world.nextPid++,
+      pstart: Math.floor(nowMs / 10) % 0xffffffff,
+      starttime: Math.floor(nowMs / 1000),
+      type: spec.type,
+      id: spec.id,
+      user: spec.user,
+      status: 'running',
+      log: [...(spec.log ?? [])],
+    };
+    record.upid = formatUpid(record);
+    this.startedMs.set(record.upid, nowMs);
+    if (this.startedMs.size > MAX_TASK_HISTORY) this.startedMs.delete(this.startedMs.keys().next().value as string);
+    world.tasks.push(record);
+    if (world.tasks.length > MAX_TASK_HISTORY) world.tasks.splice(0, world.tasks.length - MAX_TASK_HISTORY);
+    const vmid = /^\d+$/.test(spec.id) ? Number(spec.id) : undefined;
+    const injected = this.emu.faults.taskFailure(spec.type, vmid);
+    const duration = this.emu.faults.taskDurationMs(spec.type);
+    const p = this.execute(record, spec, injected, duration).finally(() => this.active.delete(p));
+    this.active.add(p);
+    return record.upid;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  private async execute(record: TaskRecord, spec: TaskSpec, injected: string | undefined, duration: number): Promise<void> {
+    const releases: (() => void)[] = [];
+    this.releases.set(record.upid, releases);
+    // The world may have been reloaded from disk meanwhile: always work on its current record.
+    const current = (): TaskRecord => this.emu.world.tasks.find((t) => t.upid === record.upid) ?? record;
+    const log = (line: string): void => {
+      current().log.push(line);
+    };
+    let error: string | undefined;
+    let warnings = 0;
+    try {
+      for (const h of spec.holds ?? []) {
+        releases.push(await this.emu.locks.acquire(h.type, h.vmid, h.shared ? { shared: true } : {}));
+      }
+      await this.sleep(duration);
+      if (this.closed) return;
+      if (injected !== undefined) throw new Error(injected);
+      const r = await spec.run(log);
+      if (typeof r === 'number') warnings = r;
+    } catch (err) {
+      if (this.closed) return;
+      error = errorText(err).replace(/\n+$/, '');
+    }
+    if (this.closed) return;
+    if (error !== undefined) {
+      try {
+        spec.cleanup?.(error);
+      } catch (err) {
+        log(`cleanup failed: ${errorText(err)}`);
+      }
+    }
+    for (const r of releases) r();
+    this.releases.delete(record.upid);
+    const rec = current();
+    rec.status = 'stopped';
+    rec.endtime = Math.floor(this.emu.now() / 1000);
+    if (error !== undefined) {
+      rec.exitstatus = error.split('\n')[0] as string;
+      log(`TASK ERROR: ${error}`);
+    } else if (warnings > 0) {
+      rec.exitstatus = `WARNINGS: ${warnings}`;
+      log(`TASK WARNINGS: ${warnings}`);
+    } else {
+      rec.exitstatus = 'OK';
+      log('TASK OK');
+    }
+    this.emu.persist();
+  }
+
+  /** Resolves when every task started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled([...this.active]);
+  }
+
+  /** Stops all timers; running tasks stay `running` in the world (see settleOrphanedTasks). */
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const rs of this.releases.values()) for (const r of rs) r();
+    this.releases.clear();
+  }
+}
