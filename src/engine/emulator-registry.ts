@@ -12,6 +12,14 @@ export type EmulatorStarter = (opts: { host: string; port: number; worldFile?: s
 export function emulators(): Map<string, EmulatorStarter> {
   return new Map<string, EmulatorStarter>([
     [
+      'proxmox',
+      async (o) => {
+        const m = await import('../../providers/proxmox/emulator/start-emulator.js');
+        const e = await m.startProxmoxEmulator({ host: o.host, port: o.port, seed: 'homelab', ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
+        return { url: e.url, hint: `API token: ${m.DEFAULT_TOKEN_ID}=${m.DEFAULT_TOKEN_SECRET}\n`, close: () => e.close() };
+      },
+    ],
+    [
       'maas',
       async (o) => {
         const { startMaasEmulator } = await import('../../providers/maas/index.js');

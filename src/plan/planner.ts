@@ -163,7 +163,8 @@ class Planner {
       variables[name] = decl.sensitive ? { sensitive: true } : { value: v?.value ?? null, sensitive: false };
     }
     const summary = summarizeChanges(this.changes);
-    const acceptsDrift = drift.length > 0;
+    // Drift alone is a change only for a refresh-only plan; otherwise apply records it quietly.
+    const acceptsDrift = req.mode === 'refresh-only' && drift.length > 0;
     const plan: Plan = {
       formatVersion: PLAN_FORMAT_VERSION,
       hlVersion: req.hlVersion,
@@ -194,6 +195,7 @@ class Planner {
     if (!refreshed) return drift;
     for (const r of this.req.state.resources) {
       if (r.mode !== 'managed' || !refreshed.has(r.address)) continue;
+      if (this.targetBlocks && !this.targetBlocks.has(blockAddress(r))) continue;
       const now = refreshed.get(r.address)!;
       if (now === null) drift.push(this.stateChange(r, 'delete', r.attributes, null));
       else if (!sameValue(r.attributes, now)) drift.push(this.stateChange(r, 'update', r.attributes, now));
