@@ -8,6 +8,7 @@ import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
 import type { ConfigFile } from '../config/config-types.js';
 import { makePlan } from '../plan/planner.js';
+import { decodePolicyRules } from '../policy/parse-policies.js';
 import type { PlannerProvider } from '../plan/planner-provider.js';
 import { emptyState } from '../state/state-types.js';
 import { loadProject } from './project.js';
@@ -40,6 +41,7 @@ export async function validateProject(
     if (provider.validateResource) planner.validateResource = provider.validateResource.bind(provider);
     planners.set(key, planner);
   }
+  diagnostics.push(...decodePolicyRules(project.config.policies).diagnostics);
   if (hasErrors(diagnostics)) return { files: loaded.files, diagnostics };
   const r = makePlan({
     config: project.config,

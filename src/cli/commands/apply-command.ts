@@ -34,7 +34,8 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
       if (run) {
         showPlan(ctx, ws, run.plan);
         if (refuseOnPolicyViolations(ctx, ws, run.plan)) return EXIT_POLICY;
-        if (!run.plan.hasChanges) return EXIT_OK;
+        // Nothing to change; drift seen by the refresh is still recorded in state.
+        if (!run.plan.hasChanges) return run.plan.drift.length > 0 ? execute(ctx, ws, run.project, run.plan, { quiet: true }) : EXIT_OK;
         if (!o.autoApprove) {
           const answer = await ctx.term.ask(
             `\n${destroy ? 'Destroy all these resources?' : 'Apply these changes?'} Only "yes" is accepted: `,
@@ -86,7 +87,7 @@ async function loadSavedPlan(ctx: CommandContext, ws: Workspace, file: string): 
   return { project: loaded.project, plan };
 }
 
-async function execute(ctx: CommandContext, ws: Workspace, project: Project, plan: Plan): Promise<number> {
+async function execute(ctx: CommandContext, ws: Workspace, project: Project, plan: Plan, opts: { quiet?: boolean } = {}): Promise<number> {
   const o = ctx.cmd.options;
   const c = kleur;
   c.enabled = ctx.term.color;
@@ -138,6 +139,7 @@ async function execute(ctx: CommandContext, ws: Workspace, project: Project, pla
     );
     return EXIT_ERROR;
   }
+  if (opts.quiet) return EXIT_OK;
   ctx.term.out(`\n${c.green().bold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`);
   const outputs = ws.store.outputs;
   const names = Object.keys(outputs).sort();

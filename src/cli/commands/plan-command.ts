@@ -1,13 +1,14 @@
 /** `hl plan`: refresh, plan, print; optionally save the plan. Never writes state. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { error, hasErrors, type Diagnostic } from '../../core/diagnostic.js';
+import { error, hasErrors } from '../../core/diagnostic.js';
 import type { ConfigFile } from '../../config/config-types.js';
 import { loadProject, type Project } from '../../engine/project.js';
 import { planProject } from '../../engine/run-plan.js';
 import { encodePlan } from '../../plan/plan-codec.js';
 import type { Plan } from '../../plan/plan-types.js';
-import { evaluatePolicies, hasBlockingViolations } from '../../policy/evaluate-policies.js';
-import { decodePolicyRules, parsePolicyFile } from '../../policy/parse-policies.js';
+import { evaluatePolicies } from '../../policy/evaluate-policies.js';
+import { collectPolicyRules } from '../../policy/parse-policies.js';
+import { hasBlockingViolations, policyGateError } from '../../policy/policy-gate.js';
 import { renderPolicyResultsHuman } from '../../policy/policy-results-human.js';
 import type { PolicyRule } from '../../policy/policy-types.js';
 import { planToShowJson } from '../../render/plan-json.js';
@@ -58,29 +59,20 @@ export async function planInWorkspace(ctx: CommandContext, ws: Workspace, mode: 
  * one of them is wrong.
  */
 function policyRules(ctx: CommandContext, project: Project): PolicyRule[] | undefined {
-  const fromConfig = decodePolicyRules(project.config.policies);
-  const rules = [...fromConfig.rules];
-  const diags: Diagnostic[] = [...fromConfig.diagnostics];
-  const files: ConfigFile[] = [...project.files];
   const path = ctx.cmd.options.policy;
+  let file: ConfigFile | undefined;
   if (path !== undefined) {
-    let text: string | undefined;
     try {
-      text = readFileSync(path, 'utf8');
+      file = { path, text: readFileSync(path, 'utf8') };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      diags.push(error(code === 'ENOENT' ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`));
-    }
-    if (text !== undefined) {
-      const file = { path, text };
-      files.push(file);
-      const parsed = parsePolicyFile(file);
-      rules.push(...parsed.rules);
-      diags.push(...parsed.diagnostics);
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      printDiagnostics(ctx.term, [error(missing ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`)]);
+      return undefined;
     }
   }
-  printDiagnostics(ctx.term, diags, { files });
-  return hasErrors(diags) ? undefined : rules;
+  const { rules, diagnostics } = collectPolicyRules(project.config.policies, file);
+  printDiagnostics(ctx.term, diagnostics, { files: file ? [...project.files, file] : project.files });
+  return hasErrors(diagnostics) ? undefined : rules;
 }
 
 /**
@@ -88,19 +80,10 @@ function policyRules(ctx: CommandContext, project: Project): PolicyRule[] | unde
  * error: such a plan is not applied (exit code 3).
  */
 export function refuseOnPolicyViolations(ctx: CommandContext, ws: Workspace, plan: Plan, planFile?: string): boolean {
-  const d = policyViolationError(plan, planFile ? `Saved plan ${planFile}` : 'The plan', 'nothing was changed');
+  const d = policyGateError(plan.policyResults, planFile ? `Saved plan ${planFile}` : 'The plan', 'nothing was changed');
   if (!d) return false;
   printDiagnostics(ctx.term, [d], { redact: ws.redact });
   return true;
-}
-
-/** One error naming every failed policy rule of severity error; undefined when there is none. */
-function policyViolationError(plan: Plan, subject: string, consequence: string): Diagnostic | undefined {
-  if (!hasBlockingViolations(plan.policyResults)) return undefined;
-  const failed = (plan.policyResults ?? []).filter((r) => !r.passed && r.severity === 'error');
-  const checks = `${failed.length} policy check${failed.length === 1 ? '' : 's'}`;
-  const detail = failed.map((r) => `${r.name}: ${r.message}`).join('\n');
-  return error(`${subject} violates ${checks} of severity error; ${consequence}`, undefined, detail);
 }
 
 /** Prints the plan; with policy results, a "Policy checks" section (or `policy_results` in JSON). */
@@ -124,7 +107,7 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
     showPlan(ctx, ws, run.plan);
     if (o.out && !o.json) ctx.term.out(`\nSaved the plan to ${o.out}. Apply exactly it with: hl apply ${o.out}\n`);
     if (hasBlockingViolations(run.plan.policyResults)) {
-      if (o.json) printDiagnostics(ctx.term, [policyViolationError(run.plan, 'The plan', 'hl apply refuses it')!], { redact: ws.redact });
+      if (o.json) printDiagnostics(ctx.term, [policyGateError(run.plan.policyResults, 'The plan', 'hl apply refuses it')!], { redact: ws.redact });
       return EXIT_POLICY;
     }
     if (o.detailedExitcode && run.plan.hasChanges) return EXIT_CHANGES;

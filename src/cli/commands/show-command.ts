@@ -21,7 +21,7 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
     const decoded = decodePlan(readFileSync(file, 'utf8'), file);
     if (!decoded.plan) throw new DiagnosticsError(decoded.diagnostics);
     if (o.json || o.format === 'json') ctx.term.out(JSON.stringify(planToShowJson(decoded.plan, HL_VERSION)) + '\n');
-    else if (o.format === 'markdown') ctx.term.out(renderPlanMarkdown(decoded.plan));
+    else if (o.format === 'markdown') ctx.term.out(renderPlanMarkdown(decoded.plan, decoded.plan.policyResults ? { policyResults: decoded.plan.policyResults } : {}));
     else ctx.term.out(renderPlanHuman(decoded.plan, { color: ctx.term.color }));
     return EXIT_OK;
   }
