@@ -11,6 +11,7 @@ export interface ProviderRegistry {
 
 const BUILTIN: Record<string, () => Promise<ProviderFactory>> = {
   fake: async () => (await import('../../providers/fake/index.js')).fakeProviderFactory,
+  proxmox: async () => (await import('../../providers/proxmox/index.js')).proxmoxProviderFactory,
   maas: async () => (await import('../../providers/maas/index.js')).maasProviderFactory,
   kuma: async () => (await import('../../providers/kuma/index.js')).kumaProviderFactory,
 };

@@ -537,10 +537,21 @@ function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Att
 /** Sensitive paths of the planned value: from expressions plus the schema's sensitive attributes. */
 function mergeSensitive(fromConfig: Path[], schema: ResourceTypeSchema, planned: Attributes): Path[] {
   const out = [...fromConfig];
-  for (const [name, attr] of Object.entries(schema.attributes)) {
-    if (attr.sensitive && name in planned && !out.some((p) => p.length === 1 && p[0] === name)) out.push([name]);
-  }
+  const add = (p: Path): void => {
+    if (!out.some((q) => q.length === p.length && q.every((s, i) => s === p[i]))) out.push(p);
+  };
+  for (const [name, attr] of Object.entries(schema.attributes)) if (attr.sensitive && name in planned) add([name]);
+  for (const pattern of schema.sensitivePaths ?? []) for (const p of expandPattern(planned, pattern)) add(p);
   return out;
+}
+
+/** The concrete paths in `value` matching a pattern whose `'*'` steps match any key. */
+function expandPattern(value: Value | undefined, pattern: Path, prefix: Path = []): Path[] {
+  if (pattern.length === 0) return value === undefined || value === null ? [] : [prefix];
+  const [step, ...rest] = pattern;
+  if (!isValueMap(value)) return [];
+  const keys = step === '*' ? Object.keys(value) : typeof step === 'string' && step in value ? [step] : [];
+  return keys.flatMap((k) => expandPattern(value[k], rest, [...prefix, k]));
 }
 
 function dedupe(diags: Diagnostic[]): Diagnostic[] {

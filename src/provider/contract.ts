@@ -32,6 +32,11 @@ export interface ResourceTypeSchema {
   jsonSchema: object;
   /** Top-level attributes, for diffing, computed values and sensitivity. */
   attributes: Record<string, AttributeSchema>;
+  /**
+   * Sensitive attributes inside nested blocks (e.g. `['cloud_init', 'password']`); a `'*'`
+   * step matches any key (e.g. `['networks', '*', 'secret']`).
+   */
+  sensitivePaths?: Path[];
   /** Whether `hl import` is supported, and what an ID looks like (for messages). */
   importIdFormat?: string;
 }

@@ -347,3 +347,22 @@ outputs:
   ];
   for (const c of cases) it(c.reason, c.run);
 });
+
+describe('nested sensitive attributes declared by a provider schema', () => {
+  it('masks a nested attribute the schema marks sensitive, even when written as a literal', () => {
+    const r = planScenario({
+      yaml: `
+resources:
+  fake_resource.a:
+    name: a
+    value: { users: { root: { pw: literal-pw-1 }, bob: { pw: literal-pw-2 } }, open: visible }
+`,
+      extraSensitivePaths: [['value', 'users', '*', 'pw']],
+    });
+    const c = r.change('fake_resource.a');
+    expect(c.afterSensitive).toEqual(expect.arrayContaining([['value', 'users', 'root', 'pw'], ['value', 'users', 'bob', 'pw']]));
+    const human = renderPlanHuman(r.plan!, { color: false });
+    expect(human).not.toContain('literal-pw');
+    expect(human).toContain('visible');
+  });
+});

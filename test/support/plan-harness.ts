@@ -22,6 +22,8 @@ export interface Scenario {
   targets?: string[];
   replace?: string[];
   mode?: Plan['mode'];
+  /** Nested sensitive paths to add to the fake_resource schema. */
+  extraSensitivePaths?: (string | number)[][];
 }
 
 export function fakeState(address: string, attributes: Attributes, extra: Partial<ResourceState> = {}): ResourceState {
@@ -56,7 +58,9 @@ export function planScenario(s: Scenario): { plan?: Plan; diagnostics: Diagnosti
     variables.set(name, sensitive ? { value, sensitivePaths: [[]] } : { value });
   }
   const provider = new FakeProvider();
-  const planner: PlannerProvider = { schema: provider.getSchema(), providerConfig: {} };
+  const schema = provider.getSchema();
+  if (s.extraSensitivePaths) schema.resources['fake_resource']!.sensitivePaths = s.extraSensitivePaths;
+  const planner: PlannerProvider = { schema, providerConfig: {} };
   const state: State = { version: 1, lineage: '11111111-1111-4111-8111-111111111111', serial: 3, hlVersion: 'test', resources: s.state ?? [], outputs: {} };
   const req: PlanRequest = {
     config: parsed.config,

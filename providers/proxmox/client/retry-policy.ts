@@ -1,0 +1,90 @@
+/**
+ * When a failed call is tried again, and how long to wait: exponential backoff with jitter and
+ * a cap on both the number of attempts and the single delay.
+ *
+ * - Lock contention (`VM is locked (clone)`, `can't lock file ... got timeout`) is always
+ *   retried: the server refused before doing anything.
+ * - A transient answer (502/503/504/595, `got no worker upid`) is retried: nothing was done.
+ * - No answer at all is retried only for idempotent calls; for a create or clone the caller
+ *   checks what happened instead (see guest-create.ts).
+ */
+import { PveApiError, isLockContention, isTransientAnswer } from './pve-error.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Lock contention can last as long as another task runs (a clone: minutes). */
+export const LOCK_RETRY: RetryPolicy = { attempts: 12, baseDelayMs: 250, maxDelayMs: 8_000 };
+export const TRANSIENT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 4_000 };
+
+export type RetryDecision = 'lock' | 'transient' | 'no';
+
+/** Whether `e` may be retried; `idempotent` allows retrying calls that got no answer. */
+export function classifyForRetry(e: unknown, idempotent: boolean): RetryDecision {
+  if (!(e instanceof PveApiError)) return 'no';
+  if (e.kind === 'http') {
+    if (isLockContention(e.reason)) return 'lock';
+    if (isTransientAnswer(e.status, e.reason)) return 'transient';
+    return 'no';
+  }
+  if ((e.kind === 'no-response' || e.kind === 'not-resent') && idempotent) return 'transient';
+  return 'no';
+}
+
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface RetryOptions {
+  idempotent: boolean;
+  signal?: AbortSignal;
+  /** Called before each wait, e.g. to report "VM 120 is locked, retrying". */
+  onRetry?: (e: PveApiError, attempt: number, delayMs: number) => void;
+  lock?: RetryPolicy;
+  transient?: RetryPolicy;
+}
+
+/** Runs `op`, retrying lock contention and transient failures as the policies allow. */
+export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const lock = options.lock ?? LOCK_RETRY;
+  const transient = options.transient ?? TRANSIENT_RETRY;
+  let lockTries = 0;
+  let transientTries = 0;
+  for (;;) {
+    try {
+      return await op();
+    } catch (e) {
+      const decision = classifyForRetry(e, options.idempotent);
+      if (decision === 'no') throw e;
+      const policy = decision === 'lock' ? lock : transient;
+      const n = decision === 'lock' ? ++lockTries : ++transientTries;
+      if (n >= policy.attempts) throw e;
+      const delay = backoffDelay(policy, n - 1);
+      options.onRetry?.(e as PveApiError, n, delay);
+      await sleep(delay, options.signal);
+    }
+  }
+}

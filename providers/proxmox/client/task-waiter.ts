@@ -1,0 +1,122 @@
+/**
+ * Waiting for PVE tasks. Every write that forks a worker answers with a UPID
+ * (`UPID:node:PID:PSTART:STARTTIME:type:id:user:`); its status is polled on the node the UPID
+ * names, `GET /nodes/{node}/tasks/{upid}/status`, until `status: stopped`. `exitstatus` `OK`
+ * and `WARNINGS: N` succeed, anything else is the error text. A 400 right after dispatch
+ * (the task not yet registered) and transient failures of the status call are tolerated.
+ */
+import { ProviderError } from '../../../src/provider/contract.js';
+import type { PveClient } from './pve-client.js';
+import { PveApiError } from './pve-error.js';
+import { sleep } from './retry-policy.js';
+
+export interface Upid {
+  node: string;
+  pid: number;
+  type: string;
+  id: string;
+  user: string;
+  startTime: number;
+}
+
+const UPID_RE = /^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+
+export function parseUpid(text: string): Upid | undefined {
+  const m = UPID_RE.exec(text);
+  if (!m) return undefined;
+  return { node: m[1]!, pid: parseInt(m[2]!, 16), startTime: parseInt(m[4]!, 16), type: m[5]!, id: m[6]!, user: m[7]! };
+}
+
+export function isUpid(v: unknown): v is string {
+  return typeof v === 'string' && parseUpid(v) !== undefined;
+}
+
+/** A task that ended with an error exit status. */
+export class TaskFailedError extends ProviderError {
+  constructor(
+    readonly upid: string,
+    readonly exitStatus: string,
+    readonly what: string,
+  ) {
+    super(`${what} failed: ${exitStatus} (task ${upid})`, { detail: upid });
+    this.name = 'TaskFailedError';
+  }
+}
+
+/** A task still running when its operation's timeout ran out (it goes on on the server). */
+export class TaskTimeoutError extends ProviderError {
+  constructor(
+    readonly upid: string,
+    readonly seconds: number,
+    readonly what: string,
+  ) {
+    super(`${what} did not finish within ${seconds} s; task ${upid} is still running on the server`, { retryable: true, detail: upid });
+    this.name = 'TaskTimeoutError';
+  }
+}
+
+export interface WaitOptions {
+  /** What the task does, for messages ("create of VM 120"). */
+  what: string;
+  timeoutSeconds: number;
+  signal?: AbortSignal;
+  progress?: (message: string) => void;
+  /** First poll interval (default 100 ms), growing to `maxIntervalMs` (default 1 s). */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+export interface TaskResult {
+  upid: string;
+  exitStatus: string;
+  /** N of `WARNINGS: N`, else 0. */
+  warnings: number;
+}
+
+/** Whether an exit status means success. */
+export function taskSucceeded(exitStatus: string | undefined): boolean {
+  return exitStatus === 'OK' || /^WARNINGS: \d+$/.test(exitStatus ?? '');
+}
+
+interface TaskStatus {
+  status?: string;
+  exitstatus?: string;
+}
+
+/** Polls the task until it stops; throws TaskFailedError / TaskTimeoutError. */
+export async function waitForTask(client: PveClient, upid: string, options: WaitOptions): Promise<TaskResult> {
+  const parsed = parseUpid(upid);
+  if (!parsed) throw new ProviderError(`${options.what}: the server answered "${upid}", which is not a task id (UPID)`);
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const started = Date.now();
+  let interval = options.intervalMs ?? 100;
+  const maxInterval = options.maxIntervalMs ?? 1000;
+  let reported = false;
+  let earlyErrors = 0;
+  for (;;) {
+    let status: TaskStatus | undefined;
+    try {
+      status = await client.call<TaskStatus>('GET', `/nodes/${parsed.node}/tasks/${upid}/status`, undefined, {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (e) {
+      // Right after dispatch the task may not be registered yet: PVE answers 400 "no such task".
+      const early = e instanceof PveApiError && e.answered && (e.status === 400 || e.status === 500) && Date.now() - started < 5000;
+      if (!early || ++earlyErrors > 20) throw e;
+    }
+    if (status?.status === 'stopped') {
+      const exit = status.exitstatus ?? 'unknown exit status';
+      if (!taskSucceeded(exit)) throw new TaskFailedError(upid, exit, options.what);
+      const w = /^WARNINGS: (\d+)$/.exec(exit);
+      if (w) options.progress?.(`${options.what} finished with ${w[1]} warning(s) (task ${upid})`);
+      return { upid, exitStatus: exit, warnings: w ? Number(w[1]) : 0 };
+    }
+    if (Date.now() >= deadline) throw new TaskTimeoutError(upid, options.timeoutSeconds, options.what);
+    if (!reported && Date.now() - started > 2000) {
+      options.progress?.(`waiting for ${options.what} (task ${upid})`);
+      reported = true;
+    }
+    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+  }
+}

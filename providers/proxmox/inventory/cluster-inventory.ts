@@ -1,0 +1,103 @@
+/**
+ * The refresh cache: one `GET /cluster/resources?type=vm` lists every guest of the cluster
+ * with its node, status, lock, template flag, tags and pool. A provider instance asks once and
+ * keeps the answer for a short time (a plan's refresh of many guests costs one call);
+ * concurrent readers share the request in flight, and every write of the provider
+ * invalidates it, so a read after a write is never stale.
+ */
+import type { PveClient } from '../client/pve-client.js';
+
+export type GuestType = 'qemu' | 'lxc';
+
+export interface GuestEntry {
+  vmid: number;
+  type: GuestType;
+  node: string;
+  /** `running`, `stopped`, `paused`, `unknown` (node offline), ... */
+  status: string;
+  name?: string;
+  lock?: string;
+  template: boolean;
+  pool?: string;
+  tags: string[];
+}
+
+interface RawResource {
+  id?: string;
+  type?: string;
+  vmid?: number | string;
+  node?: string;
+  status?: string;
+  name?: string;
+  lock?: string;
+  template?: number | boolean | string;
+  pool?: string;
+  tags?: string;
+}
+
+export function parseResources(raw: unknown): GuestEntry[] {
+  if (!Array.isArray(raw)) return [];
+  const out: GuestEntry[] = [];
+  for (const r of raw as RawResource[]) {
+    if (r.type !== 'qemu' && r.type !== 'lxc') continue;
+    const vmid = Number(r.vmid ?? String(r.id ?? '').split('/')[1]);
+    if (!Number.isInteger(vmid) || !r.node) continue;
+    out.push({
+      vmid,
+      type: r.type,
+      node: r.node,
+      status: r.status ?? 'unknown',
+      ...(r.name ? { name: r.name } : {}),
+      ...(r.lock ? { lock: r.lock } : {}),
+      template: r.template === 1 || r.template === true || r.template === '1',
+      ...(r.pool ? { pool: r.pool } : {}),
+      tags: (r.tags ?? '').split(/[;,\s]+/).filter((t) => t !== ''),
+    });
+  }
+  return out;
+}
+
+export class ClusterInventory {
+  private cached: { at: number; guests: GuestEntry[] } | undefined;
+  private inflight: Promise<GuestEntry[]> | undefined;
+  private generation = 0;
+  /** How many /cluster/resources calls were made (for tests and benchmarks). */
+  fetches = 0;
+
+  constructor(
+    private readonly client: PveClient,
+    private readonly ttlMs = 15_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every guest; from the cache unless `fresh` or expired. */
+  async guests(opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<GuestEntry[]> {
+    if (!opts.fresh && this.cached && this.now() - this.cached.at < this.ttlMs) return this.cached.guests;
+    if (!opts.fresh && this.inflight) return this.inflight;
+    const generation = this.generation;
+    const p = this.client
+      .call<unknown>('GET', '/cluster/resources', { type: 'vm' }, opts.signal ? { signal: opts.signal } : {})
+      .then((raw) => {
+        this.fetches++;
+        const guests = parseResources(raw);
+        if (generation === this.generation) this.cached = { at: this.now(), guests };
+        return guests;
+      })
+      .finally(() => {
+        if (this.inflight === p) this.inflight = undefined;
+      });
+    this.inflight = p;
+    return p;
+  }
+
+  async find(vmid: number, opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<GuestEntry | undefined> {
+    return (await this.guests(opts)).find((g) => g.vmid === vmid);
+  }
+
+  /** Forgets the cached list (after a write of ours). */
+  invalidate(): void {
+    this.generation++;
+    this.cached = undefined;
+    this.inflight = undefined;
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * `proxmox_lxc` attributes ⇄ container config keys.
+ *
+ * | attribute             | config key(s)                                                   |
+ * |-----------------------|-----------------------------------------------------------------|
+ * | hostname, description | `hostname`, `description` (hl's marker line kept)               |
+ * | tags, cores, memory, swap, ostype, onboot, protection, unprivileged | same names        |
+ * | nameserver, searchdomain | same names                                                   |
+ * | rootfs                | `rootfs`: volume (storage), size                                |
+ * | mount_points.<mpN>    | `mpN`: volume (storage, or a host path for a bind mount), mp (path), size, backup, ro |
+ * | features              | `features`: nesting, keyctl, fuse, mknod, mount (`a;b`)         |
+ * | dev.<devN>            | `devN`: path, mode, uid, gid, deny-write                        |
+ * | networks.<netN>       | `netN`: name, bridge, hwaddr (mac), ip, gw, ip6, gw6, firewall, tag, rate, mtu, link_down |
+ * | ostemplate, password, ssh_public_keys | create parameters only (never returned by PVE)    |
+ */
+import { isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
+import {
+  formatPropertyString,
+  LXC_DEV_FORMAT,
+  LXC_FEATURES_FORMAT,
+  LXC_MP_FORMAT,
+  LXC_NET_FORMAT,
+  LXC_ROOTFS_FORMAT,
+} from '../property-string.js';
+import { ConfigChanges, flag, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
+import { splitMarker, withMarker } from './hl-marker.js';
+import { boolOf, canonSize, formatTags, intOf, parseTags, pveBool, sizeBytes, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
+
+function knownOrNull(v: Value | undefined): Value {
+  return v === undefined || !known(v) ? null : v;
+}
+
+function slotsOf(config: PveConfig, re: RegExp): string[] {
+  return Object.keys(config)
+    .filter((k) => re.test(k))
+    .sort((a, b) => Number(/\d+$/.exec(a)![0]) - Number(/\d+$/.exec(b)![0]));
+}
+
+function readVolume(value: string | undefined): ValueMap | null {
+  if (value === undefined) return null;
+  const r = safeParse(value, LXC_ROOTFS_FORMAT);
+  return { storage: storageOfVolume(r.volume), size: r.size ? (canonSize(r.size) as string) : null, volume: r.volume ?? null };
+}
+
+function readMountPoint(value: string): ValueMap {
+  const m = safeParse(value, LXC_MP_FORMAT);
+  const bind = !!m.volume && m.volume.startsWith('/');
+  return {
+    storage: bind ? null : storageOfVolume(m.volume),
+    size: m.size ? (canonSize(m.size) as string) : null,
+    path: m.mp ?? null,
+    host_path: bind ? m.volume! : null,
+    backup: boolOf(m.backup, false),
+    read_only: boolOf(m.ro, false),
+    volume: m.volume ?? null,
+  };
+}
+
+function readNet(slot: string, value: string): ValueMap {
+  const n = safeParse(value, LXC_NET_FORMAT);
+  return {
+    name: n.name ?? defaultNicName(slot),
+    bridge: n.bridge ?? null,
+    ip: n.ip ?? null,
+    gw: n.gw ?? null,
+    ip6: n.ip6 ?? null,
+    gw6: n.gw6 ?? null,
+    mac: n.hwaddr ? n.hwaddr.toUpperCase() : null,
+    firewall: boolOf(n.firewall, false),
+    tag: intOf(n.tag),
+    rate: intOf(n.rate),
+    mtu: intOf(n.mtu),
+    link_down: boolOf(n.link_down, false),
+  };
+}
+
+/** `net1` → `eth1`: the interface name hl uses when config gives none. */
+export function defaultNicName(slot: string): string {
+  return `eth${/\d+$/.exec(slot)?.[0] ?? '0'}`;
+}
+
+function readFeatures(value: string | undefined): ValueMap {
+  const f = safeParse(value, LXC_FEATURES_FORMAT);
+  return {
+    nesting: boolOf(f.nesting, false),
+    keyctl: boolOf(f.keyctl, false),
+    fuse: boolOf(f.fuse, false),
+    mknod: boolOf(f.mknod, false),
+    mount: (f.mount ?? '').split(';').filter((x) => x !== '').sort(),
+  };
+}
+
+export interface LxcReadInput {
+  node: string;
+  vmid: number;
+  config: PveConfig;
+  status: string;
+  pool: string | null;
+  pending: string[];
+  prior: Attributes | null;
+}
+
+/** The `proxmox_lxc` attributes of a live container. */
+export function lxcAttributesFromConfig(input: LxcReadInput): Attributes {
+  const { config, prior } = input;
+  const mountPoints: ValueMap = {};
+  for (const slot of slotsOf(config, /^mp\d+$/)) mountPoints[slot] = readMountPoint(config[slot]!);
+  const dev: ValueMap = {};
+  for (const slot of slotsOf(config, /^dev\d+$/)) {
+    const d = safeParse(config[slot], LXC_DEV_FORMAT);
+    dev[slot] = { path: d.path ?? null, mode: d.mode ?? null, uid: intOf(d.uid), gid: intOf(d.gid), deny_write: boolOf(d['deny-write'], false) };
+  }
+  const networks: ValueMap = {};
+  for (const slot of slotsOf(config, /^net\d+$/)) networks[slot] = readNet(slot, config[slot]!);
+  return {
+    id: `${input.node}/${input.vmid}`,
+    node: input.node,
+    vmid: input.vmid,
+    hostname: strOf(config.hostname),
+    description: splitMarker(config.description).text,
+    tags: parseTags(config.tags),
+    pool: input.pool,
+    ostemplate: prior && typeof prior.ostemplate === 'string' ? prior.ostemplate : (splitMarker(config.description).marker?.facts.ostemplate ?? null),
+    password: prior ? knownOrNull(prior.password) : null,
+    ssh_public_keys: prior && Array.isArray(prior.ssh_public_keys) ? prior.ssh_public_keys : [],
+    cores: intOf(config.cores),
+    memory: intOf(config.memory) ?? 512,
+    swap: intOf(config.swap) ?? 512,
+    ostype: strOf(config.ostype),
+    onboot: boolOf(config.onboot, false),
+    protection: boolOf(config.protection, false),
+    unprivileged: boolOf(config.unprivileged, false),
+    nameserver: strOf(config.nameserver),
+    searchdomain: strOf(config.searchdomain),
+    started: input.status === 'running',
+    status: input.status,
+    pending_changes: [...input.pending].sort(),
+    rootfs: readVolume(config.rootfs),
+    mount_points: mountPoints,
+    features: readFeatures(config.features),
+    dev,
+    networks,
+  };
+}
+
+/** Creation-time facts of a container for hl's marker. */
+export function lxcMarkerFacts(planned: Attributes): Record<string, string> {
+  return typeof planned.ostemplate === 'string' ? { ostemplate: planned.ostemplate } : {};
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+export interface LxcWriteInput {
+  planned: Attributes;
+  live: PveConfig;
+  markerLine?: string;
+}
+
+function num(v: Value | undefined): FieldUpdate {
+  return typeof v === 'number' ? String(v) : v === null ? null : undefined;
+}
+
+/** `local-lvm:8` (allocate 8 GiB) for a new rootfs/mount point; a host path for a bind mount. */
+function newVolume(v: ValueMap): string | undefined {
+  if (typeof v.host_path === 'string') return v.host_path;
+  const gib = sizeGiB(v.size);
+  return typeof v.storage === 'string' && gib !== undefined ? `${v.storage}:${gib}` : undefined;
+}
+
+function mountFields(m: ValueMap): Record<string, FieldUpdate> {
+  return { mp: text(m.path), backup: flag(m.backup), ro: flag(m.read_only) };
+}
+
+export function newMountPointValue(m: ValueMap): string | undefined {
+  const volume = newVolume(m);
+  if (volume === undefined) return undefined;
+  const fields: Record<string, string | undefined> = { volume };
+  for (const [k, v] of Object.entries(mountFields(m))) if (typeof v === 'string') fields[k] = v;
+  return formatPropertyString(fields, LXC_MP_FORMAT);
+}
+
+function netFields(slot: string, n: ValueMap, isNew: boolean): Record<string, FieldUpdate> {
+  const name = known(n.name) && n.name !== null ? String(n.name) : isNew ? defaultNicName(slot) : undefined;
+  return {
+    name,
+    bridge: text(n.bridge),
+    hwaddr: known(n.mac) && n.mac !== null ? String(n.mac).toUpperCase() : undefined,
+    ip: text(n.ip),
+    gw: text(n.gw),
+    ip6: text(n.ip6),
+    gw6: text(n.gw6),
+    firewall: flag(n.firewall),
+    tag: num(n.tag),
+    rate: num(n.rate),
+    mtu: num(n.mtu),
+    link_down: flag(n.link_down),
+    type: isNew ? 'veth' : undefined,
+  };
+}
+
+function featureFields(f: ValueMap): Record<string, FieldUpdate> {
+  const mount = Array.isArray(f.mount) ? f.mount.filter((x): x is string => typeof x === 'string') : undefined;
+  return {
+    nesting: flag(f.nesting),
+    keyctl: flag(f.keyctl),
+    fuse: flag(f.fuse),
+    mknod: flag(f.mknod),
+    mount: mount === undefined ? undefined : mount.length > 0 ? [...mount].sort().join(';') : null,
+  };
+}
+
+function devFields(d: ValueMap): Record<string, FieldUpdate> {
+  return { path: text(d.path), mode: text(d.mode), uid: num(d.uid), gid: num(d.gid), 'deny-write': flag(d.deny_write) };
+}
+
+function equalTags(a: string, b: string): boolean {
+  return formatTags(parseTags(a)) === formatTags(parseTags(b));
+}
+
+/** The config changes that bring `live` to `planned` (rootfs and mount point sizes: see lxcVolumeResizes). */
+export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
+  const { planned: p, live } = input;
+  const c = new ConfigChanges();
+  const pk = (k: string): Value | undefined => (known(p[k]) ? p[k] : undefined);
+  const creating = Object.keys(live).length === 0;
+
+  if (pk('hostname') !== undefined) c.put('hostname', p.hostname === null ? null : String(p.hostname), live.hostname);
+  const current = splitMarker(live.description);
+  const line = current.line ?? input.markerLine;
+  if (pk('description') !== undefined || (line && !current.line)) {
+    const textPart = pk('description') !== undefined ? ((p.description as string | null) ?? null) : current.text;
+    const desired = withMarker(textPart, line);
+    c.put('description', desired === '' ? null : desired, live.description, (a, b) => a.replace(/\s+$/, '') === b.replace(/\s+$/, ''));
+  }
+  if (Array.isArray(pk('tags'))) {
+    const list = (p.tags as Value[]).filter((t): t is string => typeof t === 'string');
+    c.put('tags', list.length > 0 ? formatTags(list) : null, live.tags, equalTags);
+  }
+  // An absent memory or swap reads as PVE's default 512: compare with that.
+  for (const [key, dflt] of [['cores', undefined], ['memory', '512'], ['swap', '512']] as const) {
+    const v = num(pk(key));
+    if (v !== undefined) c.put(key, v, live[key] ?? (v === dflt ? dflt : undefined), (a, b) => Number(a) === Number(b));
+  }
+  for (const key of ['ostype', 'nameserver', 'searchdomain'] as const) {
+    if (pk(key) !== undefined) c.put(key, text(p[key]) ?? null, live[key]);
+  }
+  for (const key of ['onboot', 'protection', 'unprivileged'] as const) {
+    const v = pk(key);
+    if (typeof v === 'boolean' && v !== boolOf(live[key], false) && (key !== 'unprivileged' || creating)) c.set[key] = pveBool(v);
+  }
+  const rootfs = pk('rootfs');
+  if (isValueMap(rootfs) && live.rootfs === undefined) {
+    const v = newVolume(rootfs);
+    if (v !== undefined) c.set.rootfs = formatPropertyString({ volume: v }, LXC_ROOTFS_FORMAT);
+  }
+  const mps = pk('mount_points');
+  if (isValueMap(mps)) {
+    const liveSlots = slotsOf(live, /^mp\d+$/);
+    for (const [slot, m] of Object.entries(mps)) {
+      if (!isValueMap(m)) continue;
+      if (live[slot] === undefined) {
+        const v = newMountPointValue(m);
+        if (v !== undefined) c.set[slot] = v;
+      } else c.put(slot, mergeProps(live[slot], LXC_MP_FORMAT, mountFields(m)), live[slot], propsEqual(LXC_MP_FORMAT));
+    }
+    for (const slot of liveSlots) if (!(slot in mps)) c.delete.add(slot);
+  }
+  const features = pk('features');
+  if (isValueMap(features)) {
+    const merged = mergeProps(live.features, LXC_FEATURES_FORMAT, featureFields(features));
+    c.put('features', merged === '' ? null : merged, live.features, propsEqual(LXC_FEATURES_FORMAT));
+  }
+  writeSlotMap(c, pk('networks'), live, /^net\d+$/, LXC_NET_FORMAT, (slot, n, isNew) => netFields(slot, n, isNew));
+  writeSlotMap(c, pk('dev'), live, /^dev\d+$/, LXC_DEV_FORMAT, (_slot, d) => devFields(d));
+  return c;
+}
+
+/** Writes each entry of a planned slot map (merged into the live value) and deletes the live slots it lacks. */
+function writeSlotMap(
+  c: ConfigChanges,
+  planned: Value | undefined,
+  live: PveConfig,
+  re: RegExp,
+  format: typeof LXC_NET_FORMAT,
+  fields: (slot: string, entry: ValueMap, isNew: boolean) => Record<string, FieldUpdate>,
+): void {
+  if (!isValueMap(planned)) return;
+  for (const [slot, entry] of Object.entries(planned)) {
+    if (!isValueMap(entry)) continue;
+    c.put(slot, mergeProps(live[slot], format, fields(slot, entry, live[slot] === undefined)), live[slot], propsEqual(format));
+  }
+  for (const slot of slotsOf(live, re)) if (!(slot in planned)) c.delete.add(slot);
+}
+
+/** Volumes to grow (`PUT .../resize` with disk rootfs / mpN); shrinks are returned too. */
+export function lxcVolumeResizes(planned: Attributes, live: PveConfig): { slot: string; from: string; to: string; shrink: boolean }[] {
+  const out: { slot: string; from: string; to: string; shrink: boolean }[] = [];
+  const check = (slot: string, v: Value | undefined, format: typeof LXC_ROOTFS_FORMAT): void => {
+    if (!isValueMap(v) || !known(v.size) || v.size === null || live[slot] === undefined) return;
+    const liveSize = safeParse(live[slot], format).size;
+    const want = sizeBytes(v.size);
+    const have = sizeBytes(liveSize);
+    if (want === undefined || have === undefined || want === have) return;
+    out.push({ slot, from: canonSize(liveSize!) as string, to: canonSize(v.size) as string, shrink: want < have });
+  };
+  check('rootfs', planned.rootfs, LXC_ROOTFS_FORMAT);
+  if (isValueMap(planned.mount_points)) for (const [slot, m] of Object.entries(planned.mount_points)) check(slot, m, LXC_MP_FORMAT);
+  return out;
+}

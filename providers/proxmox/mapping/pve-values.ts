@@ -1,0 +1,110 @@
+/**
+ * Conversions between PVE config values (always text once read) and hl attribute values, and
+ * the canonical forms both sides are compared in: sizes in the largest exact unit, booleans as
+ * booleans whatever PVE word spelled them, tags as a sorted set, MACs in upper case.
+ */
+import { isUnknown, type Value } from '../../../src/core/value.js';
+import { formatSize, parseBoolean, tryParseSize } from '../property-string.js';
+
+/** A guest config as read: every value as text. */
+export type PveConfig = Record<string, string>;
+
+/** GET config answers numbers for some keys: make everything text. */
+export function toPveConfig(raw: unknown): PveConfig {
+  const out: PveConfig = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    out[k] = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+  }
+  return out;
+}
+
+export function boolOf(text: string | undefined, dflt: boolean): boolean {
+  if (text === undefined) return dflt;
+  return parseBoolean(text) ?? dflt;
+}
+
+export function intOf(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === '') return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function strOf(text: string | undefined): string | null {
+  return text === undefined || text === '' ? null : text;
+}
+
+/** `32768M` → `32G`; unparsable text is kept as written (validation reports it). */
+export function canonSize(v: Value): Value {
+  if (typeof v === 'number') return formatSize(v);
+  if (typeof v !== 'string') return v;
+  const n = tryParseSize(v);
+  return n === undefined ? v : formatSize(n);
+}
+
+export function sizeBytes(v: Value | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  return tryParseSize(v);
+}
+
+/** A size as PVE's new-volume syntax wants it: GiB, possibly fractional (`0.5`). */
+export function sizeGiB(v: Value | undefined): string | undefined {
+  const b = sizeBytes(v);
+  if (b === undefined) return undefined;
+  const g = b / 1024 ** 3;
+  return String(Math.round(g * 1e6) / 1e6);
+}
+
+export function parseTags(text: string | undefined): string[] {
+  return canonTagList((text ?? '').split(/[;,\s]+/));
+}
+
+function canonTagList(list: string[]): string[] {
+  return [...new Set(list.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+}
+
+export function canonTags(v: Value): Value {
+  if (isUnknown(v) || !Array.isArray(v)) return v;
+  if (v.some(isUnknown)) return v;
+  return canonTagList(v.filter((t): t is string => typeof t === 'string'));
+}
+
+export function formatTags(list: readonly string[]): string {
+  return list.join(';');
+}
+
+export function canonMac(v: Value): Value {
+  return typeof v === 'string' ? v.trim().toUpperCase() : v;
+}
+
+/** Description as PVE keeps it: trailing white space dropped; empty means none. */
+export function canonDescription(v: Value): Value {
+  if (typeof v !== 'string') return v;
+  const t = v.replace(/\s+$/, '');
+  return t === '' ? null : t;
+}
+
+/** A list of strings with blanks dropped, order kept (ssh keys). */
+export function canonStringList(v: Value): Value {
+  if (!Array.isArray(v) || v.some(isUnknown)) return v;
+  return v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** A pool name; the empty string means "in no pool" (null: a config value cannot be null). */
+export function canonPool(v: Value): Value {
+  return v === '' ? null : v;
+}
+
+/** `local-lvm:vm-101-disk-0` → `local-lvm`. */
+export function storageOfVolume(volid: string | undefined): string | null {
+  if (!volid) return null;
+  const i = volid.indexOf(':');
+  return i > 0 ? volid.slice(0, i) : null;
+}
+
+/** True for a boolean attribute: `1`; false: `0`. */
+export function pveBool(b: boolean): string {
+  return b ? '1' : '0';
+}

@@ -1,0 +1,212 @@
+/**
+ * `planResource` for `proxmox_lxc` (pure). Replacement: node, vmid, ostemplate, unprivileged,
+ * and a rootfs or mount point that would shrink or change storage. `password` and
+ * `ssh_public_keys` are used only when the container is created.
+ */
+import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
+import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
+import { authenticatesAsRoot } from '../provider-config.js';
+import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
+import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
+import {
+  changedSlots,
+  describeChange,
+  fillIdentity,
+  rebootPlan,
+  rebootPolicyOf,
+  replaceIfChanged,
+  stringList,
+  volumeReplacements,
+  type RebootChange,
+  type Replacement,
+} from './guest-plan-common.js';
+
+const sc = (extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec => ({ kind: 'scalar', ...extra });
+const serverDecides = sc({ createDefault: 'unknown' });
+
+function canonMountList(v: Value): Value {
+  const list = canonStringList(v);
+  return Array.isArray(list) ? [...list].sort() : list;
+}
+
+export const LXC_SPECS: Record<string, Spec> = {
+  id: sc({ computedOnly: true }),
+  node: sc(),
+  vmid: sc({ createDefault: 'unknown' }),
+  hostname: sc({ createDefault: 'unknown' }),
+  description: sc({ canon: canonDescription, createDefault: null }),
+  tags: sc({ canon: canonTags, createDefault: [] }),
+  pool: sc({ canon: canonPool, createDefault: null }),
+  ostemplate: sc({ createDefault: null }),
+  password: sc({ createOnly: true, createDefault: null }),
+  ssh_public_keys: sc({ canon: canonStringList, createOnly: true, createDefault: [] }),
+  cores: sc({ createDefault: null }),
+  memory: serverDecides,
+  swap: serverDecides,
+  ostype: serverDecides,
+  onboot: sc({ createDefault: false }),
+  protection: sc({ createDefault: false }),
+  unprivileged: sc({ createDefault: false }),
+  nameserver: sc({ createDefault: null }),
+  searchdomain: sc({ createDefault: null }),
+  started: sc({ createDefault: true }),
+  status: sc({ computedOnly: true }),
+  pending_changes: sc({ computedOnly: true }),
+  rootfs: {
+    kind: 'object',
+    createDefault: 'unknown',
+    fields: { storage: sc({ createDefault: 'unknown' }), size: sc({ canon: canonSize, createDefault: 'unknown' }), volume: sc({ computedOnly: true }) },
+  },
+  mount_points: {
+    kind: 'slots',
+    fields: {
+      storage: sc(),
+      size: sc({ canon: canonSize }),
+      path: sc(),
+      host_path: sc(),
+      backup: sc({ createDefault: false }),
+      read_only: sc({ createDefault: false }),
+      volume: sc({ computedOnly: true }),
+    },
+  },
+  features: {
+    kind: 'object',
+    createDefault: { nesting: false, keyctl: false, fuse: false, mknod: false, mount: [] },
+    fields: {
+      nesting: sc({ createDefault: false }),
+      keyctl: sc({ createDefault: false }),
+      fuse: sc({ createDefault: false }),
+      mknod: sc({ createDefault: false }),
+      mount: sc({ canon: canonMountList, createDefault: [] }),
+    },
+  },
+  dev: {
+    kind: 'slots',
+    fields: { path: sc(), mode: sc(), uid: sc(), gid: sc(), deny_write: sc({ createDefault: false }) },
+  },
+  networks: {
+    kind: 'slots',
+    fields: {
+      name: sc({ createDefault: 'unknown' }),
+      bridge: sc(),
+      ip: sc(),
+      gw: sc(),
+      ip6: sc(),
+      gw6: sc(),
+      mac: sc({ canon: canonMac, createDefault: 'unknown' }),
+      firewall: sc({ createDefault: false }),
+      tag: sc(),
+      rate: sc(),
+      mtu: sc(),
+      link_down: sc({ createDefault: false }),
+    },
+  },
+};
+
+/** Keys a running container takes only at its next start. */
+const LXC_RESTART_KEYS = ['features', 'nameserver', 'searchdomain', 'ostype'];
+
+function differs(a: Value | undefined, b: Value | undefined): boolean {
+  if (isUnknown(b) || b === undefined) return false;
+  return !valueEquals(a ?? null, b ?? null);
+}
+
+function restartChanges(prior: Attributes, planned: Attributes): RebootChange[] {
+  const out: RebootChange[] = [];
+  for (const k of LXC_RESTART_KEYS) if (differs(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
+  const mp = changedSlots(prior.mount_points, planned.mount_points);
+  for (const s of [...mp.removed, ...mp.changed].sort()) {
+    // Only the size of a mount point changes online (resize); other changes wait.
+    const before = isValueMap(prior.mount_points) ? prior.mount_points[s] : undefined;
+    const after = isValueMap(planned.mount_points) ? planned.mount_points[s] : undefined;
+    if (isValueMap(before) && isValueMap(after) && valueEquals({ ...before, size: null }, { ...after, size: null })) continue;
+    out.push({ label: `mount_points.${s}` });
+  }
+  const dev = changedSlots(prior.dev, planned.dev);
+  for (const s of [...dev.removed, ...dev.changed].sort()) out.push({ label: `dev.${s}` });
+  return out;
+}
+
+function createProblems(planned: Attributes, config: Attributes): AttributeProblem[] {
+  const problems: AttributeProblem[] = [];
+  if (config.ostemplate === undefined || config.ostemplate === null) {
+    problems.push({ path: ['ostemplate'], message: 'ostemplate is required to create a container (e.g. "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")' });
+  }
+  const mps = isValueMap(planned.mount_points) ? planned.mount_points : {};
+  for (const [slot, m] of Object.entries(mps)) {
+    if (!isValueMap(m)) continue;
+    if (m.host_path === null && (m.storage === null || m.size === null)) {
+      problems.push({ path: ['mount_points', slot], message: `mount_points.${slot} needs storage and size (a new volume) or host_path (a bind mount)` });
+    }
+  }
+  return problems;
+}
+
+const NO_FEATURES: Record<string, Value> = { nesting: false, keyctl: false, fuse: false, mknod: false, mount: [] };
+
+/**
+ * PVE lets only root@pam (password) change container features, except `nesting` on an
+ * unprivileged container: a plan-time error instead of an apply-time 403.
+ */
+function featureProblems(prior: Attributes | null, planned: Attributes, providerConfig: Attributes): AttributeProblem[] {
+  if (authenticatesAsRoot(providerConfig) || !isValueMap(planned.features)) return [];
+  const before = prior && isValueMap(prior.features) ? prior.features : NO_FEATURES;
+  const after = planned.features;
+  const changed = Object.keys(NO_FEATURES).filter((k) => !isUnknown(after[k] ?? null) && !valueEquals(before[k] ?? null, after[k] ?? null));
+  if (changed.length === 0) return [];
+  const privileged = planned.unprivileged === false;
+  const restricted = privileged ? changed : changed.filter((k) => k !== 'nesting');
+  if (restricted.length === 0) return [];
+  return [
+    {
+      path: ['features', restricted[0]!],
+      message: privileged
+        ? 'changing feature flags of a privileged container is only allowed for root@pam logged in with a password'
+        : `features ${restricted.join(', ')}: changing feature flags other than nesting is only allowed for root@pam logged in with a password (this provider uses an API token)`,
+    },
+  ];
+}
+
+export function planLxc(prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {
+  const ctx: PlanContext = { fromTemplate: false, notes: [] };
+  const planned = planAttributes(LXC_SPECS, config, prior, ctx);
+  const requiresReplace: Replacement[] = [];
+  const notes = ctx.notes;
+  if (prior) {
+    replaceIfChanged(requiresReplace, prior, planned, 'node', 'hl does not migrate guests; the container is replaced (destroyed and created again)');
+    replaceIfChanged(requiresReplace, prior, planned, 'vmid', 'the VMID of a guest cannot change');
+    replaceIfChanged(requiresReplace, prior, planned, 'ostemplate', 'a container is created from its template once; a different template means a new container');
+    if (prior.ostemplate === null && typeof planned.ostemplate === 'string') {
+      notes.push('ostemplate is only used when a container is created; for this existing container it is recorded');
+    }
+    replaceIfChanged(requiresReplace, prior, planned, 'unprivileged', 'a container cannot switch between privileged and unprivileged in place');
+    volumeReplacements(requiresReplace, ['rootfs'], prior.rootfs, planned.rootfs);
+    const pm = isValueMap(prior.mount_points) ? prior.mount_points : {};
+    const nm = isValueMap(planned.mount_points) ? planned.mount_points : {};
+    for (const [slot, m] of Object.entries(nm)) volumeReplacements(requiresReplace, ['mount_points', slot], pm[slot], m);
+    for (const [slot, m] of Object.entries(pm)) {
+      if (!(slot in nm) && isValueMap(m) && typeof m.storage === 'string') {
+        notes.push(`mount_points.${slot} is removed and its volume ${String(m.volume ?? '')} is destroyed`);
+      }
+    }
+  }
+  if (prior && requiresReplace.length > 0) {
+    const fresh = planAttributes(LXC_SPECS, config, null, { fromTemplate: false, notes: [] });
+    fillIdentity(fresh, null, true);
+    fresh.pending_changes = [];
+    return { planned: fresh, requiresReplace, notes, problems: [...createProblems(fresh, config), ...featureProblems(null, fresh, providerConfig)] };
+  }
+  fillIdentity(planned, prior, false);
+  if (!prior) {
+    planned.pending_changes = [];
+    return { planned, requiresReplace: [], notes, problems: [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)] };
+  }
+  if (prior.status === 'running' && planned.started === true) {
+    const r = rebootPlan('container', rebootPolicyOf(providerConfig), restartChanges(prior, planned), stringList(prior.pending_changes));
+    notes.push(...r.notes);
+    planned.pending_changes = r.pending;
+  } else if (planned.started === false || prior.status !== 'running') {
+    planned.pending_changes = [];
+  }
+  return { planned, requiresReplace: [], notes, problems: featureProblems(prior, planned, providerConfig) };
+}
