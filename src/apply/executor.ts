@@ -17,7 +17,7 @@ import { defaultPlanResource } from '../plan/default-plan-resource.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, type Expansion } from '../plan/expand-instances.js';
 import { isRedacted } from '../plan/plan-codec.js';
-import type { Plan, ResourceChange } from '../plan/plan-types.js';
+import type { DataSourceRead, Plan, ResourceChange } from '../plan/plan-types.js';
 import { blockValueFromInstances } from '../plan/state-block-values.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import type { OutputState, ResourceState } from '../state/state-types.js';
@@ -69,6 +69,8 @@ class Executor {
   private readonly applied = new Set<string>();
   /** State instances of blocks the plan does not touch, by block address. */
   private readonly untouched = new Map<string, ResourceState[]>();
+  /** Data sources read while planning, by block address. */
+  private readonly dataByBlock = new Map<string, DataSourceRead[]>();
   /** Block values built so far; an entry is dropped when one of its instances changes. */
   private readonly blockValueCache = new Map<string, ScopedValue | undefined>();
 
@@ -79,6 +81,12 @@ class Executor {
       if (!list) this.byBlock.set(c.block, (list = []));
       list.push(c);
       if (c.action === 'no-op' && c.before) this.current.set(c.address, { attributes: this.fillRedacted(c.address, c.before), sensitivePaths: c.afterSensitive });
+    }
+    for (const d of req.plan.data) {
+      this.current.set(d.address, { attributes: d.attributes, sensitivePaths: d.sensitivePaths });
+      let list = this.dataByBlock.get(d.block);
+      if (!list) this.dataByBlock.set(d.block, (list = []));
+      list.push(d);
     }
     for (const r of req.store.listResources()) {
       const block = blockAddress(r);
@@ -174,6 +182,12 @@ class Executor {
   private buildBlockValue(address: string): ScopedValue | undefined {
     const changes = this.byBlock.get(address);
     const block = this.req.config.resources.get(address);
+    const reads = this.dataByBlock.get(address);
+    if (reads && !changes) {
+      const expansion = this.expansionOf(address);
+      if (!expansion) return undefined;
+      return blockValueOf(expansion, new Map(reads.map((d) => [d.index, { value: d.attributes, sensitivePaths: d.sensitivePaths }])));
+    }
     if (!changes) {
       const states = this.untouched.get(address);
       if (!states) return block ? { value: null } : undefined;

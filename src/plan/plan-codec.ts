@@ -48,6 +48,7 @@ export function encodePlan(plan: Plan): string {
     ...plan,
     changes: plan.changes.map(encodeChange),
     drift: plan.drift.map(encodeChange),
+    data: plan.data.map((d) => ({ ...d, attributes: encodeValue(d.attributes, d.sensitivePaths, []) })),
     outputChanges: plan.outputChanges.map((o) =>
       o.sensitive ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK } : { ...o, after: encodeValue(o.after, [], []) },
     ),
@@ -94,6 +95,7 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
     ...rest,
     changes: r.changes.map(decodeChange),
     drift: r.drift.map(decodeChange),
+    data: (r.data ?? []).map((d) => ({ ...d, attributes: decodeValue(d.attributes) as Attributes })),
     outputChanges: r.outputChanges.map((o) => ({ ...o, before: decodeValue(o.before), after: decodeValue(o.after) })),
   };
   return { plan, diagnostics: [] };

@@ -56,6 +56,15 @@ export interface ResourceChange {
   preventDestroy: boolean;
 }
 
+export interface DataSourceRead {
+  /** Instance address: `data.maas_subnet.lan`. */
+  address: string;
+  block: string;
+  index: string | number | null;
+  attributes: Attributes;
+  sensitivePaths: Path[];
+}
+
 export interface OutputChange {
   name: string;
   action: 'no-op' | 'create' | 'update' | 'delete';
@@ -93,6 +102,8 @@ export interface Plan {
   changes: ResourceChange[];
   /** Differences between the last applied state and the live read (outside hl). */
   drift: ResourceChange[];
+  /** Data sources read while planning: apply evaluates config with these same values. */
+  data: DataSourceRead[];
   outputChanges: OutputChange[];
   diagnostics: Diagnostic[];
   summary: PlanSummary;

@@ -20,7 +20,7 @@ import { defaultPlanResource } from './default-plan-resource.js';
 import { EvaluationScope } from './evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from './expand-instances.js';
 import type { PlannerProvider } from './planner-provider.js';
-import { PLAN_FORMAT_VERSION, type ActionReason, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
+import { PLAN_FORMAT_VERSION, type ActionReason, type DataSourceRead, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
 import { summarizeChanges } from './plan-summary.js';
 import { blockValueFromInstances } from './state-block-values.js';
 
@@ -76,6 +76,7 @@ class Planner {
   private readonly changeByAddress = new Map<string, ResourceChange>();
   private readonly blockValues = new Map<string, ScopedValue>();
   private readonly needData: DataRead[] = [];
+  private readonly dataReads: DataSourceRead[] = [];
   private readonly scope: EvaluationScope;
   private readonly beforeScope: EvaluationScope;
   private readonly targetBlocks: Set<string> | undefined;
@@ -176,6 +177,7 @@ class Planner {
       options: { targets: req.targets, replace: req.replace, refresh: req.refresh },
       changes: this.changes,
       drift,
+      data: this.dataReads,
       outputChanges,
       diagnostics: dedupe(this.diagnostics),
       summary,
@@ -299,7 +301,10 @@ class Planner {
     typeSchema: ResourceTypeSchema,
   ): ScopedValue {
     const result = this.req.dataResults.get(address);
-    if (result) return { value: result, sensitivePaths };
+    if (result) {
+      this.dataReads.push({ address, block: block.address, index: key, attributes: result, sensitivePaths });
+      return { value: result, sensitivePaths };
+    }
     if (!containsUnknown(config) && !this.req.validateOnly) {
       this.needData.push({ address, type: block.type, provider: block.provider, config });
       return { value: UNKNOWN };
