@@ -20,28 +20,9 @@ export interface TextSource {
 
 export type Locator = (offset: number) => SourceLocation;
 
-const STYLE_NAMES: Record<string, ScalarStyle | undefined> = {
-  plain: 'plain',
-  PLAIN: 'plain',
-  single: 'single',
-  QUOTE_SINGLE: 'single',
-  double: 'double',
-  QUOTE_DOUBLE: 'double',
-  block: 'block',
-  literal: 'block',
-  folded: 'block',
-  BLOCK_LITERAL: 'block',
-  BLOCK_FOLDED: 'block',
-};
-
-/**
- * The style of a scalar node. The YAML loader records it as an extra `style` field
- * (plain/single/double/block, see src/config/yaml-to-node.ts); the `yaml` package's
- * Scalar.type names are accepted too. A node without one (built in code) counts as plain.
- */
+/** How the scalar was written (recorded by src/config/yaml-to-node.ts); built in code: plain. */
 export function scalarStyle(node: ScalarNode): ScalarStyle {
-  const style = (node as { style?: unknown }).style;
-  return (typeof style === 'string' ? STYLE_NAMES[style] : undefined) ?? 'plain';
+  return node.style ?? 'plain';
 }
 
 export function scalarSource(node: ScalarNode & { value: string }): TextSource {

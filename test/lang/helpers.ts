@@ -11,8 +11,8 @@ export function loc(line = 1, col = 1): SourceLocation {
   return { file: FILE, line, col };
 }
 
-export function scalar(value: string | number | boolean | null, line = 1, col = 1, style?: string): ScalarNode {
-  const node: ScalarNode & { style?: string } = { kind: 'scalar', value, loc: loc(line, col) };
+export function scalar(value: string | number | boolean | null, line = 1, col = 1, style?: ScalarNode['style']): ScalarNode {
+  const node: ScalarNode = { kind: 'scalar', value, loc: loc(line, col) };
   if (style !== undefined) node.style = style;
   return node;
 }

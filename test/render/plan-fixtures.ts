@@ -53,6 +53,7 @@ export function makePlan(parts: Partial<Plan> & { changes: ResourceChange[] }): 
     summary,
     hasChanges:
       summary.add + summary.change + summary.replace + summary.destroy + summary.read > 0 || drift.length > 0 || outputChanges.some((o) => o.action !== 'no-op'),
+    data: [],
     ...parts,
     drift,
   };
