@@ -33,7 +33,7 @@ export async function planProject(
   let refreshed: Map<string, Attributes | null> | undefined;
   if (opts.refresh) {
     const r = await refreshState(state, session.providers, { parallelism: opts.parallelism });
-    diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) diagnostics.push(d);
     if (r.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
     refreshed = r.refreshed;
   }

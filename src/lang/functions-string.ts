@@ -121,7 +121,7 @@ export const STRING_FUNCTIONS: Record<string, FunctionDef> = {
     variadic: { name: 'lists', type: 'list' },
     body: (args) => {
       const parts: string[] = [];
-      for (let i = 1; i < args.length; i++) parts.push(...stringElements(args[i] as Value[], i));
+      for (let i = 1; i < args.length; i++) for (const p of stringElements(args[i] as Value[], i)) parts.push(p);
       return parts.join(s(args, 0));
     },
   },

@@ -150,7 +150,7 @@ class Planner {
     }
     this.planOrphans();
     const outputs = this.planOutputs();
-    this.diagnostics.push(...this.scope.diagnostics);
+    for (const d of this.scope.diagnostics) this.diagnostics.push(d);
     if (this.needData.length > 0 && !hasErrors(this.diagnostics)) return { needData: this.needData, diagnostics: this.diagnostics };
     return this.finish(drift, outputs);
   }

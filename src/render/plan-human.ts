@@ -32,7 +32,7 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
   const out: string[] = [];
   const section = (lines: string[]): void => {
     if (out.length > 0) out.push('');
-    out.push(...lines);
+    for (const line of lines) out.push(line);
   };
 
   if (plan.drift.length > 0) {

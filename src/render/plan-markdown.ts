@@ -207,7 +207,7 @@ function details(changes: ResourceChange[], drift: ResourceChange[], budget: num
       continue;
     }
     room -= size;
-    out.push(...block);
+    for (const line of block) out.push(line);
   }
   if (left > 0) {
     out.push('', `_${left} more ${left === 1 ? 'diff is' : 'diffs are'} left out to keep this summary short; \`hl show PLAN_FILE\` prints the whole plan._`);
