@@ -144,7 +144,7 @@ describe('proxmox provider resilience', () => {
     await expect(createResource(f, T, VM)).rejects.toThrow(/create of VM \d+ on pve failed: unable to create VM: storage 'local-lvm' is full \(task UPID:pve:/);
   });
 
-  it('reads with one cluster/resources call per refresh and bounded config reads', async () => {
+  it('reads with one cluster/resources call per refresh and one request per guest', async () => {
     f = await startFixture();
     const ids = ['100', '101', '102', '107', '111'];
     const before = f.providerRequests().length;
@@ -156,7 +156,9 @@ describe('proxmox provider resilience', () => {
     expect(states.every((s) => s.state !== null)).toBe(true);
     const reqs = f.providerRequests().slice(before);
     expect(reqs.filter((r) => r.path.startsWith('/cluster/resources'))).toHaveLength(1);
-    expect(reqs.filter((r) => r.path.endsWith('/config'))).toHaveLength(5);
+    // running guests are read through .../pending alone (current and pending values in one answer)
+    expect(reqs.filter((r) => r.path.endsWith('/config') || r.path.endsWith('/pending'))).toHaveLength(5);
+    expect(reqs).toHaveLength(6);
   });
 
   it('reports a guest on an offline node as unreachable, not as gone', async () => {

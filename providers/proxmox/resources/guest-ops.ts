@@ -44,6 +44,26 @@ export async function readPending(ctx: GuestContext, ref: GuestRef, op: Operatio
   return out.sort();
 }
 
+/**
+ * A running guest's config (pending values applied, as GET .../config answers) and its
+ * pending keys, from one GET .../pending: each entry carries the current `value`, the
+ * `pending` one and `delete`. Halves the requests of a refresh.
+ */
+export async function readConfigWithPending(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<{ config: PveConfig; pending: string[] }> {
+  const raw = await ctx.client.call<unknown>('GET', `${guestPath(ref)}/pending`, undefined, callOpts(op));
+  const merged: Record<string, unknown> = {};
+  const pending: string[] = [];
+  for (const e of Array.isArray(raw) ? (raw as { key?: string; value?: unknown; pending?: unknown; delete?: unknown }[]) : []) {
+    if (!e.key || e.key === 'digest') continue;
+    const deleted = e.delete !== undefined && Number(e.delete) > 0;
+    if (e.pending !== undefined || deleted) pending.push(e.key);
+    if (deleted) continue;
+    const v = e.pending !== undefined ? e.pending : e.value;
+    if (v !== undefined) merged[e.key] = v;
+  }
+  return { config: toPveConfig(merged), pending: pending.sort() };
+}
+
 /** Runs a task-returning request and waits for the task. A null answer (sync call) is done at once. */
 export async function runTask(
   ctx: GuestContext,

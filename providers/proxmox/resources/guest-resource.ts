@@ -23,7 +23,7 @@ import { formatMarker } from '../mapping/hl-marker.js';
 import type { PveConfig } from '../mapping/pve-values.js';
 import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
-import { destroyGuest, purgeUnused, readConfig, readPending, resizeVolume, setPool, settlePower, updateConfig, volumeIdOf } from './guest-ops.js';
+import { destroyGuest, purgeUnused, readConfig, readConfigWithPending, resizeVolume, setPool, settlePower, updateConfig, volumeIdOf } from './guest-ops.js';
 
 export interface ReadInput {
   node: string;
@@ -80,9 +80,9 @@ export async function readGuest(
   const ref: GuestRef = { type: kind.type, node: entry.node, vmid };
   try {
     return await ctx.readLimit(async () => {
-      const live = await readConfig(ctx, ref, op);
-      const pending = entry.status === 'running' ? await readPending(ctx, ref, op) : [];
-      return kind.readAttributes({ node: entry.node, vmid, config: live.config, status: entry.status, pool: entry.pool ?? null, pending, prior });
+      const { config, pending } =
+        entry.status === 'running' ? await readConfigWithPending(ctx, ref, op) : { config: (await readConfig(ctx, ref, op)).config, pending: [] };
+      return kind.readAttributes({ node: entry.node, vmid, config, status: entry.status, pool: entry.pool ?? null, pending, prior });
     });
   } catch (e) {
     if (isNotFound(e)) return null;
