@@ -1,10 +1,13 @@
 /**
- * `emulated: true`: the PVE emulator started in-process on an ephemeral loopback port, its
- * world kept in `<workDir>/proxmox-world.json` (seeded with the homelab on first use), and
- * reached with its default API token. The emulator module is loaded only when asked for.
+ * `emulated: true`: the PVE emulator started in-process on an ephemeral loopback port and
+ * reached with its default API token. Every PVE-backed provider of a run (proxmox and its
+ * aliases, crucible, coral) shares one emulated cluster: one emulator per world file,
+ * started on first use and stopped when the last provider closes it. The world lives in
+ * `.hl/providers/proxmox/proxmox-world.json` (seeded with the homelab on first use). The
+ * emulator module is loaded only when asked for.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ProxmoxAuth } from './provider-config.js';
 
 export const EMULATOR_WORLD_FILE = 'proxmox-world.json';
@@ -17,15 +20,60 @@ export interface EmbeddedEmulator {
   close(): Promise<void>;
 }
 
+interface Running {
+  emulator: Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }>;
+  users: number;
+}
+
+const running = new Map<string, Running>();
+
+/**
+ * The directory holding the shared emulated world, for a provider whose work directory is
+ * `workDir`: hl gives each provider `.hl/providers/<key>/`, and the world lives with the
+ * un-aliased `proxmox` provider's; outside that layout, `workDir` itself.
+ */
+export function sharedEmulatorDir(workDir: string): string {
+  const parent = dirname(workDir);
+  return basename(parent) === 'providers' ? join(parent, 'proxmox') : workDir;
+}
+
 export async function startEmbeddedEmulator(workDir: string): Promise<EmbeddedEmulator> {
+  const dir = sharedEmulatorDir(workDir);
+  const worldFile = resolve(dir, EMULATOR_WORLD_FILE);
+  let entry = running.get(worldFile);
+  if (!entry) {
+    entry = { users: 0, emulator: launch(dir, worldFile) };
+    running.set(worldFile, entry);
+    entry.emulator.catch(() => running.delete(worldFile));
+  }
+  entry.users++;
+  const shared = entry;
+  const emu = await shared.emulator;
+  let closed = false;
+  return {
+    protocol: emu.protocol,
+    host: emu.host,
+    port: emu.port,
+    auth: emu.auth,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (--shared.users > 0) return;
+      running.delete(worldFile);
+      await emu.stop();
+    },
+  };
+}
+
+async function launch(dir: string, worldFile: string): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
   const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('./emulator/start-emulator.js');
-  mkdirSync(workDir, { recursive: true });
-  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile: join(workDir, EMULATOR_WORLD_FILE), seed: 'homelab' });
+  mkdirSync(dir, { recursive: true });
+  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab' });
   return {
     protocol: emu.url.startsWith('https:') ? 'https' : 'http',
     host: emu.host,
     port: emu.port,
     auth: { kind: 'token', tokenId: DEFAULT_TOKEN_ID, tokenSecret: DEFAULT_TOKEN_SECRET },
-    close: () => emu.close(),
+    stop: () => emu.close(),
   };
 }

@@ -17,7 +17,8 @@ import {
 import { paramFail } from './api-error.js';
 import { checkStringFormat } from './string-formats.js';
 
-export type ParamType = 'string' | 'integer' | 'number' | 'boolean';
+/** `array`: repeated values of the parameter, kept joined with `\0` for the handler to split. */
+export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
 
 export interface ParamDef {
   type: ParamType;
@@ -147,6 +148,8 @@ function checkValue(key: string, def: ParamDef, raw: string): { value?: ParamVal
       }
       return { value: n };
     }
+    case 'array':
+      return { value: raw };
     case 'string': {
       if (def.enum && !def.enum.includes(raw)) {
         return { error: `value '${raw}' does not have a value in the enumeration '${def.enum.join(', ')}'` };

@@ -4,11 +4,14 @@
  * values are dropped, then a stopped guest applies everything, a running guest applies what it
  * can hotplug (see guest-kind.ts) and keeps the rest pending until it is restarted.
  * Replaced or deleted disks become `unusedN`; `unusedN` deletions and forced disk deletions
- * free the volume.
+ * free the volume. Both only for a volume the guest owns (its VMID in the volume name, qemu-server
+ * vm_is_volid_owner): a volume of another guest is just dropped from the config, never parked in
+ * `unusedN` nor freed.
  */
 import { formatPendingDelete, parsePendingDelete, type ConfigSection, type GuestConfigFile } from './config-text.js';
 import { fail } from './api-error.js';
 import type { GuestKind } from './guest-kind.js';
+import { volumeOwner } from './storage-ops.js';
 
 export interface ConfigUpdate {
   /** New values, already canonical (drives allocated, MACs added). */
@@ -16,6 +19,8 @@ export interface ConfigUpdate {
   deletes: { key: string; force: boolean }[];
   reverts: string[];
   running: boolean;
+  /** The guest's VMID: volumes of other guests are dropped, not parked or freed. */
+  vmid?: number;
 }
 
 export interface UpdateOutcome {
@@ -50,11 +55,19 @@ function stillUsed(kind: GuestKind, cfg: GuestConfigFile, volid: string, exceptK
   return false;
 }
 
+/** Whether `volid` belongs to another guest than `vmid` (unknown `vmid`: never). */
+function foreignVolume(volid: string, vmid: number | undefined): boolean {
+  if (vmid === undefined) return false;
+  const owner = volumeOwner(volid.split(':')[1] ?? '');
+  return owner !== vmid;
+}
+
 /** A volume replaced or removed from `key`: freed (cloud-init, forced) or kept as unusedN. */
-function releaseVolume(kind: GuestKind, cfg: GuestConfigFile, key: string, value: string, force: boolean, out: UpdateOutcome): void {
+function releaseVolume(kind: GuestKind, cfg: GuestConfigFile, key: string, value: string, force: boolean, out: UpdateOutcome, vmid?: number): void {
   const volid = kind.volumeOf(key, value);
   if (!volid || /^unused\d+$/.test(key)) return;
   if (stillUsed(kind, cfg, volid, key, cfg.main)) return;
+  if (foreignVolume(volid, vmid)) return;
   if (force || kind.freeOnRemove(key, value)) out.freeVolumes.push(volid);
   else addUnusedVolume(cfg.main, volid);
 }
@@ -75,7 +88,7 @@ export function cleanupPending(cfg: GuestConfigFile): void {
  * Applies pending changes: all of them (`onlyHotplug` false: stopped guest, start, reboot) or
  * those a running guest can take.
  */
-export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug: boolean, out: UpdateOutcome): void {
+export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug: boolean, out: UpdateOutcome, vmid?: number): void {
   const del = parsePendingDelete(cfg.pending.delete);
   for (const [key, force] of [...del.entries()]) {
     if (onlyHotplug && !kind.canHotDelete(cfg, key)) continue;
@@ -83,11 +96,11 @@ export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug:
     if (old !== undefined) {
       if (/^unused\d+$/.test(key)) {
         const volid = kind.volumeOf(key, old);
-        if (volid) out.freeVolumes.push(volid);
+        if (volid && !foreignVolume(volid, vmid)) out.freeVolumes.push(volid);
         delete cfg.main[key];
       } else {
         delete cfg.main[key];
-        if (kind.isVolumeKey(key)) releaseVolume(kind, cfg, key, old, force, out);
+        if (kind.isVolumeKey(key)) releaseVolume(kind, cfg, key, old, force, out, vmid);
       }
     }
     del.delete(key);
@@ -100,7 +113,7 @@ export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug:
     delete cfg.pending[key];
     if (old !== undefined && old !== value && kind.isVolumeKey(key)) {
       const oldVol = kind.volumeOf(key, old);
-      if (oldVol && oldVol !== kind.volumeOf(key, value)) releaseVolume(kind, cfg, key, old, false, out);
+      if (oldVol && oldVol !== kind.volumeOf(key, value)) releaseVolume(kind, cfg, key, old, false, out, vmid);
     }
   }
   const d = formatPendingDelete(del);
@@ -136,14 +149,14 @@ export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: Conf
     if (pendingValue !== undefined) {
       delete cfg.pending[key];
       const pv = kind.volumeOf(key, pendingValue);
-      if (pv && pv !== kind.volumeOf(key, cfg.main[key] ?? '')) {
+      if (pv && pv !== kind.volumeOf(key, cfg.main[key] ?? '') && !foreignVolume(pv, update.vmid)) {
         if (kind.freeOnRemove(key, pendingValue)) out.freeVolumes.push(pv);
         else addUnusedVolume(cfg.main, pv);
       }
     }
     if (/^unused\d+$/.test(key) && cfg.main[key] !== undefined) {
       const volid = kind.volumeOf(key, cfg.main[key] as string);
-      if (volid) out.freeVolumes.push(volid);
+      if (volid && !foreignVolume(volid, update.vmid)) out.freeVolumes.push(volid);
       delete cfg.main[key];
       continue;
     }
@@ -160,7 +173,7 @@ export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: Conf
     if (pendingValue === value) continue;
     if (pendingValue !== undefined && kind.isVolumeKey(key)) {
       const pv = kind.volumeOf(key, pendingValue);
-      if (pv && pv !== kind.volumeOf(key, value) && pv !== kind.volumeOf(key, cfg.main[key] ?? '')) {
+      if (pv && pv !== kind.volumeOf(key, value) && pv !== kind.volumeOf(key, cfg.main[key] ?? '') && !foreignVolume(pv, update.vmid)) {
         addUnusedVolume(cfg.main, pv);
       }
     }
@@ -176,6 +189,6 @@ export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: Conf
   if (d === undefined) delete cfg.pending.delete;
   else cfg.pending.delete = d;
   cleanupPending(cfg);
-  applyPending(kind, cfg, update.running, out);
+  applyPending(kind, cfg, update.running, out, update.vmid);
   return out;
 }

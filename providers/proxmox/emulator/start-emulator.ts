@@ -14,10 +14,15 @@ import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, Authenticator, type TokenConfig
 import { EmulatorCore } from './emulator-core.js';
 import type { FaultConfig } from './faults.js';
 import { accessRoutes, UNAUTHENTICATED } from './handlers/access.js';
+import { AGENT_ROUTES } from './handlers/agent.js';
+import { CEPH_ROUTES } from './handlers/ceph.js';
 import { CLUSTER_ROUTES } from './handlers/cluster.js';
 import { HARDWARE_ROUTES } from './handlers/hardware.js';
 import { LXC_ROUTES } from './handlers/lxc.js';
+import { MAPPING_ROUTES } from './handlers/mapping.js';
 import { QEMU_ROUTES } from './handlers/qemu.js';
+import { REPLICATION_ROUTES } from './handlers/replication.js';
+import { SNAPSHOT_CONFIG_ROUTES } from './handlers/snapshot-config.js';
 import { STORAGE_ROUTES } from './handlers/storage.js';
 import { TASK_ROUTES } from './handlers/task-endpoints.js';
 import { createApiServer, type RecordedRequest } from './http-server.js';
@@ -30,13 +35,16 @@ export type { TokenConfig, UserConfig } from './auth.js';
 export type { FaultConfig, TaskFailureRule } from './faults.js';
 export type { RecordedRequest } from './http-server.js';
 export type { SeedKind } from './seed.js';
+export type { MappingEntry, ResourceMappings } from './resource-mappings.js';
 export type {
+  CephPoolState,
   ContentType,
   GuestState,
   GuestType,
   NodeState,
   PciDevice,
   PoolState,
+  ReplicationJobState,
   StorageState,
   StorageType,
   TaskRecord,
@@ -96,11 +104,16 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
   return [
     ...accessRoutes(auth),
     ...CLUSTER_ROUTES,
+    ...REPLICATION_ROUTES,
     ...QEMU_ROUTES,
+    ...SNAPSHOT_CONFIG_ROUTES,
+    ...AGENT_ROUTES,
     ...LXC_ROUTES,
     ...STORAGE_ROUTES,
+    ...CEPH_ROUTES,
     ...TASK_ROUTES,
     ...HARDWARE_ROUTES,
+    ...MAPPING_ROUTES,
   ];
 }
 

@@ -150,7 +150,7 @@ export function linkedCloneVolume(storage: StorageState, base: VolumeState, vmid
   if (!/^base(vol)?-/.test(baseName)) fail(`clone_image only works on base images`);
   const format = base.format;
   let name = nextDiskName(storage, vmid, format, base.format === 'subvol' ? 'subvol' : 'vm');
-  if (storage.type === 'zfspool') name = `${baseName}/${name}`;
+  if (storage.type === 'zfspool' || storage.type === 'rbd') name = `${baseName}/${name}`;
   else if (isFileStorage(storage)) name = `${base.vmid}/${baseName}/${name}`;
   const volume: VolumeState = {
     volid: `${storage.id}:${name}`,

@@ -5,9 +5,10 @@
  */
 import { fail } from './api-error.js';
 import { configDigest, formatConfigText, parseConfigText, type GuestConfigFile } from './config-text.js';
+import type { ResourceMappings } from './resource-mappings.js';
 
 export type GuestType = 'qemu' | 'lxc';
-export type StorageType = 'dir' | 'lvmthin' | 'lvm' | 'zfspool' | 'nfs';
+export type StorageType = 'dir' | 'lvmthin' | 'lvm' | 'zfspool' | 'nfs' | 'rbd';
 export type ContentType = 'images' | 'rootdir' | 'iso' | 'vztmpl' | 'backup' | 'snippets' | 'import';
 
 export interface UsbDevice {
@@ -61,6 +62,19 @@ export interface StorageState {
   /** Space used by things the emulator does not model (the OS, logs, ...). */
   baseUsedBytes: number;
   volumes: VolumeState[];
+  /** The Ceph pool of an `rbd` storage. */
+  pool?: string;
+}
+
+/** A Ceph pool (`/nodes/{node}/ceph/pool/{name}/status`). */
+export interface CephPoolState {
+  name: string;
+  /** Replicas of each object. */
+  size: number;
+  /** Replicas needed to accept writes. */
+  min_size: number;
+  pg_num: number;
+  crush_rule: string;
 }
 
 export interface NodeState {
@@ -92,6 +106,26 @@ export interface GuestState {
   /** Epoch seconds of the last start. */
   startedAt?: number;
   pid?: number;
+  /** The guest agent froze the guest's filesystems (`agent/fsfreeze-freeze`) and has not thawed them. */
+  fsFrozen?: boolean;
+}
+
+/** A storage replication job (`/etc/pve/replication.cfg`), keyed `<guest>-<jobnum>`. */
+export interface ReplicationJobState {
+  id: string;
+  type: 'local';
+  guest: number;
+  jobnum: number;
+  target: string;
+  source?: string;
+  schedule?: string;
+  rate?: number;
+  comment?: string;
+  disable?: boolean;
+  /** Set by DELETE: the job removes itself once the replication runner has cleaned up. */
+  remove_job?: 'local' | 'full';
+  /** Epoch ms after which the emulated runner has removed a job marked for removal. */
+  removeAfterMs?: number;
 }
 
 export interface PoolState {
@@ -133,8 +167,14 @@ export interface World {
   /** By VMID. */
   guests: Record<string, GuestState>;
   pools: Record<string, PoolState>;
+  /** Ceph pools of the cluster's hyper-converged Ceph, if it has one. */
+  ceph?: { pools: Record<string, CephPoolState> };
+  /** Storage replication jobs by id (absent in world files written before replication existed). */
+  replication?: Record<string, ReplicationJobState>;
   /** Recent tasks, oldest first. */
   tasks: TaskRecord[];
+  /** Cluster resource mappings (`/cluster/mapping/usb|pci`); absent until the first is made. */
+  mappings?: ResourceMappings;
 }
 
 export const MAX_TASK_HISTORY = 1000;

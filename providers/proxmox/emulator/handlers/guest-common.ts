@@ -14,12 +14,14 @@ import {
   type GuestConfigFile,
 } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
+import { checkGuestDevicesAtStart, foldRawLxcKeys, initializeCoralsUsedBy } from '../guest-devices.js';
 import { configKeyDef, guestKind, type GuestKind } from '../guest-kind.js';
 import { typedConfigValue } from '../param-schema.js';
 import { applyPending, type UpdateOutcome } from '../pending.js';
 import { QEMU_DRIVE_ORDER } from '../qemu-options.js';
 import type { ApiRequest } from '../router.js';
 import { findVolume, freeVolume, volumeOwner } from '../storage-ops.js';
+import { linkedCloneOf, volumeHasFeature } from '../storage-features.js';
 import type { TaskSpec } from '../tasks.js';
 import {
   findNode,
@@ -33,6 +35,7 @@ import {
   type NodeState,
   type World,
 } from '../world.js';
+import { removeGuestReplicationJobs } from './replication.js';
 
 const MiB = 1024 ** 2;
 
@@ -248,6 +251,7 @@ export function configAnswer(g: GuestState, params: ApiRequest['params']): Recor
     section = effectiveConfig(cfg, params.current === true);
   }
   const out = typedSection(kind, section);
+  if (g.type === 'lxc') foldRawLxcKeys(out);
   out.digest = guestDigest(g);
   return out;
 }
@@ -288,7 +292,7 @@ export function applyAllPending(emu: EmulatorCore, g: GuestState): void {
   const cfg = guestConfig(g);
   if (!Object.keys(cfg.pending).length) return;
   const out: UpdateOutcome = { freeVolumes: [], warnings: [] };
-  applyPending(kind, cfg, false, out);
+  applyPending(kind, cfg, false, out, g.type === 'qemu' ? g.vmid : undefined);
   writeGuestConfig(g, cfg);
   freeVolumes(emu.world, g.node, out.freeVolumes);
 }
@@ -316,6 +320,7 @@ function markStopped(g: GuestState): void {
   g.status = 'stopped';
   delete g.startedAt;
   delete g.pid;
+  delete g.fsFrozen;
 }
 
 export function startGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType): string {
@@ -340,7 +345,9 @@ export function startGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType):
       if (live.status === 'running') throw new Error(`${kind.label} ${vmid} already running`);
       if (main.template === '1') throw new Error(`you can't start a vm if it's a template`);
       applyAllPending(emu, live);
+      checkGuestDevicesAtStart(emu.world, live);
       markRunning(emu, live);
+      initializeCoralsUsedBy(emu.world, live);
     },
   });
 }
@@ -380,7 +387,9 @@ export function rebootGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType)
       const live = liveGuest(emu, type, vmid, node);
       checkConfigLock(kind, guestConfig(live).main);
       applyAllPending(emu, live);
+      checkGuestDevicesAtStart(emu.world, live);
       markRunning(emu, live);
+      initializeCoralsUsedBy(emu.world, live);
     },
   });
 }
@@ -426,6 +435,13 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
       early(live);
       if (!skiplock) checkConfigLock(kind, guestConfig(live).main);
       const nodeState = findNode(emu.world, node);
+      if (nodeState && guestConfig(live).main.template === '1') {
+        // qemu-server destroy_vm: a template whose base volume a linked clone still uses stays.
+        for (const v of ownedVolumes(live)) {
+          const f = findVolume(nodeState, v);
+          if (f && linkedCloneOf(f.storage, f.volume)) throw new Error(`base volume '${v}' is still in use by linked cloned`);
+        }
+      }
       const vols = new Set(ownedVolumes(live));
       if (unreferenced && nodeState) {
         for (const s of nodeState.storages) {
@@ -440,7 +456,10 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
       }
       delete emu.world.guests[String(vmid)];
       removeGuestFromPools(emu.world, vmid);
-      if (req.params.purge === true) log(`purging ${kind.label} ${vmid} from related configurations..`);
+      if (req.params.purge === true) {
+        log(`purging ${kind.label} ${vmid} from related configurations..`);
+        removeGuestReplicationJobs(emu.world, vmid);
+      }
     },
   });
 }
@@ -497,10 +516,9 @@ export function createSnapshot(emu: EmulatorCore, req: ApiRequest, type: GuestTy
   for (const [k, v] of Object.entries(cfg.main)) {
     const volid = kind.volumeOf(k, v);
     if (!volid || /^unused/.test(k)) continue;
+    if (/(^|,)media=cdrom(,|$)/.test(v)) continue;
     const found = nodeState ? findVolume(nodeState, volid) : undefined;
-    if (found && (found.storage.type === 'dir' || found.storage.type === 'nfs') && found.volume.format === 'raw') {
-      fail(`snapshot feature is not available`);
-    }
+    if (found && !volumeHasFeature(found.storage, found.volume, 'snapshot', false)) fail(`snapshot feature is not available`);
   }
   setLock(g, 'snapshot');
   return startTask(emu, req, {

@@ -7,6 +7,7 @@ import { formatPropertyString, formatSize, LXC_FEATURES_FORMAT, LXC_MP_FORMAT, L
 import { fail, paramFail, permFail } from '../api-error.js';
 import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
+import { assertDeviceNodesExist } from '../guest-devices.js';
 import { LXC_KIND } from '../guest-kind.js';
 import { isLxcVolumeKey, LXC_CONFIG_OPTIONS } from '../lxc-options.js';
 import { bool, DIGEST, int, NODE, num, opt, SNAPNAME, STORAGE_ID, str, VMID, type ParamSchema } from '../param-schema.js';
@@ -204,6 +205,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   values.rootfs ??= `${storage}:4`;
   const unprivileged = values.unprivileged === '1';
   checkPermissions(values, [], undefined, unprivileged, req.auth.isRoot);
+  assertDeviceNodesExist(node, values);
   precheckMounts(node, values, storage);
   for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, 'lxc', values[k] as string);
   const name = ostemplate.split('/').pop() ?? '';
@@ -285,6 +287,7 @@ async function updateCt(emu: EmulatorCore, req: ApiRequest): Promise<null> {
     if (Object.keys(errors).length) paramFail(errors);
     delete values.unprivileged;
     const node = requireNodeState(emu, nodeName);
+    assertDeviceNodesExist(node, values);
     const allocated: VolumeState[] = [];
     prepareMounts({ emu, node, vmid, allocated }, values);
     const outcome = updateConfig(LXC_KIND, cfg, {

@@ -38,10 +38,10 @@ import {
   findVolume,
   freeVolume,
   growVolume,
-  linkedCloneVolume,
   parseVolid,
 } from '../storage-ops.js';
 import { splitList } from '../string-formats.js';
+import { checkCloneFeature, cloneDriveVolume } from './snapshot-clone.js';
 import {
   findGuest,
   findNode,
@@ -350,7 +350,7 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
     const cfg = guestConfig(live);
     const allocated: VolumeState[] = [];
     prepareDrives({ emu, node, vmid, allocated }, values);
-    const outcome = updateConfig(QEMU_KIND, cfg, { values, deletes, reverts, running: live.status === 'running' });
+    const outcome = updateConfig(QEMU_KIND, cfg, { values, deletes, reverts, running: live.status === 'running', vmid });
     writeGuestConfig(live, cfg);
     freeVolumes(emu.world, nodeName, outcome.freeVolumes);
     return outcome.warnings.length;
@@ -424,7 +424,9 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
       const found = findVolume(node, volid);
       if (found && !found.storage.shared) shared = false;
       const isBase = /(^|[:/])base-\d+-/.test(volid);
-      if (!full && !isCloudinitDrive(key, value) && key !== 'tpmstate0' && (!isBase || snapname !== undefined)) {
+      const linked = !full && !isCloudinitDrive(key, value) && key !== 'tpmstate0';
+      if (found) checkCloneFeature(key, found, linked, snapname !== undefined);
+      else if (linked && (!isBase || snapname !== undefined)) {
         fail(`Linked clone feature is not supported for ${snapname !== undefined ? 'a snapshot of ' : ''}'${volid}' (${key})`);
       }
       drives.push([key, value]);
@@ -469,11 +471,9 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
             vol = allocateVolume(storage !== undefined && full ? requireStorage(liveNode, storage) : found.storage, {
               vmid: newid, sizeBytes: 4 * MiB, stem: `vm-${newid}-cloudinit`, now,
             });
-          } else if (full) {
-            const dest = storage !== undefined ? requireStorage(liveNode, storage) : found.storage;
-            vol = copyVolume(found.volume, dest, newid, now);
           } else {
-            vol = linkedCloneVolume(found.storage, found.volume, newid, now);
+            const target = full && storage !== undefined ? requireStorage(liveNode, storage) : found.storage;
+            vol = cloneDriveVolume({ source: found, value, full, atSnapshot: snapname !== undefined, target, newid, now });
           }
           allocated.push(vol);
           d.file = vol.volid;

@@ -8,6 +8,7 @@ import type { EmulatorCore } from '../emulator-core.js';
 import { bool, int, NODE, opt, STORAGE_ID, str, VMID } from '../param-schema.js';
 import type { ApiRequest, RouteDef } from '../router.js';
 import { allocateVolume, findVolume, freeVolume, isFileStorage } from '../storage-ops.js';
+import { linkedCloneOf } from '../storage-features.js';
 import { splitList } from '../string-formats.js';
 import { findNode, requireStorage, storageAvailBytes, storageUsedBytes, type NodeState, type StorageState, type VolumeState } from '../world.js';
 import { startTask } from './guest-common.js';
@@ -149,7 +150,10 @@ export const STORAGE_ROUTES: RouteDef[] = [
       const s = storageOf(emu, req);
       const volid = resolveVolume(s, req.params.volume as string);
       const nodeName = req.params.node as string;
-      if (!findVolume(nodeOf(emu, req), volid)) fail(`no such volume '${volid}'`);
+      const found = findVolume(nodeOf(emu, req), volid);
+      if (!found) fail(`no such volume '${volid}'`);
+      // pve-storage vdisk_free; LVM-thin lets a base go (its thin clones survive).
+      if (linkedCloneOf(found.storage, found.volume)) fail(`base volume '${volid.split(':')[1]}' is still in use by linked clones`);
       return startTask(emu, req, {
         type: 'imgdel',
         // PVE puts the volid here with ':' escaped; a plain name keeps the UPID URL-safe.
