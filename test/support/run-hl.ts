@@ -16,7 +16,10 @@ export interface HlResult {
   stderr: string;
 }
 
-export function startHl(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): { child: ChildProcess; done: Promise<HlResult> } {
+export function startHl(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; input?: string },
+): { child: ChildProcess; done: Promise<HlResult>; stdoutSoFar(): string } {
   assertBuilt();
   const child = spawn(process.execPath, [HL_BIN, ...args], {
     cwd: opts.cwd,
@@ -30,7 +33,7 @@ export function startHl(args: string[], opts: { cwd: string; env?: Record<string
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   else child.stdin!.end();
   const done = new Promise<HlResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stdoutSoFar: () => stdout };
 }
 
 export function runHl(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): Promise<HlResult> {
