@@ -5,11 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchEmulatorPlans } from './emulator-bench.js';
+import { benchStartup } from './startup-bench.js';
 import { benchApplyLatency, benchApplyPersistence, benchPlanScaling, type BenchRow } from './engine-bench.js';
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const only = process.argv[2];
+  if (!only || only === 'startup') rows.push(benchStartup());
   if (!only || only === 'plan') rows.push(...(await benchPlanScaling([1000, 5000, 10000])));
   if (!only || only === 'emulator') rows.push(...(await benchEmulatorPlans([1000, 5000, 10000])));
   if (!only || only === 'apply') {

@@ -6,17 +6,6 @@
 import { DiagnosticsError } from '../core/diagnostic.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
-import { applyCommand } from './commands/apply-command.js';
-import { docsCommand } from './commands/docs-command.js';
-import { forceUnlockCommand } from './commands/force-unlock-command.js';
-import { graphCommand } from './commands/graph-command.js';
-import { importCommand } from './commands/import-command.js';
-import { outputCommand } from './commands/output-command.js';
-import { planCommand } from './commands/plan-command.js';
-import { showCommand } from './commands/show-command.js';
-import { stateCommand } from './commands/state-command.js';
-import { validateCommand } from './commands/validate-command.js';
-import { emulateCommand } from './commands/emulate-command.js';
 import { printDiagnostics } from './diagnostics-output.js';
 import { helpText, HL_VERSION } from './help-text.js';
 import { colorWanted, type Terminal } from './terminal.js';
@@ -28,19 +17,20 @@ export interface CliIo {
   onInterrupt: CommandContext['onInterrupt'];
 }
 
+/** Each command's module is loaded only when it runs, so `hl --help` starts fast. */
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
-  plan: planCommand,
-  apply: (ctx) => applyCommand(ctx, false),
-  destroy: (ctx) => applyCommand(ctx, true),
-  validate: validateCommand,
-  graph: graphCommand,
-  output: outputCommand,
-  show: showCommand,
-  import: importCommand,
-  state: stateCommand,
-  'force-unlock': forceUnlockCommand,
-  emulate: emulateCommand,
-  docs: docsCommand,
+  plan: async (ctx) => (await import('./commands/plan-command.js')).planCommand(ctx),
+  apply: async (ctx) => (await import('./commands/apply-command.js')).applyCommand(ctx, false),
+  destroy: async (ctx) => (await import('./commands/apply-command.js')).applyCommand(ctx, true),
+  validate: async (ctx) => (await import('./commands/validate-command.js')).validateCommand(ctx),
+  graph: async (ctx) => (await import('./commands/graph-command.js')).graphCommand(ctx),
+  output: async (ctx) => (await import('./commands/output-command.js')).outputCommand(ctx),
+  show: async (ctx) => (await import('./commands/show-command.js')).showCommand(ctx),
+  import: async (ctx) => (await import('./commands/import-command.js')).importCommand(ctx),
+  state: async (ctx) => (await import('./commands/state-command.js')).stateCommand(ctx),
+  'force-unlock': async (ctx) => (await import('./commands/force-unlock-command.js')).forceUnlockCommand(ctx),
+  emulate: async (ctx) => (await import('./commands/emulate-command.js')).emulateCommand(ctx),
+  docs: async (ctx) => (await import('./commands/docs-command.js')).docsCommand(ctx),
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -328,6 +328,7 @@ class Planner {
     provider: PlannerProvider,
     typeSchema: ResourceTypeSchema,
   ): ScopedValue {
+    if (this.req.validateOnly) return this.validationValue(typeSchema, configIn, configSensitive);
     const before = prior ? this.current(prior) : null;
     const config = applyIgnoreChanges(block, configIn, before, this.diagnostics);
     const planFn = provider.planResource
@@ -368,6 +369,20 @@ class Planner {
     this.checkPreventDestroy(change, block);
     this.addChange(change);
     return { value: response.planned, sensitivePaths: sensitive };
+  }
+
+  /**
+   * For `hl validate`, which knows nothing of state: what references see is every attribute
+   * of the type, unknown unless the config sets a plain (non-map) value. Provider planning,
+   * whose checks depend on whether the object exists, is not run.
+   */
+  private validationValue(schema: ResourceTypeSchema, config: Attributes, sensitivePaths: Path[]): ScopedValue {
+    const value: Attributes = {};
+    for (const name of Object.keys(schema.attributes)) {
+      const v = config[name];
+      value[name] = v === undefined || v === null || isValueMap(v) ? UNKNOWN : v;
+    }
+    return { value, sensitivePaths };
   }
 
   /** replace_triggered_by: fires when a referenced value differs between before and after. */

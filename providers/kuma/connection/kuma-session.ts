@@ -10,13 +10,16 @@
  * - learns the server's version from the `info` push after login, which decides the
  *   protocol generation, and keeps the monitor and notification caches from the pushes.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { lazyModule } from '../../../src/core/lazy-module.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import { MonitorCache } from '../protocol/monitor-cache.js';
 import { NotificationCache } from '../protocol/notification-cache.js';
 import { parseKumaVersion, type KumaServerVersion } from '../protocol/kuma-version.js';
 import { asAnswer, describeAnswer, formatSeconds, NOT_LOGGED_IN, RATE_LIMITED, refusalError, silenceError, type KumaAnswer } from './kuma-answers.js';
 import type { KumaTlsClientOptions } from './tls-options.js';
+
+const socketIo = lazyModule<typeof import('socket.io-client')>('socket.io-client');
 
 /** Password logins one session may try (timeouts included) before giving up for the run. */
 const MAX_PASSWORD_LOGINS = 3;
@@ -139,7 +142,7 @@ export class KumaSession {
 
   private createSocket(): Socket {
     const { tls } = this.opts;
-    const socket = io(this.url, {
+    const socket = socketIo().io(this.url, {
       transports: ['websocket'],
       autoConnect: false,
       forceNew: true,

@@ -5,12 +5,15 @@
  * (MAAS POSTs create things or link IPs: sending one twice is not safe), and turns failures
  * into ProviderErrors carrying MAAS's text.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { lazyModule } from '../../../src/core/lazy-module.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { MaasCredentials } from './api-key.js';
 import { toSearchParams, type FormFields } from './form-body.js';
 import { MaasApiError, summarizeMaasErrorBody } from './maas-api-error.js';
 import { buildOAuthHeader } from './oauth-header.js';
+
+const undici = lazyModule<typeof import('undici')>('undici');
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -169,7 +172,7 @@ export class MaasHttpClient {
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const res = await request(url, {
+    const res = await undici().request(url, {
       method,
       headers,
       ...(body !== undefined ? { body } : {}),

@@ -10,7 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
+import { lazyModule } from '../../../src/core/lazy-module.js';
+
+const undici = lazyModule<typeof import('undici')>('undici');
 
 export interface TlsOptions {
   /** PEM text of the CA bundle (already read by the caller). */
@@ -51,12 +54,12 @@ export function createMaasDispatcher(options: TlsOptions): Agent {
     throw new Error('tls_fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed');
   }
   if (pin === undefined) {
-    if (options.insecure) return new Agent({ connect: { rejectUnauthorized: false, timeout } });
-    if (options.ca !== undefined) return new Agent({ connect: { ca: options.ca, timeout } });
-    return new Agent({ connect: { timeout } });
+    if (options.insecure) return new (undici().Agent)({ connect: { rejectUnauthorized: false, timeout } });
+    if (options.ca !== undefined) return new (undici().Agent)({ connect: { ca: options.ca, timeout } });
+    return new (undici().Agent)({ connect: { timeout } });
   }
 
-  const base = buildConnector({
+  const base = undici().buildConnector({
     timeout,
     // Resumed sessions would skip certificate delivery checks: always do a full handshake.
     maxCachedSessions: 0,
@@ -69,7 +72,7 @@ export function createMaasDispatcher(options: TlsOptions): Agent {
         }
       : { rejectUnauthorized: false }),
   });
-  const pinned: buildConnector.connector = (opts, callback) => {
+  const pinned: import('undici').buildConnector.connector = (opts, callback) => {
     base(opts, (err, socket) => {
       if (err || !socket) {
         callback(err ?? new Error('TLS connection failed'), null);
@@ -86,5 +89,5 @@ export function createMaasDispatcher(options: TlsOptions): Agent {
       callback(null, socket);
     });
   };
-  return new Agent({ connect: pinned });
+  return new (undici().Agent)({ connect: pinned });
 }

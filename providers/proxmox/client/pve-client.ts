@@ -10,12 +10,15 @@
  * body of an error answer, which proxmox-api only folds into a message string.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { proxmoxApi } from 'proxmox-api';
+import { lazyModule } from '../../../src/core/lazy-module.js';
+
 import type { RequestInit } from 'undici';
 import type { ProxmoxAuth } from '../provider-config.js';
 import { PveApiError } from './pve-error.js';
 import { withRetry } from './retry-policy.js';
 import { TlsPinError, type FetchFn } from './tls-fetch.js';
+
+const proxmoxApiModule = lazyModule<typeof import('proxmox-api')>('proxmox-api');
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Params = Record<string, string | number | boolean | undefined>;
@@ -119,7 +122,7 @@ export class PveClient {
     const credentials =
       auth.kind === 'token' ? { tokenID: auth.tokenId, tokenSecret: auth.tokenSecret } : { username: auth.username, password: auth.password };
     const guarded = (url: string | URL, init?: RequestInit) => this.guardedFetch(url, init);
-    this.api = proxmoxApi({
+    this.api = proxmoxApiModule().proxmoxApi({
       host: options.host,
       port: options.port,
       schema: options.protocol,

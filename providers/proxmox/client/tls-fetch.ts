@@ -12,7 +12,10 @@
  */
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { checkServerIdentity } from 'node:tls';
-import { Agent, buildConnector, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
+import type { Agent, RequestInit, Response } from 'undici';
+import { lazyModule } from '../../../src/core/lazy-module.js';
+
+const undici = lazyModule<typeof import('undici')>('undici');
 
 export interface TlsOptions {
   /** PEM text of the CA bundle. */
@@ -51,11 +54,11 @@ export function createTlsAgent(options: TlsOptions): Agent {
   const timeout = options.connectTimeoutMs ?? 10_000;
   const pin = options.fingerprint;
   if (pin === undefined) {
-    if (options.insecure) return new Agent({ connect: { rejectUnauthorized: false, timeout } });
-    if (options.ca !== undefined) return new Agent({ connect: { ca: options.ca, timeout } });
-    return new Agent({ connect: { timeout } });
+    if (options.insecure) return new (undici().Agent)({ connect: { rejectUnauthorized: false, timeout } });
+    if (options.ca !== undefined) return new (undici().Agent)({ connect: { ca: options.ca, timeout } });
+    return new (undici().Agent)({ connect: { timeout } });
   }
-  const base = buildConnector({
+  const base = undici().buildConnector({
     timeout,
     // A resumed session skips the certificate: always make a full handshake.
     maxCachedSessions: 0,
@@ -68,7 +71,7 @@ export function createTlsAgent(options: TlsOptions): Agent {
         }
       : { rejectUnauthorized: false }),
   });
-  const pinned: buildConnector.connector = (opts, callback) => {
+  const pinned: import('undici').buildConnector.connector = (opts, callback) => {
     base(opts, (err, socket) => {
       if (err || !socket) {
         callback(err ?? new Error('TLS connection failed'), null);
@@ -85,10 +88,10 @@ export function createTlsAgent(options: TlsOptions): Agent {
       callback(null, socket);
     });
   };
-  return new Agent({ connect: pinned });
+  return new (undici().Agent)({ connect: pinned });
 }
 
 /** undici's fetch bound to `dispatcher`. */
 export function fetchThrough(dispatcher: Agent): FetchFn {
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+  return (url, init) => undici().fetch(url, { ...init, dispatcher });
 }
