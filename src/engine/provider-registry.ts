@@ -13,6 +13,7 @@ const BUILTIN: Record<string, () => Promise<ProviderFactory>> = {
   fake: async () => (await import('../../providers/fake/index.js')).fakeProviderFactory,
   proxmox: async () => (await import('../../providers/proxmox/index.js')).proxmoxProviderFactory,
   maas: async () => (await import('../../providers/maas/index.js')).maasProviderFactory,
+  crucible: async () => (await import('../../providers/crucible/index.js')).crucibleProviderFactory,
   coral: async () => (await import('../../providers/coral/index.js')).coralProviderFactory,
   kuma: async () => (await import('../../providers/kuma/index.js')).kumaProviderFactory,
 };

@@ -58,12 +58,26 @@ function isCloudinitFile(file: string | undefined): boolean {
   return !!file && (CLOUDINIT_FILE_RE.test(file) || file === 'cloudinit' || /:cloudinit$/.test(file));
 }
 
-/** The managed disks of a live config: drive slots that are neither CD-ROMs nor the cloud-init drive. */
-export function liveDiskSlots(config: PveConfig): string[] {
+/** The VMID owning a volume, from its name (`vm-107-disk-0`; for a linked clone the last part). */
+export function volumeOwner(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  const all = [...file.matchAll(/(?:^|[:/])(?:vm|base)-(\d+)-disk-\d+/g)];
+  const last = all[all.length - 1];
+  return last ? Number(last[1]) : undefined;
+}
+
+/**
+ * The managed disks of a live config: drive slots that are neither CD-ROMs nor the cloud-init
+ * drive nor, when `ownVmid` is given, volumes another guest owns (a crucible disk attached to
+ * this VM belongs to its holder and is managed by its crucible_attachment).
+ */
+export function liveDiskSlots(config: PveConfig, ownVmid?: number): string[] {
   return Object.keys(config).filter((k) => {
     if (!DISK_SLOT_RE.test(k)) return false;
     const d = safeParse(config[k], qemuDiskFormat(k));
-    return d.media !== 'cdrom' && !isCloudinitFile(d.file) && d.file !== 'none';
+    if (d.media === 'cdrom' || isCloudinitFile(d.file) || d.file === 'none') return false;
+    const owner = ownVmid === undefined ? undefined : volumeOwner(d.file);
+    return owner === undefined || owner === ownVmid;
   });
 }
 
@@ -203,7 +217,7 @@ export function vmAttributesFromConfig(input: VmReadInput): Attributes {
   const { config, prior } = input;
   const priorDisks = sub(prior?.disks);
   const disks: ValueMap = {};
-  for (const slot of liveDiskSlots(config).sort(compareIndexed)) disks[slot] = readDisk(slot, config[slot]!, sub(priorDisks?.[slot]));
+  for (const slot of liveDiskSlots(config, input.vmid).sort(compareIndexed)) disks[slot] = readDisk(slot, config[slot]!, sub(priorDisks?.[slot]));
   const networks: ValueMap = {};
   for (const slot of slotsOf(config, /^net\d+$/).sort(compareIndexed)) networks[slot] = readNet(config[slot]!);
   const usb: ValueMap = {};
@@ -369,7 +383,7 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
     if (typeof v === 'boolean' && v !== boolOf(live[key], false)) c.set[key] = pveBool(v);
   }
 
-  writeDisks(c, p.disks, live);
+  writeDisks(c, p.disks, live, typeof p.vmid === 'number' ? p.vmid : undefined);
   writeSlots(c, p.networks, live, /^net\d+$/, QEMU_NET_FORMAT, (net, isNew) => netFields(net, isNew));
   writeSlots(c, p.usb, live, /^usb\d+$/, QEMU_USB_FORMAT, (u) => ({ host: text(u.host), mapping: text(u.mapping), usb3: flag(u.usb3) }));
   writeSlots(c, p.hostpci, live, /^hostpci\d+$/, QEMU_HOSTPCI_FORMAT, (h) => ({
@@ -393,9 +407,9 @@ function diskEqual(format: PropertyStringFormat): (a: string, b: string) => bool
   return (a, b) => norm(a) === norm(b);
 }
 
-function writeDisks(c: ConfigChanges, planned: Value | undefined, live: PveConfig): void {
+function writeDisks(c: ConfigChanges, planned: Value | undefined, live: PveConfig, ownVmid: number | undefined): void {
   if (!isValueMap(planned)) return;
-  const liveSlots = liveDiskSlots(live);
+  const liveSlots = liveDiskSlots(live, ownVmid);
   for (const [slot, d] of Object.entries(planned)) {
     if (!isValueMap(d)) continue;
     if (liveSlots.includes(slot)) {

@@ -1,0 +1,156 @@
+/**
+ * The crucible provider's way to the cluster: the proxmox provider's API client (TLS fetch,
+ * retries, no blind re-send of a create) and task waiting, wrapped in the few calls every
+ * crucible resource makes: guests from `/cluster/resources`, a guest's config with its digest,
+ * storage facts (cached: a storage's type does not change), requests whose answer is a task
+ * (waited for, and tried again when the worker lost a race for the config lock), and the VMIDs
+ * reserved in this process.
+ */
+import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
+import type { HttpMethod, Params, PveClient } from '../../proxmox/client/pve-client.js';
+import { isNotFound, lockContentionText, PveApiError } from '../../proxmox/client/pve-error.js';
+import { backoffDelay, LOCK_RETRY, sleep } from '../../proxmox/client/retry-policy.js';
+import { isUpid, TaskFailedError, waitForTask } from '../../proxmox/client/task-waiter.js';
+import { parseResources, type GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
+import { toPveConfig, type PveConfig } from '../../proxmox/mapping/pve-values.js';
+import type { TaskOperation } from '../../proxmox/provider-config.js';
+import type { VmidRange } from '../provider-settings.js';
+
+export interface StorageFacts {
+  id: string;
+  /** `lvmthin`, `zfspool`, `dir`, `nfs`, `lvm`, `rbd`, ... */
+  type: string;
+  shared: boolean;
+  content: string[];
+}
+
+export interface LiveConfig {
+  config: PveConfig;
+  digest: string | undefined;
+}
+
+export interface SessionOptions {
+  timeouts: Record<TaskOperation, number>;
+  holderVmids: VmidRange;
+}
+
+export class PveSession {
+  /** VMIDs handed out by reserve and not created yet (never handed out twice). */
+  readonly reserved = new Set<number>();
+  private readonly storages = new Map<string, StorageFacts>();
+
+  constructor(
+    readonly client: PveClient,
+    readonly options: SessionOptions,
+  ) {}
+
+  private opts(op: OperationContext, idempotent?: boolean): { signal?: AbortSignal; onRetry?: (m: string) => void; idempotent?: boolean } {
+    return {
+      ...(op.signal ? { signal: op.signal } : {}),
+      ...(op.progress ? { onRetry: op.progress } : {}),
+      ...(idempotent !== undefined ? { idempotent } : {}),
+    };
+  }
+
+  get<T>(path: string, params: Params | undefined, op: OperationContext): Promise<T> {
+    return this.client.call<T>('GET', path, params, this.opts(op));
+  }
+
+  /** A write; `idempotent` lets a lost answer be re-sent (digest-guarded updates, absolute resizes). */
+  send<T>(method: HttpMethod, path: string, params: Params | undefined, op: OperationContext, idempotent: boolean): Promise<T> {
+    return this.client.call<T>(method, path, params, this.opts(op, idempotent));
+  }
+
+  /** Waits for the task a write answered (a null answer: the write was synchronous). */
+  async wait(answer: unknown, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+    if (!isUpid(answer)) return;
+    await waitForTask(this.client, answer, {
+      what,
+      timeoutSeconds: this.options.timeouts[operation],
+      ...(op.signal ? { signal: op.signal } : {}),
+      ...(op.progress ? { progress: op.progress } : {}),
+    });
+  }
+
+  /**
+   * A write whose task is waited for; a task that failed on the guest's config lock changed
+   * nothing and is tried again with backoff. Only for steps that are safe to repeat.
+   */
+  async task(method: HttpMethod, path: string, params: Params | undefined, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const answer = await this.send<unknown>(method, path, params, op, true);
+        await this.wait(answer, what, operation, op);
+        return;
+      } catch (e) {
+        if (!(e instanceof TaskFailedError) || !lockContentionText(e.exitStatus) || attempt + 1 >= LOCK_RETRY.attempts) throw e;
+        const delay = backoffDelay(LOCK_RETRY, attempt);
+        op.progress?.(`${what}: ${e.exitStatus}; retrying in ${delay} ms`);
+        await sleep(delay, op.signal);
+      }
+    }
+  }
+
+  async guests(op: OperationContext): Promise<GuestEntry[]> {
+    return parseResources(await this.get<unknown>('/cluster/resources', { type: 'vm' }, op));
+  }
+
+  async guest(vmid: number, op: OperationContext): Promise<GuestEntry | undefined> {
+    return (await this.guests(op)).find((g) => g.vmid === vmid);
+  }
+
+  /** A VM's config (pending values applied, as PVE answers by default); undefined when gone. */
+  async vmConfig(node: string, vmid: number, op: OperationContext): Promise<LiveConfig | undefined> {
+    let raw: unknown;
+    try {
+      raw = await this.get<unknown>(`/nodes/${node}/qemu/${vmid}/config`, undefined, op);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+    const config = toPveConfig(raw);
+    const digest = config.digest;
+    delete config.digest;
+    return { config, digest };
+  }
+
+  /**
+   * Type, sharing and content of a storage as the node sees it; undefined when it has none
+   * such. Cached (a storage's type never changes); `fresh` reads the content list again.
+   */
+  async storage(node: string, storage: string, op: OperationContext, fresh = false): Promise<StorageFacts | undefined> {
+    const key = `${node}/${storage}`;
+    const cached = this.storages.get(key);
+    if (cached && !fresh) return cached;
+    const list = await this.get<{ storage?: string; type?: string; shared?: number | boolean; content?: string }[]>(`/nodes/${node}/storage`, undefined, op);
+    for (const s of Array.isArray(list) ? list : []) {
+      if (!s.storage || !s.type) continue;
+      this.storages.set(`${node}/${s.storage}`, {
+        id: s.storage,
+        type: s.type,
+        shared: s.shared === 1 || s.shared === true,
+        content: String(s.content ?? '').split(',').filter((c) => c !== ''),
+      });
+    }
+    return this.storages.get(key);
+  }
+
+  /** The size in bytes of a volume as its storage reports it; undefined when it is not there. */
+  async volumeSize(node: string, volid: string, owner: number, op: OperationContext): Promise<number | undefined> {
+    const storage = volid.split(':')[0]!;
+    const list = await this.get<{ volid?: string; size?: number }[]>(`/nodes/${node}/storage/${storage}/content`, { content: 'images', vmid: owner }, op);
+    const hit = (Array.isArray(list) ? list : []).find((v) => v.volid === volid);
+    return typeof hit?.size === 'number' ? hit.size : undefined;
+  }
+
+  /** Whether PVE's answer says the node cannot be reached (595/596 from its proxy). */
+  static unreachable(e: unknown): boolean {
+    return e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596);
+  }
+}
+
+/** A ProviderError naming the resource and what went wrong. */
+export function failure(message: string, cause?: unknown): ProviderError {
+  const detail = cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : undefined;
+  return new ProviderError(detail ? `${message}: ${detail}` : message);
+}

@@ -1,0 +1,332 @@
+/**
+ * The `crucible` provider: Oxide's disk model (disks, snapshots, images, attachments) on a
+ * Proxmox VE cluster's storage, through the PVE API only. This file wires the pieces together:
+ * provider-settings.ts (the block, sharing the proxmox connection settings), connection/ (the
+ * proxmox provider's client, TLS fetch and task waiting), model/ (names, sizes, ids, markers,
+ * redundancy), planning/ (pure validation and plans), resources/ (holder guests and the CRUD of
+ * each resource type).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Agent } from 'undici';
+import type { Attributes, Value } from '../../src/core/value.js';
+import {
+  ProviderError,
+  type AttributeProblem,
+  type ConfigureRequest,
+  type CreateRequest,
+  type CreateResponse,
+  type DeleteRequest,
+  type ImportRequest,
+  type ImportResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
+  type Provider,
+  type ProviderSchema,
+  type ReadRequest,
+  type ReadResponse,
+  type RecoverRequest,
+  type ReserveRequest,
+  type ReserveResponse,
+  type UpdateRequest,
+  type UpdateResponse,
+  type ValidateResourceRequest,
+} from '../../src/provider/contract.js';
+import { PveClient } from '../proxmox/client/pve-client.js';
+import { createTlsAgent, fetchThrough } from '../proxmox/client/tls-fetch.js';
+import { startEmbeddedEmulator, type EmbeddedEmulator } from '../proxmox/embedded-emulator.js';
+import { PveSession } from './connection/pve-session.js';
+import { parseVmRef } from './model/resource-ids.js';
+import { planAttachment, validateAttachment } from './planning/attachment-plan.js';
+import { planDisk, validateDisk } from './planning/disk-plan.js';
+import { planImage, validateImage } from './planning/image-plan.js';
+import { planSnapshot, validateSnapshot } from './planning/snapshot-plan.js';
+import { parseCrucibleConfig, type CrucibleSettings } from './provider-settings.js';
+import { crucibleSchema } from './resource-schemas.js';
+import {
+  createAttachment,
+  deleteAttachment,
+  readAttachment,
+  recoverAttachment,
+  updateAttachment,
+  vmidOfAttachment,
+} from './resources/attachment-resource.js';
+import { createDisk, type DiskIdentity } from './resources/disk-create.js';
+import { deleteDisk, diskRefOf, importDisk, recoverDisk, updateDisk } from './resources/disk-lifecycle.js';
+import { readDisk } from './resources/disk-state.js';
+import { reserveHolderVmid } from './resources/holder-guest.js';
+import {
+  createImage,
+  deleteImage,
+  importImage,
+  readImage,
+  recoverImage,
+  reserveImage,
+  updateImage,
+  type ImageIdentity,
+} from './resources/image-resource.js';
+import { parseImageId } from './model/resource-ids.js';
+import {
+  createSnapshot,
+  deleteSnapshot,
+  importSnapshot,
+  readSnapshot,
+  recoverSnapshot,
+  reserveSnapshot,
+  snapshotIdentityOf,
+  updateSnapshot,
+  type SnapshotIdentity,
+} from './resources/snapshot-resource.js';
+
+export const RESOURCE_TYPES = ['crucible_disk', 'crucible_snapshot', 'crucible_image', 'crucible_attachment'] as const;
+export type CrucibleResourceType = (typeof RESOURCE_TYPES)[number];
+
+function resourceType(type: string): CrucibleResourceType {
+  if ((RESOURCE_TYPES as readonly string[]).includes(type)) return type as CrucibleResourceType;
+  throw new Error(`the crucible provider has no resource type "${type}"`);
+}
+
+function newSerial(): string {
+  return randomBytes(10).toString('hex');
+}
+
+function num(v: Value | undefined): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+function str(v: Value | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function diskIdentity(raw: Record<string, Value> | undefined): DiskIdentity | undefined {
+  const node = str(raw?.node);
+  const vmid = num(raw?.vmid);
+  const serial = str(raw?.serial);
+  return node && vmid && serial ? { node, vmid, serial } : undefined;
+}
+
+function snapshotIdentity(raw: Record<string, Value> | undefined): SnapshotIdentity | undefined {
+  const vmid = num(raw?.vmid);
+  const snapname = str(raw?.snapname);
+  return vmid && snapname ? { vmid, snapname } : undefined;
+}
+
+export class CrucibleProvider implements Provider {
+  readonly type = 'crucible';
+  private session: PveSession | undefined;
+  private agent: Agent | undefined;
+  private emulator: EmbeddedEmulator | undefined;
+  private settings: CrucibleSettings | undefined;
+
+  /** The parsed provider block (after configure). */
+  get crucibleSettings(): CrucibleSettings | undefined {
+    return this.settings;
+  }
+
+  getSchema(): ProviderSchema {
+    return crucibleSchema();
+  }
+
+  /** The session (after configure), for tests and diagnostics. */
+  get pve(): PveSession | undefined {
+    return this.session;
+  }
+
+  async configure(req: ConfigureRequest): Promise<void> {
+    const parsed = parseCrucibleConfig(req.config, (p) => (isAbsolute(p) ? p : resolve(req.configDir, p)));
+    if ('problems' in parsed) {
+      throw new ProviderError(`crucible provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`).join('; ')}`);
+    }
+    this.settings = parsed.settings;
+    const c = parsed.settings.connection;
+    let client: PveClient;
+    if (c.mode === 'emulated') {
+      this.emulator = await startEmbeddedEmulator(req.workDir);
+      this.agent = createTlsAgent({});
+      client = new PveClient({ ...this.emulator, fetch: fetchThrough(this.agent) });
+    } else {
+      let ca: string | undefined;
+      if (c.caFile !== undefined) {
+        try {
+          ca = readFileSync(c.caFile, 'utf8');
+        } catch (e) {
+          throw new ProviderError(`crucible provider: ca_file ${c.caFile} cannot be read: ${(e as Error).message}`);
+        }
+      }
+      this.agent = createTlsAgent({
+        ...(ca !== undefined ? { ca } : {}),
+        ...(c.tlsFingerprint !== undefined ? { fingerprint: c.tlsFingerprint } : {}),
+        insecure: c.insecure,
+      });
+      client = new PveClient({ protocol: c.protocol, host: c.host, port: c.port, auth: c.auth, fetch: fetchThrough(this.agent) });
+    }
+    this.session = new PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
+  }
+
+  private pveSession(): PveSession {
+    if (!this.session) throw new Error('the crucible provider is used before configure()');
+    return this.session;
+  }
+
+  validateResource(req: ValidateResourceRequest): AttributeProblem[] {
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return validateDisk(req.config);
+      case 'crucible_snapshot':
+        return validateSnapshot(req.config);
+      case 'crucible_image':
+        return validateImage(req.config);
+      case 'crucible_attachment':
+        return validateAttachment(req.config);
+    }
+  }
+
+  planResource(req: PlanResourceRequest): PlanResourceResponse {
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return planDisk(req.prior, req.config);
+      case 'crucible_snapshot':
+        return planSnapshot(req.prior, req.config);
+      case 'crucible_image':
+        return planImage(req.prior, req.config);
+      case 'crucible_attachment':
+        return planAttachment(req.prior, req.config);
+    }
+  }
+
+  async read(req: ReadRequest): Promise<ReadResponse> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return { state: await readDisk(s, diskRefOf(req.id, req.prior), req.prior, req) };
+      case 'crucible_snapshot':
+        return { state: await readSnapshot(s, snapshotIdentityOf(req.id, req.prior), req.prior, req) };
+      case 'crucible_image': {
+        const ref = parseImageId(req.id);
+        if (!ref) throw new ProviderError(`"${req.id}" is not a crucible image id`);
+        return { state: await readImage(s, ref, req) };
+      }
+      case 'crucible_attachment':
+        return { state: await readAttachment(s, vmidOfAttachment(req.id, req.prior), req.prior, req) };
+    }
+  }
+
+  async reserve(req: ReserveRequest): Promise<ReserveResponse> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk': {
+        const placement = req.planned.placement as Attributes | null;
+        const node = str(placement?.node);
+        if (!node) throw new ProviderError('placement.node must be known to reserve a holder VMID');
+        return { identity: { node, vmid: await reserveHolderVmid(s, req), serial: newSerial() } };
+      }
+      case 'crucible_snapshot': {
+        const id = await reserveSnapshot(s, req.planned, req);
+        return { identity: { vmid: id.vmid, snapname: id.snapname } };
+      }
+      case 'crucible_image': {
+        const id = await reserveImage(s, req.planned, req);
+        return { identity: { node: id.node, vmid: id.vmid, serial: id.serial } };
+      }
+      case 'crucible_attachment': {
+        const vm = str(req.planned.vm);
+        const ref = vm ? parseVmRef(vm) : undefined;
+        if (!ref) throw new ProviderError('vm must be known to attach disks');
+        return { identity: { vmid: ref.vmid } };
+      }
+    }
+  }
+
+  async create(req: CreateRequest): Promise<CreateResponse> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk': {
+        const id = diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity);
+        return createDisk(s, req.planned, id!, req);
+      }
+      case 'crucible_snapshot': {
+        const id = snapshotIdentity(req.identity) ?? snapshotIdentity((await this.reserve({ ...req, type: req.type })).identity);
+        return createSnapshot(s, req.planned, id!, req);
+      }
+      case 'crucible_image': {
+        const id = (diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity)) as ImageIdentity;
+        return createImage(s, req.planned, id, req);
+      }
+      case 'crucible_attachment':
+        return createAttachment(s, req.planned, req);
+    }
+  }
+
+  async update(req: UpdateRequest): Promise<UpdateResponse> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return { state: await updateDisk(s, req.id, req.prior, req.planned, req) };
+      case 'crucible_snapshot':
+        return { state: await updateSnapshot(s, req.id, req.prior, req.planned, req) };
+      case 'crucible_image':
+        return { state: await updateImage(s, req.id, req.prior, req.planned, req) };
+      case 'crucible_attachment':
+        return { state: await updateAttachment(s, req.id, req.prior, req.planned, req) };
+    }
+  }
+
+  async delete(req: DeleteRequest): Promise<void> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return deleteDisk(s, req.id, req.prior, req);
+      case 'crucible_snapshot':
+        return deleteSnapshot(s, req.id, req.prior, req);
+      case 'crucible_image':
+        return deleteImage(s, req.id, req.prior, req);
+      case 'crucible_attachment':
+        return deleteAttachment(s, req.id, req.prior, req);
+    }
+  }
+
+  async recover(req: RecoverRequest): Promise<CreateResponse | null> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk': {
+        const id = diskIdentity(req.identity);
+        return id ? recoverDisk(s, id, req) : null;
+      }
+      case 'crucible_snapshot': {
+        const id = snapshotIdentity(req.identity);
+        return id ? recoverSnapshot(s, id, req) : null;
+      }
+      case 'crucible_image': {
+        const id = diskIdentity(req.identity);
+        return id ? recoverImage(s, id, req) : null;
+      }
+      case 'crucible_attachment':
+        return recoverAttachment(s, req.planned, req);
+    }
+  }
+
+  async importResource(req: ImportRequest): Promise<ImportResponse> {
+    const s = this.pveSession();
+    switch (resourceType(req.type)) {
+      case 'crucible_disk':
+        return importDisk(s, req.id, req);
+      case 'crucible_snapshot':
+        return importSnapshot(s, req.id, req);
+      case 'crucible_image':
+        return importImage(s, req.id, req);
+      case 'crucible_attachment':
+        throw new ProviderError('crucible_attachment cannot be imported: declare it, and the first apply adopts the disks already in its slots');
+    }
+  }
+
+  async close(): Promise<void> {
+    const agent = this.agent;
+    const emulator = this.emulator;
+    this.agent = undefined;
+    this.emulator = undefined;
+    this.session = undefined;
+    await agent?.close().catch(() => undefined);
+    await emulator?.close();
+  }
+}
