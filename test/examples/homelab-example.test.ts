@@ -34,6 +34,8 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
     expect(plan.stdout).toContain('maas_device.k3s["pve"] will be created');
     expect(plan.stdout).toContain('kuma_monitor.k3s_api_fun_bedbug["chief-horse"] will be created');
     expect(plan.stdout).toContain('coral_passthrough.frigate will be created');
+    expect(plan.stdout).toContain('crucible_attachment.k3s_pve will be created');
+    expect(plan.stdout).toMatch(/VM pve\/107 must be stopped/);
     expect(plan.stdout).toContain('lxc.cgroup2.devices.allow: c 189:* rwm');
     expect(plan.stdout).not.toMatch(/opnsense|proxmox_vm\.maas|docker will|cloudflared will/);
 
