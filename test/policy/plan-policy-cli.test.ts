@@ -179,7 +179,7 @@ describe('apply and destroy refuse a plan with violations', () => {
   it('hl apply without a plan file checks the config\'s rules and exits 3 before asking', async () => {
     config(`${BASE}policies:\n  - { rule: max-changes, limit: 1 }\n`);
     const r = await hl(['apply'], 'yes\n');
-    expect(r.code).toBe(3);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toContain('Policy checks: 1 error, 0 passed');
     expect(r.stderr).toContain('The plan violates 1 policy check of severity error; nothing was changed');
     expect(r.stderr).not.toContain('Apply these changes?');
