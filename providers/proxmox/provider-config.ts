@@ -14,6 +14,9 @@
  *   within the apply when a change is left pending.
  */
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
+import { normalizeFingerprint } from '../shared/tls-agent.js';
+
+export { normalizeFingerprint };
 
 export type RebootPolicy = 'never' | 'if-needed';
 export const REBOOT_POLICIES: readonly RebootPolicy[] = ['never', 'if-needed'];
@@ -95,12 +98,6 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-/** `AB:CD:...` / `abcd...` / `sha256:AB:...` → 64 lowercase hex digits, or undefined. */
-export function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.trim().replace(/^sha-?256[:/]/i, '').replace(/[:\s]/g, '').toLowerCase();
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 
 function set(v: Value | undefined): v is Value {

@@ -8,7 +8,7 @@
  * Ceph pools. Every request is checked against the PVE API schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRequests, loadPveSchema } from '../proxmox-emulator/support/pve-schema.js';
+import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 import { failure, startTestEmulator, waitTask, type Api, type TestEmulator } from '../proxmox-emulator/support/emulator-fixture.js';
 
 const GiB = 1024 ** 3;

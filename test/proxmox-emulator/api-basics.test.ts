@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import proxmoxApi from 'proxmox-api';
 import { clientFor, failure, raw, startTestEmulator, type Api, type TestEmulator } from './support/emulator-fixture.js';
-import { checkRequests, loadPveSchema } from './support/pve-schema.js';
+import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 
 describe('Proxmox emulator: HTTP behaviour', () => {
   let t: TestEmulator;

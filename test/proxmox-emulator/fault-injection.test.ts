@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
-import { checkRequests, loadPveSchema } from './support/pve-schema.js';
+import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 
 async function control(t: TestEmulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {

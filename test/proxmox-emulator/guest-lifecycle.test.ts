@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
-import { checkRequests, loadPveSchema } from './support/pve-schema.js';
+import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 
 const GiB = 1024 ** 3;
 

@@ -19,7 +19,7 @@ import {
   type ProxmoxEmulator,
 } from '../../providers/proxmox/emulator/start-emulator.js';
 import { clientFor, failure, waitTask, type Api } from './support/emulator-fixture.js';
-import { checkRequests, loadPveSchema } from './support/pve-schema.js';
+import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 const CERT = readFileSync(join(FIXTURES, 'pve-emulator.crt'), 'utf8');

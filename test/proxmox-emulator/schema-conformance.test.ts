@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../providers/proxmox/emulator/auth.js';
 import { emulatorRoutes } from '../../providers/proxmox/emulator/start-emulator.js';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
-import { checkRequests, loadPveSchema, type SchemaProp } from './support/pve-schema.js';
+import { checkRequests, loadPveSchema, type SchemaProp } from '../support/pve-schema.js';
 
 const schema = loadPveSchema();
 const routes = emulatorRoutes(new Authenticator([], [], () => 'k', () => 'c', () => 0));

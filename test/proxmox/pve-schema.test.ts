@@ -2,15 +2,15 @@
  * Every request the provider sends conforms to the real PVE 9.1.3 API schema: path template,
  * method, parameter names (zero unknown), types, enums, patterns, and the keys of property
  * strings from their `format` sub-schemas. Each provider test file checks its own requests
- * after its tests (support/schema-check.ts); this file checks the checker and runs one
+ * after its tests (support/schema-check.ts, with the checker of test/support/pve-schema.ts); this file checks the checker and runs one
  * session touching every endpoint the provider uses. Skipped when the schema is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
-import { PVE_SCHEMA_FILE, PveApiSchema, describeViolations } from './support/pve-api-schema.js';
+import { describeViolations, loadPveSchema, PVE_SCHEMA_FILE } from '../support/pve-schema.js';
 import { createResource, startFixture, updateResource, type Fixture } from './support/provider-fixture.js';
 
-const schema = PveApiSchema.load();
+const schema = loadPveSchema();
 if (!schema) console.warn(`skipping the PVE schema conformance tests: ${PVE_SCHEMA_FILE} is not there`);
 
 describe.skipIf(!schema)('PVE API schema conformance', () => {

@@ -1,8 +1,10 @@
 /**
  * IP addresses, CIDRs and ranges as MAAS treats them (IPv4 and IPv6), pure and dependency-free:
  * parsing, canonical text, containment and range arithmetic. Addresses are held as bigints so
- * both families share one code path.
+ * both families share one code path; the primitives (parsing, RFC 5952 text, masks) are in
+ * src/core/ip-address.ts. MAAS refuses dotted-quad parts with leading zeros (`01.2.3.4`).
  */
+import { formatIp as formatBits, hostMask, networkMask, parseIpAddress, type IpBits } from '../../../src/core/ip-address.js';
 
 export type IpVersion = 4 | 6;
 
@@ -23,65 +25,12 @@ export interface IpRange {
   end: IpAddress;
 }
 
-const BITS: Record<IpVersion, number> = { 4: 32, 6: 128 };
-
-function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
-  }
-  return value;
-}
-
-function parseIPv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
-  let head = text;
-  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes two hex groups.
-  if (text.includes('.')) {
-    const lastColon = text.lastIndexOf(':');
-    const v4 = parseIPv4(text.slice(lastColon + 1));
-    if (v4 === undefined) return undefined;
-    head = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const doubleColon = head.split('::');
-  if (doubleColon.length > 2) return undefined;
-  const groupsOf = (s: string): string[] | undefined => {
-    if (s === '') return [];
-    const g = s.split(':');
-    return g.every((x) => /^[0-9a-fA-F]{1,4}$/.test(x)) ? g : undefined;
-  };
-  const left = groupsOf(doubleColon[0]!);
-  const right = doubleColon.length === 2 ? groupsOf(doubleColon[1]!) : [];
-  if (!left || !right) return undefined;
-  const wanted = 8;
-  let groups: string[];
-  if (doubleColon.length === 2) {
-    const missing = wanted - left.length - right.length;
-    if (missing < 1) return undefined;
-    groups = [...left, ...new Array<string>(missing).fill('0'), ...right];
-  } else {
-    groups = left;
-  }
-  if (groups.length !== wanted) return undefined;
-  let value = 0n;
-  for (const g of groups) value = (value << 16n) | BigInt(parseInt(g, 16));
-  return value;
-}
+const BITS: Record<IpVersion, IpBits> = { 4: 32, 6: 128 };
 
 /** Parses an IPv4 or IPv6 address; undefined when it is not one. */
 export function parseIp(text: string): IpAddress | undefined {
-  const t = text.trim();
-  if (t.includes(':')) {
-    const v = parseIPv6(t);
-    return v === undefined ? undefined : { version: 6, value: v };
-  }
-  const v = parseIPv4(t);
-  return v === undefined ? undefined : { version: 4, value: v };
+  const ip = parseIpAddress(text.trim());
+  return ip === undefined ? undefined : { version: ip.bits === 32 ? 4 : 6, value: ip.address };
 }
 
 export function isIp(text: string): boolean {
@@ -89,8 +38,7 @@ export function isIp(text: string): boolean {
 }
 
 function mask(version: IpVersion, prefix: number): bigint {
-  const bits = BITS[version];
-  return ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - prefix)) - 1n);
+  return networkMask(BITS[version], prefix);
 }
 
 /**
@@ -119,37 +67,11 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
 
 /** The last address of the network (the IPv4 broadcast address). */
 export function cidrLast(cidr: Cidr): bigint {
-  return cidr.network | ((1n << BigInt(BITS[cidr.version] - cidr.prefix)) - 1n);
-}
-
-function formatIPv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  // The longest run of two or more zero groups becomes "::" (RFC 5952).
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return cidr.network | hostMask(BITS[cidr.version], cidr.prefix);
 }
 
 export function formatIp(ip: IpAddress): string {
-  if (ip.version === 6) return formatIPv6(ip.value);
-  const v = ip.value;
-  return [24n, 16n, 8n, 0n].map((s) => String(Number((v >> s) & 0xffn))).join('.');
+  return formatBits(BITS[ip.version], ip.value);
 }
 
 /** Canonical text of an address (`::ffff:1` style for IPv6), or the input when unparsable. */

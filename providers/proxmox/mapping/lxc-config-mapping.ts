@@ -23,12 +23,19 @@ import {
   LXC_ROOTFS_FORMAT,
 } from '../property-string.js';
 import { ConfigChanges, flag, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
-import { splitMarker, withMarker } from './hl-marker.js';
-import { boolOf, canonSize, formatTags, intOf, parseTags, pveBool, sizeBytes, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
-
-function knownOrNull(v: Value | undefined): Value {
-  return v === undefined || !known(v) ? null : v;
-}
+import {
+  knownOrNull,
+  num,
+  putDescriptionAndTags,
+  putFlags,
+  putNumbers,
+  putSlots,
+  volumeResize,
+  type GuestReadInput,
+  type VolumeResize,
+} from './guest-config-mapping.js';
+import { splitMarker } from './hl-marker.js';
+import { boolOf, canonSize, intOf, parseTags, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
 
 function slotsOf(config: PveConfig, re: RegExp): string[] {
   return Object.keys(config)
@@ -90,18 +97,8 @@ function readFeatures(value: string | undefined): ValueMap {
   };
 }
 
-export interface LxcReadInput {
-  node: string;
-  vmid: number;
-  config: PveConfig;
-  status: string;
-  pool: string | null;
-  pending: string[];
-  prior: Attributes | null;
-}
-
 /** The `proxmox_lxc` attributes of a live container. */
-export function lxcAttributesFromConfig(input: LxcReadInput): Attributes {
+export function lxcAttributesFromConfig(input: GuestReadInput): Attributes {
   const { config, prior } = input;
   const mountPoints: ValueMap = {};
   for (const slot of slotsOf(config, /^mp\d+$/)) mountPoints[slot] = readMountPoint(config[slot]!);
@@ -154,10 +151,6 @@ export interface LxcWriteInput {
   planned: Attributes;
   live: PveConfig;
   markerLine?: string;
-}
-
-function num(v: Value | undefined): FieldUpdate {
-  return typeof v === 'number' ? String(v) : v === null ? null : undefined;
 }
 
 /** `local-lvm:8` (allocate 8 GiB) for a new rootfs/mount point; a host path for a bind mount. */
@@ -213,10 +206,6 @@ function devFields(d: ValueMap): Record<string, FieldUpdate> {
   return { path: text(d.path), mode: text(d.mode), uid: num(d.uid), gid: num(d.gid), 'deny-write': flag(d.deny_write) };
 }
 
-function equalTags(a: string, b: string): boolean {
-  return formatTags(parseTags(a)) === formatTags(parseTags(b));
-}
-
 /** The config changes that bring `live` to `planned` (rootfs and mount point sizes: see lxcVolumeResizes). */
 export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
   const { planned: p, live } = input;
@@ -225,29 +214,14 @@ export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
   const creating = Object.keys(live).length === 0;
 
   if (pk('hostname') !== undefined) c.put('hostname', p.hostname === null ? null : String(p.hostname), live.hostname);
-  const current = splitMarker(live.description);
-  const line = current.line ?? input.markerLine;
-  if (pk('description') !== undefined || (line && !current.line)) {
-    const textPart = pk('description') !== undefined ? ((p.description as string | null) ?? null) : current.text;
-    const desired = withMarker(textPart, line);
-    c.put('description', desired === '' ? null : desired, live.description, (a, b) => a.replace(/\s+$/, '') === b.replace(/\s+$/, ''));
-  }
-  if (Array.isArray(pk('tags'))) {
-    const list = (p.tags as Value[]).filter((t): t is string => typeof t === 'string');
-    c.put('tags', list.length > 0 ? formatTags(list) : null, live.tags, equalTags);
-  }
+  putDescriptionAndTags(c, p, live, input.markerLine);
   // An absent memory or swap reads as PVE's default 512: compare with that.
-  for (const [key, dflt] of [['cores', undefined], ['memory', '512'], ['swap', '512']] as const) {
-    const v = num(pk(key));
-    if (v !== undefined) c.put(key, v, live[key] ?? (v === dflt ? dflt : undefined), (a, b) => Number(a) === Number(b));
-  }
+  putNumbers(c, p, live, [['cores', undefined], ['memory', '512'], ['swap', '512']]);
   for (const key of ['ostype', 'nameserver', 'searchdomain'] as const) {
     if (pk(key) !== undefined) c.put(key, text(p[key]) ?? null, live[key]);
   }
-  for (const key of ['onboot', 'protection', 'unprivileged'] as const) {
-    const v = pk(key);
-    if (typeof v === 'boolean' && v !== boolOf(live[key], false) && (key !== 'unprivileged' || creating)) c.set[key] = pveBool(v);
-  }
+  // `unprivileged` is only set when the container is created (a change replaces it).
+  putFlags(c, p, live, creating ? ['onboot', 'protection', 'unprivileged'] : ['onboot', 'protection']);
   const rootfs = pk('rootfs');
   if (isValueMap(rootfs) && live.rootfs === undefined) {
     const v = newVolume(rootfs);
@@ -270,40 +244,16 @@ export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
     const merged = mergeProps(live.features, LXC_FEATURES_FORMAT, featureFields(features));
     c.put('features', merged === '' ? null : merged, live.features, propsEqual(LXC_FEATURES_FORMAT));
   }
-  writeSlotMap(c, pk('networks'), live, /^net\d+$/, LXC_NET_FORMAT, (slot, n, isNew) => netFields(slot, n, isNew));
-  writeSlotMap(c, pk('dev'), live, /^dev\d+$/, LXC_DEV_FORMAT, (_slot, d) => devFields(d));
+  putSlots(c, pk('networks'), live, slotsOf(live, /^net\d+$/), LXC_NET_FORMAT, (n, isNew, slot) => netFields(slot, n, isNew));
+  putSlots(c, pk('dev'), live, slotsOf(live, /^dev\d+$/), LXC_DEV_FORMAT, (d) => devFields(d));
   return c;
 }
 
-/** Writes each entry of a planned slot map (merged into the live value) and deletes the live slots it lacks. */
-function writeSlotMap(
-  c: ConfigChanges,
-  planned: Value | undefined,
-  live: PveConfig,
-  re: RegExp,
-  format: typeof LXC_NET_FORMAT,
-  fields: (slot: string, entry: ValueMap, isNew: boolean) => Record<string, FieldUpdate>,
-): void {
-  if (!isValueMap(planned)) return;
-  for (const [slot, entry] of Object.entries(planned)) {
-    if (!isValueMap(entry)) continue;
-    c.put(slot, mergeProps(live[slot], format, fields(slot, entry, live[slot] === undefined)), live[slot], propsEqual(format));
-  }
-  for (const slot of slotsOf(live, re)) if (!(slot in planned)) c.delete.add(slot);
-}
-
 /** Volumes to grow (`PUT .../resize` with disk rootfs / mpN); shrinks are returned too. */
-export function lxcVolumeResizes(planned: Attributes, live: PveConfig): { slot: string; from: string; to: string; shrink: boolean }[] {
-  const out: { slot: string; from: string; to: string; shrink: boolean }[] = [];
-  const check = (slot: string, v: Value | undefined, format: typeof LXC_ROOTFS_FORMAT): void => {
-    if (!isValueMap(v) || !known(v.size) || v.size === null || live[slot] === undefined) return;
-    const liveSize = safeParse(live[slot], format).size;
-    const want = sizeBytes(v.size);
-    const have = sizeBytes(liveSize);
-    if (want === undefined || have === undefined || want === have) return;
-    out.push({ slot, from: canonSize(liveSize!) as string, to: canonSize(v.size) as string, shrink: want < have });
-  };
-  check('rootfs', planned.rootfs, LXC_ROOTFS_FORMAT);
-  if (isValueMap(planned.mount_points)) for (const [slot, m] of Object.entries(planned.mount_points)) check(slot, m, LXC_MP_FORMAT);
-  return out;
+export function lxcVolumeResizes(planned: Attributes, live: PveConfig): VolumeResize[] {
+  const resizes = [volumeResize('rootfs', planned.rootfs, live.rootfs, LXC_ROOTFS_FORMAT)];
+  if (isValueMap(planned.mount_points)) {
+    for (const [slot, m] of Object.entries(planned.mount_points)) resizes.push(volumeResize(slot, m, live[slot], LXC_MP_FORMAT));
+  }
+  return resizes.filter((r): r is VolumeResize => r !== undefined);
 }

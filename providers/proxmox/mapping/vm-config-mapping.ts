@@ -36,20 +36,19 @@ import {
 } from '../property-string.js';
 import { qemuDiskFormat } from './drive-formats.js';
 import { ConfigChanges, flag, flagDefaultOn, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
-import { splitMarker, withMarker } from './hl-marker.js';
 import {
-  boolOf,
-  canonSize,
-  formatTags,
-  intOf,
-  parseTags,
-  pveBool,
-  sizeBytes,
-  sizeGiB,
-  storageOfVolume,
-  strOf,
-  type PveConfig,
-} from './pve-values.js';
+  knownOrNull,
+  num,
+  putDescriptionAndTags,
+  putFlags,
+  putNumbers,
+  putSlots,
+  volumeResize,
+  type GuestReadInput,
+  type VolumeResize,
+} from './guest-config-mapping.js';
+import { splitMarker } from './hl-marker.js';
+import { boolOf, canonSize, intOf, parseTags, pveBool, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
 
 export const DISK_SLOT_RE = /^(ide|sata|scsi|virtio)(\d+)$/;
 const CLOUDINIT_FILE_RE = /(^|[:/])(vm|base)-\d+-cloudinit(\.\w+)?$/;
@@ -111,18 +110,6 @@ export function encodeSshKeys(keys: readonly string[]): string {
   return encodeURIComponent(keys.join('\n')).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export interface VmReadInput {
-  node: string;
-  vmid: number;
-  config: PveConfig;
-  status: string;
-  pool: string | null;
-  /** Keys with changes waiting for a restart. */
-  pending: string[];
-  /** The attributes before (state or planned): values PVE does not return (clone, passwords). */
-  prior: Attributes | null;
-}
-
 function readDisk(slot: string, value: string, priorDisk: ValueMap | undefined): ValueMap {
   const d = safeParse(value, qemuDiskFormat(slot));
   return {
@@ -137,10 +124,6 @@ function readDisk(slot: string, value: string, priorDisk: ValueMap | undefined):
     import_from: knownOrNull(priorDisk?.import_from),
     volume: d.file ?? null,
   };
-}
-
-function knownOrNull(v: Value | undefined): Value {
-  return v === undefined || !known(v) ? null : v;
 }
 
 function readNet(value: string): ValueMap {
@@ -213,7 +196,7 @@ export function vmMarkerFacts(planned: Attributes): Record<string, string> {
 }
 
 /** The `proxmox_vm` attributes of a live guest. */
-export function vmAttributesFromConfig(input: VmReadInput): Attributes {
+export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
   const { config, prior } = input;
   const priorDisks = sub(prior?.disks);
   const disks: ValueMap = {};
@@ -280,14 +263,6 @@ export interface VmWriteInput {
   markerLine?: string;
 }
 
-function equalTags(a: string, b: string): boolean {
-  return formatTags(parseTags(a)) === formatTags(parseTags(b));
-}
-
-function num(v: Value | undefined): FieldUpdate {
-  return typeof v === 'number' ? String(v) : v === null ? null : undefined;
-}
-
 function diskOptions(disk: ValueMap): Record<string, FieldUpdate> {
   return {
     cache: known(disk.cache) ? (disk.cache === null ? null : String(disk.cache)) : undefined,
@@ -343,22 +318,9 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   const pk = (k: string): Value | undefined => (known(p[k]) ? p[k] : undefined);
 
   if (pk('name') !== undefined) c.put('name', p.name === null ? null : String(p.name), live.name);
-  const current = splitMarker(live.description);
-  const line = current.line ?? input.markerLine;
-  if (pk('description') !== undefined || (line && !current.line)) {
-    const textPart = pk('description') !== undefined ? ((p.description as string | null) ?? null) : current.text;
-    const desired = withMarker(textPart, line);
-    c.put('description', desired === '' ? null : desired, live.description, (a, b) => a.replace(/\s+$/, '') === b.replace(/\s+$/, ''));
-  }
-  if (Array.isArray(pk('tags'))) {
-    const list = (p.tags as Value[]).filter((t): t is string => typeof t === 'string');
-    c.put('tags', list.length > 0 ? formatTags(list) : null, live.tags, equalTags);
-  }
+  putDescriptionAndTags(c, p, live, input.markerLine);
   // An absent key reads as PVE's default (cores 1, sockets 1, memory 512): compare with that.
-  for (const [key, dflt] of [['cores', '1'], ['sockets', '1'], ['balloon', undefined]] as const) {
-    const v = num(pk(key));
-    if (v !== undefined) c.put(key, v, live[key] ?? (v === dflt ? dflt : undefined), (a, b) => Number(a) === Number(b));
-  }
+  putNumbers(c, p, live, [['cores', '1'], ['sockets', '1'], ['balloon', undefined]]);
   if (pk('memory') !== undefined) {
     const v = num(p.memory);
     const current = intOf(prop(live.memory, QEMU_MEMORY_FORMAT, 'current')) ?? 512;
@@ -378,15 +340,12 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
     const current = boolOf(prop(live.agent, QEMU_AGENT_FORMAT, 'enabled'), false);
     if (enabled !== current) c.set.agent = mergeProps(live.agent, QEMU_AGENT_FORMAT, { enabled: pveBool(enabled) });
   }
-  for (const key of ['onboot', 'protection'] as const) {
-    const v = pk(key);
-    if (typeof v === 'boolean' && v !== boolOf(live[key], false)) c.set[key] = pveBool(v);
-  }
+  putFlags(c, p, live, ['onboot', 'protection']);
 
   writeDisks(c, p.disks, live, typeof p.vmid === 'number' ? p.vmid : undefined);
-  writeSlots(c, p.networks, live, /^net\d+$/, QEMU_NET_FORMAT, (net, isNew) => netFields(net, isNew));
-  writeSlots(c, p.usb, live, /^usb\d+$/, QEMU_USB_FORMAT, (u) => ({ host: text(u.host), mapping: text(u.mapping), usb3: flag(u.usb3) }));
-  writeSlots(c, p.hostpci, live, /^hostpci\d+$/, QEMU_HOSTPCI_FORMAT, (h) => ({
+  putSlots(c, p.networks, live, slotsOf(live, /^net\d+$/), QEMU_NET_FORMAT, (net, isNew) => netFields(net, isNew));
+  putSlots(c, p.usb, live, slotsOf(live, /^usb\d+$/), QEMU_USB_FORMAT, (u) => ({ host: text(u.host), mapping: text(u.mapping), usb3: flag(u.usb3) }));
+  putSlots(c, p.hostpci, live, slotsOf(live, /^hostpci\d+$/), QEMU_HOSTPCI_FORMAT, (h) => ({
     host: text(h.host),
     mapping: text(h.mapping),
     pcie: flag(h.pcie),
@@ -423,24 +382,6 @@ function writeDisks(c: ConfigChanges, planned: Value | undefined, live: PveConfi
   for (const slot of removedSlots(liveSlots, planned)) c.delete.add(slot);
 }
 
-function writeSlots(
-  c: ConfigChanges,
-  planned: Value | undefined,
-  live: PveConfig,
-  re: RegExp,
-  format: PropertyStringFormat,
-  fields: (entry: ValueMap, isNew: boolean) => Record<string, FieldUpdate>,
-): void {
-  if (!isValueMap(planned)) return;
-  const liveSlots = slotsOf(live, re);
-  for (const [slot, entry] of Object.entries(planned)) {
-    if (!isValueMap(entry)) continue;
-    const isNew = live[slot] === undefined;
-    c.put(slot, mergeProps(live[slot], format, fields(entry, isNew)), live[slot], propsEqual(format));
-  }
-  for (const slot of removedSlots(liveSlots, planned)) c.delete.add(slot);
-}
-
 function writeCloudInit(c: ConfigChanges, p: Attributes, live: PveConfig, prior: Attributes | null): void {
   const ci = p.cloud_init;
   if (!isValueMap(ci)) return;
@@ -454,7 +395,7 @@ function writeCloudInit(c: ConfigChanges, p: Attributes, live: PveConfig, prior:
     const keys = ci.ssh_keys.filter((k): k is string => typeof k === 'string');
     c.put('sshkeys', keys.length > 0 ? encodeSshKeys(keys) : null, live.sshkeys, (a, b) => decodeSshKeys(a).join('\n') === decodeSshKeys(b).join('\n'));
   }
-  writeSlots(c, ci.ipconfig, live, /^ipconfig\d+$/, QEMU_IPCONFIG_FORMAT, (ip) => ({
+  putSlots(c, ci.ipconfig, live, slotsOf(live, /^ipconfig\d+$/), QEMU_IPCONFIG_FORMAT, (ip) => ({
     ip: text(ip.ip),
     gw: text(ip.gw),
     ip6: text(ip.ip6),
@@ -481,17 +422,9 @@ function firstDiskStorage(disks: Value | undefined, live: PveConfig): string | u
 }
 
 /** Disks to grow: planned size above the live size (`PUT .../resize`). Shrinks are returned too. */
-export function vmDiskResizes(planned: Value | undefined, live: PveConfig): { slot: string; from: string; to: string; shrink: boolean }[] {
-  const out: { slot: string; from: string; to: string; shrink: boolean }[] = [];
-  if (!isValueMap(planned)) return out;
-  for (const slot of liveDiskSlots(live)) {
-    const d = planned[slot];
-    if (!isValueMap(d) || !known(d.size) || d.size === null) continue;
-    const liveSize = safeParse(live[slot], qemuDiskFormat(slot)).size;
-    const want = sizeBytes(d.size);
-    const have = sizeBytes(liveSize);
-    if (want === undefined || have === undefined || want === have) continue;
-    out.push({ slot, from: canonSize(liveSize!) as string, to: canonSize(d.size) as string, shrink: want < have });
-  }
-  return out;
+export function vmDiskResizes(planned: Value | undefined, live: PveConfig): VolumeResize[] {
+  if (!isValueMap(planned)) return [];
+  return liveDiskSlots(live)
+    .map((slot) => volumeResize(slot, planned[slot], live[slot], qemuDiskFormat(slot)))
+    .filter((r): r is VolumeResize => r !== undefined);
 }

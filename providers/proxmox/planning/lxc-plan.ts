@@ -7,22 +7,9 @@ import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from 
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { authenticatesAsRoot } from '../provider-config.js';
 import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
-import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
-import {
-  changedSlots,
-  describeChange,
-  fillIdentity,
-  rebootPlan,
-  rebootPolicyOf,
-  replaceIfChanged,
-  stringList,
-  volumeReplacements,
-  type RebootChange,
-  type Replacement,
-} from './guest-plan-common.js';
-
-const sc = (extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec => ({ kind: 'scalar', ...extra });
-const serverDecides = sc({ createDefault: 'unknown' });
+import type { Spec } from './attribute-plan.js';
+import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type RebootChange, type Replacement } from './guest-plan-common.js';
+import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
 
 function canonMountList(v: Value): Value {
   const list = canonStringList(v);
@@ -106,14 +93,9 @@ export const LXC_SPECS: Record<string, Spec> = {
 /** Keys a running container takes only at its next start. */
 const LXC_RESTART_KEYS = ['features', 'nameserver', 'searchdomain', 'ostype'];
 
-function differs(a: Value | undefined, b: Value | undefined): boolean {
-  if (isUnknown(b) || b === undefined) return false;
-  return !valueEquals(a ?? null, b ?? null);
-}
-
 function restartChanges(prior: Attributes, planned: Attributes): RebootChange[] {
   const out: RebootChange[] = [];
-  for (const k of LXC_RESTART_KEYS) if (differs(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
+  for (const k of LXC_RESTART_KEYS) if (plannedChange(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
   const mp = changedSlots(prior.mount_points, planned.mount_points);
   for (const s of [...mp.removed, ...mp.changed].sort()) {
     // Only the size of a mount point changes online (resize); other changes wait.
@@ -167,46 +149,34 @@ function featureProblems(prior: Attributes | null, planned: Attributes, provider
   ];
 }
 
+/** What cannot change in place for an existing container, and the mount points it loses. */
+function lxcReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
+  replaceIfChanged(out, prior, planned, 'ostemplate', 'a container is created from its template once; a different template means a new container');
+  if (prior.ostemplate === null && typeof planned.ostemplate === 'string') {
+    notes.push('ostemplate is only used when a container is created; for this existing container it is recorded');
+  }
+  replaceIfChanged(out, prior, planned, 'unprivileged', 'a container cannot switch between privileged and unprivileged in place');
+  volumeReplacements(out, ['rootfs'], prior.rootfs, planned.rootfs);
+  const pm = isValueMap(prior.mount_points) ? prior.mount_points : {};
+  const nm = isValueMap(planned.mount_points) ? planned.mount_points : {};
+  for (const [slot, m] of Object.entries(nm)) volumeReplacements(out, ['mount_points', slot], pm[slot], m);
+  for (const [slot, m] of Object.entries(pm)) {
+    if (!(slot in nm) && isValueMap(m) && typeof m.storage === 'string') {
+      notes.push(`mount_points.${slot} is removed and its volume ${String(m.volume ?? '')} is destroyed`);
+    }
+  }
+}
+
+const LXC_PLAN: GuestPlanKind = {
+  noun: 'container',
+  specs: LXC_SPECS,
+  fromTemplate: () => false,
+  replacements: lxcReplacements,
+  restartChanges,
+  problems: (config, prior, planned, providerConfig) =>
+    prior ? featureProblems(prior, planned, providerConfig) : [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)],
+};
+
 export function planLxc(prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {
-  const ctx: PlanContext = { fromTemplate: false, notes: [] };
-  const planned = planAttributes(LXC_SPECS, config, prior, ctx);
-  const requiresReplace: Replacement[] = [];
-  const notes = ctx.notes;
-  if (prior) {
-    replaceIfChanged(requiresReplace, prior, planned, 'node', 'hl does not migrate guests; the container is replaced (destroyed and created again)');
-    replaceIfChanged(requiresReplace, prior, planned, 'vmid', 'the VMID of a guest cannot change');
-    replaceIfChanged(requiresReplace, prior, planned, 'ostemplate', 'a container is created from its template once; a different template means a new container');
-    if (prior.ostemplate === null && typeof planned.ostemplate === 'string') {
-      notes.push('ostemplate is only used when a container is created; for this existing container it is recorded');
-    }
-    replaceIfChanged(requiresReplace, prior, planned, 'unprivileged', 'a container cannot switch between privileged and unprivileged in place');
-    volumeReplacements(requiresReplace, ['rootfs'], prior.rootfs, planned.rootfs);
-    const pm = isValueMap(prior.mount_points) ? prior.mount_points : {};
-    const nm = isValueMap(planned.mount_points) ? planned.mount_points : {};
-    for (const [slot, m] of Object.entries(nm)) volumeReplacements(requiresReplace, ['mount_points', slot], pm[slot], m);
-    for (const [slot, m] of Object.entries(pm)) {
-      if (!(slot in nm) && isValueMap(m) && typeof m.storage === 'string') {
-        notes.push(`mount_points.${slot} is removed and its volume ${String(m.volume ?? '')} is destroyed`);
-      }
-    }
-  }
-  if (prior && requiresReplace.length > 0) {
-    const fresh = planAttributes(LXC_SPECS, config, null, { fromTemplate: false, notes: [] });
-    fillIdentity(fresh, null, true);
-    fresh.pending_changes = [];
-    return { planned: fresh, requiresReplace, notes, problems: [...createProblems(fresh, config), ...featureProblems(null, fresh, providerConfig)] };
-  }
-  fillIdentity(planned, prior, false);
-  if (!prior) {
-    planned.pending_changes = [];
-    return { planned, requiresReplace: [], notes, problems: [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)] };
-  }
-  if (prior.status === 'running' && planned.started === true) {
-    const r = rebootPlan('container', rebootPolicyOf(providerConfig), restartChanges(prior, planned), stringList(prior.pending_changes));
-    notes.push(...r.notes);
-    planned.pending_changes = r.pending;
-  } else if (planned.started === false || prior.status !== 'running') {
-    planned.pending_changes = [];
-  }
-  return { planned, requiresReplace: [], notes, problems: featureProblems(prior, planned, providerConfig) };
+  return planGuest(LXC_PLAN, prior, config, providerConfig);
 }

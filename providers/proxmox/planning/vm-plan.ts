@@ -9,22 +9,9 @@
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
-import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
-import {
-  changedSlots,
-  describeChange,
-  fillIdentity,
-  rebootPlan,
-  rebootPolicyOf,
-  replaceIfChanged,
-  stringList,
-  volumeReplacements,
-  type RebootChange,
-  type Replacement,
-} from './guest-plan-common.js';
-
-const sc = (extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec => ({ kind: 'scalar', ...extra });
-const serverDecides = sc({ createDefault: 'unknown' });
+import type { Spec } from './attribute-plan.js';
+import { changedSlots, describeChange, volumeReplacements, type RebootChange, type Replacement } from './guest-plan-common.js';
+import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
 
 function canonCache(v: Value): Value {
   return v === 'none' ? null : v;
@@ -120,14 +107,9 @@ export const VM_SPECS: Record<string, Spec> = {
 const VM_RESTART_KEYS = ['cores', 'sockets', 'cpu', 'memory', 'machine', 'bios', 'ostype', 'agent', 'scsi_hardware'];
 const DISK_OPTION_FIELDS = ['cache', 'discard', 'ssd', 'iothread', 'backup'];
 
-function differs(a: Value | undefined, b: Value | undefined): boolean {
-  if (isUnknown(b) || b === undefined) return false;
-  return !valueEquals(a ?? null, b ?? null);
-}
-
 function restartChanges(prior: Attributes, planned: Attributes): RebootChange[] {
   const out: RebootChange[] = [];
-  for (const k of VM_RESTART_KEYS) if (differs(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
+  for (const k of VM_RESTART_KEYS) if (plannedChange(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
   const pd = isValueMap(prior.disks) ? prior.disks : {};
   const nd = isValueMap(planned.disks) ? planned.disks : {};
   for (const [slot, d] of Object.entries(nd)) {
@@ -138,7 +120,7 @@ function restartChanges(prior: Attributes, planned: Attributes): RebootChange[] 
       if (!/^(scsi|virtio)/.test(slot)) out.push({ label: `disks.${slot} (new ${slot.replace(/\d+$/, '')} disk)` });
       continue;
     }
-    for (const f of DISK_OPTION_FIELDS) if (differs(before[f], d[f])) out.push(describeChange(`disks.${slot}.${f}`, before[f], d[f]));
+    for (const f of DISK_OPTION_FIELDS) if (plannedChange(before[f], d[f])) out.push(describeChange(`disks.${slot}.${f}`, before[f], d[f]));
   }
   for (const slot of Object.keys(pd)) if (!(slot in nd) && !/^(scsi|virtio)/.test(slot)) out.push({ label: `disks.${slot} removed` });
   const pci = changedSlots(prior.hostpci, planned.hostpci);
@@ -176,47 +158,33 @@ function diskNotes(prior: Attributes, planned: Attributes): string[] {
   return notes;
 }
 
+/** A VM is cloned when config has a `clone` block. */
+function isClone(config: Attributes): boolean {
+  return config.clone !== undefined && config.clone !== null;
+}
+
+/** What cannot change in place for an existing VM: its clone source, a disk's storage or a shrink. */
+function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
+  if (isValueMap(prior.clone) && !isUnknown(planned.clone) && !valueEquals(prior.clone, planned.clone)) {
+    out.push({ path: ['clone'], reason: 'clone changes: a VM is cloned only when it is created, so a different source means a new VM' });
+  } else if (!isValueMap(prior.clone) && isValueMap(planned.clone)) {
+    notes.push('clone is only used when a VM is created; for this existing VM it is recorded, nothing is cloned');
+  }
+  const pd = isValueMap(prior.disks) ? prior.disks : {};
+  const nd = isValueMap(planned.disks) ? planned.disks : {};
+  for (const [slot, d] of Object.entries(nd)) volumeReplacements(out, ['disks', slot], pd[slot], d);
+}
+
+const VM_PLAN: GuestPlanKind = {
+  noun: 'VM',
+  specs: VM_SPECS,
+  fromTemplate: isClone,
+  replacements: vmReplacements,
+  inPlaceNotes: diskNotes,
+  restartChanges,
+  problems: (config, prior) => newDiskProblems(config, prior, isClone(config)),
+};
+
 export function planVm(prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {
-  const fromTemplate = config.clone !== undefined && config.clone !== null;
-  // Unset values of a VM being cloned come from the template; an existing VM has its own.
-  const ctx: PlanContext = { fromTemplate: fromTemplate && prior === null, notes: [] };
-  const planned = planAttributes(VM_SPECS, config, prior, ctx);
-  const requiresReplace: Replacement[] = [];
-  const notes = ctx.notes;
-
-  if (prior) {
-    replaceIfChanged(requiresReplace, prior, planned, 'node', 'hl does not migrate guests; the VM is replaced (destroyed and created again)');
-    replaceIfChanged(requiresReplace, prior, planned, 'vmid', 'the VMID of a guest cannot change');
-    if (isValueMap(prior.clone) && !isUnknown(planned.clone) && !valueEquals(prior.clone, planned.clone)) {
-      requiresReplace.push({ path: ['clone'], reason: 'clone changes: a VM is cloned only when it is created, so a different source means a new VM' });
-    } else if (!isValueMap(prior.clone) && isValueMap(planned.clone)) {
-      notes.push('clone is only used when a VM is created; for this existing VM it is recorded, nothing is cloned');
-    }
-    const pd = isValueMap(prior.disks) ? prior.disks : {};
-    const nd = isValueMap(planned.disks) ? planned.disks : {};
-    for (const [slot, d] of Object.entries(nd)) volumeReplacements(requiresReplace, ['disks', slot], pd[slot], d);
-  }
-  if (prior && requiresReplace.length > 0) {
-    // The replacement is a new VM: plan it as a create.
-    const fresh = planAttributes(VM_SPECS, config, null, { fromTemplate, notes: [] });
-    fillIdentity(fresh, null, true);
-    fresh.pending_changes = [];
-    return { planned: fresh, requiresReplace, notes, problems: newDiskProblems(config, null, fromTemplate) };
-  }
-
-  fillIdentity(planned, prior, false);
-  if (!prior) planned.pending_changes = [];
-  else {
-    notes.push(...diskNotes(prior, planned));
-    const running = prior.status === 'running' && planned.started === true;
-    if (running) {
-      const r = rebootPlan('VM', rebootPolicyOf(providerConfig), restartChanges(prior, planned), stringList(prior.pending_changes));
-      notes.push(...r.notes);
-      planned.pending_changes = r.pending;
-    } else if (planned.started === false || prior.status !== 'running') {
-      // A stopped VM applies everything at once; stopping it applies what was pending.
-      planned.pending_changes = [];
-    }
-  }
-  return { planned, requiresReplace: [], notes, problems: newDiskProblems(config, prior, fromTemplate) };
+  return planGuest(VM_PLAN, prior, config, providerConfig);
 }

@@ -19,33 +19,17 @@ import { ProviderError, type CreateResponse, type ImportResponse, type Operation
 import { isNotFound, PveApiError } from '../client/pve-error.js';
 import type { GuestType } from '../inventory/cluster-inventory.js';
 import type { ConfigChanges } from '../mapping/config-changes.js';
+import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mapping.js';
 import { formatMarker } from '../mapping/hl-marker.js';
 import type { PveConfig } from '../mapping/pve-values.js';
 import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
 import { destroyGuest, purgeUnused, readConfig, readConfigWithPending, resizeVolume, setPool, settlePower, updateConfig, volumeIdOf } from './guest-ops.js';
 
-export interface ReadInput {
-  node: string;
-  vmid: number;
-  config: PveConfig;
-  status: string;
-  pool: string | null;
-  pending: string[];
-  prior: Attributes | null;
-}
-
-export interface VolumeResize {
-  slot: string;
-  from: string;
-  to: string;
-  shrink: boolean;
-}
-
 export interface GuestKindAdapter {
   type: GuestType;
   resourceType: string;
-  readAttributes(input: ReadInput): Attributes;
+  readAttributes(input: GuestReadInput): Attributes;
   /** Config changes from `live` to `planned`; `prior` for write-only values. */
   changes(planned: Attributes, live: PveConfig, prior: Attributes | null, markerLine: string | undefined): ConfigChanges;
   /** Creation-time inputs PVE does not keep, recorded in hl's marker. */

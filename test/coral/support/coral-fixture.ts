@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
 import proxmoxApi from 'proxmox-api';
 import type { Attributes } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
@@ -22,7 +21,7 @@ import {
   type ProxmoxEmulator,
   type RecordedRequest,
 } from '../../../providers/proxmox/emulator/start-emulator.js';
-import { checkRequests, loadPveSchema, PVE_SCHEMA_FILE } from '../../proxmox-emulator/support/pve-schema.js';
+import { checkRequestsAfterAll } from '../../support/pve-schema.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Api = any;
@@ -174,15 +173,7 @@ export async function startCoralFixture(): Promise<CoralFixture> {
 
 /** After the file's tests: every request sent to the emulators is valid for the PVE schema. */
 export function checkSchemaAfterAll(): void {
-  afterAll(() => {
-    const schema = loadPveSchema();
-    if (!schema) {
-      console.warn(`PVE API schema not found at ${PVE_SCHEMA_FILE}: request conformance not checked`);
-      return;
-    }
-    expect(allRequests.length).toBeGreaterThan(0);
-    expect(checkRequests(schema, allRequests)).toEqual([]);
-  });
+  checkRequestsAfterAll(allRequests);
 }
 
 /** planResource as the planner calls it, plus validateResource (what the plan shows). */

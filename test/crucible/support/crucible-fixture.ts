@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
 import type { Attributes, Value } from '../../../src/core/value.js';
 import type { PlanResourceResponse } from '../../../src/provider/contract.js';
 import { CrucibleProvider } from '../../../providers/crucible/index.js';
@@ -19,7 +18,7 @@ import {
   type ProxmoxEmulatorOptions,
   type RecordedRequest,
 } from '../../../providers/proxmox/emulator/start-emulator.js';
-import { checkRequests, loadPveSchema } from '../../proxmox-emulator/support/pve-schema.js';
+import { checkRequestsAfterAll as checkAfterAll } from '../../support/pve-schema.js';
 
 export interface CrucibleFixture {
   emu: ProxmoxEmulator;
@@ -98,13 +97,5 @@ export async function startCrucibleFixture(opts: ProxmoxEmulatorOptions & { sett
 
 /** After the file's tests: every request sent conforms to the PVE 9.1.3 API schema. */
 export function checkRequestsAfterAll(): void {
-  afterAll(() => {
-    const schema = loadPveSchema();
-    if (!schema) {
-      console.warn('PVE API schema not found: request conformance not checked');
-      return;
-    }
-    expect(allRequests.length).toBeGreaterThan(0);
-    expect(checkRequests(schema, allRequests)).toEqual([]);
-  });
+  checkAfterAll(allRequests);
 }

@@ -2,7 +2,7 @@
  * Test support: the PVE emulator on a loopback port and a `proxmox` provider configured
  * against it over real HTTP (the default API token, or root@pam with a password), plus
  * helpers that run the engine's plan → apply steps the way the executor does.
- * Every request the emulator records is kept, for the PVE schema check (pve-api-schema.ts).
+ * Every request the emulator records is kept, for the PVE schema check (test/support/pve-schema.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

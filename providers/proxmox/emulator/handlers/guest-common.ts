@@ -21,9 +21,11 @@ import { applyPending, type UpdateOutcome } from '../pending.js';
 import { QEMU_DRIVE_ORDER } from '../qemu-options.js';
 import type { ApiRequest } from '../router.js';
 import { findVolume, freeVolume, volumeOwner } from '../storage-ops.js';
+import { splitList } from '../string-formats.js';
 import { linkedCloneOf, volumeHasFeature } from '../storage-features.js';
 import type { TaskSpec } from '../tasks.js';
 import {
+  findGuest,
   findNode,
   guestConfig,
   guestDigest,
@@ -33,6 +35,7 @@ import {
   type GuestState,
   type GuestType,
   type NodeState,
+  type VolumeState,
   type World,
 } from '../world.js';
 import { removeGuestReplicationJobs } from './replication.js';
@@ -307,10 +310,107 @@ export function liveGuest(emu: EmulatorCore, type: GuestType, vmid: number, node
   return requireGuest(emu.world, node, type, vmid);
 }
 
+/** PVE's task type of a guest action: `qmstart` for a VM, `vzstart` for a container. */
+export function guestTaskType(type: GuestType, action: string): string {
+  return `${type === 'qemu' ? 'qm' : 'vz'}${action}`;
+}
+
+/** The `skiplock` parameter, which only root may use. */
+export function skiplockOf(req: ApiRequest): boolean {
+  const skiplock = req.params.skiplock === true;
+  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  return skiplock;
+}
+
+/** PVE's failure unless `pool` (when given) exists. */
+export function requirePool(emu: EmulatorCore, pool: string | undefined): void {
+  if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
+}
+
+/** `tags` as PVE stores them: `;`-separated, each once. */
+export function canonicalTags(tags: string): string {
+  return [...new Set(splitList(tags))].join(';');
+}
+
+/** PVE's failure when `vmid` is taken: `[<prefix>]VM 100 already exists on node 'pve'`. */
+export function requireFreeVmid(emu: EmulatorCore, vmid: number, prefix = ''): void {
+  const existing = findGuest(emu.world, vmid);
+  if (existing) fail(`${prefix}${guestKind(existing.type).label} ${vmid} already exists on node '${existing.node}'`);
+}
+
+/**
+ * The cleanup of a failed create or clone: the volumes it allocated freed, and guest `vmid`
+ * removed while it is still the `placeholder` the request put there.
+ */
+export function undoCreate(
+  emu: EmulatorCore,
+  nodeName: string,
+  vmid: number,
+  allocated: readonly VolumeState[],
+  placeholder: (g: GuestState) => boolean,
+): void {
+  freeVolumes(emu.world, nodeName, allocated.map((v) => v.volid));
+  const g = emu.world.guests[String(vmid)];
+  if (g && placeholder(g)) delete emu.world.guests[String(vmid)];
+}
+
+/** Adds a guest just created or cloned to `pool` (when given). */
+export function addToPool(emu: EmulatorCore, pool: string | undefined, vmid: number): void {
+  if (pool !== undefined) emu.world.pools[pool]?.vmids.push(vmid);
+}
+
+/** Config values of a create/update request as config text (booleans 1/0), without the `nonConfig` parameters. */
+export function requestConfigValues(params: ApiRequest['params'], nonConfig: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (nonConfig.has(k)) continue;
+    out[k] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+  }
+  return out;
+}
+
+/** Every `netN` of `values` made canonical, with a generated MAC where it has none. */
+export function canonicalNets(emu: EmulatorCore, type: GuestType, values: Record<string, string>): void {
+  for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, type, values[k] as string);
+}
+
+/** The node a clone goes to (undefined: the source's own), checked, and the pool it joins. */
+export function cloneTarget(emu: EmulatorCore, req: ApiRequest, sourceNode: string): { target: string | undefined; pool: string | undefined } {
+  let target = req.params.target as string | undefined;
+  if (target === sourceNode || target === 'localhost') target = undefined;
+  const pool = req.params.pool as string | undefined;
+  requirePool(emu, pool);
+  if (target !== undefined) requireNodeState(emu, target);
+  return { target, pool };
+}
+
+/** `STORAGE:SIZE_GiB` or a bare size in a drive or mount point: a volume to allocate. */
+export const NEW_VOLUME_RE = /^(?:([^/:\s]+):)?(\d+(?:\.\d+)?)$/;
+
+/** Volumes allocated for one create or update, on one node. */
+export interface AllocationContext {
+  emu: EmulatorCore;
+  node: NodeState;
+  vmid: number;
+  allocated: VolumeState[];
+  defaultStorage?: string;
+}
+
+/** Runs `allocate`; if it fails, the volumes allocated so far are freed and forgotten. */
+export function allocateOrRollBack(ctx: AllocationContext, allocate: () => void): void {
+  try {
+    allocate();
+  } catch (err) {
+    for (const v of ctx.allocated) freeVolume(ctx.node, v.volid);
+    ctx.allocated.length = 0;
+    throw err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Power actions.
 
-function markRunning(emu: EmulatorCore, g: GuestState): void {
+export function markRunning(emu: EmulatorCore, g: GuestState): void {
   g.status = 'running';
   g.startedAt = Math.floor(emu.now() / 1000);
   g.pid = 1000 + ((emu.world.nextPid++ * 13) % 900000);
@@ -323,19 +423,26 @@ function markStopped(g: GuestState): void {
   delete g.fsFrozen;
 }
 
+/** A start (or the start of a reboot): pending changes applied, devices checked, running. */
+function boot(emu: EmulatorCore, live: GuestState): void {
+  applyAllPending(emu, live);
+  checkGuestDevicesAtStart(emu.world, live);
+  markRunning(emu, live);
+  initializeCoralsUsedBy(emu.world, live);
+}
+
 export function startGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType): string {
   const kind = guestKind(type);
   const g = guestOf(emu, req, type);
   const vmid = g.vmid;
   const node = g.node;
-  const skiplock = req.params.skiplock === true;
-  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  const skiplock = skiplockOf(req);
   if (type === 'lxc') {
     if (g.status === 'running') fail(`CT ${vmid} already running`);
     if (guestConfig(g).main.template === '1') fail(`you can't start a CT if it's a template`);
   }
   return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmstart' : 'vzstart',
+    type: guestTaskType(type, 'start'),
     id: String(vmid),
     holds: [{ type, vmid }],
     run: () => {
@@ -344,10 +451,7 @@ export function startGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType):
       if (!skiplock) checkConfigLock(kind, main);
       if (live.status === 'running') throw new Error(`${kind.label} ${vmid} already running`);
       if (main.template === '1') throw new Error(`you can't start a vm if it's a template`);
-      applyAllPending(emu, live);
-      checkGuestDevicesAtStart(emu.world, live);
-      markRunning(emu, live);
-      initializeCoralsUsedBy(emu.world, live);
+      boot(emu, live);
     },
   });
 }
@@ -357,12 +461,10 @@ export function stopGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType, h
   const g = guestOf(emu, req, type);
   const vmid = g.vmid;
   const node = g.node;
-  const skiplock = req.params.skiplock === true;
-  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  const skiplock = skiplockOf(req);
   if (type === 'lxc' && g.status !== 'running') fail(`CT ${vmid} not running`);
-  const prefix = type === 'qemu' ? 'qm' : 'vz';
   return startTask(emu, req, {
-    type: `${prefix}${how}`,
+    type: guestTaskType(type, how),
     id: String(vmid),
     holds: [{ type, vmid }],
     run: () => {
@@ -380,16 +482,13 @@ export function rebootGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType)
   const node = g.node;
   if (g.status !== 'running') fail(`${kind.label} ${vmid} not running`);
   return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmreboot' : 'vzreboot',
+    type: guestTaskType(type, 'reboot'),
     id: String(vmid),
     holds: [{ type, vmid }],
     run: () => {
       const live = liveGuest(emu, type, vmid, node);
       checkConfigLock(kind, guestConfig(live).main);
-      applyAllPending(emu, live);
-      checkGuestDevicesAtStart(emu.world, live);
-      markRunning(emu, live);
-      initializeCoralsUsedBy(emu.world, live);
+      boot(emu, live);
     },
   });
 }
@@ -415,8 +514,7 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
   const g = guestOf(emu, req, type);
   const vmid = g.vmid;
   const node = g.node;
-  const skiplock = req.params.skiplock === true;
-  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  const skiplock = skiplockOf(req);
   const early = (live: GuestState): void => {
     const main = guestConfig(live).main;
     checkProtection(main, `can't remove ${kind.label} ${vmid}`);
@@ -427,7 +525,7 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
   early(g);
   const unreferenced = req.params['destroy-unreferenced-disks'] === true;
   return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmdestroy' : 'vzdestroy',
+    type: guestTaskType(type, 'destroy'),
     id: String(vmid),
     holds: [{ type, vmid }],
     run: (log) => {
@@ -501,18 +599,55 @@ function setLock(g: GuestState, lock: string | undefined): void {
   writeGuestConfig(g, cfg);
 }
 
+/** The snapshot `snapname` of a request, which must exist, of a guest whose config is not locked. */
+function existingSnapshot(kind: GuestKind, g: GuestState, req: ApiRequest): string {
+  const snapname = req.params.snapname as string;
+  const cfg = guestConfig(g);
+  if (!cfg.snapshots[snapname]) fail(`snapshot '${snapname}' does not exist`);
+  checkConfigLock(kind, cfg.main);
+  return snapname;
+}
+
+/**
+ * A snapshot operation as PVE runs it: the config locked with `lock` from dispatch until the
+ * task ends (whatever its outcome); `change` edits the live config, which is then written.
+ */
+function snapshotTask(
+  emu: EmulatorCore,
+  req: ApiRequest,
+  g: GuestState,
+  lock: string,
+  action: string,
+  change: (live: GuestState, cfg: GuestConfigFile) => void,
+): string {
+  const { type, vmid, node } = g;
+  setLock(g, lock);
+  return startTask(emu, req, {
+    type: guestTaskType(type, action),
+    id: String(vmid),
+    run: () => {
+      const live = liveGuest(emu, type, vmid, node);
+      const c = guestConfig(live);
+      change(live, c);
+      writeGuestConfig(live, c);
+    },
+    cleanup: () => {
+      const live = emu.world.guests[String(vmid)];
+      if (live) setLock(live, undefined);
+    },
+  });
+}
+
 export function createSnapshot(emu: EmulatorCore, req: ApiRequest, type: GuestType): string {
   const kind = guestKind(type);
   const g = guestOf(emu, req, type);
-  const vmid = g.vmid;
-  const node = g.node;
   const snapname = req.params.snapname as string;
   if (snapname === 'current') fail(`unable to use snapshot name 'current' (reserved name)`);
   if (snapname.toLowerCase() === 'pending') fail(`unable to use snapshot name 'pending' (reserved name)`);
   const cfg = guestConfig(g);
   checkConfigLock(kind, cfg.main);
   if (cfg.snapshots[snapname]) fail(`snapshot name '${snapname}' already used`);
-  const nodeState = findNode(emu.world, node);
+  const nodeState = findNode(emu.world, g.node);
   for (const [k, v] of Object.entries(cfg.main)) {
     const volid = kind.volumeOf(k, v);
     if (!volid || /^unused/.test(k)) continue;
@@ -520,97 +655,49 @@ export function createSnapshot(emu: EmulatorCore, req: ApiRequest, type: GuestTy
     const found = nodeState ? findVolume(nodeState, volid) : undefined;
     if (found && !volumeHasFeature(found.storage, found.volume, 'snapshot', false)) fail(`snapshot feature is not available`);
   }
-  setLock(g, 'snapshot');
-  return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmsnapshot' : 'vzsnapshot',
-    id: String(vmid),
-    run: () => {
-      const live = liveGuest(emu, type, vmid, node);
-      const c = guestConfig(live);
-      delete c.main.lock;
-      const snap: ConfigSection = {};
-      for (const [k, v] of Object.entries(c.main)) if (!SNAPSHOT_DROP.has(k)) snap[k] = v;
-      snap.snaptime = String(Math.floor(emu.now() / 1000));
-      if (req.params.description !== undefined) snap.description = String(req.params.description);
-      else delete snap.description;
-      if (type === 'qemu' && req.params.vmstate === true && live.status === 'running') snap.vmstate = '1';
-      c.snapshots[snapname] = snap;
-      c.main.parent = snapname;
-      writeGuestConfig(live, c);
-    },
-    cleanup: () => {
-      const live = emu.world.guests[String(vmid)];
-      if (live) setLock(live, undefined);
-    },
+  return snapshotTask(emu, req, g, 'snapshot', 'snapshot', (live, c) => {
+    delete c.main.lock;
+    const snap: ConfigSection = {};
+    for (const [k, v] of Object.entries(c.main)) if (!SNAPSHOT_DROP.has(k)) snap[k] = v;
+    snap.snaptime = String(Math.floor(emu.now() / 1000));
+    if (req.params.description !== undefined) snap.description = String(req.params.description);
+    else delete snap.description;
+    if (type === 'qemu' && req.params.vmstate === true && live.status === 'running') snap.vmstate = '1';
+    c.snapshots[snapname] = snap;
+    c.main.parent = snapname;
   });
 }
 
 export function deleteSnapshot(emu: EmulatorCore, req: ApiRequest, type: GuestType): string {
-  const kind = guestKind(type);
   const g = guestOf(emu, req, type);
-  const vmid = g.vmid;
-  const node = g.node;
-  const snapname = req.params.snapname as string;
-  const cfg = guestConfig(g);
-  if (!cfg.snapshots[snapname]) fail(`snapshot '${snapname}' does not exist`);
-  checkConfigLock(kind, cfg.main);
-  setLock(g, 'snapshot-delete');
-  return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmdelsnapshot' : 'vzdelsnapshot',
-    id: String(vmid),
-    run: () => {
-      const live = liveGuest(emu, type, vmid, node);
-      const c = guestConfig(live);
-      delete c.main.lock;
-      const gone = c.snapshots[snapname];
-      delete c.snapshots[snapname];
-      const parent = gone?.parent;
-      for (const s of [c.main, ...Object.values(c.snapshots)]) {
-        if (s.parent === snapname) {
-          if (parent) s.parent = parent;
-          else delete s.parent;
-        }
+  const snapname = existingSnapshot(guestKind(type), g, req);
+  return snapshotTask(emu, req, g, 'snapshot-delete', 'delsnapshot', (_live, c) => {
+    delete c.main.lock;
+    const gone = c.snapshots[snapname];
+    delete c.snapshots[snapname];
+    const parent = gone?.parent;
+    for (const s of [c.main, ...Object.values(c.snapshots)]) {
+      if (s.parent === snapname) {
+        if (parent) s.parent = parent;
+        else delete s.parent;
       }
-      writeGuestConfig(live, c);
-    },
-    cleanup: () => {
-      const live = emu.world.guests[String(vmid)];
-      if (live) setLock(live, undefined);
-    },
+    }
   });
 }
 
 export function rollbackSnapshot(emu: EmulatorCore, req: ApiRequest, type: GuestType): string {
-  const kind = guestKind(type);
   const g = guestOf(emu, req, type);
-  const vmid = g.vmid;
-  const node = g.node;
-  const snapname = req.params.snapname as string;
-  const cfg = guestConfig(g);
-  if (!cfg.snapshots[snapname]) fail(`snapshot '${snapname}' does not exist`);
-  checkConfigLock(kind, cfg.main);
-  setLock(g, 'rollback');
-  return startTask(emu, req, {
-    type: type === 'qemu' ? 'qmrollback' : 'vzrollback',
-    id: String(vmid),
-    run: () => {
-      const live = liveGuest(emu, type, vmid, node);
-      const c = guestConfig(live);
-      const snap = c.snapshots[snapname] as ConfigSection;
-      const main: ConfigSection = {};
-      for (const [k, v] of Object.entries(snap)) if (!SNAPSHOT_DROP.has(k)) main[k] = v;
-      for (const [k, v] of Object.entries(c.main)) if (/^unused\d+$/.test(k)) main[k] = v;
-      main.parent = snapname;
-      c.main = main;
-      c.pending = {};
-      writeGuestConfig(live, c);
-      markStopped(live);
-      if (req.params.start === true) markRunning(emu, live);
-    },
-    cleanup: () => {
-      const live = emu.world.guests[String(vmid)];
-      if (live) setLock(live, undefined);
-    },
+  const snapname = existingSnapshot(guestKind(type), g, req);
+  return snapshotTask(emu, req, g, 'rollback', 'rollback', (live, c) => {
+    const snap = c.snapshots[snapname] as ConfigSection;
+    const main: ConfigSection = {};
+    for (const [k, v] of Object.entries(snap)) if (!SNAPSHOT_DROP.has(k)) main[k] = v;
+    for (const [k, v] of Object.entries(c.main)) if (/^unused\d+$/.test(k)) main[k] = v;
+    main.parent = snapname;
+    c.main = main;
+    c.pending = {};
+    markStopped(live);
+    if (req.params.start === true) markRunning(emu, live);
   });
 }
 

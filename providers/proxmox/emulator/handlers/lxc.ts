@@ -18,7 +18,6 @@ import {
   convertToBase,
   copyVolume,
   findVolume,
-  freeVolume,
   growVolume,
   isFileStorage,
   linkedCloneVolume,
@@ -27,7 +26,6 @@ import {
 import { isVolumeId, splitList } from '../string-formats.js';
 import {
   findGuest,
-  findNode,
   guestConfig,
   guestDigest,
   requireStorage,
@@ -37,32 +35,34 @@ import {
   type VolumeState,
 } from '../world.js';
 import {
+  addToPool,
+  allocateOrRollBack,
   canonicalNet,
+  canonicalNets,
+  canonicalTags,
   checkConfigLock,
-  configAnswer,
-  createSnapshot,
-  currentStatus,
-  deleteSnapshot,
+  cloneTarget,
   destroyGuest,
   freeVolumes,
   guestOf,
-  listEntry,
-  listSnapshots,
   liveGuest,
   lockedConfigText,
-  pendingAnswer,
-  rebootGuest,
+  markRunning,
+  NEW_VOLUME_RE,
+  requestConfigValues,
+  requireFreeVmid,
   requireNodeState,
-  rollbackSnapshot,
+  requirePool,
   startGuest,
   startTask,
   stopGuest,
-  typedSection,
+  undoCreate,
+  type AllocationContext,
 } from './guest-common.js';
+import { GUEST_BASE as BASE, guestRoutes } from './guest-routes.js';
 import { resizeTarget } from './qemu.js';
 
 const GiB = 1024 ** 3;
-const NEW_DISK_RE = /^(?:([^/:\s]+):)?(\d+(?:\.\d+)?)$/;
 const MODIFIED = 'detected modified configuration - file changed by other user? Try again.';
 
 const NON_CONFIG = new Set([
@@ -71,12 +71,7 @@ const NON_CONFIG = new Set([
 ]);
 
 function configValues(params: ApiRequest['params']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (NON_CONFIG.has(k)) continue;
-    out[k] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  }
-  return out;
+  return requestConfigValues(params, NON_CONFIG);
 }
 
 function mountFormat(key: string): typeof LXC_MP_FORMAT {
@@ -96,7 +91,7 @@ function checkPermissions(
     if (isLxcVolumeKey(key)) {
       if (isDelete) return;
       const volume = parsePropertyString(values[key] as string, mountFormat(key)).volume ?? '';
-      if (!isVolumeId(volume) && !NEW_DISK_RE.test(volume)) {
+      if (!isVolumeId(volume) && !NEW_VOLUME_RE.test(volume)) {
         permFail(`mount point type ${volume.startsWith('/dev/') ? 'device' : 'bind'} is only allowed for root@pam`);
       }
     } else if (/^dev\d+$/.test(key)) {
@@ -119,14 +114,6 @@ function checkPermissions(
   for (const k of deletes) check(k, true);
 }
 
-interface MountContext {
-  emu: EmulatorCore;
-  node: NodeState;
-  vmid: number;
-  allocated: VolumeState[];
-  defaultStorage?: string;
-}
-
 function rootdirStorage(node: NodeState, sid: string): StorageState {
   const s = requireStorage(node, sid);
   if (!s.content.includes('rootdir')) fail(`storage '${sid}' does not support container directories`);
@@ -136,17 +123,17 @@ function rootdirStorage(node: NodeState, sid: string): StorageState {
 function precheckMounts(node: NodeState, values: Record<string, string>, defaultStorage?: string): void {
   for (const [key, value] of Object.entries(values)) {
     if (!isLxcVolumeKey(key)) continue;
-    const m = NEW_DISK_RE.exec(parsePropertyString(value, mountFormat(key)).volume ?? '');
+    const m = NEW_VOLUME_RE.exec(parsePropertyString(value, mountFormat(key)).volume ?? '');
     if (m) rootdirStorage(node, m[1] ?? defaultStorage ?? 'local');
   }
 }
 
 /** Allocates new mount point volumes (`STORAGE:SIZE_GiB`) and returns the canonical value. */
-function prepareMount(ctx: MountContext, key: string, value: string): string {
+function prepareMount(ctx: AllocationContext, key: string, value: string): string {
   const fmt = mountFormat(key);
   const mp = parsePropertyString(value, fmt);
   const volume = mp.volume ?? '';
-  const m = NEW_DISK_RE.exec(volume);
+  const m = NEW_VOLUME_RE.exec(volume);
   if (m) {
     const s = rootdirStorage(ctx.node, m[1] ?? ctx.defaultStorage ?? 'local');
     const size = Math.round(Number(m[2]) * GiB);
@@ -170,18 +157,14 @@ function prepareMount(ctx: MountContext, key: string, value: string): string {
   return formatPropertyString(mp, fmt);
 }
 
-function prepareMounts(ctx: MountContext, values: Record<string, string>): void {
-  try {
+function prepareMounts(ctx: AllocationContext, values: Record<string, string>): void {
+  allocateOrRollBack(ctx, () => {
     // pve-container allocates rootfs first, then mp0, mp1, ...
     const keys = Object.keys(values)
       .filter(isLxcVolumeKey)
       .sort((a, b) => (a === 'rootfs' ? -1 : b === 'rootfs' ? 1 : Number(a.slice(2)) - Number(b.slice(2))));
     for (const key of keys) values[key] = prepareMount(ctx, key, values[key] as string);
-  } catch (err) {
-    for (const v of ctx.allocated) freeVolume(ctx.node, v.volid);
-    ctx.allocated.length = 0;
-    throw err;
-  }
+  });
 }
 
 
@@ -193,10 +176,9 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   const nodeName = p.node as string;
   const node = requireNodeState(emu, nodeName);
   if (p.restore === true) fail(`unable to restore CT ${vmid} - restoring backups is not supported by the emulator`);
-  const existing = findGuest(emu.world, vmid);
-  if (existing) fail(`${existing.type === 'qemu' ? 'VM' : 'CT'} ${vmid} already exists on node '${existing.node}'`);
+  requireFreeVmid(emu, vmid);
   const pool = p.pool as string | undefined;
-  if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
+  requirePool(emu, pool);
   const ostemplate = p.ostemplate as string;
   const tmpl = findVolume(node, ostemplate);
   if (!tmpl || tmpl.volume.content !== 'vztmpl') fail(`volume '${ostemplate}' does not exist`);
@@ -207,7 +189,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   checkPermissions(values, [], undefined, unprivileged, req.auth.isRoot);
   assertDeviceNodesExist(node, values);
   precheckMounts(node, values, storage);
-  for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, 'lxc', values[k] as string);
+  canonicalNets(emu, 'lxc', values);
   const name = ostemplate.split('/').pop() ?? '';
   values.ostype ??= OSTYPES.find((o) => name.startsWith(o)) ?? 'unmanaged';
   values.arch ??= /arm64|aarch64/.test(name) ? 'arm64' : 'amd64';
@@ -228,22 +210,13 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
       prepareMounts({ emu, node: requireNodeState(emu, nodeName), vmid, allocated, defaultStorage: storage }, values);
       const cfg = parseConfigText('');
       cfg.main = { ...values };
-      if (cfg.main.tags) cfg.main.tags = [...new Set(splitList(cfg.main.tags))].join(';');
+      if (cfg.main.tags) cfg.main.tags = canonicalTags(cfg.main.tags);
       writeGuestConfig(live, cfg);
-      if (pool !== undefined) emu.world.pools[pool]?.vmids.push(vmid);
+      addToPool(emu, pool, vmid);
       log('Total bytes read: 524288000 (500MiB, 120MiB/s)');
-      if (start) {
-        live.status = 'running';
-        live.startedAt = Math.floor(emu.now() / 1000);
-        live.pid = 1000 + ((emu.world.nextPid++ * 13) % 900000);
-      }
+      if (start) markRunning(emu, live);
     },
-    cleanup: () => {
-      const n = findNode(emu.world, nodeName);
-      if (n) for (const v of allocated) freeVolume(n, v.volid);
-      const g = emu.world.guests[String(vmid)];
-      if (g && g.node === nodeName) delete emu.world.guests[String(vmid)];
-    },
+    cleanup: () => undoCreate(emu, nodeName, vmid, allocated, (g) => g.node === nodeName),
   });
 }
 
@@ -269,8 +242,8 @@ async function updateCt(emu: EmulatorCore, req: ApiRequest): Promise<null> {
     if (values[opt] !== undefined) paramFail({ delete: `you can't use '-${opt}' and -delete ${opt}' at the same time` });
     if (reverts.includes(opt)) paramFail({ delete: `you can't use '-delete ${opt}' and '-revert ${opt}' at the same time` });
   }
-  for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, 'lxc', values[k] as string);
-  if (values.tags !== undefined) values.tags = [...new Set(splitList(values.tags))].join(';');
+  canonicalNets(emu, 'lxc', values);
+  if (values.tags !== undefined) values.tags = canonicalTags(values.tags);
   const digest = p.digest as string | undefined;
   const release = await emu.locks.acquire('lxc', vmid);
   try {
@@ -311,11 +284,7 @@ function cloneCt(emu: EmulatorCore, req: ApiRequest): string {
   const newid = p.newid as number;
   const nodeName = src.node;
   const node = requireNodeState(emu, nodeName);
-  let target = p.target as string | undefined;
-  if (target === nodeName || target === 'localhost') target = undefined;
-  const pool = p.pool as string | undefined;
-  if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
-  if (target !== undefined) requireNodeState(emu, target);
+  const { target, pool } = cloneTarget(emu, req, nodeName);
   const storage = p.storage as string | undefined;
   if (storage !== undefined) rootdirStorage(node, storage);
   if (findGuest(emu.world, newid)) fail(`unable to create CT ${newid}: config file already exists`);
@@ -380,14 +349,9 @@ function cloneCt(emu: EmulatorCore, req: ApiRequest): string {
       }
       delete conf.main.lock;
       writeGuestConfig(tgt, conf);
-      if (pool !== undefined) emu.world.pools[pool]?.vmids.push(newid);
+      addToPool(emu, pool, newid);
     },
-    cleanup: () => {
-      const n = findNode(emu.world, nodeName);
-      if (n) for (const v of allocated) freeVolume(n, v.volid);
-      const g = emu.world.guests[String(newid)];
-      if (g && guestConfig(g).main.lock === 'create') delete emu.world.guests[String(newid)];
-    },
+    cleanup: () => undoCreate(emu, nodeName, newid, allocated, (g) => guestConfig(g).main.lock === 'create'),
   });
 }
 
@@ -465,8 +429,6 @@ async function templateCt(emu: EmulatorCore, req: ApiRequest): Promise<null> {
 // ---------------------------------------------------------------------------------------------
 // Routes.
 
-const BASE: ParamSchema = { node: NODE, vmid: VMID };
-
 const CREATE_PARAMS: ParamSchema = {
   ...LXC_CONFIG_OPTIONS,
   ...BASE,
@@ -495,41 +457,13 @@ const UPDATE_PARAMS: ParamSchema = {
 const MOUNT_NAMES = ['rootfs', ...Array.from({ length: 256 }, (_, i) => `mp${i}`)];
 
 export const LXC_ROUTES: RouteDef[] = [
-  {
-    method: 'GET', path: '/nodes/{node}/lxc', params: { node: NODE }, proxyToNode: true,
-    handler: (emu, req) =>
-      Object.values(emu.world.guests)
-        .filter((g) => g.type === 'lxc' && g.node === req.params.node)
-        .map((g) => listEntry(emu, g)),
-  },
   { method: 'POST', path: '/nodes/{node}/lxc', params: CREATE_PARAMS, proxyToNode: true, handler: createCt },
-  {
-    method: 'GET', path: '/nodes/{node}/lxc/{vmid}', params: BASE, proxyToNode: true,
-    handler: (emu, req) => {
-      guestOf(emu, req, 'lxc');
-      return ['config', 'status', 'vncproxy', 'vncwebsocket', 'spiceproxy', 'migrate', 'clone', 'rrd', 'rrddata', 'firewall', 'snapshot', 'resize'].map((subdir) => ({ subdir }));
-    },
-  },
   {
     method: 'DELETE', path: '/nodes/{node}/lxc/{vmid}', proxyToNode: true,
     params: { ...BASE, force: opt(bool()), purge: opt(bool()), 'destroy-unreferenced-disks': opt(bool()) },
     handler: (emu, req) => destroyGuest(emu, req, 'lxc'),
   },
-  {
-    method: 'GET', path: '/nodes/{node}/lxc/{vmid}/config', proxyToNode: true,
-    params: { ...BASE, current: opt(bool()), snapshot: opt(SNAPNAME) },
-    handler: (emu, req) => configAnswer(guestOf(emu, req, 'lxc'), req.params),
-  },
   { method: 'PUT', path: '/nodes/{node}/lxc/{vmid}/config', params: UPDATE_PARAMS, proxyToNode: true, handler: updateCt },
-  { method: 'GET', path: '/nodes/{node}/lxc/{vmid}/pending', params: BASE, proxyToNode: true, handler: (emu, req) => pendingAnswer(guestOf(emu, req, 'lxc')) },
-  {
-    method: 'GET', path: '/nodes/{node}/lxc/{vmid}/status', params: BASE, proxyToNode: true,
-    handler: (emu, req) => {
-      guestOf(emu, req, 'lxc');
-      return ['current', 'start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'].map((subdir) => ({ subdir }));
-    },
-  },
-  { method: 'GET', path: '/nodes/{node}/lxc/{vmid}/status/current', params: BASE, proxyToNode: true, handler: (emu, req) => currentStatus(emu, guestOf(emu, req, 'lxc')) },
   {
     method: 'POST', path: '/nodes/{node}/lxc/{vmid}/status/start', proxyToNode: true,
     params: { ...BASE, skiplock: opt(bool()), debug: opt(bool()) },
@@ -546,11 +480,6 @@ export const LXC_ROUTES: RouteDef[] = [
     handler: (emu, req) => stopGuest(emu, req, 'lxc', 'shutdown'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/status/reboot', proxyToNode: true,
-    params: { ...BASE, timeout: opt(int({ minimum: 0 })) },
-    handler: (emu, req) => rebootGuest(emu, req, 'lxc'),
-  },
-  {
     method: 'POST', path: '/nodes/{node}/lxc/{vmid}/clone', proxyToNode: true,
     params: {
       ...BASE, newid: VMID, hostname: opt(str({ format: 'dns-name' })), description: opt(str()), pool: opt(str({ format: 'pve-poolid' })),
@@ -564,34 +493,10 @@ export const LXC_ROUTES: RouteDef[] = [
     handler: resizeCt,
   },
   { method: 'POST', path: '/nodes/{node}/lxc/{vmid}/template', params: BASE, proxyToNode: true, handler: templateCt },
-  { method: 'GET', path: '/nodes/{node}/lxc/{vmid}/snapshot', params: BASE, proxyToNode: true, handler: (emu, req) => listSnapshots(emu, req, 'lxc') },
-  {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/snapshot', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, description: opt(str()) },
-    handler: (emu, req) => createSnapshot(emu, req, 'lxc'),
-  },
-  {
-    method: 'GET', path: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}', params: { ...BASE, snapname: SNAPNAME }, proxyToNode: true,
-    handler: () => [{ cmd: 'rollback' }, { cmd: 'config' }],
-  },
-  {
-    method: 'DELETE', path: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, force: opt(bool()) },
-    handler: (emu, req) => deleteSnapshot(emu, req, 'lxc'),
-  },
-  {
-    method: 'GET', path: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config', params: { ...BASE, snapname: SNAPNAME }, proxyToNode: true,
-    handler: (emu, req) => {
-      const g = guestOf(emu, req, 'lxc');
-      const snap = guestConfig(g).snapshots[req.params.snapname as string];
-      if (!snap) fail(`snapshot '${req.params.snapname}' does not exist`);
-      return typedSection(LXC_KIND, snap);
-    },
-  },
-  {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, start: opt(bool()) },
-    handler: (emu, req) => rollbackSnapshot(emu, req, 'lxc'),
-  },
+  ...guestRoutes('lxc', {
+    listParams: {},
+    index: ['config', 'status', 'vncproxy', 'vncwebsocket', 'spiceproxy', 'migrate', 'clone', 'rrd', 'rrddata', 'firewall', 'snapshot', 'resize'],
+    statusIndex: ['current', 'start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'],
+    snapshotParams: {},
+  }),
 ];
-

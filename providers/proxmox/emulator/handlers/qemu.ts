@@ -36,7 +36,6 @@ import {
   convertToBase,
   copyVolume,
   findVolume,
-  freeVolume,
   growVolume,
   parseVolid,
 } from '../storage-ops.js';
@@ -44,7 +43,6 @@ import { splitList } from '../string-formats.js';
 import { checkCloneFeature, cloneDriveVolume } from './snapshot-clone.js';
 import {
   findGuest,
-  findNode,
   guestConfig,
   guestDigest,
   requireStorage,
@@ -54,34 +52,36 @@ import {
   type VolumeState,
 } from '../world.js';
 import {
+  addToPool,
+  allocateOrRollBack,
   canonicalNet,
+  canonicalNets,
+  canonicalTags,
   checkConfigLock,
-  configAnswer,
-  createSnapshot,
-  currentStatus,
-  deleteSnapshot,
+  cloneTarget,
   destroyGuest,
   freeVolumes,
   guestOf,
-  listEntry,
-  listSnapshots,
   liveGuest,
   lockedConfigText,
-  pendingAnswer,
-  rebootGuest,
+  markRunning,
+  NEW_VOLUME_RE,
+  requestConfigValues,
+  requireFreeVmid,
   requireNodeState,
-  rollbackSnapshot,
+  requirePool,
   sizeOption,
+  skiplockOf,
   startGuest,
   startTask,
   stopGuest,
-  typedSection,
+  undoCreate,
+  type AllocationContext,
 } from './guest-common.js';
+import { GUEST_BASE as BASE, guestRoutes } from './guest-routes.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-/** `STORAGE:SIZE_GiB` or a bare size: a disk to allocate. */
-const NEW_DISK_RE = /^(?:([^/:\s]+):)?(\d+(?:\.\d+)?)$/;
 
 /** Parameters of create/update that are not config keys. */
 const NON_CONFIG = new Set([
@@ -91,11 +91,7 @@ const NON_CONFIG = new Set([
 
 /** Config values of the request as config text (booleans 1/0, numbers canonical). */
 function configValues(params: ApiRequest['params']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (NON_CONFIG.has(k)) continue;
-    out[k] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  }
+  const out = requestConfigValues(params, NON_CONFIG);
   if (out.cdrom !== undefined) {
     out.ide2 = /media=/.test(out.cdrom) ? out.cdrom : `${out.cdrom},media=cdrom`;
     delete out.cdrom;
@@ -120,14 +116,6 @@ function checkDevicePermissions(values: Record<string, string>, isRoot: boolean)
   }
 }
 
-interface DriveContext {
-  emu: EmulatorCore;
-  node: NodeState;
-  vmid: number;
-  allocated: VolumeState[];
-  defaultStorage?: string;
-}
-
 function imageStorage(node: NodeState, sid: string, paramKey: string): ReturnType<typeof requireStorage> {
   const s = requireStorage(node, sid);
   if (!s.content.includes('images')) paramFail({ [paramKey]: `storage '${sid}' does not support vm images` });
@@ -141,7 +129,7 @@ function precheckDrives(node: NodeState, values: Record<string, string>, default
     const d = parsePropertyString(value, qemuDriveFormat(key));
     const file = d.file ?? '';
     const ci = /^([^/:\s]+):cloudinit$/.exec(file);
-    const m = NEW_DISK_RE.exec(file);
+    const m = NEW_VOLUME_RE.exec(file);
     const sid = ci?.[1] ?? (m ? (m[1] ?? defaultStorage) : undefined);
     if (m && !sid) fail('no storage ID specified (and no default storage)');
     if (sid) imageStorage(node, sid, 'storage');
@@ -149,13 +137,13 @@ function precheckDrives(node: NodeState, values: Record<string, string>, default
 }
 
 /** Allocates new disks of a drive value and returns its canonical text (qemu-server create_disks). */
-function prepareDrive(ctx: DriveContext, key: string, value: string): string {
+function prepareDrive(ctx: AllocationContext, key: string, value: string): string {
   const fmt = qemuDriveFormat(key);
   const d = parsePropertyString(value, fmt);
   const file = d.file ?? '';
   const now = ctx.emu.now();
   const ci = /^([^/:\s]+):cloudinit$/.exec(file);
-  const m = NEW_DISK_RE.exec(file);
+  const m = NEW_VOLUME_RE.exec(file);
   if (ci) {
     const s = imageStorage(ctx.node, ci[1] as string, 'storage');
     const vol = allocateVolume(s, { vmid: ctx.vmid, sizeBytes: 4 * MiB, stem: `vm-${ctx.vmid}-cloudinit`, now });
@@ -193,17 +181,13 @@ function prepareDrive(ctx: DriveContext, key: string, value: string): string {
   return formatPropertyString(d, fmt);
 }
 
-function prepareDrives(ctx: DriveContext, values: Record<string, string>): void {
-  try {
+function prepareDrives(ctx: AllocationContext, values: Record<string, string>): void {
+  allocateOrRollBack(ctx, () => {
     // qemu-server allocates in drive order: ide, sata, scsi, virtio, then efidisk0, tpmstate0.
     for (const key of [...QEMU_DRIVE_ORDER, 'efidisk0', 'tpmstate0']) {
       if (values[key] !== undefined) values[key] = prepareDrive(ctx, key, values[key] as string);
     }
-  } catch (err) {
-    for (const v of ctx.allocated) freeVolume(ctx.node, v.volid);
-    ctx.allocated.length = 0;
-    throw err;
-  }
+  });
 }
 
 
@@ -225,17 +209,14 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
   const nodeName = p.node as string;
   const node = requireNodeState(emu, nodeName);
   if (p.archive !== undefined) fail(`unable to restore VM ${vmid} - restoring backups is not supported by the emulator`);
-  const existing = findGuest(emu.world, vmid);
-  if (existing) {
-    fail(`unable to create VM ${vmid} - ${existing.type === 'qemu' ? 'VM' : 'CT'} ${vmid} already exists on node '${existing.node}'`);
-  }
+  requireFreeVmid(emu, vmid, `unable to create VM ${vmid} - `);
   const pool = p.pool as string | undefined;
-  if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
+  requirePool(emu, pool);
   const values = configValues(p);
   checkDevicePermissions(values, req.auth.isRoot);
   const defaultStorage = p.storage as string | undefined;
   precheckDrives(node, values, defaultStorage);
-  for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, 'qemu', values[k] as string);
+  canonicalNets(emu, 'qemu', values);
   const start = p.start === true;
   emu.world.guests[String(vmid)] = {
     vmid, type: 'qemu', node: nodeName, config: lockedConfigText('qemu', 'create'), status: 'stopped',
@@ -258,24 +239,17 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
       main.smbios1 ??= `uuid=${randomUUID()}`;
       if ((main.vmgenid === undefined || main.vmgenid === '1') && main.arch !== 'aarch64') main.vmgenid = randomUUID();
       main.meta = `creation-qemu=9.2.0,ctime=${Math.floor(emu.now() / 1000)}`;
-      if (main.tags) main.tags = [...new Set(splitList(main.tags))].join(';');
+      if (main.tags) main.tags = canonicalTags(main.tags);
       const cfg = parseConfigText('');
       cfg.main = main;
       writeGuestConfig(live, cfg);
-      if (pool !== undefined) emu.world.pools[pool]?.vmids.push(vmid);
+      addToPool(emu, pool, vmid);
       if (start) {
         log('Execute autostart');
-        live.status = 'running';
-        live.startedAt = Math.floor(emu.now() / 1000);
-        live.pid = 1000 + ((emu.world.nextPid++ * 13) % 900000);
+        markRunning(emu, live);
       }
     },
-    cleanup: () => {
-      const n = findNode(emu.world, nodeName);
-      if (n) for (const v of allocated) freeVolume(n, v.volid);
-      const g = emu.world.guests[String(vmid)];
-      if (g && g.node === nodeName) delete emu.world.guests[String(vmid)];
-    },
+    cleanup: () => undoCreate(emu, nodeName, vmid, allocated, (g) => g.node === nodeName),
   });
 }
 
@@ -316,8 +290,7 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
   const g = guestOf(emu, req, 'qemu');
   const vmid = g.vmid;
   const nodeName = g.node;
-  const skiplock = p.skiplock === true;
-  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  const skiplock = skiplockOf(req);
   const values = configValues(p);
   if (p.delete === undefined && p.revert === undefined && !Object.keys(values).length) fail('no options specified');
   const { deletes, reverts } = parseDeleteRevert(p, values, qemuOptionExists);
@@ -340,8 +313,8 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
     }
   };
   early(g);
-  for (const k of Object.keys(values)) if (/^net\d+$/.test(k)) values[k] = canonicalNet(emu, 'qemu', values[k] as string);
-  if (values.tags !== undefined) values.tags = [...new Set(splitList(values.tags))].join(';');
+  canonicalNets(emu, 'qemu', values);
+  if (values.tags !== undefined) values.tags = canonicalTags(values.tags);
 
   const apply = (): number => {
     const live = liveGuest(emu, 'qemu', vmid, nodeName);
@@ -386,11 +359,7 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
   const newid = p.newid as number;
   const nodeName = src.node;
   const node = requireNodeState(emu, nodeName);
-  let target = p.target as string | undefined;
-  if (target === nodeName || target === 'localhost') target = undefined;
-  const pool = p.pool as string | undefined;
-  if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
-  if (target !== undefined) requireNodeState(emu, target);
+  const { target, pool } = cloneTarget(emu, req, nodeName);
   const storage = p.storage as string | undefined;
   if (storage !== undefined) imageStorage(node, storage, 'storage');
   const cfg = guestConfig(src);
@@ -486,14 +455,9 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
       }
       delete conf.main.lock;
       writeGuestConfig(target, conf);
-      if (pool !== undefined) emu.world.pools[pool]?.vmids.push(newid);
+      addToPool(emu, pool, newid);
     },
-    cleanup: () => {
-      const n = findNode(emu.world, nodeName);
-      if (n) for (const v of allocated) freeVolume(n, v.volid);
-      const g = emu.world.guests[String(newid)];
-      if (g && guestConfig(g).main.lock === 'clone') delete emu.world.guests[String(newid)];
-    },
+    cleanup: () => undoCreate(emu, nodeName, newid, allocated, (g) => guestConfig(g).main.lock === 'clone'),
   });
 }
 
@@ -510,8 +474,7 @@ function resizeVm(emu: EmulatorCore, req: ApiRequest): string {
   const g = guestOf(emu, req, 'qemu');
   const vmid = g.vmid;
   const nodeName = g.node;
-  const skiplock = p.skiplock === true;
-  if (skiplock && !req.auth.isRoot) paramFail({ skiplock: 'Only root may use this option.' });
+  const skiplock = skiplockOf(req);
   const disk = p.disk as string;
   const sizestr = p.size as string;
   const digest = p.digest as string | undefined;
@@ -590,7 +553,6 @@ function templateVm(emu: EmulatorCore, req: ApiRequest): string {
 // ---------------------------------------------------------------------------------------------
 // Routes.
 
-const BASE: ParamSchema = { node: NODE, vmid: VMID };
 const SKIPLOCK = opt(bool());
 const DRIVE_NAMES = QEMU_DRIVE_ORDER.concat(['efidisk0', 'tpmstate0']);
 
@@ -619,35 +581,12 @@ const UPDATE_PARAMS: ParamSchema = {
   digest: DIGEST,
 };
 
-function idx(names: string[]): { subdir: string }[] {
-  return names.map((subdir) => ({ subdir }));
-}
-
 export const QEMU_ROUTES: RouteDef[] = [
-  {
-    method: 'GET', path: '/nodes/{node}/qemu', params: { node: NODE, full: opt(bool()) }, proxyToNode: true,
-    handler: (emu, req) =>
-      Object.values(emu.world.guests)
-        .filter((g) => g.type === 'qemu' && g.node === req.params.node)
-        .map((g) => listEntry(emu, g)),
-  },
   { method: 'POST', path: '/nodes/{node}/qemu', params: CREATE_PARAMS, proxyToNode: true, handler: createVm },
-  {
-    method: 'GET', path: '/nodes/{node}/qemu/{vmid}', params: BASE, proxyToNode: true,
-    handler: (emu, req) => {
-      guestOf(emu, req, 'qemu');
-      return idx(['config', 'cloudinit', 'pending', 'status', 'unlink', 'vncproxy', 'termproxy', 'migrate', 'resize', 'move', 'rrd', 'rrddata', 'monitor', 'agent', 'snapshot', 'spiceproxy', 'sendkey', 'firewall', 'mtunnel', 'remote_migrate']);
-    },
-  },
   {
     method: 'DELETE', path: '/nodes/{node}/qemu/{vmid}', proxyToNode: true,
     params: { ...BASE, skiplock: SKIPLOCK, purge: opt(bool()), 'destroy-unreferenced-disks': opt(bool()) },
     handler: (emu, req) => destroyGuest(emu, req, 'qemu'),
-  },
-  {
-    method: 'GET', path: '/nodes/{node}/qemu/{vmid}/config', proxyToNode: true,
-    params: { ...BASE, current: opt(bool()), snapshot: opt(SNAPNAME) },
-    handler: (emu, req) => configAnswer(guestOf(emu, req, 'qemu'), req.params),
   },
   { method: 'PUT', path: '/nodes/{node}/qemu/{vmid}/config', params: UPDATE_PARAMS, proxyToNode: true, handler: (emu, req) => updateVm(emu, req, true) },
   {
@@ -655,15 +594,6 @@ export const QEMU_ROUTES: RouteDef[] = [
     params: { ...UPDATE_PARAMS, background_delay: opt(int({ minimum: 1, maximum: 30 })), 'import-working-storage': opt(STORAGE_ID) },
     handler: (emu, req) => updateVm(emu, req, false),
   },
-  { method: 'GET', path: '/nodes/{node}/qemu/{vmid}/pending', params: BASE, proxyToNode: true, handler: (emu, req) => pendingAnswer(guestOf(emu, req, 'qemu')) },
-  {
-    method: 'GET', path: '/nodes/{node}/qemu/{vmid}/status', params: BASE, proxyToNode: true,
-    handler: (emu, req) => {
-      guestOf(emu, req, 'qemu');
-      return idx(['current', 'start', 'stop', 'reset', 'shutdown', 'suspend', 'reboot']);
-    },
-  },
-  { method: 'GET', path: '/nodes/{node}/qemu/{vmid}/status/current', params: BASE, proxyToNode: true, handler: (emu, req) => currentStatus(emu, guestOf(emu, req, 'qemu')) },
   {
     method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/start', proxyToNode: true,
     params: {
@@ -685,11 +615,6 @@ export const QEMU_ROUTES: RouteDef[] = [
     handler: (emu, req) => stopGuest(emu, req, 'qemu', 'shutdown'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/reboot', proxyToNode: true,
-    params: { ...BASE, timeout: opt(int({ minimum: 0 })) },
-    handler: (emu, req) => rebootGuest(emu, req, 'qemu'),
-  },
-  {
     method: 'POST', path: '/nodes/{node}/qemu/{vmid}/clone', proxyToNode: true,
     params: {
       ...BASE, newid: VMID, name: opt(str({ format: 'dns-name' })), description: opt(str()), pool: opt(str({ format: 'pve-poolid' })),
@@ -708,34 +633,10 @@ export const QEMU_ROUTES: RouteDef[] = [
     params: { ...BASE, disk: opt(str({ enum: DRIVE_NAMES })) },
     handler: templateVm,
   },
-  { method: 'GET', path: '/nodes/{node}/qemu/{vmid}/snapshot', params: BASE, proxyToNode: true, handler: (emu, req) => listSnapshots(emu, req, 'qemu') },
-  {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/snapshot', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, vmstate: opt(bool()), description: opt(str()) },
-    handler: (emu, req) => createSnapshot(emu, req, 'qemu'),
-  },
-  {
-    method: 'GET', path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}', params: { ...BASE, snapname: SNAPNAME }, proxyToNode: true,
-    handler: () => [{ cmd: 'rollback' }, { cmd: 'config' }],
-  },
-  {
-    method: 'DELETE', path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, force: opt(bool()) },
-    handler: (emu, req) => deleteSnapshot(emu, req, 'qemu'),
-  },
-  {
-    method: 'GET', path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config', params: { ...BASE, snapname: SNAPNAME }, proxyToNode: true,
-    handler: (emu, req) => {
-      const g = guestOf(emu, req, 'qemu');
-      const snap = guestConfig(g).snapshots[req.params.snapname as string];
-      if (!snap) fail(`snapshot '${req.params.snapname}' does not exist`);
-      return typedSection(QEMU_KIND, snap);
-    },
-  },
-  {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback', proxyToNode: true,
-    params: { ...BASE, snapname: SNAPNAME, start: opt(bool()) },
-    handler: (emu, req) => rollbackSnapshot(emu, req, 'qemu'),
-  },
+  ...guestRoutes('qemu', {
+    listParams: { full: opt(bool()) },
+    index: ['config', 'cloudinit', 'pending', 'status', 'unlink', 'vncproxy', 'termproxy', 'migrate', 'resize', 'move', 'rrd', 'rrddata', 'monitor', 'agent', 'snapshot', 'spiceproxy', 'sendkey', 'firewall', 'mtunnel', 'remote_migrate'],
+    statusIndex: ['current', 'start', 'stop', 'reset', 'shutdown', 'suspend', 'reboot'],
+    snapshotParams: { vmstate: opt(bool()) },
+  }),
 ];
-

@@ -1,21 +1,24 @@
 /**
- * Test support: checks requests against the real PVE 9.1.3 API schema, read from
- * ../shared/reference/pve-api/ (never copied into the project).
+ * Test support: the real PVE 9.1.3 API schema, read from ../shared/reference/pve-api/ (never
+ * copied into the project), and the one checker every test uses on the requests it sent
+ * (the emulator's own tests, and the proxmox, crucible and coral providers' tests).
  *
  * For each request: the path matches a schema path template, the method exists there, every
- * parameter name is declared (indexed ones as `net[n]` → `net0`..), and every value fits the
+ * parameter name is declared (indexed ones as `net[n]` → `net0`..), every value fits the
  * declared type (integer, number, boolean), enum, minimum/maximum, maxLength, pattern (Perl
- * `(?^:...)` made JavaScript, anchored as PVE anchors it) and some named formats. Property
- * strings (a `format` sub-schema) are split into their keys: each must be declared in the
- * sub-schema, directly, as an `alias`, or as a `keyAlias` (`virtio=MAC`), with its value
- * checked the same way; a bare value belongs to the `default_key`.
+ * `(?^:...)` made JavaScript, anchored as PVE anchors it) and some named formats, and — unless
+ * the request is known to have failed — every required parameter is there. Property strings
+ * (a `format` sub-schema) are split into their keys: each must be declared in the sub-schema,
+ * directly, as an `alias`, or as a `keyAlias` (`virtio=MAC`), with its value checked the same
+ * way; a bare value belongs to the `default_key`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterAll, expect } from 'vitest';
 
-export const PVE_SCHEMA_FILE = fileURLToPath(new URL('../../../../shared/reference/pve-api/apidata-pve-9.1.3.json', import.meta.url));
+export const PVE_SCHEMA_FILE = fileURLToPath(new URL('../../../shared/reference/pve-api/apidata-pve-9.1.3.json', import.meta.url));
 
-export interface Prop {
+export interface SchemaProp {
   type?: string;
   optional?: number;
   enum?: (string | number)[];
@@ -23,60 +26,58 @@ export interface Prop {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
-  format?: string | Record<string, Prop>;
+  format?: string | Record<string, SchemaProp>;
   default_key?: number;
   alias?: string;
   keyAlias?: string;
 }
 
-interface Method {
-  parameters?: { properties?: Record<string, Prop> };
+export interface SchemaMethod {
+  parameters?: { properties?: Record<string, SchemaProp> };
 }
 
-interface Node {
+interface SchemaNode {
   path: string;
-  info?: Record<string, Method>;
-  children?: Node[];
+  info?: Record<string, SchemaMethod>;
+  children?: SchemaNode[];
 }
 
-interface Endpoint {
-  template: string;
+/** One path template of the schema that has methods, e.g. `/nodes/{node}/qemu`. */
+export interface Endpoint {
+  path: string;
   segments: string[];
   literals: number;
-  methods: Record<string, Method>;
+  methods: Record<string, SchemaMethod>;
 }
 
+/** A request as the emulator records it (`RecordedRequest` fits). */
 export interface SchemaRequest {
   method: string;
   /** Path below /api2/json (segments may be URL-encoded). */
   path: string;
   query: Record<string, string[]>;
   body: Record<string, string[]>;
+  /**
+   * The emulator's answer, when known: required parameters are only checked on a 2xx (not on
+   * a refusal, nor on 0, a connection dropped before the request was read).
+   */
+  status?: number;
 }
 
 export interface Violation {
   request: string;
-  kind: 'unknown-path' | 'unknown-method' | 'unknown-parameter' | 'bad-value' | 'unknown-property-key';
+  kind: 'unknown-path' | 'unknown-method' | 'unknown-parameter' | 'missing-parameter' | 'bad-value' | 'unknown-property-key';
   message: string;
 }
 
-export class PveApiSchema {
-  private constructor(private readonly endpoints: Endpoint[]) {}
+type Problem = Omit<Violation, 'request'>;
 
-  static load(file = PVE_SCHEMA_FILE): PveApiSchema | undefined {
-    if (!existsSync(file)) return undefined;
-    const roots = JSON.parse(readFileSync(file, 'utf8')) as Node[];
-    const endpoints: Endpoint[] = [];
-    const walk = (n: Node): void => {
-      if (n.info) {
-        const segments = n.path.split('/').filter(Boolean);
-        endpoints.push({ template: n.path, segments, literals: segments.filter((s) => !s.startsWith('{')).length, methods: n.info });
-      }
-      for (const c of n.children ?? []) walk(c);
-    };
-    roots.forEach(walk);
-    endpoints.sort((a, b) => b.literals - a.literals);
-    return new PveApiSchema(endpoints);
+export class PveApiSchema {
+  /** Most literal segments first, so `/nodes/{node}/qemu` wins over `/nodes/{node}/{x}`. */
+  readonly endpoints: readonly Endpoint[];
+
+  constructor(endpoints: Endpoint[]) {
+    this.endpoints = [...endpoints].sort((a, b) => b.literals - a.literals);
   }
 
   /** The template a concrete path matches, with its path parameters. */
@@ -105,28 +106,88 @@ export class PveApiSchema {
   /** Violations of one request (empty: conforms). */
   check(req: SchemaRequest): Violation[] {
     const label = `${req.method} ${req.path.split('?')[0]}`;
-    const out: Violation[] = [];
     const m = this.match(req.path);
     if (!m) return [{ request: label, kind: 'unknown-path', message: `no path template matches ${req.path}` }];
     const method = m.endpoint.methods[req.method];
-    if (!method) return [{ request: label, kind: 'unknown-method', message: `${m.endpoint.template} has no ${req.method}` }];
+    if (!method) return [{ request: label, kind: 'unknown-method', message: `${m.endpoint.path} has no ${req.method}` }];
     const props = method.parameters?.properties ?? {};
-    const values: Record<string, string[]> = { ...req.query, ...req.body };
-    for (const [name, value] of Object.entries(m.params)) values[name] = [value];
-    for (const [name, list] of Object.entries(values)) {
+    const values = new Map<string, string[]>();
+    for (const src of [req.query, req.body]) for (const [k, vs] of Object.entries(src)) values.set(k, [...(values.get(k) ?? []), ...vs]);
+    for (const [name, value] of Object.entries(m.params)) values.set(name, [value]);
+    const out: Violation[] = [];
+    for (const [name, list] of values) {
       const prop = propFor(props, name);
       if (!prop) {
-        out.push({ request: label, kind: 'unknown-parameter', message: `${m.endpoint.template} ${req.method}: unknown parameter "${name}"` });
+        out.push({ request: label, kind: 'unknown-parameter', message: `${m.endpoint.path} ${req.method}: unknown parameter "${name}"` });
         continue;
       }
       for (const v of list) for (const problem of checkValue(prop, v, name)) out.push({ request: label, ...problem });
+    }
+    if (req.status === undefined || (req.status >= 200 && req.status < 300)) {
+      for (const [name, prop] of Object.entries(props)) {
+        if (prop.optional || name.endsWith('[n]') || values.has(name)) continue;
+        out.push({ request: label, kind: 'missing-parameter', message: `${m.endpoint.path} ${req.method}: required parameter "${name}" missing` });
+      }
     }
     return out;
   }
 }
 
+/** The schema, or undefined when ../shared/reference/pve-api is not there. */
+export function loadPveSchema(file = PVE_SCHEMA_FILE): PveApiSchema | undefined {
+  if (!existsSync(file)) return undefined;
+  const roots = JSON.parse(readFileSync(file, 'utf8')) as SchemaNode[];
+  const endpoints: Endpoint[] = [];
+  const walk = (n: SchemaNode): void => {
+    if (n.info) {
+      const segments = n.path.split('/').filter(Boolean);
+      endpoints.push({ path: n.path, segments, literals: segments.filter((s) => !s.startsWith('{')).length, methods: n.info });
+    }
+    for (const c of n.children ?? []) walk(c);
+  };
+  roots.forEach(walk);
+  return new PveApiSchema(endpoints);
+}
+
+export interface CheckOptions {
+  /**
+   * Leave out the requests the emulator refused (400: rejected parameters, 501: unknown
+   * method), for tests that send bad requests on purpose to see them refused. Default true.
+   */
+  skipRefused?: boolean;
+}
+
+/** The violations of recorded requests, one line each (empty: all conform). */
+export function checkRequests(schema: PveApiSchema, log: readonly SchemaRequest[], options: CheckOptions = {}): string[] {
+  const skipRefused = options.skipRefused ?? true;
+  const checked = skipRefused ? log.filter((r) => r.status !== 400 && r.status !== 501) : log;
+  return checked.flatMap((r) => schema.check(r)).map(describeViolation);
+}
+
+/** After the test file's tests: the requests it recorded (at least one) all conform; skipped, saying so, without the schema. */
+export function checkRequestsAfterAll(requests: readonly SchemaRequest[], options: CheckOptions = {}): void {
+  afterAll(() => {
+    const schema = loadPveSchema();
+    if (!schema) {
+      console.warn(`PVE API schema not found at ${PVE_SCHEMA_FILE}: request conformance not checked`);
+      return;
+    }
+    expect(requests.length, 'requests recorded by this file').toBeGreaterThan(0);
+    expect(checkRequests(schema, requests, options)).toEqual([]);
+  });
+}
+
+function describeViolation(v: Violation): string {
+  return `${v.kind}: ${v.request}: ${v.message}`;
+}
+
+/** A human list of violations for an assertion message. */
+export function describeViolations(list: readonly Violation[]): string {
+  return list.map(describeViolation).join('\n');
+}
+
 /** `net0` → the `net[n]` property; plain names directly. */
-function propFor(props: Record<string, Prop>, name: string): Prop | undefined {
+function propFor(props: Record<string, SchemaProp>, name: string): SchemaProp | undefined {
   if (props[name]) return props[name];
   const m = /^([a-z_-]+?)(\d+)$/.exec(name);
   if (m) return props[`${m[1]}[n]`];
@@ -165,14 +226,14 @@ const FORMAT_CHECKS: Record<string, (v: string) => boolean> = {
   'pve-storage-id-list': (v) => v.split(/[,;\s]+/).every((x) => /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(x)),
 };
 
-function checkScalar(prop: Prop, v: string, where: string): { kind: Violation['kind']; message: string }[] {
-  const bad = (why: string) => [{ kind: 'bad-value' as const, message: `${where} = ${JSON.stringify(v)}: ${why}` }];
+function checkScalar(prop: SchemaProp, v: string, where: string): Problem[] {
+  const bad = (why: string): Problem[] => [{ kind: 'bad-value', message: `${where} = ${JSON.stringify(v)}: ${why}` }];
   switch (prop.type) {
     case 'integer':
       if (!/^-?\d+$/.test(v)) return bad('not an integer');
       break;
     case 'number':
-      if (!/^-?\d+(?:\.\d+)?(?:e[-+]?\d+)?$/i.test(v)) return bad('not a number');
+      if (!/^-?\d+(?:\.\d+)?$/.test(v)) return bad('not a number');
       break;
     case 'boolean':
       if (!/^(?:0|1|true|false|yes|no|on|off)$/i.test(v)) return bad('not a boolean');
@@ -194,13 +255,13 @@ function checkScalar(prop: Prop, v: string, where: string): { kind: Violation['k
   return [];
 }
 
-function checkValue(prop: Prop, v: string, where: string): { kind: Violation['kind']; message: string }[] {
+function checkValue(prop: SchemaProp, v: string, where: string): Problem[] {
   if (prop.format && typeof prop.format === 'object') return checkPropertyString(prop.format, v, where);
   return checkScalar(prop, v, where);
 }
 
-function checkPropertyString(format: Record<string, Prop>, v: string, where: string): { kind: Violation['kind']; message: string }[] {
-  const out: { kind: Violation['kind']; message: string }[] = [];
+function checkPropertyString(format: Record<string, SchemaProp>, v: string, where: string): Problem[] {
+  const out: Problem[] = [];
   const defaultKey = Object.entries(format).find(([, p]) => p.default_key)?.[0];
   for (const part of v.split(',')) {
     if (part.trim() === '') continue;
@@ -225,20 +286,13 @@ function checkPropertyString(format: Record<string, Prop>, v: string, where: str
     }
     if (spec.keyAlias && spec.alias) {
       // `virtio=MAC`: the key is a value of keyAlias, the value belongs to alias.
-      const target = format[spec.alias];
       const keyField = format[spec.keyAlias];
       if (keyField) out.push(...checkScalar(keyField, key, `${where}.${spec.keyAlias}`));
-      spec = target;
-      key = spec ? String(key) : key;
+      spec = format[spec.alias];
     } else if (spec.alias) {
       spec = format[spec.alias];
     }
     if (spec) out.push(...checkScalar(spec, value, `${where}.${key}`));
   }
   return out;
-}
-
-/** A human list of violations for an assertion message. */
-export function describeViolations(list: Violation[]): string {
-  return list.map((v) => `${v.kind}: ${v.request}: ${v.message}`).join('\n');
 }

@@ -1,0 +1,83 @@
+/**
+ * The plan of a guest resource (pure), the same for `proxmox_vm` and `proxmox_lxc`; what
+ * differs comes from a GuestPlanKind (vm-plan.ts, lxc-plan.ts):
+ *
+ * 1. the attributes are planned from config and prior state (attribute-plan.ts);
+ * 2. for an existing guest, what cannot change in place asks for a replacement: a node change
+ *    (hl does not migrate), a vmid change, and the kind's own reasons (clone source, template,
+ *    volumes that would shrink or change storage);
+ * 3. a replacement is planned as a create of a new guest;
+ * 4. otherwise the identity (id, vmid, status) is filled in and, for a guest that runs and
+ *    stays running, the changes it takes only at its next start become a reboot note and
+ *    `pending_changes` per the provider's reboot policy.
+ */
+import { isUnknown, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
+import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
+import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
+import { fillIdentity, rebootPlan, rebootPolicyOf, replaceIfChanged, stringList, type RebootChange, type Replacement } from './guest-plan-common.js';
+
+/** A scalar attribute spec. */
+export function scalarSpec(extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec {
+  return { kind: 'scalar', ...extra };
+}
+
+/** A scalar whose value on a create, when config leaves it out, the server decides. */
+export const serverDecides: Spec = scalarSpec({ createDefault: 'unknown' });
+
+/** Whether the planned value is known and differs from the prior one. */
+export function plannedChange(prior: Value | undefined, planned: Value | undefined): boolean {
+  if (isUnknown(planned) || planned === undefined) return false;
+  return !valueEquals(prior ?? null, planned ?? null);
+}
+
+export interface GuestPlanKind {
+  /** How notes and reasons name the guest: `the VM ...`, `the container ...`. */
+  noun: 'VM' | 'container';
+  specs: Record<string, Spec>;
+  /** Whether unset values of a guest being created come from a template (a VM clone). */
+  fromTemplate(config: Attributes): boolean;
+  /** The kind's own reasons for a replacement (and notes) for an existing guest. */
+  replacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void;
+  /** Notes for a guest updated in place, before the reboot note. */
+  inPlaceNotes?(prior: Attributes, planned: Attributes): string[];
+  /** Planned changes a running guest takes only at its next start. */
+  restartChanges(prior: Attributes, planned: Attributes): RebootChange[];
+  /** Problems of the plan; `prior` is null when the guest is created (or replaced). */
+  problems(config: Attributes, prior: Attributes | null, planned: Attributes, providerConfig: Attributes): AttributeProblem[];
+}
+
+export function planGuest(kind: GuestPlanKind, prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {
+  const fromTemplate = kind.fromTemplate(config);
+  // Unset values of a guest being cloned come from the template; an existing guest has its own.
+  const ctx: PlanContext = { fromTemplate: fromTemplate && prior === null, notes: [] };
+  const planned = planAttributes(kind.specs, config, prior, ctx);
+  const requiresReplace: Replacement[] = [];
+  const notes = ctx.notes;
+  if (prior) {
+    replaceIfChanged(requiresReplace, prior, planned, 'node', `hl does not migrate guests; the ${kind.noun} is replaced (destroyed and created again)`);
+    replaceIfChanged(requiresReplace, prior, planned, 'vmid', 'the VMID of a guest cannot change');
+    kind.replacements(prior, planned, requiresReplace, notes);
+  }
+  if (prior && requiresReplace.length > 0) {
+    // The replacement is a new guest: plan it as a create.
+    const fresh = planAttributes(kind.specs, config, null, { fromTemplate, notes: [] });
+    fillIdentity(fresh, null, true);
+    fresh.pending_changes = [];
+    return { planned: fresh, requiresReplace, notes, problems: kind.problems(config, null, fresh, providerConfig) };
+  }
+  fillIdentity(planned, prior, false);
+  if (!prior) {
+    planned.pending_changes = [];
+    return { planned, requiresReplace: [], notes, problems: kind.problems(config, null, planned, providerConfig) };
+  }
+  notes.push(...(kind.inPlaceNotes?.(prior, planned) ?? []));
+  if (prior.status === 'running' && planned.started === true) {
+    const r = rebootPlan(kind.noun, rebootPolicyOf(providerConfig), kind.restartChanges(prior, planned), stringList(prior.pending_changes));
+    notes.push(...r.notes);
+    planned.pending_changes = r.pending;
+  } else if (planned.started === false || prior.status !== 'running') {
+    // A stopped guest applies everything at once; stopping it applies what was pending.
+    planned.pending_changes = [];
+  }
+  return { planned, requiresReplace: [], notes, problems: kind.problems(config, prior, planned, providerConfig) };
+}
