@@ -307,6 +307,19 @@ class Executor {
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: res.id });
         return true;
       } catch (e) {
+        // The create may have taken effect with its answer lost: ask before calling it failed.
+        const found = identity && provider.recover ? await provider.recover({ type: change.type, identity, planned }).catch(() => null) : null;
+        if (found) {
+          const resource = this.resourceState(change, found.id, found.state, sensitivePaths);
+          await store.completeIntent(intent, { kind: 'applied', resource });
+          this.afterApplied(change, found.state, planned, sensitivePaths);
+          this.diagnostics.push({
+            ...warning(`${change.address}: the create reported an error (${describe(e)}), but the object exists; it was recorded in state`),
+            address: change.address,
+          });
+          this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: found.id });
+          return true;
+        }
         await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
         return this.fail(change, operation, describe(e), e);
       }

@@ -37,10 +37,19 @@ export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderDiag
   return diags.map((d) => renderOne(d, p, linesOf).join('\n')).join('\n\n') + '\n';
 }
 
+/** Longest summary or detail line printed; longer ones (a 10 MB key quoted back) are cut. */
+const MAX_TEXT = 500;
+/** How much of a source line is shown around the column. */
+const SOURCE_WINDOW = 120;
+
+function cut(text: string, max = MAX_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 function renderOne(d: Diagnostic, p: Palette, linesOf: (file: string) => string[] | undefined): string[] {
   const isError = d.severity === 'error';
   const color = isError ? p.red : p.yellow;
-  const out = [`${p.bold(color(isError ? 'Error:' : 'Warning:'))} ${p.bold(d.summary)}`];
+  const out = [`${p.bold(color(isError ? 'Error:' : 'Warning:'))} ${p.bold(cut(d.summary))}`];
   const context: string[] = [];
   if (d.location) {
     context.push(`  on ${formatLocation(d.location)}`);
@@ -57,9 +66,17 @@ function renderOne(d: Diagnostic, p: Palette, linesOf: (file: string) => string[
 function snippet(loc: SourceLocation, lines: string[] | undefined, color: (s: string) => string): string[] {
   const raw = lines?.[loc.line - 1];
   if (raw === undefined || loc.line < 1) return [];
-  const text = raw.replace(/\r$/, '');
+  let text = raw.replace(/\r$/, '');
   const gutter = String(loc.line);
-  const col = Math.max(1, loc.col);
+  let col = Math.max(1, loc.col);
+  if (text.length > SOURCE_WINDOW) {
+    // a window of the line around the column, marked where it was cut
+    const start = Math.max(0, Math.min(col - 1 - SOURCE_WINDOW / 2, text.length - SOURCE_WINDOW));
+    const head = start > 0 ? '…' : '';
+    const tail = start + SOURCE_WINDOW < text.length ? '…' : '';
+    text = head + text.slice(start, start + SOURCE_WINDOW) + tail;
+    col = col - start + head.length;
+  }
   // Keep tabs in the caret's padding so the caret lands under the right character.
   let pad = '';
   for (let i = 0; i < col - 1; i++) pad += text[i] === '\t' ? '\t' : ' ';
@@ -71,6 +88,7 @@ function cleanDetail(detail: string | undefined): string {
   return detail
     .split('\n')
     .filter((l) => !STACK_FRAME.test(l))
+    .map((l) => cut(l))
     .join('\n')
     .trimEnd();
 }

@@ -52,20 +52,25 @@ async function vmidIsFree(ctx: GuestContext, vmid: number, op: OperationContext)
 export async function reserveVmid(ctx: GuestContext, node: string, wanted: number | undefined, op: OperationContext): Promise<CreateIdentity> {
   const token = newCreateToken();
   if (wanted !== undefined) {
-    if (ctx.reserved.has(wanted) || !(await vmidIsFree(ctx, wanted, op))) {
+    if (ctx.reserved.has(wanted)) {
       throw new ProviderError(`VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`);
     }
+    // claimed before the check awaits, so a parallel reserve cannot take it too
     ctx.reserved.add(wanted);
+    if (!(await vmidIsFree(ctx, wanted, op))) {
+      ctx.reserved.delete(wanted);
+      throw new ProviderError(`VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`);
+    }
     return { node, vmid: wanted, token };
   }
   const first = Number(await ctx.client.call<unknown>('GET', '/cluster/nextid', undefined, callOpts(op)));
   if (!Number.isInteger(first)) throw new ProviderError(`GET /cluster/nextid answered ${String(first)}, not a VMID`);
   for (let candidate = first, tries = 0; tries < 100; candidate++, tries++) {
     if (ctx.reserved.has(candidate)) continue;
-    if (await vmidIsFree(ctx, candidate, op)) {
-      ctx.reserved.add(candidate);
-      return { node, vmid: candidate, token };
-    }
+    // claimed before the check awaits, so parallel reserves never get the same VMID
+    ctx.reserved.add(candidate);
+    if (await vmidIsFree(ctx, candidate, op)) return { node, vmid: candidate, token };
+    ctx.reserved.delete(candidate);
   }
   throw new ProviderError(`no free VMID found from ${first} on`);
 }
