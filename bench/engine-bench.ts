@@ -11,6 +11,7 @@ import { applyPlan } from '../src/apply/executor.js';
 import { silentEvents } from '../src/apply/apply-events.js';
 import type { ApplyStore } from '../src/apply/apply-store.js';
 import { parseConfig } from '../src/config/parse-config.js';
+import { parseYamlDocument, parseYamlFile } from '../src/config/yaml-to-node.js';
 import { buildConfigGraph } from '../src/graph/build-config-graph.js';
 import { projectFromFiles } from '../src/engine/project.js';
 import { makePlan } from '../src/plan/planner.js';
@@ -61,6 +62,9 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
   const perSize = new Map<number, { graph: number; planCreate: number; planNoop: number }>();
   for (const n of sizes) {
     const yaml = syntheticConfig(n, 10);
+    // the YAML step alone: the fast path parseConfig uses, and the full parseDocument path
+    const yamlFast = await timed(() => parseYamlFile({ path: 'bench.yaml', text: yaml }));
+    const yamlFull = await timed(() => parseYamlDocument('bench.yaml', yaml));
     const parse = await timed(() => parseConfig([{ path: 'bench.yaml', text: yaml }]));
     const graph = await timed(() => buildConfigGraph(parse.result.config!));
     const project = await load(yaml);
@@ -89,7 +93,7 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
     perSize.set(n, { graph: graph.ms, planCreate: create.ms, planNoop: noop.ms });
     rows.push({
       name: `plan ${n} resources (fake provider, no refresh)`,
-      figures: { parse_ms: round(parse.ms), graph_ms: round(graph.ms), plan_all_create_ms: round(create.ms), plan_no_changes_ms: round(noop.ms), per_resource_us: round((noop.ms * 1000) / n) },
+      figures: { yaml_fast_ms: round(yamlFast.ms), yaml_full_ms: round(yamlFull.ms), parse_ms: round(parse.ms), graph_ms: round(graph.ms), plan_all_create_ms: round(create.ms), plan_no_changes_ms: round(noop.ms), per_resource_us: round((noop.ms * 1000) / n) },
     });
   }
   const small = perSize.get(sizes[0]!)!;

@@ -3,7 +3,12 @@
  * records every call (to memory, and to a calls file when configured), keeps its objects
  * in a durable local world file, and can be told to be slow or to fail.
  *
- * Provider block: `{ latency_ms?, world?: "path", calls_log?: "path" }`.
+ * Provider block: `{ latency_ms?, world?: "path", calls_log?: "path", fail_rate?, lost_reply_rate?,
+ * fault_seed? }`. Fault injection, for torture runs (bench/torture/): each create, update and
+ * delete fails with probability `fail_rate` before touching anything (like a refused request),
+ * or with probability `lost_reply_rate` after it took effect (like a reply lost on the way
+ * back). Reads and reserves never fail. `fault_seed` makes the decisions repeatable; without
+ * it every process draws differently.
  * Resource `fake_resource`: `name` (forces replacement when changed), `value`, `size`,
  * `tags`, `description`, `secret` (sensitive), `fail` ("create" | "update" | "delete": that
  * operation fails); computed `id` and `serial` (a counter bumped by each update).
@@ -67,13 +72,21 @@ export class FakeProvider implements Provider {
   private world = new FakeWorld();
   private latencyMs = 0;
   private callsLog: string | undefined;
+  private faults: FaultSettings = NO_FAULTS;
 
   getSchema(): ProviderSchema {
     return {
       providerJsonSchema: {
         type: 'object',
         additionalProperties: false,
-        properties: { latency_ms: { type: 'number', minimum: 0 }, world: { type: 'string' }, calls_log: { type: 'string' } },
+        properties: {
+          latency_ms: { type: 'number', minimum: 0 },
+          world: { type: 'string' },
+          calls_log: { type: 'string' },
+          fail_rate: { type: 'number', minimum: 0, maximum: 1 },
+          lost_reply_rate: { type: 'number', minimum: 0, maximum: 1 },
+          fault_seed: { type: 'integer' },
+        },
       },
       resources: {
         fake_resource: {
@@ -115,6 +128,9 @@ export class FakeProvider implements Provider {
     const world = typeof c['world'] === 'string' ? join(req.configDir, c['world']) : join(req.workDir, 'fake-world.jsonl');
     this.world = new FakeWorld(world);
     this.callsLog = typeof c['calls_log'] === 'string' ? join(req.configDir, c['calls_log']) : undefined;
+    const rate = (k: string): number => (typeof c[k] === 'number' ? c[k] : 0);
+    const seed = typeof c['fault_seed'] === 'number' ? c['fault_seed'] : Math.floor(Math.random() * 2 ** 32);
+    this.faults = { failRate: rate('fail_rate'), lostReplyRate: rate('lost_reply_rate'), random: seededRandom(seed) };
   }
 
   /** For in-process tests: use a given world (shared between provider instances). */
@@ -134,7 +150,14 @@ export class FakeProvider implements Provider {
     if (typeof attrs?.['name'] === 'string') base.name = attrs['name'];
     this.record({ ...base, phase: 'start' });
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const faulty = method === 'create' || method === 'update' || method === 'delete';
+    if (faulty && this.faults.random() < this.faults.failRate) {
+      throw new ProviderError(`fake: injected fault: the ${method} was refused and did nothing`, { retryable: true, status: 500 });
+    }
     const result = fn();
+    if (faulty && this.faults.random() < this.faults.lostReplyRate) {
+      throw new ProviderError(`fake: injected fault: the reply to the ${method} was lost (it took effect)`, { retryable: true });
+    }
     this.record({ ...base, phase: 'end' });
     return result;
   }
@@ -212,6 +235,27 @@ export class FakeProvider implements Provider {
     out['serial'] = serial;
     return out;
   }
+}
+
+interface FaultSettings {
+  failRate: number;
+  lostReplyRate: number;
+  /** Uniform in [0, 1). */
+  random: () => number;
+}
+
+const NO_FAULTS: FaultSettings = { failRate: 0, lostReplyRate: 0, random: () => 1 };
+
+/** mulberry32: small and repeatable, enough for fault decisions. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Unknowns in a planned value become null: the fake has nothing else to compute. */

@@ -14,6 +14,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias
 import { error, formatLocation, warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { ConfigFile, MapEntry, MapNode, Node, ScalarNode } from './config-types.js';
 import { describeYamlError, yamlErrorOffset } from './yaml-error-message.js';
+import { fastYamlToNode } from './yaml-fast-path.js';
+import { nestingProblem } from './nesting-limit.js';
 
 export interface YamlParseResult {
   /** Absent when the text is not valid YAML. */
@@ -38,6 +40,19 @@ const MAX_ALIAS_EXPANSION = 1_000_000;
 
 export function parseYamlFile(file: ConfigFile): YamlParseResult {
   const text = file.text.startsWith('\uFEFF') ? file.text.slice(1) : file.text;
+  // the common case, straight from the lexer's tokens (yaml-fast-path.ts); anything else,
+  // and everything there is to report, takes the full path below
+  const fast = fastYamlToNode(text, file.path);
+  const result = fast ? { node: fast, diagnostics: [] } : parseYamlDocument(file.path, text);
+  const tooDeep = result.node && nestingProblem(result.node);
+  return tooDeep ? { diagnostics: [...result.diagnostics, tooDeep] } : result;
+}
+
+/**
+ * The full path: compose a `yaml` Document and convert it, with a diagnostic for every
+ * problem. Exported for the differential test of the fast path.
+ */
+export function parseYamlDocument(path: string, text: string): YamlParseResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -48,7 +63,7 @@ export function parseYamlFile(file: ConfigFile): YamlParseResult {
   });
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
-    return { file: file.path, line, col };
+    return { file: path, line, col };
   };
 
   const first = doc.errors[0];
@@ -64,7 +79,7 @@ export function parseYamlFile(file: ConfigFile): YamlParseResult {
   const converter = new Converter(text, doc, at, diagnostics);
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null && !contents.tag)) {
-    const loc = contents ? at(contents.range[0]) : { file: file.path, line: 1, col: 1 };
+    const loc = contents ? at(contents.range[0]) : { file: path, line: 1, col: 1 };
     return { node: { kind: 'map', entries: [], loc }, diagnostics };
   }
   return { node: converter.convert(contents, 0), diagnostics };

@@ -1,0 +1,372 @@
+/**
+ * The inputs of torture part "bad input", each a change to a copy of a base project (the
+ * language example applied once with the fake provider, plus a saved plan):
+ *
+ * - every case of the invalid-config corpus (test/fixtures/invalid/), with its inputs;
+ * - mutated copies of the valid example: truncations, wrong types, bad YAML, huge values,
+ *   deep nesting, binary bytes;
+ * - corrupted state files and journals, and corrupted saved plan files.
+ *
+ * A case is `invalid` when it is wrong by construction (its commands must fail), or `maybe`
+ * when the mutation may have left it valid; see bad-input-part.ts for how each is judged.
+ */
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Random } from './random.js';
+
+export const CONFIG_FILE = 'homelab.yaml';
+export const PLAN_FILE = 'plan.json';
+
+export type CaseKind =
+  | { kind: 'invalid'; commands: readonly (readonly string[])[] }
+  /** Config that may still be valid: `hl validate` decides whether `hl apply` must fail. */
+  | { kind: 'maybe-config' }
+  /** State that may still be valid: `hl plan` must not fail uncleanly. */
+  | { kind: 'maybe-state' }
+  /** A plan that may still be valid: `hl apply PLAN` may succeed or fail cleanly. */
+  | { kind: 'maybe-plan' };
+
+export interface BadInputCase {
+  name: string;
+  /** Makes the change in a copy of the base project. */
+  prepare(dir: string): void;
+  expect: CaseKind;
+  /** Substrings the error output must contain. */
+  messages?: string[];
+  env?: Record<string, string>;
+}
+
+const APPLY: readonly string[] = ['apply', '--auto-approve'];
+const PLAN: readonly string[] = ['plan'];
+
+// ---- the invalid-config corpus -------------------------------------------------------
+
+interface CorpusExpectation {
+  stage: string;
+  errors: { message: string }[];
+  vars?: string[];
+  varFiles?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * One case per directory of the corpus: `hl apply` with the case's config and inputs, and
+ * `hl validate` (or, for a case about variable values, which validate does not need, `hl plan`).
+ */
+export function corpusCases(corpusDir: string): BadInputCase[] {
+  return readdirSync(corpusDir)
+    .filter((name) => statSync(join(corpusDir, name)).isDirectory())
+    .sort()
+    .map((name) => {
+      const dir = join(corpusDir, name);
+      const exp = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as CorpusExpectation;
+      const inputs = [...(exp.vars ?? []).flatMap((v) => ['--var', v]), ...(exp.varFiles ?? []).flatMap((f) => ['--var-file', join(dir, f)])];
+      return {
+        name: `corpus ${name}`,
+        prepare: () => undefined,
+        expect: { kind: 'invalid', commands: [[...APPLY, '-c', dir, ...inputs], [exp.stage === 'variables' ? 'plan' : 'validate', '-c', dir, ...inputs]] },
+        messages: exp.errors.map((e) => e.message),
+        ...(exp.env ? { env: exp.env } : {}),
+      } satisfies BadInputCase;
+    });
+}
+
+// ---- mutated configs -----------------------------------------------------------------
+
+function editConfig(edit: (text: string) => string): (dir: string) => void {
+  return (dir) => writeFileSync(join(dir, CONFIG_FILE), edit(readFileSync(join(dir, CONFIG_FILE), 'utf8')));
+}
+
+/** Edits of the language example that are wrong by construction: a value of the wrong type. */
+const WRONG_TYPES: [string, string, string][] = [
+  ['variable default of the wrong type', '    default: 2\n', '    default: "two"\n'],
+  ['count a list', 'count: "${var.replicas}"', 'count: [1, 2]'],
+  ['name a map', 'name: "worker-${count.index}"', 'name: { a: 1 }'],
+  ['tags a number', 'tags: ["k3s", "${lower(each.key)}"]', 'tags: 7'],
+  ['provider setting of the wrong type', 'fake: { latency_ms: 0 }', 'fake: { latency_ms: "slow" }'],
+  ['ignore_changes a number', 'ignore_changes: [description]', 'ignore_changes: 5'],
+  ['resources a list', 'resources:\n', 'resources:\n  - 1\n'],
+  ['depends_on a number', 'depends_on: [fake_resource.worker]', 'depends_on: 3'],
+];
+
+/** YAML that is wrong wherever it is: appended at the end of the file. */
+const BAD_YAML_TAILS: [string, string][] = [
+  ['an unclosed flow sequence', '\nbroken: [1, 2\n'],
+  ['an unclosed quote', '\nbroken: "never closed\n'],
+  ['a duplicate top-level key', '\nresources:\n  fake_resource.extra: { name: extra }\n'],
+  ['a second document', '\n---\nsecond: document\n'],
+  ['a tab as indentation', '\nbroken:\n\tkey: 1\n'],
+  ['an unknown alias', '\nbroken: *nowhere\n'],
+  ['a custom tag', '\nbroken: !vault secret\n'],
+];
+
+/** Snippets that may or may not break the config, inserted at a random line start. */
+const YAML_SNIPPETS = ['\t', '  - :\n', ': x\n', '"\n', "'\n", '[\n', '{\n', '? \n', '&a\n', '- - -\n', 'key: value: other\n', '    \n', '#\n', '|\n'];
+
+/** Edits that give a value of the wrong type: `hl apply` and `hl plan` must fail. */
+export function wrongTypeCases(): BadInputCase[] {
+  return WRONG_TYPES.map(([name, from, to]) => ({
+    name: `config with ${name}`,
+    prepare: editConfig((t) => {
+      if (!t.includes(from)) throw new Error(`torture: the language example no longer contains ${JSON.stringify(from)}`);
+      return t.replace(from, to);
+    }),
+    expect: { kind: 'invalid', commands: [APPLY, PLAN] },
+  }));
+}
+
+/** YAML broken wherever it is: `hl apply` and `hl plan` must fail. */
+export function badYamlCases(): BadInputCase[] {
+  return BAD_YAML_TAILS.map(([name, tail]) => ({
+    name: `config with ${name}`,
+    prepare: editConfig((t) => t + tail),
+    expect: { kind: 'invalid', commands: [APPLY, PLAN] },
+  }));
+}
+
+/** Huge and deeply nested values, and files that are not UTF-8 YAML at all. */
+export function hugeValueCases(random: Random): BadInputCase[] {
+  return [
+    {
+      name: 'config with a 10 MB key',
+      prepare: editConfig((t) => `${t}\n${'k'.repeat(10_000_000)}: 1\n`),
+      expect: { kind: 'invalid', commands: [APPLY] },
+    },
+    {
+      name: 'config with a 10 MB string value',
+      prepare: editConfig((t) => t.replace('name: "worker-${count.index}"', `name: "worker-\${count.index}"\n    description: "${'x'.repeat(10_000_000)}"`)),
+      expect: { kind: 'maybe-config' },
+    },
+    { name: 'config that is 10 MB of comments', prepare: editConfig((t) => t + `# ${'c'.repeat(100)}\n`.repeat(100_000)), expect: { kind: 'maybe-config' } },
+    ...[500, 1000, 1800, 2500, 5000, 100_000].map((depth) => deepListCase(depth)),
+    {
+      name: 'config with maps nested 3000 deep',
+      prepare: editConfig((t) => inLocals(t, Array.from({ length: 3000 }, (_, i) => `${' '.repeat(2 + i)}k${i}:`).join('\n') + ' 1\n')),
+      expect: { kind: 'maybe-config' },
+    },
+    { name: 'config of random binary bytes', prepare: (dir) => writeFileSync(join(dir, CONFIG_FILE), randomBytes(random, 4096)), expect: { kind: 'maybe-config' } },
+    {
+      name: 'config in UTF-16',
+      prepare: (dir) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(join(dir, CONFIG_FILE), 'utf8'), 'utf16le')])),
+      expect: { kind: 'maybe-config' },
+    },
+  ];
+}
+
+/** A local whose value is a list nested `depth` deep. */
+export function deepListCase(depth: number): BadInputCase {
+  return {
+    name: `config with a list nested ${depth} deep`,
+    prepare: editConfig((t) => inLocals(t, `  deep: ${'['.repeat(depth)}${']'.repeat(depth)}\n`)),
+    expect: { kind: 'maybe-config' },
+  };
+}
+
+/** `count` random truncations, snippet insertions and binary splices. */
+export function randomConfigCases(random: Random, count: number): BadInputCase[] {
+  const cases: BadInputCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = random.next();
+    if (r < 0.35) {
+      cases.push({ name: `config truncated (${i})`, prepare: (dir) => truncateFile(join(dir, CONFIG_FILE), random), expect: { kind: 'maybe-config' } });
+    } else if (r < 0.7) {
+      const snippet = random.pick(YAML_SNIPPETS);
+      cases.push({ name: `config with ${JSON.stringify(snippet)} inserted (${i})`, prepare: editConfig((t) => insertAtLineStart(t, snippet, random)), expect: { kind: 'maybe-config' } });
+    } else {
+      cases.push({ name: `config with binary bytes (${i})`, prepare: (dir) => spliceBytes(join(dir, CONFIG_FILE), random), expect: { kind: 'maybe-config' } });
+    }
+  }
+  return cases;
+}
+
+/** Every kind of broken config: the fixed cases and `count` random ones. */
+export function configCases(random: Random, count: number): BadInputCase[] {
+  return [...wrongTypeCases(), ...badYamlCases(), ...hugeValueCases(random), ...randomConfigCases(random, count)];
+}
+
+// ---- corrupted state and journal -----------------------------------------------------
+
+const STATE_FILE = 'homelab.state.json';
+const JOURNAL_FILE = 'homelab.state.json.journal';
+
+/** State files that are not hl states, or not valid ones. */
+const WRONG_STATES: [string, (base: Record<string, unknown>) => unknown][] = [
+  ['an empty array', () => []],
+  ['an empty object', () => ({})],
+  ['null', () => null],
+  ['a string', () => 'state'],
+  ['a newer format version', (b) => ({ ...b, version: 99 })],
+  ['a lineage that is not a UUID', (b) => ({ ...b, lineage: 'not-a-uuid' })],
+  ['a negative serial', (b) => ({ ...b, serial: -1 })],
+  ['resources that are not a list', (b) => ({ ...b, resources: {} })],
+  ['a resource without an address', (b) => ({ ...b, resources: (b['resources'] as Record<string, unknown>[]).map(({ address: _a, ...r }) => r) })],
+  ['a duplicated resource', (b) => ({ ...b, resources: [...(b['resources'] as unknown[]), (b['resources'] as unknown[])[0]] })],
+  ['a Terraform state', () => ({ version: 4, terraform_version: '1.9.0', serial: 1, lineage: 'x', resources: [] })],
+];
+
+const BOTH_FAIL = { kind: 'invalid', commands: [APPLY, PLAN] } as const;
+
+/** States that are not hl states or not valid ones, and damaged journals: `hl apply` and `hl plan` must fail. */
+export function wrongStateCases(random: Random): BadInputCase[] {
+  const cases: BadInputCase[] = WRONG_STATES.map(([name, make]) => ({
+    name: `state that is ${name}`,
+    prepare: (dir: string) => {
+      const base = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, STATE_FILE), JSON.stringify(make(base), null, 2) + '\n');
+    },
+    expect: BOTH_FAIL,
+  }));
+  cases.push(
+    { name: 'state that is empty', prepare: (dir) => writeFileSync(join(dir, STATE_FILE), ''), expect: BOTH_FAIL },
+    { name: 'state of random binary bytes', prepare: (dir) => writeFileSync(join(dir, STATE_FILE), randomBytes(random, 2048)), expect: BOTH_FAIL },
+    {
+      name: 'journal with a garbage line',
+      prepare: (dir) => appendFileSync(join(dir, JOURNAL_FILE), '{"t":"head","v":1,"lineage":"x","serial":1}\nthis is not json\n{"t":"rm","address":"fake_resource.worker[0]"}\n'),
+      expect: BOTH_FAIL,
+    },
+    { name: 'journal of random binary bytes', prepare: (dir) => writeFileSync(join(dir, JOURNAL_FILE), randomBytes(random, 1024)), expect: BOTH_FAIL },
+  );
+  return cases;
+}
+
+/** `count` random truncations and bit flips of the state file. */
+export function randomStateCases(random: Random, count: number): BadInputCase[] {
+  const cases: BadInputCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = random.next();
+    if (r < 0.4) {
+      cases.push({ name: `state truncated (${i})`, prepare: (dir) => truncateUntil(join(dir, STATE_FILE), random, notJson), expect: BOTH_FAIL });
+    } else if (r < 0.8) {
+      cases.push({ name: `state with bit flips breaking its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, notJson), expect: BOTH_FAIL });
+    } else {
+      cases.push({ name: `state with bit flips keeping its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, isJson), expect: { kind: 'maybe-state' } });
+    }
+  }
+  return cases;
+}
+
+export function stateCases(random: Random, count: number): BadInputCase[] {
+  return [...wrongStateCases(random), ...randomStateCases(random, count)];
+}
+
+// ---- corrupted saved plans -----------------------------------------------------------
+
+const WRONG_PLANS: [string, (base: Record<string, unknown>) => unknown][] = [
+  ['an empty object', () => ({})],
+  ['an array', () => []],
+  ['a newer format version', (b) => ({ ...b, formatVersion: 99 })],
+  ['a plan without its changes', (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'changes'))],
+  ['a plan of another state lineage', (b) => ({ ...b, state: { ...(b['state'] as object), lineage: '00000000-0000-4000-8000-000000000000' } })],
+  ['a plan made on an older state', (b) => ({ ...b, state: { ...(b['state'] as object), serial: 0 } })],
+];
+
+const APPLY_PLAN_FAILS = { kind: 'invalid', commands: [[...APPLY, PLAN_FILE]] } as const;
+
+/** Saved plans that are not plans, or not for this state: `hl apply PLAN` must fail. */
+export function wrongPlanCases(random: Random): BadInputCase[] {
+  const cases: BadInputCase[] = WRONG_PLANS.map(([name, make]) => ({
+    name: `saved plan that is ${name}`,
+    prepare: (dir: string) => {
+      const base = JSON.parse(readFileSync(join(dir, PLAN_FILE), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, PLAN_FILE), JSON.stringify(make(base), null, 1));
+    },
+    expect: APPLY_PLAN_FAILS,
+  }));
+  cases.push(
+    { name: 'saved plan that is empty', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), ''), expect: APPLY_PLAN_FAILS },
+    { name: 'saved plan that is the state file', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, STATE_FILE))), expect: APPLY_PLAN_FAILS },
+    { name: 'saved plan that is the config', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, CONFIG_FILE))), expect: APPLY_PLAN_FAILS },
+    { name: 'saved plan of random binary bytes', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), randomBytes(random, 4096)), expect: APPLY_PLAN_FAILS },
+  );
+  return cases;
+}
+
+/** `count` random truncations and bit flips of the saved plan. */
+export function randomPlanCases(random: Random, count: number): BadInputCase[] {
+  const cases: BadInputCase[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = random.next();
+    if (r < 0.4) {
+      cases.push({ name: `saved plan truncated (${i})`, prepare: (dir) => truncateUntil(join(dir, PLAN_FILE), random, notJson), expect: APPLY_PLAN_FAILS });
+    } else if (r < 0.8) {
+      cases.push({ name: `saved plan with bit flips breaking its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, notJson), expect: APPLY_PLAN_FAILS });
+    } else {
+      cases.push({ name: `saved plan with bit flips keeping its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, isJson), expect: { kind: 'maybe-plan' } });
+    }
+  }
+  return cases;
+}
+
+export function planCases(random: Random, count: number): BadInputCase[] {
+  return [...wrongPlanCases(random), ...randomPlanCases(random, count)];
+}
+
+// ---- byte-level mutations --------------------------------------------------------------
+
+function randomBytes(random: Random, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = random.int(0, 255);
+  return b;
+}
+
+function truncateFile(file: string, random: Random): void {
+  const bytes = readFileSync(file);
+  writeFileSync(file, bytes.subarray(0, random.int(0, Math.max(0, bytes.length - 1))));
+}
+
+function isJson(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notJson(bytes: Buffer): boolean {
+  return !isJson(bytes);
+}
+
+/** Truncates `file` at random offsets until the result satisfies `wanted`. */
+function truncateUntil(file: string, random: Random, wanted: (b: Buffer) => boolean): void {
+  const bytes = readFileSync(file);
+  for (let tries = 0; tries < 100; tries++) {
+    const cut = bytes.subarray(0, random.int(0, Math.max(0, bytes.length - 2)));
+    if (wanted(cut)) return writeFileSync(file, cut);
+  }
+  writeFileSync(file, bytes.subarray(0, 1));
+}
+
+/** Flips 1 to 3 random bits of `file`, retrying until the result differs and satisfies `wanted`. */
+function flipUntil(file: string, random: Random, wanted: (b: Buffer) => boolean): void {
+  const original = readFileSync(file);
+  for (let tries = 0; tries < 500; tries++) {
+    const b = Buffer.from(original);
+    const flips = random.int(1, 3);
+    for (let i = 0; i < flips; i++) {
+      const at = random.int(0, b.length - 1);
+      b[at] = b[at]! ^ (1 << random.int(0, 7));
+    }
+    if (!b.equals(original) && wanted(b)) return writeFileSync(file, b);
+  }
+  throw new Error(`torture: no bit flip of ${file} gave the wanted result in 500 tries`);
+}
+
+function spliceBytes(file: string, random: Random): void {
+  const bytes = readFileSync(file);
+  const at = random.int(0, bytes.length);
+  writeFileSync(file, Buffer.concat([bytes.subarray(0, at), randomBytes(random, random.int(1, 16)), bytes.subarray(at)]));
+}
+
+/** `text` with `entries` added at the top of its `locals:` block. */
+function inLocals(text: string, entries: string): string {
+  if (!text.includes('\nlocals:\n')) throw new Error('torture: the language example no longer has a locals block');
+  return text.replace('\nlocals:\n', `\nlocals:\n${entries}`);
+}
+
+function insertAtLineStart(text: string, snippet: string, random: Random): string {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const at = random.pick(starts);
+  return text.slice(0, at) + snippet + text.slice(at);
+}
