@@ -1,6 +1,6 @@
 /**
  * The undici `Agent` one provider client talks through, with its TLS trust scoped to that
- * client (never process-wide, never NODE_TLS_REJECT_UNAUTHORIZED). Used by the Proxmox client
+ * client (never process-wide, never the process-wide switch that turns verification off). Used by the Proxmox client
  * (and so by crucible and coral) and by the MAAS client.
  *
  * - default: the system CAs, and the host name must match;

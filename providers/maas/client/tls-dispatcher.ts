@@ -1,6 +1,6 @@
 /**
  * The undici dispatcher one MAAS client talks through, with its TLS trust scoped to it (never
- * process-wide, never NODE_TLS_REJECT_UNAUTHORIZED): system CAs, `ca` (from `ca_file`), a
+ * process-wide, never the process-wide switch that turns verification off): system CAs, `ca` (from `ca_file`), a
  * SHA-256 `fingerprint` pin (self-signed MAAS certificates are the usual case; checked before
  * any byte of the request, and so the API key, is sent) or explicit `insecure`. The agent and
  * its rules are shared with Proxmox in `providers/shared/tls-agent.ts`; MAAS takes the pin in

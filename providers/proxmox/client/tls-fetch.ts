@@ -1,6 +1,6 @@
 /**
  * The fetch one Proxmox client talks through, with its TLS trust scoped to it: an undici
- * `Agent` given as `dispatcher` (never NODE_TLS_REJECT_UNAUTHORIZED, never process-wide).
+ * `Agent` given as `dispatcher` (never the process-wide switch that turns verification off, never process-wide).
  * The agent and its trust rules (system CAs, `ca`, SHA-256 `fingerprint` pin, explicit
  * `insecure`) are shared with MAAS in `providers/shared/tls-agent.ts`; a pin is the usual
  * answer to PVE's self-signed `pve-ssl.pem`.
