@@ -1,30 +1,45 @@
 /**
- * `npm run bench`: runs every benchmark, prints a table and writes bench/results.json.
- * Targets are printed beside the figures; nothing here fails a build.
+ * `npm run bench [GROUP]`: runs the benchmark groups (startup, plan, emulator, apply; all
+ * by default), prints their figures and the targets of issue #6, and records them in
+ * bench/results.json by group (a group run alone replaces only its own entry). Nothing here
+ * fails a build: the figures are for reading.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchEmulatorPlans } from './emulator-bench.js';
 import { benchStartup } from './startup-bench.js';
 import { benchApplyLatency, benchApplyPersistence, benchPlanScaling, type BenchRow } from './engine-bench.js';
 
+const GROUPS: Record<string, { target: string; run: () => Promise<BenchRow[]> }> = {
+  startup: { target: 'start-up under 300 ms', run: async () => [benchStartup()] },
+  plan: { target: 'graph build for 10,000 resources well under 1 s; growth 10k/1k near 10', run: () => benchPlanScaling([1000, 5000, 10000]) },
+  emulator: {
+    target: '10k guests: plan without refresh under 2 s, with refresh under 10 s, peak RSS under 500 MB, growth under 12',
+    run: () => benchEmulatorPlans([1000, 5000, 10000]),
+  },
+  apply: {
+    target: 'persistence under 10% of a 5k-create apply; apply within 1.15 of the critical path',
+    run: async () => [await benchApplyPersistence(1000), await benchApplyPersistence(5000), await benchApplyLatency(500, 10, 50, 10)],
+  },
+};
+
 async function main(): Promise<void> {
-  const rows: BenchRow[] = [];
   const only = process.argv[2];
-  if (!only || only === 'startup') rows.push(benchStartup());
-  if (!only || only === 'plan') rows.push(...(await benchPlanScaling([1000, 5000, 10000])));
-  if (!only || only === 'emulator') rows.push(...(await benchEmulatorPlans([1000, 5000, 10000])));
-  if (!only || only === 'apply') {
-    rows.push(await benchApplyPersistence(1000));
-    rows.push(await benchApplyPersistence(5000));
-    rows.push(await benchApplyLatency(500, 10, 50, 10));
-  }
-  for (const r of rows) {
-    console.log(`${r.name}`);
-    for (const [k, v] of Object.entries(r.figures)) console.log(`    ${k.padEnd(28)} ${v}`);
-  }
+  if (only !== undefined && !GROUPS[only]) throw new Error(`unknown group "${only}": use one of ${Object.keys(GROUPS).join(', ')}`);
   const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
-  writeFileSync(out, JSON.stringify({ node: process.version, rows }, null, 2) + '\n');
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { groups?: Record<string, unknown> }) : {};
+  const groups: Record<string, unknown> = { ...(previous.groups ?? {}) };
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (only !== undefined && only !== name) continue;
+    const rows = await group.run();
+    console.log(`== ${name} (target: ${group.target})`);
+    for (const r of rows) {
+      console.log(`${r.name}`);
+      for (const [k, v] of Object.entries(r.figures)) console.log(`    ${k.padEnd(28)} ${v}`);
+    }
+    groups[name] = { measured: new Date().toISOString(), node: process.version, target: group.target, rows };
+  }
+  writeFileSync(out, JSON.stringify({ groups }, null, 2) + '\n');
   console.log(`\nwrote ${out}`);
 }
 
