@@ -47,6 +47,13 @@ export function buildApplyGraph(plan: Plan): ApplyGraph {
         if (d.action === 'create-delete' && hasApply(c) && hasDelete(d)) dag.addEdge(deleteNodeId(d.address), applyNodeId(c.address));
       }
     }
+    // an update that stops using something runs before that thing is deleted
+    if (hasApply(c)) {
+      for (const depBlock of c.priorDependencies ?? []) {
+        if (c.dependencies.includes(depBlock)) continue;
+        for (const d of byBlock.get(depBlock) ?? []) if (d.action === 'delete' && d.before !== null) dag.addEdge(deleteNodeId(d.address), applyNodeId(c.address));
+      }
+    }
     if (c.action === 'delete-create') dag.addEdge(applyNodeId(c.address), deleteNodeId(c.address));
     if (c.action === 'create-delete' && c.before !== null) dag.addEdge(deleteNodeId(c.address), applyNodeId(c.address));
   }

@@ -52,6 +52,11 @@ export interface ResourceChange {
   notes: string[];
   /** Block addresses this instance depends on (recorded in state). */
   dependencies: string[];
+  /**
+   * Block addresses the object depended on when last applied (from state). A delete of one
+   * of them waits for this change: an update that stops using a disk runs before the disk goes.
+   */
+  priorDependencies?: string[];
   createBeforeDestroy: boolean;
   preventDestroy: boolean;
 }

@@ -362,6 +362,7 @@ class Planner {
     if (prior) {
       change.id = prior.id;
       change.beforeSensitive = prior.sensitivePaths;
+      if (prior.dependencies.length > 0) change.priorDependencies = prior.dependencies;
     }
     change.afterSensitive = sensitive;
     change.notes = response.notes;

@@ -64,6 +64,15 @@ describe('executor', () => {
     expect(h.world.list()).toEqual([]);
   });
 
+  it('deletes something only after the updates that stop using it', async () => {
+    const h = makeHarness(30);
+    await h.apply('resources:\n  fake_resource.disk: { name: disk }\n  fake_resource.vm: { name: vm, value: "${fake_resource.disk.id}" }\n');
+    h.provider.calls.length = 0;
+    const r = await h.apply('resources:\n  fake_resource.vm: { name: vm, value: detached }\n');
+    expect(r.counts).toMatchObject({ changed: 1, destroyed: 1 });
+    expect(at(h.provider.calls, 'update', 'vm', 'end')).toBeLessThan(at(h.provider.calls, 'delete', 'disk', 'start'));
+  });
+
   it('replaces delete-then-create by default and create-then-delete with create_before_destroy', async () => {
     const h = makeHarness();
     await h.apply('resources:\n  fake_resource.a: { name: one }\n  fake_resource.b: { name: one-b }\n');
