@@ -106,7 +106,7 @@ async function requestCount(url: string): Promise<number> {
 }
 
 /** Starts `hl emulate proxmox` in a child process; resolves with its URL. */
-function startEmulatorProcess(world: string, cwd: string): Promise<{ url: string; stop(): Promise<void> }> {
+export function startEmulatorProcess(world: string, cwd: string): Promise<{ url: string; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HL, 'emulate', 'proxmox', '--world', world], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

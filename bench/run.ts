@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchEmulatorApply } from './emulator-apply-bench.js';
 import { benchEmulatorPlans } from './emulator-bench.js';
 import { benchStartup } from './startup-bench.js';
 import { benchApplyLatency, benchApplyPersistence, benchPlanScaling, type BenchRow } from './engine-bench.js';
@@ -20,6 +21,10 @@ const GROUPS: Record<string, { target: string; run: () => Promise<BenchRow[]> }>
   apply: {
     target: 'persistence under 10% of a 5k-create apply; apply within 1.15 of the critical path',
     run: async () => [await benchApplyPersistence(1000), await benchApplyPersistence(5000), await benchApplyLatency(500, 10, 50, 10)],
+  },
+  'emulator-apply': {
+    target: 'apply within 1.15 of the critical path (500 guests, 50 ms per call, 200 ms tasks)',
+    run: async () => [await benchEmulatorApply(500, 10, 10)],
   },
 };
 
