@@ -15,7 +15,7 @@ import { error, formatLocation, warning, type Diagnostic, type SourceLocation } 
 import type { ConfigFile, MapEntry, MapNode, Node, ScalarNode } from './config-types.js';
 import { describeYamlError, yamlErrorOffset } from './yaml-error-message.js';
 import { fastYamlToNode } from './yaml-fast-path.js';
-import { nestingProblem } from './nesting-limit.js';
+import { MAX_NESTING, nestingProblem } from './nesting-limit.js';
 
 export interface YamlParseResult {
   /** Absent when the text is not valid YAML. */
@@ -43,9 +43,26 @@ export function parseYamlFile(file: ConfigFile): YamlParseResult {
   // the common case, straight from the lexer's tokens (yaml-fast-path.ts); anything else,
   // and everything there is to report, takes the full path below
   const fast = fastYamlToNode(text, file.path);
-  const result = fast ? { node: fast, diagnostics: [] } : parseYamlDocument(file.path, text);
+  const result = fast ? { node: fast, diagnostics: [] } : parseYamlDocumentGuarded(file.path, text);
   const tooDeep = result.node && nestingProblem(result.node);
   return tooDeep ? { diagnostics: [...result.diagnostics, tooDeep] } : result;
+}
+
+/** The full path, with a document too deeply nested for the YAML parser itself reported as such. */
+function parseYamlDocumentGuarded(path: string, text: string): YamlParseResult {
+  try {
+    const r = parseYamlDocument(path, text);
+    // the parser may also catch its own stack overflow and report it as a syntax error
+    if (!r.node && r.diagnostics.some((d) => /maximum call stack/i.test(d.summary))) return { diagnostics: [tooDeepError(path)] };
+    return r;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { diagnostics: [tooDeepError(path)] };
+  }
+}
+
+function tooDeepError(path: string): Diagnostic {
+  return error(`The config nests maps and lists more than ${MAX_NESTING} levels deep`, { file: path, line: 1, col: 1 }, 'No hl config needs that; check for a runaway structure.');
 }
 
 /**

@@ -73,6 +73,25 @@ function decodeChange(c: ResourceChange): ResourceChange {
   return { ...c, before: c.before === null ? null : (decodeValue(c.before) as Attributes), after: c.after === null ? null : (decodeValue(c.after) as Attributes) };
 }
 
+/** The fields every change must have, with their kinds (a saved plan may have been edited or damaged). */
+function isChangeShape(c: unknown): boolean {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  return (
+    typeof o['address'] === 'string' &&
+    typeof o['block'] === 'string' &&
+    typeof o['type'] === 'string' &&
+    typeof o['provider'] === 'string' &&
+    typeof o['action'] === 'string' &&
+    Array.isArray(o['dependencies']) &&
+    Array.isArray(o['beforeSensitive']) &&
+    Array.isArray(o['afterSensitive']) &&
+    Array.isArray(o['replacePaths']) &&
+    Array.isArray(o['notes']) &&
+    (o['priorDependencies'] === undefined || Array.isArray(o['priorDependencies']))
+  );
+}
+
 export function decodePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
   let raw: unknown;
   try {
@@ -89,6 +108,10 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
   }
   if (!Array.isArray(r.changes) || !Array.isArray(r.drift) || typeof r.state?.lineage !== 'string' || !Array.isArray(r.configuration?.files)) {
     return { diagnostics: [error(`${file} is a damaged hl plan: required fields are missing`)] };
+  }
+  const badChange = [...r.changes, ...r.drift].findIndex((c) => !isChangeShape(c));
+  if (badChange >= 0 || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
+    return { diagnostics: [error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`)] };
   }
   const { hl_plan: _, ...rest } = r;
   const plan: Plan = {

@@ -184,3 +184,13 @@ describe('planToShowJson', () => {
     expect(bad((d) => (d['variables']['domain'] = 'maas'))).toBe(false);
   });
 });
+
+describe('decodePlan of an edited or damaged plan', () => {
+  it('refuses a change missing one of its fields, naming it', () => {
+    const text = JSON.parse(encodePlan(samplePlan())) as { changes: Record<string, unknown>[] };
+    delete text.changes[0]!['dependencies'];
+    const r = decodePlan(JSON.stringify(text), 'edited.plan');
+    expect(r.plan).toBeUndefined();
+    expect(r.diagnostics[0]!.summary).toBe('edited.plan is a damaged hl plan: change 1 is malformed');
+  });
+});
