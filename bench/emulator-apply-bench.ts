@@ -18,6 +18,7 @@ import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../providers/proxmox/emu
 import { ProxmoxProvider } from '../providers/proxmox/proxmox-provider.js';
 import { startEmulatorProcess } from './emulator-bench.js';
 import type { BenchRow } from './engine-bench.js';
+import { plannerOf } from '../src/plan/planner-provider.js';
 
 function containers(n: number, depth: number, offset: number): string {
   const lines = ['resources:'];
@@ -41,7 +42,7 @@ async function applyOnce(url: string, dir: string, yaml: string, parallelism: nu
     variables: project.variables,
     state: store.state,
     dataResults: new Map(),
-    providers: new Map([['proxmox', { schema: provider.getSchema(), providerConfig, planResource: provider.planResource.bind(provider), validateResource: provider.validateResource.bind(provider) }]]),
+    providers: new Map([['proxmox', plannerOf(provider, providerConfig)]]),
     mode: 'normal',
     targets: [],
     replace: [],

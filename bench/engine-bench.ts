@@ -23,6 +23,7 @@ import { FakeProvider } from '../providers/fake/fake-provider.js';
 import { FakeWorld } from '../providers/fake/fake-world.js';
 import { fmtMs, timed } from './measure.js';
 import { syntheticConfig } from './synthetic-config.js';
+import { plannerOf } from '../src/plan/planner-provider.js';
 
 export interface BenchRow {
   name: string;
@@ -36,7 +37,7 @@ function planOf(project: Awaited<ReturnType<typeof load>>, state: State, provide
     variables: project.variables,
     state,
     dataResults: new Map(),
-    providers: new Map([['fake', { schema: provider.getSchema(), providerConfig: {}, planResource: provider.planResource.bind(provider) }]]),
+    providers: new Map([['fake', plannerOf(provider, {})]]),
     mode: 'normal',
     targets: [],
     replace: [],

@@ -14,7 +14,7 @@ import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
-import type { PlannerProvider } from '../plan/planner-provider.js';
+import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
 import type { Provider } from '../provider/contract.js';
 import type { State } from '../state/state-types.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -118,20 +118,12 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
       return { diagnostics };
     }
   }
+  let planners: Map<string, PlannerProvider> | undefined;
   const session: ProviderSession = {
     providers,
     configs,
     secrets,
-    planners: () => {
-      const m = new Map<string, PlannerProvider>();
-      for (const [key, p] of providers) {
-        const planner: PlannerProvider = { schema: p.getSchema(), providerConfig: configs.get(key)! };
-        if (p.planResource) planner.planResource = p.planResource.bind(p);
-        if (p.validateResource) planner.validateResource = p.validateResource.bind(p);
-        m.set(key, planner);
-      }
-      return m;
-    },
+    planners: () => (planners ??= new Map([...providers].map(([key, p]) => [key, plannerOf(p, configs.get(key)!)]))),
     close,
   };
   return { session, diagnostics };

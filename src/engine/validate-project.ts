@@ -9,7 +9,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { ConfigFile } from '../config/config-types.js';
 import { makePlan } from '../plan/planner.js';
 import { decodePolicyRules } from '../policy/parse-policies.js';
-import type { PlannerProvider } from '../plan/planner-provider.js';
+import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
 import { emptyState } from '../state/state-types.js';
 import { loadProject } from './project.js';
 import type { VariableSources } from './project-variables.js';
@@ -35,11 +35,7 @@ export async function validateProject(
       diagnostics.push(error(`Unknown provider "${type}"`, where, s ? `Did you mean "${s}"?` : `Known providers: ${registry.types().join(', ')}`));
       continue;
     }
-    const provider = factory.create();
-    const planner: PlannerProvider = { schema: provider.getSchema(), providerConfig: {} };
-    if (provider.planResource) planner.planResource = provider.planResource.bind(provider);
-    if (provider.validateResource) planner.validateResource = provider.validateResource.bind(provider);
-    planners.set(key, planner);
+    planners.set(key, plannerOf(factory.create(), {}));
   }
   diagnostics.push(...decodePolicyRules(project.config.policies).diagnostics);
   if (hasErrors(diagnostics)) return { files: loaded.files, diagnostics };

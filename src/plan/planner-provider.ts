@@ -9,3 +9,11 @@ export interface PlannerProvider {
   planResource?: Provider['planResource'];
   validateResource?: Provider['validateResource'];
 }
+
+/** The planner's view of a provider instance: its schema and its pure functions, bound. */
+export function plannerOf(provider: Provider, providerConfig: Attributes): PlannerProvider {
+  const planner: PlannerProvider = { schema: provider.getSchema(), providerConfig };
+  if (provider.planResource) planner.planResource = provider.planResource.bind(provider);
+  if (provider.validateResource) planner.validateResource = provider.validateResource.bind(provider);
+  return planner;
+}

@@ -14,6 +14,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { newLineage } from '../../src/state/new-lineage.js';
 import { FakeProvider } from '../../providers/fake/fake-provider.js';
 import { FakeWorld } from '../../providers/fake/fake-world.js';
+import { plannerOf } from '../../src/plan/planner-provider.js';
 
 export interface Harness {
   dir: string;
@@ -54,7 +55,7 @@ export function makeHarness(latencyMs = 0): Harness {
         state: store.state,
         ...(opts.refresh ? { refreshed } : {}),
         dataResults: new Map(),
-        providers: new Map([['fake', { schema: provider.getSchema(), providerConfig: {}, planResource: provider.planResource.bind(provider) }]]),
+        providers: new Map([['fake', plannerOf(provider, {})]]),
         mode: opts.mode ?? 'normal',
         targets: [],
         replace: [],

@@ -13,7 +13,7 @@ import type { Attributes } from '../../../src/core/value.js';
 import { refreshState } from '../../../src/engine/refresh.js';
 import { projectFromFiles, type Project } from '../../../src/engine/project.js';
 import { makePlan } from '../../../src/plan/planner.js';
-import type { PlannerProvider } from '../../../src/plan/planner-provider.js';
+import { plannerOf, type PlannerProvider } from '../../../src/plan/planner-provider.js';
 import type { Plan } from '../../../src/plan/plan-types.js';
 import type { Provider } from '../../../src/provider/contract.js';
 import { newLineage } from '../../../src/state/new-lineage.js';
@@ -40,12 +40,7 @@ export function engineRun(providers: Record<string, EngineProvider>): EngineRun 
   const live = new Map(Object.entries(providers).map(([k, p]) => [k, p.provider] as const));
   const planners = (): Map<string, PlannerProvider> => {
     const m = new Map<string, PlannerProvider>();
-    for (const [key, { provider, config }] of Object.entries(providers)) {
-      const pp: PlannerProvider = { schema: provider.getSchema(), providerConfig: config };
-      if (provider.planResource) pp.planResource = provider.planResource.bind(provider);
-      if (provider.validateResource) pp.validateResource = provider.validateResource.bind(provider);
-      m.set(key, pp);
-    }
+    for (const [key, { provider, config }] of Object.entries(providers)) m.set(key, plannerOf(provider, config));
     return m;
   };
   const run: EngineRun = {
