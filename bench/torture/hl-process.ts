@@ -20,6 +20,11 @@ export function hlBin(): string {
   return join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
 }
 
+/** Fails clearly when hl has not been built (npm test builds it first). */
+export function assertBuilt(): void {
+  if (!existsSync(hlBin())) throw new Error(`${hlBin()} is missing: run "npm run build" first`);
+}
+
 export interface HlResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -38,9 +43,9 @@ export interface HlRunOptions {
   timeoutMs?: number;
 }
 
-export function startHl(args: string[], opts: HlRunOptions): { child: ChildProcess; done: Promise<HlResult> } {
+export function startHl(args: string[], opts: HlRunOptions): { child: ChildProcess; done: Promise<HlResult>; stdoutSoFar(): string } {
+  assertBuilt();
   const bin = hlBin();
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "npm run build" first`);
   const started = performance.now();
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: opts.cwd,
@@ -62,7 +67,7 @@ export function startHl(args: string[], opts: HlRunOptions): { child: ChildProce
       res({ code, signal, stdout, stderr, ms: performance.now() - started, ...(timedOut ? { timedOut } : {}) });
     }),
   );
-  return { child, done };
+  return { child, done, stdoutSoFar: () => stdout };
 }
 
 export function runHl(args: string[], opts: HlRunOptions): Promise<HlResult> {
