@@ -4,7 +4,9 @@
  * aliases, crucible, coral) shares one emulated cluster: one emulator per world file,
  * started on first use and stopped when the last provider closes it. The world lives in
  * `.hl/providers/proxmox/proxmox-world.json` (seeded with the homelab on first use). The
- * emulator module is loaded only when asked for.
+ * emulator module is loaded only when asked for. A create or clone cut short when the hl
+ * process (and so its emulator) died is rolled back at the next start, as a PVE server that
+ * outlived the client would have failed and cleaned it up by itself.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -68,7 +70,7 @@ export async function startEmbeddedEmulator(workDir: string): Promise<EmbeddedEm
 async function launch(dir: string, worldFile: string): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
   const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('./emulator/start-emulator.js');
   mkdirSync(dir, { recursive: true });
-  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab' });
+  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab', orphanedCreates: 'roll-back' });
   return {
     protocol: emu.url.startsWith('https:') ? 'https' : 'http',
     host: emu.host,

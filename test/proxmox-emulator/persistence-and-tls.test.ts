@@ -34,8 +34,8 @@ describe('Proxmox emulator: persistence', () => {
     dirs.push(d);
     return d;
   };
-  const start = async (worldFile: string, taskDurationMs = 20): Promise<ProxmoxEmulator> => {
-    const emu = await startProxmoxEmulator({ port: 0, worldFile, taskDurationMs });
+  const start = async (worldFile: string, taskDurationMs = 20, orphanedCreates?: 'roll-back'): Promise<ProxmoxEmulator> => {
+    const emu = await startProxmoxEmulator({ port: 0, worldFile, taskDurationMs, ...(orphanedCreates ? { orphanedCreates } : {}) });
     emus.push(emu);
     logs.push(emu.requestLog);
     return emu;
@@ -83,6 +83,27 @@ describe('Proxmox emulator: persistence', () => {
     expect(await apiB.nodes.$('pve').tasks.$(upid).status.$get()).toMatchObject({ status: 'stopped', exitstatus: 'unexpected status' });
     expect((await apiB.nodes.$('pve').qemu.$(171).config.$get()).lock).toBe('clone');
     expect(await failure(apiB.nodes.$('pve').qemu.$(171).config.$put({ cores: 2 }))).toMatch(/VM is locked \(clone\)/);
+  });
+
+  it('rolls back creates and clones of a vanished emulator when asked to (the embedded emulator)', async () => {
+    const file = join(tempDir(), 'world.json');
+    const a = await start(file, 60_000);
+    const apiA = clientFor(a);
+    const clone = await apiA.nodes.$('pve').qemu.$(9000).clone.$post({ newid: 172, name: 'interrupted-clone' });
+    const create = await apiA.nodes.$('pve').lxc.$post({ vmid: 173, ostemplate: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', rootfs: 'local-lvm:4' });
+    await a.close();
+    const b = await start(file, 20, 'roll-back');
+    const apiB: Api = clientFor(b);
+    for (const upid of [clone, create]) {
+      expect(await apiB.nodes.$('pve').tasks.$(upid).status.$get()).toMatchObject({ status: 'stopped', exitstatus: 'unexpected status' });
+    }
+    const vmids = ((await apiB.cluster.resources.$get({ type: 'vm' })) as { vmid: number }[]).map((g) => g.vmid);
+    expect(vmids).not.toContain(172);
+    expect(vmids).not.toContain(173);
+    // the source template is untouched and the VMIDs are free again
+    expect(vmids).toContain(9000);
+    await waitTask(apiB, await apiB.nodes.$('pve').qemu.$(9000).clone.$post({ newid: 172, name: 'second-try' }));
+    expect((await apiB.nodes.$('pve').qemu.$(172).config.$get()).name).toBe('second-try');
   });
 
   it('seeds an empty cluster on request', async () => {

@@ -126,6 +126,35 @@ describe('proxmox provider resilience', () => {
     }
   });
 
+  it('reports a guest left locked by a create that never finished, instead of waiting out the create timeout', async () => {
+    f = await startFixture();
+    const planned = plan(f, T, null, { ...VM, name: 'cut-short' }).planned;
+    const { identity } = await f.provider.reserve({ type: T, planned });
+    // What a PVE node that went down mid-create shows after reboot: the VMID registered with a
+    // config holding only its lock, and no task running.
+    f.emu.world.guests[String(identity.vmid)] = { vmid: identity.vmid as number, type: 'qemu', node: 'pve', config: 'lock: create\n', status: 'stopped' };
+    const stale = new RegExp(
+      `VM ${identity.vmid} on node pve was left by a create that never finished.*qm unlock ${identity.vmid} && qm destroy ${identity.vmid}`,
+    );
+    const started = Date.now();
+    await expect(f.provider.recover({ type: T, identity, planned })).rejects.toThrow(stale);
+    await expect(f.provider.create({ type: T, planned, identity })).rejects.toThrow(stale);
+    // well within the 600 s create timeout: a few polls
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(f.providerRequests().some((r) => r.path === '/nodes/pve/tasks' && r.query.source?.[0] === 'active')).toBe(true);
+  });
+
+  it('keeps waiting while a create of someone else still runs on that VMID', async () => {
+    f = await startFixture({ faults: { taskDurationByType: { qmcreate: 1500 } } });
+    const planned = plan(f, T, null, { ...VM, name: 'patient' }).planned;
+    const { identity } = await f.provider.reserve({ type: T, planned });
+    await f.behindTheBack((api) => api.nodes.$('pve').qemu.$post({ vmid: identity.vmid, name: 'someone-else' }));
+    // the other create holds the lock for 1.5 s: hl waits to see whose it is, then refuses
+    await expect(f.provider.create({ type: T, planned, identity })).rejects.toThrow(
+      new RegExp(`VMID ${identity.vmid} is taken by a guest hl did not create`),
+    );
+  });
+
   it('refuses to take over a VMID someone else created meanwhile', async () => {
     f = await startFixture();
     const planned = plan(f, T, null, { ...VM, name: 'late' }).planned;

@@ -7,7 +7,7 @@ import { FaultController, type FaultConfig } from './faults.js';
 import { ConfigLocks } from './locks.js';
 import { fileSignature, loadWorldFile, saveWorldFile, type FileSignature } from './persistence.js';
 import { seedWorld, type SeedKind } from './seed.js';
-import { settleOrphanedTasks, TaskRunner } from './tasks.js';
+import { settleOrphanedTasks, TaskRunner, type OrphanedCreates } from './tasks.js';
 import type { World } from './world.js';
 
 export interface EmulatorCoreOptions {
@@ -16,6 +16,8 @@ export interface EmulatorCoreOptions {
   taskDurationMs: number;
   latencyMs: number;
   faults?: FaultConfig;
+  /** What a create/clone left running by a vanished emulator leaves behind (default `keep-locked`). */
+  orphanedCreates?: OrphanedCreates;
 }
 
 export class EmulatorCore {
@@ -34,7 +36,7 @@ export class EmulatorCore {
     this.tasks = new TaskRunner(this);
     const loaded = options.worldFile ? loadWorldFile(options.worldFile) : undefined;
     if (loaded) {
-      settleOrphanedTasks(loaded, Math.floor(this.now() / 1000));
+      settleOrphanedTasks(loaded, Math.floor(this.now() / 1000), options.orphanedCreates ?? 'keep-locked');
       this.world = loaded;
       this.signature = options.worldFile ? fileSignature(options.worldFile) : undefined;
     } else {

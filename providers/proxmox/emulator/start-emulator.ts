@@ -26,6 +26,7 @@ import { SNAPSHOT_CONFIG_ROUTES } from './handlers/snapshot-config.js';
 import { STORAGE_ROUTES } from './handlers/storage.js';
 import { TASK_ROUTES } from './handlers/task-endpoints.js';
 import { createApiServer, type RecordedRequest } from './http-server.js';
+import type { OrphanedCreates } from './tasks.js';
 import { Router, type RouteDef } from './router.js';
 import type { SeedKind } from './seed.js';
 import { findNode, type NodeState, type World } from './world.js';
@@ -73,6 +74,8 @@ export interface ProxmoxEmulatorOptions {
   faults?: FaultConfig;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string; key: string };
+  /** What a create/clone left running by a vanished emulator leaves behind (default `keep-locked`, as PVE). */
+  orphanedCreates?: OrphanedCreates;
 }
 
 export interface ProxmoxEmulator {
@@ -125,6 +128,7 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
     latencyMs: opts.latencyMs ?? 0,
     ...(opts.worldFile !== undefined ? { worldFile: opts.worldFile } : {}),
     ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+    ...(opts.orphanedCreates !== undefined ? { orphanedCreates: opts.orphanedCreates } : {}),
   });
   const auth = new Authenticator(
     opts.tokens ?? [{ id: DEFAULT_TOKEN_ID, secret: DEFAULT_TOKEN_SECRET, privsep: false }],

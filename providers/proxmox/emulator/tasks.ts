@@ -5,7 +5,8 @@
  * `run` step finishes the work; a thrown error, an injected failure or a lock timeout makes it
  * fail, and its `cleanup` step undoes what the dispatching handler began. Status and log are
  * kept in the world, so they survive a restart of the emulator; a task that was running when
- * its process went away ends as "unexpected status", as PVE reports a vanished worker.
+ * its process went away ends as "unexpected status", as PVE reports a vanished worker. What it
+ * leaves behind depends on what the emulator stands for (see OrphanedCreates).
  */
 import { errorText } from './api-error.js';
 import type { EmulatorCore } from './emulator-core.js';
@@ -35,7 +36,19 @@ export interface TaskSpec {
   run(log: (line: string) => void): void | number | Promise<void | number>;
   /** Undoes the dispatched work when the task fails. */
   cleanup?(message: string): void;
+  /** The guest this create or clone registered before its work (it carries `lock: create|clone`). */
+  placeholder?: { type: GuestType; vmid: number };
 }
+
+/**
+ * What becomes of a guest registered by a create or clone whose process vanished mid-task:
+ * - `keep-locked`: it stays, config holding its `lock: create|clone` — what a PVE host that
+ *   went down mid-create shows after reboot (the admin runs `qm unlock` + `qm destroy`);
+ * - `roll-back`: it is removed, as PVE's worker removes it when a create fails. The emulator
+ *   embedded in hl uses this: there the "server" dies only because the hl process holding it
+ *   did, where a real server would have gone on and finished or failed the task by itself.
+ */
+export type OrphanedCreates = 'keep-locked' | 'roll-back';
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
@@ -70,14 +83,23 @@ export function parseUpid(upid: string): DecodedUpid | undefined {
 }
 
 /** Marks tasks left running by a vanished process as failed, as PVE does. */
-export function settleOrphanedTasks(world: World, nowSeconds: number): void {
+export function settleOrphanedTasks(world: World, nowSeconds: number, orphanedCreates: OrphanedCreates): void {
   for (const t of world.tasks) {
     if (t.status !== 'running') continue;
     t.status = 'stopped';
     t.exitstatus = 'unexpected status';
     t.endtime = nowSeconds;
     t.log.push('TASK ERROR: unexpected status');
+    if (orphanedCreates === 'roll-back' && t.placeholder) removePlaceholder(world, t.placeholder);
   }
+}
+
+/** Removes a guest still registered as a create/clone placeholder (its work never ran). */
+function removePlaceholder(world: World, p: { type: GuestType; vmid: number }): void {
+  const g = world.guests[String(p.vmid)];
+  if (!g || g.type !== p.type) return;
+  if (!/^lock: (create|clone)$/m.test(g.config)) return;
+  delete world.guests[String(p.vmid)];
 }
 
 export class TaskRunner {
@@ -109,6 +131,7 @@ export class TaskRunner {
       user: spec.user,
       status: 'running',
       log: [...(spec.log ?? [])],
+      ...(spec.placeholder ? { placeholder: spec.placeholder } : {}),
     };
     record.upid = formatUpid(record);
     this.startedMs.set(record.upid, nowMs);

@@ -150,6 +150,8 @@ export interface TaskRecord {
   exitstatus?: string;
   endtime?: number;
   log: string[];
+  /** The guest a create or clone task registered (a config holding only its lock) before its work. */
+  placeholder?: { type: GuestType; vmid: number };
 }
 
 export interface World {

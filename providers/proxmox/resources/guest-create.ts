@@ -22,6 +22,7 @@ import { splitMarker, newCreateToken } from '../mapping/hl-marker.js';
 import type { TaskOperation } from '../provider-config.js';
 import { callOpts, guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
 import { readConfig } from './guest-ops.js';
+import { UnfinishedCreateWatch } from './unfinished-create.js';
 
 export interface CreateIdentity {
   node: string;
@@ -80,10 +81,12 @@ export type Ownership = 'ours' | 'foreign' | 'absent';
 /**
  * Who the guest at `identity` belongs to, by its marker token. A guest still being created
  * (`lock: create` or `clone`, its config not written yet) is waited for first: PVE registers
- * the VMID with a bare locked config before the worker writes the real one.
+ * the VMID with a bare locked config before the worker writes the real one. A lock no running
+ * task holds is reported (see unfinished-create.ts), not waited out.
  */
 export async function probeGuest(ctx: GuestContext, type: GuestType, identity: CreateIdentity, op: OperationContext): Promise<Ownership> {
   const deadline = Date.now() + Math.max(ctx.settings.timeouts.create, ctx.settings.timeouts.clone) * 1000;
+  const watch = new UnfinishedCreateWatch(ctx, type, identity.vmid);
   let interval = 100;
   for (;;) {
     const entry = await ctx.inventory.find(identity.vmid, { fresh: true, ...(op.signal ? { signal: op.signal } : {}) });
@@ -98,6 +101,7 @@ export async function probeGuest(ctx: GuestContext, type: GuestType, identity: C
     }
     if (splitMarker(config.description).marker?.token === identity.token) return 'ours';
     if ((config.lock !== 'create' && config.lock !== 'clone') || Date.now() > deadline) return 'foreign';
+    await watch.check(entry.node, config.lock, op);
     op.progress?.(`${guestLabel({ type, vmid: identity.vmid })} is being created (lock: ${config.lock}); waiting to see whose it is`);
     await sleep(interval, op.signal);
     interval = Math.min(2000, interval * 2);
@@ -107,6 +111,7 @@ export async function probeGuest(ctx: GuestContext, type: GuestType, identity: C
 /** Waits until the guest's create/clone lock is gone (its task ended). */
 export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: TaskOperation, op: OperationContext): Promise<void> {
   const deadline = Date.now() + ctx.settings.timeouts[operation] * 1000;
+  const watch = new UnfinishedCreateWatch(ctx, ref.type, ref.vmid);
   let interval = 200;
   for (;;) {
     const entry = await ctx.inventory.find(ref.vmid, { fresh: true });
@@ -119,6 +124,7 @@ export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: 
     }
     if (lock !== 'create' && lock !== 'clone') return;
     if (Date.now() > deadline) throw new ProviderError(`${guestLabel(ref)} is still locked (${lock}) after ${ctx.settings.timeouts[operation]} s`);
+    await watch.check(entry.node, lock, op);
     op.progress?.(`${guestLabel(ref)} is locked (${lock}); waiting for its task to end`);
     await sleep(interval, op.signal);
     interval = Math.min(2000, interval * 2);

@@ -203,6 +203,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   return startTask(emu, req, {
     type: 'vzcreate',
     id: String(vmid),
+    placeholder: { type: 'lxc', vmid },
     holds: [{ type: 'lxc', vmid }],
     log: [`extracting archive '${ostemplate}'`],
     run: (log) => {
@@ -329,6 +330,7 @@ function cloneCt(emu: EmulatorCore, req: ApiRequest): string {
   return startTask(emu, req, {
     type: 'vzclone',
     id: String(vmid),
+    placeholder: { type: 'lxc', vmid: newid },
     holds: [{ type: 'lxc', vmid, shared: true }, { type: 'lxc', vmid: newid }],
     run: () => {
       const liveNode = requireNodeState(emu, nodeName);

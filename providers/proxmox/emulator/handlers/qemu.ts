@@ -225,6 +225,7 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
   return startTask(emu, req, {
     type: 'qmcreate',
     id: String(vmid),
+    placeholder: { type: 'qemu', vmid },
     holds: [{ type: 'qemu', vmid }],
     run: (log) => {
       const live = liveGuest(emu, 'qemu', vmid, nodeName);
@@ -422,6 +423,7 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
   return startTask(emu, req, {
     type: 'qmclone',
     id: String(vmid),
+    placeholder: { type: 'qemu', vmid: newid },
     holds: [{ type: 'qemu', vmid, shared: !running }, { type: 'qemu', vmid: newid }],
     log: [`create ${full ? 'full' : 'linked'} clone of drive(s) ${drives.map(([k]) => k).join(', ')}`],
     run: (log) => {
