@@ -82,7 +82,7 @@ async function faultTrial(scenario: FaultScenario, opts: FaultsPartOptions): Pro
         const bogus = failedOperations(r.stderr).filter((line) => !scenario.realFailure!.test(line));
         if (bogus.length > 0) problems.push(`run ${run} reported failures that were not injected: ${bogus.map((l) => clip(l, 200)).join(' | ')}`);
       }
-      const c = await checkConsistency(dir, target, undefined);
+      const c = await checkConsistency(dir, target, undefined, { betweenRuns: true });
       orphans = Math.max(orphans, c.orphans);
       corrupt ||= c.corrupt;
       if (c.problems.length > 0) {

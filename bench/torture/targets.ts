@@ -19,6 +19,8 @@ export interface TortureTarget {
   config(chains: number, depth: number): string;
   /** Ids (as state records them) of every object in the provider's world that hl made or should manage. */
   objects(dir: string): string[];
+  /** The id the object a create intent reserved `identity` for would have (undefined: cannot tell). */
+  idOfIdentity(identity: Record<string, unknown>): string | undefined;
   /** `--parallelism` of its applies (hl's default when absent). */
   parallelism?: number;
 }
@@ -69,6 +71,7 @@ export function fakeTarget(opts: FakeOptions): TortureTarget {
       world.close();
       return ids;
     },
+    idOfIdentity: (identity) => (typeof identity.id === 'string' ? identity.id : undefined),
   };
 }
 
@@ -99,6 +102,7 @@ export function proxmoxTarget(endpoint: ProxmoxEndpoint): TortureTarget {
       const file = endpoint.kind === 'embedded' ? join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json') : endpoint.worldFile;
       return existsSync(file) ? managedGuests(readFileSync(file, 'utf8')) : [];
     },
+    idOfIdentity: (identity) => (typeof identity.node === 'string' && typeof identity.vmid === 'number' ? `${identity.node}/${identity.vmid}` : undefined),
   };
 }
 

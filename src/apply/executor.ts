@@ -10,7 +10,7 @@ import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import { containsUnknown, getPath, isUnknown, isValueMap, pathToString, valueEquals, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
-import { walkDag } from '../graph/walk-dag.js';
+import { walkDag, type VisitControls } from '../graph/walk-dag.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import { defaultPlanResource } from '../plan/default-plan-resource.js';
@@ -111,10 +111,10 @@ class Executor {
     const outcomes = new Map<string, InstanceOutcome>();
     const walk = await walkDag(
       dag,
-      async (node) => {
+      async (node, controls) => {
         const [kind, address] = splitNode(node);
         const change = changes.get(address)!;
-        return kind === 'delete' ? this.runDelete(change) : this.runApply(change);
+        return kind === 'delete' ? this.runDelete(change, controls) : this.runApply(change, controls);
       },
       { parallelism: this.req.parallelism, shouldStop: this.req.shouldStop },
     );
@@ -232,7 +232,7 @@ class Executor {
 
   // ---- operations ---------------------------------------------------------------------
 
-  private async runApply(change: ResourceChange): Promise<boolean> {
+  private async runApply(change: ResourceChange, controls: VisitControls): Promise<boolean> {
     const provider = this.req.providers.get(change.provider);
     if (!provider) return this.fail(change, 'create', `provider "${change.provider}" is not configured`);
     const operation: OperationKind = change.action === 'update' ? 'update' : change.action === 'read' ? 'read' : 'create';
@@ -286,14 +286,17 @@ class Executor {
       } catch (e) {
         return this.fail(change, operation, describe(e), e);
       }
-      const intent = await store.beginIntent({
-        address: change.address,
-        operation: 'create',
-        type: change.type,
-        provider: change.provider,
-        planned,
-        ...(identity ? { identity } : {}),
-      });
+      // waiting for the disk holds no place: other operations journal meanwhile (one fsync for all)
+      const intent = await controls.idle(
+        store.beginIntent({
+          address: change.address,
+          operation: 'create',
+          type: change.type,
+          provider: change.provider,
+          planned,
+          ...(identity ? { identity } : {}),
+        }),
+      );
       if (change.action === 'create-delete') {
         const old = store.getResource(change.address);
         if (old) this.deposed.set(change.address, old);
@@ -308,7 +311,20 @@ class Executor {
         return true;
       } catch (e) {
         // The create may have taken effect with its answer lost: ask before calling it failed.
-        const found = identity && provider.recover ? await provider.recover({ type: change.type, identity, planned }).catch(() => null) : null;
+        let found: Awaited<ReturnType<NonNullable<typeof provider.recover>>> = null;
+        if (identity && provider.recover) {
+          try {
+            found = await provider.recover({ type: change.type, identity, planned });
+          } catch (recoverError) {
+            // Unknown whether it exists: the intent stays open, and the next run asks again.
+            return this.fail(
+              change,
+              operation,
+              `${describe(e)}; whether the object was made anyway could not be checked (${describe(recoverError)}): the next run checks again before creating anything`,
+              e,
+            );
+          }
+        }
         if (found) {
           const resource = this.resourceState(change, found.id, found.state, sensitivePaths);
           await store.completeIntent(intent, { kind: 'applied', resource });
@@ -325,7 +341,7 @@ class Executor {
       }
     }
     const id = change.id!;
-    const intent = await store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned });
+    const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }));
     try {
       const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
       const resource = this.resourceState(change, id, res.state, sensitivePaths);
@@ -356,7 +372,7 @@ class Executor {
     }
   }
 
-  private async runDelete(change: ResourceChange): Promise<boolean> {
+  private async runDelete(change: ResourceChange, controls: VisitControls): Promise<boolean> {
     const provider = this.req.providers.get(change.provider);
     if (!provider) return this.fail(change, 'delete', `provider "${change.provider}" is not configured`);
     const old = this.deposed.get(change.address);
@@ -364,7 +380,7 @@ class Executor {
     const prior = old?.attributes ?? this.fillRedacted(change.address, change.before!);
     const { store } = this.req;
     this.req.events.operationStart({ address: change.address, operation: 'delete' });
-    const intent = await store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id });
+    const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }));
     try {
       await provider.delete({
         type: change.type,

@@ -2,12 +2,14 @@
  * Recovery after a crash: every intent left pending in the journal is settled by asking
  * the provider what really happened. A create whose object exists is adopted into state;
  * one that never happened is dropped; an interrupted update keeps the live attributes; an
- * interrupted delete forgets the object if it is gone. Nothing is ever re-sent here.
+ * interrupted delete forgets the object if it is gone. Nothing is ever re-sent here. When the
+ * provider cannot answer (the API fails), the intent stays pending and an error says so: the
+ * run must not go on to plan a create of something that may already exist.
  */
 import { parseAddress } from '../core/address.js';
-import { warning, type Diagnostic } from '../core/diagnostic.js';
+import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
-import type { Provider } from '../provider/contract.js';
+import { ProviderError, type Provider } from '../provider/contract.js';
 import type { PendingIntent } from '../state/intent-types.js';
 import type { ResourceState } from '../state/state-types.js';
 import type { StateStore } from '../state/state-store.js';
@@ -38,45 +40,61 @@ export async function reconcileJournal(
       recoveries.push({ address: intent.address, operation: intent.operation, result: 'unresolved' });
       continue;
     }
-    const existing = store.getResource(intent.address);
-    if (intent.operation === 'create') {
-      const found =
-        provider.recover && intent.identity ? await provider.recover({ type: intent.type, identity: intent.identity, planned: intent.planned ?? {} }) : null;
-      if (found) {
-        await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, found.id, found.state, existing) });
-        recoveries.push({ address: intent.address, operation: 'create', result: 'adopted', id: found.id });
-      } else {
-        await store.resolvePending(intent.intentId, { kind: 'dropped' });
-        recoveries.push({ address: intent.address, operation: 'create', result: 'dropped' });
-        if (!provider.recover || !intent.identity) {
-          diagnostics.push(
-            warning(
-              `An interrupted create of ${intent.address} cannot be checked: provider "${intent.provider}" chose no identity up front`,
-              undefined,
-              'If the object was created, import it with "hl import".',
-            ),
-          );
-        }
-      }
-      continue;
-    }
-    const id = intent.id ?? existing?.id;
-    if (!id) {
-      await store.resolvePending(intent.intentId, { kind: 'dropped' });
-      recoveries.push({ address: intent.address, operation: intent.operation, result: 'dropped' });
-      continue;
-    }
-    const live = await provider.read({ type: intent.type, id, prior: existing?.attributes ?? {} });
-    if (live.state === null) {
-      await store.resolvePending(intent.intentId, { kind: 'dropped' });
-      if (existing && existing.id === id) await store.removeResource(intent.address);
-      recoveries.push({ address: intent.address, operation: intent.operation, result: 'forgotten', id });
-    } else {
-      await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, id, live.state, existing) });
-      recoveries.push({ address: intent.address, operation: intent.operation, result: 'refreshed', id });
+    try {
+      await settle(store, provider, intent, recoveries, diagnostics);
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      diagnostics.push(
+        error(
+          `An interrupted ${intent.operation} of ${intent.address} could not be checked: ${e.message}`,
+          undefined,
+          'It stays in the journal; nothing was changed. Run again when the provider answers.',
+        ),
+      );
+      recoveries.push({ address: intent.address, operation: intent.operation, result: 'unresolved' });
     }
   }
   return { recoveries, diagnostics };
+}
+
+async function settle(store: StateStore, provider: Provider, intent: PendingIntent, recoveries: Recovery[], diagnostics: Diagnostic[]): Promise<void> {
+  const existing = store.getResource(intent.address);
+  if (intent.operation === 'create') {
+    const found =
+      provider.recover && intent.identity ? await provider.recover({ type: intent.type, identity: intent.identity, planned: intent.planned ?? {} }) : null;
+    if (found) {
+      await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, found.id, found.state, existing) });
+      recoveries.push({ address: intent.address, operation: 'create', result: 'adopted', id: found.id });
+    } else {
+      await store.resolvePending(intent.intentId, { kind: 'dropped' });
+      recoveries.push({ address: intent.address, operation: 'create', result: 'dropped' });
+      if (!provider.recover || !intent.identity) {
+        diagnostics.push(
+          warning(
+            `An interrupted create of ${intent.address} cannot be checked: provider "${intent.provider}" chose no identity up front`,
+            undefined,
+            'If the object was created, import it with "hl import".',
+          ),
+        );
+      }
+    }
+    return;
+  }
+  const id = intent.id ?? existing?.id;
+  if (!id) {
+    await store.resolvePending(intent.intentId, { kind: 'dropped' });
+    recoveries.push({ address: intent.address, operation: intent.operation, result: 'dropped' });
+    return;
+  }
+  const live = await provider.read({ type: intent.type, id, prior: existing?.attributes ?? {} });
+  if (live.state === null) {
+    await store.resolvePending(intent.intentId, { kind: 'dropped' });
+    if (existing && existing.id === id) await store.removeResource(intent.address);
+    recoveries.push({ address: intent.address, operation: intent.operation, result: 'forgotten', id });
+  } else {
+    await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, id, live.state, existing) });
+    recoveries.push({ address: intent.address, operation: intent.operation, result: 'refreshed', id });
+  }
 }
 
 function stateFor(intent: PendingIntent, id: string, attributes: Attributes, existing: ResourceState | undefined): ResourceState {

@@ -112,8 +112,10 @@ export async function attachProviders(ws: Workspace, project: Project | undefine
   }
   const r = await reconcileJournal(ws.store, session.providers);
   ws.recoveries.push(...r.recoveries);
-  ws.diagnostics.push(...r.diagnostics);
   await ws.store.checkpoint();
+  // an intent that could not be checked must be settled before anything is planned over it
+  if (hasErrors(r.diagnostics)) throw new DiagnosticsError(r.diagnostics);
+  ws.diagnostics.push(...r.diagnostics);
 }
 
 function emptyConfig(): Project['config'] {

@@ -3,6 +3,10 @@
  * finished, at most `parallelism` visits run at once, a failed node skips everything that
  * depends on it while independent branches go on, and a stop request lets the visits in
  * flight finish but starts no new ones.
+ *
+ * A visit may give up its place while it waits for something that is not the work being
+ * limited (`controls.idle`, e.g. the journal reaching the disk): another node runs
+ * meanwhile, and the visit gets a place back before any new node starts.
  */
 import { Dag } from './dag.js';
 
@@ -20,10 +24,15 @@ export interface WalkResult {
   skippedBecause: Map<string, string>;
 }
 
+export interface VisitControls {
+  /** Waits for `work` without holding a place; resolves (or rejects) once a place is held again. */
+  idle<T>(work: Promise<T>): Promise<T>;
+}
+
 /** `visit` resolves true on success, false on failure (it must not throw for user errors). */
 export async function walkDag(
   dag: Dag,
-  visit: (id: string) => Promise<boolean>,
+  visit: (id: string, controls: VisitControls) => Promise<boolean>,
   options: WalkOptions,
 ): Promise<WalkResult> {
   const outcomes = new Map<string, WalkOutcome>();
@@ -37,6 +46,10 @@ export async function walkDag(
     if (n === 0) ready.push(id);
   }
   let running = 0;
+  /** Visits waiting in `idle` (started, not finished, holding no place). */
+  let idling = 0;
+  /** Visits back from `idle`, waiting for a place; served before new nodes. */
+  const resuming: (() => void)[] = [];
   let finished = 0;
   const total = dag.size;
   const parallelism = Math.max(1, options.parallelism);
@@ -55,17 +68,37 @@ export async function walkDag(
       }
     };
     const settle = (): void => {
-      if (running === 0 && (finished === total || head === ready.length || options.shouldStop?.())) {
+      if (running === 0 && idling === 0 && (finished === total || head === ready.length || options.shouldStop?.())) {
         for (const id of dag.nodes()) if (!outcomes.has(id)) outcomes.set(id, 'not-started');
         resolve({ outcomes, skippedBecause });
       }
     };
+    const controls: VisitControls = {
+      idle: async <T>(work: Promise<T>): Promise<T> => {
+        running--;
+        idling++;
+        pump();
+        try {
+          return await work;
+        } finally {
+          await new Promise<void>((resume) => {
+            resuming.push(resume);
+            pump();
+          });
+          idling--;
+        }
+      },
+    };
     const pump = (): void => {
+      while (running < parallelism && resuming.length > 0) {
+        running++;
+        resuming.shift()!();
+      }
       while (running < parallelism && head < ready.length && !options.shouldStop?.()) {
         const id = ready[head++]!;
         if (outcomes.has(id)) continue;
         running++;
-        visit(id).then(
+        visit(id, controls).then(
           (ok) => {
             running--;
             finished++;

@@ -155,6 +155,18 @@ describe('proxmox provider resilience', () => {
     );
   });
 
+  it('does not take a config read failing with 500s for "no such guest" when recovering', async () => {
+    f = await startFixture();
+    const planned = plan(f, T, null, { ...VM, name: 'storm' }).planned;
+    const { identity } = await f.provider.reserve({ type: T, planned });
+    await f.provider.create({ type: T, planned, identity });
+    f.emu.setFaults({ transient500Rate: 1, pathPattern: '/config$' });
+    // null here would tell the engine the create never happened: the guest would be orphaned
+    await expect(f.provider.recover({ type: T, identity, planned })).rejects.toThrow(/HTTP 500/);
+    f.emu.setFaults({});
+    expect((await f.provider.recover({ type: T, identity, planned }))?.id).toBe(`pve/${identity.vmid}`);
+  });
+
   it('refuses to take over a VMID someone else created meanwhile', async () => {
     f = await startFixture();
     const planned = plan(f, T, null, { ...VM, name: 'late' }).planned;

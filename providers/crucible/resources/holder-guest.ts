@@ -24,6 +24,7 @@ import type { PveConfig } from '../../proxmox/mapping/pve-values.js';
 import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../proxmox/property-string.js';
 import type { TaskOperation } from '../../proxmox/provider-config.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
+import { UnfinishedCreateWatch } from '../../proxmox/resources/unfinished-create.js';
 import { PveSession } from '../connection/pve-session.js';
 
 /** The tag every holder carries, so that people (and imports) can find them. */
@@ -138,17 +139,19 @@ export async function reserveHolderVmid(s: PveSession, op: OperationContext): Pr
 /** Waits while the guest at `vmid` is being created or cloned (its config carries the lock). */
 export async function waitForCreation(s: PveSession, vmid: number, operation: TaskOperation, op: OperationContext): Promise<void> {
   const deadline = Date.now() + s.options.timeouts[operation] * 1000;
+  const watch = new UnfinishedCreateWatch(s.client, 'qemu', vmid);
   let interval = 100;
   for (;;) {
     const entry = await s.guest(vmid, op);
     if (!entry) return;
     const live = await s.vmConfig(entry.node, vmid, op).catch((e: unknown) => {
-      if (e instanceof PveApiError && e.answered) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     });
     const lock = live?.config.lock;
     if (lock !== 'create' && lock !== 'clone') return;
     if (Date.now() > deadline) throw new ProviderError(`VM ${vmid} is still locked (${lock}) after ${s.options.timeouts[operation]} s`);
+    await watch.check(entry.node, lock, op);
     op.progress?.(`VM ${vmid} is locked (${lock}); waiting for its task to end`);
     await sleep(interval, op.signal);
     interval = Math.min(2000, interval * 2);

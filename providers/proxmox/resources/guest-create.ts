@@ -14,7 +14,7 @@
  * 3. `recover` (after a crash between journal and answer) does the same look-up.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { alreadyExistsText, isAlreadyExists, isLockContention, isTransientAnswer, lockContentionText, PveApiError } from '../client/pve-error.js';
+import { alreadyExistsText, isAlreadyExists, isLockContention, isNotFound, isTransientAnswer, lockContentionText, PveApiError } from '../client/pve-error.js';
 import { backoffDelay, sleep, TRANSIENT_RETRY, LOCK_RETRY } from '../client/retry-policy.js';
 import { isUpid, TaskFailedError, waitForTask } from '../client/task-waiter.js';
 import type { GuestType } from '../inventory/cluster-inventory.js';
@@ -86,7 +86,7 @@ export type Ownership = 'ours' | 'foreign' | 'absent';
  */
 export async function probeGuest(ctx: GuestContext, type: GuestType, identity: CreateIdentity, op: OperationContext): Promise<Ownership> {
   const deadline = Date.now() + Math.max(ctx.settings.timeouts.create, ctx.settings.timeouts.clone) * 1000;
-  const watch = new UnfinishedCreateWatch(ctx, type, identity.vmid);
+  const watch = new UnfinishedCreateWatch(ctx.client, type, identity.vmid);
   let interval = 100;
   for (;;) {
     const entry = await ctx.inventory.find(identity.vmid, { fresh: true, ...(op.signal ? { signal: op.signal } : {}) });
@@ -96,7 +96,8 @@ export async function probeGuest(ctx: GuestContext, type: GuestType, identity: C
     try {
       config = (await readConfig(ctx, { type, node: entry.node, vmid: identity.vmid }, op)).config;
     } catch (e) {
-      if (e instanceof PveApiError && e.answered) return 'absent';
+      // gone between the listing and the read; anything else (a 500 storm) is not an answer
+      if (isNotFound(e)) return 'absent';
       throw e;
     }
     if (splitMarker(config.description).marker?.token === identity.token) return 'ours';
@@ -111,7 +112,7 @@ export async function probeGuest(ctx: GuestContext, type: GuestType, identity: C
 /** Waits until the guest's create/clone lock is gone (its task ended). */
 export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: TaskOperation, op: OperationContext): Promise<void> {
   const deadline = Date.now() + ctx.settings.timeouts[operation] * 1000;
-  const watch = new UnfinishedCreateWatch(ctx, ref.type, ref.vmid);
+  const watch = new UnfinishedCreateWatch(ctx.client, ref.type, ref.vmid);
   let interval = 200;
   for (;;) {
     const entry = await ctx.inventory.find(ref.vmid, { fresh: true });
@@ -120,7 +121,7 @@ export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: 
     try {
       lock = (await readConfig(ctx, { ...ref, node: entry.node }, op)).config.lock;
     } catch (e) {
-      if (!(e instanceof PveApiError && e.answered)) throw e;
+      if (!isNotFound(e)) throw e;
     }
     if (lock !== 'create' && lock !== 'clone') return;
     if (Date.now() > deadline) throw new ProviderError(`${guestLabel(ref)} is still locked (${lock}) after ${ctx.settings.timeouts[operation]} s`);

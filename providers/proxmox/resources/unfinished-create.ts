@@ -10,8 +10,9 @@
  * possibly holding the lock.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
+import type { PveClient } from '../client/pve-client.js';
 import type { GuestType } from '../inventory/cluster-inventory.js';
-import { callOpts, type GuestContext, type GuestRef } from './guest-context.js';
+import { callOpts, type GuestRef } from './guest-context.js';
 
 const CREATING_TASKS = /^(qmcreate|qmclone|qmrestore|vzcreate|vzclone|vzrestore)$/;
 
@@ -21,11 +22,11 @@ interface TaskEntry {
 }
 
 /** Whether a task that may hold `vmid`'s create/clone lock is running on any online node. */
-export async function creatingTaskRunning(ctx: GuestContext, vmid: number, op: OperationContext): Promise<boolean> {
-  const nodes = await ctx.client.call<{ node?: unknown; status?: unknown }[]>('GET', '/nodes', undefined, callOpts(op, true));
+export async function creatingTaskRunning(client: PveClient, vmid: number, op: OperationContext): Promise<boolean> {
+  const nodes = await client.call<{ node?: unknown; status?: unknown }[]>('GET', '/nodes', undefined, callOpts(op, true));
   const online = nodes.filter((n) => n.status === 'online' && typeof n.node === 'string').map((n) => n.node as string);
   for (const node of online) {
-    const active = await ctx.client.call<TaskEntry[]>('GET', `/nodes/${node}/tasks`, { source: 'active' }, callOpts(op, true));
+    const active = await client.call<TaskEntry[]>('GET', `/nodes/${node}/tasks`, { source: 'active' }, callOpts(op, true));
     const holds = active.some(
       (t) => typeof t.type === 'string' && CREATING_TASKS.test(t.type) && (String(t.id) === String(vmid) || /clone$/.test(t.type)),
     );
@@ -54,14 +55,14 @@ export class UnfinishedCreateWatch {
   private idleLooks = 0;
 
   constructor(
-    private readonly ctx: GuestContext,
+    private readonly client: PveClient,
     private readonly type: GuestType,
     private readonly vmid: number,
   ) {}
 
   /** Throws when the lock is stale; call after each look that found the lock held. */
   async check(node: string, lock: string, op: OperationContext): Promise<void> {
-    if (await creatingTaskRunning(this.ctx, this.vmid, op)) {
+    if (await creatingTaskRunning(this.client, this.vmid, op)) {
       this.idleLooks = 0;
       return;
     }
