@@ -119,19 +119,32 @@ export function startEmulatorProcess(world: string, cwd: string): Promise<{ url:
   });
 }
 
+/**
+ * A project directory planning `n` guests against an emulator process holding them, state
+ * filled by a refresh-only apply: `hl plan` there shows no changes. Also used to profile a
+ * single plan (`node dist/bench/emulator-bench-scenario.js N`).
+ */
+export async function prepareEmulatorScenario(n: number): Promise<{ dir: string; preload: string; emulator: { url: string; stop(): Promise<void> } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-bench-pve-'));
+  const preload = join(dir, 'peak-rss.mjs');
+  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nHL_PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
+  const emulator = await startEmulatorProcess(await makeWorld(dir, n), dir);
+  writeFileSync(join(dir, 'homelab.yaml'), config(emulator.url, n));
+  writeFileSync(join(dir, 'homelab.state.json'), skeletonState(n));
+  const fill = await runHl(['apply', '--refresh-only', '--auto-approve'], dir, preload);
+  if (fill.code !== 0) {
+    await emulator.stop();
+    throw new Error(`refresh-only apply failed: ${fill.stderr.slice(0, 2000)}`);
+  }
+  return { dir, preload, emulator };
+}
+
 export async function benchEmulatorPlans(sizes: number[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const byN = new Map<number, { off: number; on: number }>();
   for (const n of sizes) {
-    const dir = mkdtempSync(join(tmpdir(), 'hl-bench-pve-'));
-    const preload = join(dir, 'peak-rss.mjs');
-    writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nHL_PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
-    const emulator = await startEmulatorProcess(await makeWorld(dir, n), dir);
+    const { dir, preload, emulator } = await prepareEmulatorScenario(n);
     try {
-      writeFileSync(join(dir, 'homelab.yaml'), config(emulator.url, n));
-      writeFileSync(join(dir, 'homelab.state.json'), skeletonState(n));
-      const fill = await runHl(["apply", "--refresh-only", "--auto-approve"], dir, preload);
-      if (fill.code !== 0) throw new Error(`refresh-only apply failed: ${fill.stderr.slice(0, 2000)}`);
       const before = await requestCount(emulator.url);
       const off = await runHl(['plan', '--refresh=false', '--detailed-exitcode'], dir, preload);
       const mid = await requestCount(emulator.url);

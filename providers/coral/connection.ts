@@ -9,13 +9,10 @@
  * is the one the Coral is passed to. It authenticates with the emulator's API token, so raw
  * devices need a cluster mapping there, as with any token.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { Agent } from 'undici';
 import { ProviderError, type ConfigureRequest } from '../../src/provider/contract.js';
-import { PveClient } from '../proxmox/client/pve-client.js';
-import { createTlsAgent, fetchThrough } from '../proxmox/client/tls-fetch.js';
-import { startEmbeddedEmulator, type EmbeddedEmulator } from '../proxmox/embedded-emulator.js';
+import type { PveClient } from '../proxmox/client/pve-client.js';
+import { openPveConnection } from '../proxmox/client/pve-connection.js';
 import { parseProviderConfig, type ProxmoxSettings } from '../proxmox/provider-config.js';
 
 export interface CoralConnection {
@@ -30,35 +27,6 @@ export async function openConnection(req: ConfigureRequest): Promise<CoralConnec
     throw new ProviderError(`coral provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`.replace(/proxmox provider/g, 'coral provider')).join('; ')}`);
   }
   const settings = parsed.settings;
-  let agent: Agent;
-  let emulator: EmbeddedEmulator | undefined;
-  let client: PveClient;
-  if (settings.mode === 'emulated') {
-    emulator = await startEmbeddedEmulator(req.workDir);
-    agent = createTlsAgent({});
-    client = new PveClient({ ...emulator, fetch: fetchThrough(agent) });
-  } else {
-    let ca: string | undefined;
-    if (settings.caFile !== undefined) {
-      try {
-        ca = readFileSync(settings.caFile, 'utf8');
-      } catch (e) {
-        throw new ProviderError(`coral provider: ca_file ${settings.caFile} cannot be read: ${(e as Error).message}`);
-      }
-    }
-    agent = createTlsAgent({
-      ...(ca !== undefined ? { ca } : {}),
-      ...(settings.tlsFingerprint !== undefined ? { fingerprint: settings.tlsFingerprint } : {}),
-      insecure: settings.insecure,
-    });
-    client = new PveClient({ protocol: settings.protocol, host: settings.host, port: settings.port, auth: settings.auth, fetch: fetchThrough(agent) });
-  }
-  return {
-    client,
-    settings,
-    close: async () => {
-      await agent.close().catch(() => undefined);
-      await emulator?.close();
-    },
-  };
+  const { client, close } = await openPveConnection(settings, req.workDir, 'coral');
+  return { client, settings, close };
 }

@@ -7,9 +7,7 @@
  * each resource type).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { Agent } from 'undici';
 import type { Attributes, Value } from '../../src/core/value.js';
 import {
   ProviderError,
@@ -33,9 +31,7 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import { PveClient } from '../proxmox/client/pve-client.js';
-import { createTlsAgent, fetchThrough } from '../proxmox/client/tls-fetch.js';
-import { startEmbeddedEmulator, type EmbeddedEmulator } from '../proxmox/embedded-emulator.js';
+import { openPveConnection, type PveConnection } from '../proxmox/client/pve-connection.js';
 import { PveSession } from './connection/pve-session.js';
 import { parseVmRef } from './model/resource-ids.js';
 import { planAttachment, validateAttachment } from './planning/attachment-plan.js';
@@ -115,8 +111,7 @@ function snapshotIdentity(raw: Record<string, Value> | undefined): SnapshotIdent
 export class CrucibleProvider implements Provider {
   readonly type = 'crucible';
   private session: PveSession | undefined;
-  private agent: Agent | undefined;
-  private emulator: EmbeddedEmulator | undefined;
+  private connection: PveConnection | undefined;
   private settings: CrucibleSettings | undefined;
 
   /** The parsed provider block (after configure). */
@@ -140,27 +135,8 @@ export class CrucibleProvider implements Provider {
     }
     this.settings = parsed.settings;
     const c = parsed.settings.connection;
-    let client: PveClient;
-    if (c.mode === 'emulated') {
-      this.emulator = await startEmbeddedEmulator(req.workDir);
-      this.agent = createTlsAgent({});
-      client = new PveClient({ ...this.emulator, fetch: fetchThrough(this.agent) });
-    } else {
-      let ca: string | undefined;
-      if (c.caFile !== undefined) {
-        try {
-          ca = readFileSync(c.caFile, 'utf8');
-        } catch (e) {
-          throw new ProviderError(`crucible provider: ca_file ${c.caFile} cannot be read: ${(e as Error).message}`);
-        }
-      }
-      this.agent = createTlsAgent({
-        ...(ca !== undefined ? { ca } : {}),
-        ...(c.tlsFingerprint !== undefined ? { fingerprint: c.tlsFingerprint } : {}),
-        insecure: c.insecure,
-      });
-      client = new PveClient({ protocol: c.protocol, host: c.host, port: c.port, auth: c.auth, fetch: fetchThrough(this.agent) });
-    }
+    this.connection = await openPveConnection(c, req.workDir, 'crucible');
+    const client = this.connection.client;
     this.session = new PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
   }
 
@@ -321,12 +297,9 @@ export class CrucibleProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    const agent = this.agent;
-    const emulator = this.emulator;
-    this.agent = undefined;
-    this.emulator = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
     this.session = undefined;
-    await agent?.close().catch(() => undefined);
-    await emulator?.close();
+    await connection?.close();
   }
 }

@@ -5,10 +5,8 @@
  * mapping/ (attributes ⇄ PVE config), planning/ (plan and validation, pure), resources/
  * (CRUD), embedded-emulator.ts.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import type { Agent } from 'undici';
 import {
   ProviderError,
   type AttributeProblem,
@@ -32,8 +30,7 @@ import {
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
 import { PveClient } from './client/pve-client.js';
-import { createTlsAgent, fetchThrough } from './client/tls-fetch.js';
-import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
+import { openPveConnection, type PveConnection } from './client/pve-connection.js';
 import { ClusterInventory } from './inventory/cluster-inventory.js';
 import { planLxc } from './planning/lxc-plan.js';
 import { validateGuest } from './planning/validate-guest.js';
@@ -64,8 +61,7 @@ export interface ProxmoxProviderOptions {
 export class ProxmoxProvider implements Provider {
   readonly type = 'proxmox';
   private ctx: GuestContext | undefined;
-  private agent: Agent | undefined;
-  private emulator: EmbeddedEmulator | undefined;
+  private connection: PveConnection | undefined;
 
   constructor(private readonly options: ProxmoxProviderOptions = {}) {}
 
@@ -90,33 +86,8 @@ export class ProxmoxProvider implements Provider {
     }
     const settings = parsed.settings;
     if (this.ctx) await this.close(); // configured again: drop the previous client (and emulator)
-    let client: PveClient;
-    if (settings.mode === 'emulated') {
-      this.emulator = await startEmbeddedEmulator(req.workDir);
-      this.agent = createTlsAgent({});
-      client = new PveClient({ ...this.emulator, fetch: fetchThrough(this.agent) });
-    } else {
-      let ca: string | undefined;
-      if (settings.caFile !== undefined) {
-        try {
-          ca = readFileSync(settings.caFile, 'utf8');
-        } catch (e) {
-          throw new ProviderError(`proxmox provider: ca_file ${settings.caFile} cannot be read: ${(e as Error).message}`);
-        }
-      }
-      this.agent = createTlsAgent({
-        ...(ca !== undefined ? { ca } : {}),
-        ...(settings.tlsFingerprint !== undefined ? { fingerprint: settings.tlsFingerprint } : {}),
-        insecure: settings.insecure,
-      });
-      client = new PveClient({
-        protocol: settings.protocol,
-        host: settings.host,
-        port: settings.port,
-        auth: settings.auth,
-        fetch: fetchThrough(this.agent),
-      });
-    }
+    this.connection = await openPveConnection(settings, req.workDir, 'proxmox');
+    const client = this.connection.client;
     this.ctx = {
       client,
       inventory: new ClusterInventory(client, this.options.inventoryTtlMs ?? 15_000),
@@ -180,12 +151,9 @@ export class ProxmoxProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    const agent = this.agent;
-    const emulator = this.emulator;
-    this.agent = undefined;
-    this.emulator = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
     this.ctx = undefined;
-    await agent?.close().catch(() => undefined);
-    await emulator?.close();
+    await connection?.close();
   }
 }

@@ -9,7 +9,7 @@
  * Decoding is pure: it takes the file's bytes and tells which records are valid, and where a
  * torn last line (a write cut short by a crash) starts.
  */
-import { UNKNOWN, isUnknown } from '../core/value.js';
+import { UNKNOWN, containsUnknown, isUnknown } from '../core/value.js';
 import type { OutputState, ResourceState } from './state-types.js';
 import type { IntentOutcome, PendingIntent, PendingResolution } from './intent-types.js';
 
@@ -51,9 +51,14 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** One line of the journal, newline included. */
+/**
+ * One line of the journal, newline included. Only an intent's planned attributes may hold
+ * unknowns (resources are checked free of them before they get here); the replacer, which
+ * slows JSON.stringify down several times, is used only when they do.
+ */
 export function encodeJournalLine(line: JournalLine): string {
-  return `${JSON.stringify(line, replacer)}\n`;
+  const marked = line.t === 'begin' && line.intent.planned !== undefined && containsUnknown(line.intent.planned);
+  return `${marked ? JSON.stringify(line, replacer) : JSON.stringify(line)}\n`;
 }
 
 export function journalHeader(lineage: string, serial: number): JournalHeader {

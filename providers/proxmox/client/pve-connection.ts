@@ -1,0 +1,72 @@
+/**
+ * The connection every PVE-backed provider (proxmox, crucible, coral) opens from its
+ * settings: the embedded emulator, or a remote cluster over a TLS agent scoped to this
+ * client (CA file, SHA-256 pin, or explicit `insecure`). The agent — and with it undici —
+ * is made on the first request, so a run that never reaches the API (a plan with
+ * `--refresh=false`, `hl validate`) does not pay for loading it.
+ */
+import { readFileSync } from 'node:fs';
+import type { Agent } from 'undici';
+import { ProviderError } from '../../../src/provider/contract.js';
+import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.js';
+import type { ProxmoxSettings } from '../provider-config.js';
+import { PveClient } from './pve-client.js';
+import { createTlsAgent, fetchThrough, type FetchFn, type TlsOptions } from './tls-fetch.js';
+
+export interface PveConnection {
+  client: PveClient;
+  close(): Promise<void>;
+}
+
+/** Opens the connection `settings` describe; `provider` names the provider in errors. */
+export async function openPveConnection(settings: ProxmoxSettings, workDir: string, provider: string): Promise<PveConnection> {
+  if (settings.mode === 'emulated') {
+    const emulator: EmbeddedEmulator = await startEmbeddedEmulator(workDir);
+    const tls = lazyTlsFetch({});
+    return {
+      client: new PveClient({ ...emulator, fetch: tls.fetch }),
+      close: async () => {
+        await tls.close();
+        await emulator.close();
+      },
+    };
+  }
+  let ca: string | undefined;
+  if (settings.caFile !== undefined) {
+    try {
+      ca = readFileSync(settings.caFile, 'utf8');
+    } catch (e) {
+      throw new ProviderError(`${provider} provider: ca_file ${settings.caFile} cannot be read: ${(e as Error).message}`);
+    }
+  }
+  const tls = lazyTlsFetch({
+    ...(ca !== undefined ? { ca } : {}),
+    ...(settings.tlsFingerprint !== undefined ? { fingerprint: settings.tlsFingerprint } : {}),
+    insecure: settings.insecure,
+  });
+  return {
+    client: new PveClient({ protocol: settings.protocol, host: settings.host, port: settings.port, auth: settings.auth, fetch: tls.fetch }),
+    close: () => tls.close(),
+  };
+}
+
+/** A fetch over an agent with `options`, made on first use. */
+function lazyTlsFetch(options: TlsOptions): { fetch: FetchFn; close(): Promise<void> } {
+  let agent: Agent | undefined;
+  let through: FetchFn | undefined;
+  return {
+    fetch: (url, init) => {
+      if (!through) {
+        agent = createTlsAgent(options);
+        through = fetchThrough(agent);
+      }
+      return through(url, init);
+    },
+    close: async () => {
+      const a = agent;
+      agent = undefined;
+      through = undefined;
+      await a?.close().catch(() => undefined);
+    },
+  };
+}
