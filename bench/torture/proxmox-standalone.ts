@@ -27,6 +27,8 @@ export function standaloneProxmox(name: string, faults: (seed: number) => FaultC
       const emu = await startProxmoxEmulator({ port: 0, worldFile, seed: 'homelab', faults: faults(random.seed()) });
       return {
         target: proxmoxTarget({ kind: 'standalone', url: emu.url, tokenId: DEFAULT_TOKEN_ID, tokenSecret: DEFAULT_TOKEN_SECRET, worldFile }),
+        // injected faults off, for checking what the runs left
+        calm: async () => emu.setFaults({}),
         close: async () => {
           await emu.close();
           rmSync(worldDir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ export function withParallelism<S extends TargetSetup>(setup: S, parallelism: nu
 /** A target set up afresh for each trial (a standalone emulator with a new world, say). */
 export interface TargetSetup {
   name: string;
-  setup(random: Random): Promise<{ target: TortureTarget; close(): Promise<void> }>;
+  setup(random: Random): Promise<{ target: TortureTarget; close(): Promise<void>; calm?(): Promise<void> }>;
 }
 
 /** A target that needs no setup: its world lives in each trial's project directory. */
