@@ -111,8 +111,11 @@ export class StateStore {
   readonly #openIntents = new Map<string, PendingIntent>();
   /** Ids of the intents found open in the journal when the store was opened. */
   readonly #pendingAtOpen = new Set<string>();
-  /** Hash of the content of the state file on disk (of the empty state when there is none). */
-  #persistedHash: string;
+  /**
+   * Hash of the content of the state file on disk (of the empty state when there is none);
+   * computed at the first checkpoint, from what was loaded (a plan, read-only, never needs it).
+   */
+  #persistedHash: string | (() => string);
   #stateFileExists: boolean;
   #backupDone = false;
   /** Records applied (replayed or committed) so far, and how many the last checkpoint covered. */
@@ -149,7 +152,8 @@ export class StateStore {
     this.#stateFileExists = fileState !== null;
     for (const r of fileState?.resources ?? []) this.#resources.set(r.address, r);
     this.#outputs = fileState?.outputs ?? {};
-    this.#persistedHash = contentHash(this.#lineage, sortedResources(this.#resources.values()), this.#outputs);
+    const loaded = { resources: [...this.#resources.values()], outputs: this.#outputs };
+    this.#persistedHash = () => contentHash(this.#lineage, sortedResources(loaded.resources), loaded.outputs);
 
     for (const record of journal?.records ?? []) this.#apply(record);
     this.#journalNeedsRotation = (journal?.validBytes ?? 0) > 0;
@@ -386,6 +390,7 @@ export class StateStore {
       if (covered === this.#checkpointedMutations && !this.#journalNeedsRotation) return;
       const resources = sortedResources(this.#resources.values());
       const hash = contentHash(this.#lineage, resources, this.#outputs);
+      if (typeof this.#persistedHash === 'function') this.#persistedHash = this.#persistedHash();
       if (hash !== this.#persistedHash) {
         if (!this.#backupDone) await this.#writeBackup();
         const next: State = {
