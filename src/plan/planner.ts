@@ -556,12 +556,26 @@ function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Att
 }
 
 /** Sensitive paths of the planned value: from expressions plus the schema's sensitive attributes. */
+/** The sensitive attribute names of each resource type's schema (asked once per instance). */
+const sensitiveNames = new WeakMap<ResourceTypeSchema, string[]>();
+
+function sensitiveAttributes(schema: ResourceTypeSchema): string[] {
+  let names = sensitiveNames.get(schema);
+  if (!names) {
+    names = Object.entries(schema.attributes)
+      .filter(([, attr]) => attr.sensitive)
+      .map(([name]) => name);
+    sensitiveNames.set(schema, names);
+  }
+  return names;
+}
+
 function mergeSensitive(fromConfig: Path[], schema: ResourceTypeSchema, planned: Attributes): Path[] {
   const out = [...fromConfig];
   const add = (p: Path): void => {
     if (!out.some((q) => q.length === p.length && q.every((s, i) => s === p[i]))) out.push(p);
   };
-  for (const [name, attr] of Object.entries(schema.attributes)) if (attr.sensitive && name in planned) add([name]);
+  for (const name of sensitiveAttributes(schema)) if (name in planned) add([name]);
   for (const pattern of schema.sensitivePaths ?? []) for (const p of expandPattern(planned, pattern)) add(p);
   return out;
 }
