@@ -1,15 +1,19 @@
 /**
  * The graph of operations an apply runs, built from the plan's changes alone:
- * `apply:ADDR` (create, update, read, the create half of a replace) and `delete:ADDR`.
+ * `apply:ADDR` (create, update, read, the create half of a replace), `delete:ADDR`, and
+ * `deposed:ADDR#KEY` (an object left by an earlier create-before-destroy replacement).
  * Creates and updates wait for the resources they depend on; deletes wait for the
- * deletes of what depends on them; a replace orders its two halves as planned.
+ * deletes of what depends on them; a replace orders its two halves as planned; the delete of
+ * an address waits for the deletes of its deposed objects (which state keeps under it).
  */
 import { Dag } from '../graph/dag.js';
-import type { Plan, ResourceChange } from '../plan/plan-types.js';
+import type { DeposedDelete, Plan, ResourceChange } from '../plan/plan-types.js';
 
 export interface ApplyGraph {
   dag: Dag;
   changes: Map<string, ResourceChange>;
+  /** By node id. */
+  deposed: Map<string, DeposedDelete>;
 }
 
 export function applyNodeId(address: string): string {
@@ -17,6 +21,9 @@ export function applyNodeId(address: string): string {
 }
 export function deleteNodeId(address: string): string {
   return `delete:${address}`;
+}
+export function deposedNodeId(address: string, key: string): string {
+  return `deposed:${address}#${key}`;
 }
 
 export function buildApplyGraph(plan: Plan): ApplyGraph {
@@ -57,5 +64,12 @@ export function buildApplyGraph(plan: Plan): ApplyGraph {
     if (c.action === 'delete-create') dag.addEdge(applyNodeId(c.address), deleteNodeId(c.address));
     if (c.action === 'create-delete' && c.before !== null) dag.addEdge(deleteNodeId(c.address), applyNodeId(c.address));
   }
-  return { dag, changes };
+  const deposed = new Map<string, DeposedDelete>();
+  for (const d of plan.deposed) {
+    const id = deposedNodeId(d.address, d.key);
+    deposed.set(id, d);
+    dag.addNode(id);
+    if (dag.hasNode(deleteNodeId(d.address))) dag.addEdge(deleteNodeId(d.address), id);
+  }
+  return { dag, changes, deposed };
 }

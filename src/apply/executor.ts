@@ -17,9 +17,10 @@ import { defaultPlanResource } from '../plan/default-plan-resource.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, type Expansion } from '../plan/expand-instances.js';
 import { isRedacted } from '../plan/plan-codec.js';
-import type { DataSourceRead, Plan, ResourceChange } from '../plan/plan-types.js';
+import type { DataSourceRead, DeposedDelete, Plan, ResourceChange } from '../plan/plan-types.js';
 import { blockValueFromInstances } from '../plan/state-block-values.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
+import { deposedById, withDeposed, withoutDeposed } from '../state/deposed-objects.js';
 import type { OutputState, ResourceState } from '../state/state-types.js';
 import type { ApplyEvents, OperationKind } from './apply-events.js';
 import { applyNodeId, buildApplyGraph, deleteNodeId } from './apply-graph.js';
@@ -63,8 +64,6 @@ class Executor {
   private readonly expansions = new Map<string, Expansion>();
   private readonly scope: EvaluationScope;
   private readonly byBlock = new Map<string, ResourceChange[]>();
-  /** Objects replaced with create_before_destroy: the old one, to delete after. */
-  private readonly deposed = new Map<string, ResourceState>();
   /** Instances whose operation has completed in this run. */
   private readonly applied = new Set<string>();
   /** State instances of blocks the plan does not touch, by block address. */
@@ -107,11 +106,13 @@ class Executor {
   async run(): Promise<ApplyResult> {
     const { plan } = this.req;
     await this.acceptDrift();
-    const { dag, changes } = buildApplyGraph(plan);
+    const { dag, changes, deposed } = buildApplyGraph(plan);
     const outcomes = new Map<string, InstanceOutcome>();
     const walk = await walkDag(
       dag,
       async (node, controls) => {
+        const leftover = deposed.get(node);
+        if (leftover) return this.runDeposedDelete(leftover, controls);
         const [kind, address] = splitNode(node);
         const change = changes.get(address)!;
         return kind === 'delete' ? this.runDelete(change, controls) : this.runApply(change, controls);
@@ -143,6 +144,14 @@ class Executor {
       else if (c.action === 'delete') {
         if (c.before !== null) counts.destroyed++;
       } else if (c.action === 'delete-create' || c.action === 'create-delete') counts.replaced++;
+    }
+    for (const [node, d] of deposed) {
+      const o = walk.outcomes.get(node);
+      if (o === 'done') counts.destroyed++;
+      else if (o === 'failed') counts.failed++;
+      else if (o === 'skipped') counts.skipped++;
+      else counts.notStarted++;
+      if (o !== 'done') outcomes.set(d.address, o === 'failed' ? 'failed' : (outcomes.get(d.address) ?? 'not-started'));
     }
     const stopped = this.req.shouldStop() && [...walk.outcomes.values()].includes('not-started');
     if (plan.mode !== 'refresh-only') await this.writeOutputs();
@@ -297,13 +306,9 @@ class Executor {
           ...(identity ? { identity } : {}),
         }),
       );
-      if (change.action === 'create-delete') {
-        const old = store.getResource(change.address);
-        if (old) this.deposed.set(change.address, old);
-      }
       try {
         const res = await provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) });
-        const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
+        const resource = this.replacing(change, this.resourceState(change, res.id, res.state, sensitivePaths));
         // with an identity a lost completion is found again by provider.recover
         await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: !(identity && provider.recover) });
         this.afterApplied(change, res.state, planned, sensitivePaths);
@@ -326,7 +331,7 @@ class Executor {
           }
         }
         if (found) {
-          const resource = this.resourceState(change, found.id, found.state, sensitivePaths);
+          const resource = this.replacing(change, this.resourceState(change, found.id, found.state, sensitivePaths));
           await store.completeIntent(intent, { kind: 'applied', resource });
           this.afterApplied(change, found.state, planned, sensitivePaths);
           this.diagnostics.push({
@@ -344,7 +349,7 @@ class Executor {
     const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }));
     try {
       const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
-      const resource = this.resourceState(change, id, res.state, sensitivePaths);
+      const resource = this.replacing(change, this.resourceState(change, id, res.state, sensitivePaths));
       // a lost completion of an update is reconciled by a read
       await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
       this.afterApplied(change, res.state, planned, sensitivePaths);
@@ -372,13 +377,37 @@ class Executor {
     }
   }
 
+  /**
+   * The state entry of a create's or update's result, keeping the address's deposed objects;
+   * for a create-before-destroy replacement, with the replaced object recorded as deposed in
+   * the same journal line (so a crash before its
+   * delete leaves it in state, for the next plan to delete). Read from the store at the moment
+   * of completing, so that concurrent deposed deletes on the address are kept.
+   */
+  private replacing(change: ResourceChange, resource: ResourceState): ResourceState {
+    const current = this.req.store.getResource(change.address);
+    if (!current) return resource;
+    if (change.action === 'create-delete' && current.id !== resource.id) return withDeposed(resource, current);
+    // deposed objects of earlier replacements stay until their own deletes
+    return current.deposed ? { ...resource, deposed: current.deposed } : resource;
+  }
+
   private async runDelete(change: ResourceChange, controls: VisitControls): Promise<boolean> {
     const provider = this.req.providers.get(change.provider);
     if (!provider) return this.fail(change, 'delete', `provider "${change.provider}" is not configured`);
-    const old = this.deposed.get(change.address);
-    const id = old?.id ?? change.id!;
-    const prior = old?.attributes ?? this.fillRedacted(change.address, change.before!);
     const { store } = this.req;
+    const id = change.id!;
+    // The old half of a create-before-destroy: the create recorded it as deposed.
+    const replaced = change.action === 'create-delete';
+    const old = replaced ? deposedById(store.getResource(change.address), id) : undefined;
+    if (replaced && !old) {
+      this.diagnostics.push({
+        ...warning(`${change.address}: the replaced object ${id} was not deleted: the new object has the same id`),
+        address: change.address,
+      });
+      return true;
+    }
+    const prior = old?.attributes ?? this.fillRedacted(change.address, change.before!);
     this.req.events.operationStart({ address: change.address, operation: 'delete' });
     const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }));
     try {
@@ -389,9 +418,8 @@ class Executor {
         progress: (message) => this.req.events.operationProgress({ address: change.address, operation: 'delete', message }),
       });
       if (old) {
-        // the new object already owns the address; the journal only needs the intent closed
-        await store.completeIntent(intent, { kind: 'applied', resource: store.getResource(change.address)! });
-        this.deposed.delete(change.address);
+        // the new object owns the address: only the deposed entry goes
+        await store.completeIntent(intent, { kind: 'applied', resource: withoutDeposed(store.getResource(change.address)!, old.key) });
       } else await store.completeIntent(intent, { kind: 'deleted', address: change.address }, { waitForDisk: false });
       if (change.action === 'delete') this.setCurrent(change.address, change.block, null, []);
       this.req.events.operationEnd({ address: change.address, operation: 'delete', outcome: 'ok', id });
@@ -399,6 +427,38 @@ class Executor {
     } catch (e) {
       await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
       return this.fail(change, 'delete', describe(e), e);
+    }
+  }
+
+  /** Deletes an object an earlier create-before-destroy replacement left deposed in state. */
+  private async runDeposedDelete(d: DeposedDelete, controls: VisitControls): Promise<boolean> {
+    const label = `${d.address} (deposed object ${d.key})`;
+    const failed = (message: string, cause?: unknown): false => {
+      const bug = cause !== undefined && !(cause instanceof ProviderError);
+      this.diagnostics.push({ ...error(`${label}: delete failed: ${message}`, undefined, bug && cause instanceof Error ? cause.stack : undefined), address: d.address });
+      this.req.events.operationEnd({ address: label, operation: 'delete', outcome: 'error', message });
+      return false;
+    };
+    const provider = this.req.providers.get(d.provider);
+    if (!provider) return failed(`provider "${d.provider}" is not configured`);
+    const { store } = this.req;
+    const entry = deposedById(store.getResource(d.address), d.id);
+    if (!entry) throw new Error(`bug: the plan deletes deposed object ${d.key} of ${d.address}, which state does not hold`);
+    this.req.events.operationStart({ address: label, operation: 'delete' });
+    const intent = await controls.idle(store.beginIntent({ address: d.address, operation: 'delete', type: d.type, provider: d.provider, id: d.id }));
+    try {
+      await provider.delete({
+        type: d.type,
+        id: d.id,
+        prior: entry.attributes,
+        progress: (message) => this.req.events.operationProgress({ address: label, operation: 'delete', message }),
+      });
+      await store.completeIntent(intent, { kind: 'applied', resource: withoutDeposed(store.getResource(d.address)!, entry.key) });
+      this.req.events.operationEnd({ address: label, operation: 'delete', outcome: 'ok', id: d.id });
+      return true;
+    } catch (e) {
+      await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
+      return failed(describe(e), e);
     }
   }
 

@@ -11,6 +11,7 @@ import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import type { PendingIntent } from '../state/intent-types.js';
+import { deposedById, withDeposed, withoutDeposed } from '../state/deposed-objects.js';
 import type { ResourceState } from '../state/state-types.js';
 import type { StateStore } from '../state/state-store.js';
 
@@ -63,7 +64,10 @@ async function settle(store: StateStore, provider: Provider, intent: PendingInte
     const found =
       provider.recover && intent.identity ? await provider.recover({ type: intent.type, identity: intent.identity, planned: intent.planned ?? {} }) : null;
     if (found) {
-      await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, found.id, found.state, existing) });
+      const adopted = stateFor(intent, found.id, found.state, existing);
+      // a create-before-destroy cut short: the object it replaces is kept, deposed
+      const resource = existing && existing.id !== found.id ? withDeposed(adopted, existing) : adopted;
+      await store.resolvePending(intent.intentId, { kind: 'adopted', resource });
       recoveries.push({ address: intent.address, operation: 'create', result: 'adopted', id: found.id });
     } else {
       await store.resolvePending(intent.intentId, { kind: 'dropped' });
@@ -84,6 +88,19 @@ async function settle(store: StateStore, provider: Provider, intent: PendingInte
   if (!id) {
     await store.resolvePending(intent.intentId, { kind: 'dropped' });
     recoveries.push({ address: intent.address, operation: intent.operation, result: 'dropped' });
+    return;
+  }
+  const leftover = intent.operation === 'delete' ? deposedById(existing, id) : undefined;
+  if (existing && leftover) {
+    // the delete of a deposed object: forget it if it is gone, else the next plan deletes it again
+    const live = await provider.read({ type: intent.type, id, prior: leftover.attributes });
+    if (live.state === null) {
+      await store.resolvePending(intent.intentId, { kind: 'adopted', resource: withoutDeposed(existing, leftover.key) });
+      recoveries.push({ address: intent.address, operation: 'delete', result: 'forgotten', id });
+    } else {
+      await store.resolvePending(intent.intentId, { kind: 'dropped' });
+      recoveries.push({ address: intent.address, operation: 'delete', result: 'dropped', id });
+    }
     return;
   }
   const live = await provider.read({ type: intent.type, id, prior: existing?.attributes ?? {} });
@@ -113,5 +130,6 @@ function stateFor(intent: PendingIntent, id: string, attributes: Attributes, exi
     status: 'ready',
     ...(existing?.preventDestroy ? { preventDestroy: true } : {}),
     ...(existing?.createBeforeDestroy ? { createBeforeDestroy: true } : {}),
+    ...(existing?.deposed && existing.id === id ? { deposed: existing.deposed } : {}),
   };
 }

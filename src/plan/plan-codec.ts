@@ -48,6 +48,7 @@ export function encodePlan(plan: Plan): string {
     ...plan,
     changes: plan.changes.map(encodeChange),
     drift: plan.drift.map(encodeChange),
+    deposed: plan.deposed.map((d) => ({ ...d, before: encodeValue(d.before, d.beforeSensitive, []) })),
     data: plan.data.map((d) => ({ ...d, attributes: encodeValue(d.attributes, d.sensitivePaths, []) })),
     outputChanges: plan.outputChanges.map((o) =>
       o.sensitive ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK } : { ...o, after: encodeValue(o.after, [], []) },
@@ -92,6 +93,21 @@ function isChangeShape(c: unknown): boolean {
   );
 }
 
+function isDeposedShape(d: unknown): boolean {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as Record<string, unknown>;
+  return (
+    typeof o['address'] === 'string' &&
+    typeof o['key'] === 'string' &&
+    typeof o['type'] === 'string' &&
+    typeof o['provider'] === 'string' &&
+    typeof o['id'] === 'string' &&
+    typeof o['before'] === 'object' &&
+    o['before'] !== null &&
+    Array.isArray(o['beforeSensitive'])
+  );
+}
+
 export function decodePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
   let raw: unknown;
   try {
@@ -110,7 +126,8 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
     return { diagnostics: [error(`${file} is a damaged hl plan: required fields are missing`)] };
   }
   const badChange = [...r.changes, ...r.drift].findIndex((c) => !isChangeShape(c));
-  if (badChange >= 0 || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
+  const deposedOk = r.deposed === undefined || (Array.isArray(r.deposed) && r.deposed.every(isDeposedShape));
+  if (badChange >= 0 || !deposedOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
     return { diagnostics: [error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`)] };
   }
   const { hl_plan: _, ...rest } = r;
@@ -118,6 +135,7 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
     ...rest,
     changes: r.changes.map(decodeChange),
     drift: r.drift.map(decodeChange),
+    deposed: (r.deposed ?? []).map((d) => ({ ...d, before: decodeValue(d.before) as Attributes })),
     data: (r.data ?? []).map((d) => ({ ...d, attributes: decodeValue(d.attributes) as Attributes })),
     outputChanges: r.outputChanges.map((o) => ({ ...o, before: decodeValue(o.before), after: decodeValue(o.after) })),
   };

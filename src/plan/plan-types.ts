@@ -22,6 +22,8 @@ export type ActionReason =
   | 'delete_because_count_index'
   | 'delete_because_each_key'
   | 'delete_because_destroy'
+  /** An object a create-before-destroy replacement left (see DeposedDelete). */
+  | 'delete_because_deposed'
   | 'create_because_gone'
   | 'read_because_config_unknown';
 
@@ -59,6 +61,22 @@ export interface ResourceChange {
   priorDependencies?: string[];
   createBeforeDestroy: boolean;
   preventDestroy: boolean;
+}
+
+/**
+ * The delete of an object an address held before a create-before-destroy replacement, left
+ * in state by a run that ended before deleting it (see `ResourceState.deposed`).
+ */
+export interface DeposedDelete {
+  /** Instance address the object belonged to. */
+  address: string;
+  /** Its deposed key (8 hex digits). */
+  key: string;
+  type: string;
+  provider: string;
+  id: string;
+  before: Attributes;
+  beforeSensitive: Path[];
 }
 
 export interface DataSourceRead {
@@ -107,6 +125,8 @@ export interface Plan {
   changes: ResourceChange[];
   /** Differences between the last applied state and the live read (outside hl). */
   drift: ResourceChange[];
+  /** Objects left over from earlier create-before-destroy replacements, to delete. */
+  deposed: DeposedDelete[];
   /** Data sources read while planning: apply evaluates config with these same values. */
   data: DataSourceRead[];
   outputChanges: OutputChange[];

@@ -20,7 +20,7 @@ import { defaultPlanResource } from './default-plan-resource.js';
 import { EvaluationScope } from './evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from './expand-instances.js';
 import type { PlannerProvider } from './planner-provider.js';
-import { PLAN_FORMAT_VERSION, type ActionReason, type DataSourceRead, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
+import { PLAN_FORMAT_VERSION, type ActionReason, type DataSourceRead, type DeposedDelete, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
 import { summarizeChanges } from './plan-summary.js';
 import { blockValueFromInstances } from './state-block-values.js';
 
@@ -163,7 +163,9 @@ class Planner {
       const v = req.variables.get(name);
       variables[name] = decl.sensitive ? { sensitive: true } : { value: v?.value ?? null, sensitive: false };
     }
+    const deposed = req.mode === 'refresh-only' ? [] : this.deposedDeletes();
     const summary = summarizeChanges(this.changes);
+    summary.destroy += deposed.length;
     // Drift alone is a change only for a refresh-only plan; otherwise apply records it quietly.
     const acceptsDrift = req.mode === 'refresh-only' && drift.length > 0;
     const plan: Plan = {
@@ -177,6 +179,7 @@ class Planner {
       options: { targets: req.targets, replace: req.replace, refresh: req.refresh },
       changes: this.changes,
       drift,
+      deposed,
       data: this.dataReads,
       outputChanges,
       diagnostics: dedupe(this.diagnostics),
@@ -187,6 +190,19 @@ class Planner {
         acceptsDrift,
     };
     return { plan, diagnostics: plan.diagnostics };
+  }
+
+  /** Deletes of the objects earlier create-before-destroy replacements left in state. */
+  private deposedDeletes(): DeposedDelete[] {
+    const out: DeposedDelete[] = [];
+    for (const r of this.req.state.resources) {
+      if (r.mode !== 'managed' || !r.deposed) continue;
+      if (this.targetBlocks && !this.targetBlocks.has(blockAddress(r))) continue;
+      for (const d of r.deposed) {
+        out.push({ address: r.address, key: d.key, type: r.type, provider: r.provider, id: d.id, before: d.attributes, beforeSensitive: d.sensitivePaths });
+      }
+    }
+    return out;
   }
 
   // ---- drift -------------------------------------------------------------------------

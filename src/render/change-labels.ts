@@ -3,7 +3,8 @@
  * the sign (`+`, `~`, `-/+` ...), the header phrase ("will be updated in place"), the
  * explanation of an action reason, Terraform's action arrays, and the display order.
  */
-import type { Action, ActionReason, ResourceChange } from '../plan/plan-types.js';
+import { deposedAsChange } from '../plan/deposed-change.js';
+import type { Action, ActionReason, DeposedDelete, ResourceChange } from '../plan/plan-types.js';
 import { formatKey } from '../core/address.js';
 import type { Sign } from './attribute-diff-writer.js';
 
@@ -78,6 +79,8 @@ export function reasonText(change: Pick<ResourceChange, 'reason' | 'block' | 'in
       return `because key ${formatKey(change.index)} is not in for_each`;
     case 'create_because_gone':
       return 'because it no longer exists: it was deleted outside hl';
+    case 'delete_because_deposed':
+      return 'an earlier create_before_destroy replacement made its successor but did not delete it';
     case 'read_because_config_unknown':
       return 'config refers to values not yet known';
   }
@@ -110,8 +113,9 @@ export function compareChanges(a: ResourceChange, b: ResourceChange): number {
 }
 
 /** The changes worth showing (action other than no-op), in display order. O(k log k) for k of them. */
-export function visibleChanges(changes: readonly ResourceChange[]): ResourceChange[] {
+export function visibleChanges(changes: readonly ResourceChange[], deposed: readonly DeposedDelete[] = []): ResourceChange[] {
   const out: ResourceChange[] = [];
   for (const c of changes) if (c.action !== 'no-op') out.push(c);
+  for (const d of deposed) out.push(deposedAsChange(d));
   return out.sort(compareChanges);
 }

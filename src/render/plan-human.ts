@@ -41,7 +41,7 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
     section(lines);
   }
 
-  const changes = visibleChanges(plan.changes);
+  const changes = visibleChanges(plan.changes, plan.deposed);
   const outputs = plan.outputChanges.filter((o) => o.action !== 'no-op').sort((a, b) => compareStrings(a.name, b.name));
   if (changes.length > 0) {
     const lines = ['hl will perform the following actions:'];

@@ -16,7 +16,8 @@
  */
 import { containsUnknown, type Value } from '../core/value.js';
 import { hasErrors } from '../core/diagnostic.js';
-import type { OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
+import { deposedAsChange } from '../plan/deposed-change.js';
+import type { DeposedDelete, OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
 import { terraformActions } from './change-labels.js';
 import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
 import { SensitiveCursor } from './path-cursor.js';
@@ -31,6 +32,8 @@ export interface JsonResourceChange {
   name: string;
   index?: string | number;
   provider_name: string;
+  /** Set for the delete of a deposed object: its key. */
+  deposed?: string;
   action_reason?: string;
   change: {
     actions: string[];
@@ -123,6 +126,12 @@ export function resourceChangeToJson(c: ResourceChange): JsonResourceChange {
   return out;
 }
 
+/** A deposed object's delete: its own entry under the address, with `deposed` set to its key (as Terraform). */
+function deposedToJson(d: DeposedDelete): JsonResourceChange {
+  const entry = resourceChangeToJson(deposedAsChange(d));
+  return { ...entry, address: d.address, deposed: d.key };
+}
+
 function outputChangeToJson(o: OutputChange): JsonOutputChange {
   const sens = o.sensitive ? SensitiveCursor.ALL : SensitiveCursor.NONE;
   const after: Value = o.after;
@@ -187,7 +196,7 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     variables,
     planned_values: { outputs: plannedOutputs(plan.outputChanges), root_module: { resources: planned } },
     resource_drift: plan.drift.map(resourceChangeToJson),
-    resource_changes: changes,
+    resource_changes: [...changes, ...plan.deposed.map(deposedToJson)],
     output_changes: outputChanges,
     applyable: plan.hasChanges && !errored,
     complete: plan.options.targets.length === 0 && !errored,

@@ -60,7 +60,7 @@ const OUTPUT_LABEL: Record<OutputChange['action'], string> = {
 };
 
 export function renderPlanMarkdown(plan: Plan, opts: RenderPlanMarkdownOptions = {}): string {
-  const changes = visibleChanges(plan.changes);
+  const changes = visibleChanges(plan.changes, plan.deposed);
   const drift = [...plan.drift].sort((a, b) => compareStrings(a.address, b.address));
   const outputs = plan.outputChanges.filter((o) => o.action !== 'no-op').sort((a, b) => compareStrings(a.name, b.name));
   const blocks: string[] = [heading(plan, changes, drift, outputs)];

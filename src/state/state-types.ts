@@ -28,6 +28,20 @@ export interface ResourceState {
   /** Kept from the config's lifecycle so that removing the block keeps the protection. */
   preventDestroy?: boolean;
   createBeforeDestroy?: boolean;
+  /**
+   * Objects this address held before a create-before-destroy replacement whose delete has not
+   * happened yet (a crash, or a failed delete): recorded with the new object in the same
+   * journal line, so they are never lost; the next plan deletes them.
+   */
+  deposed?: DeposedObject[];
+}
+
+export interface DeposedObject {
+  /** 8 hex digits, unique within the address. */
+  key: string;
+  id: string;
+  attributes: Attributes;
+  sensitivePaths: Path[];
 }
 
 export interface OutputState {

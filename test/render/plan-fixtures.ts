@@ -56,6 +56,7 @@ export function makePlan(parts: Partial<Plan> & { changes: ResourceChange[] }): 
     data: [],
     ...parts,
     drift,
+    deposed: parts.deposed ?? [],
   };
 }
 
