@@ -4,13 +4,26 @@
  * 2020-12 gets a 2020-12 compiler. The editor annotations hl's schemas use
  * (`errorMessage`, `patternErrorMessage`, `markdownDescription`, ...) are registered as
  * plain annotations so ajv's strict mode still catches real typos in schemas.
+ *
+ * The schemas hl ships are compiled at build time (scripts/precompile-schemas.ts, with
+ * `newSchemaCompiler`); their validators are loaded from the build, and ajv's compiler is
+ * only loaded (on first use) for a schema without one.
  */
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
+import type { Ajv, Options } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type formatsModule from 'ajv-formats';
+import { lazyModule } from '../core/lazy-module.js';
+import { precompiledValidator, type SchemaValidateFunction } from '../core/precompiled-validators.js';
 
-/** ajv-formats is CommonJS; under NodeNext its default import is the plugin itself. */
-const addFormats = formatsModule as unknown as typeof formatsModule.default;
+export type { SchemaValidateFunction } from '../core/precompiled-validators.js';
+
+const loadAjv = lazyModule<typeof import('ajv')>('ajv');
+const loadAjv2020 = lazyModule<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+/** ajv-formats is CommonJS: the module is the plugin itself. */
+const loadAddFormats = lazyModule<typeof formatsModule.default>('ajv-formats');
+
+/** The name the build gives validators compiled by newSchemaCompiler (see precompiled-validators.ts). */
+export const SCHEMA_PROFILE = 'config';
 
 /** Annotation keywords of editor tooling (VS Code JSON, yaml-language-server). */
 export const ANNOTATION_KEYWORDS = [
@@ -25,7 +38,7 @@ export const ANNOTATION_KEYWORDS = [
   'enumDescriptions',
 ] as const;
 
-const OPTIONS: Options = {
+export const SCHEMA_OPTIONS: Readonly<Options> = {
   allErrors: true,
   verbose: true, // errors carry parentSchema and data, used to word messages
   strict: true,
@@ -35,12 +48,15 @@ const OPTIONS: Options = {
   allowUnionTypes: true,
 };
 
-let draft07: Ajv | undefined;
-let draft2020: Ajv2020 | undefined;
-const cache = new WeakMap<object, ValidateFunction>();
+export type SchemaDraft = 'draft-07' | '2020-12';
+
+const compilers = new Map<SchemaDraft, Ajv | Ajv2020>();
+const cache = new WeakMap<object, SchemaValidateFunction>();
 
 /** The validator for a schema object (compiled on first use). A malformed schema is a bug: it throws. */
-export function compileSchema(schema: object): ValidateFunction {
+export function compileSchema(schema: object): SchemaValidateFunction {
+  const precompiled = precompiledValidator(SCHEMA_PROFILE, schema);
+  if (precompiled) return precompiled;
   const cached = cache.get(schema);
   if (cached) return cached;
   const ajv = compilerFor(schema);
@@ -51,14 +67,24 @@ export function compileSchema(schema: object): ValidateFunction {
   return validate;
 }
 
-function compilerFor(schema: object): Ajv | Ajv2020 {
+/** The draft a schema is compiled as: 2020-12 when its `$schema` says so, else draft-07. */
+export function schemaDraft(schema: object): SchemaDraft {
   const declared = (schema as { $schema?: unknown }).$schema;
-  if (typeof declared === 'string' && declared.includes('2020-12')) return (draft2020 ??= configure(new Ajv2020(OPTIONS)));
-  return (draft07 ??= configure(new Ajv(OPTIONS)));
+  return typeof declared === 'string' && declared.includes('2020-12') ? '2020-12' : 'draft-07';
 }
 
-function configure<T extends Ajv | Ajv2020>(ajv: T): T {
-  addFormats(ajv);
+/** A new ajv instance set up as hl compiles schemas of `draft`; `extra` options go on top (the build adds `code`). */
+export function newSchemaCompiler(draft: SchemaDraft, extra: Options = {}): Ajv | Ajv2020 {
+  const options = { ...SCHEMA_OPTIONS, ...extra };
+  const ajv = draft === '2020-12' ? new (loadAjv2020().Ajv2020)(options) : new (loadAjv().Ajv)(options);
+  loadAddFormats()(ajv);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword });
+  return ajv;
+}
+
+function compilerFor(schema: object): Ajv | Ajv2020 {
+  const draft = schemaDraft(schema);
+  let ajv = compilers.get(draft);
+  if (!ajv) compilers.set(draft, (ajv = newSchemaCompiler(draft)));
   return ajv;
 }

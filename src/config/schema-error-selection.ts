@@ -5,7 +5,9 @@
  * list, followed by the combinator's own error. They are regrouped into a tree: each
  * error is attributed to the branch whose schema (following local `$ref`s) contains the
  * error's parent schema, as long as it sits at or under the combinator's instance path
- * and precedes it. Then, per combinator:
+ * and precedes it. Schemas are told apart by where they are (their `schemaPath`), never by
+ * object identity: precompiled validators report copies of the schema objects. Then, per
+ * combinator:
  *
  * - branches whose type does not match the value at all are set aside;
  * - of the others, the branch that got deepest into the value wins (it is what the
@@ -60,27 +62,28 @@ export function problemDepth(p: SchemaProblem): number {
 function buildTree(errors: readonly ErrorObject[], root: object): ErrorTree[] {
   const stack: ErrorTree[] = [];
   for (const e of errors) {
-    const branchSchemas = combinatorBranches(e);
-    if (!branchSchemas) {
+    const branchList = combinatorBranches(e);
+    if (!branchList) {
       stack.push({ kind: 'leaf', error: e });
       continue;
     }
-    const reach = branchSchemas.map((s) => reachableSchemas(s, root));
+    const reach = branchList.map((b) => reachablePointers(b, root));
     const popped: ErrorTree[] = [];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       if (!isAtOrUnder(top.error.instancePath, e.instancePath)) break;
-      const parent = top.error.parentSchema;
+      const parent = parentPointer(top.error);
       if (!reach.some((r) => r.has(parent))) break;
       popped.unshift(stack.pop()!);
     }
     // ajv reports branch by branch, in order. A branch whose type did not match the value
     // reports nothing more, which tells apart branches sharing a `$ref`.
-    const branches: ErrorTree[][] = branchSchemas.map(() => []);
+    const branches: ErrorTree[][] = branchList.map(() => []);
     const closed = new Set<number>();
     let current = 0;
     for (const t of popped) {
-      const fits = (i: number): boolean => reach[i]!.has(t.error.parentSchema);
+      const parent = parentPointer(t.error);
+      const fits = (i: number): boolean => reach[i]!.has(parent);
       let index = reach.findIndex((_, i) => i >= current && !closed.has(i) && fits(i));
       if (index < 0) index = reach.findIndex((_, i) => i >= current && fits(i));
       if (index < 0) index = reach.findIndex((_, i) => fits(i));
@@ -93,14 +96,33 @@ function buildTree(errors: readonly ErrorObject[], root: object): ErrorTree[] {
   return stack;
 }
 
-function combinatorBranches(e: ErrorObject): unknown[] | undefined {
-  if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && Array.isArray(e.schema)) return e.schema;
+/** A branch of a combinator: its schema (possibly a copy) and where it is, in ajv's `schemaPath` form. */
+interface Branch {
+  schema: unknown;
+  pointer: string;
+}
+
+function combinatorBranches(e: ErrorObject): Branch[] | undefined {
+  if ((e.keyword === 'anyOf' || e.keyword === 'oneOf') && Array.isArray(e.schema)) {
+    return e.schema.map((schema: unknown, i) => ({ schema, pointer: `${e.schemaPath}/${i}` }));
+  }
   if (e.keyword === 'if') {
     const failing = (e.params as { failingKeyword?: string }).failingKeyword;
     const parent = e.parentSchema as Record<string, unknown> | undefined;
-    if (failing && parent && parent[failing] !== undefined) return [parent[failing]];
+    if (failing && parent && parent[failing] !== undefined) return [{ schema: parent[failing], pointer: `${parentPointer(e)}/${failing}` }];
   }
   return undefined;
+}
+
+/**
+ * Where the schema object holding an error's keyword is: ajv writes an error's
+ * `schemaPath` as that schema's own path plus `/keyword` (the keyword unescaped, even
+ * `false schema`).
+ */
+function parentPointer(e: ErrorObject): string {
+  const suffix = `/${e.keyword}`;
+  if (e.schemaPath.endsWith(suffix)) return e.schemaPath.slice(0, -suffix.length);
+  return e.schemaPath.slice(0, Math.max(0, e.schemaPath.lastIndexOf('/')));
 }
 
 function dropUnknownCaused(tree: ErrorTree[], prepared: PreparedValue): ErrorTree[] {
@@ -161,7 +183,22 @@ function isAtOrUnder(pointer: string, base: string): boolean {
   return pointer === base || pointer.startsWith(`${base}/`);
 }
 
-// ---- which schema objects a branch can reach ------------------------------------------
+// ---- which schemas a branch can reach, by their paths ----------------------------------
+//
+// A branch's reach is the set of `schemaPath`s (minus the keyword) that errors raised inside
+// it can carry. They are computed the way ajv writes them (compile/validate/subschema.js,
+// vocabularies/core/ref.js):
+//
+// - a subschema adds `/keyword` or `/keyword/<escapeFragment(name or index)>` to its
+//   parent's path;
+// - a `$ref` whose target holds no ref itself is inlined: inside it, paths start at the
+//   `$ref` string as written (`#/definitions/count/anyOf/0`);
+// - any other target is compiled as a function of its own, whose paths start again at
+//   `#` (an error at `#/allOf/0/not` may come from inside `#/definitions/resource`).
+//
+// A path inside such a function can read like one of the root's; only errors at or under
+// the combinator's value and just before it are matched, where that does not happen in
+// practice. This follows ajv's default `inlineRefs: true`, which both hl's ajv setups use.
 
 const OBJECT_KEYWORDS = [
   'additionalItems',
@@ -180,34 +217,75 @@ const OBJECT_KEYWORDS = [
 const ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
 const MAP_KEYWORDS = ['properties', 'patternProperties', 'dependentSchemas', 'dependencies'];
 
-const reachCache = new WeakMap<object, WeakMap<object, Set<unknown>>>();
+/** The keywords that keep ajv from inlining a `$ref` target (compile/resolve.js). */
+const REF_KEYWORDS = new Set(['$ref', '$recursiveRef', '$recursiveAnchor', '$dynamicRef', '$dynamicAnchor']);
 
-function reachableSchemas(branch: unknown, root: object): Set<unknown> {
-  if (typeof branch !== 'object' || branch === null) return new Set([branch]);
+/** Reach per root schema, per branch schema object (ajv's own or a precompiled copy), per branch path. */
+const reachCache = new WeakMap<object, WeakMap<object, Map<string, Set<string>>>>();
+
+function reachablePointers(branch: Branch, root: object): Set<string> {
+  if (typeof branch.schema !== 'object' || branch.schema === null) return new Set([branch.pointer]);
   let perRoot = reachCache.get(root);
   if (!perRoot) reachCache.set(root, (perRoot = new WeakMap()));
-  const cached = perRoot.get(branch);
-  if (cached) return cached;
-  const seen = new Set<unknown>();
-  const todo: unknown[] = [branch];
+  let perSchema = perRoot.get(branch.schema);
+  if (!perSchema) perRoot.set(branch.schema, (perSchema = new Map()));
+  let reach = perSchema.get(branch.pointer);
+  if (!reach) perSchema.set(branch.pointer, (reach = walkPointers(branch, root)));
+  return reach;
+}
+
+function walkPointers(branch: Branch, root: object): Set<string> {
+  const seen = new Set<string>();
+  const ownFunctions = new Set<string>(); // `$ref`s compiled as their own function, walked once
+  const todo: Branch[] = [branch];
   while (todo.length > 0) {
-    const s = todo.pop();
-    if (typeof s !== 'object' || s === null || seen.has(s)) continue;
-    seen.add(s);
-    const o = s as Record<string, unknown>;
-    for (const k of OBJECT_KEYWORDS) if (typeof o[k] === 'object' && !Array.isArray(o[k])) todo.push(o[k]);
-    for (const k of ARRAY_KEYWORDS) if (Array.isArray(o[k])) todo.push(...(o[k] as unknown[]));
-    for (const k of MAP_KEYWORDS) {
-      const m = o[k];
-      if (typeof m === 'object' && m !== null && !Array.isArray(m)) todo.push(...Object.values(m));
+    const { schema, pointer } = todo.pop()!;
+    seen.add(pointer);
+    if (!isObjectSchema(schema)) continue;
+    for (const k of OBJECT_KEYWORDS) if (isObjectSchema(schema[k]) || typeof schema[k] === 'boolean') todo.push({ schema: schema[k], pointer: `${pointer}/${k}` });
+    for (const k of ARRAY_KEYWORDS) {
+      const list = schema[k];
+      if (Array.isArray(list)) list.forEach((s: unknown, i) => todo.push({ schema: s, pointer: `${pointer}/${k}/${i}` }));
     }
-    if (typeof o.$ref === 'string') {
-      const target = resolveLocalRef(o.$ref, root);
-      if (target !== undefined) todo.push(target);
+    for (const k of MAP_KEYWORDS) {
+      const m = schema[k];
+      if (!isObjectSchema(m)) continue;
+      for (const [name, s] of Object.entries(m)) {
+        if (isObjectSchema(s) || typeof s === 'boolean') todo.push({ schema: s, pointer: `${pointer}/${k}/${escapeFragment(name)}` });
+      }
+    }
+    const ref = schema.$ref;
+    if (typeof ref !== 'string') continue;
+    const target = resolveRefTarget(ref, root);
+    if (target === undefined) continue;
+    if (!containsRef(target)) todo.push({ schema: target, pointer: ref });
+    else if (!ownFunctions.has(ref)) {
+      ownFunctions.add(ref);
+      todo.push({ schema: target, pointer: '#' });
     }
   }
-  perRoot.set(branch, seen);
   return seen;
+}
+
+function isObjectSchema(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** ajv's `hasRef`: any ref keyword anywhere inside, values included. */
+function containsRef(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(containsRef);
+  if (typeof v !== 'object' || v === null) return false;
+  for (const [k, sub] of Object.entries(v)) if (REF_KEYWORDS.has(k) || containsRef(sub)) return true;
+  return false;
+}
+
+/** The schema a local `$ref` stands for; like ajv, it looks through targets that are nothing but a `$ref`. */
+function resolveRefTarget(ref: string, root: object): unknown {
+  let target = resolveLocalRef(ref, root);
+  for (let hops = 0; hops < 32 && isObjectSchema(target) && typeof target.$ref === 'string' && Object.keys(target).length === 1; hops++) {
+    target = resolveLocalRef(target.$ref, root);
+  }
+  return target;
 }
 
 function resolveLocalRef(ref: string, root: object): unknown {
@@ -220,4 +298,9 @@ function resolveLocalRef(ref: string, root: object): unknown {
     cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;
+}
+
+/** ajv's `escapeFragment`: a JSON-pointer segment, URI-encoded. */
+function escapeFragment(segment: string): string {
+  return encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'));
 }

@@ -2,12 +2,29 @@
  * The state file's JSON Schema (`schemas/state.schema.json`) compiled with ajv. The schema is
  * found by walking up from this module: the source runs from `src/state/`, the build from
  * `dist/src/state/`, an installed package from `node_modules/hl/dist/src/state/`.
+ *
+ * The build precompiles the shipped schema's variants (scripts/precompile-schemas.ts); ajv's
+ * compiler is only loaded, on first use, for a schema without precompiled validators.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject, Options } from 'ajv';
+import { precompiledValidator } from '../core/precompiled-validators.js';
+import { lazyModule } from '../core/lazy-module.js';
+
+const loadAjv = lazyModule<typeof import('ajv')>('ajv');
+
+/** The name the build gives validators compiled by newStateSchemaCompiler (see precompiled-validators.ts). */
+export const STATE_SCHEMA_PROFILE = 'state';
+
+export const STATE_SCHEMA_OPTIONS: Readonly<Options> = { allErrors: true, strict: true };
+
+/** A new ajv instance set up as state schemas are compiled; `extra` options go on top (the build adds `code`). */
+export function newStateSchemaCompiler(extra: Options = {}): Ajv {
+  return new (loadAjv().Ajv)({ ...STATE_SCHEMA_OPTIONS, ...extra });
+}
 
 export const STATE_SCHEMA_RELATIVE_PATH = join('schemas', 'state.schema.json');
 
@@ -48,28 +65,37 @@ function formatAjvError(e: ErrorObject): string {
 
 type Check = (data: unknown) => string[];
 
-function compileCheck(ajv: Ajv, schema: object): Check {
-  const validate = ajv.compile(schema);
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).map(formatAjvError));
+/**
+ * The schemas a state validator compiles from a state schema: the whole file's, and one per
+ * entry kind (`definitions.resource`, `definitions.output`) with the other definitions
+ * beside it, absent when the schema has no such definition.
+ */
+export interface StateSchemaVariants {
+  state: object;
+  resource?: object;
+  output?: object;
 }
 
-/** A check for one entry of `definitions`, compiled with the other definitions beside it. */
-function compileDefinitionCheck(ajv: Ajv, schema: object, name: string): Check {
+export function stateSchemaVariants(schema: object): StateSchemaVariants {
   const definitions = (schema as { definitions?: Record<string, object> }).definitions;
-  const definition = definitions?.[name];
-  if (definition === undefined) return () => [];
-  return compileCheck(ajv, { ...definition, definitions });
+  const variants: StateSchemaVariants = { state: schema };
+  for (const name of ['resource', 'output'] as const) {
+    const definition = definitions?.[name];
+    if (definition !== undefined) variants[name] = { ...definition, definitions };
+  }
+  return variants;
 }
 
 /** Compiles a state schema object into a validator. */
 export function compileStateValidator(schema: object): StateValidator {
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
-  return {
-    state: compileCheck(ajv, schema),
-    resource: compileDefinitionCheck(ajv, rest, 'resource'),
-    output: compileDefinitionCheck(ajv, rest, 'output'),
+  const variants = stateSchemaVariants(schema);
+  let ajv: Ajv | undefined;
+  const check = (variant: object | undefined): Check => {
+    if (variant === undefined) return () => []; // accepts anything
+    const validate = precompiledValidator(STATE_SCHEMA_PROFILE, variant) ?? (ajv ??= newStateSchemaCompiler()).compile(variant);
+    return (data) => (validate(data) ? [] : (validate.errors ?? []).map(formatAjvError));
   };
+  return { state: check(variants.state), resource: check(variants.resource), output: check(variants.output) };
 }
 
 let defaultValidator: Promise<StateValidator> | undefined;

@@ -3,88 +3,13 @@
  * case through the stage that must catch it, asserting every expected message and
  * file:line:col, and that nothing else is reported as an error.
  *
- * Stages owned by other layers are added to STAGES; until then their cases are skipped
- * with the stage named.
+ * Stages owned by other layers are added to STAGES (invalid-corpus-cases.ts); until then
+ * their cases are skipped with the stage named.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFiles } from '../../src/config/load-config.js';
-import { parseConfig } from '../../src/config/parse-config.js';
-import { collectVariableInputs, resolveVariables } from '../../src/config/variable-inputs.js';
-import { formatLocation, hasErrors, type Diagnostic } from '../../src/core/diagnostic.js';
-import { builtinProviders } from '../../src/engine/provider-registry.js';
-import { validateProject } from '../../src/engine/validate-project.js';
-
-const CORPUS = path.join('test', 'fixtures', 'invalid');
-
-export interface ExpectedError {
-  /** Relative to the case directory; omit (with line and col) for errors without a location. */
-  file?: string;
-  line?: number;
-  col?: number;
-  /** A substring of the diagnostic's summary. */
-  message: string;
-}
-
-export interface CaseExpectation {
-  /** Which stage must catch it: "parse", "variables", or a later one ("graph", "plan", ...). */
-  stage: string;
-  description?: string;
-  errors: ExpectedError[];
-  /** When true, errors beyond the expected ones are allowed. */
-  allowOtherErrors?: boolean;
-  /** Variable inputs, for stages from "variables" on. */
-  vars?: string[];
-  /** Var files, relative to the case directory (keep them out of the directory's *.yaml: use a subdirectory). */
-  varFiles?: string[];
-  env?: Record<string, string>;
-}
-
-type StageRunner = (dir: string, expectation: CaseExpectation) => Promise<Diagnostic[]>;
-
-async function runParse(dir: string): Promise<Diagnostic[]> {
-  const loaded = await loadConfigFiles(dir);
-  if (hasErrors(loaded.diagnostics)) return loaded.diagnostics;
-  return [...loaded.diagnostics, ...parseConfig(loaded.files).diagnostics];
-}
-
-async function runVariables(dir: string, exp: CaseExpectation): Promise<Diagnostic[]> {
-  const loaded = await loadConfigFiles(dir);
-  const parsed = parseConfig(loaded.files);
-  if (!parsed.config) return parsed.diagnostics;
-  const varFiles = await Promise.all(
-    (exp.varFiles ?? []).map(async (f) => ({ path: path.join(dir, f), text: await readFile(path.join(dir, f), 'utf8') })),
-  );
-  const inputs = collectVariableInputs({ env: exp.env ?? {}, varFiles, vars: exp.vars ?? [] });
-  const resolved = resolveVariables(parsed.config.variables, inputs.inputs);
-  return [...parsed.diagnostics, ...inputs.diagnostics, ...resolved.diagnostics];
-}
-
-/** The whole of `hl validate`: references, cycles, per-type schemas, provider rules. */
-async function runValidate(dir: string, exp: CaseExpectation): Promise<Diagnostic[]> {
-  const r = await validateProject(dir, { vars: exp.vars ?? [], varFiles: (exp.varFiles ?? []).map((f) => path.join(dir, f)), env: exp.env ?? {} }, builtinProviders());
-  return r.diagnostics;
-}
-
-/** Stage name → how to run a case through it. Later layers add theirs here. */
-const STAGES: Record<string, StageRunner> = {
-  parse: runParse,
-  variables: runVariables,
-  validate: runValidate,
-};
-
-function discoverCases(): { name: string; dir: string; expectation: CaseExpectation }[] {
-  return readdirSync(CORPUS)
-    .filter((name) => statSync(path.join(CORPUS, name)).isDirectory())
-    .sort()
-    .map((name) => {
-      const dir = path.join(CORPUS, name);
-      const expectation = JSON.parse(readFileSync(path.join(dir, 'expect.json'), 'utf8')) as CaseExpectation;
-      return { name, dir, expectation };
-    });
-}
+import { formatLocation, type Diagnostic } from '../../src/core/diagnostic.js';
+import { discoverCases, STAGES, type ExpectedError } from './invalid-corpus-cases.js';
 
 function show(d: Diagnostic, dir: string): string {
   const where = d.location ? `${formatLocation({ ...d.location, file: path.relative(dir, d.location.file) })} ` : '';

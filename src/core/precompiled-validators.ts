@@ -1,0 +1,78 @@
+/**
+ * Validators compiled at build time (scripts/precompile-schemas.ts): ajv's standalone code
+ * for each schema hl ships, so that validating needs neither ajv's compiler nor the time
+ * it takes to compile.
+ *
+ * The build writes them as CommonJS modules into `dist/schemas/precompiled/`: one per
+ * validator, named by its key, and `index.cjs` mapping each key to a function that loads
+ * it. A key stands for exactly one schema compiled with one set of ajv options (a
+ * profile): the SHA-256 of the profile's name and the schema's JSON. A schema edited
+ * after the build, or one built at run time (tests, the fake provider), has no
+ * validator here and is compiled as before.
+ *
+ * The index is found beside this module's build output (dist/src/core/ →
+ * dist/schemas/precompiled/) on first lookup; running from the TypeScript sources there is
+ * none, and everything is compiled at run time.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject } from 'ajv';
+
+/** A compiled schema, from ajv or from the build: true when valid, else `errors` says why. */
+export interface SchemaValidateFunction {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The directory the build writes, relative to `dist/` ('/'-separated), and its index file. */
+export const PRECOMPILED_DIRECTORY = 'schemas/precompiled';
+export const PRECOMPILED_INDEX_FILE = 'index.cjs';
+
+/** The key of `schema` compiled with the ajv options named `profile`. */
+export function precompiledKey(profile: string, schema: object): string {
+  return createHash('sha256').update(`${profile}\n${JSON.stringify(schema)}`).digest('hex').slice(0, 32);
+}
+
+type PrecompiledIndex = Record<string, () => SchemaValidateFunction>;
+
+/** undefined: not looked for yet; null: there is none. */
+let index: PrecompiledIndex | null | undefined;
+/** Where to look instead of beside this module (tests); null: nowhere. */
+let directoryOverride: string | null | undefined;
+/** Lookups so far, per profile, by schema object (a miss is null). */
+let found = new Map<string, WeakMap<object, SchemaValidateFunction | null>>();
+
+/** The build's validator for `schema` compiled with the `profile` options, if it has one. */
+export function precompiledValidator(profile: string, schema: object): SchemaValidateFunction | undefined {
+  let perProfile = found.get(profile);
+  if (!perProfile) found.set(profile, (perProfile = new WeakMap()));
+  let validate = perProfile.get(schema);
+  if (validate === undefined) {
+    const loaded = loadIndex();
+    const key = loaded ? precompiledKey(profile, schema) : '';
+    validate = loaded && Object.hasOwn(loaded, key) ? loaded[key]!() : null;
+    perProfile.set(schema, validate);
+  }
+  return validate ?? undefined;
+}
+
+/**
+ * For tests: look for the index in `directory` (a build's `dist/schemas/precompiled`), or
+ * nowhere (null: compile everything at run time), or where hl does (undefined).
+ */
+export function setPrecompiledDirectory(directory: string | null | undefined): void {
+  directoryOverride = directory;
+  index = undefined;
+  found = new Map();
+}
+
+function loadIndex(): PrecompiledIndex | null {
+  if (index !== undefined) return index;
+  const directory = directoryOverride === undefined ? fileURLToPath(new URL(`../../${PRECOMPILED_DIRECTORY}/`, import.meta.url)) : directoryOverride;
+  const file = directory === null ? undefined : join(directory, PRECOMPILED_INDEX_FILE);
+  index = file !== undefined && existsSync(file) ? (createRequire(import.meta.url)(file) as PrecompiledIndex) : null;
+  return index;
+}
