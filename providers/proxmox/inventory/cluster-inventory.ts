@@ -61,6 +61,8 @@ export class ClusterInventory {
   private cached: { at: number; guests: GuestEntry[] } | undefined;
   private inflight: Promise<GuestEntry[]> | undefined;
   private generation = 0;
+  /** Each listing by VMID, made on first look-up. */
+  private readonly indexes = new WeakMap<GuestEntry[], Map<number, GuestEntry>>();
   /** How many /cluster/resources calls were made (for tests and benchmarks). */
   fetches = 0;
 
@@ -91,7 +93,14 @@ export class ClusterInventory {
   }
 
   async find(vmid: number, opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<GuestEntry | undefined> {
-    return (await this.guests(opts)).find((g) => g.vmid === vmid);
+    const guests = await this.guests(opts);
+    let byVmid = this.indexes.get(guests);
+    if (!byVmid) {
+      // a refresh looks up every guest: index the list once rather than scan it each time
+      byVmid = new Map(guests.map((g) => [g.vmid, g]));
+      this.indexes.set(guests, byVmid);
+    }
+    return byVmid.get(vmid);
   }
 
   /** Forgets the cached list (after a write of ours). */
