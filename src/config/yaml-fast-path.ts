@@ -1,6 +1,7 @@
 /**
  * A fast path from YAML text to the located `Node` tree (pure). It builds the tree from
- * the `yaml` package's lexer tokens (src/config/yaml-lexemes.ts), resolving scalars with
+ * the tokens of a hand scanner that reproduces the `yaml` package's lexer for the common
+ * case (src/config/yaml-lexemes.ts), resolving scalars with
  * the package's own CST functions (`CST.resolveAsScalar`: quoting, escapes, folding,
  * block scalars) and core-schema tags (src/config/yaml-core-scalar.ts). That skips both
  * `yaml`'s generator-based Parser and the composition of `Document` nodes, the two costs
