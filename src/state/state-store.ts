@@ -293,12 +293,7 @@ export class StateStore {
   async completeIntent(intentId: string, outcome: IntentOutcome, opts: { waitForDisk?: boolean } = {}): Promise<void> {
     this.#assertWritable();
     if (!this.#openIntents.has(intentId)) throw new Error(`bug: no open intent ${intentId}`);
-    let recorded = outcome;
-    if (outcome.kind === 'applied') {
-      recorded = { kind: 'applied', resource: this.#checkedCopy(outcome.resource) };
-    } else if (outcome.kind === 'failed' && outcome.taint) {
-      recorded = { ...outcome, taint: this.#checkedCopy({ ...outcome.taint, status: 'tainted' }) };
-    }
+    const recorded: IntentOutcome = outcome.kind === 'failed' && outcome.taint ? { ...outcome, taint: { ...outcome.taint, status: 'tainted' } } : outcome;
     const written = this.#commit({ t: 'done', intentId, outcome: recorded });
     if (opts.waitForDisk === false) {
       written.catch((e: unknown) => (this.#deferredWriteError ??= e));
@@ -311,11 +306,7 @@ export class StateStore {
   async resolvePending(intentId: string, resolution: PendingResolution): Promise<void> {
     this.#assertWritable();
     if (!this.#openIntents.has(intentId)) throw new Error(`bug: no pending intent ${intentId}`);
-    let recorded = resolution;
-    if (resolution.kind === 'adopted') {
-      recorded = { kind: 'adopted', resource: this.#checkedCopy(resolution.resource) };
-    }
-    await this.#commit({ t: 'resolve', intentId, resolution: recorded });
+    await this.#commit({ t: 'resolve', intentId, resolution });
   }
 
   // ---- plain mutations (CLI: import, state rm, state mv, outputs) ----
@@ -323,7 +314,7 @@ export class StateStore {
   /** Adds or replaces a resource. */
   async setResource(resource: ResourceState): Promise<void> {
     this.#assertWritable();
-    await this.#commit({ t: 'set', resource: this.#checkedCopy(resource) });
+    await this.#commit({ t: 'set', resource });
   }
 
   /** Forgets a resource (without deleting the object). Returns what was removed. */
@@ -359,9 +350,8 @@ export class StateStore {
     if (this.#resources.has(to)) {
       throw new DiagnosticsError([error(`Cannot move ${from} to ${to}: ${to} is already in state`)]);
     }
-    const moved = this.#checkedCopy({ ...existing, address: to, name: target.name, index: target.key });
-    await this.#commit({ t: 'mv', from, resource: moved });
-    return moved;
+    await this.#commit({ t: 'mv', from, resource: { ...existing, address: to, name: target.name, index: target.key } });
+    return this.#resources.get(to)!;
   }
 
   /** Replaces all outputs. */
@@ -454,24 +444,25 @@ export class StateStore {
   }
 
   /**
-   * A private copy of a resource the caller hands in, checked against the schema: a bug must
-   * not get into the journal a state the next open would refuse. O(size of the resource).
+   * Applies a record in memory at once, then makes it durable. A record carrying resources
+   * (from callers) is kept as its own line parsed back: a private copy holding exactly what
+   * the disk holds, for the price of one JSON.parse. Its resources are checked first (no
+   * unknown values) and after (against the schema): a bug must not get into the journal a
+   * state the next open would refuse. O(size of the record).
    */
-  #checkedCopy(resource: ResourceState): ResourceState {
-    if (containsUnknown(resource.attributes)) {
-      throw new Error(`bug: the state of ${resource.address} contains values unknown until apply`);
-    }
-    const copy = structuredClone(resource);
-    const problems = this.#validate.resource(copy);
-    if (problems.length > 0) throw new Error(`bug: invalid state for ${resource.address}: ${problems.join('; ')}`);
-    return copy;
-  }
-
-  /** Applies a record in memory at once, then makes it durable. */
   async #commit(record: JournalRecord): Promise<void> {
     if (this.#deferredWriteError !== undefined) throw this.#deferredWriteError;
+    const carried = resourcesIn(record);
+    for (const r of carried) {
+      if (containsUnknown(r.attributes)) throw new Error(`bug: the state of ${r.address} contains values unknown until apply`);
+    }
     const line = encodeJournalLine(record);
-    this.#apply(record);
+    const stored = carried.length > 0 ? (JSON.parse(line) as JournalRecord) : record;
+    for (const r of carried.length > 0 ? resourcesIn(stored) : []) {
+      const problems = this.#validate.resource(r);
+      if (problems.length > 0) throw new Error(`bug: invalid state for ${r.address}: ${problems.join('; ')}`);
+    }
+    this.#apply(stored);
     await this.#journal!.append(line);
   }
 
@@ -600,5 +591,21 @@ function checkJournalHeader(journal: DecodedJournal, path: string, journalPath: 
         `The state file was replaced by an older copy (a backup?) after the journal was started. ${keep}`,
       ),
     ]);
+  }
+}
+
+/** The resources a journal record carries. */
+function resourcesIn(record: JournalRecord): ResourceState[] {
+  switch (record.t) {
+    case 'done':
+      if (record.outcome.kind === 'applied') return [record.outcome.resource];
+      return record.outcome.kind === 'failed' && record.outcome.taint ? [record.outcome.taint] : [];
+    case 'resolve':
+      return record.resolution.kind === 'adopted' ? [record.resolution.resource] : [];
+    case 'set':
+    case 'mv':
+      return [record.resource];
+    default:
+      return [];
   }
 }
