@@ -1,6 +1,7 @@
 /**
  * The MAAS provider: devices with persistent (static) IPs, DNS records, and subnets as a
- * data source, through the MAAS REST API 2.0; plus its embedded emulator.
+ * data source, through the MAAS REST API 2.0. Its emulator is in emulator/maas-emulator.ts,
+ * loaded only when a config or `hl emulate maas` asks for it.
  */
 import type { ProviderFactory } from '../../src/provider/contract.js';
 import { MaasProvider } from './maas-provider.js';
@@ -11,6 +12,3 @@ export const maasProviderFactory: ProviderFactory = {
 };
 
 export { MaasProvider, type MaasProviderOptions } from './maas-provider.js';
-export { startMaasEmulator, type MaasEmulator, type MaasEmulatorOptions, type MaasEmulatorFaults, type RequestLogEntry } from './emulator/maas-emulator.js';
-export { seedHomelabWorld } from './emulator/world-seed.js';
-export type { MaasWorld } from './emulator/world.js';

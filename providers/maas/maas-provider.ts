@@ -34,7 +34,7 @@ import { parseApiKey, isCredentials } from './client/api-key.js';
 import { MaasApi } from './client/maas-api.js';
 import { MaasHttpClient } from './client/maas-http-client.js';
 import { createMaasDispatcher, readCaFile } from './client/tls-dispatcher.js';
-import { startMaasEmulator, type MaasEmulator } from './emulator/maas-emulator.js';
+import type { MaasEmulator } from './emulator/maas-emulator.js';
 import { parseProviderConfig } from './provider-config.js';
 import { maasProviderSchema } from './provider-schema.js';
 import { planDevice } from './resources/device-plan.js';
@@ -88,6 +88,8 @@ export class MaasProvider implements Provider {
     await this.close();
     const s = parsed.settings;
     if (s.mode === 'emulated') {
+      // the emulator's code is loaded only when a config asks for it
+      const { startMaasEmulator } = await import('./emulator/maas-emulator.js');
       const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json') });
       const credentials = parseApiKey(emulator.apiKey);
       if (!isCredentials(credentials)) throw new Error('emulator produced an invalid API key');

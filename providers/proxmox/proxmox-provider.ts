@@ -6,7 +6,6 @@
  * (CRUD), embedded-emulator.ts.
  */
 import { isAbsolute, resolve } from 'node:path';
-import pLimit from 'p-limit';
 import {
   ProviderError,
   type AttributeProblem,
@@ -29,29 +28,18 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import { PveClient } from './client/pve-client.js';
-import { openPveConnection, type PveConnection } from './client/pve-connection.js';
-import { ClusterInventory } from './inventory/cluster-inventory.js';
+import type { PveClient } from './client/pve-client.js';
+import type { PveConnection } from './client/pve-connection.js';
+import type { ClusterInventory } from './inventory/cluster-inventory.js';
 import { planLxc } from './planning/lxc-plan.js';
 import { validateGuest } from './planning/validate-guest.js';
 import { planVm } from './planning/vm-plan.js';
 import { parseProviderConfig } from './provider-config.js';
 import { proxmoxSchema } from './resource-schemas.js';
 import type { GuestContext } from './resources/guest-context.js';
-import {
-  createGuest,
-  deleteGuest,
-  importGuest,
-  readGuest,
-  recoverGuest,
-  reserveGuest,
-  updateGuest,
-  type GuestKindAdapter,
-} from './resources/guest-resource.js';
-import { LXC_ADAPTER } from './resources/lxc-resource.js';
-import { VM_ADAPTER } from './resources/vm-resource.js';
+import type { GuestKindAdapter } from './resources/guest-resource.js';
 
-const ADAPTERS: Record<string, GuestKindAdapter> = { proxmox_vm: VM_ADAPTER, proxmox_lxc: LXC_ADAPTER };
+type Runtime = typeof import('./provider-runtime.js');
 
 export interface ProxmoxProviderOptions {
   /** How long the cluster inventory is reused between reads (default 15 s). */
@@ -62,6 +50,8 @@ export class ProxmoxProvider implements Provider {
   readonly type = 'proxmox';
   private ctx: GuestContext | undefined;
   private connection: PveConnection | undefined;
+  /** The CRUD side, loaded by configure. */
+  private rt: Runtime | undefined;
 
   constructor(private readonly options: ProxmoxProviderOptions = {}) {}
 
@@ -86,15 +76,10 @@ export class ProxmoxProvider implements Provider {
     }
     const settings = parsed.settings;
     if (this.ctx) await this.close(); // configured again: drop the previous client (and emulator)
-    this.connection = await openPveConnection(settings, req.workDir, 'proxmox');
-    const client = this.connection.client;
-    this.ctx = {
-      client,
-      inventory: new ClusterInventory(client, this.options.inventoryTtlMs ?? 15_000),
-      settings,
-      readLimit: pLimit(settings.readConcurrency),
-      reserved: new Set(),
-    };
+    this.rt ??= await import('./provider-runtime.js');
+    const opened = await this.rt.openGuestContext(settings, req.workDir, this.options.inventoryTtlMs ?? 15_000);
+    this.connection = opened.connection;
+    this.ctx = opened.ctx;
   }
 
   private context(): GuestContext {
@@ -102,8 +87,13 @@ export class ProxmoxProvider implements Provider {
     return this.ctx;
   }
 
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the proxmox provider is used before configure()');
+    return this.rt;
+  }
+
   private adapter(type: string): GuestKindAdapter {
-    const a = ADAPTERS[type];
+    const a = this.runtime().ADAPTERS[type];
     if (!a) throw new Error(`the proxmox provider has no resource type "${type}"`);
     return a;
   }
@@ -122,32 +112,32 @@ export class ProxmoxProvider implements Provider {
     const kind = this.adapter(req.type);
     const vmid = typeof req.prior.vmid === 'number' ? req.prior.vmid : Number(/(\d+)$/.exec(req.id)?.[1]);
     if (!Number.isInteger(vmid)) throw new ProviderError(`"${req.id}" is not a guest id (expected node/vmid)`);
-    return { state: await readGuest(this.context(), kind, vmid, req.prior, req) };
+    return { state: await this.runtime().readGuest(this.context(), kind, vmid, req.prior, req) };
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveResponse> {
     this.adapter(req.type);
-    return { identity: await reserveGuest(this.context(), req.planned, req) };
+    return { identity: await this.runtime().reserveGuest(this.context(), req.planned, req) };
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
-    return createGuest(this.context(), this.adapter(req.type), req.planned, req.identity, req);
+    return this.runtime().createGuest(this.context(), this.adapter(req.type), req.planned, req.identity, req);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
-    return { state: await updateGuest(this.context(), this.adapter(req.type), req.id, req.prior, req.planned, req) };
+    return { state: await this.runtime().updateGuest(this.context(), this.adapter(req.type), req.id, req.prior, req.planned, req) };
   }
 
   async delete(req: DeleteRequest): Promise<void> {
-    await deleteGuest(this.context(), this.adapter(req.type), req.id, req.prior, req);
+    await this.runtime().deleteGuest(this.context(), this.adapter(req.type), req.id, req.prior, req);
   }
 
   async recover(req: RecoverRequest): Promise<CreateResponse | null> {
-    return recoverGuest(this.context(), this.adapter(req.type), req.identity, req.planned, req);
+    return this.runtime().recoverGuest(this.context(), this.adapter(req.type), req.identity, req.planned, req);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
-    return importGuest(this.context(), this.adapter(req.type), req.id, req);
+    return this.runtime().importGuest(this.context(), this.adapter(req.type), req.id, req);
   }
 
   async close(): Promise<void> {

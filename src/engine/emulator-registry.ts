@@ -22,7 +22,7 @@ export function emulators(): Map<string, EmulatorStarter> {
     [
       'maas',
       async (o) => {
-        const { startMaasEmulator } = await import('../../providers/maas/index.js');
+        const { startMaasEmulator } = await import('../../providers/maas/emulator/maas-emulator.js');
         const key = 'hl-emulator:hl-emulator-token:hl-emulator-secret';
         const e = await startMaasEmulator({ host: o.host, port: o.port, apiKeys: [key], ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
         return { url: e.url, hint: `API key: ${key}\n`, close: () => e.close() };
