@@ -27,15 +27,15 @@ import {
 } from '../../src/provider/contract.js';
 import type { Attributes } from '../../src/core/value.js';
 import type { PveClient } from '../proxmox/client/pve-client.js';
-import { openConnection, type CoralConnection } from './connection.js';
-import { readCoralDevices } from './devices-data-source.js';
-import { locateGuest } from './passthrough/guest-api.js';
-import { observePassthrough, type PassthroughIdentity } from './passthrough/passthrough-observe.js';
+import type { CoralConnection } from './connection.js';
+import type { PassthroughIdentity } from './passthrough/passthrough-observe.js';
 import { planPassthrough } from './passthrough/passthrough-plan.js';
 import { parsePassthroughId } from './passthrough/passthrough-state.js';
 import { validatePassthrough } from './passthrough/passthrough-validation.js';
-import { applyPassthrough, removePassthrough } from './passthrough/passthrough-write.js';
 import { coralSchema } from './resource-schemas.js';
+
+/** The connection, reads and writes, loaded by configure (see provider-runtime.ts). */
+type Runtime = typeof import('./provider-runtime.js');
 
 const PASSTHROUGH = 'coral_passthrough';
 const DEVICES = 'coral_devices';
@@ -61,6 +61,12 @@ function identityOf(id: string, prior: Attributes): PassthroughIdentity {
 export class CoralProvider implements Provider {
   readonly type = 'coral';
   private connection: CoralConnection | undefined;
+  private rt: Runtime | undefined;
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the coral provider is used before configure()');
+    return this.rt;
+  }
 
   getSchema(): ProviderSchema {
     return coralSchema();
@@ -72,7 +78,8 @@ export class CoralProvider implements Provider {
   }
 
   async configure(req: ConfigureRequest): Promise<void> {
-    this.connection = await openConnection(req);
+    this.rt ??= await import('./provider-runtime.js');
+    this.connection = await this.rt.openConnection(req);
   }
 
   private api(): PveClient {
@@ -95,36 +102,36 @@ export class CoralProvider implements Provider {
 
   async read(req: ReadRequest): Promise<ReadResponse> {
     this.check(req.type);
-    return { state: await observePassthrough(this.api(), identityOf(req.id, req.prior), req) };
+    return { state: await this.runtime().observePassthrough(this.api(), identityOf(req.id, req.prior), req) };
   }
 
   async readData(req: ReadDataRequest): Promise<ReadResponse> {
     if (req.type !== DEVICES) throw new Error(`the coral provider has no data source "${req.type}"`);
-    return { state: await readCoralDevices(this.api(), req.config, req) };
+    return { state: await this.runtime().readCoralDevices(this.api(), req.config, req) };
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
     this.check(req.type);
-    return applyPassthrough(this.api(), req.planned, null, req);
+    return this.runtime().applyPassthrough(this.api(), req.planned, null, req);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
     this.check(req.type);
-    return { state: (await applyPassthrough(this.api(), req.planned, req.prior, req)).state };
+    return { state: (await this.runtime().applyPassthrough(this.api(), req.planned, req.prior, req)).state };
   }
 
   async delete(req: DeleteRequest): Promise<void> {
     this.check(req.type);
-    await removePassthrough(this.api(), req.prior, req);
+    await this.runtime().removePassthrough(this.api(), req.prior, req);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
     this.check(req.type);
     const parsed = parsePassthroughId(req.id);
     if (!parsed) throw new ProviderError(`"${req.id}" is not a coral_passthrough id: expected node/vmid/slot, e.g. fun-bedbug/120/usb0`);
-    const where = await locateGuest(this.api(), parsed.vmid, req);
+    const where = await this.runtime().locateGuest(this.api(), parsed.vmid, req);
     if (!where || where.node !== parsed.node) return { resource: null };
-    const state = await observePassthrough(this.api(), { ...where, slot: parsed.slot }, req);
+    const state = await this.runtime().observePassthrough(this.api(), { ...where, slot: parsed.slot }, req);
     return { resource: state ? { id: req.id, state } : null };
   }
 

@@ -31,49 +31,21 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import { openPveConnection, type PveConnection } from '../proxmox/client/pve-connection.js';
-import { PveSession } from './connection/pve-session.js';
-import { parseVmRef } from './model/resource-ids.js';
+import type { PveConnection } from '../proxmox/client/pve-connection.js';
+import type { PveSession } from './connection/pve-session.js';
+import { parseImageId, parseVmRef } from './model/resource-ids.js';
 import { planAttachment, validateAttachment } from './planning/attachment-plan.js';
 import { planDisk, validateDisk } from './planning/disk-plan.js';
 import { planImage, validateImage } from './planning/image-plan.js';
 import { planSnapshot, validateSnapshot } from './planning/snapshot-plan.js';
 import { parseCrucibleConfig, type CrucibleSettings } from './provider-settings.js';
 import { crucibleSchema } from './resource-schemas.js';
-import {
-  createAttachment,
-  deleteAttachment,
-  readAttachment,
-  recoverAttachment,
-  updateAttachment,
-  vmidOfAttachment,
-} from './resources/attachment-resource.js';
-import { createDisk, type DiskIdentity } from './resources/disk-create.js';
-import { deleteDisk, diskRefOf, importDisk, recoverDisk, updateDisk } from './resources/disk-lifecycle.js';
-import { readDisk } from './resources/disk-state.js';
-import { reserveHolderVmid } from './resources/holder-guest.js';
-import {
-  createImage,
-  deleteImage,
-  importImage,
-  readImage,
-  recoverImage,
-  reserveImage,
-  updateImage,
-  type ImageIdentity,
-} from './resources/image-resource.js';
-import { parseImageId } from './model/resource-ids.js';
-import {
-  createSnapshot,
-  deleteSnapshot,
-  importSnapshot,
-  readSnapshot,
-  recoverSnapshot,
-  reserveSnapshot,
-  snapshotIdentityOf,
-  updateSnapshot,
-  type SnapshotIdentity,
-} from './resources/snapshot-resource.js';
+import type { DiskIdentity } from './resources/disk-create.js';
+import type { ImageIdentity } from './resources/image-resource.js';
+import type { SnapshotIdentity } from './resources/snapshot-resource.js';
+
+/** The connection and the CRUD of each resource type, loaded by configure (see provider-runtime.ts). */
+type Runtime = typeof import('./provider-runtime.js');
 
 export const RESOURCE_TYPES = ['crucible_disk', 'crucible_snapshot', 'crucible_image', 'crucible_attachment'] as const;
 export type CrucibleResourceType = (typeof RESOURCE_TYPES)[number];
@@ -113,6 +85,12 @@ export class CrucibleProvider implements Provider {
   private session: PveSession | undefined;
   private connection: PveConnection | undefined;
   private settings: CrucibleSettings | undefined;
+  private rt: Runtime | undefined;
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the crucible provider is used before configure()');
+    return this.rt;
+  }
 
   /** The parsed provider block (after configure). */
   get crucibleSettings(): CrucibleSettings | undefined {
@@ -135,9 +113,10 @@ export class CrucibleProvider implements Provider {
     }
     this.settings = parsed.settings;
     const c = parsed.settings.connection;
-    this.connection = await openPveConnection(c, req.workDir, 'crucible');
+    this.rt ??= await import('./provider-runtime.js');
+    this.connection = await this.rt.openPveConnection(c, req.workDir, 'crucible');
     const client = this.connection.client;
-    this.session = new PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
+    this.session = new this.rt.PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
   }
 
   private pveSession(): PveSession {
@@ -175,16 +154,16 @@ export class CrucibleProvider implements Provider {
     const s = this.pveSession();
     switch (resourceType(req.type)) {
       case 'crucible_disk':
-        return { state: await readDisk(s, diskRefOf(req.id, req.prior), req.prior, req) };
+        return { state: await this.runtime().readDisk(s, this.runtime().diskRefOf(req.id, req.prior), req.prior, req) };
       case 'crucible_snapshot':
-        return { state: await readSnapshot(s, snapshotIdentityOf(req.id, req.prior), req.prior, req) };
+        return { state: await this.runtime().readSnapshot(s, this.runtime().snapshotIdentityOf(req.id, req.prior), req.prior, req) };
       case 'crucible_image': {
         const ref = parseImageId(req.id);
         if (!ref) throw new ProviderError(`"${req.id}" is not a crucible image id`);
-        return { state: await readImage(s, ref, req) };
+        return { state: await this.runtime().readImage(s, ref, req) };
       }
       case 'crucible_attachment':
-        return { state: await readAttachment(s, vmidOfAttachment(req.id, req.prior), req.prior, req) };
+        return { state: await this.runtime().readAttachment(s, this.runtime().vmidOfAttachment(req.id, req.prior), req.prior, req) };
     }
   }
 
@@ -195,14 +174,14 @@ export class CrucibleProvider implements Provider {
         const placement = req.planned.placement as Attributes | null;
         const node = str(placement?.node);
         if (!node) throw new ProviderError('placement.node must be known to reserve a holder VMID');
-        return { identity: { node, vmid: await reserveHolderVmid(s, req), serial: newSerial() } };
+        return { identity: { node, vmid: await this.runtime().reserveHolderVmid(s, req), serial: newSerial() } };
       }
       case 'crucible_snapshot': {
-        const id = await reserveSnapshot(s, req.planned, req);
+        const id = await this.runtime().reserveSnapshot(s, req.planned, req);
         return { identity: { vmid: id.vmid, snapname: id.snapname } };
       }
       case 'crucible_image': {
-        const id = await reserveImage(s, req.planned, req);
+        const id = await this.runtime().reserveImage(s, req.planned, req);
         return { identity: { node: id.node, vmid: id.vmid, serial: id.serial } };
       }
       case 'crucible_attachment': {
@@ -219,18 +198,18 @@ export class CrucibleProvider implements Provider {
     switch (resourceType(req.type)) {
       case 'crucible_disk': {
         const id = diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity);
-        return createDisk(s, req.planned, id!, req);
+        return this.runtime().createDisk(s, req.planned, id!, req);
       }
       case 'crucible_snapshot': {
         const id = snapshotIdentity(req.identity) ?? snapshotIdentity((await this.reserve({ ...req, type: req.type })).identity);
-        return createSnapshot(s, req.planned, id!, req);
+        return this.runtime().createSnapshot(s, req.planned, id!, req);
       }
       case 'crucible_image': {
         const id = (diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity)) as ImageIdentity;
-        return createImage(s, req.planned, id, req);
+        return this.runtime().createImage(s, req.planned, id, req);
       }
       case 'crucible_attachment':
-        return createAttachment(s, req.planned, req);
+        return this.runtime().createAttachment(s, req.planned, req);
     }
   }
 
@@ -238,13 +217,13 @@ export class CrucibleProvider implements Provider {
     const s = this.pveSession();
     switch (resourceType(req.type)) {
       case 'crucible_disk':
-        return { state: await updateDisk(s, req.id, req.prior, req.planned, req) };
+        return { state: await this.runtime().updateDisk(s, req.id, req.prior, req.planned, req) };
       case 'crucible_snapshot':
-        return { state: await updateSnapshot(s, req.id, req.prior, req.planned, req) };
+        return { state: await this.runtime().updateSnapshot(s, req.id, req.prior, req.planned, req) };
       case 'crucible_image':
-        return { state: await updateImage(s, req.id, req.prior, req.planned, req) };
+        return { state: await this.runtime().updateImage(s, req.id, req.prior, req.planned, req) };
       case 'crucible_attachment':
-        return { state: await updateAttachment(s, req.id, req.prior, req.planned, req) };
+        return { state: await this.runtime().updateAttachment(s, req.id, req.prior, req.planned, req) };
     }
   }
 
@@ -252,13 +231,13 @@ export class CrucibleProvider implements Provider {
     const s = this.pveSession();
     switch (resourceType(req.type)) {
       case 'crucible_disk':
-        return deleteDisk(s, req.id, req.prior, req);
+        return this.runtime().deleteDisk(s, req.id, req.prior, req);
       case 'crucible_snapshot':
-        return deleteSnapshot(s, req.id, req.prior, req);
+        return this.runtime().deleteSnapshot(s, req.id, req.prior, req);
       case 'crucible_image':
-        return deleteImage(s, req.id, req.prior, req);
+        return this.runtime().deleteImage(s, req.id, req.prior, req);
       case 'crucible_attachment':
-        return deleteAttachment(s, req.id, req.prior, req);
+        return this.runtime().deleteAttachment(s, req.id, req.prior, req);
     }
   }
 
@@ -267,18 +246,18 @@ export class CrucibleProvider implements Provider {
     switch (resourceType(req.type)) {
       case 'crucible_disk': {
         const id = diskIdentity(req.identity);
-        return id ? recoverDisk(s, id, req) : null;
+        return id ? this.runtime().recoverDisk(s, id, req) : null;
       }
       case 'crucible_snapshot': {
         const id = snapshotIdentity(req.identity);
-        return id ? recoverSnapshot(s, id, req) : null;
+        return id ? this.runtime().recoverSnapshot(s, id, req) : null;
       }
       case 'crucible_image': {
         const id = diskIdentity(req.identity);
-        return id ? recoverImage(s, id, req) : null;
+        return id ? this.runtime().recoverImage(s, id, req) : null;
       }
       case 'crucible_attachment':
-        return recoverAttachment(s, req.planned, req);
+        return this.runtime().recoverAttachment(s, req.planned, req);
     }
   }
 
@@ -286,11 +265,11 @@ export class CrucibleProvider implements Provider {
     const s = this.pveSession();
     switch (resourceType(req.type)) {
       case 'crucible_disk':
-        return importDisk(s, req.id, req);
+        return this.runtime().importDisk(s, req.id, req);
       case 'crucible_snapshot':
-        return importSnapshot(s, req.id, req);
+        return this.runtime().importSnapshot(s, req.id, req);
       case 'crucible_image':
-        return importImage(s, req.id, req);
+        return this.runtime().importImage(s, req.id, req);
       case 'crucible_attachment':
         throw new ProviderError('crucible_attachment cannot be imported: declare it, and the first apply adopts the disks already in its slots');
     }

@@ -28,8 +28,7 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import { KumaSession } from './connection/kuma-session.js';
-import { tlsClientOptions } from './connection/tls-options.js';
+import type { KumaSession } from './connection/kuma-session.js';
 import { kumaJsonSchemas } from './kuma-json-schemas.js';
 import { emulatorVersionFor, parseKumaProviderConfig, readCaFile } from './provider-config.js';
 import type { KumaResource } from './resources/kuma-resource.js';
@@ -76,6 +75,8 @@ export class KumaProvider implements Provider {
       url = this.emulator.url;
       req.progress?.(`started the Uptime Kuma emulator at ${url}`);
     }
+    // the connection's code is loaded here: hl validate and pure planning never need it
+    const [{ KumaSession }, { tlsClientOptions }] = await Promise.all([import('./connection/kuma-session.js'), import('./connection/tls-options.js')]);
     const tls = tlsClientOptions({
       ...(config.caFile ? { ca: await readCaFile(config.caFile, req.configDir) } : {}),
       ...(config.tlsFingerprint ? { fingerprint: config.tlsFingerprint } : {}),

@@ -30,34 +30,18 @@ import {
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
 import type { Attributes } from '../../src/core/value.js';
-import { parseApiKey, isCredentials } from './client/api-key.js';
-import { MaasApi } from './client/maas-api.js';
-import { MaasHttpClient } from './client/maas-http-client.js';
-import { createMaasDispatcher, readCaFile } from './client/tls-dispatcher.js';
+import type { MaasApi } from './client/maas-api.js';
 import type { MaasEmulator } from './emulator/maas-emulator.js';
 import { parseProviderConfig } from './provider-config.js';
 import { maasProviderSchema } from './provider-schema.js';
 import { planDevice } from './resources/device-plan.js';
 import { validateDeviceConfig } from './resources/device-validation.js';
-import {
-  createDevice,
-  deleteDevice,
-  importDevice,
-  readDevice,
-  recoverDevice,
-  updateDevice,
-} from './resources/device-operations.js';
 import { planDnsRecord, validateDnsRecordConfig } from './resources/dns-record-config.js';
-import {
-  createDnsRecord,
-  deleteDnsRecord,
-  importDnsRecord,
-  readDnsRecord,
-  recoverDnsRecord,
-  updateDnsRecord,
-} from './resources/dns-record-operations.js';
 import type { OperationContext } from './resources/operation-context.js';
-import { readSubnetDataSource, validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
+import { validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
+
+/** The HTTP client and the CRUD operations, loaded by configure (see provider-runtime.ts). */
+type Runtime = typeof import('./provider-runtime.js');
 
 interface Session {
   api: MaasApi;
@@ -73,6 +57,12 @@ export interface MaasProviderOptions {
 export class MaasProvider implements Provider {
   readonly type = 'maas';
   private session: Session | undefined;
+  private rt: Runtime | undefined;
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the maas provider is used before configure()');
+    return this.rt;
+  }
 
   constructor(private readonly options: MaasProviderOptions = {}) {}
 
@@ -86,15 +76,16 @@ export class MaasProvider implements Provider {
       throw new ProviderError(`maas provider: ${parsed.problems.map((p) => p.message).join('; ')}`);
     }
     await this.close();
+    this.rt ??= await import('./provider-runtime.js');
     const s = parsed.settings;
     if (s.mode === 'emulated') {
       // the emulator's code is loaded only when a config asks for it
       const { startMaasEmulator } = await import('./emulator/maas-emulator.js');
       const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json') });
-      const credentials = parseApiKey(emulator.apiKey);
-      if (!isCredentials(credentials)) throw new Error('emulator produced an invalid API key');
-      const dispatcher = createMaasDispatcher({});
-      const http = new MaasHttpClient({
+      const credentials = this.runtime().parseApiKey(emulator.apiKey);
+      if (!this.runtime().isCredentials(credentials)) throw new Error('emulator produced an invalid API key');
+      const dispatcher = this.runtime().createMaasDispatcher({});
+      const http = new (this.runtime().MaasHttpClient)({
         url: emulator.url,
         credentials,
         dispatcher,
@@ -102,7 +93,7 @@ export class MaasProvider implements Provider {
         maxRetries: s.maxRetries,
         ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
       });
-      this.session = { api: new MaasApi(http), dispatcher, emulator };
+      this.session = { api: new (this.runtime().MaasApi)(http), dispatcher, emulator };
       req.progress?.(`maas: embedded emulator at ${emulator.url} (world ${join(req.workDir, 'maas-world.json')})`);
       return;
     }
@@ -110,19 +101,19 @@ export class MaasProvider implements Provider {
     if (s.caFile !== undefined) {
       const path = isAbsolute(s.caFile) ? s.caFile : resolve(req.configDir, s.caFile);
       try {
-        ca = readCaFile(path);
+        ca = this.runtime().readCaFile(path);
       } catch (err) {
         throw new ProviderError(`maas provider: cannot read ca_file ${path}: ${(err as Error).message}`);
       }
     }
     if (s.insecure) req.progress?.(`maas: TLS verification is OFF for ${s.url} (insecure: true)`);
-    const dispatcher = createMaasDispatcher({
+    const dispatcher = this.runtime().createMaasDispatcher({
       ...(ca !== undefined ? { ca } : {}),
       ...(s.tlsFingerprint !== undefined ? { fingerprint: s.tlsFingerprint } : {}),
       insecure: s.insecure,
       connectTimeoutMs: Math.min(s.timeoutMs, 10_000),
     });
-    const http = new MaasHttpClient({
+    const http = new (this.runtime().MaasHttpClient)({
       url: s.url,
       credentials: s.credentials,
       dispatcher,
@@ -130,7 +121,7 @@ export class MaasProvider implements Provider {
       maxRetries: s.maxRetries,
       ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
     });
-    this.session = { api: new MaasApi(http), dispatcher };
+    this.session = { api: new (this.runtime().MaasApi)(http), dispatcher };
   }
 
   /** The emulator this instance started (emulated: true), for tests and tooling. */
@@ -177,49 +168,49 @@ export class MaasProvider implements Provider {
 
   async read(req: ReadRequest): Promise<ReadResponse> {
     const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return { state: await readDevice(ctx, req.id, req.prior) };
-    if (req.type === 'maas_dns_record') return { state: await readDnsRecord(ctx, req.id, req.prior) };
+    if (req.type === 'maas_device') return { state: await this.runtime().readDevice(ctx, req.id, req.prior) };
+    if (req.type === 'maas_dns_record') return { state: await this.runtime().readDnsRecord(ctx, req.id, req.prior) };
     return this.unknownType(req.type);
   }
 
   async readData(req: ReadDataRequest): Promise<ReadResponse> {
     if (req.type !== 'maas_subnet') return this.unknownType(req.type);
-    return { state: await readSubnetDataSource(this.ctx(req).api, req.config, req.signal) };
+    return { state: await this.runtime().readSubnetDataSource(this.ctx(req).api, req.config, req.signal) };
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
     const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return createDevice(ctx, req.planned);
-    if (req.type === 'maas_dns_record') return createDnsRecord(ctx, req.planned);
+    if (req.type === 'maas_device') return this.runtime().createDevice(ctx, req.planned);
+    if (req.type === 'maas_dns_record') return this.runtime().createDnsRecord(ctx, req.planned);
     return this.unknownType(req.type);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
     const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return { state: await updateDevice(ctx, req.id, req.prior, req.planned) };
-    if (req.type === 'maas_dns_record') return { state: await updateDnsRecord(ctx, req.planned) };
+    if (req.type === 'maas_device') return { state: await this.runtime().updateDevice(ctx, req.id, req.prior, req.planned) };
+    if (req.type === 'maas_dns_record') return { state: await this.runtime().updateDnsRecord(ctx, req.planned) };
     return this.unknownType(req.type);
   }
 
   async delete(req: DeleteRequest): Promise<void> {
     const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return deleteDevice(ctx, req.id);
-    if (req.type === 'maas_dns_record') return deleteDnsRecord(ctx, req.id, req.prior);
+    if (req.type === 'maas_device') return this.runtime().deleteDevice(ctx, req.id);
+    if (req.type === 'maas_dns_record') return this.runtime().deleteDnsRecord(ctx, req.id, req.prior);
     return this.unknownType(req.type);
   }
 
   async recover(req: RecoverRequest): Promise<CreateResponse | null> {
     const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return recoverDevice(ctx, req.planned);
-    if (req.type === 'maas_dns_record') return recoverDnsRecord(ctx, req.planned);
+    if (req.type === 'maas_device') return this.runtime().recoverDevice(ctx, req.planned);
+    if (req.type === 'maas_dns_record') return this.runtime().recoverDnsRecord(ctx, req.planned);
     return this.unknownType(req.type);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
     const ctx = this.ctx(req);
     let found: { id: string; state: Attributes } | null;
-    if (req.type === 'maas_device') found = await importDevice(ctx, req.id);
-    else if (req.type === 'maas_dns_record') found = await importDnsRecord(ctx, req.id);
+    if (req.type === 'maas_device') found = await this.runtime().importDevice(ctx, req.id);
+    else if (req.type === 'maas_dns_record') found = await this.runtime().importDnsRecord(ctx, req.id);
     else return this.unknownType(req.type);
     return { resource: found };
   }
