@@ -1,32 +1,30 @@
 /**
- * Typing of plain YAML scalars by the YAML 1.2 core schema, exactly as `parseDocument`
- * does it: the `yaml` package's own core tags (tested in the same order, resolved by the
- * same functions), so `~`/`null` are null, `true`/`False` booleans, `0x1F`/`0o17`/`12`
- * integers, `1e3`/`.5` floats, and everything else (`yes`, `on`, `${var.x}`) a string.
+ * Typing of plain YAML scalars by the YAML 1.2 core schema, exactly as the `yaml` package's
+ * `parseDocument` does it (its core tags, tested in the same order with the same patterns
+ * and resolved the same way), written out here so that the fast path needs none of `yaml`'s
+ * code: `~`/`null` are null, `true`/`False` booleans, `0x1F`/`0o17`/`12` integers,
+ * `1e3`/`.5` floats, and everything else (`yes`, `on`, `${var.x}`) a string.
+ * test/config/yaml-core-scalar.test.ts holds this to the `yaml` package's own tags.
  *
  * Values the slow path reports on (non-finite numbers, integers too large to be exact)
  * are answered `undefined`, so the caller can leave the document to that path.
  */
-import { Document, isScalar, type ScalarTag } from 'yaml';
 
 export type CoreScalarValue = string | number | boolean | null;
 
-interface CoreSchema {
-  /** The tags a plain scalar is tested against, in schema order. */
-  tags: ScalarTag[];
-  options: Document['options'];
-}
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
-let schema: CoreSchema | undefined;
-
-function coreSchema(): CoreSchema {
-  if (!schema) {
-    // the same Document options as src/config/yaml-to-node.ts gives parseDocument
-    const doc = new Document(undefined, { merge: false, uniqueKeys: false });
-    const tags = (doc.schema.tags as ScalarTag[]).filter((t) => t.default === true && t.test !== undefined && !('collection' in t && t.collection));
-    schema = { tags, options: doc.options };
-  }
-  return schema;
+function exact(n: number): number | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) return undefined;
+  return n;
 }
 
 /**
@@ -34,18 +32,12 @@ function coreSchema(): CoreSchema {
  * `undefined` when the core schema would not give a plain, finite, exact value.
  */
 export function resolvePlainScalar(text: string): CoreScalarValue | undefined {
-  const { tags, options } = coreSchema();
-  const tag = tags.find((t) => t.test!.test(text));
-  if (!tag) return text;
-  let failed = false;
-  const resolved = tag.resolve(text, () => (failed = true), options);
-  if (failed) return undefined;
-  const value: unknown = isScalar(resolved) ? resolved.value : resolved;
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) return undefined;
-    return value;
-  }
-  return undefined;
+  if (NULL.test(text)) return null;
+  if (BOOL.test(text)) return text[0] === 't' || text[0] === 'T';
+  if (INT_OCT.test(text)) return exact(parseInt(text.substring(2), 8));
+  if (INT.test(text)) return exact(parseInt(text, 10));
+  if (INT_HEX.test(text)) return exact(parseInt(text.substring(2), 16));
+  if (FLOAT_NAN.test(text)) return undefined;
+  if (FLOAT_EXP.test(text) || FLOAT.test(text)) return exact(parseFloat(text));
+  return text;
 }

@@ -17,7 +17,8 @@
  * diagnostics. test/config/yaml-fast-path.test.ts compares both paths over every YAML
  * file of the repo and over generated and mutated documents.
  */
-import { CST } from 'yaml';
+import type { CST } from 'yaml';
+import { lazyModule } from '../core/lazy-module.js';
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { MapEntry, MapNode, Node, ScalarNode, SeqNode } from './config-types.js';
 import { resolvePlainScalar } from './yaml-core-scalar.js';
@@ -48,6 +49,34 @@ export function fastYamlToNode(text: string, file: string): Node | undefined {
 
 /** A longer implicit key is an error for `yaml` (1024 characters up to the ":"); leave those to it. */
 const MAX_KEY_SPAN = 512;
+
+/** `yaml` is loaded only for scalars the simple rules below do not cover (see `resolve`). */
+const yaml = lazyModule<typeof import('yaml')>('yaml');
+
+/** The escapes of a double-quoted scalar read here, as yaml's `escapeCodes` read them. */
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t' };
+
+/**
+ * The inside of a one-line double-quoted scalar with its everyday escapes (`\"`, `\\`, `\/`,
+ * `\n`, `\t`) replaced, or undefined when it holds another escape (left to `yaml`).
+ */
+function simpleUnescape(inside: string): string | undefined {
+  let i = inside.indexOf('\\');
+  if (i < 0) return inside;
+  let out = '';
+  let from = 0;
+  while (i >= 0) {
+    const code = SIMPLE_ESCAPES[inside[i + 1] ?? ''];
+    if (code === undefined) return undefined;
+    out += inside.slice(from, i) + code;
+    from = i + 2;
+    i = inside.indexOf('\\', from);
+  }
+  return out + inside.slice(from);
+}
+
+/** First characters yaml reports on in a plain scalar (its `plainValue`). */
+const BAD_PLAIN_START = new Set(['\t', ',', '%', '|', '>', '@', '`']);
 
 const CST_TYPE: Partial<Record<Kind, CST.FlowScalar['type']>> = {
   [Kind.Plain]: 'scalar',
@@ -197,7 +226,7 @@ class TreeBuilder {
       props.push({ type, offset: t.offset, indent: parent, source: t.source });
     }
     const token: CST.BlockScalar = { type: 'block-scalar', offset: header.offset, indent: parent, props, source };
-    const r = CST.resolveAsScalar(token, true, bail);
+    const r = yaml().CST.resolveAsScalar(token, true, bail);
     if (r.type === null) bail();
     return { kind: 'scalar', value: r.value, loc: this.at(header), style: 'block' };
   }
@@ -279,9 +308,25 @@ class TreeBuilder {
     return { kind: 'scalar', value, loc, style };
   }
 
+  /**
+   * The string a flow scalar stands for. One-line scalars without escapes — nearly all of a
+   * config — are read here as `yaml` reads them (its resolve-flow-scalar: a plain scalar is
+   * its text, a single-quoted one its inside with `''` as `'`, a double-quoted one its inside
+   * with the everyday escapes, see `simpleUnescape`); the rest goes to `yaml`'s own
+   * `CST.resolveAsScalar`.
+   */
   private resolve(t: Lexeme): { value: string } {
-    const token: CST.FlowScalar = { type: CST_TYPE[t.kind]!, offset: t.offset, indent: 0, source: t.source };
-    return CST.resolveAsScalar(token, true, bail);
+    const src = t.source;
+    if (!src.includes('\n') && !src.includes('\r')) {
+      if (t.kind === Kind.Plain && src.length > 0 && !BAD_PLAIN_START.has(src[0]!)) return { value: src };
+      if (t.kind === Kind.SingleQuoted && src.length > 1 && src.endsWith("'")) return { value: src.slice(1, -1).replace(/''/g, "'") };
+      if (t.kind === Kind.DoubleQuoted && src.length > 1 && src.endsWith('"')) {
+        const value = simpleUnescape(src.slice(1, -1));
+        if (value !== undefined) return { value };
+      }
+    }
+    const token: CST.FlowScalar = { type: CST_TYPE[t.kind]!, offset: t.offset, indent: 0, source: src };
+    return yaml().CST.resolveAsScalar(token, true, bail);
   }
 
   /** Whether the token at `i` starts an implicit key: a flow scalar followed on its line by `:`. */

@@ -10,12 +10,16 @@
  * follow-on noise), duplicate keys, unknown or recursive aliases, tags other than the
  * core ones, binary data, maps or lists used as keys, and non-finite numbers.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document } from 'yaml';
+import type { Alias, Document } from 'yaml';
+import { lazyModule } from '../core/lazy-module.js';
 import { error, formatLocation, warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { ConfigFile, MapEntry, MapNode, Node, ScalarNode } from './config-types.js';
 import { describeYamlError, yamlErrorOffset } from './yaml-error-message.js';
 import { fastYamlToNode } from './yaml-fast-path.js';
 import { MAX_NESTING, nestingProblem } from './nesting-limit.js';
+
+/** `yaml`'s full parser, loaded only for documents the fast path leaves to it. */
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export interface YamlParseResult {
   /** Absent when the text is not valid YAML. */
@@ -70,8 +74,8 @@ function tooDeepError(path: string): Diagnostic {
  * problem. Exported for the differential test of the fast path.
  */
 export function parseYamlDocument(path: string, text: string): YamlParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, {
     lineCounter,
     prettyErrors: false,
     uniqueKeys: false, // reported by the converter, with both locations
@@ -95,7 +99,7 @@ export function parseYamlDocument(path: string, text: string): YamlParseResult {
   }
   const converter = new Converter(text, doc, at, diagnostics);
   const contents = doc.contents;
-  if (contents === null || (isScalar(contents) && contents.value === null && !contents.tag)) {
+  if (contents === null || (yaml().isScalar(contents) && contents.value === null && !contents.tag)) {
     const loc = contents ? at(contents.range[0]) : { file: path, line: 1, col: 1 };
     return { node: { kind: 'map', entries: [], loc }, diagnostics };
   }
@@ -125,13 +129,13 @@ class Converter {
   /** `fallback` is the offset used when the value is absent (`? key` without `: value`). */
   convert(y: unknown, fallback: number): Node {
     if (y === null || y === undefined) return this.nullAt(this.at(fallback));
-    if (isAlias(y)) return this.alias(y);
+    if (yaml().isAlias(y)) return this.alias(y);
     const node = y as { range?: Range | null; tag?: string; anchor?: string };
     const start = node.range?.[0] ?? fallback;
     const loc = this.at(start);
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
       this.reportTag(node.tag, this.at(this.tagOffset(node.tag, start)));
-      return isScalar(y) ? this.scalarFromSource(y, loc) : this.nullAt(loc);
+      return yaml().isScalar(y) ? this.scalarFromSource(y, loc) : this.nullAt(loc);
     }
     if (node.anchor !== undefined) {
       const done = this.anchored.get(y);
@@ -139,9 +143,9 @@ class Converter {
     }
     this.inProgress.add(y);
     let out: Node;
-    if (isMap(y)) out = this.map(y.items as RawPair[], loc);
-    else if (isSeq(y)) out = { kind: 'seq', items: y.items.map((item) => this.convert(item, node.range?.[0] ?? fallback)), loc };
-    else if (isScalar(y)) out = this.scalar(y.value, y.source, loc, scalarStyle(y.type, node.range, this.lineOf));
+    if (yaml().isMap(y)) out = this.map(y.items as RawPair[], loc);
+    else if (yaml().isSeq(y)) out = { kind: 'seq', items: y.items.map((item) => this.convert(item, node.range?.[0] ?? fallback)), loc };
+    else if (yaml().isScalar(y)) out = this.scalar(y.value, y.source, loc, scalarStyle(y.type, node.range, this.lineOf));
     else out = this.nullAt(loc);
     this.inProgress.delete(y);
     if (node.anchor !== undefined) this.anchored.set(y, out);
@@ -181,7 +185,7 @@ class Converter {
       const rawKey = pair.key;
       const keyRange = (rawKey as { range?: Range | null } | null)?.range;
       const afterKey = keyRange?.[1] ?? 0;
-      if (isScalar(rawKey) && rawKey.type === 'PLAIN' && rawKey.value === '<<' && !rawKey.tag) {
+      if (yaml().isScalar(rawKey) && rawKey.type === 'PLAIN' && rawKey.value === '<<' && !rawKey.tag) {
         slots.push({ merged: this.mergeSources(pair.value, afterKey) });
         continue;
       }
@@ -235,12 +239,12 @@ class Converter {
   private key(raw: unknown, offset: number): { text: string; loc: SourceLocation } | undefined {
     let k = raw;
     let loc = this.at(offset);
-    if (isAlias(k)) k = k.resolve(this.doc);
+    if (yaml().isAlias(k)) k = k.resolve(this.doc);
     if (k === null || k === undefined) {
       this.diagnostics.push(error('Empty map key', loc));
       return undefined;
     }
-    if (isScalar(k)) {
+    if (yaml().isScalar(k)) {
       if (k.tag !== undefined && !CORE_TAGS.has(k.tag)) {
         this.reportTag(k.tag, this.at(this.tagOffset(k.tag, offset)));
         return undefined;

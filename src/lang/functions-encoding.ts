@@ -1,8 +1,11 @@
 /** Encoding functions: JSON, YAML, base64, URL. */
-import { stringify as yamlStringify, parse as yamlParse } from 'yaml';
+import { lazyModule } from '../core/lazy-module.js';
 import type { Value } from '../core/value.js';
 import { fail, type FunctionDef } from './function-types.js';
 import { fromPlainData, toJson } from './value-text.js';
+
+/** `yaml` is loaded the first time yamlencode or yamldecode runs. */
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 const any = { name: 'value', type: 'any' as const };
 const str = { name: 'string', type: 'string' as const };
@@ -24,12 +27,12 @@ export const ENCODING_FUNCTIONS: Record<string, FunctionDef> = {
       }
     },
   },
-  yamlencode: { params: [any], body: (args) => yamlStringify(toPlain(args[0]!)) },
+  yamlencode: { params: [any], body: (args) => yaml().stringify(toPlain(args[0]!)) },
   yamldecode: {
     params: [str],
     body: (args) => {
       try {
-        return fromPlainData(yamlParse(args[0] as string));
+        return fromPlainData(yaml().parse(args[0] as string));
       } catch (e) {
         return fail(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, 0);
       }
