@@ -29,6 +29,30 @@ describe('planToShowJson', () => {
     expectValid(roundTrip(planToShowJson(makePlan({ changes: [] }), '0.1.0')));
   });
 
+  it('lists a deposed object\'s delete as its own entry with "deposed", valid against the schema', () => {
+    const deposed = {
+      address: 'proxmox_vm.k3s["pve"]',
+      key: '1a2b3c4d',
+      type: 'proxmox_vm',
+      provider: 'proxmox',
+      id: 'pve/170',
+      before: { name: 'k3s-old', vmid: 170, password: SECRET },
+      beforeSensitive: [['password']],
+    };
+    const doc = planToShowJson(makePlan({ changes: [], deposed: [deposed] }), '0.1.0');
+    expectValid(roundTrip(doc));
+    expect(doc.resource_changes).toEqual([
+      expect.objectContaining({
+        address: 'proxmox_vm.k3s["pve"]',
+        deposed: '1a2b3c4d',
+        index: 'pve',
+        action_reason: 'delete_because_deposed',
+        change: expect.objectContaining({ actions: ['delete'], after: null, before_sensitive: { password: true } }),
+      }),
+    ]);
+    expect(JSON.stringify(doc)).not.toContain(SECRET);
+  });
+
   it('has the top-level keys of terraform show -json', () => {
     const doc = planToShowJson(samplePlan(), '0.2.0', { timestamp: '2025-01-02T03:04:05Z' });
     expect(Object.keys(doc)).toEqual([
