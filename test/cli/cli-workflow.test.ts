@@ -64,6 +64,29 @@ describe('hl CLI workflow', () => {
     expect(destroyed.stdout).toContain('2 destroyed');
   });
 
+  it('keeps a replaced object whose delete failed as deposed, shows it, plans its delete, and never prints its secret', async () => {
+    const cbd = (name: string, extra: string) =>
+      `variables:\n  token: { type: string, sensitive: true }\nresources:\n  fake_resource.app:\n    name: ${name}\n    secret: "\${var.token}"\n${extra}    lifecycle: { create_before_destroy: true }\n`;
+    // the old object carries `fail: delete`, so deleting it after its successor exists fails
+    writeFileSync(join(dir, 'homelab.yaml'), cbd('one', '    fail: delete\n'));
+    expect((await hl(['apply', '--auto-approve'])).code).toBe(0);
+    writeFileSync(join(dir, 'homelab.yaml'), cbd('two', ''));
+    const replaced = await hl(['apply', '--auto-approve']);
+    expect(replaced.code).toBe(1);
+    expect(replaced.stderr).toContain('delete failed');
+
+    const show = await hl(['state', 'show', 'fake_resource.app']);
+    expect(show.stdout).toMatch(/# fake_resource\.app \(deposed object [0-9a-f]{8}, id fake-\d+\)/);
+    const json = JSON.parse((await hl(['state', 'show', 'fake_resource.app', '--json'])).stdout) as { attributes: { name: string }; deposed: { attributes: { name: string; secret: unknown } }[] };
+    expect(json.attributes.name).toBe('two');
+    expect(json.deposed.map((d) => d.attributes.name)).toEqual(['one']);
+    const plan = await hl(['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/# fake_resource\.app \(deposed object [0-9a-f]{8}\) will be destroyed/);
+    expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy.');
+    for (const text of [show.stdout, JSON.stringify(json), plan.stdout, replaced.stdout, replaced.stderr]) expect(text).not.toContain('tok-ABCDEF-secret');
+  });
+
   it('applies a saved plan exactly once and refuses it when stale, saying why', async () => {
     expect((await hl(['plan', '--out', 'p1'])).code).toBe(0);
     expect(readFileSync(join(dir, 'p1'), 'utf8')).not.toContain('tok-ABCDEF-secret');

@@ -22,8 +22,15 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
       need(1, 'show ADDRESS');
       return withWorkspace(ctx, { operation: 'state show', write: false }, async (ws) => {
         const r = find(ws, args[0]!);
-        const shown = { ...r, attributes: mask(r.attributes, r.sensitivePaths, []) };
-        ctx.term.out(ctx.cmd.options.json ? JSON.stringify(shown) + '\n' : `# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(shown.attributes, null, 2)}\n`);
+        const deposed = r.deposed?.map((d) => ({ ...d, attributes: mask(d.attributes, d.sensitivePaths, []) }));
+        const shown = { ...r, attributes: mask(r.attributes, r.sensitivePaths, []), ...(deposed ? { deposed } : {}) };
+        if (ctx.cmd.options.json) {
+          ctx.term.out(JSON.stringify(shown) + '\n');
+          return EXIT_OK;
+        }
+        ctx.term.out(`# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(shown.attributes, null, 2)}\n`);
+        // objects left by a create_before_destroy replacement; the next apply deletes them
+        for (const d of deposed ?? []) ctx.term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
         return EXIT_OK;
       });
     case 'rm':
