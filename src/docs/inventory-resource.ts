@@ -5,7 +5,7 @@
 import { blockAddress } from '../core/address.js';
 import type { Attributes } from '../core/value.js';
 import type { State } from '../state/state-types.js';
-import { maskSensitive } from './mask-sensitive.js';
+import { maskSensitive } from '../core/mask-sensitive.js';
 
 export interface InventoryResource {
   /** Instance address: `proxmox_vm.k3s["pve"]`. */

@@ -84,7 +84,9 @@ describe('hl CLI workflow', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/# fake_resource\.app \(deposed object [0-9a-f]{8}\) will be destroyed/);
     expect(plan.stdout).toContain('Plan: 0 to add, 0 to change, 0 to replace, 1 to destroy.');
-    for (const text of [show.stdout, JSON.stringify(json), plan.stdout, replaced.stdout, replaced.stderr]) expect(text).not.toContain('tok-ABCDEF-secret');
+    const whole = await hl(['show', '--json']);
+    expect(whole.stdout).toContain('"deposed"');
+    for (const text of [show.stdout, JSON.stringify(json), plan.stdout, replaced.stdout, replaced.stderr, whole.stdout]) expect(text).not.toContain('tok-ABCDEF-secret');
   });
 
   it('applies a saved plan exactly once and refuses it when stale, saying why', async () => {

@@ -8,7 +8,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { EXIT_OK, type CommandContext } from '../command-context.js';
 import { HL_VERSION } from '../help-text.js';
 import { withWorkspace } from '../workspace.js';
-import { mask } from './state-command.js';
+import { maskedResource } from '../../state/masked-resource.js';
 
 export async function showCommand(ctx: CommandContext): Promise<number> {
   const file = ctx.cmd.args[0];
@@ -26,7 +26,7 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
     return EXIT_OK;
   }
   return withWorkspace(ctx, { operation: 'show', write: false }, async (ws) => {
-    const resources = ws.store.listResources().map((r) => ({ ...r, attributes: mask(r.attributes, r.sensitivePaths, []) }));
+    const resources = ws.store.listResources().map(maskedResource);
     if (o.json || o.format === 'json') {
       const outputs = Object.fromEntries(Object.entries(ws.store.outputs).map(([k, v]) => [k, { ...v, value: v.sensitive ? null : v.value }]));
       ctx.term.out(JSON.stringify({ lineage: ws.store.lineage, serial: ws.store.serial, resources, outputs }) + '\n');

@@ -1,8 +1,7 @@
 /** `hl state list | show ADDRESS | rm ADDRESS | mv FROM TO`. */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
 import { didYouMean } from '../../core/suggest.js';
-import { MASK } from '../../core/redact.js';
-import { pathHasPrefix, type Path, type Value, isValueMap } from '../../core/value.js';
+import { maskedResource } from '../../state/masked-resource.js';
 import { EXIT_OK, type CommandContext } from '../command-context.js';
 import { withWorkspace, type Workspace } from '../workspace.js';
 
@@ -22,15 +21,14 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
       need(1, 'show ADDRESS');
       return withWorkspace(ctx, { operation: 'state show', write: false }, async (ws) => {
         const r = find(ws, args[0]!);
-        const deposed = r.deposed?.map((d) => ({ ...d, attributes: mask(d.attributes, d.sensitivePaths, []) }));
-        const shown = { ...r, attributes: mask(r.attributes, r.sensitivePaths, []), ...(deposed ? { deposed } : {}) };
+        const shown = maskedResource(r);
         if (ctx.cmd.options.json) {
           ctx.term.out(JSON.stringify(shown) + '\n');
           return EXIT_OK;
         }
         ctx.term.out(`# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(shown.attributes, null, 2)}\n`);
         // objects left by a create_before_destroy replacement; the next apply deletes them
-        for (const d of deposed ?? []) ctx.term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
+        for (const d of shown.deposed ?? []) ctx.term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
         return EXIT_OK;
       });
     case 'rm':
@@ -67,9 +65,3 @@ function find(ws: Workspace, address: string) {
   return r;
 }
 
-export function mask(v: Value, sensitive: Path[], path: Path): Value {
-  if (sensitive.some((p) => pathHasPrefix(path, p))) return MASK;
-  if (Array.isArray(v)) return v.map((x, i) => mask(x, sensitive, [...path, i]));
-  if (isValueMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x, sensitive, [...path, k])]));
-  return v;
-}

@@ -1,6 +1,6 @@
 /** A value with everything at or under the given paths replaced by `(sensitive value)`. */
-import { MASK } from '../core/redact.js';
-import { isValueMap, type Path, type Value } from '../core/value.js';
+import { MASK } from './redact.js';
+import { isValueMap, type Path, type Value } from './value.js';
 
 export function maskSensitive(v: Value, sensitive: readonly Path[], path: Path = []): Value {
   if (sensitive.some((s) => s.length === path.length && s.every((step, i) => step === path[i]))) return MASK;
