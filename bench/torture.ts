@@ -4,8 +4,9 @@
  * part failed. Options:
  *
  *   --trials N            crash trials per provider (default 200); the other parts scale
- *                         with it (faults N/20 per scenario on the fake provider and N/100
- *                         on the PVE emulator, concurrency N/10, bad-input mutations N/4)
+ *                         with it (crashes of create_before_destroy replacements N/4 on the
+ *                         fake provider, faults N/20 per scenario on the fake provider and
+ *                         N/100 on the PVE emulator, concurrency N/10, bad-input mutations N/4)
  *   --parts a,b           crash, faults, concurrency, bad-input (default: all)
  *   --providers a,b       fake, proxmox (default: both)
  *   --seed S              replay a run (the seed is printed at the start)
@@ -99,6 +100,12 @@ async function main(): Promise<void> {
   if (opts.parts.includes('crash')) {
     for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 15 })))) {
       report(await crashPart(s, { trials: opts.trials, random, timeoutMs: timeoutMs(s), onTrial: onTrial(opts.trials) }));
+    }
+    if (opts.providers.includes('fake')) {
+      // replacements with create_before_destroy: the old objects must never be lost
+      const trials = scaled(4);
+      const s = limit(fixedTarget(fakeTarget({ latencyMs: 15 })));
+      report(await crashPart(s, { trials, random, timeoutMs: timeoutMs(s), onTrial: onTrial(trials), replace: true }));
     }
   }
   if (opts.parts.includes('faults')) {

@@ -2,7 +2,9 @@
  * One crash trial: start a real `hl apply`, SIGKILL it after a delay, run `hl apply` again,
  * and check that nothing was lost or duplicated: the state is valid with nothing pending,
  * every object the provider holds is in state exactly once, and a final plan shows no
- * changes. Shared by `npm run torture` and the crash test in `npm test`
+ * changes. With `replace`, the killed apply replaces every object of an applied config
+ * with create_before_destroy (the old objects must all be gone in the end, none lost on
+ * the way). Shared by `npm run torture` and the crash test in `npm test`
  * (test/support/crash-trial.ts re-exports it).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,21 @@ export interface CrashTrialOptions {
   killAfterMs: number;
   /** Longest a single hl run may take before it counts as hung (default 120 s). */
   timeoutMs?: number;
+  /** Kill an apply that replaces every object (create_before_destroy), not one that creates them. */
+  replace?: boolean;
+}
+
+/** The config the killed apply runs, after writing (and applying) what it starts from. */
+export async function prepareTrialConfig(target: TortureTarget, dir: string, opts: CrashTrialOptions & { timeoutMs: number }): Promise<string | undefined> {
+  if (!opts.replace) {
+    writeFileSync(join(dir, 'homelab.yaml'), target.config(opts.chains, opts.depth));
+    return undefined;
+  }
+  if (!target.replaceConfig) throw new Error(`the ${target.name} target cannot run replacement trials`);
+  writeFileSync(join(dir, 'homelab.yaml'), target.replaceConfig(opts.chains, opts.depth, 1));
+  const first = await runHl(applyArgs(target), { cwd: dir, timeoutMs: opts.timeoutMs });
+  writeFileSync(join(dir, 'homelab.yaml'), target.replaceConfig(opts.chains, opts.depth, 2));
+  return first.code === 0 ? undefined : `the apply of generation 1 exited ${first.code}: ${clip(first.stderr, 500)}`;
 }
 
 /** The fake-provider config the crash test has always used. */
@@ -43,8 +60,9 @@ export function crashTrial(opts: { chains: number; depth: number; latencyMs: num
 export async function crashTrialOn(target: TortureTarget, opts: CrashTrialOptions): Promise<TrialResult> {
   const dir = mkdtempSync(join(tmpdir(), `hl-crash-${target.name}-`));
   const timeoutMs = opts.timeoutMs ?? 120_000;
-  writeFileSync(join(dir, 'homelab.yaml'), target.config(opts.chains, opts.depth));
   const problems: string[] = [];
+  const unprepared = await prepareTrialConfig(target, dir, { ...opts, timeoutMs });
+  if (unprepared) problems.push(unprepared);
   const run = startHl(applyArgs(target), { cwd: dir, timeoutMs });
   await sleep(opts.killAfterMs);
   run.child.kill('SIGKILL');

@@ -17,6 +17,12 @@ export interface TortureTarget {
   readonly name: string;
   /** The project's `homelab.yaml`. */
   config(chains: number, depth: number): string;
+  /**
+   * The config of generation `generation` (1, 2, ...) with create_before_destroy on every
+   * resource: each generation replaces every object of the one before. For crash trials of
+   * replacements; only targets that support them have it.
+   */
+  replaceConfig?(chains: number, depth: number, generation: number): string;
   /** Ids (as state records them) of every object in the provider's world that hl made or should manage. */
   objects(dir: string): string[];
   /** The id the object a create intent reserved `identity` for would have (undefined: cannot tell). */
@@ -63,6 +69,7 @@ export function fakeTarget(opts: FakeOptions): TortureTarget {
   return {
     name: 'fake',
     config: (chains, depth) => fakeConfig(chains, depth, opts),
+    replaceConfig: (chains, depth, generation) => fakeConfig(chains, depth, { ...opts, generation }),
     objects: (dir) => {
       const file = join(dir, '.hl', 'providers', 'fake', 'fake-world.jsonl');
       if (!existsSync(file)) return [];
@@ -75,15 +82,18 @@ export function fakeTarget(opts: FakeOptions): TortureTarget {
   };
 }
 
-export function fakeConfig(chains: number, depth: number, opts: FakeOptions): string {
+/** `generation`: names carry it (a new generation replaces every object), and every resource is create_before_destroy. */
+export function fakeConfig(chains: number, depth: number, opts: FakeOptions & { generation?: number }): string {
   const settings = [`latency_ms: ${opts.latencyMs}`];
   if (opts.failRate) settings.push(`fail_rate: ${opts.failRate}`);
   if (opts.lostReplyRate) settings.push(`lost_reply_rate: ${opts.lostReplyRate}`);
+  const suffix = opts.generation !== undefined ? `-g${opts.generation}` : '';
   let y = `providers:\n  fake: { ${settings.join(', ')} }\nresources:\n`;
   for (let c = 0; c < chains; c++) {
     for (let d = 0; d < depth; d++) {
-      y += `  fake_resource.c${c}_${d}:\n    name: c${c}-${d}\n`;
+      y += `  fake_resource.c${c}_${d}:\n    name: c${c}-${d}${suffix}\n`;
       if (d > 0) y += `    value: "\${fake_resource.c${c}_${d - 1}.id}"\n`;
+      if (opts.generation !== undefined) y += '    lifecycle: { create_before_destroy: true }\n';
     }
   }
   return y;

@@ -58,6 +58,10 @@ describe('torture (small)', () => {
     expectClean(await crashPart(fixedTarget(fakeTarget({ latencyMs: 15 })), { trials: 3, random: new Random(SEED) }));
   }, 120_000);
 
+  it('crash: SIGKILLed create_before_destroy replacements (fake provider) lose no old object', async () => {
+    expectClean(await crashPart(fixedTarget(fakeTarget({ latencyMs: 15 })), { trials: 2, random: new Random(SEED), replace: true }));
+  }, 120_000);
+
   it('faults: with 30% of calls refused (fake provider), reruns converge and only real failures are reported', async () => {
     expectClean(await faultsPart(fakeRefusals(0.3), { trials: 1, random: new Random(SEED) }));
   }, 120_000);
