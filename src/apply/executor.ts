@@ -16,6 +16,7 @@ import { evaluateNode } from '../lang/evaluate-node.js';
 import { defaultPlanResource } from '../plan/default-plan-resource.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, type Expansion } from '../plan/expand-instances.js';
+import { deposedLabel } from '../plan/deposed-change.js';
 import { isRedacted } from '../plan/plan-codec.js';
 import type { DataSourceRead, DeposedDelete, Plan, ResourceChange } from '../plan/plan-types.js';
 import { blockValueFromInstances } from '../plan/state-block-values.js';
@@ -432,13 +433,8 @@ class Executor {
 
   /** Deletes an object an earlier create-before-destroy replacement left deposed in state. */
   private async runDeposedDelete(d: DeposedDelete, controls: VisitControls): Promise<boolean> {
-    const label = `${d.address} (deposed object ${d.key})`;
-    const failed = (message: string, cause?: unknown): false => {
-      const bug = cause !== undefined && !(cause instanceof ProviderError);
-      this.diagnostics.push({ ...error(`${label}: delete failed: ${message}`, undefined, bug && cause instanceof Error ? cause.stack : undefined), address: d.address });
-      this.req.events.operationEnd({ address: label, operation: 'delete', outcome: 'error', message });
-      return false;
-    };
+    const label = deposedLabel(d);
+    const failed = (message: string, cause?: unknown): false => this.fail({ ...d, label }, 'delete', message, cause);
     const provider = this.req.providers.get(d.provider);
     if (!provider) return failed(`provider "${d.provider}" is not configured`);
     const { store } = this.req;
@@ -481,17 +477,19 @@ class Executor {
     return r;
   }
 
-  private fail(change: ResourceChange, operation: OperationKind, message: string, cause?: unknown): false {
+  /** Reports a failed operation; `label` names it when it is not the address itself (a deposed object). */
+  private fail(change: Pick<ResourceChange, 'address' | 'provider'> & { label?: string }, operation: OperationKind, message: string, cause?: unknown): false {
     const bug = cause !== undefined && !(cause instanceof ProviderError);
+    const label = change.label ?? change.address;
     this.diagnostics.push({
       ...error(
-        `${change.address}: ${operation} failed: ${message}`,
+        `${label}: ${operation} failed: ${message}`,
         undefined,
         bug ? `This looks like a bug in the "${change.provider}" provider.${cause instanceof Error && cause.stack ? `\n${cause.stack}` : ''}` : undefined,
       ),
       address: change.address,
     });
-    this.req.events.operationEnd({ address: change.address, operation, outcome: 'error', message });
+    this.req.events.operationEnd({ address: label, operation, outcome: 'error', message });
     return false;
   }
 
