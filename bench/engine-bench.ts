@@ -13,7 +13,7 @@ import type { ApplyStore } from '../src/apply/apply-store.js';
 import { parseConfig } from '../src/config/parse-config.js';
 import { parseYamlDocument, parseYamlFile } from '../src/config/yaml-to-node.js';
 import { lexemes } from '../src/config/yaml-lexemes.js';
-import { lexemesViaYamlLexer } from '../src/config/yaml-lexemes-via-lexer.js';
+import { lexemesViaYamlLexer } from './yaml-lexemes-via-lexer.js';
 import { buildConfigGraph } from '../src/graph/build-config-graph.js';
 import { projectFromFiles } from '../src/engine/project.js';
 import { makePlan } from '../src/plan/planner.js';

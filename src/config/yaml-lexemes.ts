@@ -5,7 +5,7 @@
  *
  * The tokens are split exactly where the `yaml` package's `Lexer` splits them (the fast
  * path resolves scalars with that package's CST functions and must agree with
- * `parseDocument` to the character). src/config/yaml-lexemes-via-lexer.ts produces the
+ * `parseDocument` to the character). bench/yaml-lexemes-via-lexer.ts produces the
  * same tokens from that `Lexer`, and test/config/yaml-lexemes.test.ts holds the two to one
  * output. This scanner gets there in one pass over character codes, where the `Lexer`
  * went through generators and a second, classifying pass: most of the YAML time on large

@@ -1,6 +1,6 @@
 /**
  * The hand-written YAML scanner (src/config/yaml-lexemes.ts) against the `yaml` package's
- * Lexer as the fast path used to classify it (src/config/yaml-lexemes-via-lexer.ts), token
+ * Lexer as the fast path used to classify it (bench/yaml-lexemes-via-lexer.ts), token
  * by token: whenever the scanner answers, the Lexer version must answer too, with exactly
  * the same tokens (kind, offset, source, line, column, `first`) and `hasDocument`. Run over
  * every YAML file of the repo, generated documents, mutated copies, random token soup and
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { lexemes, type Lexemes } from '../../src/config/yaml-lexemes.js';
-import { lexemesViaYamlLexer } from '../../src/config/yaml-lexemes-via-lexer.js';
+import { lexemesViaYamlLexer } from '../../bench/yaml-lexemes-via-lexer.js';
 import { syntheticConfig } from '../../bench/synthetic-config.js';
 import { generate, many, mutate, pick, repoYamlFiles, rng, soup, type Rng } from './yaml-samples.js';
 

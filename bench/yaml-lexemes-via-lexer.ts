@@ -5,12 +5,12 @@
  *
  * This was the fast path's lexer before the hand-written scanner of yaml-lexemes.ts; it is
  * kept as the yardstick that scanner is compared with (test/config/yaml-lexemes.test.ts)
- * and measured against. Only the lexemes of the common case are classified; an anchor,
+ * and measured against (bench/engine-bench.ts). Only the lexemes of the common case are classified; an anchor,
  * alias, tag, directive, `?` key, document marker, byte-order mark, flow error or tab in
  * white space answers `undefined`, and so does a comment not separated from what precedes it.
  */
 import { Lexer } from 'yaml';
-import { Kind, type Lexeme, type Lexemes } from './yaml-lexemes.js';
+import { Kind, type Lexeme, type Lexemes } from '../src/config/yaml-lexemes.js';
 
 const DOCUMENT = '\u0002';
 const SCALAR = '\u001f';
