@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Document, isScalar, type ScalarTag } from 'yaml';
 import { resolvePlainScalar } from '../../src/config/yaml-core-scalar.js';
+import { rng } from './yaml-samples.js';
 
 /** What `parseDocument` gives a plain scalar (as the fast path used to compute it), or undefined where the slow path reports. */
 function oracle(text: string): string | number | boolean | null | undefined {
@@ -35,18 +36,6 @@ const CASES = [
   '9007199254740991', '9007199254740993', '99999999999999999999', '1e400', '0x1FFFFFFFFFFFFF', '0x20000000000001',
   '${var.x}', 'a b', '1 2', ' 1', '1 ', 'local-lvm:vm-101-disk-0', '10.0.0.1', '10.0', '1_000', '0b101',
 ];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 const PARTS = ['0', '1', '7', '8', '9', '.', 'e', 'E', '+', '-', 'x', 'o', 'a', 'F', 'inf', 'nan', 'Inf', 'NaN', 'null', 'true', '~', ' ', '_'];
 
