@@ -309,7 +309,7 @@ class Executor {
       );
       try {
         const res = await provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) });
-        const resource = this.replacing(change, this.resourceState(change, res.id, res.state, sensitivePaths));
+        const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
         // with an identity a lost completion is found again by provider.recover
         await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: !(identity && provider.recover) });
         this.afterApplied(change, res.state, planned, sensitivePaths);
@@ -332,7 +332,7 @@ class Executor {
           }
         }
         if (found) {
-          const resource = this.replacing(change, this.resourceState(change, found.id, found.state, sensitivePaths));
+          const resource = this.resourceState(change, found.id, found.state, sensitivePaths);
           await store.completeIntent(intent, { kind: 'applied', resource });
           this.afterApplied(change, found.state, planned, sensitivePaths);
           this.diagnostics.push({
@@ -350,7 +350,7 @@ class Executor {
     const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }));
     try {
       const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
-      const resource = this.replacing(change, this.resourceState(change, id, res.state, sensitivePaths));
+      const resource = this.resourceState(change, id, res.state, sensitivePaths);
       // a lost completion of an update is reconciled by a read
       await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
       this.afterApplied(change, res.state, planned, sensitivePaths);
@@ -376,21 +376,6 @@ class Executor {
         address: change.address,
       });
     }
-  }
-
-  /**
-   * The state entry of a create's or update's result, keeping the address's deposed objects;
-   * for a create-before-destroy replacement, with the replaced object recorded as deposed in
-   * the same journal line (so a crash before its
-   * delete leaves it in state, for the next plan to delete). Read from the store at the moment
-   * of completing, so that concurrent deposed deletes on the address are kept.
-   */
-  private replacing(change: ResourceChange, resource: ResourceState): ResourceState {
-    const current = this.req.store.getResource(change.address);
-    if (!current) return resource;
-    if (change.action === 'create-delete' && current.id !== resource.id) return withDeposed(resource, current);
-    // deposed objects of earlier replacements stay until their own deletes
-    return current.deposed ? { ...resource, deposed: current.deposed } : resource;
   }
 
   private async runDelete(change: ResourceChange, controls: VisitControls): Promise<boolean> {
@@ -458,6 +443,13 @@ class Executor {
     }
   }
 
+  /**
+   * The state entry of a create's or update's result, keeping the address's deposed objects;
+   * for a create-before-destroy replacement, with the replaced object recorded as deposed in
+   * the same journal line (so a crash before its delete leaves it in state, for the next plan
+   * to delete). Read from the store at the moment of completing, so that concurrent deposed
+   * deletes on the address are kept.
+   */
   private resourceState(change: ResourceChange, id: string, attributes: Attributes, sensitivePaths: Path[]): ResourceState {
     const r: ResourceState = {
       address: change.address,
@@ -474,7 +466,11 @@ class Executor {
     };
     if (change.preventDestroy) r.preventDestroy = true;
     if (change.createBeforeDestroy) r.createBeforeDestroy = true;
-    return r;
+    const current = this.req.store.getResource(change.address);
+    if (!current) return r;
+    if (change.action === 'create-delete' && current.id !== id) return withDeposed(r, current);
+    // deposed objects of earlier replacements stay until their own deletes
+    return current.deposed ? { ...r, deposed: current.deposed } : r;
   }
 
   /** Reports a failed operation; `label` names it when it is not the address itself (a deposed object). */
