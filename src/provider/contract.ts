@@ -11,7 +11,14 @@
  * - `delete` of a resource already gone succeeds.
  * - `planResource` is pure (no I/O): it runs inside the planning core.
  * - User-facing failures (API refused, permission, timeout) are thrown as `ProviderError`;
- *   anything else thrown is a bug.
+ *   anything else thrown is a bug. `retryable` says the failure is transient (the engine
+ *   tries reads again); `safeToRetry` says a failed write did nothing, so the engine may send
+ *   it again; `retryAfterMs` passes up a server's `Retry-After`.
+ * - `checkPlan` only reads: it answers, at plan time, whether the planned creates and
+ *   updates can succeed against what exists now (storage, bridges, templates, free ids).
+ * - An operation that failed after it made or changed the object (a create whose start
+ *   failed) throws a `ProviderError` with `partial`: the object as it really is, which the
+ *   engine records in state so the next plan finishes the work.
  */
 import type { Attributes, Path, Value } from '../core/value.js';
 
@@ -24,6 +31,12 @@ export interface AttributeSchema {
   /** A change to this attribute cannot be made in place: the resource is replaced. */
   forceNew?: boolean;
   sensitive?: boolean;
+  /**
+   * Part of the object's identity when config sets it (a VMID, a hostname): no two objects
+   * may share it, so a create_before_destroy replacement that keeps the value can never
+   * apply. The planner refuses such a plan.
+   */
+  identity?: boolean;
   description?: string;
 }
 
@@ -167,6 +180,32 @@ export interface RecoverRequest extends OperationContext {
   planned: Attributes;
 }
 
+/** One planned create or update of a provider instance, for `checkPlan`. */
+export interface PlannedChange {
+  /** Instance address, to report problems against. */
+  address: string;
+  type: string;
+  /** 'create' includes the create half of a replacement. */
+  action: 'create' | 'update';
+  /** Refreshed attributes before (null for a create). */
+  prior: Attributes | null;
+  /** Planned attributes; may contain unknowns, which a check skips. */
+  planned: Attributes;
+}
+
+export interface CheckPlanRequest extends OperationContext {
+  changes: PlannedChange[];
+}
+
+export interface PlanProblem extends AttributeProblem {
+  /** Instance address of the change the problem is about. */
+  address: string;
+}
+
+export interface CheckPlanResponse {
+  problems: PlanProblem[];
+}
+
 export interface ImportRequest extends OperationContext {
   type: string;
   id: string;
@@ -195,14 +234,35 @@ export interface Provider {
   /** After a crash: find the resource an interrupted create may have made. null = none. */
   recover?(req: RecoverRequest): Promise<CreateResponse | null>;
   importResource?(req: ImportRequest): Promise<ImportResponse>;
+  /**
+   * Live plan-time checks (reads only, batched: one listing per node, not one per change):
+   * whether each planned create and update can succeed against what exists now.
+   */
+  checkPlan?(req: CheckPlanRequest): Promise<CheckPlanResponse>;
   close?(): Promise<void>;
+}
+
+export interface ProviderErrorOptions {
+  /** Transient: the same read may succeed if tried again. */
+  retryable?: boolean;
+  /** A failed write that did nothing on the server: sending it again is safe. */
+  safeToRetry?: boolean;
+  /** The server asked to wait this long before trying again (`Retry-After`). */
+  retryAfterMs?: number;
+  status?: number;
+  detail?: string;
+  /**
+   * The operation failed after it made or changed the object: its id and real attributes,
+   * recorded in state so the next plan finishes the work (e.g. a create whose start failed).
+   */
+  partial?: { id: string; state: Attributes };
 }
 
 /** A failure the user can act on (API error, permission, timeout), with the call that failed. */
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly options: { retryable?: boolean; status?: number; detail?: string } = {},
+    readonly options: ProviderErrorOptions = {},
   ) {
     super(message);
     this.name = 'ProviderError';
