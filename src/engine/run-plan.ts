@@ -3,13 +3,14 @@
  * data sources it asks for and planning again until it has everything.
  */
 import pLimit from 'p-limit';
-import { error, type Diagnostic } from '../core/diagnostic.js';
+import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import { makePlan, type PlanRequest } from '../plan/planner.js';
 import type { Plan } from '../plan/plan-types.js';
 import type { State } from '../state/state-types.js';
 import type { Project } from './project.js';
 import type { ProviderSession } from './provider-session.js';
+import { checkPlanLive } from './live-plan-checks.js';
 import { refreshState } from './refresh.js';
 
 export interface PlanOptions {
@@ -58,7 +59,12 @@ export async function planProject(
     };
     if (refreshed) req.refreshed = refreshed;
     const result = makePlan(req);
-    if (!result.needData) return { ...(result.plan ? { plan: result.plan } : {}), diagnostics: [...diagnostics, ...result.diagnostics] };
+    if (!result.needData) {
+      if (!result.plan) return { diagnostics: [...diagnostics, ...result.diagnostics] };
+      const live = await checkPlanLive(result.plan, project.config, session.providers);
+      const all = [...diagnostics, ...result.diagnostics, ...live];
+      return hasErrors(live) ? { diagnostics: all } : { plan: result.plan, diagnostics: all };
+    }
     const reads = await Promise.all(
       result.needData.map((d) =>
         limit(async () => {
