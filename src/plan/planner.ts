@@ -31,6 +31,11 @@ export interface PlanRequest {
   state: State;
   /** Live reads by instance address (null = gone). Absent entries were not refreshed. */
   refreshed?: ReadonlyMap<string, Attributes | null>;
+  /**
+   * Instances whose refresh failed (after retries), with why: they are planned as left
+   * alone, so the rest of the plan can still be made and applied.
+   */
+  unreadable?: ReadonlyMap<string, string>;
   /** Data source reads by instance address. */
   dataResults: ReadonlyMap<string, Attributes>;
   /** Configured providers by provider key. */

@@ -189,6 +189,11 @@ export interface PlannedChange {
   action: 'create' | 'update';
   /** Refreshed attributes before (null for a create). */
   prior: Attributes | null;
+  /**
+   * For the create half of a replacement: the object it replaces (deleted before the create
+   * unless create_before_destroy), whose identity (its VMID, say) the create may reuse.
+   */
+  replaces?: Attributes;
   /** Planned attributes; may contain unknowns, which a check skips. */
   planned: Attributes;
 }
