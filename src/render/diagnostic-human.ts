@@ -11,7 +11,8 @@
  *
  * `Error:` in bold red, `Warning:` in bold yellow. The source line and caret appear only
  * when the caller passes the file's text. A detail never carries a stack trace: lines that
- * look like one (`    at fn (file.js:1:2)`) are dropped.
+ * look like one (`    at fn (file.js:1:2)`) are dropped. Only echoed input is ever cut (a
+ * long source line, a long quoted value); hl's own words are printed whole.
  */
 import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { palette, type Palette } from './palette.js';
@@ -37,19 +38,32 @@ export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderDiag
   return diags.map((d) => renderOne(d, p, linesOf).join('\n')).join('\n\n') + '\n';
 }
 
-/** Longest summary or detail line printed; longer ones (a 10 MB key quoted back) are cut. */
-const MAX_TEXT = 500;
+/**
+ * Longest echoed value printed: a quoted span (`"..."`) in a summary or detail is a value hl
+ * echoes back from the input (a key, a name, a string), and a 10 MB key quoted back is cut to
+ * its head and tail. Nothing else of a summary or detail is ever cut: that text is hl's own,
+ * and the user may have to act on it (a udev rule or config lines to paste).
+ */
+export const MAX_ECHOED = 200;
 /** How much of a source line is shown around the column. */
 const SOURCE_WINDOW = 120;
 
-function cut(text: string, max = MAX_TEXT): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+/** A double-quoted span with its escapes, on one line. */
+const QUOTED = /"((?:[^"\\\n]|\\.)*)"/g;
+
+/** Cuts only echoed input in hl's text: each quoted span longer than MAX_ECHOED. */
+export function cutEchoedInput(text: string, max = MAX_ECHOED): string {
+  return text.replace(QUOTED, (whole, inner: string) => {
+    if (inner.length <= max) return whole;
+    const keep = Math.floor(max / 2);
+    return `"${inner.slice(0, keep)}…${inner.slice(inner.length - keep)}" (${inner.length - 2 * keep} characters of the value left out)`;
+  });
 }
 
 function renderOne(d: Diagnostic, p: Palette, linesOf: (file: string) => string[] | undefined): string[] {
   const isError = d.severity === 'error';
   const color = isError ? p.red : p.yellow;
-  const out = [`${p.bold(color(isError ? 'Error:' : 'Warning:'))} ${p.bold(cut(d.summary))}`];
+  const out = [`${p.bold(color(isError ? 'Error:' : 'Warning:'))} ${p.bold(cutEchoedInput(d.summary))}`];
   const context: string[] = [];
   if (d.location) {
     context.push(`  on ${formatLocation(d.location)}`);
@@ -88,7 +102,7 @@ function cleanDetail(detail: string | undefined): string {
   return detail
     .split('\n')
     .filter((l) => !STACK_FRAME.test(l))
-    .map((l) => cut(l))
+    .map((l) => cutEchoedInput(l))
     .join('\n')
     .trimEnd();
 }

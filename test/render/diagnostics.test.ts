@@ -55,6 +55,50 @@ describe('renderDiagnostics', () => {
   });
 });
 
+describe('renderDiagnostics never cuts what the user must act on (issue 14, item 9)', () => {
+  const udev = 'SUBSYSTEMS=="usb", ATTRS{idVendor}=="1a6e", ATTRS{idProduct}=="089a", MODE="0666"';
+  const advice = [
+    `coral_tpu.frigate: ${'a USB Coral cannot be passed to a container through the Proxmox API. '.repeat(6)}`,
+    'Add these lines on pve to /etc/pve/lxc/111.conf (as root), then restart the container:',
+    '    lxc.cgroup2.devices.allow: c 189:* rwm',
+    '    lxc.mount.entry: /dev/bus/usb dev/bus/usb none bind,optional,create=dir',
+    'For an unprivileged container also add a udev rule on pve (e.g. /etc/udev/rules.d/99-coral.rules, then "udevadm control --reload && udevadm trigger"):',
+    `    ${udev}`,
+    'hl checks for the lines on every refresh.',
+  ].join('\n');
+
+  it('prints a long multi-line warning summary whole', () => {
+    expect(advice.length).toBeGreaterThan(900);
+    const out = renderDiagnostics([warning(advice, { file: 'homelab.yaml', line: 1, col: 1 })], { color: false, sources });
+    expect(out).toContain(advice);
+    expect(out).not.toContain('more characters');
+  });
+
+  it('prints a long detail whole, even a single line of 2000 characters', () => {
+    const longLine = `Run: ${Array.from({ length: 200 }, (_, i) => `step${i}`).join(' && ')}`;
+    expect(longLine.length).toBeGreaterThan(1500);
+    const out = renderDiagnostics([error('Cannot do it', undefined, `${advice}\n${longLine}`)], { color: false });
+    expect(out).toContain(advice);
+    expect(out).toContain(longLine);
+  });
+
+  it('cuts a long echoed value (a quoted key), keeping its head and tail and hl\'s words around it', () => {
+    const key = `k${'x'.repeat(100_000)}z`;
+    const out = renderDiagnostics([error(`Unknown attribute "${key}" in proxmox_vm.a`, undefined, `Did you mean "name"? The key "${key}" is not in the schema.`)], { color: false });
+    expect(out.length).toBeLessThan(2000);
+    expect(out).toMatch(/^Error: Unknown attribute "kx+…x+z" \(\d+ characters of the value left out\) in proxmox_vm\.a$/m);
+    expect(out).toContain('Did you mean "name"? The key "kx');
+    expect(out).toContain('is not in the schema.');
+  });
+
+  it('still windows a long source line around the column', () => {
+    const line = `  name: "${'y'.repeat(5000)}"`;
+    const out = renderDiagnostics([error('Bad', { file: 'long.yaml', line: 1, col: 9 })], { color: false, sources: new Map([['long.yaml', line]]) });
+    expect(out.length).toBeLessThan(600);
+    expect(out).toContain('…');
+  });
+});
+
 describe('diagnostic JSON', () => {
   it('has the shape of Terraform diagnostics', () => {
     const d = error('Unknown variable', { file: 'homelab.yaml', line: 4, col: 31 }, 'Did you mean "x"?');
