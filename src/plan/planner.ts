@@ -350,6 +350,7 @@ class Planner {
     typeSchema: ResourceTypeSchema,
   ): ScopedValue {
     if (this.req.validateOnly) return this.validationValue(typeSchema, configIn, configSensitive);
+    if (prior && this.isUnreadable(prior)) return this.leaveUnreadable(prior, block);
     const before = prior ? this.current(prior) : null;
     const config = applyIgnoreChanges(block, configIn, before, this.diagnostics);
     const planFn = provider.planResource
@@ -364,7 +365,15 @@ class Planner {
     if (prior?.status === 'tainted') forced = 'replace_because_tainted';
     else if (this.replaceSet.has(address)) forced = 'replace_by_request';
     else if (before && this.triggersFire(block, expansion, key)) forced = 'replace_by_triggers';
-    if (before && forced) response = planFn(null, config); // a fresh create: computed values unknown
+    if (before && (forced || response.requiresReplace.length > 0)) {
+      // The create half of a replacement is a fresh create: planned as one, with every check
+      // a create makes (a plan whose create cannot succeed must not destroy the old object).
+      const create = planFn(null, config);
+      for (const p of create.problems) {
+        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
+      }
+      response = { ...create, requiresReplace: response.requiresReplace, notes: [...response.notes, ...create.notes.filter((n) => !response.notes.includes(n))] };
+    }
 
     const sensitive = mergeSensitive(configSensitive, typeSchema, response.planned);
     let change: ResourceChange;
@@ -375,6 +384,7 @@ class Planner {
       change = this.newChange(block, address, key, block.lifecycle.createBeforeDestroy ? 'create-delete' : 'delete-create', before, response.planned);
       change.reason = forced ?? 'replace_because_cannot_update';
       change.replacePaths = response.requiresReplace;
+      if (change.action === 'create-delete') this.checkIdentityKept(block, address, configIn, before, response.planned, typeSchema);
     } else if (!sameValue(before, response.planned)) {
       change = this.newChange(block, address, key, 'update', before, response.planned);
     } else {
@@ -391,6 +401,30 @@ class Planner {
     this.checkPreventDestroy(change, block);
     this.addChange(change);
     return { value: response.planned, sensitivePaths: sensitive };
+  }
+
+  /** Whether the refresh of this instance failed: it is planned as left alone. */
+  private isUnreadable(r: ResourceState): boolean {
+    return this.req.unreadable?.has(r.address) ?? false;
+  }
+
+  /**
+   * An instance whose refresh failed: hl cannot know what a change would do to it, so the
+   * plan leaves it as it is (a no-op on its recorded attributes), says so, and plans the rest.
+   */
+  private leaveUnreadable(r: ResourceState, block?: ResourceBlock): ScopedValue {
+    const change = this.stateChange(r, 'no-op', r.attributes, r.attributes);
+    change.preventDestroy = (r.preventDestroy ?? false) || (block?.lifecycle.preventDestroy ?? false);
+    this.diagnostics.push({
+      ...warning(
+        `${r.address} could not be read, so this plan leaves it as it is: ${this.req.unreadable!.get(r.address)!}`,
+        block?.loc,
+        'Whatever the config changes for it (its removal included) is not planned; run "hl plan" again once its provider answers.',
+      ),
+      address: r.address,
+    });
+    this.addChange(change);
+    return { value: r.attributes, sensitivePaths: r.sensitivePaths };
   }
 
   /**
@@ -417,6 +451,26 @@ class Planner {
       if (containsUnknown(after.value) || !sameValue(after.value, before.value)) return true;
     }
     return false;
+  }
+
+  /**
+   * create_before_destroy makes the new object while the old one still exists: an identity
+   * attribute (a VMID, a hostname) that config sets to the value the old object holds can
+   * never be given to the new one, so the plan could never apply.
+   */
+  private checkIdentityKept(block: ResourceBlock, address: string, config: Attributes, before: Attributes, planned: Attributes, schema: ResourceTypeSchema): void {
+    for (const name of identityAttributes(schema)) {
+      const set = config[name];
+      if (set === undefined || set === null || containsUnknown(planned[name] ?? null) || !sameValue(planned[name] ?? null, before[name] ?? null)) continue;
+      this.diagnostics.push({
+        ...error(
+          `${address}: create_before_destroy cannot work with a fixed ${name}: the new object would need ${name} ${JSON.stringify(set)} while the object it replaces still holds it`,
+          findNodeAtPath(block.body, [name]).node.loc,
+          `Either drop "${name}" from the config so the new object gets a new one, or remove create_before_destroy from its lifecycle block (the old object is then destroyed before the new one is created).`,
+        ),
+        address,
+      });
+    }
   }
 
   private checkPreventDestroy(change: ResourceChange, block?: ResourceBlock): void {
@@ -476,6 +530,10 @@ class Planner {
       if (!this.isTargeted(r)) continue;
       const block = this.req.config.resources.get(blockAddress(r));
       if (block && !this.plannedKeysKnown(block)) continue; // its keys are unknown or invalid
+      if (this.isUnreadable(r)) {
+        this.leaveUnreadable(r, block);
+        continue;
+      }
       const before = this.current(r);
       const change = this.stateChange(r, 'delete', before, null);
       change.reason = !block
@@ -498,9 +556,13 @@ class Planner {
     // reverse dependency order is the executor's job; list in state order
     for (const r of this.req.state.resources) {
       if (r.mode !== 'managed' || !this.isTargetedForDestroy(r)) continue;
+      const block = this.req.config.resources.get(blockAddress(r));
+      if (this.isUnreadable(r)) {
+        this.leaveUnreadable(r, block);
+        continue;
+      }
       const change = this.stateChange(r, 'delete', this.current(r), null);
       change.reason = 'delete_because_destroy';
-      const block = this.req.config.resources.get(blockAddress(r));
       change.preventDestroy = (r.preventDestroy ?? false) || (block?.lifecycle.preventDestroy ?? false);
       this.checkPreventDestroy(change, block);
       this.addChange(change);
@@ -587,6 +649,20 @@ function sensitiveAttributes(schema: ResourceTypeSchema): string[] {
       .filter(([, attr]) => attr.sensitive)
       .map(([name]) => name);
     sensitiveNames.set(schema, names);
+  }
+  return names;
+}
+
+/** The attribute names each resource type's schema marks as identity. */
+const identityNames = new WeakMap<ResourceTypeSchema, string[]>();
+
+function identityAttributes(schema: ResourceTypeSchema): string[] {
+  let names = identityNames.get(schema);
+  if (!names) {
+    names = Object.entries(schema.attributes)
+      .filter(([, attr]) => attr.identity)
+      .map(([name]) => name);
+    identityNames.set(schema, names);
   }
   return names;
 }

@@ -24,6 +24,10 @@ export interface Scenario {
   mode?: Plan['mode'];
   /** Nested sensitive paths to add to the fake_resource schema. */
   extraSensitivePaths?: (string | number)[][];
+  /** Changes the fake provider's planner view (its schema, or a planResource of its own). */
+  planner?: (p: PlannerProvider) => PlannerProvider;
+  /** Instances whose refresh failed, with why. */
+  unreadable?: Record<string, string>;
 }
 
 export function fakeState(address: string, attributes: Attributes, extra: Partial<ResourceState> = {}): ResourceState {
@@ -60,7 +64,8 @@ export function planScenario(s: Scenario): { plan?: Plan; diagnostics: Diagnosti
   const provider = new FakeProvider();
   const schema = provider.getSchema();
   if (s.extraSensitivePaths) schema.resources['fake_resource']!.sensitivePaths = s.extraSensitivePaths;
-  const planner: PlannerProvider = { schema, providerConfig: {} };
+  const base: PlannerProvider = { schema, providerConfig: {} };
+  const planner = s.planner ? s.planner(base) : base;
   const state: State = { version: 1, lineage: '11111111-1111-4111-8111-111111111111', serial: 3, hlVersion: 'test', resources: s.state ?? [], outputs: {} };
   const req: PlanRequest = {
     config: parsed.config,
@@ -78,6 +83,7 @@ export function planScenario(s: Scenario): { plan?: Plan; diagnostics: Diagnosti
     paths: { root: '/tmp', cwd: '/tmp' },
   };
   if (s.refreshed) req.refreshed = new Map(Object.entries(s.refreshed));
+  if (s.unreadable) req.unreadable = new Map(Object.entries(s.unreadable));
   let r = makePlan(req);
   if (r.needData) {
     const data = new Map<string, Attributes>();
