@@ -30,12 +30,15 @@ export function maasProviderSchema(): ProviderSchema {
     jsonSchema: loadJson(dir, 'maas_device.schema.json'),
     importIdFormat: 'system_id (4y3h7n), hostname or fqdn (k3s.maas), or a MAC address',
     attributes: {
-      hostname: { required: true, description: 'One DNS label.' },
+      // MAAS keeps hostnames and MACs unique across its nodes (Node.hostname is a unique field in
+      // src/maasserver/models/node.py: "Node with this Hostname already exists."), so a
+      // replacement cannot keep them while the old device exists.
+      hostname: { required: true, identity: true, description: 'One DNS label.' },
       domain: { optional: true, computed: true, description: 'Domain name; MAAS default when unset.' },
       zone: { optional: true, computed: true },
       description: { optional: true, computed: true },
       parent: { optional: true, computed: true, description: 'system_id of the parent node.' },
-      mac_addresses: { optional: true, computed: true, description: "Default: the interfaces' MACs." },
+      mac_addresses: { optional: true, computed: true, identity: true, description: "Default: the interfaces' MACs." },
       interfaces: { optional: true, description: 'Static IPs by label or MAC: {mac, subnet, ip}.' },
       system_id: { computed: true },
       fqdn: { computed: true },
