@@ -1,22 +1,20 @@
 /**
  * Creates and configures one provider instance per provider key that the config or the
  * state uses (`proxmox`, `kuma.fun-bedbug`, ...). Provider blocks are evaluated with
- * variables and locals only; each instance gets a work directory of its own (where an
+ * variables and locals only and checked against their schemas (provider-blocks.ts, the same
+ * checks as `hl validate`); each instance gets a work directory of its own (where an
  * embedded emulator keeps its world).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import { didYouMean } from '../core/suggest.js';
-import { isValueMap, type Attributes } from '../core/value.js';
-import type { Config, ResourceBlock } from '../config/config-types.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
+import type { Attributes } from '../core/value.js';
+import type { Config } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
-import { evaluateNode } from '../lang/evaluate-node.js';
-import { EvaluationScope } from '../plan/evaluation-scope.js';
 import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
 import type { Provider } from '../provider/contract.js';
 import type { State } from '../state/state-types.js';
+import { evaluateProviderBlocks } from './provider-blocks.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export interface ProviderSession {
@@ -40,64 +38,13 @@ export interface ProviderSessionOptions {
 }
 
 export async function openProviderSession(opts: ProviderSessionOptions): Promise<{ session?: ProviderSession; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const keys = new Map<string, { loc?: ResourceBlock }>();
-  for (const r of opts.config.resources.values()) if (!keys.has(r.provider)) keys.set(r.provider, { loc: r });
-  for (const p of opts.config.providers.keys()) if (!keys.has(p)) keys.set(p, {});
-  for (const r of opts.state.resources) if (!keys.has(r.provider)) keys.set(r.provider, {});
-
-  const scope = new EvaluationScope({
+  const { providers, configs, secrets, diagnostics } = await evaluateProviderBlocks({
     config: opts.config,
     variables: opts.variables,
-    blockValue: () => undefined,
+    registry: opts.registry,
     paths: opts.paths,
+    moreKeys: opts.state.resources.map((r) => r.provider),
   });
-  const providers = new Map<string, Provider>();
-  const configs = new Map<string, Attributes>();
-  const secrets: string[] = [];
-  for (const [key, usage] of keys) {
-    const type = key.split('.')[0]!;
-    const factory = await opts.registry.load(type);
-    if (!factory) {
-      const s = didYouMean(type, opts.registry.types());
-      const block = usage.loc;
-      diagnostics.push(
-        error(
-          `Unknown provider "${type}"${block ? ` for ${block.address}` : ''}`,
-          block ? (block.providerLoc ?? block.loc) : opts.config.providers.get(key)?.loc,
-          s ? `Did you mean "${s}"?` : `Known providers: ${opts.registry.types().join(', ')}`,
-        ),
-      );
-      continue;
-    }
-    const block = opts.config.providers.get(key);
-    if (!block && key.includes('.')) {
-      diagnostics.push(
-        error(`Provider "${key}" is used but not declared`, usage.loc?.providerLoc ?? usage.loc?.loc, `Declare it under "providers:" as "${key}: {...}".`),
-      );
-      continue;
-    }
-    const provider = factory.create();
-    const schema = provider.getSchema();
-    let config: Attributes = {};
-    if (block) {
-      const r = evaluateNode(block.body, scope.context());
-      diagnostics.push(...r.diagnostics, ...scope.diagnostics.splice(0));
-      if (!isValueMap(r.value)) continue;
-      config = r.value;
-      diagnostics.push(...validateAgainstSchema(schema.providerJsonSchema, config, block.body, `provider "${key}"`));
-      for (const name of schema.providerSensitive ?? []) {
-        const v = config[name];
-        if (typeof v === 'string' && v.length > 0) secrets.push(v);
-      }
-      for (const p of r.sensitivePaths) {
-        const v = p.length === 1 ? config[p[0] as string] : undefined;
-        if (typeof v === 'string' && v.length > 0) secrets.push(v);
-      }
-    }
-    providers.set(key, provider);
-    configs.set(key, config);
-  }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const configured: Provider[] = [];

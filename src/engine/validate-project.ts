@@ -1,16 +1,17 @@
 /**
  * Validation without contacting anything: the project is loaded (unset variables count as
- * unknown), the providers are created but not configured, and the planner runs against an
+ * unknown), the providers are created but not configured (their blocks evaluated and checked
+ * against their schemas as plan does, see provider-blocks.ts), and the planner runs against an
  * empty state with data sources deferred, so every schema, reference and provider rule is
  * checked. Shared by `hl validate` and the invalid-config corpus.
  */
-import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
-import { didYouMean } from '../core/suggest.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile } from '../config/config-types.js';
 import { makePlan } from '../plan/planner.js';
 import { decodePolicyRules } from '../policy/parse-policies.js';
 import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
 import { emptyState } from '../state/state-types.js';
+import { evaluateProviderBlocks } from './provider-blocks.js';
 import { loadProject } from './project.js';
 import type { VariableSources } from './project-variables.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -24,19 +25,11 @@ export async function validateProject(
   const diagnostics = [...loaded.diagnostics];
   const project = loaded.project;
   if (!project) return { files: loaded.files, diagnostics };
+  // the provider blocks, evaluated and schema-checked exactly as plan does before configuring
+  const blocks = await evaluateProviderBlocks({ config: project.config, variables: project.variables, registry, paths: project.paths });
+  diagnostics.push(...blocks.diagnostics);
   const planners = new Map<string, PlannerProvider>();
-  const keys = new Set([...project.config.providers.keys(), ...[...project.config.resources.values()].map((r) => r.provider)]);
-  for (const key of keys) {
-    const type = key.split('.')[0]!;
-    const factory = await registry.load(type);
-    if (!factory) {
-      const where = project.config.providers.get(key)?.loc ?? [...project.config.resources.values()].find((r) => r.provider === key)?.loc;
-      const s = didYouMean(type, registry.types());
-      diagnostics.push(error(`Unknown provider "${type}"`, where, s ? `Did you mean "${s}"?` : `Known providers: ${registry.types().join(', ')}`));
-      continue;
-    }
-    planners.set(key, plannerOf(factory.create(), {}));
-  }
+  for (const [key, provider] of blocks.providers) planners.set(key, plannerOf(provider, blocks.configs.get(key) ?? {}));
   diagnostics.push(...decodePolicyRules(project.config.policies).diagnostics);
   if (hasErrors(diagnostics)) return { files: loaded.files, diagnostics };
   const r = makePlan({
