@@ -12,6 +12,7 @@ import type { GuestKindAdapter } from './resources/guest-resource.js';
 import { LXC_ADAPTER } from './resources/lxc-resource.js';
 import { VM_ADAPTER } from './resources/vm-resource.js';
 
+export { checkGuestPlan } from './checks/live-plan-check.js';
 export { createGuest, deleteGuest, importGuest, readGuest, recoverGuest, reserveGuest, updateGuest } from './resources/guest-resource.js';
 
 export const ADAPTERS: Readonly<Record<string, GuestKindAdapter>> = { proxmox_vm: VM_ADAPTER, proxmox_lxc: LXC_ADAPTER };

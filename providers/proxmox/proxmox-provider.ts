@@ -9,6 +9,8 @@ import { isAbsolute, resolve } from 'node:path';
 import {
   ProviderError,
   type AttributeProblem,
+  type CheckPlanRequest,
+  type CheckPlanResponse,
   type ConfigureRequest,
   type CreateRequest,
   type CreateResponse,
@@ -138,6 +140,11 @@ export class ProxmoxProvider implements Provider {
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
     return this.runtime().importGuest(this.context(), this.adapter(req.type), req.id, req);
+  }
+
+  /** Live plan-time checks of guest creates and updates (checks/live-plan-check.ts). */
+  async checkPlan(req: CheckPlanRequest): Promise<CheckPlanResponse> {
+    return { problems: await this.runtime().checkGuestPlan(this.context(), req.changes, req) };
   }
 
   async close(): Promise<void> {

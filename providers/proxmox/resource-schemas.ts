@@ -19,7 +19,7 @@ const computed = (description: string): AttributeSchema => ({ computed: true, de
 const COMMON: Record<string, AttributeSchema> = {
   id: computed('node/vmid'),
   node: { required: true, forceNew: true, description: 'Cluster node (a change replaces the guest)' },
-  vmid: settable('VMID (default: chosen from /cluster/nextid)', { forceNew: true }),
+  vmid: settable('VMID (default: chosen from /cluster/nextid); no two guests of the cluster share one', { forceNew: true, identity: true }),
   description: settable('Notes'),
   tags: settable('Tags (a set)'),
   pool: settable('Resource pool'),

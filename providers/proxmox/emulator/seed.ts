@@ -202,7 +202,7 @@ export function seedWorld(kind: SeedKind, nowMs: number): World {
     node('pve', {
       online: true, cpus: 4, sockets: 1, cpuModel: 'Intel(R) Core(TM) i5-6500T CPU @ 2.50GHz',
       memoryBytes: Math.round(15.36 * GiB), memoryUsedBytes: 2 * GiB, cpuLoad: 0.265,
-      uptimeSeconds: 1 * 86400 + 23 * 3600, ip: '192.168.4.122',
+      uptimeSeconds: 1 * 86400 + 23 * 3600, ip: '192.168.4.122', bridges: ['vmbr0', 'vmbr1'],
       storages: [
         localDir(94, 11, ct, [...iso(), vol('local:iso/OPNsense-24.7-dvd-amd64.iso', 'iso', 'iso', 2148 * MiB, ct)]),
         thinPool('local-lvm', 'lvmthin', 794, guestsVols([
@@ -225,7 +225,7 @@ export function seedWorld(kind: SeedKind, nowMs: number): World {
     node('pumped-piglet', {
       online: true, cpus: 12, sockets: 1, cpuModel: 'AMD Ryzen 5 5600G with Radeon Graphics',
       memoryBytes: Math.round(62.39 * GiB), memoryUsedBytes: 5 * GiB, cpuLoad: 0.098,
-      uptimeSeconds: 1 * 86400 + 15 * 3600, ip: '192.168.4.175',
+      uptimeSeconds: 1 * 86400 + 15 * 3600, ip: '192.168.4.175', bridges: ['vmbr0'],
       storages: [
         localDir(100, 9, ct, iso()),
         thinPool('local-zfs', 'zfspool', 1690, guestsVols([
@@ -243,7 +243,7 @@ export function seedWorld(kind: SeedKind, nowMs: number): World {
     node('chief-horse', {
       online: true, cpus: 4, sockets: 1, cpuModel: 'Intel(R) Core(TM) i5-4590T CPU @ 2.00GHz',
       memoryBytes: Math.round(7.66 * GiB), memoryUsedBytes: 1 * GiB, cpuLoad: 0.177,
-      uptimeSeconds: 13 * 7 * 86400 + 3 * 86400, ip: '192.168.4.19',
+      uptimeSeconds: 13 * 7 * 86400 + 3 * 86400, ip: '192.168.4.19', bridges: ['vmbr0'],
       storages: [
         localDir(68, 7, ct),
         thinPool('local-lvm', 'lvmthin', 141, guestsVols([
@@ -257,7 +257,7 @@ export function seedWorld(kind: SeedKind, nowMs: number): World {
     node('fun-bedbug', {
       online: true, cpus: 2, sockets: 1, cpuModel: 'Intel(R) Celeron(R) J4025 CPU @ 2.00GHz',
       memoryBytes: Math.round(7.22 * GiB), memoryUsedBytes: 1 * GiB, cpuLoad: 0.617,
-      uptimeSeconds: 8 * 7 * 86400, ip: '192.168.4.172',
+      uptimeSeconds: 8 * 7 * 86400, ip: '192.168.4.172', bridges: ['vmbr0'],
       storages: [localDir(29, 5, ct), thinPool('local-lvm', 'lvmthin', 56, [])],
       usb: [
         ROOT_HUB(1, '480'),
@@ -271,12 +271,12 @@ export function seedWorld(kind: SeedKind, nowMs: number): World {
     }),
     node('still-fawn', {
       online: false, cpus: 8, sockets: 1, cpuModel: 'Intel(R) Core(TM) i7-4790 CPU @ 3.60GHz',
-      memoryBytes: 32 * GiB, memoryUsedBytes: 1 * GiB, cpuLoad: 0, uptimeSeconds: 0, ip: '192.168.4.17',
+      memoryBytes: 32 * GiB, memoryUsedBytes: 1 * GiB, cpuLoad: 0, uptimeSeconds: 0, ip: '192.168.4.17', bridges: ['vmbr0'],
       storages: [localDir(94, 6, ct), thinPool('local-lvm', 'lvmthin', 348, [])],
     }),
     node('rapid-civet', {
       online: false, cpus: 4, sockets: 1, cpuModel: 'Intel(R) Celeron(R) N5105 @ 2.00GHz',
-      memoryBytes: 16 * GiB, memoryUsedBytes: 1 * GiB, cpuLoad: 0, uptimeSeconds: 0, ip: '192.168.4.11',
+      memoryBytes: 16 * GiB, memoryUsedBytes: 1 * GiB, cpuLoad: 0, uptimeSeconds: 0, ip: '192.168.4.11', bridges: ['vmbr0'],
       storages: [localDir(94, 6, ct), thinPool('local-lvm', 'lvmthin', 348, [])],
     }),
   ];

@@ -23,6 +23,7 @@ import { MAPPING_ROUTES } from './handlers/mapping.js';
 import { QEMU_ROUTES } from './handlers/qemu.js';
 import { REPLICATION_ROUTES } from './handlers/replication.js';
 import { SNAPSHOT_CONFIG_ROUTES } from './handlers/snapshot-config.js';
+import { NETWORK_ROUTES } from './handlers/network.js';
 import { STORAGE_ROUTES } from './handlers/storage.js';
 import { TASK_ROUTES } from './handlers/task-endpoints.js';
 import { createApiServer, type RecordedRequest } from './http-server.js';
@@ -113,6 +114,7 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
     ...AGENT_ROUTES,
     ...LXC_ROUTES,
     ...STORAGE_ROUTES,
+    ...NETWORK_ROUTES,
     ...CEPH_ROUTES,
     ...TASK_ROUTES,
     ...HARDWARE_ROUTES,

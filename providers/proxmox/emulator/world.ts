@@ -64,6 +64,10 @@ export interface StorageState {
   volumes: VolumeState[];
   /** The Ceph pool of an `rbd` storage. */
   pool?: string;
+  /** `disable` in storage.cfg: listed with enabled 0, nothing can be allocated on it. */
+  disabled?: boolean;
+  /** Enabled but not reachable from this node (an NFS server down): listed with active 0. */
+  inactive?: boolean;
 }
 
 /** A Ceph pool (`/nodes/{node}/ceph/pool/{name}/status`). */
@@ -92,6 +96,11 @@ export interface NodeState {
   uptimeSeconds: number;
   ip: string;
   storages: StorageState[];
+  /**
+   * Linux bridges in the node's /etc/network/interfaces. Absent in world files written
+   * before bridges existed: see `nodeBridges`.
+   */
+  bridges?: string[];
   usb: UsbDevice[];
   pci: PciDevice[];
 }
@@ -217,6 +226,25 @@ export function requireStorage(node: NodeState, id: string): StorageState {
   const s = findStorage(node, id);
   if (!s) fail(`storage '${id}' does not exist`);
   return s;
+}
+
+/**
+ * A node's bridges: the declared ones, else (an older world file) vmbr0 plus every bridge a
+ * guest on the node names, so that existing guests stay consistent.
+ */
+export function nodeBridges(world: World, node: NodeState): string[] {
+  if (node.bridges) return node.bridges;
+  const found = new Set<string>(['vmbr0']);
+  for (const g of Object.values(world.guests)) {
+    if (g.node !== node.name) continue;
+    for (const m of g.config.matchAll(/^net\d+:.*\bbridge=([^,\s]+)/gm)) found.add(m[1] as string);
+  }
+  return [...found].sort();
+}
+
+/** Whether the storage can be used on its node now (enabled, and active). */
+export function storageUsable(s: StorageState): boolean {
+  return !s.disabled && !s.inactive;
 }
 
 export function guestConfig(g: GuestState): GuestConfigFile {

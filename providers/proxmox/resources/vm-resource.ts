@@ -10,6 +10,7 @@ import { isValueMap, type Attributes, type Value } from '../../../src/core/value
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { splitMarker, withMarker } from '../mapping/hl-marker.js';
 import { vmAttributesFromConfig, vmConfigChanges, vmDiskResizes, vmMarkerFacts } from '../mapping/vm-config-mapping.js';
+import type { GuestEntry } from '../inventory/cluster-inventory.js';
 import type { GuestContext } from './guest-context.js';
 import { dispatchCreate, type CreateIdentity } from './guest-create.js';
 import type { GuestKindAdapter } from './guest-resource.js';
@@ -17,33 +18,37 @@ import type { GuestKindAdapter } from './guest-resource.js';
 interface CloneSource {
   node: string;
   vmid: number;
+  template: boolean;
 }
 
-/** The VM a `clone.source` names: a VMID, or a name (a template on the target node first). */
-export async function resolveCloneSource(ctx: GuestContext, source: Value | undefined, node: string, op: OperationContext): Promise<CloneSource> {
-  const guests = (await ctx.inventory.guests({ fresh: true, ...(op.signal ? { signal: op.signal } : {}) })).filter((g) => g.type === 'qemu');
+/**
+ * The VM a `clone.source` names among the cluster's guests: a VMID, or a name (a template on
+ * the target node first). Answers the reason when there is none, or no single one.
+ */
+export function chooseCloneSource(all: readonly GuestEntry[], source: Value | undefined, node: string): CloneSource | { error: string } {
+  const guests = all.filter((g) => g.type === 'qemu');
+  const pick = (g: GuestEntry): CloneSource => ({ node: g.node, vmid: g.vmid, template: g.template });
   if (typeof source === 'number') {
     const g = guests.find((x) => x.vmid === source);
-    if (!g) throw new ProviderError(`clone.source: there is no VM ${source} in the cluster`);
-    return { node: g.node, vmid: g.vmid };
+    return g ? pick(g) : { error: `there is no VM ${source} in the cluster` };
   }
-  if (typeof source !== 'string') throw new ProviderError('clone.source must be a VMID or a VM/template name');
+  if (typeof source !== 'string') return { error: 'clone.source must be a VMID or a VM/template name' };
   const named = guests.filter((g) => g.name === source).sort((a, b) => a.vmid - b.vmid);
-  if (named.length === 0) throw new ProviderError(`clone.source: there is no VM or template named "${source}"`);
-  const preferences = [
-    (g: (typeof named)[number]) => g.template && g.node === node,
-    (g: (typeof named)[number]) => g.node === node,
-  ];
-  for (const pick of preferences) {
-    const hit = named.find(pick);
-    if (hit) return { node: hit.node, vmid: hit.vmid };
-  }
+  if (named.length === 0) return { error: `there is no VM or template named "${source}"` };
+  const hit = named.find((g) => g.template && g.node === node) ?? named.find((g) => g.node === node);
+  if (hit) return pick(hit);
   const templates = named.filter((g) => g.template);
-  if (named.length === 1) return { node: named[0]!.node, vmid: named[0]!.vmid };
-  if (templates.length === 1) return { node: templates[0]!.node, vmid: templates[0]!.vmid };
-  throw new ProviderError(
-    `clone.source "${source}" names several VMs (${named.map((g) => `${g.node}/${g.vmid}`).join(', ')}) and none on node ${node}; use the VMID`,
-  );
+  if (named.length === 1) return pick(named[0]!);
+  if (templates.length === 1) return pick(templates[0]!);
+  return { error: `"${source}" names several VMs (${named.map((g) => `${g.node}/${g.vmid}`).join(', ')}) and none on node ${node}; use the VMID` };
+}
+
+/** The VM a `clone.source` names, from a fresh cluster listing. */
+export async function resolveCloneSource(ctx: GuestContext, source: Value | undefined, node: string, op: OperationContext): Promise<CloneSource> {
+  const guests = await ctx.inventory.guests({ fresh: true, ...(op.signal ? { signal: op.signal } : {}) });
+  const chosen = chooseCloneSource(guests, source, node);
+  if ('error' in chosen) throw new ProviderError(`clone.source: ${chosen.error}`);
+  return chosen;
 }
 
 /** The one storage all planned disks use, for a full clone's `storage` parameter. */

@@ -10,7 +10,7 @@ import type { ApiRequest, RouteDef } from '../router.js';
 import { allocateVolume, findVolume, freeVolume, isFileStorage } from '../storage-ops.js';
 import { linkedCloneOf } from '../storage-features.js';
 import { splitList } from '../string-formats.js';
-import { findNode, requireStorage, storageAvailBytes, storageUsedBytes, type NodeState, type StorageState, type VolumeState } from '../world.js';
+import { findNode, requireStorage, storageAvailBytes, storageUsable, storageUsedBytes, type NodeState, type StorageState, type VolumeState } from '../world.js';
 import { startTask } from './guest-common.js';
 
 function nodeOf(emu: EmulatorCore, req: ApiRequest): NodeState {
@@ -21,15 +21,24 @@ function storageOf(emu: EmulatorCore, req: ApiRequest): StorageState {
   return requireStorage(nodeOf(emu, req), req.params.storage as string);
 }
 
+/**
+ * One storage as pve-storage src/PVE/Storage.pm storage_info lists it: a disabled storage has
+ * enabled 0; one that is disabled or cannot be activated has active 0 and no capacity (total,
+ * used, avail 0, no used_fraction).
+ */
 function storageInfo(s: StorageState): Record<string, unknown> {
-  const used = storageUsedBytes(s);
-  return {
+  const base = {
     storage: s.id,
     type: s.type,
     content: s.content.join(','),
-    active: 1,
-    enabled: 1,
+    active: storageUsable(s) ? 1 : 0,
+    enabled: s.disabled ? 0 : 1,
     shared: s.shared ? 1 : 0,
+  };
+  if (!storageUsable(s)) return { ...base, total: 0, used: 0, avail: 0 };
+  const used = storageUsedBytes(s);
+  return {
+    ...base,
     total: s.totalBytes,
     used,
     avail: storageAvailBytes(s),
@@ -92,9 +101,11 @@ export const STORAGE_ROUTES: RouteDef[] = [
     },
     handler: (emu, req) => {
       const wanted = req.params.content !== undefined ? splitList(String(req.params.content)) : undefined;
+      // pve-storage src/PVE/API2/Storage/Status.pm index: a content filter drops disabled storages too
       return nodeOf(emu, req)
         .storages.filter((s) => req.params.storage === undefined || s.id === req.params.storage)
-        .filter((s) => !wanted || wanted.some((c) => s.content.includes(c as never)))
+        .filter((s) => !wanted || (!s.disabled && wanted.some((c) => s.content.includes(c as never))))
+        .filter((s) => !(req.params.enabled === true && s.disabled))
         .map(storageInfo);
     },
   },
