@@ -6,8 +6,10 @@
  *   --trials N            crash trials per provider (default 200); the other parts scale
  *                         with it (crashes of create_before_destroy replacements N/4 on the
  *                         fake provider, faults N/20 per scenario on the fake provider and
- *                         N/100 on the PVE emulator, concurrency N/10, bad-input mutations N/4)
- *   --parts a,b           crash, faults, concurrency, bad-input (default: all)
+ *                         N/100 on the PVE emulator, concurrency N/10, bad-input mutations N/4,
+ *                         plan-promise N/5 per PVE emulator kind when not the only part, N
+ *                         when it is: --parts plan-promise --trials 40 runs 40 per kind)
+ *   --parts a,b           crash, faults, concurrency, bad-input, plan-promise (default: all)
  *   --providers a,b       fake, proxmox (default: both)
  *   --seed S              replay a run (the seed is printed at the start)
  *   --parallelism N       run every apply with --parallelism N (to tell concurrency bugs apart)
@@ -20,13 +22,14 @@ import { configCases, corpusCases, planCases, stateCases } from './torture/bad-i
 import { concurrencyPart } from './torture/concurrency-part.js';
 import { crashPart } from './torture/crash-part.js';
 import { fakeLostReplies, fakeRefusals, faultsPart } from './torture/faults-part.js';
+import { planPromisePart } from './torture/plan-promise-part.js';
 import { repoRoot } from './torture/hl-process.js';
 import { emptySummary, recordTrial, summaryLine, type PartSummary } from './torture/part-summary.js';
 import { PROXMOX_FAULT_KINDS, proxmoxFaultScenario, standaloneProxmox } from './torture/proxmox-standalone.js';
 import { Random } from './torture/random.js';
 import { fakeTarget, fixedTarget, proxmoxTarget, withParallelism, type TargetSetup } from './torture/targets.js';
 
-const PARTS = ['crash', 'faults', 'concurrency', 'bad-input'] as const;
+const PARTS = ['crash', 'faults', 'concurrency', 'bad-input', 'plan-promise'] as const;
 const PROVIDERS = ['fake', 'proxmox'] as const;
 type Part = (typeof PARTS)[number];
 type ProviderName = (typeof PROVIDERS)[number];
@@ -68,7 +71,7 @@ function positive(flag: string, value: string | undefined): number {
 
 function usage(problem: string): never {
   console.error(
-    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input] [--providers fake,proxmox] [--seed S] [--parallelism N]`,
+    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input,plan-promise] [--providers fake,proxmox] [--seed S] [--parallelism N]`,
   );
   process.exit(2);
 }
@@ -143,6 +146,11 @@ async function main(): Promise<void> {
       ];
       for (const [name, cases] of families) report(await badInputPart(name, cases, base.dir, { onTrial: onTrial(cases.length) }));
     }
+  }
+  if (opts.parts.includes('plan-promise') && opts.providers.includes('proxmox')) {
+    // random configs and changes: every plan hl accepts must apply, or fail before destroying anything
+    const trials = opts.parts.length === 1 ? opts.trials : scaled(5);
+    for (const pve of ['embedded', 'standalone'] as const) report(await planPromisePart({ trials, random, pve, onTrial: onTrial(trials) }));
   }
 
   const failed = summaries.filter((s) => s.failures > 0 || s.orphans > 0 || s.corruptStates > 0);
