@@ -11,7 +11,7 @@
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { isDigestMismatch, isNotFound, lockContentionText, PveApiError } from '../client/pve-error.js';
 import { backoffDelay, LOCK_RETRY, sleep } from '../client/retry-policy.js';
-import { isUpid, TaskFailedError, waitForTask } from '../client/task-waiter.js';
+import { isUpid, TaskFailedError, TaskTimeoutError, waitForTask } from '../client/task-waiter.js';
 import { ConfigChanges } from '../mapping/config-changes.js';
 import { toPveConfig, type PveConfig } from '../mapping/pve-values.js';
 import { DISK_SLOT_RE } from '../mapping/vm-config-mapping.js';
@@ -212,16 +212,21 @@ export async function currentStatus(ctx: GuestContext, ref: GuestRef, op: Operat
 
 type PowerAction = 'start' | 'shutdown' | 'stop';
 
+/** The `timeout` of a shutdown, in seconds: the shutdown timeout with room for the task's end. */
+function shutdownTimeout(ctx: GuestContext): number {
+  return Math.max(10, Math.min(180, ctx.settings.timeouts.shutdown - 30));
+}
+
 /**
  * A power action, waited for. A lost answer is not blindly re-sent: the status is checked and
  * the action repeated only when the guest is not in the wanted state yet.
  */
-export async function power(ctx: GuestContext, ref: GuestRef, action: PowerAction, op: OperationContext): Promise<void> {
+export async function power(ctx: GuestContext, ref: GuestRef, action: PowerAction, op: OperationContext, opts: { forceStop?: boolean } = {}): Promise<void> {
   const want = action === 'start' ? 'running' : 'stopped';
   const params: Record<string, string | number> = {};
   if (action === 'shutdown') {
-    params.forceStop = 1;
-    params.timeout = Math.max(10, Math.min(180, ctx.settings.timeouts.shutdown - 30));
+    params.forceStop = opts.forceStop === false ? 0 : 1;
+    params.timeout = shutdownTimeout(ctx);
   }
   op.progress?.(`${action === 'start' ? 'starting' : action === 'stop' ? 'stopping' : 'shutting down'} ${guestLabel(ref)}`);
   for (let attempt = 0; attempt < 6; attempt++) {
@@ -286,7 +291,28 @@ export async function setPool(ctx: GuestContext, vmid: number, from: string | un
 }
 
 /**
- * Destroys a guest: refuses when `protection` is set, stops it when it runs, then
+ * Brings a guest down before it is destroyed (PVE refuses to destroy a running one: "VM N is
+ * running - destroy failed", qemu-server PVE/API2/Qemu.pm destroy_vm; pve-container
+ * src/PVE/API2/LXC.pm "container is running"): a graceful shutdown with the shutdown timeout,
+ * then, if the guest is still running (it ignored the request, or the shutdown task failed),
+ * a hard stop.
+ */
+async function stopForDestroy(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<void> {
+  op.progress?.(`${guestLabel(ref)} is running: shutting it down (up to ${shutdownTimeout(ctx)} s) before destroying it`);
+  try {
+    await power(ctx, ref, 'shutdown', op, { forceStop: false });
+  } catch (e) {
+    if (!(e instanceof TaskFailedError || e instanceof TaskTimeoutError)) throw e;
+    op.progress?.(`${guestLabel(ref)} did not shut down (${e instanceof TaskFailedError ? e.exitStatus : 'timeout'})`);
+  }
+  if ((await currentStatus(ctx, ref, op)) === 'stopped') return;
+  op.progress?.(`${guestLabel(ref)} is still running: stopping it`);
+  await power(ctx, ref, 'stop', op);
+}
+
+/**
+ * Destroys a guest: refuses when `protection` is set, brings it down when it runs (its power
+ * state read fresh from `status/current`: the `/cluster/resources` status lags behind), then
  * `DELETE ...?purge=1&destroy-unreferenced-disks=1`. A guest already gone is success.
  */
 export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vmid: number, op: OperationContext): Promise<void> {
@@ -294,8 +320,10 @@ export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vm
   if (!entry || entry.type !== type) return;
   const ref: GuestRef = { type, node: entry.node, vmid };
   let live: LiveConfig;
+  let status: string;
   try {
     live = await readConfig(ctx, ref, op);
+    status = await currentStatus(ctx, ref, op);
   } catch (e) {
     if (isNotFound(e)) return;
     throw e;
@@ -305,7 +333,7 @@ export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vm
       `${guestLabel(ref)} on ${ref.node} has protection enabled, so hl does not destroy it; set protection = false and apply first (or remove the protection in PVE) if it really should go`,
     );
   }
-  if (entry.status !== 'stopped') await power(ctx, ref, 'stop', op);
+  if (status !== 'stopped') await stopForDestroy(ctx, ref, op);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       op.progress?.(`destroying ${guestLabel(ref)} on ${ref.node}`);
@@ -319,6 +347,11 @@ export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vm
     } catch (e) {
       ctx.inventory.invalidate();
       if (isNotFound(e)) return;
+      // Started again between the stop and the destroy (by someone else, or HA): down again, once more.
+      if (isRunningRefusal(e) && attempt + 1 < 3) {
+        await stopForDestroy(ctx, ref, op);
+        continue;
+      }
       if (!(e instanceof PveApiError) || e.answered) throw e;
       // Answer lost: is it gone?
       const still = await ctx.inventory.find(vmid, { fresh: true });
@@ -327,4 +360,10 @@ export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vm
     }
   }
   throw new ProviderError(`${guestLabel(ref)} could not be destroyed`);
+}
+
+/** PVE's refusal to destroy a running guest (qemu-server, pve-container), from the API or its task. */
+function isRunningRefusal(e: unknown): boolean {
+  const text = e instanceof PveApiError ? e.reason : e instanceof TaskFailedError ? e.exitStatus : '';
+  return /is running - destroy failed|container is running/.test(text);
 }
