@@ -34,6 +34,11 @@ export interface FaultConfig {
   dropConnectionRate?: number;
   /** Probability that the request is processed but the connection is destroyed instead of answering. */
   dropResponseRate?: number;
+  /**
+   * The next this many requests (matching `methods` and `pathPattern`) are processed but their
+   * answer is lost, whatever `dropResponseRate` says: a deterministic lost reply.
+   */
+  dropResponses?: number;
   /** Only these methods get transient 500s and dropped connections (default: all). */
   methods?: readonly ('GET' | 'POST' | 'PUT' | 'DELETE')[];
   /** Only paths (below /api2/json) matching this regular expression get faults (default: all). */
@@ -90,6 +95,7 @@ export class FaultController {
   private config: FaultConfig = {};
   private rng = new SeededRandom(1);
   private remaining = new Map<TaskFailureRule, number>();
+  private dropsLeft = 0;
 
   constructor(
     private readonly base: { taskDurationMs: number; latencyMs: number },
@@ -103,12 +109,14 @@ export class FaultController {
     this.config = { ...config, failTasks: config.failTasks?.map((r) => ({ ...r })) };
     this.rng = new SeededRandom(config.seed ?? 1);
     this.remaining = new Map((this.config.failTasks ?? []).map((r) => [r, r.count ?? Number.POSITIVE_INFINITY]));
+    this.dropsLeft = config.dropResponses ?? 0;
   }
 
   get(): FaultConfig {
     return {
       ...this.config,
       failTasks: this.config.failTasks?.map((r) => ({ ...r, count: this.remaining.get(r) ?? r.count })),
+      ...(this.config.dropResponses !== undefined ? { dropResponses: this.dropsLeft } : {}),
     };
   }
 
@@ -129,7 +137,12 @@ export class FaultController {
   }
 
   shouldDropResponse(method: string, path: string): boolean {
-    return this.applies(method, path) && this.rng.chance(this.config.dropResponseRate);
+    if (!this.applies(method, path)) return false;
+    if (this.dropsLeft > 0) {
+      this.dropsLeft--;
+      return true;
+    }
+    return this.rng.chance(this.config.dropResponseRate);
   }
 
   /** The reason phrase of an injected 500, or undefined. */

@@ -107,6 +107,20 @@ function changedKeys(a: PveConfig, b: PveConfig): string[] {
 
 const DIGEST_RETRIES = 3;
 
+// PVE's digest refusals: qemu-server PVE/API2/Qemu.pm update_vm_api "checksum mismatch (file
+// change by other user?)", pve-common PVE/Tools.pm assert_if_modified "detected modified
+// configuration - file changed by other user? Try again."
+const DIGEST_TEXT_RE = /checksum mismatch|detected modified configuration|file change by other user/i;
+
+/**
+ * A refusal for a stale digest: answered by the API handler, or the exit status of the async
+ * update's task — qemu-server checks the digest again in the worker, under the config lock,
+ * so an update re-sent after a lost answer is accepted and its task then fails this way.
+ */
+function isDigestConflict(e: unknown): boolean {
+  return isDigestMismatch(e) || (e instanceof TaskFailedError && DIGEST_TEXT_RE.test(e.exitStatus));
+}
+
 /**
  * Updates the config: `compute` gives the changes against a live config. Returns the keys
  * changed (empty when nothing had to change).
@@ -144,7 +158,7 @@ export async function updateConfig(
     } catch (e) {
       ctx.inventory.invalidate();
       const lost = e instanceof PveApiError && !e.answered && e.kind !== 'tls';
-      if (!isDigestMismatch(e) && !lost) throw e;
+      if (!isDigestConflict(e) && !lost) throw e;
       const fresh = await readConfig(ctx, ref, op);
       // Our own update may have gone through (an answer lost, then a resend refused by the digest).
       if (compute(fresh.config).empty) return changes.keys();
