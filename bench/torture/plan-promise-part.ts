@@ -32,7 +32,12 @@ export interface PlanPromiseOptions {
   onTrial?: (done: number, summary: PartSummary) => void;
 }
 
-export async function planPromisePart(opts: PlanPromiseOptions): Promise<PartSummary> {
+export interface PlanPromiseSummary extends PartSummary {
+  /** Trials by outcome. */
+  outcomes: Record<PromiseOutcome, number>;
+}
+
+export async function planPromisePart(opts: PlanPromiseOptions): Promise<PlanPromiseSummary> {
   const started = performance.now();
   const kinds = opts.kinds ?? CHANGE_KINDS;
   const summary = emptySummary(`plan-promise (PVE ${opts.pve})`);
@@ -50,7 +55,7 @@ export async function planPromisePart(opts: PlanPromiseOptions): Promise<PartSum
   }
   summary.part = `plan-promise PVE ${opts.pve}: refused ${counts['plan-refused']}, applied ${counts.applied}, failed safely ${counts['failed-safely']}`;
   summary.seconds = (performance.now() - started) / 1000;
-  return summary;
+  return { ...summary, outcomes: counts };
 }
 
 /** The PVE API of one trial: the embedded emulator, or a standalone one with a fresh homelab world. */

@@ -22,6 +22,8 @@ import {
 import { concurrencyPart } from '../../bench/torture/concurrency-part.js';
 import { crashPart } from '../../bench/torture/crash-part.js';
 import { fakeLostReplies, fakeRefusals, faultsPart } from '../../bench/torture/faults-part.js';
+import type { ChangeKind } from '../../bench/torture/plan-promise-changes.js';
+import { planPromisePart } from '../../bench/torture/plan-promise-part.js';
 import { repoRoot } from '../../bench/torture/hl-process.js';
 import type { PartSummary } from '../../bench/torture/part-summary.js';
 import { standaloneProxmox } from '../../bench/torture/proxmox-standalone.js';
@@ -29,6 +31,16 @@ import { Random } from '../../bench/torture/random.js';
 import { fakeTarget, fixedTarget } from '../../bench/torture/targets.js';
 
 const SEED = 20_241_126;
+
+/**
+ * The change kinds of the small plan-promise run: those whose fixes are in. Left out until
+ * issue 14's fixes land (add each here when it does): 'replace-attr' and 'replace-flag'
+ * (the create half of a replacement must be checked at plan time, path 1), 'cbd' (a fixed
+ * vmid with create_before_destroy, path 2), 'bad-ref' (live storage/bridge/template/node/
+ * VMID checks, path 3), 'import' (undeclared addresses and ids managed elsewhere, path 4),
+ * 'running' (running guests stopped before their destroy, path 5).
+ */
+const PLAN_PROMISE_KINDS: ChangeKind[] = ['edit', 'add', 'remove'];
 
 /** The summary's counts, with the details of what failed, all expected to be empty. */
 function expectClean(s: PartSummary): void {
@@ -87,6 +99,13 @@ describe('torture (small)', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(3);
     expectClean(await badInputs('sample', cases));
   }, 180_000);
+
+  it('plan-promise: random edits, additions and removals planned against the emulators apply, converge and orphan nothing', async () => {
+    const s = await planPromisePart({ trials: 2, random: new Random(SEED), pve: 'embedded', kinds: PLAN_PROMISE_KINDS, maxFailures: 1 });
+    expectClean(s);
+    // the trials must have reached an apply: a run of refused plans proves nothing
+    expect(s.outcomes.applied + s.outcomes['failed-safely']).toBeGreaterThan(0);
+  }, 120_000);
 
   // ---- known bugs, reported --------------------------------------------------------
 
