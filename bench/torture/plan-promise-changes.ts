@@ -14,7 +14,8 @@
  * - `replace-flag`: `hl plan --replace ADDR`
  * - `bad-ref`: a create, new or the create half of a replacement, pointing at a storage,
  *   bridge, template, node that does not exist, an offline node, or a VMID in use
- * - `import`: `hl import` of a seed container at its declared address, at an address the
+ * - `import`: `hl import` of a seed container at its declared address (then maybe
+ *   `--replace` of it: hl knows no template to create it again from), at an address the
  *   config does not declare, at a `for_each` block without its key, or of an id state
  *   already manages at another address
  * - `running`: not a change but a property of the starting config: some guests run, so
@@ -159,13 +160,16 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
   import: (random, c) => {
     const seed = random.pick(SEED_CONTAINERS);
     const id = `pve/${seed.vmid}`;
-    const variant = random.pick(['declared', 'undeclared', 'for_each without key', 'already managed'] as const);
+    const variant = random.pick(['declared', 'declared, then --replace', 'undeclared', 'for_each without key', 'already managed'] as const);
     const n = c.config.next++;
     const block: ResourceBlock = { type: 'proxmox_lxc', name: `imp${n}`, attrs: { node: 'pve', vmid: seed.vmid, hostname: seed.hostname, memory: seed.memory } };
     switch (variant) {
       case 'declared':
+      case 'declared, then --replace':
         c.config.blocks.push(block);
         c.imports.push({ address: `proxmox_lxc.imp${n}`, id, expect: { accept: true } });
+        // hl does not know the imported container's template: its re-create cannot succeed
+        if (variant !== 'declared') c.planArgs.push('--replace', `proxmox_lxc.imp${n}`);
         break;
       case 'undeclared':
         c.imports.push({ address: `proxmox_lxc.imp${n}`, id, expect: { accept: false, because: 'the config does not declare the address' } });
