@@ -5,13 +5,16 @@
  *
  * Provider block: `{ latency_ms?, world?: "path", calls_log?: "path", fail_rate?, lost_reply_rate?,
  * fault_seed? }`. Fault injection, for torture runs (bench/torture/): each create, update and
- * delete fails with probability `fail_rate` before touching anything (like a refused request),
- * or with probability `lost_reply_rate` after it took effect (like a reply lost on the way
- * back). Reads and reserves never fail. `fault_seed` makes the decisions repeatable; without
+ * delete fails with probability `fail_rate` before touching anything (like a refused request:
+ * safe to retry), or with probability `lost_reply_rate` after it took effect (like a reply lost
+ * on the way back: not safe to retry). Reads and reserves never fail. `fault_seed` makes the decisions repeatable; without
  * it every process draws differently.
  * Resource `fake_resource`: `name` (forces replacement when changed), `value`, `size`,
  * `tags`, `description`, `secret` (sensitive), `fail` ("create" | "update" | "delete": that
- * operation fails); computed `id` and `serial` (a counter bumped by each update).
+ * operation fails; "read": reading the object fails, not retryably; "create-partial" |
+ * "update-partial": the operation makes or changes the object but leaves its `description`
+ * unset — a failed step after the main one — and fails with the object as it is in
+ * `partial`); computed `id` and `serial` (a counter bumped by each update).
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +65,7 @@ const RESOURCE_SCHEMA = {
     tags: { type: 'array', items: { type: 'string' } },
     description: { type: 'string' },
     secret: { type: 'string' },
-    fail: { enum: ['create', 'update', 'delete'] },
+    fail: { enum: ['create', 'update', 'delete', 'read', 'create-partial', 'update-partial'] },
   },
 };
 
@@ -152,7 +155,7 @@ export class FakeProvider implements Provider {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const faulty = method === 'create' || method === 'update' || method === 'delete';
     if (faulty && this.faults.random() < this.faults.failRate) {
-      throw new ProviderError(`fake: injected fault: the ${method} was refused and did nothing`, { retryable: true, status: 500 });
+      throw new ProviderError(`fake: injected fault: the ${method} was refused and did nothing`, { retryable: true, safeToRetry: true, status: 503 });
     }
     const result = fn();
     if (faulty && this.faults.random() < this.faults.lostReplyRate) {
@@ -170,6 +173,7 @@ export class FakeProvider implements Provider {
   async read(req: ReadRequest): Promise<ReadResponse> {
     return this.call('read', req.type, req.prior, req.id, () => {
       const obj = this.world.get(req.id);
+      if (obj?.attributes['fail'] === 'read') throw new ProviderError(`fake: read of ${req.id} failed as configured`);
       return { state: obj ? { ...obj.attributes } : null };
     });
   }
@@ -189,6 +193,11 @@ export class FakeProvider implements Provider {
       const existing = this.world.get(id);
       if (existing) return { id, state: existing.attributes }; // never create twice
       const attributes = this.materialize(req.planned, id, 0);
+      if (req.planned['fail'] === 'create-partial') {
+        const made = { ...attributes, description: null };
+        this.world.put({ id, type: req.type, attributes: made });
+        throw new ProviderError(`fake: "${String(req.planned['name'])}" was created, but setting its description failed`, { partial: { id, state: { ...made } } });
+      }
       this.world.put({ id, type: req.type, attributes });
       return { id, state: attributes };
     });
@@ -201,6 +210,11 @@ export class FakeProvider implements Provider {
       if (!obj) throw new ProviderError(`fake: object ${req.id} does not exist`);
       const serial = typeof obj.attributes['serial'] === 'number' ? obj.attributes['serial'] + 1 : 1;
       const attributes = this.materialize(req.planned, req.id, serial);
+      if (req.planned['fail'] === 'update-partial') {
+        const made = { ...attributes, description: obj.attributes['description'] ?? null };
+        this.world.put({ id: req.id, type: req.type, attributes: made });
+        throw new ProviderError(`fake: "${String(req.planned['name'])}" was updated, but setting its description failed`, { partial: { id: req.id, state: { ...made } } });
+      }
       this.world.put({ id: req.id, type: req.type, attributes });
       return { state: attributes };
     });

@@ -21,6 +21,7 @@ import { isRedacted } from '../plan/plan-codec.js';
 import type { DataSourceRead, DeposedDelete, Plan, ResourceChange } from '../plan/plan-types.js';
 import { blockValueFromInstances } from '../plan/state-block-values.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
+import { retryProviderCall, type CallKind, type RetryPolicy } from '../provider/retry-provider-call.js';
 import { deposedById, withDeposed, withoutDeposed } from '../state/deposed-objects.js';
 import type { OutputState, ResourceState } from '../state/state-types.js';
 import type { ApplyEvents, OperationKind } from './apply-events.js';
@@ -43,6 +44,8 @@ export interface ApplyRequest {
   shouldStop: () => boolean;
   paths: { root: string; cwd: string };
   readFile?: (path: string) => string | undefined;
+  /** How failed provider calls are retried (tests shorten the waits). */
+  retry?: RetryPolicy;
 }
 
 export type InstanceOutcome = 'applied' | 'failed' | 'skipped' | 'not-started' | 'unchanged';
@@ -260,7 +263,7 @@ class Executor {
     if (operation === 'read') {
       this.req.events.operationStart({ address: change.address, operation });
       try {
-        const r = await provider.readData!({ type: change.type, config });
+        const r = await this.retrying('read', change.address, operation, () => provider.readData!({ type: change.type, config }));
         this.applied.add(change.address);
         this.setCurrent(change.address, change.block, r.state, ev.sensitivePaths);
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok' });
@@ -308,7 +311,9 @@ class Executor {
         }),
       );
       try {
-        const res = await provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) });
+        const res = await this.retrying('write', change.address, operation, () =>
+          provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) }),
+        );
         const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
         // with an identity a lost completion is found again by provider.recover
         await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: !(identity && provider.recover) });
@@ -316,11 +321,21 @@ class Executor {
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: res.id });
         return true;
       } catch (e) {
+        const partial = e instanceof ProviderError ? e.options.partial : undefined;
+        if (partial) {
+          // The object was made but not finished: record it as it is, so the next plan shows what is left to do.
+          const resource = this.resourceState(change, partial.id, partial.state, sensitivePaths);
+          await store.completeIntent(intent, { kind: 'applied', resource });
+          this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
+          return this.fail(change, operation, `${describe(e)}; the object was made (id ${partial.id}) and recorded in state as it is: the next plan shows what is left to do`, e);
+        }
         // The create may have taken effect with its answer lost: ask before calling it failed.
         let found: Awaited<ReturnType<NonNullable<typeof provider.recover>>> = null;
         if (identity && provider.recover) {
           try {
-            found = await provider.recover({ type: change.type, identity, planned });
+            const recover = provider.recover.bind(provider);
+            const known = identity;
+            found = await this.retrying('read', change.address, operation, () => recover({ type: change.type, identity: known, planned }));
           } catch (recoverError) {
             // Unknown whether it exists: the intent stays open, and the next run asks again.
             return this.fail(
@@ -349,7 +364,7 @@ class Executor {
     const id = change.id!;
     const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }));
     try {
-      const res = await provider.update({ type: change.type, id, prior: prior!, planned, progress });
+      const res = await this.retrying('write', change.address, operation, () => provider.update({ type: change.type, id, prior: prior!, planned, progress }));
       const resource = this.resourceState(change, id, res.state, sensitivePaths);
       // a lost completion of an update is reconciled by a read
       await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
@@ -357,6 +372,14 @@ class Executor {
       this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id });
       return true;
     } catch (e) {
+      const partial = e instanceof ProviderError ? e.options.partial : undefined;
+      if (partial) {
+        // Part of the update was made: record the object as it really is.
+        const resource = this.resourceState(change, partial.id, partial.state, sensitivePaths);
+        await store.completeIntent(intent, { kind: 'applied', resource });
+        this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
+        return this.fail(change, operation, `${describe(e)}; what was changed is recorded in state: the next plan shows what is left to do`, e);
+      }
       await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
       return this.fail(change, operation, describe(e), e);
     }
@@ -397,12 +420,14 @@ class Executor {
     this.req.events.operationStart({ address: change.address, operation: 'delete' });
     const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }));
     try {
-      await provider.delete({
-        type: change.type,
-        id,
-        prior,
-        progress: (message) => this.req.events.operationProgress({ address: change.address, operation: 'delete', message }),
-      });
+      await this.retrying('write', change.address, 'delete', () =>
+        provider.delete({
+          type: change.type,
+          id,
+          prior,
+          progress: (message) => this.req.events.operationProgress({ address: change.address, operation: 'delete', message }),
+        }),
+      );
       if (old) {
         // the new object owns the address: only the deposed entry goes
         await store.completeIntent(intent, { kind: 'applied', resource: withoutDeposed(store.getResource(change.address)!, old.key) });
@@ -428,12 +453,14 @@ class Executor {
     this.req.events.operationStart({ address: label, operation: 'delete' });
     const intent = await controls.idle(store.beginIntent({ address: d.address, operation: 'delete', type: d.type, provider: d.provider, id: d.id }));
     try {
-      await provider.delete({
-        type: d.type,
-        id: d.id,
-        prior: entry.attributes,
-        progress: (message) => this.req.events.operationProgress({ address: label, operation: 'delete', message }),
-      });
+      await this.retrying('write', label, 'delete', () =>
+        provider.delete({
+          type: d.type,
+          id: d.id,
+          prior: entry.attributes,
+          progress: (message) => this.req.events.operationProgress({ address: label, operation: 'delete', message }),
+        }),
+      );
       await store.completeIntent(intent, { kind: 'applied', resource: withoutDeposed(store.getResource(d.address)!, entry.key) });
       this.req.events.operationEnd({ address: label, operation: 'delete', outcome: 'ok', id: d.id });
       return true;
@@ -471,6 +498,18 @@ class Executor {
     if (change.action === 'create-delete' && current.id !== id) return withDeposed(r, current);
     // deposed objects of earlier replacements stay until their own deletes
     return current.deposed ? { ...r, deposed: current.deposed } : r;
+  }
+
+  /**
+   * A provider call, sent again as the retry policy allows (reads when retryable, writes when
+   * safe to retry), each wait shown as progress.
+   */
+  private retrying<T>(kind: CallKind, label: string, operation: OperationKind, call: () => Promise<T>): Promise<T> {
+    return retryProviderCall(kind, call, {
+      ...(this.req.retry ? { policy: this.req.retry } : {}),
+      onRetry: (e, attempt, delayMs) =>
+        this.req.events.operationProgress({ address: label, operation, message: `${e.message}; trying again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})` }),
+    });
   }
 
   /** Reports a failed operation; `label` names it when it is not the address itself (a deposed object). */

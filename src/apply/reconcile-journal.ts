@@ -10,6 +10,7 @@ import { parseAddress } from '../core/address.js';
 import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
+import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 import type { PendingIntent } from '../state/intent-types.js';
 import { deposedById, withDeposed, withoutDeposed } from '../state/deposed-objects.js';
 import type { ResourceState } from '../state/state-types.js';
@@ -25,6 +26,7 @@ export interface Recovery {
 export async function reconcileJournal(
   store: StateStore,
   providers: ReadonlyMap<string, Provider>,
+  retry?: RetryPolicy,
 ): Promise<{ recoveries: Recovery[]; diagnostics: Diagnostic[] }> {
   const recoveries: Recovery[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -42,7 +44,7 @@ export async function reconcileJournal(
       continue;
     }
     try {
-      await settle(store, provider, intent, recoveries, diagnostics);
+      await settle(store, retryingReads(provider, retry), intent, recoveries, diagnostics);
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
       diagnostics.push(
@@ -58,7 +60,7 @@ export async function reconcileJournal(
   return { recoveries, diagnostics };
 }
 
-async function settle(store: StateStore, provider: Provider, intent: PendingIntent, recoveries: Recovery[], diagnostics: Diagnostic[]): Promise<void> {
+async function settle(store: StateStore, provider: Pick<Provider, 'read' | 'recover'>, intent: PendingIntent, recoveries: Recovery[], diagnostics: Diagnostic[]): Promise<void> {
   const existing = store.getResource(intent.address);
   if (intent.operation === 'create') {
     const found =
@@ -112,6 +114,16 @@ async function settle(store: StateStore, provider: Provider, intent: PendingInte
     await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, id, live.state, existing) });
     recoveries.push({ address: intent.address, operation: intent.operation, result: 'refreshed', id });
   }
+}
+
+/** The provider's reads (read, recover) as settling uses them: retried when they fail retryably. */
+function retryingReads(provider: Provider, policy: RetryPolicy | undefined): Pick<Provider, 'read' | 'recover'> {
+  const opts = policy ? { policy } : {};
+  const recover = provider.recover?.bind(provider);
+  return {
+    read: (req) => retryProviderCall('read', () => provider.read(req), opts),
+    ...(recover ? { recover: (req) => retryProviderCall('read', () => recover(req), opts) } : {}),
+  } as Pick<Provider, 'read' | 'recover'>;
 }
 
 function stateFor(intent: PendingIntent, id: string, attributes: Attributes, existing: ResourceState | undefined): ResourceState {

@@ -7,15 +7,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { error, type Diagnostic } from '../core/diagnostic.js';
+import { error, hasErrors, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
-import type { Provider } from '../provider/contract.js';
+import { classifyConnectionFailure } from '../provider/connection-failure.js';
+import { ProviderError, type Provider } from '../provider/contract.js';
 import type { State } from '../state/state-types.js';
 import { evaluateProviderBlocks } from './provider-blocks.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { unreachableDiagnostic } from './unreachable-provider.js';
 
 export interface ProviderSession {
   providers: Map<string, Provider>;
@@ -51,6 +53,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
   const close = async (): Promise<void> => {
     await Promise.allSettled(configured.map((p) => p.close?.()));
   };
+  // every instance is tried, so that each one that fails is reported (once, at its block)
   for (const [key, provider] of providers) {
     const workDir = join(opts.workDir, 'providers', key);
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
@@ -58,12 +61,12 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
       await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir });
       configured.push(provider);
     } catch (e) {
-      await close();
-      diagnostics.push(
-        error(`Provider "${key}" could not be configured: ${(e as Error).message}`, opts.config.providers.get(key)?.loc),
-      );
-      return { diagnostics };
+      diagnostics.push(configureFailure(key, e, opts.config.providers.get(key)?.loc, configs.get(key)));
     }
+  }
+  if (hasErrors(diagnostics)) {
+    await close();
+    return { diagnostics };
   }
   let planners: Map<string, PlannerProvider> | undefined;
   const session: ProviderSession = {
@@ -74,4 +77,15 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     close,
   };
   return { session, diagnostics };
+}
+
+/** Why a provider instance could not be configured: a server that cannot be reached is said in words, with a hint. */
+function configureFailure(key: string, e: unknown, location: SourceLocation | undefined, config: Attributes | undefined): Diagnostic {
+  if (e instanceof ProviderError && e.options.unreachable) return unreachableDiagnostic(key, e, location, config, 'it could not be configured');
+  if (!(e instanceof ProviderError)) {
+    // a connection error the provider let through unwrapped
+    const cause = classifyConnectionFailure(e);
+    if (cause) return unreachableDiagnostic(key, new ProviderError((e as Error).message, { unreachable: { cause } }), location, config, 'it could not be configured');
+  }
+  return error(`Provider "${key}" could not be configured: ${(e as Error).message}`, location);
 }

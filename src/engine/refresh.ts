@@ -1,26 +1,51 @@
 /**
  * Refresh: a live read of every managed resource in state, with bounded concurrency.
- * Reads never change anything; a resource that is gone reads as null.
+ * Reads never change anything; a resource that is gone reads as null. A read that fails
+ * with a retryable error is tried again (src/provider/retry-provider-call.ts); one that
+ * still fails leaves its resource unreadable — a warning, and the planner leaves it alone —
+ * except when its provider cannot be reached at all: then one error per provider instance,
+ * located at its block, says why and how many resources could not be read.
  */
 import pLimit from 'p-limit';
-import { error, type Diagnostic } from '../core/diagnostic.js';
+import { warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
-import type { Provider } from '../provider/contract.js';
+import { ProviderError, type Provider } from '../provider/contract.js';
+import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 import type { State } from '../state/state-types.js';
+import { unreachableDiagnostic } from './unreachable-provider.js';
 
 export interface RefreshResult {
   refreshed: Map<string, Attributes | null>;
+  /** Instances whose read failed after its retries, with why. */
+  unreadable: Map<string, string>;
+  /**
+   * One warning per unreadable instance (with its address: a planner given `unreadable`
+   * words its own); one error per unreachable provider instance.
+   */
   diagnostics: Diagnostic[];
 }
 
-export async function refreshState(
-  state: State,
-  providers: ReadonlyMap<string, Provider>,
-  opts: { parallelism: number; only?: (address: string) => boolean },
-): Promise<RefreshResult> {
+export interface RefreshOptions {
+  parallelism: number;
+  only?: (address: string) => boolean;
+  retry?: RetryPolicy;
+  /** Where a provider instance is declared, to locate its errors. */
+  providerLocation?: (key: string) => SourceLocation | undefined;
+  /** The evaluated provider block, to name the endpoint when the error does not. */
+  providerConfig?: (key: string) => Attributes | undefined;
+}
+
+interface Failure {
+  address: string;
+  provider: string;
+  message: string;
+  error: unknown;
+}
+
+export async function refreshState(state: State, providers: ReadonlyMap<string, Provider>, opts: RefreshOptions): Promise<RefreshResult> {
   const limit = pLimit(Math.max(1, opts.parallelism));
   const refreshed = new Map<string, Attributes | null>();
-  const diagnostics: Diagnostic[] = [];
+  const failures: Failure[] = [];
   await Promise.all(
     state.resources
       .filter((r) => r.mode === 'managed' && (!opts.only || opts.only(r.address)))
@@ -29,13 +54,44 @@ export async function refreshState(
           const provider = providers.get(r.provider);
           if (!provider) return;
           try {
-            const res = await provider.read({ type: r.type, id: r.id, prior: r.attributes });
+            const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), opts.retry ? { policy: opts.retry } : {});
             refreshed.set(r.address, res.state);
           } catch (e) {
-            diagnostics.push({ ...error(`Refreshing ${r.address} (id ${r.id}) failed: ${(e as Error).message}`), address: r.address });
+            failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
           }
         }),
       ),
   );
-  return { refreshed, diagnostics };
+  const order = new Map(state.resources.map((r, i) => [r.address, i]));
+  failures.sort((a, b) => order.get(a.address)! - order.get(b.address)!);
+  const unreadable = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const unreachable = new Map<string, Failure[]>();
+  for (const f of failures) {
+    unreadable.set(f.address, f.message);
+    if (f.error instanceof ProviderError && f.error.options.unreachable) {
+      let list = unreachable.get(f.provider);
+      if (!list) unreachable.set(f.provider, (list = []));
+      list.push(f);
+      continue;
+    }
+    diagnostics.push({
+      ...warning(
+        `${f.address} could not be read: ${f.message}`,
+        undefined,
+        'It is left as it is in this plan (no change is planned for it); run "hl plan" again once it can be read.',
+      ),
+      address: f.address,
+    });
+  }
+  for (const [key, list] of unreachable) {
+    const e = list[0]!.error as ProviderError;
+    const n = list.length;
+    diagnostics.push(
+      unreachableDiagnostic(key, e, opts.providerLocation?.(key), opts.providerConfig?.(key), `${n} resource${n === 1 ? '' : 's'} in state could not be read`),
+    );
+  }
+  // errors first: they are what stops the plan
+  diagnostics.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return { refreshed, unreadable, diagnostics };
 }

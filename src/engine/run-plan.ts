@@ -12,6 +12,7 @@ import type { Project } from './project.js';
 import type { ProviderSession } from './provider-session.js';
 import { checkPlanLive } from './live-plan-checks.js';
 import { refreshState } from './refresh.js';
+import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 
 export interface PlanOptions {
   mode: Plan['mode'];
@@ -20,6 +21,8 @@ export interface PlanOptions {
   refresh: boolean;
   parallelism: number;
   hlVersion: string;
+  /** How failed reads are retried (tests shorten the waits). */
+  retry?: RetryPolicy;
 }
 
 const MAX_DATA_ROUNDS = 20;
@@ -32,11 +35,20 @@ export async function planProject(
 ): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   let refreshed: Map<string, Attributes | null> | undefined;
+  let unreadable: Map<string, string> | undefined;
   if (opts.refresh) {
-    const r = await refreshState(state, session.providers, { parallelism: opts.parallelism });
-    for (const d of r.diagnostics) diagnostics.push(d);
-    if (r.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    const r = await refreshState(state, session.providers, {
+      parallelism: opts.parallelism,
+      providerLocation: (key) => project.config.providers.get(key)?.loc,
+      providerConfig: (key) => session.configs.get(key),
+      ...(opts.retry ? { retry: opts.retry } : {}),
+    });
+    // the planner says itself which instances it leaves alone because they could not be read
+    for (const d of r.diagnostics) if (!(d.severity === 'warning' && d.address !== undefined && r.unreadable.has(d.address))) diagnostics.push(d);
+    // a provider that cannot be reached at all stops the plan; one unreadable object does not
+    if (hasErrors(r.diagnostics)) return { diagnostics };
     refreshed = r.refreshed;
+    if (r.unreadable.size > 0) unreadable = r.unreadable;
   }
   const dataResults = new Map<string, Attributes>();
   const limit = pLimit(Math.max(1, opts.parallelism));
@@ -58,6 +70,7 @@ export async function planProject(
       readFile: project.readFile,
     };
     if (refreshed) req.refreshed = refreshed;
+    if (unreadable) req.unreadable = unreadable;
     const result = makePlan(req);
     if (!result.needData) {
       if (!result.plan) return { diagnostics: [...diagnostics, ...result.diagnostics] };
@@ -71,7 +84,7 @@ export async function planProject(
           const provider = session.providers.get(d.provider);
           if (!provider?.readData) return error(`Provider "${d.provider}" cannot read data source ${d.address}`);
           try {
-            const r = await provider.readData({ type: d.type, config: d.config });
+            const r = await retryProviderCall('read', () => provider.readData!({ type: d.type, config: d.config }), opts.retry ? { policy: opts.retry } : {});
             if (r.state === null) return error(`Data source ${d.address} found nothing matching its arguments`);
             dataResults.set(d.address, r.state);
             return undefined;

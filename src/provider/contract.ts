@@ -261,7 +261,29 @@ export interface ProviderErrorOptions {
    * recorded in state so the next plan finishes the work (e.g. a create whose start failed).
    */
   partial?: { id: string; state: Attributes };
+  /**
+   * The provider's server could not be reached at all (nothing was sent, or no answer came):
+   * why, in a word the engine turns into a sentence and a hint, and where it tried. The engine
+   * reports it once per provider instance, at its provider block, and does not retry it (the
+   * provider's client already tried the connection again where that made sense).
+   */
+  unreachable?: { cause: UnreachableCause; endpoint?: string };
 }
+
+/** Why a provider's server could not be reached (see src/provider/connection-failure.ts). */
+export type UnreachableCause =
+  | 'refused'
+  | 'timeout'
+  | 'dns'
+  | 'tls-unknown-ca'
+  | 'tls-name-mismatch'
+  | 'tls-fingerprint'
+  | 'tls-expired'
+  | 'tls'
+  | 'http-to-https'
+  | 'https-to-http'
+  | 'closed'
+  | 'reset';
 
 /** A failure the user can act on (API error, permission, timeout), with the call that failed. */
 export class ProviderError extends Error {
