@@ -13,6 +13,7 @@
  *   --providers a,b       fake, proxmox (default: both)
  *   --seed S              replay a run (the seed is printed at the start)
  *   --parallelism N       run every apply with --parallelism N (to tell concurrency bugs apart)
+ *   --verbose             print each plan-promise trial's change and outcome
  *
  * Failed trials keep their project directory (named in the details) for a look.
  */
@@ -40,6 +41,7 @@ interface Options {
   providers: ProviderName[];
   seed: number;
   parallelism?: number;
+  verbose?: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -52,6 +54,10 @@ function parseArgs(argv: string[]): Options {
       for (const x of items) if (!allowed.includes(x as T)) usage(`unknown ${flag.slice(2)} "${x}" (known: ${allowed.join(', ')})`);
       return items as T[];
     };
+    if (flag === '--verbose') {
+      opts.verbose = true;
+      continue;
+    }
     if (flag === '--trials') opts.trials = positive(flag, value);
     else if (flag === '--seed') opts.seed = positive(flag, value);
     else if (flag === '--parallelism') opts.parallelism = positive(flag, value);
@@ -71,7 +77,7 @@ function positive(flag: string, value: string | undefined): number {
 
 function usage(problem: string): never {
   console.error(
-    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input,plan-promise] [--providers fake,proxmox] [--seed S] [--parallelism N]`,
+    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input,plan-promise] [--providers fake,proxmox] [--seed S] [--parallelism N] [--verbose]`,
   );
   process.exit(2);
 }
@@ -150,7 +156,10 @@ async function main(): Promise<void> {
   if (opts.parts.includes('plan-promise') && opts.providers.includes('proxmox')) {
     // random configs and changes: every plan hl accepts must apply, or fail before destroying anything
     const trials = opts.parts.length === 1 ? opts.trials : scaled(5);
-    for (const pve of ['embedded', 'standalone'] as const) report(await planPromisePart({ trials, random, pve, onTrial: onTrial(trials) }));
+    for (const pve of ['embedded', 'standalone'] as const) {
+      const log = opts.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+      report(await planPromisePart({ trials, random, pve, onTrial: onTrial(trials), ...(log ? { log } : {}) }));
+    }
   }
 
   const failed = summaries.filter((s) => s.failures > 0 || s.orphans > 0 || s.corruptStates > 0);

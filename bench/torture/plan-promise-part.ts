@@ -30,6 +30,8 @@ export interface PlanPromiseOptions {
   /** Stop the part after this many failed trials (default 10). */
   maxFailures?: number;
   onTrial?: (done: number, summary: PartSummary) => void;
+  /** Told each trial's change and outcome (`npm run torture -- --verbose`). */
+  log?: (line: string) => void;
 }
 
 export interface PlanPromiseSummary extends PartSummary {
@@ -50,6 +52,7 @@ export async function planPromisePart(opts: PlanPromiseOptions): Promise<PlanPro
       pve.close(),
     );
     counts[r.outcome]++;
+    opts.log?.(`  plan-promise PVE ${opts.pve} trial ${i + 1} (trial seed ${trialSeed}): ${r.change} -> ${r.outcome}`);
     recordTrial(summary, { label: `trial ${i + 1} (trial seed ${trialSeed}; ${r.change})`, problems: r.problems, orphans: r.orphans, corrupt: r.corrupt, ...(r.dir ? { dir: r.dir } : {}) });
     opts.onTrial?.(i + 1, summary);
   }
