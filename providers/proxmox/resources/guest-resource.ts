@@ -126,6 +126,29 @@ async function converge(
   await settlePower(ctx, ref, startedOf(planned), op);
 }
 
+/**
+ * The error of a create whose guest exists but whose later step (config, growth, pool, start)
+ * failed: a ProviderError carrying the guest as it really is (`partial`), which the engine
+ * records so the next plan finishes the work instead of creating it again. When the guest
+ * cannot be read, or the failure is not a provider failure (a bug, an abort), the original
+ * error goes up unchanged (the journal's reservation lets `recover` find the guest).
+ */
+async function createdButFailed(ctx: GuestContext, kind: GuestKindAdapter, ref: GuestRef, planned: Attributes, e: unknown): Promise<unknown> {
+  if (!(e instanceof ProviderError)) return e;
+  let state: Attributes | null;
+  try {
+    state = await readGuest(ctx, kind, ref.vmid, planned, {}, true);
+  } catch {
+    return e;
+  }
+  if (!state) return e;
+  return new ProviderError(`${guestLabel(ref)} was created on ${ref.node}, but a later step failed: ${e.message}`, {
+    ...(e.options.status !== undefined ? { status: e.options.status } : {}),
+    ...(e.options.detail !== undefined ? { detail: e.options.detail } : {}),
+    partial: { id: String(state.id), state },
+  });
+}
+
 export async function createGuest(
   ctx: GuestContext,
   kind: GuestKindAdapter,
@@ -144,7 +167,11 @@ export async function createGuest(
     const outcome = await kind.dispatch(ctx, planned, identity, line, op);
     if (outcome === 'adopted') op.progress?.(`${guestLabel(ref)} had been created by an earlier attempt; adopting it`);
     const prior = kind.resendSecretsAfterCreate(planned) ? null : planned;
-    await converge(ctx, kind, ref, planned, prior, line, op, true);
+    try {
+      await converge(ctx, kind, ref, planned, prior, line, op, true);
+    } catch (e) {
+      throw await createdButFailed(ctx, kind, ref, planned, e);
+    }
     const state = await readGuest(ctx, kind, identity.vmid, planned, op, true);
     if (!state) throw new ProviderError(`${guestLabel(ref)} vanished right after it was created`);
     return { id: String(state.id), state };
