@@ -55,7 +55,7 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   }
   let store: StateStore;
   try {
-    store = await StateStore.open(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write });
+    store = await StateStore.open(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined });
   } catch (e) {
     await lock?.release();
     throw e;

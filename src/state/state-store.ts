@@ -58,6 +58,16 @@ export interface StateStoreOptions {
   checkpointIntervalMs?: number;
   /** Clock for `checkpointIfDue`; default Date.now. */
   now?: () => number;
+  /**
+   * The caller holds the lock and wants the state file brought up to date with a journal
+   * that holds completed records (left by a run that died before its final checkpoint, e.g.
+   * killed between its last operation and the rename of the state file). Without this, a run
+   * with nothing to do would leave the stale file as it is, forever. A read-only store
+   * checkpoints at open, before anything is read from it (a plan then records the serial it
+   * wrote); a writable one at `close()` at the latest, so that a saved plan made against the
+   * same content (serial and journal unchanged) is not refused as stale when applied.
+   */
+  settleJournal?: boolean;
 }
 
 function journalPathOf(statePath: string): string {
@@ -126,6 +136,9 @@ export class StateStore {
   #lastCheckpointAt: number;
   #cachedState: State | undefined;
   #closed = false;
+  /** The journal replayed at open held completed records no checkpoint has covered yet. */
+  #replayedUncheckpointed: boolean;
+  readonly #settleJournal: boolean;
 
   private constructor(init: {
     path: string;
@@ -156,6 +169,8 @@ export class StateStore {
     this.#persistedHash = () => contentHash(this.#lineage, sortedResources(loaded.resources), loaded.outputs);
 
     for (const record of journal?.records ?? []) this.#apply(record);
+    this.#replayedUncheckpointed = (journal?.records ?? []).some((r) => r.t !== 'begin');
+    this.#settleJournal = opts.settleJournal === true;
     this.#journalNeedsRotation = (journal?.validBytes ?? 0) > 0;
     for (const id of this.#openIntents.keys()) this.#pendingAtOpen.add(id);
     this.#journal = this.readOnly
@@ -208,6 +223,16 @@ export class StateStore {
     }
     const lineage = fileState?.lineage ?? journal?.header?.lineage ?? opts.newLineage();
     if (!UUID_RE.test(lineage)) throw new Error(`bug: state lineage ${JSON.stringify(lineage)} is not a UUID`);
+    if (opts.readOnly && opts.settleJournal && (journal?.records ?? []).some((r) => r.t !== 'begin')) {
+      // Bring the state file up to date through a writable store, then read it afresh.
+      const writer = await StateStore.open(path, { ...opts, readOnly: false, settleJournal: false });
+      try {
+        await writer.checkpoint();
+      } finally {
+        await writer.close();
+      }
+      return StateStore.open(path, { ...opts, settleJournal: false });
+    }
     const store = new StateStore({ path, opts, db, validate, fileState, lineage, journal });
     if (!store.readOnly) {
       if (fileState !== null) await restrictMode(path);
@@ -403,6 +428,7 @@ export class StateStore {
       await journal.replace([...this.#openIntents.values()].map((intent) => encodeJournalLine({ t: 'begin', intent })));
       this.#journalNeedsRotation = false;
       this.#checkpointedMutations = covered;
+      this.#replayedUncheckpointed = false;
     });
     this.#lastCheckpointAt = this.#now();
   }
@@ -416,13 +442,20 @@ export class StateStore {
   }
 
   /**
-   * Waits for pending journal writes and releases the file. Does not checkpoint: whatever
-   * was not checkpointed stays in the journal and is replayed by the next open.
+   * Waits for pending journal writes and releases the file. Does not checkpoint what this run
+   * did (it stays in the journal and is replayed by the next open), except, with
+   * `settleJournal`, completed records replayed at open that no checkpoint has covered yet.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
-    await this.#journal?.close();
+    try {
+      if (this.#settleJournal && this.#replayedUncheckpointed && !this.readOnly && this.#deferredWriteError === undefined) {
+        await this.checkpoint();
+      }
+    } finally {
+      this.#closed = true;
+      await this.#journal?.close();
+    }
   }
 
   // ---- internals ----
