@@ -3,7 +3,13 @@
  * `{"$hl":"unknown"}`; sensitive values are never written — they become
  * `{"$hl":"sensitive"}` and apply recomputes them from config and variables supplied again.
  * Decoding checks the format and version and reports a foreign or damaged file clearly.
+ *
+ * Integrity: with a key (the plan key kept beside the state, see src/state/plan-key.ts) the
+ * file carries `mac`, an HMAC-SHA256 over its canonical content (every other field, object
+ * keys sorted), which `verifyPlanMac` checks before apply trusts anything in it. The key is
+ * never in the file. Files without `mac` still decode (for `hl show`); apply refuses them.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from './plan-types.js';
@@ -43,7 +49,27 @@ function encodeChange(c: ResourceChange): unknown {
   };
 }
 
-export function encodePlan(plan: Plan): string {
+/** JSON with object keys sorted at every level: the same content always gives the same text. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The MAC of a plan file's parsed content (its `mac` field aside). */
+function macOf(content: Record<string, unknown>, key: Uint8Array): string {
+  const { mac: _, ...rest } = content;
+  return createHmac('sha256', key).update(canonicalJson(rest)).digest('hex');
+}
+
+/**
+ * The plan as the text of a saved plan file; with `key`, signed (a `mac` field) so that
+ * `verifyPlanMac` with the same key accepts exactly this content.
+ */
+export function encodePlan(plan: Plan, key?: Uint8Array): string {
   const out = {
     ...plan,
     changes: plan.changes.map(encodeChange),
@@ -54,7 +80,47 @@ export function encodePlan(plan: Plan): string {
       o.sensitive ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK } : { ...o, after: encodeValue(o.after, [], []) },
     ),
   };
-  return JSON.stringify({ hl_plan: true, ...out }, null, 1) + '\n';
+  const content = JSON.parse(JSON.stringify({ hl_plan: true, ...out })) as Record<string, unknown>;
+  delete content['mac'];
+  if (key) content['mac'] = macOf(content, key);
+  return JSON.stringify(content, null, 1) + '\n';
+}
+
+/**
+ * Checks the integrity check of a saved plan's text with `key` (undefined: there is no key
+ * beside the state). Returns the error to refuse the plan with, naming the file, or nothing.
+ */
+export function verifyPlanMac(text: string, file: string, key: Uint8Array | undefined, keyPath: string): Diagnostic | undefined {
+  const again = 'Run "hl plan --out FILE" again and apply the new plan: hl applies a saved plan only as "hl plan" wrote it.';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined; // not JSON at all: decodePlan says so
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const content = raw as Record<string, unknown>;
+  const mac = content['mac'];
+  if (mac === undefined) {
+    return error(`Saved plan ${file} carries no integrity check: it was not written by this hl's "hl plan --out", or was edited since`, undefined, again);
+  }
+  if (!key) {
+    return error(
+      `Saved plan ${file} cannot be checked: there is no plan key ${keyPath} beside this state, so the plan was made with another state's key`,
+      undefined,
+      again,
+    );
+  }
+  const expected = Buffer.from(macOf(content, key), 'hex');
+  const given = typeof mac === 'string' && /^[0-9a-f]{64}$/.test(mac) ? Buffer.from(mac, 'hex') : Buffer.alloc(0);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return error(
+      `Saved plan ${file} was changed after "hl plan" wrote it (or was made with another state's key): its integrity check does not match`,
+      undefined,
+      again,
+    );
+  }
+  return undefined;
 }
 
 function decodeValue(v: unknown): Value {
@@ -130,7 +196,7 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
   if (badChange >= 0 || !deposedOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
     return { diagnostics: [error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`)] };
   }
-  const { hl_plan: _, ...rest } = r;
+  const { hl_plan: _, mac: _mac, ...rest } = r as typeof r & { mac?: unknown };
   const plan: Plan = {
     ...rest,
     changes: r.changes.map(decodeChange),

@@ -10,7 +10,9 @@ import { DiagnosticsError, error, hasErrors } from '../../core/diagnostic.js';
 import type { Value } from '../../core/value.js';
 import { loadConfigFiles } from '../../config/load-config.js';
 import { configRoot, hashConfigFiles, projectFromFiles, type Project } from '../../engine/project.js';
-import { decodePlan } from '../../plan/plan-codec.js';
+import { checkSavedPlan } from '../../apply/saved-plan-check.js';
+import { decodePlan, verifyPlanMac } from '../../plan/plan-codec.js';
+import { planKeyPathOf, readPlanKey } from '../../state/plan-key.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { progressView } from '../apply-progress.js';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
@@ -52,26 +54,53 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
   });
 }
 
+/**
+ * Loads a saved plan and checks, before anything is started, that it is exactly what `hl plan`
+ * wrote (its integrity check, with the plan key beside the state), that its embedded
+ * configuration is the one it was hashed from and still the one in -c, that the state has
+ * not moved since, and that every change names what the locked state holds (see
+ * saved-plan-check.ts).
+ */
 async function loadSavedPlan(ctx: CommandContext, ws: Workspace, file: string): Promise<{ project: Project; plan: Plan } | undefined> {
   if (!existsSync(file)) throw new DiagnosticsError([error(`Plan file ${file} does not exist`)]);
-  const decoded = decodePlan(readFileSync(file, 'utf8'), file);
+  const text = readFileSync(file, 'utf8');
+  const decoded = decodePlan(text, file);
   if (!decoded.plan) throw new DiagnosticsError(decoded.diagnostics);
   const plan = decoded.plan;
   const { store } = ws;
-  const stale: string[] = [];
-  // A plan made before any state existed carries a lineage that was never written.
+  const again = 'Run "hl plan --out FILE" again and apply the new plan.';
+  // A plan made before any state existed carries a lineage that was never written. A plan
+  // for another state is refused first: its key is that state's, so its check cannot pass.
   const madeOnEmptyState = plan.state.serial === 0;
   if (!madeOnEmptyState && plan.state.lineage !== store.lineage) {
-    stale.push(`it was made for a different state (lineage ${plan.state.lineage}; ${ws.statePath} has lineage ${store.lineage})`);
-  } else if (plan.state.serial !== store.serial) {
+    const why = `it was made for a different state (lineage ${plan.state.lineage}; ${ws.statePath} has lineage ${store.lineage})`;
+    throw new DiagnosticsError([error(`Saved plan ${file} is stale: ${why}`, undefined, again)]);
+  }
+  const tampered = verifyPlanMac(text, file, await readPlanKey(ws.statePath), planKeyPathOf(ws.statePath));
+  if (tampered) throw new DiagnosticsError([tampered]);
+  if (hashConfigFiles(plan.configuration.files) !== plan.configHash) {
+    throw new DiagnosticsError([error(`Saved plan ${file} is damaged: the configuration it carries does not match its configHash`, undefined, again)]);
+  }
+  const stale: string[] = [];
+  if (plan.state.serial !== store.serial) {
     stale.push(`the state changed since it was made (serial ${plan.state.serial} then, ${store.serial} now)`);
   }
   const current = await loadConfigFiles(ctx.cmd.options.config);
-  if (!hasErrors(current.diagnostics) && hashConfigFiles(current.files) !== plan.configHash) {
+  if (hasErrors(current.diagnostics)) {
+    throw new DiagnosticsError([
+      error(
+        `Saved plan ${file} cannot be checked against the configuration ${ctx.cmd.options.config}, so it is not applied`,
+        undefined,
+        'Pass the configuration the plan was made from with -c PATH.',
+      ),
+      ...current.diagnostics,
+    ]);
+  }
+  if (hashConfigFiles(current.files) !== plan.configHash) {
     stale.push(`the configuration in ${ctx.cmd.options.config} changed since it was made`);
   }
   if (stale.length > 0) {
-    throw new DiagnosticsError([error(`Saved plan ${file} is stale: ${stale.join('; and ')}`, undefined, 'Run "hl plan --out FILE" again and apply the new plan.')]);
+    throw new DiagnosticsError([error(`Saved plan ${file} is stale: ${stale.join('; and ')}`, undefined, again)]);
   }
   const planValues: Record<string, Value> = {};
   for (const [name, v] of Object.entries(plan.variables)) if (!v.sensitive && v.value !== undefined) planValues[name] = v.value;
@@ -80,6 +109,8 @@ async function loadSavedPlan(ctx: CommandContext, ws: Workspace, file: string): 
     printDiagnostics(ctx.term, loaded.diagnostics);
     return undefined;
   }
+  const mismatches = checkSavedPlan({ plan, file, stateAt: (a) => store.getResource(a), config: loaded.project.config });
+  if (mismatches.length > 0) throw new DiagnosticsError(mismatches);
   await attachProviders(ws, loaded.project, true);
   if (ws.recoveries.length > 0) {
     throw new DiagnosticsError([error(`Saved plan ${file} is stale: interrupted operations of an earlier run were just reconciled into state`, undefined, 'Run "hl plan --out FILE" again.')]);

@@ -5,6 +5,7 @@ import type { ConfigFile } from '../../config/config-types.js';
 import { loadProject, type Project } from '../../engine/project.js';
 import { planProject } from '../../engine/run-plan.js';
 import { encodePlan } from '../../plan/plan-codec.js';
+import { planKeyForWriting } from '../../state/plan-key.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { evaluatePolicies } from '../../policy/evaluate-policies.js';
 import { collectPolicyRules } from '../../policy/parse-policies.js';
@@ -103,7 +104,7 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
   return withWorkspace(ctx, { operation: 'plan', write: false }, async (ws) => {
     const run = await planInWorkspace(ctx, ws, o.refreshOnly ? 'refresh-only' : 'normal', false);
     if (!run) return EXIT_ERROR;
-    if (o.out) writeFileSync(o.out, encodePlan(run.plan), { mode: 0o600 });
+    if (o.out) writeFileSync(o.out, encodePlan(run.plan, await planKeyForWriting(ws.statePath)), { mode: 0o600 });
     showPlan(ctx, ws, run.plan);
     if (o.out && !o.json) ctx.term.out(`\nSaved the plan to ${o.out}. Apply exactly it with: hl apply ${o.out}\n`);
     if (hasBlockingViolations(run.plan.policyResults)) {
