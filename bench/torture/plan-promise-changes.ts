@@ -116,12 +116,11 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
   },
 
   cbd: (random, c) => {
-    const b = pickBlock(random, c.config, (x) => x.type !== 'maas_device' && x.type !== 'maas_dns_record');
+    // half the time a guest whose vmid the config fixes (kept: the new object would need the old one's vmid)
+    const fixed = random.next() < 0.5 ? pickBlock(random, c.config, (x) => x.attrs['vmid'] !== undefined && !x.forEach) : undefined;
+    const b = fixed ?? pickBlock(random, c.config, (x) => x.type !== 'maas_device' && x.type !== 'maas_dns_record');
     if (!b) return;
     b.createBeforeDestroy = !b.createBeforeDestroy;
-    const guest = b.type === 'proxmox_lxc' || b.type === 'proxmox_vm';
-    // with a fixed identity, keep it: the new object would need the old one's vmid
-    if (guest && b.attrs['vmid'] === undefined && random.next() < 0.5) b.attrs['vmid'] = freeVmid(random, c.config);
     const what = forceReplacement(random, c.config, b, { keepVmid: true });
     c.description.push(
       `${b.createBeforeDestroy ? 'set' : 'unset'} create_before_destroy on ${b.type}.${b.name}${b.attrs['vmid'] !== undefined ? ` (fixed vmid ${String(b.attrs['vmid'])})` : ''}, ${what}`,
