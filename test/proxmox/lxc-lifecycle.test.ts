@@ -156,13 +156,14 @@ describe('proxmox_lxc lifecycle', () => {
     expect(p.notes).toContain('ostemplate is only used when a container is created; for this existing container it is recorded');
   });
 
-  it('deletes a running container: stop, then purge', async () => {
+  it('deletes a running container: shutdown, then purge', async () => {
     const { id, state } = await createResource(f, T, BASE);
     const mark = f.providerRequests().length;
     await f.provider.delete({ type: T, id, prior: state });
     const seq = f.providerRequests().slice(mark).map((r) => `${r.method} ${r.path}`);
-    expect(seq.indexOf(`POST /nodes/pve/lxc/${state.vmid}/status/stop`)).toBeGreaterThan(-1);
-    expect(seq.findIndex((s) => s.startsWith(`DELETE /nodes/pve/lxc/${state.vmid}`))).toBeGreaterThan(seq.indexOf(`POST /nodes/pve/lxc/${state.vmid}/status/stop`));
+    expect(seq.indexOf(`POST /nodes/pve/lxc/${state.vmid}/status/shutdown`)).toBeGreaterThan(-1);
+    expect(seq).not.toContain(`POST /nodes/pve/lxc/${state.vmid}/status/stop`);
+    expect(seq.findIndex((s) => s.startsWith(`DELETE /nodes/pve/lxc/${state.vmid}`))).toBeGreaterThan(seq.indexOf(`POST /nodes/pve/lxc/${state.vmid}/status/shutdown`));
     expect(f.emu.world.guests[String(state.vmid)]).toBeUndefined();
     expect((await f.provider.read({ type: T, id, prior: state })).state).toBeNull();
   });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import { describeViolations, loadPveSchema, PVE_SCHEMA_FILE } from '../support/pve-schema.js';
-import { createResource, startFixture, updateResource, type Fixture } from './support/provider-fixture.js';
+import { createResource, plan, startFixture, updateResource, type Fixture } from './support/provider-fixture.js';
 
 const schema = loadPveSchema();
 if (!schema) console.warn(`skipping the PVE schema conformance tests: ${PVE_SCHEMA_FILE} is not there`);
@@ -89,7 +89,10 @@ describe.skipIf(!schema)('PVE API schema conformance', () => {
       expect(c2.state).toMatchObject({ memory: 3072, pending_changes: [], status: 'running' });
       await f.provider.delete({ type: 'proxmox_vm', id: a.id, prior: c2.state });
       const clone = await createResource(f, 'proxmox_vm', { node: 'pve', name: 'schema-clone', clone: { source: 'ubuntu-24.04-cloudinit', full: false } });
+      // A shutdown that fails: the delete stops the VM instead.
+      f.emu.setFaults({ failTasks: [{ type: 'qmshutdown', message: 'VM quit/powerdown failed - got timeout' }] });
       await f.provider.delete({ type: 'proxmox_vm', id: clone.id, prior: clone.state });
+      f.emu.setFaults({});
       const ct: Attributes = {
         node: 'pve',
         hostname: 'schema-ct',
@@ -114,6 +117,8 @@ describe.skipIf(!schema)('PVE API schema conformance', () => {
       const d = await updateResource(f, 'proxmox_lxc', c.id, c.state, { ...ct, memory: 512, rootfs: { storage: 'local-lvm', size: '2G' }, mount_points: {}, searchdomain: 'lan' });
       await f.provider.delete({ type: 'proxmox_lxc', id: c.id, prior: d.state });
       await f.provider.importResource({ type: 'proxmox_vm', id: '107' });
+      const planned = plan(f, 'proxmox_lxc', null, ct).planned;
+      await f.provider.checkPlan({ changes: [{ address: 'proxmox_lxc.ct', type: 'proxmox_lxc', action: 'create', prior: null, planned }] });
 
       const requests = f.providerRequests();
       const violations = requests.flatMap((r) => schema!.check(r));
@@ -138,6 +143,9 @@ describe.skipIf(!schema)('PVE API schema conformance', () => {
         'DELETE /nodes/{node}/lxc/{vmid}',
         'GET /nodes/{node}/tasks/{upid}/status',
         'PUT /pools',
+        'GET /nodes/{node}/storage',
+        'GET /nodes/{node}/network',
+        'GET /nodes/{node}/storage/{storage}/content',
       ]) {
         expect(used, endpoint).toContain(endpoint);
       }
