@@ -19,12 +19,33 @@ export function colorWanted(flags: { noColor?: boolean }, env: NodeJS.ProcessEnv
   return isTTY;
 }
 
-export function processTerminal(color: boolean): Terminal {
-  return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-    color,
-    ask: readLine,
+/**
+ * The process's stdout and stderr as a Terminal factory. A reader that goes away
+ * (`hl state list | head`: EPIPE) turns that stream into a sink: the command goes on and
+ * ends as it would have, quietly, and never dies of the write error. Call once per process.
+ */
+export function processTerminal(): (color: boolean) => Terminal {
+  const out = guardedStream(process.stdout);
+  const err = guardedStream(process.stderr);
+  return (color) => ({ out, err, color, ask: readLine });
+}
+
+/** Error codes of a stream whose reader has gone. */
+const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ECONNRESET']);
+
+function guardedStream(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    // a closed pipe is how a reader says it has seen enough; anything else is worth a line
+    if (!READER_GONE.has(e.code ?? '') && stream !== process.stderr) {
+      process.stderr.write(`Warning: cannot write to standard output any more (${e.message}); going on without it.\n`);
+    }
+  });
+  return (text) => {
+    if (closed || stream.destroyed) return;
+    stream.write(text);
   };
 }
 

@@ -11,7 +11,7 @@ import { openProviderSession, type ProviderSession } from '../engine/provider-se
 import type { Project } from '../engine/project.js';
 import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
 import { newLineage } from '../state/new-lineage.js';
-import { StateStore } from '../state/state-store.js';
+import { StateStore, type StateStoreOptions } from '../state/state-store.js';
 import type { CliOptions } from './args.js';
 import { HL_VERSION } from './help-text.js';
 import type { Terminal } from './terminal.js';
@@ -36,13 +36,19 @@ export interface OpenOptions {
   operation: string;
   /** Whether the command may write state. */
   write: boolean;
+  /**
+   * Whether to take the state lock (default true; --lock=false turns it off). Read-only
+   * commands (show, output, state list/show, docs) pass false: they read the state file and
+   * its journal as they are, and work while another run holds the lock.
+   */
+  lock?: boolean;
 }
 
 export async function openWorkspace(opts: CliOptions, term: Terminal, open: OpenOptions): Promise<Workspace> {
   const statePath = resolve(opts.state);
   const workDir = join(dirname(statePath), '.hl');
   let lock: StateLock | undefined;
-  if (opts.lock) {
+  if (opts.lock && open.lock !== false) {
     lock = await acquireLock(
       statePath,
       { operation: open.operation, version: HL_VERSION },
@@ -55,7 +61,7 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   }
   let store: StateStore;
   try {
-    store = await StateStore.open(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined });
+    store = await openStore(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined }, lock === undefined);
   } catch (e) {
     await lock?.release();
     throw e;
@@ -81,6 +87,22 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   };
   if (lock) ws.lock = lock;
   return ws;
+}
+
+/**
+ * Opens the state store. Without the lock, a read can fall between a running apply's writes
+ * of the state file and of its journal (the two then disagree for an instant): such a read
+ * is tried again a few times before its error is believed.
+ */
+async function openStore(statePath: string, opts: StateStoreOptions, unlocked: boolean): Promise<StateStore> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await StateStore.open(statePath, opts);
+    } catch (e) {
+      if (!unlocked || attempt >= 4 || !(e instanceof DiagnosticsError)) throw e;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
+  }
 }
 
 /** Opens the providers the project and state use; recovers interrupted operations when writing. */

@@ -12,9 +12,15 @@
  * if it is still the very lock (same id) it judged stale; then everyone competes again on
  * the exclusive create.
  *
+ * Every exit path must leave no lock and no temp file behind: the locks this process holds,
+ * the break file it holds and the temp files it is writing are remembered, and
+ * `releaseLocksOnExit()` removes them synchronously (from an `exit` handler, a signal or an
+ * uncaught error, when no await can run any more).
+ *
  * This is an I/O edge module: it reads the clock, the host name, the user and pids.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { DiagnosticsError, error } from '../core/diagnostic.js';
@@ -62,6 +68,41 @@ export interface AcquireLockOptions {
   onStaleTakeover?(previous: LockInfo): void;
   /** Poll interval while waiting (default 250 ms). */
   pollMs?: number;
+}
+
+/** What this process has on disk right now, for `releaseLocksOnExit`. */
+const heldLocks = new Map<string, string>(); // lock path → our lock id
+const heldBreakFiles = new Set<string>();
+const tempFiles = new Set<string>();
+
+/**
+ * Synchronously removes every state lock this process holds (only while it is still ours: same
+ * id), the `.lock.break` file it holds and the temp files it was writing. For exit paths
+ * where nothing asynchronous runs any more: `process.on('exit')`, a fatal signal, an uncaught
+ * error. Never throws.
+ */
+export function releaseLocksOnExit(): void {
+  for (const temp of tempFiles) removeSync(temp);
+  tempFiles.clear();
+  for (const [path, id] of heldLocks) {
+    try {
+      const info: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      if (isLockInfo(info) && info.id === id) removeSync(path);
+    } catch {
+      // gone, or no longer a lock we can read: not ours to remove
+    }
+  }
+  heldLocks.clear();
+  for (const breakPath of heldBreakFiles) removeSync(breakPath);
+  heldBreakFiles.clear();
+}
+
+function removeSync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
 }
 
 /** A `.lock.break` file older than this is considered left by a crashed process. */
@@ -164,6 +205,7 @@ function lockedError(
 async function createExclusive(lockPath: string, text: string): Promise<boolean> {
   const temp = tempPathFor(lockPath);
   let linked = false;
+  tempFiles.add(temp);
   try {
     const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
     try {
@@ -182,6 +224,7 @@ async function createExclusive(lockPath: string, text: string): Promise<boolean>
     }
   } finally {
     await unlink(temp).catch(() => undefined);
+    tempFiles.delete(temp);
   }
   if (linked) return true;
   // No hard links here: plain exclusive create (a reader may briefly see it empty).
@@ -216,10 +259,12 @@ async function withBreakMutex<T>(lockPath: string, fn: () => Promise<T>): Promis
     }
     return undefined;
   }
+  heldBreakFiles.add(breakPath);
   try {
     return { value: await fn() };
   } finally {
     await unlink(breakPath).catch(() => undefined);
+    heldBreakFiles.delete(breakPath);
   }
 }
 
@@ -277,12 +322,16 @@ export async function acquireLock(
 
   for (;;) {
     let created: boolean;
+    // ours from the moment the link succeeds, even before we hear of it (an exit in between)
+    heldLocks.set(lockPath, mine.id);
     try {
       created = await createExclusive(lockPath, text);
     } catch (e) {
+      heldLocks.delete(lockPath);
       if (!isErrno(e, 'ENOENT', 'EACCES', 'EROFS', 'ENOTDIR', 'ENOSPC')) throw e;
       throw new DiagnosticsError([error(`Cannot create the state lock ${lockPath}: ${(e as Error).message}`)]);
     }
+    if (!created) heldLocks.delete(lockPath);
     if (created) {
       if (tookOverFrom) opts.onStaleTakeover?.(tookOverFrom);
       return makeLock(lockPath, mine, tookOverFrom);
@@ -309,6 +358,7 @@ export async function acquireLock(
 
 function makeLock(path: string, info: LockInfo, tookOverFrom: LockInfo | undefined): StateLock {
   let released = false;
+  heldLocks.set(path, info.id);
   return {
     path,
     info,
@@ -321,6 +371,7 @@ function makeLock(path: string, info: LockInfo, tookOverFrom: LockInfo | undefin
         await sleep(20);
       }
       released = true;
+      if (heldLocks.get(path) === info.id) heldLocks.delete(path);
     },
   };
 }

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiagnosticsError } from '../../src/core/diagnostic.js';
-import { acquireLock, forceUnlock, type LockInfo } from '../../src/state/state-lock.js';
+import { acquireLock, forceUnlock, releaseLocksOnExit, type LockInfo } from '../../src/state/state-lock.js';
 import { deadPid, spawnFixture, type Child } from './fixtures/child-process.js';
 import { compileForChild, type CompiledTree } from './fixtures/compile-for-child.js';
 import { tempDir } from './helpers.js';
@@ -97,6 +97,23 @@ describe('state lock, one process', () => {
     await old.release();
     expect((JSON.parse(await readFile(lockPath, 'utf8')) as LockInfo).id).toBe(fresh.info.id);
     await fresh.release();
+  });
+
+  it('releaseLocksOnExit removes, synchronously, the locks still held and only those that are still ours (issue 14, item 6)', async () => {
+    const other = join(t.dir, 'other.state.json');
+    const held = await acquireLock(statePath, { operation: 'apply' });
+    const lost = await acquireLock(other, { operation: 'apply' });
+    // the second lock was broken and taken by someone else meanwhile
+    await forceUnlock(other, lost.info.id);
+    const theirs = JSON.stringify({ ...lost.info, id: 'someone-else' });
+    await writeFile(`${other}.lock`, theirs);
+    releaseLocksOnExit();
+    expect((await readdir(t.dir)).sort()).toEqual(['other.state.json.lock']);
+    expect(await readFile(`${other}.lock`, 'utf8')).toBe(theirs);
+    // a later release is a no-op, and so is a second call
+    await held.release();
+    releaseLocksOnExit();
+    expect(await readFile(`${other}.lock`, 'utf8')).toBe(theirs);
   });
 
   it('reports an unreadable lock file as held by an unknown holder', async () => {

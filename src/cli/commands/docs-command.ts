@@ -18,7 +18,7 @@ import { attachProviders, withWorkspace } from '../workspace.js';
 export async function docsCommand(ctx: CommandContext): Promise<number> {
   const o = ctx.cmd.options;
   if (ctx.cmd.args.length > 0) throw new DiagnosticsError([error('hl docs takes no arguments', undefined, 'Use --out FILE to write the page to a file.')]);
-  return withWorkspace(ctx, { operation: 'docs', write: false }, async (ws) => {
+  return withWorkspace(ctx, { operation: 'docs', write: false, lock: false }, async (ws) => {
     let live: Map<string, Attributes | null> | undefined;
     if (o.refresh) {
       const loaded = await loadProject(o.config, variableSources(ctx));

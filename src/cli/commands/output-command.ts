@@ -6,7 +6,7 @@ import { withWorkspace } from '../workspace.js';
 
 export async function outputCommand(ctx: CommandContext): Promise<number> {
   const name = ctx.cmd.args[0];
-  return withWorkspace(ctx, { operation: 'output', write: false }, async (ws) => {
+  return withWorkspace(ctx, { operation: 'output', write: false, lock: false }, async (ws) => {
     const outputs = ws.store.outputs;
     if (name !== undefined) {
       const o = outputs[name];

@@ -25,7 +25,7 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
     else ctx.term.out(renderPlanHuman(decoded.plan, { color: ctx.term.color }));
     return EXIT_OK;
   }
-  return withWorkspace(ctx, { operation: 'show', write: false }, async (ws) => {
+  return withWorkspace(ctx, { operation: 'show', write: false, lock: false }, async (ws) => {
     const resources = ws.store.listResources().map(maskedResource);
     if (o.json || o.format === 'json') {
       const outputs = Object.fromEntries(Object.entries(ws.store.outputs).map(([k, v]) => [k, { ...v, value: v.sensitive ? null : v.value }]));

@@ -12,14 +12,14 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
   };
   switch (sub) {
     case 'list':
-      return withWorkspace(ctx, { operation: 'state list', write: false }, async (ws) => {
+      return withWorkspace(ctx, { operation: 'state list', write: false, lock: false }, async (ws) => {
         const filter = args[0];
         for (const r of ws.store.listResources()) if (!filter || r.address.startsWith(filter)) ctx.term.out(`${r.address}\n`);
         return EXIT_OK;
       });
     case 'show':
       need(1, 'show ADDRESS');
-      return withWorkspace(ctx, { operation: 'state show', write: false }, async (ws) => {
+      return withWorkspace(ctx, { operation: 'state show', write: false, lock: false }, async (ws) => {
         const r = find(ws, args[0]!);
         const shown = maskedResource(r);
         if (ctx.cmd.options.json) {
