@@ -82,6 +82,7 @@ export async function planPromiseTrial(opts: PromiseTrialOptions): Promise<Promi
     const worldBefore = worldObjects(dir, endpoint);
     const stateBefore = await stateSnapshot(dir);
     if (stateBefore.problem) problems.push(`before the plan: ${stateBefore.problem}`);
+    if (stateBefore.shared.length > 0) problems.push(`IMPORT: state manages one object at two addresses: ${stateBefore.shared.join(', ')}`);
     const plan = await hl(['plan', '--out', PLAN_FILE, '--detailed-exitcode', ...change.planArgs]);
     if (plan.code === 1) {
       outcome = 'plan-refused';
@@ -114,6 +115,7 @@ export async function planPromiseTrial(opts: PromiseTrialOptions): Promise<Promi
     orphans = orphaned.length;
     if (orphaned.length > 0) problems.push(`ORPHANS after the apply${failed ? ' failed' : ''}: ${orphaned.join(', ')}`);
     if (ghosts.length > 0) problems.push(`state holds objects that are gone: ${ghosts.join(', ')}`);
+    if (stateAfter.shared.length > 0) problems.push(`state manages one object at two addresses: ${stateAfter.shared.join(', ')}`);
     if (failed) {
       outcome = 'failed-safely';
       return finish();

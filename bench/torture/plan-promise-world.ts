@@ -65,18 +65,22 @@ export interface StateSnapshot {
   owner: Map<string, string>;
   /** Ids of deposed objects (to be deleted). */
   deposed: Set<string>;
+  /** Ids held by more than one address: `pve/100 at proxmox_lxc.a and proxmox_lxc.b`. */
+  shared: string[];
   bytes: string | null;
   problem?: string;
 }
 
 export async function stateSnapshot(dir: string): Promise<StateSnapshot> {
   const path = join(dir, STATE_FILE);
-  const snap: StateSnapshot = { current: new Map(), owner: new Map(), deposed: new Set(), bytes: existsSync(path) ? readFileSync(path, 'utf8') : null };
+  const snap: StateSnapshot = { current: new Map(), owner: new Map(), deposed: new Set(), shared: [], bytes: existsSync(path) ? readFileSync(path, 'utf8') : null };
   try {
     const store = await StateStore.open(path, { hlVersion: 'torture', newLineage, readOnly: true });
     for (const r of store.listResources()) {
       if (r.mode !== 'managed') continue;
       snap.current.set(r.address, r.id);
+      const other = snap.owner.get(r.id);
+      if (other !== undefined) snap.shared.push(`${r.id} at ${other} and ${r.address}`);
       snap.owner.set(r.id, r.address);
       for (const d of r.deposed ?? []) {
         snap.deposed.add(d.id);
