@@ -46,6 +46,8 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
   const limit = pLimit(Math.max(1, opts.parallelism));
   const refreshed = new Map<string, Attributes | null>();
   const failures: Failure[] = [];
+  /** Provider instances that answered at least one read: not unreachable, whatever else failed. */
+  const answered = new Set<string>();
   await Promise.all(
     state.resources
       .filter((r) => r.mode === 'managed' && (!opts.only || opts.only(r.address)))
@@ -56,6 +58,7 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
           try {
             const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), opts.retry ? { policy: opts.retry } : {});
             refreshed.set(r.address, res.state);
+            answered.add(r.provider);
           } catch (e) {
             failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
           }
@@ -69,7 +72,7 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
   const unreachable = new Map<string, Failure[]>();
   for (const f of failures) {
     unreadable.set(f.address, f.message);
-    if (f.error instanceof ProviderError && f.error.options.unreachable) {
+    if (f.error instanceof ProviderError && f.error.options.unreachable && !answered.has(f.provider)) {
       let list = unreachable.get(f.provider);
       if (!list) unreachable.set(f.provider, (list = []));
       list.push(f);

@@ -5,7 +5,7 @@
  */
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
-import { describeUnreachable, endpointOf } from '../provider/connection-failure.js';
+import { describeUnreachable, endpointOf, schemeOf } from '../provider/connection-failure.js';
 import type { ProviderError } from '../provider/contract.js';
 
 /** `e` must carry `options.unreachable`. `consequence` says what could not be done. */
@@ -17,8 +17,10 @@ export function unreachableDiagnostic(
   consequence: string,
 ): Diagnostic {
   const u = e.options.unreachable!;
-  const { words, hint } = describeUnreachable(u.cause);
   const endpoint = u.endpoint ?? endpointFromConfig(config);
+  // a TLS server closes a connection that opens with plain http instead of a handshake
+  const cause = (u.cause === 'closed' || u.cause === 'reset') && schemeOf(endpoint) === 'http' ? 'http-to-https' : u.cause;
+  const { words, hint } = describeUnreachable(cause);
   return error(
     `Provider "${key}" cannot be reached${endpoint ? ` at ${endpoint}` : ''}: ${words} (${consequence})`,
     location,

@@ -12,6 +12,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { lazyModule } from '../../../src/core/lazy-module.js';
+import { classifyConnectionFailure, endpointOf, schemeOf } from '../../../src/provider/connection-failure.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import { MonitorCache } from '../protocol/monitor-cache.js';
 import { NotificationCache } from '../protocol/notification-cache.js';
@@ -177,6 +178,7 @@ export class KumaSession {
     const socket = this.socket;
     if (socket.connected) return;
     let lastError = 'no answer';
+    let lastCause: unknown;
     await new Promise<void>((resolve, reject) => {
       const onConnect = (): void => {
         cleanup();
@@ -186,13 +188,16 @@ export class KumaSession {
         const cause = (err as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
         const why = cause?.error?.message ?? cause?.message;
         lastError = this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
+        lastCause = [err, cause?.error, lastError];
       };
       const timer = setTimeout(() => {
         cleanup();
         socket.removeAllListeners();
         socket.disconnect();
         if (this.socket === socket) this.socket = undefined;
-        reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url} within ${formatSeconds(this.opts.timeoutMs)}: ${lastError}`, { retryable: true }));
+        // never connected: the server cannot be reached (why, when the socket said; else a timeout)
+        const unreachable = { cause: classifyConnectionFailure(lastCause ?? lastError, schemeOf(this.url)) ?? 'timeout', endpoint: endpointOf(this.url) };
+        reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url} within ${formatSeconds(this.opts.timeoutMs)}: ${lastError}`, { retryable: true, unreachable }));
       }, this.opts.timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);

@@ -8,7 +8,7 @@
  *   expected signature, i.e. the token secret: it is redacted here);
  * - 403/409/503 and others as text/plain.
  */
-import { ProviderError } from '../../../src/provider/contract.js';
+import { ProviderError, type ProviderErrorOptions } from '../../../src/provider/contract.js';
 
 export interface MaasErrorDetails {
   method: string;
@@ -23,8 +23,9 @@ export interface MaasErrorDetails {
 
 export class MaasApiError extends ProviderError {
   readonly details: MaasErrorDetails;
-  constructor(message: string, details: MaasErrorDetails, retryable: boolean) {
-    super(message, { status: details.status, retryable, detail: details.body });
+  /** `more`: e.g. `safeToRetry` and `retryAfterMs` of a 503 with Retry-After. */
+  constructor(message: string, details: MaasErrorDetails, retryable: boolean, more: Pick<ProviderErrorOptions, 'safeToRetry' | 'retryAfterMs'> = {}) {
+    super(message, { status: details.status, retryable, detail: details.body, ...more });
     this.name = 'MaasApiError';
     this.details = details;
   }
@@ -75,4 +76,16 @@ export function summarizeMaasErrorBody(
 /** A 404 that means "no such object" (as opposed to a wrong URL). */
 export function isMaasNotFound(err: unknown): boolean {
   return err instanceof MaasApiError && err.details.status === 404 && /matches the given query/.test(err.details.body);
+}
+
+/**
+ * A `Retry-After` header in milliseconds (delta-seconds or an HTTP date, relative to `now`),
+ * or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(header: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -10,7 +10,8 @@ import { lazyModule } from '../../../src/core/lazy-module.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { MaasCredentials } from './api-key.js';
 import { toSearchParams, type FormFields } from './form-body.js';
-import { MaasApiError, summarizeMaasErrorBody } from './maas-api-error.js';
+import { classifyConnectionFailure, endpointOf, schemeOf } from '../../../src/provider/connection-failure.js';
+import { MaasApiError, parseRetryAfter, summarizeMaasErrorBody } from './maas-api-error.js';
 import { buildOAuthHeader } from './oauth-header.js';
 
 const undici = lazyModule<typeof import('undici')>('undici');
@@ -138,19 +139,24 @@ export class MaasHttpClient {
   private toProviderError(err: unknown, method: string, callName: string, idempotent: boolean): ProviderError {
     if (err instanceof ProviderError) return err;
     const code = errorCode(err);
+    const cause = classifyConnectionFailure(err, schemeOf(this.options.url));
+    const unreachable = cause ? { unreachable: { cause, endpoint: endpointOf(this.options.url) } } : {};
     if (code === 'HL_TLS_PIN_MISMATCH') {
-      return new ProviderError(`MAAS ${method} ${callName}: ${errorText(err)}; refusing to send the API key`, { retryable: false });
+      return new ProviderError(`MAAS ${method} ${callName}: ${errorText(err)}; refusing to send the API key`, { retryable: false, ...unreachable });
     }
     if ((err as { name?: string })?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT') {
       return new ProviderError(
         `MAAS ${method} ${callName}: no answer within ${this.timeoutMs / 1000} s` +
           (idempotent ? '' : '; the request may or may not have been applied'),
-        { retryable: idempotent },
+        { retryable: idempotent, ...unreachable },
       );
     }
     const what = idempotent ? '' : ' (connection lost before an answer: the request may or may not have been applied)';
     return new ProviderError(`MAAS ${method} ${callName} failed: ${errorText(err)}${code ? ` [${code}]` : ''}${what}`, {
       retryable: idempotent,
+      // refused, unknown host, TLS: the request never left, so even a POST did nothing
+      ...(cause === 'refused' || cause === 'dns' || cause?.startsWith('tls') ? { safeToRetry: true } : {}),
+      ...unreachable,
     });
   }
 
@@ -203,6 +209,16 @@ export class MaasHttpClient {
       `MAAS ${method} ${callName} failed (${res.statusCode}): ${summary}${hint}`,
       { method, call: callName, status: res.statusCode, body: summarizeMaasErrorBody('text/plain', text).summary, ...(fieldErrors ? { fieldErrors } : {}) },
       TRANSIENT_STATUS.has(res.statusCode) && method !== 'POST',
+      res.statusCode === 503 || res.statusCode === 429 ? serviceUnavailable(res.headers['retry-after']) : {},
     );
   }
+}
+
+/**
+ * A 503 (or 429) means MAAS did not take the request on: any call, a POST included, is safe
+ * to send again, after the Retry-After it asks for.
+ */
+function serviceUnavailable(retryAfter: string | string[] | undefined): { safeToRetry: true; retryAfterMs?: number } {
+  const ms = parseRetryAfter(retryAfter, Date.now());
+  return { safeToRetry: true, ...(ms !== undefined ? { retryAfterMs: ms } : {}) };
 }

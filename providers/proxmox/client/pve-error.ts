@@ -4,7 +4,8 @@
  * phrase; a proxied request to an unreachable node fails with 595/596. A call that got no
  * answer at all (connection dropped, timeout) may or may not have been carried out.
  */
-import { ProviderError } from '../../../src/provider/contract.js';
+import { classifyConnectionFailure } from '../../../src/provider/connection-failure.js';
+import { ProviderError, type UnreachableCause } from '../../../src/provider/contract.js';
 
 export type PveFailureKind =
   /** The server answered with an error status. */
@@ -27,10 +28,12 @@ export class PveApiError extends ProviderError {
     /** Parameter errors of a 400 answer. */
     readonly paramErrors: Record<string, string> = {},
   ) {
+    const unreachable = kind === 'no-response' || kind === 'tls' ? unreachableCause(kind, reason) : undefined;
     super(describe(method, path, kind, reason, status, paramErrors), {
       retryable: kind === 'no-response' || isTransientAnswer(status, reason) || isLockContention(reason),
       ...(status !== undefined ? { status } : {}),
       detail: `${method} ${path}`,
+      ...(unreachable ? { unreachable: { cause: unreachable } } : {}),
     });
     this.name = 'PveApiError';
   }
@@ -39,6 +42,16 @@ export class PveApiError extends ProviderError {
   get answered(): boolean {
     return this.kind === 'http';
   }
+}
+
+/**
+ * Why the server could not be reached, from the network error's text (all the client keeps
+ * of it); the endpoint is the provider block's. Undefined for a failure mid-conversation.
+ */
+function unreachableCause(kind: PveFailureKind, reason: string): UnreachableCause | undefined {
+  const cause = classifyConnectionFailure(reason);
+  if (cause) return cause;
+  return kind === 'tls' ? 'tls' : undefined;
 }
 
 function describe(method: string, path: string, kind: PveFailureKind, reason: string, status: number | undefined, errors: Record<string, string>): string {
