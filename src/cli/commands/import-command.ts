@@ -1,18 +1,23 @@
-/** `hl import ADDRESS ID`: reads an existing object through its provider into state. */
+/**
+ * `hl import ADDRESS ID`: reads an existing object through its provider into state. The
+ * address must be one the config declares (see import-address.ts: its block, and an instance
+ * key its count or for_each produces), and the object must not be managed at another address.
+ */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { parseAddress } from '../../core/address.js';
+import { formatAddress, parseAddress } from '../../core/address.js';
 import { loadProject } from '../../engine/project.js';
 import type { ResourceState } from '../../state/state-types.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
+import { checkImportAddress, managedElsewhere, managedElsewhereError } from '../import-address.js';
 import { printDiagnostics } from '../diagnostics-output.js';
 import { variableSources } from '../variable-sources.js';
 import { attachProviders, withWorkspace } from '../workspace.js';
 
 export async function importCommand(ctx: CommandContext): Promise<number> {
-  const [address, id] = ctx.cmd.args;
-  if (!address || !id || ctx.cmd.args.length !== 2) throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
-  const addr = parseAddress(address);
-  if (!addr || addr.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${address}": expected type.name, type.name[0] or type.name["key"]`)]);
+  const [typed, id] = ctx.cmd.args;
+  if (!typed || !id || ctx.cmd.args.length !== 2) throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
+  const addr = parseAddress(typed);
+  if (!addr || addr.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${typed}": expected type.name, type.name[0] or type.name["key"]`)]);
   const loaded = await loadProject(ctx.cmd.options.config, variableSources(ctx));
   if (!loaded.project) {
     printDiagnostics(ctx.term, loaded.diagnostics, { files: loaded.files });
@@ -20,12 +25,18 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
   }
   const project = loaded.project;
   const blockAddr = `${addr.type}.${addr.name}`;
-  const block = project.config.resources.get(blockAddr);
-  if (!block) {
-    throw new DiagnosticsError([error(`${blockAddr} is not in the configuration`, undefined, `Add a "${blockAddr}" block first, so that hl knows how to manage what it imports.`)]);
-  }
+  const address = formatAddress(addr);
   return withWorkspace(ctx, { operation: 'import', write: true }, async (ws) => {
+    // the address must be one the config declares, and the object not managed elsewhere
+    const checked = checkImportAddress(project, ws.store.state, addr);
+    if (!checked.block) {
+      printDiagnostics(ctx.term, checked.diagnostics, { files: loaded.files, redact: ws.redact });
+      return EXIT_ERROR;
+    }
+    const block = checked.block;
     if (ws.store.getResource(address)) throw new DiagnosticsError([error(`${address} is already in state`, undefined, 'Remove it first with "hl state rm" if you mean to re-import.')]);
+    const before = managedElsewhere(ws.store.state, addr.type, id, address);
+    if (before) throw new DiagnosticsError([managedElsewhereError(address, before, id)]);
     await attachProviders(ws, project, true);
     const provider = ws.session!.providers.get(block.provider)!;
     if (!provider.importResource) throw new DiagnosticsError([error(`Provider "${block.provider}" cannot import ${addr.type}`)]);
@@ -34,6 +45,8 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
       const fmt = provider.getSchema().resources[addr.type]?.importIdFormat;
       throw new DiagnosticsError([error(`Cannot import ${address}: no ${addr.type} with id "${id}" exists`, undefined, fmt ? `Ids look like ${fmt}.` : undefined)]);
     }
+    const elsewhere = managedElsewhere(ws.store.state, addr.type, found.resource.id, address);
+    if (elsewhere) throw new DiagnosticsError([managedElsewhereError(address, elsewhere, found.resource.id)]);
     const schema = provider.getSchema().resources[addr.type];
     const resource: ResourceState = {
       address,
