@@ -224,14 +224,8 @@ export class StateStore {
     const lineage = fileState?.lineage ?? journal?.header?.lineage ?? opts.newLineage();
     if (!UUID_RE.test(lineage)) throw new Error(`bug: state lineage ${JSON.stringify(lineage)} is not a UUID`);
     if (opts.readOnly && opts.settleJournal && (journal?.records ?? []).some((r) => r.t !== 'begin')) {
-      // Bring the state file up to date through a writable store, then read it afresh.
-      const writer = await StateStore.open(path, { ...opts, readOnly: false, settleJournal: false });
-      try {
-        await writer.checkpoint();
-      } finally {
-        await writer.close();
-      }
-      return StateStore.open(path, { ...opts, settleJournal: false });
+      // Bring the state file up to date, then read it afresh.
+      if (await checkpointJournalOf(path, opts)) return StateStore.open(path, { ...opts, settleJournal: false });
     }
     const store = new StateStore({ path, opts, db, validate, fileState, lineage, journal });
     if (!store.readOnly) {
@@ -570,6 +564,27 @@ export class StateStore {
       if (previous !== undefined) await writeFileAtomic(this.backupPath, previous);
     }
     this.#backupDone = true;
+  }
+}
+
+/**
+ * Checkpoints the journal beside `path` through a writable store (the caller holds the lock).
+ * False when that fails: nothing is lost, the journal stays and is replayed in memory.
+ */
+async function checkpointJournalOf(path: string, opts: StateStoreOptions): Promise<boolean> {
+  let writer: StateStore;
+  try {
+    writer = await StateStore.open(path, { ...opts, readOnly: false, settleJournal: false });
+  } catch {
+    return false;
+  }
+  try {
+    await writer.checkpoint();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await writer.close().catch(() => undefined);
   }
 }
 
