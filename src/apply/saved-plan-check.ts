@@ -2,9 +2,9 @@
  * What `hl apply PLANFILE` checks of a saved plan against the locked state and the plan's own
  * configuration before it starts anything: every change names the object state holds at its
  * address (same id, type and provider), a create does not target an address state already
- * holds (unless the plan found that object gone), nothing protected by prevent_destroy (in
- * the configuration or kept in state) is destroyed or replaced, and each deposed object to
- * delete is the one state records. The plan's integrity check (plan-codec.ts) is what keeps an
+ * holds (unless the plan found that object gone), drift to accept is about the object state
+ * holds, nothing protected by prevent_destroy (in the configuration or kept in state) is
+ * destroyed or replaced, and each deposed object to delete is the one state records. The plan's integrity check (plan-codec.ts) is what keeps an
  * edited plan out; these checks hold even against a plan signed by a buggy hl. Pure.
  */
 import { blockAddress, parseAddress } from '../core/address.js';
@@ -64,6 +64,14 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     }
     if (DESTROYS.has(c.action) && (block?.lifecycle.preventDestroy || prior?.preventDestroy)) {
       problems.push(`${what}: it has lifecycle.prevent_destroy${block?.lifecycle.preventDestroy ? '' : ' (kept in state)'}, but the plan would ${c.action === 'delete' ? 'destroy' : 'replace'} it`);
+    }
+  }
+  // Accepted drift rewrites (or, for an object gone outside hl, forgets) the state entry.
+  for (const d of plan.drift) {
+    const prior = stateAt(d.address);
+    if (!prior) continue; // nothing to rewrite: apply skips it
+    if (d.id !== prior.id || d.type !== prior.type || d.provider !== prior.provider) {
+      problems.push(`${d.address} (drift): the plan names object ${JSON.stringify(d.id)}, but state holds ${JSON.stringify(prior.id)} there`);
     }
   }
   for (const d of plan.deposed) {

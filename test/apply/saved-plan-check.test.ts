@@ -78,6 +78,12 @@ describe('checkSavedPlan', () => {
     expect(check([replace], [CT], [block('proxmox_lxc.ct', { preventDestroy: true })])).toContain('but the plan would replace it');
   });
 
+  it('refuses drift about another object than state holds (accepting it would rewrite or forget the entry)', () => {
+    const gone = change('proxmox_lxc.ct', 'delete', { id: 'pve/lxc/111' }, null);
+    expect(check([], [CT], [], { drift: [gone] })).toContain('proxmox_lxc.ct (drift): the plan names object "pve/lxc/111", but state holds "pve/lxc/120" there');
+    expect(check([], [CT], [], { drift: [{ ...gone, id: 'pve/lxc/120' }] })).toBe('');
+  });
+
   it('refuses a deposed delete that state does not record', () => {
     const deposed = [{ address: 'proxmox_lxc.ct', key: '1a2b3c4d', type: 'proxmox_lxc', provider: 'proxmox', id: 'pve/lxc/111', before: {}, beforeSensitive: [] }];
     const withDeposed = { ...CT, deposed: [{ key: '1a2b3c4d', id: 'pve/lxc/119', attributes: {}, sensitivePaths: [] }] };
