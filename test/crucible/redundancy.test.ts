@@ -30,7 +30,10 @@ describe('crucible: redundancy as it really is', () => {
     // Dropping a target marks its job for removal; the disk stops reporting it at once.
     const { state } = await f.update('crucible_disk', d.id, d.state, { name: 'replicated', size: '1G', placement, redundancy: { mode: 'async-zfs', targets: ['pve'], schedule: '*/1' } });
     expect(state.redundancy).toEqual({ mode: 'async-zfs', schedule: '*/1', targets: ['pve'] });
-    expect(f.emu.world.replication?.[`${holder}-0`]?.remove_job).toBe('full');
+    // The runner removes a marked job a moment (the task duration) later: on a slow machine it
+    // may be gone already. Either way hl dropped it: an unmarked job would still be listed.
+    const dropped = f.emu.world.replication?.[`${holder}-0`];
+    expect(dropped === undefined ? 'removed by the runner' : dropped.remove_job).toMatch(/^(full|removed by the runner)$/);
     const none = await f.update('crucible_disk', d.id, state, { name: 'replicated', size: '1G', placement, redundancy: { mode: 'none' } });
     expect(none.state.redundancy).toEqual({ mode: 'none' });
     await f.remove('crucible_disk', d.id, none.state);
