@@ -89,8 +89,9 @@ and the config's policy rules are checked (exit code 3 when one of severity erro
 `,
   validate: `Usage: hl validate [-c PATH]
 
-Checks the config without contacting anything: YAML syntax, the schema of every block,
-references, types, for_each/count, cycles. Errors point at file:line:col.
+Checks the config without contacting anything: YAML syntax, the schema of every block
+(provider blocks included, as hl plan checks them), references, types, for_each/count,
+cycles. Errors point at file:line:col. Variables without a value are unknown, not errors.
 `,
   graph: `Usage: hl graph [--format dot|mermaid]
 
@@ -99,15 +100,21 @@ Prints the dependency graph of the config's resources.
   output: `Usage: hl output [NAME] [--json]
 
 Prints outputs recorded in state. Sensitive outputs are masked unless asked for by NAME with --json.
+Takes no state lock: works while another run holds it.
 `,
   show: `Usage: hl show [PLANFILE] [--json | --format markdown]
 
 Shows a saved plan, or the current state when no plan file is given.
+Takes no state lock: works while another run holds it.
 `,
   import: `Usage: hl import ADDRESS ID
 
 Reads the object with ID through its provider and records it in state at ADDRESS.
+ADDRESS must be declared by the config: a block with count needs an index
+(type.name[0]), one with for_each a key it produces (type.name["key"]; quote it for the
+shell). An object state already manages at another address is refused (use hl state mv).
 Example: hl import proxmox_vm.opnsense pve/101
+         hl import 'maas_device.k3s["pve"]' k3s-vm-pve
 `,
   state: `Usage: hl state list | show ADDRESS | rm ADDRESS | mv FROM TO
 
@@ -115,6 +122,7 @@ list   the addresses in state
 show   one resource's attributes (sensitive values masked)
 rm     forget a resource (the object itself is not touched)
 mv     give a resource a new address (after renaming it in config)
+list and show take no state lock: they work while another run holds it.
 `,
   'force-unlock': `Usage: hl force-unlock LOCK_ID
 
