@@ -232,7 +232,7 @@ export class StateStore {
       if (fileState !== null) await restrictMode(path);
       else await assertDirectory(path);
       // Litter from a process killed mid-write; harmless, but each may be megabytes.
-      for (const target of [path, store.journalPath, store.backupPath, `${path}.lock`, `${path}.lock.break`]) {
+      for (const target of [path, store.journalPath, store.backupPath, `${path}.lock`, `${path}.lock.break`, `${path}.plankey`]) {
         await removeStaleTempFiles(target);
       }
     }
