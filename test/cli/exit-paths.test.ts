@@ -81,6 +81,13 @@ describe('a reader that closes stdout early', () => {
     }, 30_000);
   }
 
+  it('ends "hl plan" (which takes the lock) quietly, with its normal exit code, lock released', async () => {
+    writeFileSync(join(dir, 'homelab.yaml'), `resources:\n  fake_resource.r:\n    count: 400\n    name: "a-rather-long-name-for-resource-\${count.index}"\n    description: "${'d'.repeat(200)}"\n`);
+    const r = await runWithStdoutClosedEarly(['plan', '--detailed-exitcode']);
+    expect(r.chunks).toBeGreaterThan(0);
+    expectClean(r, 2);
+  }, 30_000);
+
   it('ends a locking command quietly too, and it still does its work (hl state rm with stdout gone)', async () => {
     writeBigState(3);
     const r = await runWithStdoutClosedEarly(['state', 'rm', 'fake_resource.resource_with_a_long_name_to_fill_the_pipe_00001']);
