@@ -12,6 +12,8 @@ import type { Project } from './project.js';
 import type { ProviderSession } from './provider-session.js';
 import { checkPlanLive } from './live-plan-checks.js';
 import { refreshState } from './refresh.js';
+import { unreachableDiagnostic } from './unreachable-provider.js';
+import { ProviderError } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 
 export interface PlanOptions {
@@ -78,6 +80,8 @@ export async function planProject(
       const all = [...diagnostics, ...result.diagnostics, ...live];
       return hasErrors(live) ? { diagnostics: all } : { plan: result.plan, diagnostics: all };
     }
+    /** Data sources of providers that cannot be reached, by provider key: one error per provider. */
+    const unreachable = new Map<string, { error: ProviderError; addresses: string[] }>();
     const reads = await Promise.all(
       result.needData.map((d) =>
         limit(async () => {
@@ -89,12 +93,22 @@ export async function planProject(
             dataResults.set(d.address, r.state);
             return undefined;
           } catch (e) {
+            if (e instanceof ProviderError && e.options.unreachable) {
+              const u = unreachable.get(d.provider) ?? { error: e, addresses: [] };
+              u.addresses.push(d.address);
+              unreachable.set(d.provider, u);
+              return undefined;
+            }
             return error(`Reading data source ${d.address} failed: ${(e as Error).message}`);
           }
         }),
       ),
     );
     const failed = reads.filter((x): x is Diagnostic => x !== undefined);
+    for (const [key, u] of unreachable) {
+      const what = u.addresses.length === 1 ? `data source ${u.addresses[0]} could not be read` : `${u.addresses.length} data sources could not be read`;
+      failed.unshift(unreachableDiagnostic(key, u.error, project.config.providers.get(key)?.loc, session.configs.get(key), what));
+    }
     if (failed.length > 0) return { diagnostics: [...diagnostics, ...failed] };
   }
   return { diagnostics: [...diagnostics, error('Data sources kept depending on each other: planning gave up after 20 rounds')] };
