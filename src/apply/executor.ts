@@ -323,11 +323,13 @@ class Executor {
       } catch (e) {
         const partial = e instanceof ProviderError ? e.options.partial : undefined;
         if (partial) {
-          // The object was made but not finished: record it as it is, so the next plan shows what is left to do.
-          const resource = this.resourceState(change, partial.id, partial.state, sensitivePaths);
+          // The object was made but not finished: recorded as it is, tainted (as Terraform does),
+          // so the next plan replaces it with one made whole; a finished-looking object whose
+          // create defaults never took (a guest never started) would otherwise plan as no change.
+          const resource: ResourceState = { ...this.resourceState(change, partial.id, partial.state, sensitivePaths), status: 'tainted' };
           await store.completeIntent(intent, { kind: 'applied', resource });
           this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
-          return this.fail(change, operation, `${describe(e)}; the object was made (id ${partial.id}) and recorded in state as it is: the next plan shows what is left to do`, e);
+          return this.fail(change, operation, `${describe(e)}; the object was made (id ${partial.id}) and is recorded in state as tainted: the next plan replaces it`, e);
         }
         // The create may have taken effect with its answer lost: ask before calling it failed.
         let found: Awaited<ReturnType<NonNullable<typeof provider.recover>>> = null;
