@@ -5,7 +5,11 @@
  */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
 import { formatAddress, parseAddress } from '../../core/address.js';
-import { loadProject } from '../../engine/project.js';
+import type { Attributes } from '../../core/value.js';
+import { loadProject, type Project } from '../../engine/project.js';
+import { unreachableDiagnostic } from '../../engine/unreachable-provider.js';
+import { ProviderError, type ImportResponse, type Provider } from '../../provider/contract.js';
+import { retryProviderCall } from '../../provider/retry-provider-call.js';
 import type { ResourceState } from '../../state/state-types.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
 import { checkImportAddress, managedElsewhere, managedElsewhereError } from '../import-address.js';
@@ -40,7 +44,7 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
     await attachProviders(ws, project, true);
     const provider = ws.session!.providers.get(block.provider)!;
     if (!provider.importResource) throw new DiagnosticsError([error(`Provider "${block.provider}" cannot import ${addr.type}`)]);
-    const found = await provider.importResource({ type: addr.type, id });
+    const found = await importFrom(provider, block.provider, addr.type, id, address, project, ws.session!.configs.get(block.provider));
     if (!found.resource) {
       const fmt = provider.getSchema().resources[addr.type]?.importIdFormat;
       throw new DiagnosticsError([error(`Cannot import ${address}: no ${addr.type} with id "${id}" exists`, undefined, fmt ? `Ids look like ${fmt}.` : undefined)]);
@@ -67,4 +71,20 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
     ctx.term.out(`Imported ${address} (id ${found.resource.id}). Run "hl plan" to see how it compares with the config.\n`);
     return EXIT_OK;
   });
+}
+
+/**
+ * Reads the object through the provider, retrying transient failures as every read does; a
+ * provider failure (unreachable, TLS, authentication) is reported as plan reports it, located
+ * at the provider block, never as a bug in hl.
+ */
+async function importFrom(provider: Provider, key: string, type: string, id: string, address: string, project: Project, providerConfig: Attributes | undefined): Promise<ImportResponse> {
+  try {
+    return await retryProviderCall('read', () => provider.importResource!({ type, id }));
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    const block = project.config.providers.get(key);
+    if (e.options.unreachable) throw new DiagnosticsError([unreachableDiagnostic(key, e, block?.loc, providerConfig, `${address} could not be imported`)]);
+    throw new DiagnosticsError([error(`Cannot import ${address}: provider "${key}" failed: ${e.message}`, block?.loc)]);
+  }
 }
