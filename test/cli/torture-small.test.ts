@@ -22,7 +22,7 @@ import {
 import { concurrencyPart } from '../../bench/torture/concurrency-part.js';
 import { crashPart } from '../../bench/torture/crash-part.js';
 import { fakeLostReplies, fakeRefusals, faultsPart } from '../../bench/torture/faults-part.js';
-import type { ChangeKind } from '../../bench/torture/plan-promise-changes.js';
+import { CHANGE_KINDS, type ChangeKind } from '../../bench/torture/plan-promise-changes.js';
 import { planPromisePart } from '../../bench/torture/plan-promise-part.js';
 import { repoRoot } from '../../bench/torture/hl-process.js';
 import type { PartSummary } from '../../bench/torture/part-summary.js';
@@ -32,15 +32,8 @@ import { fakeTarget, fixedTarget } from '../../bench/torture/targets.js';
 
 const SEED = 20_241_126;
 
-/**
- * The change kinds of the small plan-promise run: those whose fixes are in. Left out until
- * issue 14's fixes land (add each here when it does): 'replace-attr' and 'replace-flag'
- * (the create half of a replacement must be checked at plan time, path 1), 'cbd' (a fixed
- * vmid with create_before_destroy, path 2), 'bad-ref' (live storage/bridge/template/node/
- * VMID checks, path 3), 'import' (undeclared addresses and ids managed elsewhere, path 4),
- * 'running' (running guests stopped before their destroy, path 5).
- */
-const PLAN_PROMISE_KINDS: ChangeKind[] = ['edit', 'add', 'remove'];
+/** The small plan-promise run draws from every change kind, as the full torture does. */
+const PLAN_PROMISE_KINDS: readonly ChangeKind[] = CHANGE_KINDS;
 
 /** The summary's counts, with the details of what failed, all expected to be empty. */
 function expectClean(s: PartSummary): void {
@@ -100,8 +93,8 @@ describe('torture (small)', () => {
     expectClean(await badInputs('sample', cases));
   }, 180_000);
 
-  it('plan-promise: random edits, additions and removals planned against the emulators apply, converge and orphan nothing', async () => {
-    const s = await planPromisePart({ trials: 2, random: new Random(SEED), pve: 'embedded', kinds: PLAN_PROMISE_KINDS, maxFailures: 1 });
+  it('plan-promise: random changes (edits, additions, removals, replacements, create_before_destroy, bad references, imports, running guests) planned against the emulators apply or fail before destroying, converge and orphan nothing', async () => {
+    const s = await planPromisePart({ trials: 3, random: new Random(SEED), pve: 'embedded', kinds: PLAN_PROMISE_KINDS, maxFailures: 1 });
     expectClean(s);
     // the trials must have reached an apply: a run of refused plans proves nothing
     expect(s.outcomes.applied + s.outcomes['failed-safely']).toBeGreaterThan(0);
