@@ -167,7 +167,11 @@ function diagnosticsBlock(plan: Plan): string {
   const hasError = plan.diagnostics.some((d) => d.severity === 'error');
   const lines = [hasError ? '#### Problems' : '#### Warnings'];
   for (const d of plan.diagnostics) {
-    lines.push('', `> **${d.severity === 'error' ? 'Error' : 'Warning'}:** ${escapeInline(d.summary)}`);
+    // A summary of several lines (advice with lines to paste) stays whole and inside the quote;
+    // its indented lines render as code.
+    const [first = '', ...rest] = d.summary.split(/\r?\n/);
+    lines.push('', `> **${d.severity === 'error' ? 'Error' : 'Warning'}:** ${escapeInline(first)}`);
+    if (rest.length > 0) lines.push('>', ...rest.map((l) => (l === '' ? '>' : `> ${l}`)));
     if (d.location) lines.push('>', `> on ${code(formatLocation(d.location))}`);
     if (d.detail) for (const l of ['', ...d.detail.split('\n')]) lines.push(l === '' ? '>' : `> ${l}`);
   }

@@ -133,3 +133,14 @@ describe('renderPlanMarkdown', () => {
     expect(renderPlanMarkdown(makePlan({ changes }))).not.toContain('left out');
   });
 });
+
+describe('a warning of several lines in the Markdown plan', () => {
+  it('keeps every line inside the quote, its indented lines as code that can be pasted', () => {
+    const noop = change('coral_passthrough.frigate', 'no-op', { a: 1 }, { a: 1 });
+    const summary = 'coral_passthrough.frigate: add these lines on fun-bedbug to /etc/pve/lxc/113.conf:\n    lxc.cgroup2.devices.allow: c 189:* rwm\n    lxc.mount.entry: /dev/bus/usb dev/bus/usb none bind,optional,create=dir\nhl checks for the lines on every refresh.';
+    const md = renderPlanMarkdown(makePlan({ changes: [noop], diagnostics: [{ severity: 'warning', summary }] }));
+    expect(md).toContain(
+      '> **Warning:** coral_passthrough.frigate: add these lines on fun-bedbug to /etc/pve/lxc/113.conf:\n>\n>     lxc.cgroup2.devices.allow: c 189:* rwm\n>     lxc.mount.entry: /dev/bus/usb dev/bus/usb none bind,optional,create=dir\n> hl checks for the lines on every refresh.',
+    );
+  });
+});
