@@ -4,6 +4,7 @@
  * except through the capabilities given here.
  */
 import type { Path, Value } from '../core/value.js';
+import type { EvalBudget } from './eval-limits.js';
 
 /** A value in scope, with the paths inside it that are sensitive ([] = all of it). */
 export interface ScopedValue {
@@ -28,6 +29,15 @@ export interface EvalContext {
   resource(mode: 'managed' | 'data', type: string, name: string): ScopedValue | undefined;
   /** `path.root`, `path.cwd`: directories, for `file()` paths. */
   paths: { root: string; cwd: string };
-  /** Reads a file for `file()`; undefined when it does not exist. Injected by the edge. */
+  /**
+   * Reads a file for `file()`; undefined when it does not exist. Injected by the edge. It
+   * throws a `FileProblem` (file-problem.ts) when the path exists but cannot be used: not a
+   * regular file, too large, unreadable, not UTF-8.
+   */
   readFile?: (path: string) => string | undefined;
+  /**
+   * The step budget of this configuration evaluation. When absent, contexts sharing one
+   * `locals` map share one budget (eval-limits.ts).
+   */
+  budget?: EvalBudget;
 }

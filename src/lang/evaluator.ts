@@ -21,6 +21,7 @@ import type {
   UnaryExpr,
 } from './ast.js';
 import type { EvalContext, ScopedValue } from './eval-context.js';
+import { budgetOf, checkStringLength, checkValueSize, LimitExceeded, type EvalBudget } from './eval-limits.js';
 import { FunctionError } from './function-types.js';
 import { readConfigFile, resolveConfigPath } from './functions-file.js';
 import { FUNCTION_NAMES, invokeFunction, lookupFunction } from './functions.js';
@@ -60,7 +61,7 @@ export class ExpressionEvaluator {
   evaluate(expr: Expr, locate: Locator): EvalOutcome {
     this.evaluator.locate = locate;
     try {
-      return { result: this.evaluator.eval(expr) };
+      return { result: this.evaluator.run(expr) };
     } catch (e) {
       if (e instanceof EvalFailure) return { diagnostic: e.diagnostic };
       throw e;
@@ -68,9 +69,23 @@ export class ExpressionEvaluator {
   }
 }
 
-/** Carries a user error out of the recursion; not an `Error`, so no stack is captured. */
+/**
+ * Carries a user error out of the recursion; not an `Error`, so no stack is captured.
+ * `fatal`: a limit was exceeded; `try` and `can` pass it on instead of recovering from it.
+ */
 class EvalFailure {
-  constructor(readonly diagnostic: Diagnostic) {}
+  constructor(
+    readonly diagnostic: Diagnostic,
+    readonly fatal = false,
+  ) {}
+}
+
+/**
+ * JavaScript's own limits, reached by a value or a recursion too large for the engine
+ * (`Invalid string length`, `Invalid array length`, `Maximum call stack size exceeded`).
+ */
+function isEngineLimit(e: unknown): e is RangeError {
+  return e instanceof RangeError;
 }
 
 const UNKNOWN_PLAIN: Evaluated = plain(UNKNOWN);
@@ -103,28 +118,65 @@ class Evaluator {
   inTemplateFile = false;
   /** The element a splat is currently applying its traversal to. */
   private splatItem: Evaluated | undefined;
+  /** The steps left to this configuration evaluation, shared with every other evaluator of it. */
+  private readonly budget: EvalBudget;
+  /** Offset of the expression being evaluated, where a limit error is reported. */
+  private at = 0;
 
   /** Maps offsets of the expression being evaluated to file positions. */
   locate: Locator = () => {
     throw new Error('evaluator: no locator set');
   };
 
-  constructor(private readonly ctx: EvalContext) {}
+  constructor(private readonly ctx: EvalContext) {
+    this.budget = budgetOf(ctx);
+  }
 
   private fail(offset: number, summary: string, detail?: string): never {
     throw new EvalFailure(error(summary, this.locate(offset), detail));
   }
 
+  /**
+   * Evaluates a whole expression: a limit exceeded anywhere inside becomes a located error
+   * at the expression being evaluated when it happened.
+   */
+  run(e: Expr): Evaluated {
+    try {
+      return this.eval(e);
+    } catch (x) {
+      if (x instanceof LimitExceeded) throw this.limitFailure(x.message);
+      if (isEngineLimit(x)) {
+        throw this.limitFailure(`the expression needs more memory or nesting than hl allows (${x.message})`);
+      }
+      throw x;
+    }
+  }
+
+  private limitFailure(message: string): EvalFailure {
+    return new EvalFailure(
+      error(`Evaluation limit exceeded: ${message}`, this.locate(this.at), 'A configuration may not make hl build or walk values without bound.'),
+      true,
+    );
+  }
+
+  /** Checks a newly built value against the size limits, charging the walk to the budget. */
+  private sized(r: Evaluated): Evaluated {
+    this.budget.spend(checkValueSize(r.value));
+    return r;
+  }
+
   eval(e: Expr): Evaluated {
+    this.at = e.start;
+    this.budget.spend(1);
     switch (e.kind) {
       case 'literal':
         return plain(e.value);
       case 'template':
         return this.template(e);
       case 'list':
-        return this.list(e);
+        return this.sized(this.list(e));
       case 'object':
-        return this.object(e);
+        return this.sized(this.object(e));
       case 'ref':
         return this.ref(e);
       case 'name': {
@@ -137,12 +189,12 @@ class Evaluator {
       case 'index':
         return this.index(e);
       case 'splat':
-        return this.splat(e);
+        return this.sized(this.splat(e));
       case 'splatitem':
         if (!this.splatItem) throw new Error('evaluator: splat item outside a splat');
         return this.splatItem;
       case 'call':
-        return this.call(e);
+        return this.sized(this.call(e));
       case 'unary':
         return this.unary(e);
       case 'binary':
@@ -150,7 +202,7 @@ class Evaluator {
       case 'conditional':
         return this.conditional(e);
       case 'for':
-        return this.forExpr(e);
+        return this.sized(this.forExpr(e));
     }
   }
 
@@ -186,6 +238,7 @@ class Evaluator {
           'Use join() or jsonencode() to turn a collection into a string, or write the expression alone as "${...}" to keep its type.',
         );
       }
+      checkStringLength(out.length + text.length, 'the template');
       out += text;
     }
     return { value: unknown ? UNKNOWN : out, sens: sensitive ? ALL_SENSITIVE : NOT_SENSITIVE };
@@ -486,6 +539,7 @@ class Evaluator {
     if (Array.isArray(cv)) entries = cv.map((x, i) => [plain(i), { value: x, sens: stepInto(coll.sens, i) }]);
     else if (isValueMap(cv)) entries = sortedKeys(cv).map((k) => [{ value: k, sens: keySens }, { value: cv[k]!, sens: stepInto(coll.sens, k) }]);
     else return this.fail(e.collection.start, `Invalid "for" collection: cannot iterate over a ${describeType(cv)}; expected a list or map`);
+    this.budget.spend(entries.length);
 
     const vars = (this.vars ??= new Map());
     const savedValue = vars.get(e.valueVar);
@@ -591,6 +645,9 @@ class Evaluator {
         starts.push(lastExpr.start);
       });
     }
+    this.at = e.start;
+    // Arguments are walked by most functions (and by the check for unknowns): size them first.
+    for (const a of args) this.budget.spend(checkValueSize(a.value));
     const outcome = invokeFunction(
       e.name,
       def,
@@ -636,7 +693,7 @@ class Evaluator {
     inner.locate = locate;
     inner.vars = new Map(names.map((n) => [n, { value: values[n]!, sens: stepInto(vars.sens, n) }]));
     inner.inTemplateFile = true;
-    const r = inner.eval(parsed.expr);
+    const r = inner.run(parsed.expr);
     return { value: r.value, sens: combined(r.sens, path.sens) };
   }
 
@@ -645,7 +702,7 @@ class Evaluator {
     try {
       return this.eval(e);
     } catch (x) {
-      if (x instanceof EvalFailure) return x;
+      if (x instanceof EvalFailure && !x.fatal) return x;
       throw x;
     }
   }

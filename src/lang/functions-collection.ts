@@ -8,20 +8,30 @@ import { compareStrings, describeType, numberToString, sortedKeys, toJson } from
 const list = (name = 'list') => ({ name, type: 'list' as const });
 const map = (name = 'map') => ({ name, type: 'map' as const });
 
-/** Removes duplicates, keeping the first occurrence; primitives in O(1), collections by equality. */
+/**
+ * A text equal for two values exactly when `valueEquals` holds (map keys in sorted order,
+ * unknown equal only to unknown), so that set operations take linear time, not quadratic.
+ */
+export function valueKey(v: Value): string {
+  if (v === null) return 'n';
+  if (isUnknown(v)) return '?';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return `d${numberToString(v)}`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (Array.isArray(v)) return `[${v.map(valueKey).join(',')}]`;
+  return `{${sortedKeys(v)
+    .map((k) => `${JSON.stringify(k)}:${valueKey(v[k]!)}`)
+    .join(',')}}`;
+}
+
+/** Removes duplicates, keeping the first occurrence. */
 export function distinctValues(items: readonly Value[]): Value[] {
   const seen = new Set<string>();
-  const composites: Value[] = [];
   const out: Value[] = [];
   for (const v of items) {
-    if (v !== null && typeof v === 'object') {
-      if (composites.some((c) => valueEquals(c, v))) continue;
-      composites.push(v);
-    } else {
-      const key = `${typeof v}:${String(v)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
+    const key = valueKey(v);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push(v);
   }
   return out;
@@ -252,14 +262,16 @@ export const COLLECTION_FUNCTIONS: Record<string, FunctionDef> = {
     variadic: list('lists'),
     body: (args) => {
       const [first, ...rest] = args as Value[][];
-      return distinctValues(first!.filter((v) => rest.every((r) => r.some((x) => valueEquals(x, v)))));
+      const others = rest.map((r) => new Set(r.map(valueKey)));
+      return distinctValues(first!.filter((v) => others.every((r) => r.has(valueKey(v)))));
     },
   },
   setsubtract: {
     params: [list('a'), list('b')],
     body: (args) => {
       const [a, b] = args as Value[][];
-      return distinctValues(a!.filter((v) => !b!.some((x) => valueEquals(x, v))));
+      const remove = new Set(b!.map(valueKey));
+      return distinctValues(a!.filter((v) => !remove.has(valueKey(v))));
     },
   },
 };

@@ -20,22 +20,26 @@ export const ENCODING_FUNCTIONS: Record<string, FunctionDef> = {
   jsondecode: {
     params: [str],
     body: (args) => {
+      let data: unknown;
       try {
-        return fromPlainData(JSON.parse(args[0] as string));
+        data = JSON.parse(args[0] as string);
       } catch (e) {
         return fail(`invalid JSON: ${(e as Error).message}`, 0);
       }
+      return fromPlainData(data);
     },
   },
   yamlencode: { params: [any], body: (args) => yaml().stringify(toPlain(args[0]!)) },
   yamldecode: {
     params: [str],
     body: (args) => {
+      let data: unknown;
       try {
-        return fromPlainData(yaml().parse(args[0] as string));
+        data = yaml().parse(args[0] as string);
       } catch (e) {
         return fail(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, 0);
       }
+      return fromPlainData(data);
     },
   },
   base64encode: { params: [str], body: (args) => Buffer.from(args[0] as string, 'utf8').toString('base64') },

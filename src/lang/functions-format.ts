@@ -1,8 +1,14 @@
 /**
  * format and formatlist: Go/HCL-style verbs. Supported: %% %v %#v %s %q %d %t %b %o %x %X
  * %e %E %f %g %G, flags `-+ 0#`, width, `.precision`, and explicit argument indexes `%[2]s`.
+ * Widths and precisions are at most MAX_FORMAT_WIDTH (floating-point precisions at most
+ * FLOAT_PRECISION_LIMIT), and results are bounded like every string.
  */
+
+/** The most digits JavaScript gives after the point of a floating-point number. */
+const FLOAT_PRECISION_LIMIT = 100;
 import type { Value } from '../core/value.js';
+import { checkStringLength, grouped, LimitExceeded, MAX_FORMAT_WIDTH, MAX_VALUE_TEXT, mib } from './eval-limits.js';
 import { fail, type FunctionDef } from './function-types.js';
 import { describeType, numberToString, primitiveToString, toJson } from './value-text.js';
 
@@ -62,6 +68,7 @@ function parseSpec(spec: string, fmtArg: number): Piece[] {
     const verb = spec[i];
     if (verb === undefined) fail(`format string ends with an incomplete verb at offset ${at}`, fmtArg);
     if (!'vsqdtboxXeEfgG'.includes(verb)) fail(`unrecognized format verb "%${verb}" at offset ${at}`, fmtArg);
+    checkWidths(width, precision, verb, at, fmtArg);
     i++;
     if (lit) pieces.push(lit);
     lit = '';
@@ -71,6 +78,17 @@ function parseSpec(spec: string, fmtArg: number): Piece[] {
   }
   if (lit) pieces.push(lit);
   return pieces;
+}
+
+function checkWidths(width: number | undefined, precision: number | undefined, verb: string, at: number, fmtArg: number): void {
+  if (width !== undefined && width > MAX_FORMAT_WIDTH) {
+    fail(`the width ${grouped(width)} of "%${verb}" at offset ${at} is more than the limit of ${grouped(MAX_FORMAT_WIDTH)}`, fmtArg);
+  }
+  const floating = 'eEfgG'.includes(verb);
+  const most = floating ? FLOAT_PRECISION_LIMIT : MAX_FORMAT_WIDTH;
+  if (precision !== undefined && precision > most) {
+    fail(`the precision ${grouped(precision)} of "%${verb}" at offset ${at} is more than the limit of ${grouped(most)}`, fmtArg);
+  }
 }
 
 function pad(text: string, v: Verb, numeric: boolean): string {
@@ -201,7 +219,9 @@ function render(pieces: Piece[], values: readonly Value[], argOffset: number): s
     if (p.arg >= values.length) {
       fail(`not enough arguments for "%${p.verb}" at offset ${p.at}: it needs argument ${p.arg + 2}, but only ${values.length + 1} were given`);
     }
-    out += formatOne(values[p.arg]!, p, p.arg + argOffset);
+    const piece = formatOne(values[p.arg]!, p, p.arg + argOffset);
+    checkStringLength(out.length + piece.length);
+    out += piece;
   }
   return out;
 }
@@ -244,9 +264,13 @@ export const FORMAT_FUNCTIONS: Record<string, FunctionDef> = {
       });
       const n = length ?? 1;
       const out: Value[] = [];
+      let total = 0;
       for (let row = 0; row < n; row++) {
         const rowValues = values.map((v) => (Array.isArray(v) ? v[row]! : v));
-        out.push(render(pieces, rowValues, 1));
+        const line = render(pieces, rowValues, 1);
+        total += line.length;
+        if (total > MAX_VALUE_TEXT) throw new LimitExceeded(`formatlist's results would hold more than ${mib(MAX_VALUE_TEXT)} of text, the limit`);
+        out.push(line);
       }
       return out;
     },

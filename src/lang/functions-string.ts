@@ -1,7 +1,9 @@
 /** String functions: join, split, case, trimming, replace, substr. */
 import type { Value } from '../core/value.js';
+import { checkStringLength } from './eval-limits.js';
 import { stringElements } from './function-args.js';
 import { fail, type FunctionDef } from './function-types.js';
+import { compileRegex, replaceAllRegex } from './go-regex.js';
 
 const str = (name: string) => ({ name, type: 'string' as const });
 
@@ -31,79 +33,28 @@ function trimSet(text: string, cutset: string): string {
   return chars.slice(a, b).join('');
 }
 
-/** Go RE2 syntax differs a little from JavaScript's: translate the common parts. */
-function compileGoRegex(pattern: string, argIndex: number): RegExp {
-  let source = pattern;
-  let flags = 'gu';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    for (const f of inline[1]!) if (f !== 'U' && !flags.includes(f)) flags += f;
-  }
-  source = source.replace(/\(\?P</g, '(?<');
-  try {
-    return new RegExp(source, flags);
-  } catch (e) {
-    return fail(`invalid regular expression /${pattern}/: ${(e as Error).message}`, argIndex);
-  }
-}
-
-/** Expands a Go-style replacement template: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
-function expandReplacement(
-  template: string,
-  match: string,
-  groups: (string | undefined)[],
-  named: Record<string, string | undefined> | undefined,
-): string {
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i]!;
-    if (c !== '$') {
-      out += c;
-      continue;
-    }
-    if (template[i + 1] === '$') {
-      out += '$';
-      i++;
-      continue;
-    }
-    let name: string | undefined;
-    if (template[i + 1] === '{') {
-      const close = template.indexOf('}', i + 2);
-      if (close > 0) {
-        name = template.slice(i + 2, close);
-        i = close;
-      }
-    } else {
-      const m = /^[A-Za-z0-9_]+/.exec(template.slice(i + 1));
-      if (m) {
-        name = m[0];
-        i += m[0].length;
-      }
-    }
-    if (name === undefined) {
-      out += '$';
-      continue;
-    }
-    if (/^\d+$/.test(name)) {
-      const n = Number(name);
-      out += n === 0 ? match : (groups[n - 1] ?? '');
-    } else out += named?.[name] ?? '';
-  }
-  return out;
-}
-
+/** Terraform's replace: a search string wrapped in slashes is an RE2 regular expression. */
 function replace(text: string, search: string, replacement: string): string {
   if (search.length >= 2 && search.startsWith('/') && search.endsWith('/')) {
-    const re = compileGoRegex(search.slice(1, -1), 1);
-    return text.replace(re, (match: string, ...rest: unknown[]) => {
-      const last = rest[rest.length - 1];
-      const named = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
-      const groupCount = rest.length - (named ? 3 : 2);
-      return expandReplacement(replacement, match, rest.slice(0, groupCount) as (string | undefined)[], named);
-    });
+    return replaceAllRegex(text, compileRegex(search.slice(1, -1), 1), replacement);
   }
-  return text.split(search).join(replacement);
+  const pieces = text.split(search);
+  checkStringLength(text.length + (pieces.length - 1) * (replacement.length - search.length));
+  return pieces.join(replacement);
+}
+
+/** join's result, its length checked before it is built. */
+function join(separator: string, lists: Value[][]): string {
+  const parts: string[] = [];
+  let length = 0;
+  lists.forEach((list, i) => {
+    for (const p of stringElements(list, i + 1)) {
+      length += p.length + (parts.length > 0 ? separator.length : 0);
+      checkStringLength(length);
+      parts.push(p);
+    }
+  });
+  return parts.join(separator);
 }
 
 function substr(text: string, offset: number, length: number): string {
@@ -119,11 +70,7 @@ export const STRING_FUNCTIONS: Record<string, FunctionDef> = {
   join: {
     params: [str('separator'), { name: 'list', type: 'list' }],
     variadic: { name: 'lists', type: 'list' },
-    body: (args) => {
-      const parts: string[] = [];
-      for (let i = 1; i < args.length; i++) for (const p of stringElements(args[i] as Value[], i)) parts.push(p);
-      return parts.join(s(args, 0));
-    },
+    body: (args) => join(s(args, 0), args.slice(1) as Value[][]),
   },
   split: {
     params: [str('separator'), str('string')],

@@ -6,8 +6,13 @@
  *
  * Precedence, lowest first: `? :`, `||`, `&&`, `== !=`, `< > <= >=`, `+ -`, `* / %`,
  * unary `- !`, then postfix traversals (`.attr`, `[index]`, `[*]`) and calls.
+ *
+ * Expressions may nest at most MAX_EXPRESSION_DEPTH levels (brackets, parentheses, calls,
+ * templates, operators and traversal steps all count), so neither the parser nor the
+ * evaluator walking the tree can exhaust the stack.
  */
 import type { BinaryOp, Expr, ObjectItem, ReferenceKind, RefExpr, TemplatePart } from './ast.js';
+import { MAX_EXPRESSION_DEPTH } from './eval-limits.js';
 import { Scanner, type Token } from './lexer.js';
 import { subtractionHint } from './messages.js';
 import { SyntaxFailure, syntaxFailure, type SyntaxProblem } from './syntax-problem.js';
@@ -89,6 +94,8 @@ class Parser {
   private readonly bound: string[] = [];
   /** Unclosed brackets, quotes and interpolations, innermost last (for end-of-input errors). */
   private readonly openers: Opener[] = [];
+  /** How deeply the expression being parsed is nested (an upper bound on the tree's depth). */
+  private depth = 0;
 
   constructor(private readonly src: string) {
     this.scanner = new Scanner(src);
@@ -148,6 +155,17 @@ class Parser {
     this.openers.pop();
   }
 
+  /** Goes one level deeper at `offset`; refuses nesting past the limit. */
+  private deeper(offset: number): void {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) {
+      throw syntaxFailure(
+        offset,
+        `Invalid expression: nested more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+        'Expressions may nest brackets, calls, operators and templates up to that depth; split the expression into locals.',
+      );
+    }
+  }
+
   /** The error for an unexpected token; at end of input, names the construct left open. */
   private unexpected(t: Token, expected: string, summary = 'Invalid expression'): SyntaxFailure {
     if (t.kind === 'eof') {
@@ -203,22 +221,33 @@ class Parser {
   // ---- expressions --------------------------------------------------------------------
 
   private expression(): Expr {
+    this.deeper(this.peek().start);
     const condition = this.binary(1);
-    if (!this.takeIf('?')) return condition;
+    if (!this.takeIf('?')) {
+      this.depth--;
+      return condition;
+    }
     const then = this.expression();
     this.expect(':', '":" for the conditional');
     const otherwise = this.expression();
+    this.depth--;
     return { kind: 'conditional', condition, then, otherwise, start: condition.start, end: otherwise.end };
   }
 
   /** Precedence climbing over binary operators binding at least as tight as `minPrecedence`. */
   private binary(minPrecedence: number): Expr {
     let left = this.unary();
+    const entered = this.depth;
     for (;;) {
       const t = this.peek();
       const prec = t.kind === 'punct' ? BINARY_PRECEDENCE[t.text] : undefined;
-      if (prec === undefined || prec < minPrecedence) return left;
+      if (prec === undefined || prec < minPrecedence) {
+        this.depth = entered;
+        return left;
+      }
       this.take();
+      // Each operator of a chain puts the operands before it one level deeper in the tree.
+      this.deeper(t.start);
       const right = this.binary(prec + 1);
       left = { kind: 'binary', op: t.text as BinaryOp, left, right, start: left.start, end: right.end };
     }
@@ -228,7 +257,9 @@ class Parser {
     const t = this.peek();
     if (this.isPunct(t, '-') || this.isPunct(t, '!')) {
       this.take();
+      this.deeper(t.start);
       const operand = this.unary();
+      this.depth--;
       if (t.text === '-' && operand.kind === 'literal' && typeof operand.value === 'number') {
         return { kind: 'literal', value: -operand.value, start: t.start, end: operand.end };
       }
@@ -371,9 +402,20 @@ class Parser {
   /** `rootRef`: the reference whose written text the steps extend; null for none. */
   private postfix(base: Expr, rootRef: RefExpr | null | undefined): Expr {
     const ref = rootRef === undefined ? (base.kind === 'ref' ? base : undefined) : (rootRef ?? undefined);
+    const entered = this.depth;
+    try {
+      return this.postfixSteps(base, ref);
+    } finally {
+      this.depth = entered;
+    }
+  }
+
+  private postfixSteps(base: Expr, ref: RefExpr | undefined): Expr {
     let cur = base;
     for (;;) {
       const t = this.peek();
+      // Each traversal step wraps the expression before it: one level deeper.
+      if (this.isPunct(t, '.') || this.isPunct(t, '[')) this.deeper(t.start);
       if (this.isPunct(t, '.')) {
         this.take();
         const n = this.take();
@@ -418,7 +460,7 @@ class Parser {
   private attributeSteps(base: Expr): Expr {
     let cur = base;
     while (this.isPunct(this.peek(), '.')) {
-      this.take();
+      this.deeper(this.take().start);
       const n = this.take();
       if (n.kind !== 'ident') throw this.unexpected(n, 'an attribute name after "."', 'Invalid attribute access');
       cur = { kind: 'getattr', target: cur, name: n.text, nameStart: n.start, start: cur.start, end: n.end };

@@ -1,5 +1,7 @@
 /** How values read in messages and how they turn into text (interpolation, tostring, JSON). */
 import { isUnknown, isValueMap, type Value, type ValueMap } from '../core/value.js';
+import { LimitExceeded, MAX_VALUE_DEPTH } from './eval-limits.js';
+import { setEntry } from './values.js';
 
 /** The type of a value as messages name it: string, number, bool, null, list, map, unknown. */
 export function describeType(v: Value): string {
@@ -46,18 +48,20 @@ export function toJson(v: Value): string {
   throw new Error('toJson: unknown value reached JSON encoding');
 }
 
-/** Converts parsed JSON (or YAML) data into a Value. */
-export function fromPlainData(data: unknown): Value {
+/**
+ * Converts parsed JSON (or YAML) data into a Value. Every key is kept as data, `__proto__`
+ * included; data nested deeper than MAX_VALUE_DEPTH is refused (LimitExceeded).
+ */
+export function fromPlainData(data: unknown, depth = 0): Value {
   if (data === null || data === undefined) return null;
   if (typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean') return data;
-  if (Array.isArray(data)) return data.map(fromPlainData);
   if (data instanceof Date) return data.toISOString();
-  if (typeof data === 'object') {
-    const out: ValueMap = {};
-    for (const [k, val] of Object.entries(data as Record<string, unknown>)) out[k] = fromPlainData(val);
-    return out;
-  }
-  return String(data);
+  if (typeof data !== 'object') return String(data);
+  if (depth >= MAX_VALUE_DEPTH) throw new LimitExceeded(`the decoded data nests lists and maps more than ${MAX_VALUE_DEPTH} levels deep, the limit`);
+  if (Array.isArray(data)) return data.map((x) => fromPlainData(x, depth + 1));
+  const out: ValueMap = {};
+  for (const [k, val] of Object.entries(data as Record<string, unknown>)) setEntry(out, k, fromPlainData(val, depth + 1));
+  return out;
 }
 
 /** Code-unit order, the order Terraform uses for map keys. */
