@@ -2,12 +2,14 @@
  * Reading config files from disk: the only I/O of the config layer. A config path is a
  * YAML file, or a directory whose `*.yaml`/`*.yml` files (sorted by name, not recursive)
  * are merged. Paths are kept as the user gave them (`examples/basic/main.yaml`), an
- * absolute path inside the current directory is shown relative to it.
+ * absolute path inside the current directory is shown relative to it. Files are read as
+ * bytes and must be UTF-8 without NUL bytes (source-text.ts).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile } from './config-types.js';
+import { decodeSourceBytes } from './source-text.js';
 
 export interface LoadedFiles {
   files: ConfigFile[];
@@ -61,11 +63,18 @@ async function readAll(paths: string[]): Promise<LoadedFiles> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const p of paths) {
+    let bytes: Uint8Array;
     try {
-      files.push({ path: p, text: await readFile(p, 'utf8') });
+      bytes = await readFile(p);
     } catch (e) {
       diagnostics.push(error(`Cannot read "${p}": ${reason(e)}`));
+      continue;
     }
+    const decoded = decodeSourceBytes(bytes);
+    if (decoded.problem) {
+      const { summary, line, col } = decoded.problem;
+      diagnostics.push(error(summary, { file: p, line, col }, 'Save the file as UTF-8 text.'));
+    } else files.push({ path: p, text: decoded.text });
   }
   return { files, diagnostics };
 }

@@ -3,7 +3,7 @@
  * built. Everything after this point (planning, applying) works on these values.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Config, ConfigFile } from '../config/config-types.js';
@@ -11,6 +11,7 @@ import { loadConfigFiles } from '../config/load-config.js';
 import { parseConfig } from '../config/parse-config.js';
 import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
+import { readConfigRelativeFile } from './config-file-reader.js';
 import { resolveProjectVariables, type VariableSources } from './project-variables.js';
 
 export interface Project {
@@ -36,15 +37,9 @@ export function configRoot(configPath: string): string {
   return existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
 }
 
-/** Reads files relative to the config root, for the `file()` function. */
+/** Reads files relative to the config root, for the `file()` function (bounded: config-file-reader.ts). */
 export function fileReader(root: string): (path: string) => string | undefined {
-  return (p) => {
-    try {
-      return readFileSync(resolve(root, p), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  return (p) => readConfigRelativeFile(root, p);
 }
 
 export async function loadProject(
