@@ -7,6 +7,7 @@ import type { InstanceKey } from '../core/address.js';
 import { isUnknown, isValueMap, UNKNOWN, type Path, type Value, type ValueMap } from '../core/value.js';
 import type { ResourceBlock } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
+import { instanceLimitProblem } from '../lang/eval-limits.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import type { EvaluationScope } from './evaluation-scope.js';
 
@@ -36,6 +37,11 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
       diagnostics.push(error(`Invalid count in ${block.address}: expected a whole number ≥ 0, got ${JSON.stringify(r.value)}`, block.count.loc));
       return { expansion: { kind: 'count', count: 0 }, diagnostics };
     }
+    const tooMany = instanceLimitProblem('count', block.address, r.value);
+    if (tooMany) {
+      diagnostics.push(error(tooMany, block.count.loc));
+      return { expansion: { kind: 'count', count: 0 }, diagnostics };
+    }
     return { expansion: { kind: 'count', count: r.value }, diagnostics };
   }
   if (block.forEach) {
@@ -55,6 +61,11 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
     }
     if (r.sensitivePaths.some((p) => p.length === 0)) {
       diagnostics.push(error(`Invalid for_each in ${block.address}: a sensitive value cannot be used as for_each, since its keys would be shown`, block.forEach.loc));
+      return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
+    }
+    const tooMany = instanceLimitProblem('for_each', block.address, Array.isArray(v) ? new Set(v).size : isValueMap(v) ? Object.keys(v).length : 0);
+    if (tooMany) {
+      diagnostics.push(error(tooMany, block.forEach.loc));
       return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
     }
     const entries = new Map<string, ScopedValue>();

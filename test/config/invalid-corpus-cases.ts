@@ -5,9 +5,8 @@
  * build's precompiled validators).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { loadConfigFiles } from '../../src/config/load-config.js';
+import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { collectVariableInputs, resolveVariables } from '../../src/config/variable-inputs.js';
 import { hasErrors, type Diagnostic } from '../../src/core/diagnostic.js';
@@ -51,10 +50,10 @@ async function runVariables(dir: string, exp: CaseExpectation): Promise<Diagnost
   const loaded = await loadConfigFiles(dir);
   const parsed = parseConfig(loaded.files);
   if (!parsed.config) return parsed.diagnostics;
-  const varFiles = await Promise.all(
-    (exp.varFiles ?? []).map(async (f) => ({ path: path.join(dir, f), text: await readFile(path.join(dir, f), 'utf8') })),
-  );
-  const inputs = collectVariableInputs({ env: exp.env ?? {}, varFiles, vars: exp.vars ?? [] });
+  // Var files are read as hl reads them (bytes, then UTF-8), so encoding problems are caught here too.
+  const varFiles = await loadVarFiles((exp.varFiles ?? []).map((f) => path.join(dir, f)));
+  if (hasErrors(varFiles.diagnostics)) return [...parsed.diagnostics, ...varFiles.diagnostics];
+  const inputs = collectVariableInputs({ env: exp.env ?? {}, varFiles: varFiles.files, vars: exp.vars ?? [] });
   const resolved = resolveVariables(parsed.config.variables, inputs.inputs);
   return [...parsed.diagnostics, ...inputs.diagnostics, ...resolved.diagnostics];
 }
