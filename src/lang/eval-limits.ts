@@ -17,7 +17,7 @@ export const MAX_VALUE_DEPTH = 256;
 /** How deeply expressions may nest (parentheses, brackets, operators, calls, templates). */
 export const MAX_EXPRESSION_DEPTH = 100;
 /** Evaluation steps of one configuration evaluation (every expression of a plan or apply together). */
-export const MAX_EVAL_STEPS = 50_000_000;
+export const MAX_EVAL_STEPS = 10_000_000;
 /** Width and precision of one `format` verb. */
 export const MAX_FORMAT_WIDTH = 10_000;
 /** Bytes `file()` and `templatefile()` read from one file. */

@@ -161,7 +161,7 @@ class Evaluator {
 
   /** Checks a newly built value against the size limits, charging the walk to the budget. */
   private sized(r: Evaluated): Evaluated {
-    this.budget.spend(checkValueSize(r.value));
+    this.budget.spend(checkValueSize(r.value) + textCost(r.value));
     return r;
   }
 
@@ -647,7 +647,7 @@ class Evaluator {
     }
     this.at = e.start;
     // Arguments are walked by most functions (and by the check for unknowns): size them first.
-    for (const a of args) this.budget.spend(checkValueSize(a.value));
+    for (const a of args) this.budget.spend(checkValueSize(a.value) + textCost(a.value));
     const outcome = invokeFunction(
       e.name,
       def,
@@ -733,6 +733,11 @@ class Evaluator {
     if (isUnknown(r.value)) return unknownResult(r.sens);
     return { value: true, sens: combined(r.sens) };
   }
+}
+
+/** Steps for the text a function reads or writes: hashing or scanning 16 characters is about one step. */
+function textCost(v: Value): number {
+  return typeof v === 'string' ? v.length >>> 4 : 0;
 }
 
 function restore(vars: Map<string, Evaluated>, name: string, saved: Evaluated | undefined): void {

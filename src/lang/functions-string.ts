@@ -1,6 +1,6 @@
 /** String functions: join, split, case, trimming, replace, substr. */
 import type { Value } from '../core/value.js';
-import { checkStringLength } from './eval-limits.js';
+import { budgetOf, checkStringLength, type EvalBudget } from './eval-limits.js';
 import { stringElements } from './function-args.js';
 import { fail, type FunctionDef } from './function-types.js';
 import { compileRegex, replaceAllRegex } from './go-regex.js';
@@ -34,9 +34,9 @@ function trimSet(text: string, cutset: string): string {
 }
 
 /** Terraform's replace: a search string wrapped in slashes is an RE2 regular expression. */
-function replace(text: string, search: string, replacement: string): string {
+function replace(text: string, search: string, replacement: string, budget: EvalBudget): string {
   if (search.length >= 2 && search.startsWith('/') && search.endsWith('/')) {
-    return replaceAllRegex(text, compileRegex(search.slice(1, -1), 1), replacement);
+    return replaceAllRegex(text, compileRegex(search.slice(1, -1), 1), replacement, budget);
   }
   const pieces = text.split(search);
   checkStringLength(text.length + (pieces.length - 1) * (replacement.length - search.length));
@@ -99,7 +99,7 @@ export const STRING_FUNCTIONS: Record<string, FunctionDef> = {
   strcontains: { params: [str('string'), str('substring')], body: (args) => s(args, 0).includes(s(args, 1)) },
   replace: {
     params: [str('string'), str('search'), str('replacement')],
-    body: (args) => replace(s(args, 0), s(args, 1), s(args, 2)),
+    body: (args, call) => replace(s(args, 0), s(args, 1), s(args, 2), budgetOf(call.ctx)),
   },
   substr: {
     params: [str('string'), { name: 'offset', type: 'integer' }, { name: 'length', type: 'integer' }],

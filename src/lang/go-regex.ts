@@ -4,7 +4,7 @@
  * Patterns RE2 refuses (backreferences, lookaround) are user errors saying so.
  */
 import { RE2JS, RE2JSException, type Matcher } from 're2js';
-import { checkStringLength } from './eval-limits.js';
+import { checkStringLength, type EvalBudget } from './eval-limits.js';
 import { fail } from './function-types.js';
 
 const RE2_NOTE = 'regular expressions use RE2 syntax, as in Terraform: no backreferences (\\1) or lookaround ((?=, (?!, (?<=, (?<!)';
@@ -26,7 +26,8 @@ export function compileRegex(pattern: string, argIndex: number): RE2JS {
  * previous match is skipped, as Go does) replaced by the template with `$1`, `${1}`,
  * `$name`, `${name}` and `$$` expanded.
  */
-export function replaceAllRegex(text: string, re: RE2JS, template: string): string {
+export function replaceAllRegex(text: string, re: RE2JS, template: string, budget: EvalBudget): string {
+  budget.spend(matchCost(text, re));
   const expansion = parseReplacement(template);
   const m = re.matcher(text);
   const parts: string[] = [];
@@ -47,6 +48,14 @@ export function replaceAllRegex(text: string, re: RE2JS, template: string): stri
   parts.push(text.slice(copied));
   checkStringLength(length + text.length - copied);
   return parts.join('');
+}
+
+/**
+ * Evaluation steps for matching `re` over `text`: RE2 runs in time proportional to the text's
+ * length times the program's size (about a tenth of a step per character and instruction).
+ */
+export function matchCost(text: string, re: RE2JS): number {
+  return Math.ceil((text.length * re.programSize()) / 10);
 }
 
 /** A replacement template, parsed once: literal text and references to groups (0 = the match). */

@@ -36,6 +36,14 @@ describe('regular expressions are RE2 (item 3)', () => {
     expect(located('${replace("ab", "/(?<=a)b/", "x")}')).toMatch(/^4:23 replace: invalid regular expression .*lookaround/);
   });
 
+  it('charges matching to the evaluation budget: a large program over a large text is refused before it runs', () => {
+    const ctx = makeCtx({ variables: { big: 'ab'.repeat(1 << 20) } });
+    expect(located('${replace(var.big, "/(\\\\w+\\\\s?){1,100}$/", "")}', ctx)).toMatch(
+      /^4:9 Evaluation limit exceeded: evaluating this configuration took more than 10,000,000 steps/,
+    );
+    expect(valueOf('replace("ab ab", "/(\\\\w+\\\\s?){1,100}$/", "x")')).toBe('x');
+  });
+
   it('keeps Go semantics: an empty match right after a match is skipped, groups and names expand', () => {
     expect(valueOf('replace("baaac", "/a*/", "X")')).toBe('XbXcX');
     expect(valueOf('replace("vm-101 vm-102", "/vm-(?P<id>\\\\d+)/", "$${id}:$1")')).toBe('101:101 102:102');
