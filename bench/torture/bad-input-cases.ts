@@ -10,6 +10,7 @@
  * A case is `invalid` when it is wrong by construction (its commands must fail), or `maybe`
  * when the mutation may have left it valid; see bad-input-part.ts for how each is judged.
  */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Random } from './random.js';
@@ -179,9 +180,110 @@ export function randomConfigCases(random: Random, count: number): BadInputCase[]
   return cases;
 }
 
+/** An output holding `expr`, added to the example's `outputs:` block (the last of the file). */
+function withOutput(expr: string): (dir: string) => void {
+  return editConfig((t) => {
+    if (!/\noutputs:\n(  .*\n)*$/.test(t)) throw new Error('torture: the language example no longer ends with its outputs block');
+    return `${t}  hostile: { value: ${JSON.stringify(`\${${expr}}`)} }\n`;
+  });
+}
+
+/** Hostile expressions and files (issue 15, items 3, 4, 6, 7): each must end quickly with a located error. */
+const HOSTILE_EXPRESSIONS: [string, string, string][] = [
+  ['file("/dev/urandom")', 'file("/dev/urandom")', 'it is a character device, not a regular file'],
+  ['file("/dev/zero")', 'file("/dev/zero")', 'it is a character device, not a regular file'],
+  ['file() of a directory', 'file(".")', 'it is a directory, not a regular file'],
+  ['nested for producing 10^9 elements', '[for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]', 'Evaluation limit exceeded'],
+  ['a 20 MB join', 'join(format("%10000s", ""), [for i in range(1000) : format("%10000s", "")])', 'Evaluation limit exceeded'],
+  ['a regular expression with a backreference', 'replace("aa", "/(a)\\\\1/", "b")', 'no backreferences'],
+  ['a regular expression with lookahead', 'replace("ab", "/a(?=b)/", "b")', 'lookaround'],
+  ['parentheses nested 5000 deep', `${'('.repeat(5000)}1${')'.repeat(5000)}`, 'nested more than 100 levels deep'],
+  ['a sum of 100000 terms', Array(100_000).fill('1').join(' + '), 'nested more than 100 levels deep'],
+  ['format("%999999999d")', 'format("%999999999d", 1)', 'the width 999,999,999'],
+  ['format("%.200f")', 'format("%.200f", 1)', 'the precision 200'],
+  ['jsondecode of a list nested 100000 deep', `jsondecode("${'['.repeat(100_000)}${']'.repeat(100_000)}")`, 'more than 256 levels deep'],
+];
+
+/** Configs that would hang hl or exhaust its memory without limits, or are not UTF-8 text. */
+export function hostileInputCases(): BadInputCase[] {
+  const invalid = { kind: 'invalid', commands: [APPLY, PLAN] } as const;
+  const doubling = Array.from({ length: 26 }, (_, i) => `  dbl${i + 1}: "\${concat(local.dbl${i}, local.dbl${i})}"\n`).join('');
+  const sharing = Array.from({ length: 64 }, (_, i) => `  shr${i + 1}: "\${[local.shr${i}, local.shr${i}]}"\n`).join('');
+  return [
+    ...HOSTILE_EXPRESSIONS.map(([name, expr, message]) => ({ name: `config with ${name}`, prepare: withOutput(expr), expect: invalid, messages: [message] })),
+    {
+      name: 'config with file() of a FIFO',
+      prepare: (dir: string) => {
+        execFileSync('mkfifo', [join(dir, 'pipe')]);
+        withOutput('file("pipe")')(dir);
+      },
+      expect: invalid,
+      messages: ['it is a FIFO (named pipe), not a regular file'],
+    },
+    {
+      name: 'config with file() of a 5 MB file',
+      prepare: (dir: string) => {
+        writeFileSync(join(dir, 'big.txt'), 'x'.repeat(5 * 1024 * 1024));
+        withOutput('file("big.txt")')(dir);
+      },
+      expect: invalid,
+      messages: ['more than the limit of 4 MiB'],
+    },
+    {
+      name: 'config with a list doubled 26 times through locals',
+      prepare: (dir: string) => {
+        editConfig((t) => inLocals(t, `  dbl0: ["x"]\n${doubling}`))(dir);
+        withOutput('length(local.dbl26)')(dir);
+      },
+      expect: invalid,
+      messages: ['Evaluation limit exceeded'],
+    },
+    {
+      name: 'config with a list holding itself twice, 64 times through locals',
+      prepare: (dir: string) => {
+        editConfig((t) => inLocals(t, `  shr0: ["x"]\n${sharing}`))(dir);
+        withOutput('jsonencode(local.shr64)')(dir);
+      },
+      expect: invalid,
+      messages: ['Evaluation limit exceeded'],
+    },
+    {
+      name: 'config with count: 10000000',
+      prepare: editConfig((t) => {
+        if (!t.includes('count: "${var.replicas}"')) throw new Error('torture: the language example no longer counts by var.replicas');
+        return t.replace('count: "${var.replicas}"', 'count: 10000000');
+      }),
+      expect: invalid,
+      messages: ['more than the limit of 10,000 per block'],
+    },
+    {
+      name: 'config with a Latin-1 byte',
+      prepare: (dir: string) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# caf\xe9\n', 'latin1')])),
+      expect: invalid,
+      messages: ['is not valid UTF-8'],
+    },
+    {
+      name: 'config with a NUL byte',
+      prepare: (dir: string) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# a\u0000b\n', 'latin1')])),
+      expect: invalid,
+      messages: ['NUL byte'],
+    },
+    {
+      name: 'var file with a byte that is not UTF-8',
+      prepare: (dir: string) => writeFileSync(join(dir, 'bad-vars.yaml'), Buffer.from('replicas: 2\n# \xff\n', 'latin1')),
+      expect: { kind: 'invalid', commands: [[...APPLY, '--var-file', 'bad-vars.yaml'], [...PLAN, '--var-file', 'bad-vars.yaml']] },
+      messages: ['is not valid UTF-8'],
+    },
+    // Valid, with a correct result: RE2 answers at once, and __proto__ is a key like any other.
+    { name: 'config with a backtracking regular expression over 10,000 characters', prepare: withOutput('replace(format("%10000s", ""), "/(\\\\s+\\\\s?){1,100}x/", "")'), expect: { kind: 'maybe-config' } },
+    { name: 'config with replace(..., "/(a+)+$/", ...) over 48 characters', prepare: withOutput(`replace("${'a'.repeat(48)}!", "/(a+)+$/", "x")`), expect: { kind: 'maybe-config' } },
+    { name: 'config with jsondecode of a __proto__ key', prepare: withOutput('keys(jsondecode("{\\"__proto__\\": {\\"x\\": 1}, \\"a\\": 2}"))'), expect: { kind: 'maybe-config' } },
+  ];
+}
+
 /** Every kind of broken config: the fixed cases and `count` random ones. */
 export function configCases(random: Random, count: number): BadInputCase[] {
-  return [...wrongTypeCases(), ...badYamlCases(), ...hugeValueCases(random), ...randomConfigCases(random, count)];
+  return [...wrongTypeCases(), ...badYamlCases(), ...hugeValueCases(random), ...hostileInputCases(), ...randomConfigCases(random, count)];
 }
 
 // ---- corrupted state and journal -----------------------------------------------------
