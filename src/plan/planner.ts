@@ -459,7 +459,7 @@ class Planner {
    * never be given to the new one, so the plan could never apply.
    */
   private checkIdentityKept(block: ResourceBlock, address: string, config: Attributes, before: Attributes, planned: Attributes, schema: ResourceTypeSchema): void {
-    for (const name of identityAttributes(schema)) {
+    for (const name of attributesFlagged(schema, 'identity')) {
       const set = config[name];
       if (set === undefined || set === null || containsUnknown(planned[name] ?? null) || !sameValue(planned[name] ?? null, before[name] ?? null)) continue;
       this.diagnostics.push({
@@ -638,41 +638,29 @@ function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Att
   return out as Attributes;
 }
 
+/** The attribute names a resource type's schema marks with a flag, listed once per schema. */
+const flaggedNames = new WeakMap<ResourceTypeSchema, Map<'sensitive' | 'identity', string[]>>();
+
+function attributesFlagged(schema: ResourceTypeSchema, flag: 'sensitive' | 'identity'): string[] {
+  let byFlag = flaggedNames.get(schema);
+  if (!byFlag) flaggedNames.set(schema, (byFlag = new Map()));
+  let names = byFlag.get(flag);
+  if (!names) {
+    names = Object.entries(schema.attributes)
+      .filter(([, attr]) => attr[flag])
+      .map(([name]) => name);
+    byFlag.set(flag, names);
+  }
+  return names;
+}
+
 /** Sensitive paths of the planned value: from expressions plus the schema's sensitive attributes. */
-/** The sensitive attribute names of each resource type's schema (asked once per instance). */
-const sensitiveNames = new WeakMap<ResourceTypeSchema, string[]>();
-
-function sensitiveAttributes(schema: ResourceTypeSchema): string[] {
-  let names = sensitiveNames.get(schema);
-  if (!names) {
-    names = Object.entries(schema.attributes)
-      .filter(([, attr]) => attr.sensitive)
-      .map(([name]) => name);
-    sensitiveNames.set(schema, names);
-  }
-  return names;
-}
-
-/** The attribute names each resource type's schema marks as identity. */
-const identityNames = new WeakMap<ResourceTypeSchema, string[]>();
-
-function identityAttributes(schema: ResourceTypeSchema): string[] {
-  let names = identityNames.get(schema);
-  if (!names) {
-    names = Object.entries(schema.attributes)
-      .filter(([, attr]) => attr.identity)
-      .map(([name]) => name);
-    identityNames.set(schema, names);
-  }
-  return names;
-}
-
 function mergeSensitive(fromConfig: Path[], schema: ResourceTypeSchema, planned: Attributes): Path[] {
   const out = [...fromConfig];
   const add = (p: Path): void => {
     if (!out.some((q) => q.length === p.length && q.every((s, i) => s === p[i]))) out.push(p);
   };
-  for (const name of sensitiveAttributes(schema)) if (name in planned) add([name]);
+  for (const name of attributesFlagged(schema, 'sensitive')) if (name in planned) add([name]);
   for (const pattern of schema.sensitivePaths ?? []) for (const p of expandPattern(planned, pattern)) add(p);
   return out;
 }

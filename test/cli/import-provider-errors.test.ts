@@ -3,12 +3,12 @@
  * one located error at the provider block with the cause in words — never "internal error".
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/proxmox/emulator/start-emulator.js';
+import { closedPort } from '../support/closed-port.js';
 import { runHl } from '../support/run-hl.js';
 
 const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
@@ -16,14 +16,6 @@ const FINGERPRINT = 'BB:AE:A9:A7:A7:E3:23:74:EC:2F:0B:23:63:34:19:AD:3C:DC:7D:5F
 const WRONG = 'AA:AE:A9:A7:A7:E3:23:74:EC:2F:0B:23:63:34:19:AD:3C:DC:7D:5F:6F:EF:F2:05:0D:27:FC:B1:D1:F9:A2:7B';
 
 let emu: ProxmoxEmulator;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function importWith(provider: string): Promise<{ code: number; stderr: string; state: string | undefined }> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-import-err-'));
@@ -35,7 +27,7 @@ async function importWith(provider: string): Promise<{ code: number; stderr: str
   } catch {
     state = undefined;
   }
-  return { code: r.code, stderr: r.stderr, state };
+  return { code: r.code ?? -1, stderr: r.stderr, state };
 }
 
 beforeAll(async () => {

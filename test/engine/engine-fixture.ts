@@ -3,8 +3,7 @@
  * provider, planned through planProject (refresh, retries, unreadable resources) and applied
  * with an injected retry policy whose sleeper records the waits instead of waiting.
  */
-import { applyPlan, type ApplyResult } from '../../src/apply/executor.js';
-import { silentEvents } from '../../src/apply/apply-events.js';
+import type { ApplyResult } from '../../src/apply/executor.js';
 import type { ProviderSession } from '../../src/engine/provider-session.js';
 import { planProject } from '../../src/engine/run-plan.js';
 import type { Diagnostic } from '../../src/core/diagnostic.js';
@@ -52,26 +51,8 @@ export function makeEngineFixture(): EngineFixture {
       const store = await StateStore.open(h.statePath, { hlVersion: 'test', newLineage, readOnly: true });
       return planProject(project, store.state, session(), { mode: 'normal', targets: [], replace: [], refresh: true, parallelism: 4, hlVersion: 'test', retry });
     },
-    async applyWithRetries(yaml) {
-      const { project, plan } = await h.plan(yaml);
-      const store = await h.openStore();
-      const result = await applyPlan({
-        plan,
-        config: project.config,
-        graph: project.graph,
-        variables: project.variables,
-        store,
-        providers: new Map([['fake', h.provider]]),
-        providerConfigs: new Map([['fake', {}]]),
-        parallelism: 4,
-        events: silentEvents,
-        shouldStop: () => false,
-        paths: project.paths,
-        retry,
-      });
-      await store.checkpoint();
-      await store.close();
-      return { ...result, plan };
+    applyWithRetries(yaml) {
+      return h.apply(yaml, { parallelism: 4, retry });
     },
   };
 }

@@ -6,12 +6,12 @@
  * fingerprint; `hl plan` is run as a user would.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/proxmox/emulator/start-emulator.js';
+import { closedPort } from '../support/closed-port.js';
 import { runHl } from '../support/run-hl.js';
 
 const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
@@ -31,20 +31,11 @@ resources:
 `;
 }
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function planWith(provider: string): Promise<{ code: number; errors: string[]; stderr: string }> {
   writeFileSync(join(dir, 'homelab.yaml'), config(provider));
   const r = await runHl(['plan', '--no-color'], { cwd: dir, timeoutMs: 60_000 });
   const errors = r.stderr.split('\n').filter((l) => /\berror\b/i.test(l) || l.startsWith('Error'));
-  return { code: r.code, errors, stderr: r.stderr };
+  return { code: r.code ?? -1, errors, stderr: r.stderr };
 }
 
 beforeAll(async () => {

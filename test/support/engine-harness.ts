@@ -10,6 +10,7 @@ import { silentEvents, type ApplyEvents } from '../../src/apply/apply-events.js'
 import { projectFromFiles, type Project } from '../../src/engine/project.js';
 import { makePlan } from '../../src/plan/planner.js';
 import type { Plan } from '../../src/plan/plan-types.js';
+import type { RetryPolicy } from '../../src/provider/retry-provider-call.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { newLineage } from '../../src/state/new-lineage.js';
 import { FakeProvider } from '../../providers/fake/fake-provider.js';
@@ -23,7 +24,7 @@ export interface Harness {
   provider: FakeProvider;
   load(yaml: string): Promise<Project>;
   plan(yaml: string, opts?: { mode?: Plan['mode']; refresh?: boolean }): Promise<{ project: Project; plan: Plan }>;
-  apply(yaml: string, opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode'] }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
+  apply(yaml: string, opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
   openStore(): Promise<StateStore>;
 }
 
@@ -82,6 +83,7 @@ export function makeHarness(latencyMs = 0): Harness {
         events: opts.events ?? silentEvents,
         shouldStop: opts.shouldStop ?? (() => false),
         paths: project.paths,
+        ...(opts.retry ? { retry: opts.retry } : {}),
       });
       await store.checkpoint();
       await store.close();
