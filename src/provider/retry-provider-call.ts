@@ -7,6 +7,7 @@
  * `unreachable` (reported once per provider; clients retry their own connections) are
  * never retried. The sleeper and the randomness are injectable, so tests run fast.
  */
+import { sleep } from '../core/abortable-sleep.js';
 import { ProviderError } from './contract.js';
 
 export interface RetryPolicy {
@@ -27,7 +28,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
-  sleep: sleepFor,
+  sleep,
   random: Math.random,
 };
 
@@ -70,22 +71,4 @@ export async function retryProviderCall<T>(kind: CallKind, call: () => Promise<T
       await policy.sleep(delay, options.signal);
     }
   }
-}
-
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -6,6 +6,7 @@
  * into ProviderErrors carrying MAAS's text.
  */
 import type { Dispatcher } from 'undici';
+import { sleep } from '../../../src/core/abortable-sleep.js';
 import { lazyModule } from '../../../src/core/lazy-module.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { MaasCredentials } from './api-key.js';
@@ -72,20 +73,6 @@ function errorText(err: unknown): string {
     e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
   }
   return [...new Set(parts.filter(Boolean))].join(': ') || String(err);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
 
 export class MaasHttpClient {

@@ -8,7 +8,10 @@
  * - No answer at all is retried only for idempotent calls; for a create or clone the caller
  *   checks what happened instead (see guest-create.ts).
  */
+import { sleep } from '../../../src/core/abortable-sleep.js';
 import { PveApiError, isLockContention, isTransientAnswer } from './pve-error.js';
+
+export { sleep };
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -40,23 +43,6 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export interface RetryOptions {
   idempotent: boolean;
