@@ -91,6 +91,18 @@ describe('proxmox checkPlan', () => {
     ]);
   });
 
+  it('checks a container without rootfs against the storage PVE then uses, local (which takes no container volumes in the seed)', async () => {
+    const { rootfs: _none, ...noRootfs } = CT;
+    const got = await problems(f, [create(f, 'proxmox_lxc', noRootfs, 'default-rootfs')]);
+    expect(got).toEqual([
+      {
+        address: 'default-rootfs',
+        path: ['rootfs', 'storage'],
+        message: expect.stringMatching(/^storage "local" on node pve does not allow container volumes .*\(rootfs\.storage is not set, so PVE puts the root file system on storage "local"; set rootfs\.storage\)$/),
+      },
+    ]);
+  });
+
   it('reports a bridge that does not exist on the node (vmbr1 is only on pve)', async () => {
     const nets = { net0: { bridge: 'vmbr0' }, net1: { bridge: 'vmbr1' } };
     const got = await problems(f, [

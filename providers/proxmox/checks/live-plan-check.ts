@@ -177,7 +177,7 @@ export async function checkGuestPlan(ctx: GuestContext, changes: readonly Planne
     }
     for (const v of n.volumes) {
       const message = storageProblem(f, n.node, v.storage, v.content);
-      if (message) report(n, v.path, message);
+      if (message) report(n, v.path, v.defaulted ? `${message} (${v.defaulted})` : message);
     }
     if (f.bridges) {
       for (const b of n.bridges) {

@@ -5,7 +5,7 @@
  * Values still unknown at plan time are skipped. An update needs only what it adds: a new
  * disk or mount point, a NIC on a different bridge.
  */
-import { isValueMap, type Attributes, type Path, type Value, type ValueMap } from '../../../src/core/value.js';
+import { isUnknown, isValueMap, type Attributes, type Path, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { PlannedChange } from '../../../src/provider/contract.js';
 
 /** The content a storage must allow: `images` for VM disks, `rootdir` for container volumes. */
@@ -15,6 +15,8 @@ export interface VolumeNeed {
   path: Path;
   storage: string;
   content: VolumeContent;
+  /** Why this storage, when the config does not name it (a default of PVE's). */
+  defaulted?: string;
 }
 
 export interface BridgeNeed {
@@ -70,8 +72,8 @@ function newSlots(planned: ValueMap | undefined, prior: ValueMap | undefined, cr
 function volumeNeeds(change: PlannedChange, create: boolean): VolumeNeed[] {
   const { planned, prior } = change;
   const out: VolumeNeed[] = [];
-  const add = (path: Path, storage: string | undefined, content: VolumeContent): void => {
-    if (storage) out.push({ path, storage, content });
+  const add = (path: Path, storage: string | undefined, content: VolumeContent, defaulted?: string): void => {
+    if (storage) out.push({ path, storage, content, ...(defaulted ? { defaulted } : {}) });
   };
   if (change.type === 'proxmox_vm') {
     for (const [slot, disk] of newSlots(map(planned.disks), map(prior?.disks), create)) add(['disks', slot, 'storage'], str(disk.storage), 'images');
@@ -79,8 +81,13 @@ function volumeNeeds(change: PlannedChange, create: boolean): VolumeNeed[] {
     const ciStorage = str(ci?.storage);
     if (ciStorage && (create || ciStorage !== str(map(prior?.cloud_init)?.storage))) add(['cloud_init', 'storage'], ciStorage, 'images');
   } else {
-    const rootfs = map(planned.rootfs);
-    if (create) add(['rootfs', 'storage'], str(rootfs?.storage), 'rootdir');
+    // A rootfs left out of the create is allocated by PVE on the create's `storage` parameter,
+    // whose default is `local` (4 GiB; pve-container src/PVE/API2/LXC.pm): checked as such.
+    const storage = map(planned.rootfs)?.storage ?? null;
+    if (create && !isUnknown(storage)) {
+      const named = str(storage);
+      add(['rootfs', 'storage'], named ?? 'local', 'rootdir', named ? undefined : 'rootfs.storage is not set, so PVE puts the root file system on storage "local"; set rootfs.storage');
+    }
     for (const [slot, mp] of newSlots(map(planned.mount_points), map(prior?.mount_points), create)) {
       if (!str(mp.host_path)) add(['mount_points', slot, 'storage'], str(mp.storage), 'rootdir');
     }
