@@ -1,6 +1,6 @@
 /**
- * Turning the bytes of a config or variable file into text (pure). Files must be UTF-8 and
- * hold no NUL byte; the first offending byte is reported at its line and column instead of
+ * Turning the bytes of a config or variable file (or the state file and its journal) into
+ * text (pure). Files must be UTF-8 and hold no NUL byte; the first offending byte is reported at its line and column instead of
  * being replaced by U+FFFD, which would silently change what the file says.
  */
 
@@ -10,7 +10,8 @@ export type DecodedSource =
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function decodeSourceBytes(bytes: Uint8Array): DecodedSource {
+/** `kinds` names the files in the NUL message: they "must be text". */
+export function decodeSourceBytes(bytes: Uint8Array, kinds = 'config and variable files'): DecodedSource {
   const nul = bytes.indexOf(0);
   let text: string | undefined;
   try {
@@ -24,7 +25,7 @@ export function decodeSourceBytes(bytes: Uint8Array): DecodedSource {
   const { line, col } = positionOf(bytes, at);
   const summary =
     at === nul
-      ? 'The file holds a NUL byte; config and variable files must be text'
+      ? `The file holds a NUL byte; ${kinds} must be text`
       : `The file is not valid UTF-8: byte 0x${bytes[at]!.toString(16).padStart(2, '0').toUpperCase()} at offset ${at} is not part of a UTF-8 character`;
   return { problem: { summary, line, col } };
 }

@@ -6,10 +6,16 @@
  * relative, so replaying a journal over a state file that already contains its effects (a
  * crash between writing the state file and truncating the journal) gives the same result.
  *
- * Decoding is pure: it takes the file's bytes and tells which records are valid, and where a
- * torn last line (a write cut short by a crash) starts.
+ * Decoding is pure apart from the validator it is given: it takes the file's bytes and tells
+ * which records are valid, and where a torn last line (a write cut short by a crash) starts.
+ * Each line must be UTF-8 without NUL bytes, hold no non-finite number nor a value nested
+ * too deep (json-value-bounds.ts), and be a well-formed record (journal-record-check.ts).
  */
+import { decodeSourceBytes } from '../config/source-text.js';
 import { UNKNOWN, containsUnknown, isUnknown } from '../core/value.js';
+import { jsonBoundsProblem, renderJsonPath } from './json-value-bounds.js';
+import { journalLineProblem } from './journal-record-check.js';
+import type { StateValidator } from './state-schema.js';
 import type { OutputState, ResourceState } from './state-types.js';
 import type { IntentOutcome, PendingIntent, PendingResolution } from './intent-types.js';
 
@@ -69,33 +75,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A short reason why `v` is not a well-formed record, or undefined when it is. */
-function recordProblem(v: unknown): string | undefined {
-  if (!isObject(v)) return 'not an object';
-  const str = (k: string): boolean => typeof v[k] === 'string';
-  const obj = (k: string): boolean => isObject(v[k]);
-  switch (v.t) {
-    case 'head':
-      return typeof v.v === 'number' && str('lineage') && typeof v.serial === 'number' ? undefined : 'bad header';
-    case 'begin':
-      return obj('intent') && typeof (v.intent as Record<string, unknown>).intentId === 'string' ? undefined : 'bad begin';
-    case 'done':
-      return str('intentId') && obj('outcome') ? undefined : 'bad done';
-    case 'resolve':
-      return str('intentId') && obj('resolution') ? undefined : 'bad resolve';
-    case 'set':
-      return obj('resource') ? undefined : 'bad set';
-    case 'rm':
-      return str('address') ? undefined : 'bad rm';
-    case 'mv':
-      return str('from') && obj('resource') ? undefined : 'bad mv';
-    case 'outputs':
-      return obj('outputs') ? undefined : 'bad outputs';
-    default:
-      return `unknown record type ${JSON.stringify(v.t)}`;
-  }
-}
-
 export interface DecodedJournal {
   header: JournalHeader | undefined;
   records: JournalRecord[];
@@ -108,11 +87,45 @@ export interface DecodedJournal {
 export interface JournalCorruption {
   /** 1-based line number. */
   line: number;
+  /** 1-based column (in characters), when the problem is at one byte. */
+  col?: number;
   message: string;
 }
 
+/** What one line holds, or why it is not a record. */
+type LineReading = { value: unknown; problem?: undefined } | { value?: unknown; problem: string; col?: number };
+
+function readLine(bytes: Buffer, terminated: boolean, validate: StateValidator): LineReading {
+  const decoded = decodeSourceBytes(bytes, 'journals');
+  if (decoded.problem) {
+    // What the line would say with its bad bytes replaced: a record (damaged), or garbage.
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    return { value, problem: decoded.problem.summary, col: decoded.problem.col };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(decoded.text);
+  } catch (e) {
+    return { problem: (e as Error).message };
+  }
+  if (!terminated) return { value, problem: 'line not terminated' };
+  const bounds = jsonBoundsProblem(value);
+  if (bounds) return { value, problem: `at ${renderJsonPath(bounds.path)}, ${bounds.summary}` };
+  const problem = journalLineProblem(value, validate);
+  if (problem !== undefined) return { value, problem };
+  // Only an intent's planned attributes hold unknowns; the reviver recurses, so it runs only
+  // on a line known to nest within bounds.
+  if (isObject(value) && value.t === 'begin') value = JSON.parse(decoded.text, reviver);
+  return { value };
+}
+
 /** Decodes a journal's bytes. Only the last line may be torn; damage before it is corruption. */
-export function decodeJournal(bytes: Uint8Array): DecodedJournal | { corruption: JournalCorruption } {
+export function decodeJournal(bytes: Uint8Array, validate: StateValidator): DecodedJournal | { corruption: JournalCorruption } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoded: DecodedJournal = { header: undefined, records: [], validBytes: 0, tornTail: false };
   let start = 0;
@@ -123,24 +136,19 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal | { corruption:
     const terminated = nl >= 0;
     const end = terminated ? nl : buf.length;
     const isLast = !terminated || nl + 1 >= buf.length;
-    const text = buf.toString('utf8', start, end);
-    let value: unknown;
-    let problem: string | undefined;
-    try {
-      value = JSON.parse(text, reviver);
-      problem = terminated ? recordProblem(value) : 'line not terminated';
-    } catch (e) {
-      problem = (e as Error).message;
-    }
-    if (problem !== undefined) {
+    const reading = readLine(buf.subarray(start, end), terminated, validate);
+    if (reading.problem !== undefined) {
+      const { value } = reading;
       // A write cut short leaves an unterminated (or, after a power cut, garbage) last line.
       if (isLast && (!terminated || !(isObject(value) && typeof value.t === 'string'))) {
         decoded.tornTail = true;
         return decoded;
       }
-      return { corruption: { line: lineNo, message: problem } };
+      const corruption: JournalCorruption = { line: lineNo, message: reading.problem };
+      if (reading.col !== undefined) corruption.col = reading.col;
+      return { corruption };
     }
-    const line = value as JournalLine;
+    const line = reading.value as JournalLine;
     if (lineNo === 1) {
       if (line.t !== 'head') return { corruption: { line: 1, message: 'the journal does not start with a header' } };
       decoded.header = line;

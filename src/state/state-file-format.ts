@@ -2,7 +2,9 @@
  * The state file's text form: decoding (with clear diagnostics for empty, malformed, foreign
  * and newer-version files) and encoding. Pure apart from the validator it is given.
  */
+import { decodeSourceBytes } from '../config/source-text.js';
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import { jsonBoundsProblem, renderJsonPath } from './json-value-bounds.js';
 import { STATE_FORMAT_VERSION, type ResourceState, type State } from './state-types.js';
 import type { StateValidator } from './state-schema.js';
 
@@ -53,6 +55,34 @@ function describeForeign(file: string, data: Record<string, unknown>): Diagnosti
   return undefined;
 }
 
+/**
+ * Decodes and validates a state file's bytes: strict UTF-8 without NUL bytes (the first bad
+ * byte is refused at its line and column, never replaced by U+FFFD), then as decodeStateFile.
+ */
+export function decodeStateFileBytes(bytes: Uint8Array, file: string, validate: StateValidator): DecodeStateResult {
+  const decoded = decodeSourceBytes(bytes, 'state files');
+  if (decoded.problem) {
+    const { summary, line, col } = decoded.problem;
+    return {
+      diagnostics: [
+        error(`State file ${file} is damaged: ${summary}`, { file, line, col }, `Fix the file by hand or restore ${file}.backup. ${NEVER_OVERWRITTEN}`),
+      ],
+    };
+  }
+  return decodeStateFile(decoded.text, file, validate);
+}
+
+/** What holds the value at `path` of a state document: its resource or output, when it has one. */
+function ownerOf(data: Record<string, unknown>, path: readonly (string | number)[]): string {
+  if (path[0] === 'resources' && typeof path[1] === 'number' && Array.isArray(data.resources)) {
+    const entry: unknown = data.resources[path[1]];
+    const address = isRecord(entry) ? entry.address : undefined;
+    return typeof address === 'string' ? ` (resource ${address})` : ` (resource entry ${path[1]})`;
+  }
+  if (path[0] === 'outputs' && typeof path[1] === 'string') return ` (output ${path[1]})`;
+  return '';
+}
+
 /** Decodes and validates a state file's text; `file` is used in messages. */
 export function decodeStateFile(text: string, file: string, validate: StateValidator): DecodeStateResult {
   if (text.trim() === '') {
@@ -88,6 +118,20 @@ export function decodeStateFile(text: string, file: string, validate: StateValid
   }
   const foreign = describeForeign(file, data);
   if (foreign) return { diagnostics: [foreign] };
+
+  // Before the schema: ajv, like every later walk of the state, recurses.
+  const bounds = jsonBoundsProblem(data);
+  if (bounds) {
+    return {
+      diagnostics: [
+        error(
+          `State file ${file} is damaged: at ${renderJsonPath(bounds.path)}${ownerOf(data, bounds.path)}, ${bounds.summary}`,
+          undefined,
+          `Fix the file by hand or restore ${file}.backup. ${NEVER_OVERWRITTEN}`,
+        ),
+      ],
+    };
+  }
 
   const problems = validate.state(data);
   if (problems.length > 0) {

@@ -37,7 +37,7 @@ import {
   type DecodedJournal,
   type JournalRecord,
 } from './journal-records.js';
-import { decodeStateFile, encodeStateFile, sortedResources } from './state-file-format.js';
+import { decodeStateFileBytes, encodeStateFile, sortedResources } from './state-file-format.js';
 import { defaultStateValidator, compileStateValidator, type StateValidator } from './state-schema.js';
 import { emptyState, STATE_FORMAT_VERSION, type OutputState, type ResourceState, type State } from './state-types.js';
 
@@ -186,8 +186,8 @@ export class StateStore {
   static async open(path: string, opts: StateStoreOptions): Promise<StateStore> {
     const validate: StateValidator = opts.schema ? compileStateValidator(opts.schema) : await defaultStateValidator();
     const adapter = new AtomicJsonFile<State>(path, {
-      parse: (text) => {
-        const decoded = decodeStateFile(text, path, validate);
+      parse: (bytes) => {
+        const decoded = decodeStateFileBytes(bytes, path, validate);
         if ('diagnostics' in decoded) throw new DiagnosticsError(decoded.diagnostics);
         return decoded.state;
       },
@@ -207,12 +207,13 @@ export class StateStore {
     const journalBytes = await readJournal(journalPath);
     let journal: DecodedJournal | null = null;
     if (journalBytes !== null) {
-      const decoded = decodeJournal(journalBytes);
+      const decoded = decodeJournal(journalBytes, validate);
       if ('corruption' in decoded) {
+        const { line, col, message } = decoded.corruption;
         throw new DiagnosticsError([
           error(
-            `State journal ${journalPath} is damaged at line ${decoded.corruption.line}: ${decoded.corruption.message}`,
-            undefined,
+            `State journal ${journalPath} is damaged at line ${line}${col === undefined ? '' : `, column ${col}`}: ${message}`,
+            { file: journalPath, line, col: col ?? 1 },
             `The journal records operations made since ${path} was last written. hl will not use or modify it; ` +
               `repair it by hand, or move it aside if you accept losing those records (run \`hl plan\` afterwards to see what is unaccounted for).`,
           ),

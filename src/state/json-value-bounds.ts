@@ -1,0 +1,78 @@
+/**
+ * Bounds on a parsed JSON document from the state file or the journal (pure): no list or map
+ * nested deeper than a value may be (MAX_VALUE_DEPTH, the evaluator's limit, plus the levels
+ * of the file's own structure around a value), and no number that is not finite (`1e400`
+ * parses as Infinity). Walked iteratively, so a 100,000-deep document is refused, not a
+ * stack overflow in whatever walks it next (schema validation, cloning, rendering).
+ */
+import { MAX_VALUE_DEPTH } from '../lang/eval-limits.js';
+
+/**
+ * Levels of the state file around a value: state › resources › [i] › deposed › [j] ›
+ * attributes. A value of a resource or output may itself nest MAX_VALUE_DEPTH levels.
+ */
+export const STATE_STRUCTURE_DEPTH = 6;
+
+/** How deeply a state file or journal line may nest as a whole. */
+export const MAX_DOCUMENT_DEPTH = MAX_VALUE_DEPTH + STATE_STRUCTURE_DEPTH;
+
+export interface JsonBoundsProblem {
+  /** Keys and indices from the document's top to the offending value. */
+  path: (string | number)[];
+  summary: string;
+}
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  /** Index of the parent frame in the walk's path (-1 for the top). */
+  parent: number;
+  key: string | number | undefined;
+}
+
+/** The first value of `doc` nested past `maxDepth` or holding a non-finite number; undefined when none. */
+export function jsonBoundsProblem(doc: unknown, maxDepth: number = MAX_DOCUMENT_DEPTH): JsonBoundsProblem | undefined {
+  // Frames are kept (not popped) so a problem can give its path; a document is walked once.
+  const frames: Frame[] = [{ value: doc, depth: 0, parent: -1, key: undefined }];
+  const stack: number[] = [0];
+  while (stack.length > 0) {
+    const at = stack.pop()!;
+    const { value, depth } = frames[at]!;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return { path: pathOf(frames, at), summary: `the number ${String(value)} is not finite (too large to represent)` };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= maxDepth) {
+      return { path: pathOf(frames, at), summary: `a value nests lists and maps more than ${MAX_VALUE_DEPTH} levels deep` };
+    }
+    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      if (typeof child !== 'object' && typeof child !== 'number') continue;
+      frames.push({ value: child, depth: depth + 1, parent: at, key });
+      stack.push(frames.length - 1);
+    }
+  }
+  return undefined;
+}
+
+function pathOf(frames: Frame[], at: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let i = at; frames[i]!.parent >= 0; i = frames[i]!.parent) path.push(frames[i]!.key!);
+  return path.reverse();
+}
+
+const SHOWN_SEGMENTS = 8;
+
+/** A path as `resources[0].attributes.a` (at most a few segments, then `…`). */
+export function renderJsonPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path.slice(0, SHOWN_SEGMENTS)) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  if (path.length > SHOWN_SEGMENTS) out += '…';
+  return out === '' ? '(top level)' : out;
+}
