@@ -327,8 +327,95 @@ export function wrongStateCases(random: Random): BadInputCase[] {
       expect: BOTH_FAIL,
     },
     { name: 'journal of random binary bytes', prepare: (dir) => writeFileSync(join(dir, JOURNAL_FILE), randomBytes(random, 1024)), expect: BOTH_FAIL },
+    ...hostileStateCases(),
+    ...hostileJournalCases(),
   );
   return cases;
+}
+
+/** The state file with `edit` made to its text (after its first resource's `"attributes": {`). */
+function editState(dir: string, edit: (text: string) => string | Buffer): void {
+  const file = join(dir, STATE_FILE);
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+}
+
+function inFirstAttributes(text: string, entry: string): string {
+  const at = text.indexOf('"attributes": {');
+  if (at < 0) throw new Error('the base state has no resource with attributes');
+  const open = at + '"attributes": {'.length;
+  return `${text.slice(0, open)}${entry},${text.slice(open)}`;
+}
+
+/** A byte spliced into the state file's text just after `"hlVersion": "`. */
+function withByte(text: string, byte: number): Buffer {
+  const at = text.indexOf('"hlVersion": "') + '"hlVersion": "'.length;
+  return Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([byte]), Buffer.from(text.slice(at))]);
+}
+
+const DEEP = 100_000;
+const deepList = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+/** States that are valid JSON but hostile (issue 15): each is refused by name, nothing walks it into a stack overflow. */
+export function hostileStateCases(): BadInputCase[] {
+  return [
+    {
+      name: 'state with a value nested 100,000 deep',
+      prepare: (dir) => editState(dir, (t) => inFirstAttributes(t, `"deep": ${deepList(DEEP)}`)),
+      expect: BOTH_FAIL,
+      messages: ['more than 256 levels', '(resource '],
+    },
+    { name: 'state with a number 1e400', prepare: (dir) => editState(dir, (t) => inFirstAttributes(t, '"huge": 1e400')), expect: BOTH_FAIL, messages: ['not finite'] },
+    { name: 'state with a serial of 1e400', prepare: (dir) => editState(dir, (t) => t.replace(/"serial": \d+/, '"serial": 1e400')), expect: BOTH_FAIL, messages: ['not finite'] },
+    { name: 'state with invalid UTF-8', prepare: (dir) => editState(dir, (t) => withByte(t, 0xff)), expect: BOTH_FAIL, messages: ['not valid UTF-8'] },
+    { name: 'state with a NUL byte', prepare: (dir) => editState(dir, (t) => withByte(t, 0x00)), expect: BOTH_FAIL, messages: ['NUL byte'] },
+  ];
+}
+
+/**
+ * A journal for the base state (its lineage and serial) whose second line is `line`, followed
+ * by a well-formed record: the bad line is not a torn tail, so the journal must be refused.
+ */
+function writeJournalWith(dir: string, line: string | Buffer): void {
+  const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as { lineage: string; serial: number; resources: { address: string }[] };
+  const head = `${JSON.stringify({ t: 'head', v: 1, lineage: state.lineage, serial: state.serial })}\n`;
+  const rm = `${JSON.stringify({ t: 'rm', address: state.resources[0]?.address ?? 'fake_resource.x' })}\n`;
+  writeFileSync(join(dir, JOURNAL_FILE), Buffer.concat([Buffer.from(head), Buffer.from(line), Buffer.from('\n'), Buffer.from(rm)]));
+}
+
+/** The base state's first resource, as a journal `set` record would carry it, with `attributes` replaced. */
+function setRecordText(dir: string, attributes: string): string {
+  const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as { resources: Record<string, unknown>[] };
+  const text = JSON.stringify({ t: 'set', resource: { ...state.resources[0], attributes: { marker: 0 } } });
+  return text.replace('{"marker":0}', attributes);
+}
+
+/** Journal lines that are valid JSON (or nearly) with a malformed body: refused by name at their line. */
+export function hostileJournalCases(): BadInputCase[] {
+  const begin = { t: 'begin', intent: { intentId: 'i1', address: 42, operation: 'create', type: 'fake_resource', provider: 'fake' } };
+  return [
+    { name: 'journal with a begin intent whose address is a number', prepare: (dir) => writeJournalWith(dir, JSON.stringify(begin)), expect: BOTH_FAIL, messages: ['damaged at line 2', 'intent.address'] },
+    { name: 'journal with a set record of a malformed resource', prepare: (dir) => writeJournalWith(dir, '{"t":"set","resource":{"address":"fake_resource.x"}}'), expect: BOTH_FAIL, messages: ['damaged at line 2'] },
+    { name: 'journal with a done record of an unknown outcome', prepare: (dir) => writeJournalWith(dir, '{"t":"done","intentId":"i1","outcome":{"kind":"exploded"}}'), expect: BOTH_FAIL, messages: ['damaged at line 2'] },
+    { name: 'journal with a number 1e400', prepare: (dir) => writeJournalWith(dir, setRecordText(dir, '{"huge":1e400}')), expect: BOTH_FAIL, messages: ['damaged at line 2', 'not finite'] },
+    {
+      name: 'journal with a value nested 100,000 deep',
+      prepare: (dir) => writeJournalWith(dir, setRecordText(dir, `{"deep":${deepList(DEEP)}}`)),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2', 'more than 256 levels'],
+    },
+    {
+      name: 'journal with invalid UTF-8 in a record',
+      prepare: (dir) => writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0xc3]), Buffer.from('b"}')])),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2, column', 'not valid UTF-8'],
+    },
+    {
+      name: 'journal with a NUL byte in a record',
+      prepare: (dir) => writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0x00]), Buffer.from('b"}')])),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2, column', 'NUL byte'],
+    },
+  ];
 }
 
 /** `count` random truncations and bit flips of the state file. */
