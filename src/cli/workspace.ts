@@ -4,7 +4,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
-import { makeRedactor } from '../core/redact.js';
+import { makeRedactor, type Redactor } from '../core/redact.js';
 import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
 import { builtinProviders } from '../engine/provider-registry.js';
 import { openProviderSession, type ProviderSession } from '../engine/provider-session.js';
@@ -26,7 +26,8 @@ export interface Workspace {
   recoveries: Recovery[];
   diagnostics: Diagnostic[];
   session?: ProviderSession;
-  redact(text: string): string;
+  /** Masks secrets in text; `redact.json(v)` serialises a value redacted before serialising. */
+  redact: Redactor;
   /** Adds values to mask in everything printed from now on. */
   addSecrets(more: string[]): void;
   close(): Promise<void>;
@@ -68,13 +69,16 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   }
   const secrets: string[] = [];
   let redactor = makeRedactor(secrets);
+  const redact = ((t: string) => redactor(t)) as Redactor;
+  redact.value = (v) => redactor.value(v);
+  redact.json = (v, space) => redactor.json(v, space);
   const ws: Workspace = {
     store,
     statePath,
     workDir,
     recoveries: [],
     diagnostics: [],
-    redact: (t) => redactor(t),
+    redact,
     addSecrets: (more) => {
       secrets.push(...more);
       redactor = makeRedactor(secrets);

@@ -178,7 +178,7 @@ async function execute(ctx: CommandContext, ws: Workspace, project: Project, pla
     ctx.term.out('\nOutputs:\n\n');
     for (const name of names) {
       const out = outputs[name]!;
-      ctx.term.out(`${name} = ${out.sensitive ? '(sensitive value)' : ws.redact(JSON.stringify(out.value))}\n`);
+      ctx.term.out(`${name} = ${out.sensitive ? '(sensitive value)' : ws.redact.json(out.value)}\n`);
     }
   }
   return EXIT_OK;

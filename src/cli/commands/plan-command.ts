@@ -92,7 +92,7 @@ export function showPlan(ctx: CommandContext, ws: Workspace, plan: Plan): void {
   const results = plan.policyResults;
   if (ctx.cmd.options.json) {
     const json = { ...planToShowJson(plan, HL_VERSION), ...(results ? { policy_results: results } : {}) };
-    ctx.term.out(ws.redact(JSON.stringify(json)) + '\n');
+    ctx.term.out(ws.redact.json(json) + '\n');
     return;
   }
   ctx.term.out(ws.redact(renderPlanHuman(plan, { color: ctx.term.color })));
