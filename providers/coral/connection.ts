@@ -26,6 +26,7 @@ export async function openConnection(req: ConfigureRequest): Promise<CoralConnec
   if ('problems' in parsed) {
     throw new ProviderError(`coral provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`.replace(/proxmox provider/g, 'coral provider')).join('; ')}`);
   }
+  for (const w of parsed.warnings) req.warn?.(w);
   const settings = parsed.settings;
   const { client, close } = await openPveConnection(settings, req.workDir, 'coral');
   return { client, settings, close };

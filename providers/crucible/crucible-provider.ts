@@ -111,6 +111,7 @@ export class CrucibleProvider implements Provider {
     if ('problems' in parsed) {
       throw new ProviderError(`crucible provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`).join('; ')}`);
     }
+    for (const w of parsed.warnings) req.warn?.(w);
     this.settings = parsed.settings;
     const c = parsed.settings.connection;
     this.rt ??= await import('./provider-runtime.js');

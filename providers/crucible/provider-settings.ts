@@ -37,7 +37,7 @@ function parseRange(v: Value | undefined, problems: ProviderConfigProblem[]): Vm
 export function parseCrucibleConfig(
   config: Attributes,
   resolvePath: (p: string) => string = (p) => p,
-): { settings: CrucibleSettings } | { problems: ProviderConfigProblem[] } {
+): { settings: CrucibleSettings; warnings: string[] } | { problems: ProviderConfigProblem[] } {
   const problems: ProviderConfigProblem[] = [];
   const { holder_vmid_range: range, reboot, ...connection } = config;
   if (set(reboot)) {
@@ -46,8 +46,8 @@ export function parseCrucibleConfig(
   const holderVmids = parseRange(range, problems);
   const parsed = parseProviderConfig(connection, resolvePath);
   if ('problems' in parsed) {
-    problems.push(...parsed.problems.map((p) => ({ ...p, message: p.message.replace('of the proxmox provider', 'of the crucible provider') })));
+    problems.push(...parsed.problems.map((p) => ({ ...p, message: p.message.replace(/proxmox provider/g, 'crucible provider') })));
   }
   if (problems.length > 0 || 'problems' in parsed) return { problems };
-  return { settings: { connection: parsed.settings, holderVmids } };
+  return { settings: { connection: parsed.settings, holderVmids }, warnings: parsed.warnings };
 }

@@ -61,6 +61,7 @@ export class KumaProvider implements Provider {
 
   async configure(req: ConfigureRequest): Promise<void> {
     const config = parseKumaProviderConfig(req.config);
+    for (const w of config.warnings) req.warn?.(w);
     await this.close();
     let url = config.url;
     if (config.emulated) {

@@ -1,12 +1,14 @@
 /**
  * The kuma provider block, checked and turned into typed settings: where Kuma is (or that an
  * embedded emulator is wanted), the credentials, the call timeout and the TLS trust for this
- * connection. Reading `ca_file` is the only I/O and happens in `readCaFile`.
+ * connection. Reading `ca_file` is the only I/O and happens in `readCaFile`. Plain http only
+ * to loopback or with `allow_http: true` (src/provider/transport-policy.ts, as every provider).
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
+import { checkTransport } from '../../src/provider/transport-policy.js';
 import { normalizeFingerprint } from './connection/tls-options.js';
 import { parseKumaVersion } from './protocol/kuma-version.js';
 
@@ -24,6 +26,8 @@ export interface KumaProviderConfig {
   emulated: boolean;
   /** The version the config states, if any. */
   version: string | undefined;
+  /** Warnings about the transport (plain http by opt-in). */
+  warnings: string[];
 }
 
 function text(config: Attributes, key: string): string | undefined {
@@ -38,6 +42,15 @@ export function parseKumaProviderConfig(config: Attributes): KumaProviderConfig 
   const url = text(config, 'url')?.replace(/\/+$/, '');
   if (!emulated && !url) throw new ProviderError('kuma provider: url is required (or emulated: true)');
   if (url && !/^https?:\/\/[^/]+/i.test(url)) throw new ProviderError(`kuma provider: url ${url} is not an http:// or https:// URL`);
+  const allowHttp = config.allow_http;
+  if (allowHttp !== undefined && allowHttp !== null && typeof allowHttp !== 'boolean') throw new ProviderError('kuma provider: allow_http must be true or false');
+  if (emulated && allowHttp !== undefined && allowHttp !== null) throw new ProviderError('kuma provider: allow_http cannot be set with emulated: true (the embedded emulator listens on loopback)');
+  const warnings: string[] = [];
+  if (url && !emulated) {
+    const transport = checkTransport({ provider: 'kuma', attribute: 'url', url: new URL(url), allowHttp: allowHttp === true, insecure: false, credentials: 'the username and password' });
+    if (transport.problems.length > 0) throw new ProviderError(`kuma provider: ${transport.problems.map((p) => p.message).join('; ')}`);
+    warnings.push(...transport.warnings);
+  }
   const username = text(config, 'username');
   const password = text(config, 'password');
   if (!username || !password) throw new ProviderError('kuma provider: username and password are required');
@@ -59,6 +72,7 @@ export function parseKumaProviderConfig(config: Attributes): KumaProviderConfig 
     tlsFingerprint,
     emulated,
     version,
+    warnings,
   };
 }
 

@@ -75,6 +75,7 @@ export class MaasProvider implements Provider {
     if ('problems' in parsed) {
       throw new ProviderError(`maas provider: ${parsed.problems.map((p) => p.message).join('; ')}`);
     }
+    for (const w of parsed.warnings) req.warn?.(w);
     await this.close();
     this.rt ??= await import('./provider-runtime.js');
     const s = parsed.settings;

@@ -6,10 +6,12 @@
  *   pin (SHA-256 of the leaf certificate), or nothing with `insecure: true` (explicit opt-in);
  * - plain http is allowed to loopback hosts only, unless `allow_http: true`: MAAS listens on
  *   http :5240 by default, but the PLAINTEXT OAuth signature carries the token secret, so
- *   sending it over a network in clear text must be a decision written in the config;
+ *   sending it over a network in clear text must be a decision written in the config (the rule
+ *   every provider shares: src/provider/transport-policy.ts; both opt-ins are warned about);
  * - `emulated: true` starts the embedded MAAS emulator on loopback instead (no url/api_key).
  */
 import { isValueMap, type Attributes, type Value } from '../../src/core/value.js';
+import { checkTransport } from '../../src/provider/transport-policy.js';
 import { isUnknownValue } from './unknown-value.js';
 import { parseApiKey, isCredentials, type MaasCredentials } from './client/api-key.js';
 import { normalizeFingerprint } from './client/tls-dispatcher.js';
@@ -51,10 +53,6 @@ const KNOWN = new Set([
   'max_retries',
 ]);
 
-function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /** `http://maas:5240` → `http://maas:5240/MAAS`; strips a trailing `/api/2.0`. */
 export function normalizeMaasUrl(text: string): string | undefined {
@@ -115,7 +113,7 @@ export function checkProviderConfig(config: Attributes): ProviderConfigProblem[]
   return 'problems' in r ? r.problems : [];
 }
 
-export function parseProviderConfig(config: Attributes): { settings: MaasSettings } | { problems: ProviderConfigProblem[] } {
+export function parseProviderConfig(config: Attributes): { settings: MaasSettings; warnings: string[] } | { problems: ProviderConfigProblem[] } {
   const problems: ProviderConfigProblem[] = [];
   if (!isValueMap(config)) return { problems: [{ attribute: '', message: 'the provider block must be a map' }] };
   for (const key of Object.keys(config)) {
@@ -143,9 +141,10 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
         });
       }
     }
-    return problems.length ? { problems } : { settings: { mode: 'emulated', timeoutMs, maxRetries } };
+    return problems.length ? { problems } : { settings: { mode: 'emulated', timeoutMs, maxRetries }, warnings: [] };
   }
 
+  const warnings: string[] = [];
   let normalizedUrl: string | undefined;
   if (url === undefined) {
     if (config.url === undefined || config.url === null) {
@@ -187,15 +186,10 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
           problems.push({ attribute: key, message: `${key} applies to https only, but url uses http` });
         }
       }
-      if (!allowHttp && !isLoopbackHost(u.hostname)) {
-        problems.push({
-          attribute: 'url',
-          message:
-            `url uses plain http to ${u.hostname}: the OAuth PLAINTEXT signature (your token secret) would cross the ` +
-            'network unencrypted. Use https (MAAS serves TLS on :5443 once configured), or set allow_http: true to accept it',
-        });
-      }
     }
+    const transport = checkTransport({ provider: 'maas', attribute: 'url', url: u, allowHttp, insecure, credentials: 'the OAuth PLAINTEXT signature (your token secret)' });
+    problems.push(...transport.problems.map((p) => ({ ...p, message: `${p.message} (MAAS serves https on :5443 once configured)` })));
+    warnings.push(...transport.warnings);
   }
   if (problems.length || normalizedUrl === undefined || credentials === undefined) {
     return { problems: problems.length ? problems : [{ attribute: '', message: 'incomplete maas provider block' }] };
@@ -211,5 +205,6 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
       timeoutMs,
       maxRetries,
     },
+    warnings,
   };
 }

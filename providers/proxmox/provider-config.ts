@@ -7,7 +7,8 @@
  *   with a password: with a token they are plan-time errors (see validate-guest.ts).
  * - Transport: https verified against the system CAs, or `ca_file`, or a `tls_fingerprint`
  *   pin (SHA-256 of the leaf certificate), or nothing with `insecure: true` (explicit opt-in,
- *   scoped to this client). Plain http only to a loopback host.
+ *   scoped to this client, warned about). Plain http only to a loopback host, or with
+ *   `allow_http: true`, warned about (src/provider/transport-policy.ts, shared by every provider).
  * - `emulated: true` starts the embedded emulator instead (no endpoint or credentials).
  * - `reboot`: `never` (default) leaves changes a running guest takes only at restart
  *   pending and says so in the plan; `if-needed` shuts the guest down and starts it again
@@ -15,6 +16,7 @@
  */
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
 import { normalizeFingerprint } from '../shared/tls-agent.js';
+import { checkTransport, isLoopbackHost } from '../../src/provider/transport-policy.js';
 
 export { normalizeFingerprint };
 
@@ -83,6 +85,7 @@ const KNOWN = new Set([
   'ca_file',
   'tls_fingerprint',
   'insecure',
+  'allow_http',
   'reboot',
   'task_timeout',
   'read_concurrency',
@@ -95,10 +98,7 @@ export const PROVIDER_SENSITIVE = ['token_secret', 'password'];
 export const TOKEN_ID_RE = /^[^\s@!:]+@[^\s@!:]+![A-Za-z][A-Za-z0-9._-]*$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+export { isLoopbackHost };
 
 function set(v: Value | undefined): v is Value {
   return v !== undefined && v !== null && !isUnknown(v);
@@ -193,17 +193,17 @@ export function authenticatesAsRoot(config: Attributes): boolean {
 export function parseProviderConfig(
   config: Attributes,
   resolvePath: (p: string) => string = (p) => p,
-): { settings: ProxmoxSettings } | { problems: ProviderConfigProblem[] } {
+): { settings: ProxmoxSettings; warnings: string[] } | { problems: ProviderConfigProblem[] } {
   const problems: ProviderConfigProblem[] = [];
   for (const k of Object.keys(config)) {
     if (!KNOWN.has(k)) problems.push({ attribute: k, message: `unknown setting "${k}" of the proxmox provider` });
   }
   const common = parseCommon(config, problems);
   if (bool(config, 'emulated', problems)) {
-    for (const k of ['endpoint', 'token_id', 'token_secret', 'username', 'password', 'ca_file', 'tls_fingerprint', 'insecure']) {
+    for (const k of ['endpoint', 'token_id', 'token_secret', 'username', 'password', 'ca_file', 'tls_fingerprint', 'insecure', 'allow_http']) {
       if (set(config[k])) problems.push({ attribute: k, message: `${k} cannot be set together with emulated: true (the embedded emulator supplies it)` });
     }
-    return problems.length > 0 ? { problems } : { settings: { mode: 'emulated', ...common } };
+    return problems.length > 0 ? { problems } : { settings: { mode: 'emulated', ...common }, warnings: [] };
   }
 
   const endpoint = str(config, 'endpoint', problems);
@@ -219,12 +219,6 @@ export function parseProviderConfig(
     if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
       problems.push({ attribute: 'endpoint', message: `endpoint must use https (got ${url.protocol})` });
       url = undefined;
-    }
-    if (url && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      problems.push({
-        attribute: 'endpoint',
-        message: `plain http to ${url.hostname} would send the API credentials unencrypted; use https (http is accepted for loopback hosts only)`,
-      });
     }
     if (url && url.pathname !== '/' && !/^\/api2\/json\/?$/.test(url.pathname)) {
       problems.push({ attribute: 'endpoint', message: `endpoint must not have a path other than /api2/json (got ${url.pathname})` });
@@ -264,6 +258,9 @@ export function parseProviderConfig(
   if (insecure && (caFile !== undefined || tlsFingerprint !== undefined)) {
     problems.push({ attribute: 'insecure', message: 'insecure: true disables verification; it cannot be combined with ca_file or tls_fingerprint' });
   }
+  const allowHttp = bool(config, 'allow_http', problems);
+  const transport = url ? checkTransport({ provider: 'proxmox', attribute: 'endpoint', url, allowHttp, insecure, credentials: 'the API credentials' }) : { problems: [], warnings: [] };
+  problems.push(...transport.problems);
   if (url?.protocol === 'http:' && (caFile !== undefined || tlsFingerprint !== undefined || insecure)) {
     problems.push({ attribute: 'endpoint', message: 'ca_file, tls_fingerprint and insecure only apply to https endpoints' });
   }
@@ -281,5 +278,6 @@ export function parseProviderConfig(
       insecure,
       ...common,
     },
+    warnings: transport.warnings,
   };
 }

@@ -76,6 +76,7 @@ export class ProxmoxProvider implements Provider {
     if ('problems' in parsed) {
       throw new ProviderError(`proxmox provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`).join('; ')}`);
     }
+    for (const w of parsed.warnings) req.warn?.(w);
     const settings = parsed.settings;
     if (this.ctx) await this.close(); // configured again: drop the previous client (and emulator)
     this.rt ??= await import('./provider-runtime.js');

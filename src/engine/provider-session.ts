@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { error, hasErrors, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import { error, hasErrors, warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
@@ -58,7 +58,9 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     const workDir = join(opts.workDir, 'providers', key);
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
     try {
-      await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir });
+      const loc = opts.config.providers.get(key)?.loc;
+      const warn = (message: string): void => void diagnostics.push(warning(`Provider "${key}": ${message}`, loc));
+      await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir, warn });
       configured.push(provider);
     } catch (e) {
       diagnostics.push(configureFailure(key, e, opts.config.providers.get(key)?.loc, configs.get(key)));

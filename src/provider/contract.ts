@@ -76,6 +76,8 @@ export interface ConfigureRequest extends OperationContext {
   configDir: string;
   /** Where emulators keep their world when the provider runs embedded. */
   workDir: string;
+  /** Reports a warning about the block (plain http by opt-in, `insecure: true`), shown at the provider block. */
+  warn?: (message: string) => void;
 }
 
 export interface ValidateResourceRequest {

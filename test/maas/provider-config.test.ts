@@ -31,7 +31,7 @@ describe('maas provider block', () => {
   it('refuses plain http to a network host unless allow_http says so', () => {
     expect(problemsOf({ url: 'http://maas.maas:5240/MAAS', api_key: KEY })).toEqual([
       'url: url uses plain http to maas.maas: the OAuth PLAINTEXT signature (your token secret) would cross the network unencrypted. ' +
-        'Use https (MAAS serves TLS on :5443 once configured), or set allow_http: true to accept it',
+        'Use https, or set allow_http: true in the maas provider block to accept it (http is accepted to loopback hosts only) (MAAS serves https on :5443 once configured)',
     ]);
     expect(problemsOf({ url: 'http://maas.maas:5240/MAAS', api_key: KEY, allow_http: true })).toEqual([]);
   });

@@ -201,10 +201,10 @@ describe('provider block', () => {
     const bad = parseProviderConfig({ endpoint: 'http://pve.maas:8006', token_id: 'hl', token_secret: 'nope', insecure: true, tls_fingerprint: 'AA', reboot: 'sometimes' });
     expect('problems' in bad && bad.problems.map((p) => `${p.attribute}: ${p.message}`)).toEqual([
       'reboot: reboot must be one of "never", "if-needed"',
-      'endpoint: plain http to pve.maas would send the API credentials unencrypted; use https (http is accepted for loopback hosts only)',
       'token_id: token_id must look like USER@REALM!TOKENID (e.g. hl@pve!hl), got "hl"',
       'token_secret: token_secret must be the UUID PVE showed when the token was created',
       'tls_fingerprint: tls_fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed (AA:BB:...)',
+      'endpoint: endpoint uses plain http to pve.maas: the API credentials would cross the network unencrypted. Use https, or set allow_http: true in the proxmox provider block to accept it (http is accepted to loopback hosts only)',
       'endpoint: ca_file, tls_fingerprint and insecure only apply to https endpoints',
     ]);
     expect('problems' in parseProviderConfig({ endpoint: 'https://pve:8006' }) && parseProviderConfig({ endpoint: 'https://pve:8006' })).toMatchObject({

@@ -75,7 +75,7 @@ describe('proxmox provider TLS', () => {
     const provider = new ProxmoxProvider();
     await expect(
       provider.configure({ config: { endpoint: 'http://pve.maas:8006', token_id: DEFAULT_TOKEN_ID, token_secret: DEFAULT_TOKEN_SECRET }, configDir: TLS_DIR, workDir: TLS_DIR }),
-    ).rejects.toThrow(/plain http to pve\.maas would send the API credentials unencrypted; use https/);
+    ).rejects.toThrow(/endpoint uses plain http to pve\.maas: the API credentials would cross the network unencrypted\. Use https, or set allow_http: true/);
     await expect(
       provider.configure({
         config: { endpoint: 'https://pve.maas:8006', token_id: DEFAULT_TOKEN_ID, token_secret: DEFAULT_TOKEN_SECRET, ca_file: 'missing.pem' },
