@@ -72,6 +72,7 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   const redact = ((t: string) => redactor(t)) as Redactor;
   redact.value = (v) => redactor.value(v);
   redact.json = (v, space) => redactor.json(v, space);
+  redact.holdsSecret = (s) => redactor.holdsSecret(s);
   const ws: Workspace = {
     store,
     statePath,

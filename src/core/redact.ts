@@ -28,6 +28,8 @@ export interface Redactor {
   value<T>(v: T): T;
   /** JSON.stringify of the redacted value. */
   json(v: unknown, space?: number): string;
+  /** Whether a string value holds a secret (by the same rule: whole short secrets, long ones anywhere). */
+  holdsSecret(s: string): boolean;
 }
 
 export function makeRedactor(secrets: Iterable<string>): Redactor {
@@ -58,5 +60,6 @@ export function makeRedactor(secrets: Iterable<string>): Redactor {
   const r = ((t: string) => text(t)) as Redactor;
   r.value = <T>(v: T): T => (all.length === 0 ? v : (walk(v, 0) as T));
   r.json = (v, space) => JSON.stringify(r.value(v), null, space);
+  r.holdsSecret = (s) => short.has(s) || long.some((x) => s.includes(x));
   return r;
 }

@@ -94,6 +94,8 @@ async function session(mode: Mode): Promise<{ found: string[]; results: Record<s
   const b = state.resources.find((r) => r.address === 'fake_resource.b' || (r.type === 'fake_resource' && r.name === 'b'));
   await hl('state rm', ['state', 'rm', 'fake_resource.b']);
   await hl('import', ['import', 'fake_resource.b', b?.id ?? 'missing']);
+  await hl('state show after import', ['state', 'show', 'fake_resource.b', ...json]);
+  await hl('show after import', ['show', ...json]);
   await hl('plan after import', ['plan', ...json]);
   await hl('destroy', ['destroy', '--auto-approve', ...json]);
   for (const f of filesOf(dir)) {

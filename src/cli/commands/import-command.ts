@@ -6,6 +6,7 @@
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
 import { formatAddress, parseAddress } from '../../core/address.js';
 import type { Attributes } from '../../core/value.js';
+import { secretPaths } from '../../core/secret-paths.js';
 import { loadProject, type Project } from '../../engine/project.js';
 import { unreachableDiagnostic } from '../../engine/unreachable-provider.js';
 import { ProviderError, type ImportResponse, type Provider } from '../../provider/contract.js';
@@ -52,6 +53,9 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
     const elsewhere = managedElsewhere(ws.store.state, addr.type, found.resource.id, address);
     if (elsewhere) throw new DiagnosticsError([managedElsewhereError(address, elsewhere, found.resource.id)]);
     const schema = provider.getSchema().resources[addr.type];
+    const schemaSensitive = Object.entries(schema?.attributes ?? {}).filter(([, a]) => a.sensitive).map(([k]) => [k]);
+    // attributes holding a secret of the config (a sensitive variable's value) are sensitive too
+    const holding = secretPaths(found.resource.state, ws.redact.holdsSecret).filter((p) => !schemaSensitive.some((s) => s[0] === p[0]));
     const resource: ResourceState = {
       address,
       mode: 'managed',
@@ -61,7 +65,7 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
       provider: block.provider,
       id: found.resource.id,
       attributes: found.resource.state,
-      sensitivePaths: Object.entries(schema?.attributes ?? {}).filter(([, a]) => a.sensitive).map(([k]) => [k]),
+      sensitivePaths: [...schemaSensitive, ...holding],
       dependencies: project.graph.resourceDeps.get(blockAddr) ?? [],
       status: 'ready',
     };
