@@ -21,23 +21,39 @@ import { emptySummary, recordTrial, type PartSummary } from './part-summary.js';
 
 /** Error output beyond this is not "a clear error" (a 10 MB source line printed back, say). */
 const MAX_ERROR_OUTPUT = 64 * 1024;
-const TIMEOUT_MS = 120_000;
+
+/**
+ * Each hl run of a case must end within this time and memory (issue 15: hostile input may make
+ * hl say no, quickly; never hang it or exhaust its memory). The V8 heap is capped at the same
+ * figure, so a runaway allocation ends the run rather than the machine.
+ */
+export interface CaseBounds {
+  timeoutMs: number;
+  maxRssMb: number;
+}
+
+export const CASE_BOUNDS: CaseBounds = { timeoutMs: 10_000, maxRssMb: 500 };
+
+/** Building the base project (an apply and a saved plan) is not a case. */
+const SETUP_TIMEOUT_MS = 120_000;
 
 export interface BadInputPartOptions {
   onTrial?: (done: number, summary: PartSummary) => void;
+  /** Default CASE_BOUNDS; `npm test` allows a noisy machine more time, never more memory. */
+  bounds?: CaseBounds;
 }
 
 /** The language example, applied once, with a saved plan (3 replicas instead of 2) beside it. */
 export async function makeBaseProject(): Promise<{ dir?: string; problem?: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bad-input-base-'));
   writeFileSync(join(dir, CONFIG_FILE), readFileSync(join(repoRoot(), 'examples', 'language', 'main.yaml')));
-  const apply = await runHl(['apply', '--auto-approve'], { cwd: dir, timeoutMs: TIMEOUT_MS });
+  const apply = await runHl(['apply', '--auto-approve'], { cwd: dir, timeoutMs: SETUP_TIMEOUT_MS });
   if (apply.code !== 0) return { problem: `applying the language example exited ${apply.code}: ${clip(apply.stderr)}` };
-  const plan = await runHl(['plan', '--out', PLAN_FILE, '--var', 'replicas=3'], { cwd: dir, timeoutMs: TIMEOUT_MS });
+  const plan = await runHl(['plan', '--out', PLAN_FILE, '--var', 'replicas=3'], { cwd: dir, timeoutMs: SETUP_TIMEOUT_MS });
   if (plan.code !== 0) return { problem: `saving a plan exited ${plan.code}: ${clip(plan.stderr)}` };
   // the intact plan must apply, or its corrupted copies prove nothing
   const probe = copyOf(dir);
-  const applied = await runHl(['apply', '--auto-approve', PLAN_FILE], { cwd: probe, timeoutMs: TIMEOUT_MS });
+  const applied = await runHl(['apply', '--auto-approve', PLAN_FILE], { cwd: probe, timeoutMs: SETUP_TIMEOUT_MS });
   rmSync(probe, { recursive: true, force: true });
   if (applied.code !== 0) return { problem: `applying the intact saved plan exited ${applied.code}: ${clip(applied.stderr)}` };
   return { dir };
@@ -46,12 +62,14 @@ export async function makeBaseProject(): Promise<{ dir?: string; problem?: strin
 export async function badInputPart(name: string, cases: BadInputCase[], base: string, opts: BadInputPartOptions = {}): Promise<PartSummary> {
   const started = performance.now();
   const summary = emptySummary(`bad input ${name}`);
+  const bounds = opts.bounds ?? CASE_BOUNDS;
+  const worst = { ms: 0, rssMb: 0 };
   for (const c of cases) {
     const dir = copyOf(base);
     let problems: string[];
     try {
       c.prepare(dir);
-      problems = await judge(c, dir);
+      problems = await judge(c, dir, bounds, worst);
     } catch (e) {
       problems = [`the case could not be run: ${(e as Error).message}`];
     }
@@ -61,16 +79,20 @@ export async function badInputPart(name: string, cases: BadInputCase[], base: st
     opts.onTrial?.(summary.trials, summary);
   }
   summary.seconds = (performance.now() - started) / 1000;
+  summary.measured = `slowest hl run ${(worst.ms / 1000).toFixed(1)} s, most memory ${worst.rssMb} MB (bounds ${bounds.timeoutMs / 1000} s, ${bounds.maxRssMb} MB)`;
   return summary;
 }
 
-async function judge(c: BadInputCase, dir: string): Promise<string[]> {
+async function judge(c: BadInputCase, dir: string, bounds: CaseBounds, worst: { ms: number; rssMb: number }): Promise<string[]> {
   const problems: string[] = [];
   const before = snapshot(dir);
   const run = async (args: readonly string[]): Promise<HlResult> => {
-    const r = await runHl([...args], { cwd: dir, timeoutMs: TIMEOUT_MS, ...(c.env ? { env: c.env } : {}) });
+    const r = await runHl([...args], { cwd: dir, timeoutMs: bounds.timeoutMs, measureMemory: { heapCapMb: bounds.maxRssMb }, ...(c.env ? { env: c.env } : {}) });
+    worst.ms = Math.max(worst.ms, r.ms);
+    worst.rssMb = Math.max(worst.rssMb, r.peakRssMb ?? 0);
     const unclean = uncleanFailure(r);
     if (unclean) problems.push(`hl ${args.join(' ')}: ${unclean}`);
+    if (r.peakRssMb !== undefined && r.peakRssMb > bounds.maxRssMb) problems.push(`hl ${args.join(' ')}: peak memory ${r.peakRssMb} MB, over ${bounds.maxRssMb} MB`);
     if (r.code === 1 && r.stderr.length + r.stdout.length > MAX_ERROR_OUTPUT) {
       problems.push(`hl ${args.join(' ')}: ${(r.stderr.length + r.stdout.length).toLocaleString('en-US')} bytes of error output`);
     }

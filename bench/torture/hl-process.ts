@@ -5,7 +5,8 @@
  * import this file from source (bench/torture/).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,8 @@ export interface HlResult {
   /** Wall time of the process, in ms. */
   ms: number;
   timedOut?: boolean;
+  /** Peak resident memory of the process in MB, when `measureMemory` asked for it and it exited normally. */
+  peakRssMb?: number;
 }
 
 export interface HlRunOptions {
@@ -41,15 +44,34 @@ export interface HlRunOptions {
   input?: string;
   /** Kill the process (SIGKILL) when it runs longer; the result then has `timedOut`. */
   timeoutMs?: number;
+  /**
+   * Measure the process's peak resident memory (its own `process.resourceUsage().maxRSS`,
+   * written at exit by a preloaded module) and cap its V8 heap at this many MB, so that a
+   * runaway allocation ends the process instead of the machine.
+   */
+  measureMemory?: { heapCapMb: number };
+}
+
+/** The preloaded module that writes the process's peak RSS (KB) to $HL_PEAK_RSS_FILE at exit. */
+function peakRssPreload(): string {
+  const path = join(tmpdir(), `hl-peak-rss-${process.pid}.cjs`);
+  if (!existsSync(path)) {
+    writeFileSync(path, "process.on('exit', () => { try { require('fs').writeFileSync(process.env.HL_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n");
+  }
+  return path;
 }
 
 export function startHl(args: string[], opts: HlRunOptions): { child: ChildProcess; done: Promise<HlResult>; stdoutSoFar(): string } {
   assertBuilt();
   const bin = hlBin();
   const started = performance.now();
+  const rssFile = opts.measureMemory ? join(tmpdir(), `hl-peak-rss-${process.pid}-${++rssRuns}.txt`) : undefined;
+  const memoryEnv: Record<string, string> = opts.measureMemory
+    ? { NODE_OPTIONS: `--require ${peakRssPreload()} --max-old-space-size=${opts.measureMemory.heapCapMb}`, HL_PEAK_RSS_FILE: rssFile! }
+    : {};
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: opts.cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', ...opts.env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', ...opts.env, ...memoryEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -64,10 +86,23 @@ export function startHl(args: string[], opts: HlRunOptions): { child: ChildProce
   const done = new Promise<HlResult>((res) =>
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      res({ code, signal, stdout, stderr, ms: performance.now() - started, ...(timedOut ? { timedOut } : {}) });
+      const peakRssMb = rssFile ? readPeakRss(rssFile) : undefined;
+      res({ code, signal, stdout, stderr, ms: performance.now() - started, ...(timedOut ? { timedOut } : {}), ...(peakRssMb !== undefined ? { peakRssMb } : {}) });
     }),
   );
   return { child, done, stdoutSoFar: () => stdout };
+}
+
+let rssRuns = 0;
+
+function readPeakRss(file: string): number | undefined {
+  try {
+    const kb = Number(readFileSync(file, 'utf8'));
+    rmSync(file, { force: true });
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function runHl(args: string[], opts: HlRunOptions): Promise<HlResult> {

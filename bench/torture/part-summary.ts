@@ -11,6 +11,8 @@ export interface PartSummary {
   /** One line per failed trial: what went wrong, and where to look. */
   details: string[];
   seconds: number;
+  /** What the part measured beyond the counts, e.g. its slowest run and largest memory. */
+  measured?: string;
 }
 
 export function emptySummary(part: string): PartSummary {
@@ -21,7 +23,7 @@ export function summaryLine(s: PartSummary): string {
   const verdict = s.failures === 0 && s.orphans === 0 && s.corruptStates === 0 ? 'ok  ' : 'FAIL';
   return (
     `${verdict} ${s.part.padEnd(56)} trials ${String(s.trials).padStart(4)}  failures ${String(s.failures).padStart(3)}  ` +
-    `orphans ${String(s.orphans).padStart(3)}  corrupt states ${String(s.corruptStates).padStart(3)}  (${s.seconds.toFixed(1)} s)`
+    `orphans ${String(s.orphans).padStart(3)}  corrupt states ${String(s.corruptStates).padStart(3)}  (${s.seconds.toFixed(1)} s${s.measured ? `; ${s.measured}` : ''})`
   );
 }
 
