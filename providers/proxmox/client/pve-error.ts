@@ -69,6 +69,9 @@ const LOCK_RE = /\b(?:VM|CT)(?: \d+)? is locked\b|can't lock file .* got timeout
 const TRANSIENT_RE =
   /got no worker upid|start worker failed|temporarily unavailable|connection refused|connection reset|connection timed out|proxy loop|cluster not ready|no quorum|service unavailable|gateway|broken pipe/i;
 const ALREADY_EXISTS_RE = /\b(?:VM|CT) \d+ already exists\b|already exists on node|config file already exists|unable to create (?:VM|CT) \d+ - .*already exists/i;
+// PVE's digest refusals: qemu-server PVE/API2/Qemu.pm update_vm_api "checksum mismatch (file
+// change by other user?)", pve-common PVE/Tools.pm assert_if_modified "detected modified
+// configuration - file changed by other user? Try again."
 const DIGEST_RE = /checksum mismatch|detected modified configuration|file change by other user/i;
 const NOT_FOUND_RE = /does not exist|no such VM|not found|Configuration file '.*' does not exist/i;
 
@@ -87,8 +90,13 @@ export function isAlreadyExists(e: unknown): boolean {
   return e instanceof PveApiError && e.answered && ALREADY_EXISTS_RE.test(e.reason);
 }
 
+/** Whether a text (an answer's reason, a task's exit status) is PVE refusing a stale digest. */
+export function isDigestRefusal(text: string): boolean {
+  return DIGEST_RE.test(text);
+}
+
 export function isDigestMismatch(e: unknown): boolean {
-  return e instanceof PveApiError && e.answered && DIGEST_RE.test(e.reason);
+  return e instanceof PveApiError && e.answered && isDigestRefusal(e.reason);
 }
 
 export function isNotFound(e: unknown): boolean {

@@ -9,7 +9,7 @@
  * are, the update fails and says which keys, instead of overwriting a change nobody planned.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isDigestMismatch, isNotFound, lockContentionText, PveApiError } from '../client/pve-error.js';
+import { isDigestMismatch, isDigestRefusal, isNotFound, lockContentionText, PveApiError } from '../client/pve-error.js';
 import { backoffDelay, LOCK_RETRY, sleep } from '../client/retry-policy.js';
 import { isUpid, TaskFailedError, TaskTimeoutError, waitForTask } from '../client/task-waiter.js';
 import { ConfigChanges } from '../mapping/config-changes.js';
@@ -107,18 +107,13 @@ function changedKeys(a: PveConfig, b: PveConfig): string[] {
 
 const DIGEST_RETRIES = 3;
 
-// PVE's digest refusals: qemu-server PVE/API2/Qemu.pm update_vm_api "checksum mismatch (file
-// change by other user?)", pve-common PVE/Tools.pm assert_if_modified "detected modified
-// configuration - file changed by other user? Try again."
-const DIGEST_TEXT_RE = /checksum mismatch|detected modified configuration|file change by other user/i;
-
 /**
  * A refusal for a stale digest: answered by the API handler, or the exit status of the async
  * update's task — qemu-server checks the digest again in the worker, under the config lock,
  * so an update re-sent after a lost answer is accepted and its task then fails this way.
  */
 function isDigestConflict(e: unknown): boolean {
-  return isDigestMismatch(e) || (e instanceof TaskFailedError && DIGEST_TEXT_RE.test(e.exitStatus));
+  return isDigestMismatch(e) || (e instanceof TaskFailedError && isDigestRefusal(e.exitStatus));
 }
 
 /**
