@@ -326,9 +326,7 @@ class Executor {
           // The object was made but not finished: recorded as it is, tainted (as Terraform does),
           // so the next plan replaces it with one made whole; a finished-looking object whose
           // create defaults never took (a guest never started) would otherwise plan as no change.
-          const resource: ResourceState = { ...this.resourceState(change, partial.id, partial.state, sensitivePaths), status: 'tainted' };
-          await store.completeIntent(intent, { kind: 'applied', resource });
-          this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
+          await this.recordPartial(change, intent, partial, sensitivePaths, 'tainted');
           return this.fail(change, operation, `${describe(e)}; the object was made (id ${partial.id}) and is recorded in state as tainted: the next plan replaces it`, e);
         }
         // The create may have taken effect with its answer lost: ask before calling it failed.
@@ -377,14 +375,25 @@ class Executor {
       const partial = e instanceof ProviderError ? e.options.partial : undefined;
       if (partial) {
         // Part of the update was made: record the object as it really is.
-        const resource = this.resourceState(change, partial.id, partial.state, sensitivePaths);
-        await store.completeIntent(intent, { kind: 'applied', resource });
-        this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
+        await this.recordPartial(change, intent, partial, sensitivePaths, 'ready');
         return this.fail(change, operation, `${describe(e)}; what was changed is recorded in state: the next plan shows what is left to do`, e);
       }
       await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
       return this.fail(change, operation, describe(e), e);
     }
+  }
+
+  /** Records an object an operation changed before it failed, as it really is, closing the intent. */
+  private async recordPartial(
+    change: ResourceChange,
+    intent: Parameters<ApplyStore['completeIntent']>[0],
+    partial: NonNullable<ProviderError['options']['partial']>,
+    sensitivePaths: Path[],
+    status: ResourceState['status'],
+  ): Promise<void> {
+    const resource: ResourceState = { ...this.resourceState(change, partial.id, partial.state, sensitivePaths), status };
+    await this.req.store.completeIntent(intent, { kind: 'applied', resource });
+    this.setCurrent(change.address, change.block, partial.state, sensitivePaths);
   }
 
   private afterApplied(change: ResourceChange, state: Attributes, planned: Attributes, sensitivePaths: Path[]): void {

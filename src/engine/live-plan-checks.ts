@@ -35,6 +35,7 @@ function checkedAction(c: ResourceChange): PlannedChange['action'] | undefined {
 
 export async function checkPlanLive(plan: Plan, config: Config, providers: ReadonlyMap<string, Provider>): Promise<Diagnostic[]> {
   const byProvider = plannedChangesByProvider(plan);
+  const blockOf = new Map(plan.changes.map((c) => [c.address, c.block]));
   const results = await Promise.all(
     [...byProvider].map(async ([key, changes]): Promise<Diagnostic[]> => {
       const provider = providers.get(key);
@@ -42,8 +43,8 @@ export async function checkPlanLive(plan: Plan, config: Config, providers: Reado
       try {
         const { problems } = await provider.checkPlan({ changes });
         return problems.map((p) => {
-          const change = plan.changes.find((c) => c.address === p.address);
-          const block = change ? config.resources.get(change.block) : undefined;
+          const blockAddress = blockOf.get(p.address);
+          const block = blockAddress ? config.resources.get(blockAddress) : undefined;
           const loc = block ? findNodeAtPath(block.body, p.path).node.loc : undefined;
           return { ...(p.severity === 'warning' ? warning : error)(`${p.address}: ${p.message}`, loc), address: p.address };
         });
