@@ -81,7 +81,7 @@ export interface AllocateRequest {
 
 /** Allocates a new volume, or fails as PVE does when the name is taken or space is short. */
 export function allocateVolume(s: StorageState, req: AllocateRequest): VolumeState {
-  // pve-storage src/PVE/Storage.pm storage_check_enabled (vdisk_alloc); an inactive one fails activation
+  // pve-storage (8.x and 9.x) src/PVE/Storage.pm storage_check_enabled (vdisk_alloc); an inactive one fails activation
   if (s.disabled) fail(`storage '${s.id}' is disabled`);
   if (s.inactive) fail(`storage '${s.id}' is not online`);
   const format = req.format ?? defaultImageFormat(s);

@@ -1,6 +1,6 @@
 /**
- * `GET /nodes/{node}/network`: the node's interfaces, after pve-manager PVE/API2/Network.pm
- * (index): the loopback is never listed; `type` keeps one interface type, `any_bridge` and
+ * `GET /nodes/{node}/network`: the node's interfaces, after pve-manager 9.x PVE/API2/Network.pm
+ * (index, read on master): the loopback is never listed; `type` keeps one interface type, `any_bridge` and
  * `any_local_bridge` keep Linux and OVS bridges. The emulated node has one physical NIC
  * (`nic0`, the first bridge's port) and the bridges of the world (`nodeBridges`).
  */
@@ -9,7 +9,7 @@ import { NODE, opt, str } from '../param-schema.js';
 import type { ApiRequest, RouteDef } from '../router.js';
 import { findNode, nodeBridges, type NodeState } from '../world.js';
 
-// PVE/API2/Network.pm $network_type_enum plus the filter-only values
+// pve-manager 9.x PVE/API2/Network.pm $network_type_enum plus the filter-only values (`fabric` is new in 9)
 const TYPES = ['bridge', 'bond', 'eth', 'alias', 'vlan', 'fabric', 'OVSBridge', 'OVSBond', 'OVSPort', 'OVSIntPort', 'vnet', 'any_bridge', 'any_local_bridge', 'include_sdn'];
 
 function interfaces(emu: EmulatorCore, node: NodeState): Record<string, unknown>[] {

@@ -22,7 +22,7 @@ function storageOf(emu: EmulatorCore, req: ApiRequest): StorageState {
 }
 
 /**
- * One storage as pve-storage src/PVE/Storage.pm storage_info lists it: a disabled storage has
+ * One storage as pve-storage (8.x and 9.x) src/PVE/Storage.pm storage_info lists it: a disabled storage has
  * enabled 0; one that is disabled or cannot be activated has active 0 and no capacity (total,
  * used, avail 0, no used_fraction).
  */
@@ -101,7 +101,7 @@ export const STORAGE_ROUTES: RouteDef[] = [
     },
     handler: (emu, req) => {
       const wanted = req.params.content !== undefined ? splitList(String(req.params.content)) : undefined;
-      // pve-storage src/PVE/API2/Storage/Status.pm index: a content filter drops disabled storages too
+      // pve-storage (8.x and 9.x) src/PVE/API2/Storage/Status.pm index: a content filter drops disabled storages too
       return nodeOf(emu, req)
         .storages.filter((s) => req.params.storage === undefined || s.id === req.params.storage)
         .filter((s) => !wanted || (!s.disabled && wanted.some((c) => s.content.includes(c as never))))
