@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { FaultController, type FaultConfig } from './faults.js';
 import { ConfigLocks } from './locks.js';
 import { fileSignature, loadWorldFile, saveWorldFile, type FileSignature } from './persistence.js';
+import { pveProfile, type PveProfile, type PveVersion } from './pve-profile.js';
 import { seedWorld, type SeedKind } from './seed.js';
 import { settleOrphanedTasks, TaskRunner, type OrphanedCreates } from './tasks.js';
 import type { World } from './world.js';
@@ -18,6 +19,8 @@ export interface EmulatorCoreOptions {
   faults?: FaultConfig;
   /** What a create/clone left running by a vanished emulator leaves behind (default `keep-locked`). */
   orphanedCreates?: OrphanedCreates;
+  /** The Proxmox VE release to behave as (default the newest profile). */
+  pveVersion?: PveVersion;
 }
 
 export class EmulatorCore {
@@ -25,6 +28,8 @@ export class EmulatorCore {
   readonly faults: FaultController;
   locks: ConfigLocks;
   tasks: TaskRunner;
+  /** What the emulated release does differently (pve-profile.ts). */
+  readonly profile: PveProfile;
   private signature: FileSignature | undefined;
 
   constructor(readonly options: EmulatorCoreOptions) {
@@ -34,6 +39,7 @@ export class EmulatorCore {
     );
     this.locks = new ConfigLocks(this.faults);
     this.tasks = new TaskRunner(this);
+    this.profile = pveProfile(options.pveVersion);
     const loaded = options.worldFile ? loadWorldFile(options.worldFile) : undefined;
     if (loaded) {
       settleOrphanedTasks(loaded, Math.floor(this.now() / 1000), options.orphanedCreates ?? 'keep-locked');
@@ -41,6 +47,11 @@ export class EmulatorCore {
       this.signature = options.worldFile ? fileSignature(options.worldFile) : undefined;
     } else {
       this.world = seedWorld(options.seed, this.now());
+      this.signature = undefined;
+    }
+    if (!this.signature || this.world.pveVersion !== this.profile.managerVersion) {
+      // The release the world was last served as is recorded in it (an upgrade rewrites it).
+      this.world.pveVersion = this.profile.managerVersion;
       this.persist();
     }
   }
@@ -78,6 +89,7 @@ export class EmulatorCore {
     this.locks = new ConfigLocks(this.faults);
     this.tasks = new TaskRunner(this);
     this.world = seedWorld(seed, this.now());
+    this.world.pveVersion = this.profile.managerVersion;
     this.persist();
   }
 

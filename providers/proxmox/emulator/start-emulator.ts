@@ -29,6 +29,7 @@ import { TASK_ROUTES } from './handlers/task-endpoints.js';
 import { createApiServer, type RecordedRequest } from './http-server.js';
 import type { OrphanedCreates } from './tasks.js';
 import { Router, type RouteDef } from './router.js';
+import type { PveVersion } from './pve-profile.js';
 import type { SeedKind } from './seed.js';
 import { findNode, type NodeState, type World } from './world.js';
 
@@ -37,6 +38,7 @@ export type { TokenConfig, UserConfig } from './auth.js';
 export type { FaultConfig, TaskFailureRule } from './faults.js';
 export type { RecordedRequest } from './http-server.js';
 export type { SeedKind } from './seed.js';
+export { DEFAULT_PVE_VERSION, PVE_VERSIONS, isPveVersion, type PveVersion } from './pve-profile.js';
 export type { MappingEntry, ResourceMappings } from './resource-mappings.js';
 export type {
   CephPoolState,
@@ -77,6 +79,8 @@ export interface ProxmoxEmulatorOptions {
   tls?: { cert: string; key: string };
   /** What a create/clone left running by a vanished emulator leaves behind (default `keep-locked`, as PVE). */
   orphanedCreates?: OrphanedCreates;
+  /** The Proxmox VE release to behave as: `8.4` or `9.1` (default). See pve-profile.ts. */
+  pveVersion?: PveVersion;
 }
 
 export interface ProxmoxEmulator {
@@ -131,6 +135,7 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
     ...(opts.worldFile !== undefined ? { worldFile: opts.worldFile } : {}),
     ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
     ...(opts.orphanedCreates !== undefined ? { orphanedCreates: opts.orphanedCreates } : {}),
+    ...(opts.pveVersion !== undefined ? { pveVersion: opts.pveVersion } : {}),
   });
   const auth = new Authenticator(
     opts.tokens ?? [{ id: DEFAULT_TOKEN_ID, secret: DEFAULT_TOKEN_SECRET, privsep: false }],

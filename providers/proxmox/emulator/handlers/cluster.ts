@@ -149,9 +149,9 @@ function nodeStatus(emu: EmulatorCore, req: ApiRequest): Record<string, unknown>
     swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },
     rootfs: { total: root?.totalBytes ?? 0, used: rootUsed, free: (root?.totalBytes ?? 0) - rootUsed, avail: (root?.totalBytes ?? 0) - rootUsed },
     ksm: { shared: 0 },
-    kversion: 'Linux 6.14.11-4-pve #1 SMP PREEMPT_DYNAMIC PMX 6.14.11-4 (2025-10-10T08:04Z)',
+    kversion: `Linux ${emu.profile.kernel} #1 SMP PREEMPT_DYNAMIC PMX ${emu.profile.kernel.replace(/-pve$/, '')}`,
     pveversion: `pve-manager/${emu.world.pveVersion}/emulated`,
-    'current-kernel': { sysname: 'Linux', release: '6.14.11-4-pve', version: '#1 SMP PREEMPT_DYNAMIC', machine: 'x86_64' },
+    'current-kernel': { sysname: 'Linux', release: emu.profile.kernel, version: '#1 SMP PREEMPT_DYNAMIC', machine: 'x86_64' },
     'boot-info': { mode: 'efi', secureboot: 0 },
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * Version profiles: what the emulated cluster does differently depending on the Proxmox VE
+ * release it plays. A profile is chosen when the emulator starts (`pveVersion`, default the
+ * newest) and is a property of the software, not of the world file: the same world can be
+ * served as 8.4 one day and 9.1 the next, as after an upgrade.
+ *
+ * Each fact names where the real behaviour lives; the handlers read the fact, never the
+ * version number.
+ */
+
+export type PveVersion = '8.4' | '9.1';
+export const PVE_VERSIONS: readonly PveVersion[] = ['8.4', '9.1'];
+export const DEFAULT_PVE_VERSION: PveVersion = '9.1';
+
+export interface PveProfile {
+  version: PveVersion;
+  /** pve-manager package version, as `/version` and node status report it. */
+  managerVersion: string;
+  /** Running kernel, as node status reports it. */
+  kernel: string;
+  /** QEMU version (major, minor) of pve-qemu-kvm: machine versions pinned at create follow it. */
+  qemu: readonly [number, number];
+  /**
+   * A container created without `unprivileged` is unprivileged (pve-container 6.0.6+,
+   * `src/PVE/API2/LXC.pm` create_vm); before, it is privileged.
+   */
+  containersUnprivilegedByDefault: boolean;
+}
+
+const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
+  '8.4': {
+    version: '8.4',
+    managerVersion: '8.4.14',
+    kernel: '6.8.12-15-pve',
+    qemu: [9, 2],
+    containersUnprivilegedByDefault: false,
+  },
+  '9.1': {
+    version: '9.1',
+    managerVersion: '9.1.3',
+    kernel: '6.17.2-2-pve',
+    qemu: [10, 1],
+    containersUnprivilegedByDefault: true,
+  },
+};
+
+export function isPveVersion(v: unknown): v is PveVersion {
+  return typeof v === 'string' && (PVE_VERSIONS as readonly string[]).includes(v);
+}
+
+/** The profile of a release; throws for a version the emulator does not model (a bug in the caller). */
+export function pveProfile(version: PveVersion = DEFAULT_PVE_VERSION): PveProfile {
+  const p = PROFILES[version];
+  if (!p) throw new Error(`no PVE profile for version '${String(version)}' (known: ${PVE_VERSIONS.join(', ')})`);
+  return p;
+}
