@@ -5,8 +5,11 @@
  * header required for writes. Tickets are signed with the world's key (HMAC), so they stay valid
  * across emulator processes sharing a world file, for two hours as in PVE.
  *
- * Permissions are not modelled beyond one distinction PVE makes everywhere: `root@pam` logged
- * in with a password may do anything; tokens (even root's) may not pass raw host devices.
+ * Permissions: `root@pam` logged in with a password may do anything; tokens (even root's) may
+ * not pass raw host devices. A token may be given a list of privileges (granted on `/`, default
+ * every privilege the emulator checks) and a list of the VMIDs its `VM.*` privileges cover
+ * (default all), the two ways a real ACL narrows what a token sees and may do
+ * (pve-access-control `PVE/RPCEnvironment.pm` check / check_vm_perm).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -19,6 +22,10 @@ export interface TokenConfig {
   secret: string;
   /** Privilege separation (recorded, not enforced). */
   privsep?: boolean;
+  /** Privileges granted on `/` (default: all, e.g. `Sys.Modify`, `VM.Audit`, `VM.Allocate`). */
+  privileges?: readonly string[];
+  /** The guests the token's `VM.*` privileges apply to (default: every guest). */
+  vmids?: readonly number[];
 }
 
 export interface UserConfig {
@@ -36,6 +43,26 @@ export interface AuthInfo {
   authuser: string;
   /** `root@pam` with a ticket: may set raw USB/PCI passthrough, bind mounts, devices. */
   isRoot: boolean;
+  /**
+   * Whether the caller holds `privilege` on `path` (`/`, `/nodes/pve`, `/vms/107`, `/pool/x`,
+   * `/storage/local`, ...): a `VM.*` privilege on `/vms/N` only for the token's VMIDs.
+   */
+  has(privilege: string, path: string): boolean;
+}
+
+/** Every privilege allowed (users logging in with a password, tokens without a list). */
+const ALL = (): boolean => true;
+
+function tokenPermissions(token: TokenConfig): (privilege: string, path: string) => boolean {
+  if (!token.privileges && !token.vmids) return ALL;
+  const granted = token.privileges ? new Set(token.privileges) : undefined;
+  const vmids = token.vmids ? new Set(token.vmids) : undefined;
+  return (privilege, path) => {
+    if (granted && !granted.has(privilege)) return false;
+    const vm = /^\/vms\/(\d+)$/.exec(path);
+    if (vm && vmids && privilege.startsWith('VM.')) return vmids.has(Number(vm[1]));
+    return true;
+  };
 }
 
 /** Token of the embedded homelab: `hl@pve!hl`. */
@@ -97,7 +124,7 @@ export class Authenticator {
         throw new ApiError(401, 'Permission denied - invalid csrf token');
       }
     }
-    return { userid, authuser: userid, isRoot: userid === 'root@pam' };
+    return { userid, authuser: userid, isRoot: userid === 'root@pam', has: ALL };
   }
 
   private checkToken(value: string): AuthInfo {
@@ -114,7 +141,7 @@ export class Authenticator {
       throw new ApiError(401, `no such token '${m[2]}' for user '${userid}'`);
     }
     if (!safeEqual(token.secret, secret)) throw new ApiError(401, 'invalid token value!');
-    return { userid, tokenid, authuser: tokenid, isRoot: false };
+    return { userid, tokenid, authuser: tokenid, isRoot: false, has: tokenPermissions(token) };
   }
 
   /** `POST /access/ticket`; throws ApiError 401 "authentication failure". */

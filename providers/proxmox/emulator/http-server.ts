@@ -167,7 +167,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
       core.syncFromDisk();
       const authKey = `${method} ${rel}`;
       const authInfo: AuthInfo = opts.unauthenticated.has(authKey)
-        ? { userid: 'anonymous@pve', authuser: 'anonymous@pve', isRoot: false }
+        ? { userid: 'anonymous@pve', authuser: 'anonymous@pve', isRoot: false, has: () => false }
         : auth.authenticate(req.headers, method);
       const match = ['GET', 'POST', 'PUT', 'DELETE'].includes(method) ? router.match(method, rel) : undefined;
       if (!match) throw new ApiError(501, `Method '${method} ${rel}' not implemented`);
