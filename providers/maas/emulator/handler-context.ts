@@ -1,9 +1,12 @@
 /** What an emulator handler gets, and what a route is. */
+import type { MaasProfile } from './maas-profile.js';
 import type { EmulatorRequest, EmulatorResponse } from './maas-responses.js';
 import type { MaasWorld } from './world.js';
 
 export interface HandlerContext {
   world: MaasWorld;
+  /** What the emulated MAAS release does differently (maas-profile.ts). */
+  profile: MaasProfile;
   req: EmulatorRequest;
   /** The route's captured path parameters, in order. */
   params: string[];

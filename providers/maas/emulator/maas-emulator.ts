@@ -15,6 +15,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseApiKey, isCredentials } from '../client/api-key.js';
 import { FaultInjector, type MaasEmulatorFaults } from './faults.js';
+import { maasProfile, type MaasVersion } from './maas-profile.js';
 import { OAuthVerifier, type EmulatorApiKey } from './oauth-verifier.js';
 import { API_PREFIX, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
 import { parseFormBody } from './request-body.js';
@@ -24,6 +25,7 @@ import { loadWorld, saveWorld } from './world-store.js';
 import type { MaasWorld } from './world.js';
 
 export type { MaasEmulatorFaults } from './faults.js';
+export { DEFAULT_MAAS_VERSION, MAAS_VERSIONS, isMaasVersion, type MaasVersion } from './maas-profile.js';
 
 export interface MaasEmulatorOptions {
   /** 0 or absent: an ephemeral port. */
@@ -41,6 +43,8 @@ export interface MaasEmulatorOptions {
   tls?: { cert: string; key: string };
   /** Seconds since the epoch, for OAuth timestamp checks (default: the clock). */
   now?: () => number;
+  /** The MAAS release to behave as: `3.5` (default), `3.6` or `3.7`. See maas-profile.ts. */
+  maasVersion?: MaasVersion;
 }
 
 export interface RequestLogEntry {
@@ -95,7 +99,10 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
     return parsed;
   });
   const worldFile = options.worldFile;
+  const profile = maasProfile(options.maasVersion);
   let world = (worldFile ? loadWorld(worldFile) : undefined) ?? seedHomelabWorld(options.seed ?? 1);
+  // The release the world was last served as is recorded in it (an upgrade rewrites it).
+  world.version = profile.release;
   const persist = () => {
     if (worldFile) saveWorld(worldFile, world);
   };
@@ -178,7 +185,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
     const snapshot = JSON.stringify(world);
     let response: EmulatorResponse;
     try {
-      response = match.handler({ world, req: request, params: match.params, changed: () => (changed = true) });
+      response = match.handler({ world, profile, req: request, params: match.params, changed: () => (changed = true) });
     } catch (err) {
       world = JSON.parse(snapshot) as MaasWorld;
       response = { status: 500, contentType: 'text/plain; charset=utf-8', body: `Internal server error: ${(err as Error).message}` };

@@ -1,0 +1,33 @@
+/**
+ * Version profiles of the MAAS emulator: what the region does differently depending on the MAAS
+ * release it plays. Chosen when the emulator starts (`maasVersion`, default 3.5) and a
+ * property of the software, not of the world file. Each fact names where the real behaviour
+ * lives (canonical/maas `src/maasserver/...`); handlers read the fact, never the version.
+ */
+
+export type MaasVersion = '3.5' | '3.6' | '3.7';
+export const MAAS_VERSIONS: readonly MaasVersion[] = ['3.5', '3.6', '3.7'];
+export const DEFAULT_MAAS_VERSION: MaasVersion = '3.5';
+
+export interface MaasProfile {
+  version: MaasVersion;
+  /** Full release string, as `GET /api/2.0/version/` reports it. */
+  release: string;
+}
+
+const PROFILES: Readonly<Record<MaasVersion, MaasProfile>> = {
+  '3.5': { version: '3.5', release: '3.5.4' },
+  '3.6': { version: '3.6', release: '3.6.2' },
+  '3.7': { version: '3.7', release: '3.7.0' },
+};
+
+export function isMaasVersion(v: unknown): v is MaasVersion {
+  return typeof v === 'string' && (MAAS_VERSIONS as readonly string[]).includes(v);
+}
+
+/** The profile of a release; throws for a version the emulator does not model (a bug in the caller). */
+export function maasProfile(version: MaasVersion = DEFAULT_MAAS_VERSION): MaasProfile {
+  const p = PROFILES[version];
+  if (!p) throw new Error(`no MAAS profile for version '${String(version)}' (known: ${MAAS_VERSIONS.join(', ')})`);
+  return p;
+}
