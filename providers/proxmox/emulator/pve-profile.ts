@@ -25,6 +25,11 @@ export interface PveProfile {
    * `src/PVE/API2/LXC.pm` create_vm); before, it is privileged.
    */
   containersUnprivilegedByDefault: boolean;
+  /**
+   * Creating a privileged container needs `Sys.Modify` on `/` (pve-container 6.0.6+,
+   * `src/PVE/API2/LXC.pm` create_vm; pve-container 5.x for PVE 8 has no such check).
+   */
+  privilegedContainerCreateNeedsSysModify: boolean;
 }
 
 const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
@@ -34,6 +39,7 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     kernel: '6.8.12-15-pve',
     qemu: [9, 2],
     containersUnprivilegedByDefault: false,
+    privilegedContainerCreateNeedsSysModify: false,
   },
   '9.1': {
     version: '9.1',
@@ -41,6 +47,7 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     kernel: '6.17.2-2-pve',
     qemu: [10, 1],
     containersUnprivilegedByDefault: true,
+    privilegedContainerCreateNeedsSysModify: true,
   },
 };
 

@@ -17,6 +17,7 @@ import { accessRoutes, UNAUTHENTICATED } from './handlers/access.js';
 import { AGENT_ROUTES } from './handlers/agent.js';
 import { CEPH_ROUTES } from './handlers/ceph.js';
 import { CLUSTER_ROUTES } from './handlers/cluster.js';
+import { CLUSTER_OPTIONS_ROUTES } from './handlers/cluster-options.js';
 import { HARDWARE_ROUTES } from './handlers/hardware.js';
 import { LXC_ROUTES } from './handlers/lxc.js';
 import { MAPPING_ROUTES } from './handlers/mapping.js';
@@ -112,6 +113,7 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
   return [
     ...accessRoutes(auth),
     ...CLUSTER_ROUTES,
+    ...CLUSTER_OPTIONS_ROUTES,
     ...REPLICATION_ROUTES,
     ...QEMU_ROUTES,
     ...SNAPSHOT_CONFIG_ROUTES,

@@ -186,6 +186,11 @@ export interface World {
   tasks: TaskRecord[];
   /** Cluster resource mappings (`/cluster/mapping/usb|pci`); absent until the first is made. */
   mappings?: ResourceMappings;
+  /**
+   * Datacenter options (`/etc/pve/datacenter.cfg`, `GET/PUT /cluster/options`): option → text
+   * as written (`tag-style: case-sensitive=1`). Absent: none set.
+   */
+  datacenter?: Record<string, string>;
 }
 
 export const MAX_TASK_HISTORY = 1000;

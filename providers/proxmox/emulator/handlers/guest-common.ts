@@ -21,7 +21,6 @@ import { applyPending, type UpdateOutcome } from '../pending.js';
 import { QEMU_DRIVE_ORDER } from '../qemu-options.js';
 import type { ApiRequest } from '../router.js';
 import { findVolume, freeVolume, volumeOwner } from '../storage-ops.js';
-import { splitList } from '../string-formats.js';
 import { linkedCloneOf, volumeHasFeature } from '../storage-features.js';
 import type { TaskSpec } from '../tasks.js';
 import {
@@ -325,11 +324,6 @@ export function skiplockOf(req: ApiRequest): boolean {
 /** PVE's failure unless `pool` (when given) exists. */
 export function requirePool(emu: EmulatorCore, pool: string | undefined): void {
   if (pool !== undefined && !emu.world.pools[pool]) fail(`pool '${pool}' does not exist`);
-}
-
-/** `tags` as PVE stores them: `;`-separated, each once. */
-export function canonicalTags(tags: string): string {
-  return [...new Set(splitList(tags))].join(';');
 }
 
 /** PVE's failure when `vmid` is taken: `[<prefix>]VM 100 already exists on node 'pve'`. */

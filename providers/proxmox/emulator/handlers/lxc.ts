@@ -9,6 +9,7 @@ import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { assertDeviceNodesExist } from '../guest-devices.js';
 import { LXC_KIND } from '../guest-kind.js';
+import { canonicalTags } from '../guest-tags.js';
 import { isLxcVolumeKey, LXC_CONFIG_OPTIONS } from '../lxc-options.js';
 import { bool, DIGEST, int, NODE, num, opt, SNAPNAME, STORAGE_ID, str, VMID, type ParamSchema } from '../param-schema.js';
 import { updateConfig } from '../pending.js';
@@ -39,7 +40,6 @@ import {
   allocateOrRollBack,
   canonicalNet,
   canonicalNets,
-  canonicalTags,
   checkConfigLock,
   cloneTarget,
   destroyGuest,
@@ -167,6 +167,16 @@ function prepareMounts(ctx: AllocationContext, values: Record<string, string>): 
   });
 }
 
+/**
+ * `nameserver` and `searchdomain` as pve-container stores them (`src/PVE/LXC/Config.pm`
+ * update_pct_config, on create and update, via `src/PVE/LXC.pm` verify_nameserver_list /
+ * verify_searchdomain_list): split like split_list, joined with single spaces.
+ */
+function normalizeDnsLists(values: Record<string, string>): void {
+  for (const key of ['nameserver', 'searchdomain']) {
+    if (values[key] !== undefined) values[key] = splitList(values[key]).join(' ');
+  }
+}
 
 const OSTYPES = ['debian', 'devuan', 'ubuntu', 'centos', 'fedora', 'opensuse', 'archlinux', 'alpine', 'gentoo', 'nixos'];
 
@@ -176,6 +186,15 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   const nodeName = p.node as string;
   const node = requireNodeState(emu, nodeName);
   if (p.restore === true) fail(`unable to restore CT ${vmid} - restoring backups is not supported by the emulator`);
+  const values = configValues(p);
+  // pve-container src/PVE/API2/LXC.pm create_vm: a create without `unprivileged` takes the
+  // release's default (unprivileged since 6.0.6), and a privileged one needs Sys.Modify on `/`
+  // (also since 6.0.6), checked before anything else about the container.
+  const unprivileged =
+    values.unprivileged === undefined ? emu.profile.containersUnprivilegedByDefault : values.unprivileged === '1';
+  if (!unprivileged && emu.profile.privilegedContainerCreateNeedsSysModify && !req.auth.has('Sys.Modify', '/')) {
+    permFail('/, Sys.Modify');
+  }
   requireFreeVmid(emu, vmid);
   const pool = p.pool as string | undefined;
   requirePool(emu, pool);
@@ -183,9 +202,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   const tmpl = findVolume(node, ostemplate);
   if (!tmpl || tmpl.volume.content !== 'vztmpl') fail(`volume '${ostemplate}' does not exist`);
   const storage = (p.storage as string | undefined) ?? 'local';
-  const values = configValues(p);
   values.rootfs ??= `${storage}:4`;
-  const unprivileged = values.unprivileged === '1';
   checkPermissions(values, [], undefined, unprivileged, req.auth.isRoot);
   assertDeviceNodesExist(node, values);
   precheckMounts(node, values, storage);
@@ -196,7 +213,10 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   values.hostname ??= `CT${vmid}`;
   values.memory ??= '512';
   values.swap ??= '512';
-  if (values.unprivileged === '0') delete values.unprivileged;
+  // create_vm keeps `unprivileged: 1` only; a privileged container's config has no key.
+  if (unprivileged) values.unprivileged = '1';
+  else delete values.unprivileged;
+  normalizeDnsLists(values);
   const start = p.start === true;
   emu.world.guests[String(vmid)] = { vmid, type: 'lxc', node: nodeName, config: lockedConfigText('lxc', 'create'), status: 'stopped' };
   const allocated: VolumeState[] = [];
@@ -211,7 +231,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
       prepareMounts({ emu, node: requireNodeState(emu, nodeName), vmid, allocated, defaultStorage: storage }, values);
       const cfg = parseConfigText('');
       cfg.main = { ...values };
-      if (cfg.main.tags) cfg.main.tags = canonicalTags(cfg.main.tags);
+      if (cfg.main.tags) cfg.main.tags = canonicalTags(emu.world, cfg.main.tags);
       writeGuestConfig(live, cfg);
       addToPool(emu, pool, vmid);
       log('Total bytes read: 524288000 (500MiB, 120MiB/s)');
@@ -244,7 +264,8 @@ async function updateCt(emu: EmulatorCore, req: ApiRequest): Promise<null> {
     if (reverts.includes(opt)) paramFail({ delete: `you can't use '-delete ${opt}' and '-revert ${opt}' at the same time` });
   }
   canonicalNets(emu, 'lxc', values);
-  if (values.tags !== undefined) values.tags = canonicalTags(values.tags);
+  if (values.tags !== undefined) values.tags = canonicalTags(emu.world, values.tags);
+  normalizeDnsLists(values);
   const digest = p.digest as string | undefined;
   const release = await emu.locks.acquire('lxc', vmid);
   try {

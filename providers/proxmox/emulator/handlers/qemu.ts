@@ -16,6 +16,7 @@ import { fail, paramFail } from '../api-error.js';
 import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { isCdromDrive, isCloudinitDrive, QEMU_KIND } from '../guest-kind.js';
+import { canonicalTags } from '../guest-tags.js';
 import {
   bool,
   DIGEST,
@@ -56,7 +57,6 @@ import {
   allocateOrRollBack,
   canonicalNet,
   canonicalNets,
-  canonicalTags,
   checkConfigLock,
   cloneTarget,
   destroyGuest,
@@ -240,7 +240,7 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
       main.smbios1 ??= `uuid=${randomUUID()}`;
       if ((main.vmgenid === undefined || main.vmgenid === '1') && main.arch !== 'aarch64') main.vmgenid = randomUUID();
       main.meta = `creation-qemu=9.2.0,ctime=${Math.floor(emu.now() / 1000)}`;
-      if (main.tags) main.tags = canonicalTags(main.tags);
+      if (main.tags) main.tags = canonicalTags(emu.world, main.tags);
       const cfg = parseConfigText('');
       cfg.main = main;
       writeGuestConfig(live, cfg);
@@ -315,7 +315,7 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
   };
   early(g);
   canonicalNets(emu, 'qemu', values);
-  if (values.tags !== undefined) values.tags = canonicalTags(values.tags);
+  if (values.tags !== undefined) values.tags = canonicalTags(emu.world, values.tags);
 
   const apply = (): number => {
     const live = liveGuest(emu, 'qemu', vmid, nodeName);
