@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import { openPveConnection, type PveConnection } from './client/pve-connection.js';
 import { ClusterInventory } from './inventory/cluster-inventory.js';
+import { ClusterOptions } from './inventory/cluster-options.js';
 import type { ProxmoxSettings } from './provider-config.js';
 import type { GuestContext } from './resources/guest-context.js';
 import type { GuestKindAdapter } from './resources/guest-resource.js';
@@ -24,6 +25,7 @@ export async function openGuestContext(settings: ProxmoxSettings, workDir: strin
   const ctx: GuestContext = {
     client,
     inventory: new ClusterInventory(client, inventoryTtlMs),
+    clusterOptions: new ClusterOptions(client),
     settings,
     readLimit: pLimit(settings.readConcurrency),
     reserved: new Set(),

@@ -12,6 +12,7 @@ import { PveApiError } from '../../providers/proxmox/client/pve-error.js';
 import { classifyForRetry } from '../../providers/proxmox/client/retry-policy.js';
 import { parseUpid, taskSucceeded } from '../../providers/proxmox/client/task-waiter.js';
 import { ClusterInventory } from '../../providers/proxmox/inventory/cluster-inventory.js';
+import { ClusterOptions } from '../../providers/proxmox/inventory/cluster-options.js';
 import { DEFAULT_TIMEOUTS } from '../../providers/proxmox/provider-config.js';
 import type { GuestContext, GuestRef } from '../../providers/proxmox/resources/guest-context.js';
 import { updateConfig } from '../../providers/proxmox/resources/guest-ops.js';
@@ -31,6 +32,7 @@ function scripted(steps: Step[]): { ctx: GuestContext; calls: { method: string; 
   const ctx: GuestContext = {
     client,
     inventory: new ClusterInventory(client),
+    clusterOptions: new ClusterOptions(client),
     settings: { reboot: 'never', timeouts: { ...DEFAULT_TIMEOUTS }, readConcurrency: 2 },
     readLimit: pLimit(2),
     reserved: new Set(),

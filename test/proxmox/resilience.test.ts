@@ -199,7 +199,9 @@ describe('proxmox provider resilience', () => {
     expect(reqs.filter((r) => r.path.startsWith('/cluster/resources'))).toHaveLength(1);
     // running guests are read through .../pending alone (current and pending values in one answer)
     expect(reqs.filter((r) => r.path.endsWith('/config') || r.path.endsWith('/pending'))).toHaveLength(5);
-    expect(reqs).toHaveLength(6);
+    // the tag style, once per provider instance
+    expect(reqs.filter((r) => r.path === '/cluster/options')).toHaveLength(1);
+    expect(reqs).toHaveLength(7);
   });
 
   it('reports a guest on an offline node as unreachable, not as gone', async () => {

@@ -8,6 +8,7 @@ import { isValueMap, type Attributes, type Value, type ValueMap } from '../../..
 import type { PropertyStringFormat } from '../property-string.js';
 import { ConfigChanges, known, mergeProps, propsEqual, safeParse, type FieldUpdate } from './config-changes.js';
 import { splitMarker, withMarker } from './hl-marker.js';
+import { DEFAULT_TAG_STYLE, sameStoredTags, tagsAsRead, type TagStyle } from './pve-tags.js';
 import { boolOf, canonSize, formatTags, parseTags, pveBool, sizeBytes, type PveConfig } from './pve-values.js';
 
 /** What the attributes of a live guest are read from. */
@@ -21,6 +22,8 @@ export interface GuestReadInput {
   pending: string[];
   /** The attributes before (state or planned): values PVE does not return (clone, passwords). */
   prior: Attributes | null;
+  /** How the cluster stores tags (default: PVE's, lowercased). */
+  tagStyle?: TagStyle;
 }
 
 /** A volume whose planned size differs from its live size (`PUT .../resize`; shrinks too, to refuse them). */
@@ -41,8 +44,9 @@ export function num(v: Value | undefined): FieldUpdate {
   return typeof v === 'number' ? String(v) : v === null ? null : undefined;
 }
 
-function equalTags(a: string, b: string): boolean {
-  return formatTags(parseTags(a)) === formatTags(parseTags(b));
+/** The `tags` of a read: in the prior spelling when the cluster stores that as the live set (pve-tags.ts). */
+export function readTags(input: GuestReadInput): string[] {
+  return tagsAsRead(parseTags(input.config.tags), input.prior?.tags, input.tagStyle ?? DEFAULT_TAG_STYLE);
 }
 
 /** The planned value of `key` when known. */
@@ -52,9 +56,15 @@ function knownAttr(planned: Attributes, key: string): Value | undefined {
 
 /**
  * `description` with hl's marker line kept (or added, for a guest being created with
- * `markerLine`), and `tags` compared as a set.
+ * `markerLine`), and `tags` compared as the set the cluster stores under `tagStyle`.
  */
-export function putDescriptionAndTags(c: ConfigChanges, planned: Attributes, live: PveConfig, markerLine: string | undefined): void {
+export function putDescriptionAndTags(
+  c: ConfigChanges,
+  planned: Attributes,
+  live: PveConfig,
+  markerLine: string | undefined,
+  tagStyle: TagStyle = DEFAULT_TAG_STYLE,
+): void {
   const current = splitMarker(live.description);
   const line = current.line ?? markerLine;
   if (knownAttr(planned, 'description') !== undefined || (line && !current.line)) {
@@ -65,7 +75,7 @@ export function putDescriptionAndTags(c: ConfigChanges, planned: Attributes, liv
   const tags = knownAttr(planned, 'tags');
   if (Array.isArray(tags)) {
     const list = tags.filter((t): t is string => typeof t === 'string');
-    c.put('tags', list.length > 0 ? formatTags(list) : null, live.tags, equalTags);
+    c.put('tags', list.length > 0 ? formatTags(list) : null, live.tags, (a, b) => sameStoredTags(parseTags(a), parseTags(b), tagStyle));
   }
 }
 

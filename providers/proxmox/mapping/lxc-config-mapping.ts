@@ -30,12 +30,14 @@ import {
   putFlags,
   putNumbers,
   putSlots,
+  readTags,
   volumeResize,
   type GuestReadInput,
   type VolumeResize,
 } from './guest-config-mapping.js';
 import { splitMarker } from './hl-marker.js';
-import { boolOf, canonSize, intOf, parseTags, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
+import type { TagStyle } from './pve-tags.js';
+import { boolOf, canonSize, intOf, pveBool, sameSpaceList, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
 
 function slotsOf(config: PveConfig, re: RegExp): string[] {
   return Object.keys(config)
@@ -115,7 +117,7 @@ export function lxcAttributesFromConfig(input: GuestReadInput): Attributes {
     vmid: input.vmid,
     hostname: strOf(config.hostname),
     description: splitMarker(config.description).text,
-    tags: parseTags(config.tags),
+    tags: readTags(input),
     pool: input.pool,
     ostemplate: prior && typeof prior.ostemplate === 'string' ? prior.ostemplate : (splitMarker(config.description).marker?.facts.ostemplate ?? null),
     password: prior ? knownOrNull(prior.password) : null,
@@ -151,6 +153,8 @@ export interface LxcWriteInput {
   planned: Attributes;
   live: PveConfig;
   markerLine?: string;
+  /** How the cluster stores tags (default: PVE's). */
+  tagStyle?: TagStyle;
 }
 
 /** `local-lvm:8` (allocate 8 GiB) for a new rootfs/mount point; a host path for a bind mount. */
@@ -214,14 +218,18 @@ export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
   const creating = Object.keys(live).length === 0;
 
   if (pk('hostname') !== undefined) c.put('hostname', p.hostname === null ? null : String(p.hostname), live.hostname);
-  putDescriptionAndTags(c, p, live, input.markerLine);
+  putDescriptionAndTags(c, p, live, input.markerLine, input.tagStyle);
   // An absent memory or swap reads as PVE's default 512: compare with that.
   putNumbers(c, p, live, [['cores', undefined], ['memory', '512'], ['swap', '512']]);
-  for (const key of ['ostype', 'nameserver', 'searchdomain'] as const) {
-    if (pk(key) !== undefined) c.put(key, text(p[key]) ?? null, live[key]);
+  if (pk('ostype') !== undefined) c.put('ostype', text(p.ostype) ?? null, live.ostype);
+  // PVE stores these lists joined by single spaces: compared as lists.
+  for (const key of ['nameserver', 'searchdomain'] as const) {
+    if (pk(key) !== undefined) c.put(key, text(p[key]) ?? null, live[key], (a, b) => sameSpaceList(a, b));
   }
-  // `unprivileged` is only set when the container is created (a change replaces it).
-  putFlags(c, p, live, creating ? ['onboot', 'protection', 'unprivileged'] : ['onboot', 'protection']);
+  putFlags(c, p, live, ['onboot', 'protection']);
+  // `unprivileged` is only set when the container is created (a change replaces it), and then
+  // always sent: a create without it is privileged on PVE 8 and unprivileged on PVE 9.
+  if (creating && typeof p.unprivileged === 'boolean') c.set.unprivileged = pveBool(p.unprivileged);
   const rootfs = pk('rootfs');
   if (isValueMap(rootfs) && live.rootfs === undefined) {
     const v = newVolume(rootfs);

@@ -1,7 +1,8 @@
 /**
  * Conversions between PVE config values (always text once read) and hl attribute values, and
  * the canonical forms both sides are compared in: sizes in the largest exact unit, booleans as
- * booleans whatever PVE word spelled them, tags as a sorted set, MACs in upper case.
+ * booleans whatever PVE word spelled them, tags as a sorted set (see pve-tags.ts for the
+ * cluster's spelling), MACs in upper case, DNS lists joined by spaces.
  */
 import { isUnknown, type Value } from '../../../src/core/value.js';
 import { formatSize, parseBoolean, tryParseSize } from '../property-string.js';
@@ -73,6 +74,20 @@ export function canonTags(v: Value): Value {
 
 export function formatTags(list: readonly string[]): string {
   return list.join(';');
+}
+
+/**
+ * A list PVE keeps joined by single spaces (a container's `nameserver`, `searchdomain`:
+ * pve-container `src/PVE/LXC.pm` verify_nameserver_list), written with `,`, `;` or spaces.
+ */
+export function canonSpaceList(v: Value): Value {
+  if (typeof v !== 'string') return v;
+  const list = v.split(/[,;\s]+/).filter((x) => x !== '');
+  return list.length > 0 ? list.join(' ') : null;
+}
+
+export function sameSpaceList(a: string, b: string): boolean {
+  return canonSpaceList(a) === canonSpaceList(b);
 }
 
 export function canonMac(v: Value): Value {

@@ -43,12 +43,14 @@ import {
   putFlags,
   putNumbers,
   putSlots,
+  readTags,
   volumeResize,
   type GuestReadInput,
   type VolumeResize,
 } from './guest-config-mapping.js';
 import { splitMarker } from './hl-marker.js';
-import { boolOf, canonSize, intOf, parseTags, pveBool, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
+import type { TagStyle } from './pve-tags.js';
+import { boolOf, canonSize, intOf, pveBool, sizeGiB, storageOfVolume, strOf, type PveConfig } from './pve-values.js';
 
 export const DISK_SLOT_RE = /^(ide|sata|scsi|virtio)(\d+)$/;
 const CLOUDINIT_FILE_RE = /(^|[:/])(vm|base)-\d+-cloudinit(\.\w+)?$/;
@@ -226,7 +228,7 @@ export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
     vmid: input.vmid,
     name: strOf(config.name),
     description: splitMarker(config.description).text,
-    tags: parseTags(config.tags),
+    tags: readTags(input),
     pool: input.pool,
     cores: intOf(config.cores) ?? 1,
     sockets: intOf(config.sockets) ?? 1,
@@ -261,6 +263,8 @@ export interface VmWriteInput {
   prior: Attributes | null;
   /** hl's marker line for a guest being created (an existing guest keeps its own). */
   markerLine?: string;
+  /** How the cluster stores tags (default: PVE's). */
+  tagStyle?: TagStyle;
 }
 
 function diskOptions(disk: ValueMap): Record<string, FieldUpdate> {
@@ -318,7 +322,7 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   const pk = (k: string): Value | undefined => (known(p[k]) ? p[k] : undefined);
 
   if (pk('name') !== undefined) c.put('name', p.name === null ? null : String(p.name), live.name);
-  putDescriptionAndTags(c, p, live, input.markerLine);
+  putDescriptionAndTags(c, p, live, input.markerLine, input.tagStyle);
   // An absent key reads as PVE's default (cores 1, sockets 1, memory 512): compare with that.
   putNumbers(c, p, live, [['cores', '1'], ['sockets', '1'], ['balloon', undefined]]);
   if (pk('memory') !== undefined) {

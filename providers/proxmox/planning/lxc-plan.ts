@@ -6,7 +6,7 @@
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { authenticatesAsRoot } from '../provider-config.js';
-import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
+import { canonDescription, canonMac, canonPool, canonSize, canonSpaceList, canonStringList, canonTags } from '../mapping/pve-values.js';
 import type { Spec } from './attribute-plan.js';
 import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type RebootChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
@@ -33,9 +33,10 @@ export const LXC_SPECS: Record<string, Spec> = {
   ostype: serverDecides,
   onboot: sc({ createDefault: false }),
   protection: sc({ createDefault: false }),
-  unprivileged: sc({ createDefault: false }),
-  nameserver: sc({ createDefault: null }),
-  searchdomain: sc({ createDefault: null }),
+  // Left out: unprivileged, whatever the cluster's release would default to (always sent).
+  unprivileged: sc({ createDefault: true }),
+  nameserver: sc({ canon: canonSpaceList, createDefault: null }),
+  searchdomain: sc({ canon: canonSpaceList, createDefault: null }),
   started: sc({ createDefault: true }),
   status: sc({ computedOnly: true }),
   pending_changes: sc({ computedOnly: true }),

@@ -6,11 +6,14 @@ import type pLimit from 'p-limit';
 import type { OperationContext } from '../../../src/provider/contract.js';
 import type { PveClient } from '../client/pve-client.js';
 import type { ClusterInventory, GuestType } from '../inventory/cluster-inventory.js';
+import type { ClusterOptions } from '../inventory/cluster-options.js';
 import type { CommonProxmoxSettings } from '../provider-config.js';
 
 export interface GuestContext {
   client: PveClient;
   inventory: ClusterInventory;
+  /** Cluster-wide settings (the tag style), read once. */
+  clusterOptions: ClusterOptions;
   settings: CommonProxmoxSettings;
   /** Limits concurrent config reads during a refresh. */
   readLimit: ReturnType<typeof pLimit>;

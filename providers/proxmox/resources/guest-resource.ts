@@ -21,6 +21,7 @@ import type { GuestType } from '../inventory/cluster-inventory.js';
 import type { ConfigChanges } from '../mapping/config-changes.js';
 import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mapping.js';
 import { formatMarker } from '../mapping/hl-marker.js';
+import type { TagStyle } from '../mapping/pve-tags.js';
 import type { PveConfig } from '../mapping/pve-values.js';
 import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
@@ -30,8 +31,8 @@ export interface GuestKindAdapter {
   type: GuestType;
   resourceType: string;
   readAttributes(input: GuestReadInput): Attributes;
-  /** Config changes from `live` to `planned`; `prior` for write-only values. */
-  changes(planned: Attributes, live: PveConfig, prior: Attributes | null, markerLine: string | undefined): ConfigChanges;
+  /** Config changes from `live` to `planned`; `prior` for write-only values; tags compared under `tagStyle`. */
+  changes(planned: Attributes, live: PveConfig, prior: Attributes | null, markerLine: string | undefined, tagStyle: TagStyle): ConfigChanges;
   /** Creation-time inputs PVE does not keep, recorded in hl's marker. */
   markerFacts(planned: Attributes): Record<string, string>;
   resizes(planned: Attributes, live: PveConfig): VolumeResize[];
@@ -63,10 +64,11 @@ export async function readGuest(
   if (!entry || entry.type !== kind.type) return null;
   const ref: GuestRef = { type: kind.type, node: entry.node, vmid };
   try {
+    const tagStyle = await ctx.clusterOptions.tagStyle(op);
     return await ctx.readLimit(async () => {
       const { config, pending } =
         entry.status === 'running' ? await readConfigWithPending(ctx, ref, op) : { config: (await readConfig(ctx, ref, op)).config, pending: [] };
-      return kind.readAttributes({ node: entry.node, vmid, config, status: entry.status, pool: entry.pool ?? null, pending, prior });
+      return kind.readAttributes({ node: entry.node, vmid, config, status: entry.status, pool: entry.pool ?? null, pending, prior, tagStyle });
     });
   } catch (e) {
     if (isNotFound(e)) return null;
@@ -114,12 +116,13 @@ async function converge(
   afterCreate: boolean,
 ): Promise<void> {
   const live = await readConfig(ctx, ref, op);
+  const tagStyle = await ctx.clusterOptions.tagStyle(op);
   // Volumes of disks/mount points the plan removes: destroyed, not left behind as unusedN.
-  const detached = [...kind.changes(planned, live.config, prior, markerLine).delete]
+  const detached = [...kind.changes(planned, live.config, prior, markerLine, tagStyle).delete]
     .filter((k) => kind.isVolumeKey(k))
     .map((k) => volumeIdOf(live.config[k]))
     .filter((v): v is string => v !== undefined);
-  await updateConfig(ctx, ref, (cfg) => kind.changes(planned, cfg, prior, markerLine), op, live);
+  await updateConfig(ctx, ref, (cfg) => kind.changes(planned, cfg, prior, markerLine, tagStyle), op, live);
   await purgeUnused(ctx, ref, detached, op);
   await growVolumes(ctx, kind, ref, planned, op, afterCreate);
   await settlePool(ctx, ref, planned, op);

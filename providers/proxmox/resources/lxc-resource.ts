@@ -42,7 +42,7 @@ export const LXC_ADAPTER: GuestKindAdapter = {
   type: 'lxc',
   resourceType: 'proxmox_lxc',
   readAttributes: (input) => lxcAttributesFromConfig(input),
-  changes: (planned, live, _prior, markerLine) => lxcConfigChanges({ planned, live, ...(markerLine ? { markerLine } : {}) }),
+  changes: (planned, live, _prior, markerLine, tagStyle) => lxcConfigChanges({ planned, live, tagStyle, ...(markerLine ? { markerLine } : {}) }),
   markerFacts: lxcMarkerFacts,
   resizes: (planned, live) => lxcVolumeResizes(planned, live),
   isVolumeKey: (key) => key === 'rootfs' || /^mp\d+$/.test(key),

@@ -109,7 +109,7 @@ export const VM_ADAPTER: GuestKindAdapter = {
   type: 'qemu',
   resourceType: 'proxmox_vm',
   readAttributes: (input) => vmAttributesFromConfig(input),
-  changes: (planned, live, prior, markerLine) => vmConfigChanges({ planned, live, prior, ...(markerLine ? { markerLine } : {}) }),
+  changes: (planned, live, prior, markerLine, tagStyle) => vmConfigChanges({ planned, live, prior, tagStyle, ...(markerLine ? { markerLine } : {}) }),
   markerFacts: vmMarkerFacts,
   resizes: (planned, live) => vmDiskResizes(planned.disks, live),
   isVolumeKey: (key) => /^(ide|sata|scsi|virtio)\d+$/.test(key),
