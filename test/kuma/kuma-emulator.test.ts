@@ -32,6 +32,17 @@ async function client(url: string, login = true, timeoutMs = 5000): Promise<RawK
 }
 
 describe('kuma emulator: connection, setup and login', () => {
+  it('2.5.3 drops a login sent before its first info (handlers come after sendInfo), answers one sent after', async () => {
+    const emu = await start({ users: [USER], timing: { queryMs: 400 } });
+    const c = await connectRaw(emu.url, { early: true, timeoutMs: 200 });
+    clients.push(c);
+    await expect(c.ask('login', { ...USER, token: '' })).rejects.toThrow(/no answer to login/);
+    expect(emu.stats.calls.login).toBeUndefined();
+    await c.next('loginRequired', 2000);
+    expect(c.seen('info')).toHaveLength(1);
+    await expect(c.ask('login', { ...USER, token: '' })).resolves.toMatchObject({ ok: true });
+  });
+
   it('answers the socket.io polling handshake over plain HTTP, which is how readiness is probed', async () => {
     const emu = await start({ users: [USER] });
     const res = await fetch(`${emu.url}/socket.io/?EIO=4&transport=polling`);
@@ -243,9 +254,21 @@ describe('kuma emulator: monitors (2.5.3)', () => {
 });
 
 describe('kuma emulator: 1.23.16', () => {
+  it('answers login before its pushes (notificationList after info), has no loginRequired', async () => {
+    const emu = await start({ users: [USER], version: '1.23.16' });
+    const c = await client(emu.url, false);
+    await c.ask('login', { ...USER, token: '' });
+    expect(c.seen('monitorList')).toEqual([]);
+    expect(c.seen('notificationList')).toEqual([]);
+    await c.first('notificationList');
+    expect(c.seen('info').map((i) => (i as { version?: string }).version)).toEqual([undefined, '1.23.16']);
+    expect(c.seen('loginRequired')).toEqual([]);
+  });
+
   it('re-sends the whole monitorList after each change and keeps the 20 s minimum interval', async () => {
     const emu = await start({ users: [USER], version: '1.23.16' });
     const c = await client(emu.url);
+    await c.first('notificationList');
     expect(c.seen('info').map((i) => (i as { version?: string }).version)).toEqual([undefined, '1.23.16']);
     const list = c.next<Record<string, unknown>>('monitorList');
     expect(await c.ask('add', uiMonitor({ name: 'old' }, 1))).toEqual({ ok: true, msg: 'Added Successfully.', monitorID: 1 });

@@ -14,9 +14,11 @@ function issueToken(call: HandlerCall, user: KumaUserRecord): string {
   return signJwt({ username: user.username, h: passwordDigest(user.password), iat: Math.floor(Date.now() / 1000) }, call.shared.world.data.jwtSecret);
 }
 
+/** 2.x awaits afterLogin() before the answer; 1.23 starts it and answers at once. */
 function logIn(call: HandlerCall, user: KumaUserRecord): void {
   call.session.userId = user.id;
-  afterLogin(call.shared, call.socket, user.id);
+  if (call.shared.profile.answersLoginAfterPushes) afterLogin(call.shared, call.socket, user.id);
+  else call.after(() => afterLogin(call.shared, call.socket, user.id));
 }
 
 const needSetup: Handler = (call) => call.shared.world.needSetup;

@@ -2,8 +2,13 @@
  * The Uptime Kuma emulator's server: an HTTP (or HTTPS) server on loopback with a socket.io
  * server on it, answering the socket API the way Kuma 2.5.3 (or 1.23.16) does. The HTTP side
  * answers socket.io's polling handshake (`GET /socket.io/?EIO=4&transport=polling` → `0{...}`),
- * which is how a real Kuma is known to be ready. On connect the server sends `info` (without
- * the version), `setup` while no user exists, then `loginRequired`.
+ * which is how a real Kuma is known to be ready. What a connection sees first follows the
+ * version's `io.on("connection")` in server/server.js:
+ * - 2.5.3 awaits `sendInfo` (its settings queries) before registering any handler, so an event
+ *   sent before `info` arrives is dropped unanswered; then `setup` (no user yet), the handlers,
+ *   and `loginRequired` once the `disableAuth` setting was read;
+ * - 1.23.16 registers its handlers at once and sends `info` when its queries finish; it has no
+ *   `loginRequired`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -17,6 +22,7 @@ import { monitorHandlers } from './monitor-handlers.js';
 import { notificationHandlers } from './notification-handlers.js';
 import { hashPassword } from './password-hash.js';
 import { sendInfo } from './server-pushes.js';
+import { effectiveTiming, type KumaEmulatorTiming } from './emulator-timing.js';
 import { tagHandlers } from './tag-handlers.js';
 import { versionProfile, type KumaEmulatorVersion } from './version-profiles.js';
 
@@ -36,6 +42,8 @@ export interface KumaEmulatorOptions {
   /** Users created when the world has none (otherwise the server waits for `setup`). */
   users?: KumaEmulatorUser[];
   faults?: EmulatorFaults;
+  /** How long the server's own queries take (shorter in tests; never zero). */
+  timing?: Partial<KumaEmulatorTiming>;
   /** Serve HTTPS with this key pair instead of HTTP. */
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
@@ -85,15 +93,27 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1e8 });
   const faults: EmulatorFaults = { silent: options.faults?.silent ?? false, latencyMs: options.faults?.latencyMs ?? 0 };
   const stats: EmulatorStats = { calls: {}, passwordChecks: 0 };
-  const shared: EmulatorShared = { world, profile, io, limiter: new LoginRateLimiter(), faults, stats };
+  const timing: KumaEmulatorTiming = effectiveTiming(options.timing);
+  const shared: EmulatorShared = { world, profile, io, limiter: new LoginRateLimiter(), faults, stats, timing };
   const handlers = { ...authHandlers, ...monitorHandlers, ...tagHandlers, ...notificationHandlers };
 
   io.on('connection', (socket) => {
     const session: SocketSession = { userId: null };
-    registerHandlers(shared, socket, session, handlers);
-    sendInfo(shared, socket, true);
-    if (world.needSetup) socket.emit('setup');
-    socket.emit('loginRequired');
+    if (profile.handlersAfterInfo) {
+      // 2.5.3: `await sendInfo(socket, true)` comes first; what arrives meanwhile has no listener.
+      setTimeout(() => {
+        if (socket.disconnected) return;
+        sendInfo(shared, socket, true);
+        if (world.needSetup) socket.emit('setup');
+        registerHandlers(shared, socket, session, handlers);
+        setTimeout(() => socket.emit('loginRequired'), timing.queryMs);
+      }, timing.queryMs);
+    } else {
+      // 1.23.16: sendInfo is not awaited; the handlers are there at once.
+      registerHandlers(shared, socket, session, handlers);
+      setTimeout(() => sendInfo(shared, socket, true), timing.queryMs);
+      if (world.needSetup) socket.emit('setup');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
  * answers) and counts calls for tests.
  */
 import type { Server, Socket } from 'socket.io';
+import type { KumaEmulatorTiming } from './emulator-timing.js';
 import type { KumaWorld } from './kuma-world.js';
 import type { LoginRateLimiter } from './login-rate-limiter.js';
 import type { KumaVersionProfile } from './version-profiles.js';
@@ -32,6 +33,7 @@ export interface EmulatorShared {
   limiter: LoginRateLimiter;
   faults: EmulatorFaults;
   stats: EmulatorStats;
+  timing: KumaEmulatorTiming;
 }
 
 /** One socket's session: who is logged in on it. */

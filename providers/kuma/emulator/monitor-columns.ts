@@ -1,7 +1,7 @@
 /**
  * The `monitor` table as the emulator stores it, and how a row becomes the monitor object
- * Kuma sends (`Monitor.toJSON`): the columns with their database defaults and NOT NULL
- * constraints, the JSON keys in Kuma's order, which of them are booleans or JSON text, and
+ * Kuma sends (`Monitor.toJSON` of server/model/monitor.js): the columns with their database
+ * defaults and NOT NULL constraints (db/knex_init_db.js and db/knex_migrations of 2.5.3), the JSON keys in Kuma's order, which of them are booleans or JSON text, and
  * which exist only in 2.x. Unset values are `null`, never absent, as on a real server.
  */
 
@@ -40,14 +40,17 @@ const FIELDS: readonly MonitorField[] = [
   f('parent', 'raw', null),
   f('url', 'raw', null),
   f('wsIgnoreSecWebsocketAcceptHeader', 'bool', false, { v2: true }),
-  f('wsSubprotocol', 'raw', null, { v2: true }),
+  f('wsSubprotocol', 'raw', '', { v2: true, notNull: true }),
   f('method', 'raw', 'GET', { notNull: true }),
   f('hostname', 'raw', null),
   f('port', 'raw', null),
+  f('location', 'raw', null, { v2: true }),
+  f('protocol', 'raw', null, { v2: true }),
   f('maxretries', 'raw', 0, { notNull: true }),
   f('weight', 'raw', 2000),
   f('active', 'bool', true, { notNull: true }),
   f('type', 'raw', null),
+  f('subtype', 'raw', null, { v2: true }),
   f('timeout', 'raw', 0, { notNull: true }),
   f('interval', 'raw', 20, { notNull: true }),
   f('retryInterval', 'raw', 0, { notNull: true }),
@@ -55,8 +58,8 @@ const FIELDS: readonly MonitorField[] = [
   f('resendInterval', 'raw', 0, { notNull: true }),
   f('keyword', 'raw', null),
   f('invertKeyword', 'bool', false, { notNull: true }),
-  f('expiryNotification', 'bool', false),
-  f('domainExpiryNotification', 'bool', false, { v2: true }),
+  f('expiryNotification', 'bool', true),
+  f('domainExpiryNotification', 'bool', true, { v2: true }),
   f('ignoreTls', 'bool', false, { notNull: true }),
   f('upsideDown', 'bool', false, { notNull: true }),
   f('packetSize', 'raw', 56),
@@ -93,20 +96,24 @@ const FIELDS: readonly MonitorField[] = [
   f('kafkaProducerMessage', 'raw', null),
   f('cacheBust', 'bool', false, { v2: true }),
   f('remote_browser', 'raw', null, { v2: true }),
+  f('screenshot_delay', 'raw', 0, { v2: true, notNull: true }),
   f('snmpOid', 'raw', null, { v2: true }),
   f('jsonPathOperator', 'raw', null, { v2: true }),
-  f('snmpVersion', 'raw', null, { v2: true }),
+  f('snmpVersion', 'raw', '2c', { v2: true }),
   f('smtpSecurity', 'raw', null, { v2: true }),
   f('rabbitmqNodes', 'json', null, { v2: true }),
   f('conditions', 'json', undefined, { v2: true, notNull: true }),
+  f('ntpStratumThreshold', 'raw', 5, { v2: true }, 'ntp_stratum_threshold'),
+  f('ntpTimeOffsetThreshold', 'raw', 1000, { v2: true }, 'ntp_time_offset_threshold'),
+  f('ntpRootDispersionThreshold', 'raw', 500, { v2: true }, 'ntp_root_dispersion_threshold'),
   f('ipFamily', 'raw', null, { v2: true }),
   f('expectedTlsAlert', 'raw', null, { v2: true }),
   f('ping_numeric', 'bool', true, { v2: true }),
   f('ping_count', 'raw', 1, { v2: true }),
   f('ping_per_request_timeout', 'raw', 2, { v2: true }),
   f('saveResponse', 'bool', false, { v2: true }),
-  f('saveErrorResponse', 'bool', false, { v2: true }),
-  f('responseMaxLength', 'raw', null, { v2: true }),
+  f('saveErrorResponse', 'bool', true, { v2: true }),
+  f('responseMaxLength', 'raw', 1024, { v2: true, notNull: true }),
   f('headers', 'raw', null, { sensitive: true }),
   f('body', 'raw', null, { sensitive: true }),
   f('grpcBody', 'raw', null, { sensitive: true }),
@@ -119,6 +126,8 @@ const FIELDS: readonly MonitorField[] = [
   f('oauth_scopes', 'raw', null, { sensitive: true }),
   f('oauth_audience', 'raw', null, { sensitive: true, v2: true }),
   f('oauth_auth_method', 'raw', null, { sensitive: true }),
+  f('bearer_token', 'raw', null, { sensitive: true, v2: true }),
+  f('gamedigToken', 'raw', null, { sensitive: true, v2: true }),
   f('pushToken', 'raw', null, { sensitive: true }),
   f('databaseConnectionString', 'raw', null, { sensitive: true }),
   f('radiusUsername', 'raw', null, { sensitive: true }),
@@ -218,12 +227,14 @@ export function monitorToJson(row: MonitorRow, rel: MonitorRelations, generation
 }
 
 /**
- * The fields `editMonitor` copies from the object it receives. A field the object leaves out
- * is kept, except the ones the handler converts (`port` through parseInt, `proxyId` through
- * Number.isInteger, `retryOnlyOnStatusCodeFailure` through Boolean): those are reset.
+ * The fields `editMonitor` copies from the object it receives (the `bean.x = monitor.x` list
+ * of server/server.js, 2.5.3): every stored field but `active`, `weight` and
+ * `dns_last_result`. A field the object leaves out is kept, except the ones the handler
+ * converts (`port` through parseInt, `proxyId` through Number.isInteger,
+ * `retryOnlyOnStatusCodeFailure` through Boolean): those are reset.
  */
 export function editCopiedKeys(generation: 1 | 2): string[] {
-  const skip = new Set(['active', 'weight', 'dns_last_result', 'mqttCheckType', 'domainExpiryNotification', 'saveResponse', 'saveErrorResponse', 'responseMaxLength', 'wsIgnoreSecWebsocketAcceptHeader', 'wsSubprotocol', 'mqttWebsocketPath', 'oauth_audience']);
+  const skip = new Set(['active', 'weight', 'dns_last_result']);
   return fieldsFor(generation)
     .map((x) => x.key)
     .filter((k) => !skip.has(k));

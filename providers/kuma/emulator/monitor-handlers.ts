@@ -25,16 +25,34 @@ function acceptedStatusCodesJson(codes: unknown): string {
   return JSON.stringify(codes);
 }
 
-/** Monitor.validate(): interval bounds (and retry interval bounds on 2.x). */
+/** PING_GLOBAL_TIMEOUT_MIN/MAX and PING_PER_REQUEST_TIMEOUT_DEFAULT of src/util.ts (2.x). */
+const PING_GLOBAL_TIMEOUT_MIN = 1;
+const PING_GLOBAL_TIMEOUT_MAX = 300;
+const PING_GLOBAL_TIMEOUT_DEFAULT = 10;
+
+/**
+ * Monitor.validate() of server/model/monitor.js: the minimum interval (and retry interval on
+ * 2.x); a maximum only where the version has one (1.23; 2.5.3 has none); on 2.x a ping
+ * monitor's timeout is rounded, must be 1-300 s and at least its per-request timeout, and is
+ * stored rounded.
+ */
 function validateRow(call: HandlerCall, row: Payload): void {
-  const { minIntervalSecond: min, maxIntervalSecond: max, validatesRetryInterval } = call.shared.profile;
+  const { minIntervalSecond: min, maxIntervalSecond: max, validatesRetryInterval, validatesPingTimeout } = call.shared.profile;
   const interval = row.interval as number;
-  if (interval > max) throw new Error(`Interval cannot be more than ${max} seconds`);
+  if (max !== undefined && interval > max) throw new Error(`Interval cannot be more than ${max} seconds`);
   if (interval < min) throw new Error(`Interval cannot be less than ${min} seconds`);
   if (validatesRetryInterval) {
     const retry = row.retry_interval as number;
-    if (retry > max) throw new Error(`Retry interval cannot be more than ${max} seconds`);
     if (retry < min) throw new Error(`Retry interval cannot be less than ${min} seconds`);
+  }
+  if (validatesPingTimeout && row.type === 'ping' && row.timeout) {
+    const rounded = Math.round(Number(row.timeout));
+    // an unset per-request timeout compares as false, as undefined does in JavaScript
+    const perRequest = row.ping_per_request_timeout === undefined || row.ping_per_request_timeout === null ? undefined : Number(row.ping_per_request_timeout);
+    if ((perRequest !== undefined && rounded < perRequest) || rounded < PING_GLOBAL_TIMEOUT_MIN || rounded > PING_GLOBAL_TIMEOUT_MAX) {
+      throw new Error(`Timeout must be between ${PING_GLOBAL_TIMEOUT_MIN} and ${PING_GLOBAL_TIMEOUT_MAX} seconds (default: ${PING_GLOBAL_TIMEOUT_DEFAULT})`);
+    }
+    row.timeout = rounded;
   }
 }
 
@@ -76,6 +94,7 @@ const add: Handler = (call) => {
   for (const [key, value] of Object.entries(payload)) if (value !== undefined) imported[columnOf(key)] = value;
   delete imported.id;
   imported.user_id = userId;
+  // validate() runs on the bean before it is stored: columns the add left out are still unset
   validateRow(call, imported);
   const row: Payload = { ...columnDefaults(profile.generation), ...imported, created_date: new Date().toISOString() };
   checkStorable(call, row);

@@ -1,7 +1,9 @@
 /**
  * Notifications: `addNotification(notification, id | null)` saves (an upsert: the whole
  * object is kept as JSON text in `config`), `deleteNotification(id)`; both push the new
- * `notificationList`. `applyExisting` links the notification to every existing monitor.
+ * `notificationList`. `applyExisting` links the notification to every existing monitor
+ * (Notification.save() of server/notification.js); 2.x then stores it as false ("one time
+ * only"), 1.23 stores the object as it was sent.
  */
 import { requireLogin, type Handler } from './handler-context.js';
 import { sendNotificationList } from './server-pushes.js';
@@ -18,10 +20,12 @@ const addNotification: Handler = (call) => {
     record = { id: world.nextId('notification'), name: '', config: '{}', active: true, user_id: userId, is_default: false };
     world.data.notifications.push(record);
   }
+  const applyExisting = Boolean(notification.applyExisting);
+  const stored = profile.storesApplyExisting ? notification : { ...notification, applyExisting: false };
   record.name = String(notification.name);
-  record.config = JSON.stringify(notification);
+  record.config = JSON.stringify(stored);
   record.is_default = Boolean(notification.isDefault);
-  if (notification.applyExisting) {
+  if (applyExisting) {
     for (const m of world.monitorsOf(userId)) {
       const linked = world.data.monitorNotifications.some((n) => n.monitor_id === m.id && n.notification_id === record!.id);
       if (!linked) world.data.monitorNotifications.push({ id: world.nextId('monitorNotification'), monitor_id: m.id, notification_id: record.id });

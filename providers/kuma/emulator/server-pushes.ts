@@ -70,18 +70,44 @@ export function pushMonitorStarted(shared: EmulatorShared, userId: number, monit
   room.emit('uptime', monitorId, 24, 0);
 }
 
-/** afterLogin(): join the user's room, then the pushes in the order a real 2.5.3 sends them. */
+/**
+ * afterLogin() of server/server.js: join the user's room, then the pushes. 2.5.3 awaits it
+ * before answering `login`, so they all arrive before the answer; 1.23.16 does not await it:
+ * the answer comes first, `monitorList` after its query, and the other lists as each of
+ * their queries finishes (`notificationList` after `info`).
+ */
 export function afterLogin(shared: EmulatorShared, socket: Socket, userId: number): void {
   void socket.join(userRoom(userId));
-  socket.emit('monitorList', monitorJsonList(shared, userId));
-  if (shared.profile.generation === 2) socket.emit('monitorTypeList', {});
-  socket.emit('maintenanceList', {});
-  sendInfo(shared, socket, false);
-  socket.emit('notificationList', notificationList(shared, userId));
-  socket.emit('proxyList', []);
-  socket.emit('dockerHostList', []);
-  socket.emit('apiKeyList', []);
-  if (shared.profile.generation === 2) socket.emit('remoteBrowserList', []);
-  socket.emit('statusPageList', {});
-  socket.emit('initServerTimezone');
+  if (shared.profile.answersLoginAfterPushes) {
+    socket.emit('monitorList', monitorJsonList(shared, userId));
+    socket.emit('monitorTypeList', {});
+    socket.emit('maintenanceList', {});
+    sendInfo(shared, socket, false);
+    socket.emit('notificationList', notificationList(shared, userId));
+    socket.emit('proxyList', []);
+    socket.emit('dockerHostList', []);
+    socket.emit('apiKeyList', []);
+    socket.emit('remoteBrowserList', []);
+    socket.emit('statusPageList', {});
+    socket.emit('initServerTimezone');
+    return;
+  }
+  const q = shared.timing.queryMs;
+  const later = (ms: number, fn: () => void): void => {
+    setTimeout(() => {
+      if (socket.connected) fn();
+    }, ms);
+  };
+  later(q, () => socket.emit('monitorList', monitorJsonList(shared, userId)));
+  later(2 * q, () => {
+    sendInfo(shared, socket, false);
+    socket.emit('maintenanceList', {});
+  });
+  later(3 * q, () => socket.emit('notificationList', notificationList(shared, userId)));
+  later(3 * q, () => {
+    socket.emit('proxyList', []);
+    socket.emit('dockerHostList', []);
+    socket.emit('apiKeyList', []);
+  });
+  later(4 * q, () => socket.emit('statusPageList', {}));
 }

@@ -60,6 +60,7 @@ const addMonitorTag: Handler = (call) => {
   return { ok: true, ...call.shared.profile.messages.added };
 };
 
+/** server/server.js `editMonitorTag`: `UPDATE monitor_tag SET value = ? WHERE tag_id = ? AND monitor_id = ?` (every value of that tag). */
 const editMonitorTag: Handler = (call) => {
   const userId = requireLogin(call);
   const [tagId, monitorId, value] = call.args;
@@ -71,11 +72,17 @@ const editMonitorTag: Handler = (call) => {
   return { ok: true, msg: 'successEdited', msgi18n: true };
 };
 
+/**
+ * server/server.js `deleteMonitorTag`: `DELETE ... WHERE tag_id = ? AND monitor_id = ? AND
+ * value = ?`. In SQL `value = NULL` is never true, so a row whose value is NULL is never
+ * deleted, and the call still answers ok.
+ */
 const deleteMonitorTag: Handler = (call) => {
   const userId = requireLogin(call);
   const { world } = call.shared;
   const [tagId, monitorId, value] = call.args;
-  world.data.monitorTags = world.data.monitorTags.filter((t) => !(t.tag_id === Number(tagId) && t.monitor_id === Number(monitorId) && t.value === value));
+  const sqlEquals = (stored: string | null): boolean => stored !== null && value !== null && value !== undefined && stored === value;
+  world.data.monitorTags = world.data.monitorTags.filter((t) => !(t.tag_id === Number(tagId) && t.monitor_id === Number(monitorId) && sqlEquals(t.value)));
   world.commit();
   monitorTagsChanged(call, userId, monitorId);
   return { ok: true, ...call.shared.profile.messages.deleted };

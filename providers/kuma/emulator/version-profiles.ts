@@ -18,7 +18,19 @@ export interface KumaVersionProfile {
   generation: 1 | 2;
   /** MIN_INTERVAL_SECOND of src/util.ts. */
   minIntervalSecond: number;
-  maxIntervalSecond: number;
+  /** MAX_INTERVAL_SECOND checked by validate() (1.23); undefined: no maximum (2.5.3's validate() has none). */
+  maxIntervalSecond: number | undefined;
+  /**
+   * 2.x `io.on("connection")` awaits sendInfo before registering its handlers (events sent
+   * earlier are dropped) and emits `loginRequired` after; 1.23 registers them at once.
+   */
+  handlersAfterInfo: boolean;
+  /** 2.x awaits afterLogin() before answering `login`; 1.23 answers first and pushes the lists after. */
+  answersLoginAfterPushes: boolean;
+  /** 2.x Notification.save() stores `applyExisting: false` (a one-time action); 1.23 stores what it was sent. */
+  storesApplyExisting: boolean;
+  /** 2.x validate() checks ping timeouts (rounded, 1-300 s, at least the per-request timeout). */
+  validatesPingTimeout: boolean;
   /** 2.x validate() also bounds retryInterval; 1.23 only the interval. */
   validatesRetryInterval: boolean;
   /** 2.x: the `conditions` column is NOT NULL without a default. */
@@ -47,7 +59,11 @@ const V2: KumaVersionProfile = {
   version: '2.5.3',
   generation: 2,
   minIntervalSecond: 1,
-  maxIntervalSecond: 2073600,
+  maxIntervalSecond: undefined,
+  handlersAfterInfo: true,
+  answersLoginAfterPushes: true,
+  storesApplyExisting: false,
+  validatesPingTimeout: true,
   validatesRetryInterval: true,
   requiresConditions: true,
   getMonitorHidesPath: true,
@@ -72,6 +88,10 @@ const V1: KumaVersionProfile = {
   generation: 1,
   minIntervalSecond: 20,
   maxIntervalSecond: 2073600,
+  handlersAfterInfo: false,
+  answersLoginAfterPushes: false,
+  storesApplyExisting: true,
+  validatesPingTimeout: false,
   validatesRetryInterval: false,
   requiresConditions: false,
   getMonitorHidesPath: false,

@@ -17,7 +17,7 @@ export interface RawKumaClient {
   close(): void;
 }
 
-export async function connectRaw(url: string, opts: { login?: { username: string; password: string }; timeoutMs?: number } = {}): Promise<RawKumaClient> {
+export async function connectRaw(url: string, opts: { login?: { username: string; password: string }; timeoutMs?: number; /** Do not wait for `info` before returning. */ early?: boolean } = {}): Promise<RawKumaClient> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
   const received = new Map<string, unknown[]>();
@@ -57,6 +57,9 @@ export async function connectRaw(url: string, opts: { login?: { username: string
       socket.close();
     },
   };
+  // as Kuma's web UI does: nothing is sent before the server's first `info` (2.x registers its
+  // handlers only after sending it and drops what arrives earlier)
+  if (!opts.early) await client.first('info');
   if (opts.login) {
     const answer = await client.ask<{ ok: boolean; msg?: string }>('login', { ...opts.login, token: '' });
     if (!answer.ok) throw new Error(`raw login failed: ${answer.msg}`);
