@@ -77,7 +77,11 @@ export class KumaProvider implements Provider {
       req.progress?.(`started the Uptime Kuma emulator at ${url}`);
     }
     // the connection's code is loaded here: hl validate and pure planning never need it
-    const [{ KumaSession }, { tlsClientOptions }] = await Promise.all([import('./connection/kuma-session.js'), import('./connection/tls-options.js')]);
+    const [{ KumaSession }, { tlsClientOptions }, { fileTokenStore }] = await Promise.all([
+      import('./connection/kuma-session.js'),
+      import('./connection/tls-options.js'),
+      import('./connection/token-cache.js'),
+    ]);
     const tls = tlsClientOptions({
       ...(config.caFile ? { ca: await readCaFile(config.caFile, req.configDir) } : {}),
       ...(config.tlsFingerprint ? { fingerprint: config.tlsFingerprint } : {}),
@@ -89,6 +93,8 @@ export class KumaProvider implements Provider {
       ...(config.token ? { token: config.token } : {}),
       timeoutMs: config.timeoutMs,
       tls,
+      // the JWT is kept beside the state for the next runs (an emulator's port changes each run)
+      tokens: fileTokenStore(req.workDir, config.emulated ? 'emulated' : url!, config.username),
     });
   }
 

@@ -2,11 +2,18 @@
  * One authenticated socket.io connection to one Uptime Kuma server, shared by every
  * operation of a provider instance:
  * - opened lazily on the first call; concurrent callers share the same opening;
- * - logs in once with username/password (and 2FA token), keeps the JWT and uses
- *   `loginByToken` after a reconnect; a refused login is remembered and never retried in
- *   the same run, so Kuma's login rate limit (20 a minute) is never hammered;
+ * - waits, as Kuma's own web UI does (src/mixins/socket.js), for the server's first `info` or
+ *   `loginRequired` before sending anything: Kuma 2.x registers its handlers only after
+ *   `await sendInfo(...)` in `io.on("connection")` (server/server.js) and drops what arrives
+ *   earlier;
+ * - logs in with the JWT cached from an earlier run when there is one (`loginByToken`), else
+ *   with username/password (and 2FA token), and keeps the JWT for reconnects and later runs;
+ *   a login whose answer is lost is sent once more; a refused login is remembered and never
+ *   retried in the same run, so Kuma's login rate limit (20 a minute) is never hammered;
+ * - after a login waits for the lists Kuma pushes (`monitorList`, `info` with the version,
+ *   `notificationList`): 1.23 answers `login` before it sends them;
  * - every call has a timeout and fails with "Uptime Kuma at URL did not answer `event`
- *   within N s" instead of hanging;
+ *   within N s" instead of hanging; a refused connection fails at once;
  * - learns the server's version from the `info` push after login, which decides the
  *   protocol generation, and keeps the monitor and notification caches from the pushes.
  */
@@ -19,11 +26,15 @@ import { NotificationCache } from '../protocol/notification-cache.js';
 import { parseKumaVersion, type KumaServerVersion } from '../protocol/kuma-version.js';
 import { asAnswer, describeAnswer, formatSeconds, NOT_LOGGED_IN, RATE_LIMITED, refusalError, silenceError, type KumaAnswer } from './kuma-answers.js';
 import type { KumaTlsClientOptions } from './tls-options.js';
+import type { TokenStore } from './token-cache.js';
 
 const socketIo = lazyModule<typeof import('socket.io-client')>('socket.io-client');
 
 /** Password logins one session may try (timeouts included) before giving up for the run. */
 const MAX_PASSWORD_LOGINS = 3;
+
+/** Times a login (password or token) is sent on one connection when its answer is lost. */
+const LOGIN_SENDS = 2;
 
 /** Calls that change nothing, so they can be sent again after a dropped connection. */
 const READ_ONLY_EVENTS = new Set(['getMonitor', 'getMonitorList', 'getTags', 'needSetup']);
@@ -43,6 +54,8 @@ export interface KumaSessionOptions {
   token?: string;
   timeoutMs: number;
   tls?: KumaTlsClientOptions;
+  /** Keeps the JWT between runs. */
+  tokens?: TokenStore;
 }
 
 export class KumaSession {
@@ -59,6 +72,11 @@ export class KumaSession {
   private closed = false;
   /** Logins attempted with the password in this session. */
   private passwordLogins = 0;
+  /** Whether the token store was read (once per session). */
+  private tokenLoaded = false;
+  /** The server greeted the current connection (`info` or `loginRequired`): its handlers are there. */
+  private greeted = false;
+  private greetWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: KumaSessionOptions) {}
 
@@ -158,8 +176,15 @@ export class KumaSession {
     });
     socket.on('disconnect', () => {
       this.loggedIn = false;
+      this.greeted = false;
     });
+    const greet = (): void => {
+      this.greeted = true;
+      for (const w of this.greetWaiters.splice(0)) w();
+    };
+    socket.on('loginRequired', greet);
     socket.on('info', (info: unknown) => {
+      greet();
       const text = info && typeof info === 'object' ? (info as { version?: unknown }).version : undefined;
       const parsed = typeof text === 'string' ? parseKumaVersion(text) : undefined;
       if (!parsed) return;
@@ -184,21 +209,25 @@ export class KumaSession {
         cleanup();
         resolve();
       };
-      const onError = (err: Error): void => {
-        const cause = (err as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
-        const why = cause?.error?.message ?? cause?.message;
-        lastError = this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
-        lastCause = [err, cause?.error, lastError];
-      };
-      const timer = setTimeout(() => {
+      const giveUp = (within: boolean): void => {
         cleanup();
         socket.removeAllListeners();
         socket.disconnect();
         if (this.socket === socket) this.socket = undefined;
         // never connected: the server cannot be reached (why, when the socket said; else a timeout)
         const unreachable = { cause: classifyConnectionFailure(lastCause ?? lastError, schemeOf(this.url)) ?? 'timeout', endpoint: endpointOf(this.url) };
-        reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url} within ${formatSeconds(this.opts.timeoutMs)}: ${lastError}`, { retryable: true, unreachable }));
-      }, this.opts.timeoutMs);
+        const when = within ? ` within ${formatSeconds(this.opts.timeoutMs)}` : '';
+        reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url}${when}: ${lastError}`, { retryable: true, unreachable }));
+      };
+      const onError = (err: Error): void => {
+        const cause = (err as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
+        const why = cause?.error?.message ?? cause?.message;
+        lastError = this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
+        lastCause = { message: lastError, errors: [err, cause?.error, cause] };
+        // nothing listens there: waiting out the timeout would only delay the same answer
+        if (classifyConnectionFailure(lastCause, schemeOf(this.url)) === 'refused') giveUp(false);
+      };
+      const timer = setTimeout(() => giveUp(true), this.opts.timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
         socket.off('connect', onConnect);
@@ -211,12 +240,22 @@ export class KumaSession {
   }
 
   private async authenticate(): Promise<void> {
+    await this.within(this.greeting(), 'its first `info` after the connection opened');
     const listSeq = this.monitors.sequence;
+    const notificationSeq = this.notifications.sequence;
+    if (!this.tokenLoaded) {
+      this.tokenLoaded = true;
+      this.jwt ??= await this.opts.tokens?.load();
+    }
     let ok = false;
     if (this.jwt) {
-      const answer = await this.emit('loginByToken', [this.jwt]);
+      const answer = await this.sendLogin('loginByToken', [this.jwt]);
       ok = answer.ok === true;
-      if (!ok) this.jwt = undefined;
+      if (!ok) {
+        // Kuma refuses a token after a password change or when the user was disabled
+        this.jwt = undefined;
+        await this.opts.tokens?.forget();
+      }
     }
     if (!ok) {
       if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
@@ -224,17 +263,39 @@ export class KumaSession {
         throw this.refused;
       }
       this.passwordLogins += 1;
-      const answer = await this.emit('login', [{ username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' }]);
+      const answer = await this.sendLogin('login', [{ username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' }]);
       if (answer.ok === true && typeof answer.token === 'string') {
         this.jwt = answer.token;
+        await this.opts.tokens?.save(answer.token);
       } else {
         this.refused = await this.loginRefusal(answer);
         throw this.refused;
       }
     }
+    // 2.x sends these before its answer, 1.23 after it (afterLogin() is not awaited there)
     await this.within(this.monitors.wholeListAfter(listSeq), 'the `monitorList` push after login');
+    await this.within(this.notifications.after(notificationSeq), 'the `notificationList` push after login');
     if (!this.version) await this.within(new Promise<void>((r) => this.versionWaiters.push(r)), 'the `info` push with the server version after login');
     this.loggedIn = true;
+  }
+
+  /** Resolves once the server greeted the current connection (its handlers are registered). */
+  private greeting(): Promise<void> {
+    if (this.greeted) return Promise.resolve();
+    return new Promise<void>((r) => this.greetWaiters.push(r));
+  }
+
+  /** A login call, sent once more when its answer is lost (never when it was answered). */
+  private async sendLogin(event: 'login' | 'loginByToken', args: unknown[]): Promise<KumaAnswer> {
+    for (let sent = 1; ; sent += 1) {
+      if (sent > 1 && event === 'login') this.passwordLogins += 1;
+      try {
+        return await this.emit(event, args);
+      } catch (e) {
+        if (e instanceof ConnectionDropped) throw new ProviderError(`the connection to Uptime Kuma at ${this.url} dropped during \`${event}\``, { retryable: true });
+        if (!(e instanceof ProviderError) || sent >= LOGIN_SENDS || !this.socket?.connected) throw e;
+      }
+    }
   }
 
   private async loginRefusal(answer: KumaAnswer): Promise<ProviderError> {
