@@ -121,7 +121,8 @@ describe('monitors with tags and notifications', () => {
     const { id } = await createResource(env.provider, 'kuma_notification', { name: 'everyone', type: 'ntfy', config: { ntfytopic: 'all' }, apply_existing: true, is_default: true });
     expect((await serverMonitor(String(monitorID))).notificationIDList).toMatchObject({ [id]: true });
     const imported = await env.provider.importResource({ type: 'kuma_notification', id: 'name:everyone' });
-    expect(imported.resource).toMatchObject({ id, state: { name: 'everyone', type: 'ntfy', config: { ntfytopic: 'all' }, is_default: true, apply_existing: true } });
+    // applyExisting is an action Kuma does not store: an import reads it as false
+    expect(imported.resource).toMatchObject({ id, state: { name: 'everyone', type: 'ntfy', config: { ntfytopic: 'all' }, is_default: true, apply_existing: false } });
     const tag = await env.provider.importResource({ type: 'kuma_tag', id: 'name:critical' });
     expect(tag.resource?.state).toEqual({ id: 2, name: 'critical', color: '#DC2626' });
   });
