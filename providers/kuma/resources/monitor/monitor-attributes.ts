@@ -102,6 +102,14 @@ export function maxTimeoutFor(interval: number): number {
 export const DEFAULT_INTERVAL = 60;
 
 /**
+ * Ping timeouts in Kuma 2.x (Monitor.validate() of server/model/monitor.js, constants of
+ * src/util.ts): the timeout is rounded to whole seconds, must be 1-300 s and at least the
+ * per-request timeout (2 s unless changed in Kuma), and is stored rounded. Kuma's editor
+ * defaults it to 10 s and does not tie it to the interval (src/pages/EditMonitor.vue).
+ */
+export const PING_TIMEOUT = { min: 1, max: 300, perRequestDefault: 2, dflt: 10 } as const;
+
+/**
  * The value hl plans for an attribute the config leaves out on a new monitor (or one whose
  * type changed so that the attribute now applies). undefined: no default (stays null).
  */
@@ -118,7 +126,7 @@ export function monitorDefault(attribute: string, type: MonitorType, planned: Re
     case 'max_retries':
       return 0;
     case 'timeout':
-      return maxTimeoutFor(interval);
+      return type === 'ping' ? PING_TIMEOUT.dflt : maxTimeoutFor(interval);
     case 'active':
       return true;
     case 'upside_down':
@@ -151,6 +159,7 @@ export const MONITOR_ATTRIBUTE_SCHEMA: Record<string, AttributeSchema> = {
   type: { required: true, description: `One of ${MONITOR_TYPES.join(', ')}.` },
   description: optional('Description shown under the name.'),
   parent: optional('The group monitor this one belongs to: its id (e.g. `${kuma_monitor.lab.id}`, which also orders the creates) or its name.'),
+  parent_name: { computed: true, description: "The parent group's name as Kuma has it (null without a parent)." },
   url: optional('URL to check (http, keyword, json-query).'),
   method: computedOptional('HTTP method (default GET).'),
   hostname: optional('Host to check (port, ping, dns).'),
@@ -159,7 +168,7 @@ export const MONITOR_ATTRIBUTE_SCHEMA: Record<string, AttributeSchema> = {
   retry_interval: computedOptional('Seconds between retries while failing (default: the interval).'),
   resend_interval: computedOptional('Re-send the down notification every N checks (0: never; default 0).'),
   max_retries: computedOptional('Retries before the monitor is marked down (default 0).'),
-  timeout: computedOptional('Seconds before a check times out (default and maximum: 80 % of the interval).'),
+  timeout: computedOptional('Seconds before a check times out (default and maximum: 80 % of the interval; ping: whole seconds from 2 to 300, default 10).'),
   active: computedOptional('false pauses the monitor, true resumes it (default true).'),
   upside_down: computedOptional('Invert the status: up when the check fails (default false).'),
   keyword: optional('Text the response must contain (keyword).'),

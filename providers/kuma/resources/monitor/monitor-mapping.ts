@@ -85,6 +85,7 @@ export function monitorToAttributes(m: KumaMonitorObject, dir: NameDirectory, pr
   }
   const parentId = toNumber(m.parent);
   out.parent = parentId === null ? null : typeof prior?.parent === 'string' ? (dir.monitorName(parentId) ?? parentId) : parentId;
+  out.parent_name = parentId === null ? null : (dir.monitorName(parentId) ?? null);
   const tags = Array.isArray(m.tags) ? (m.tags as Record<string, unknown>[]) : [];
   out.tags = normalizeTags(tags.map((t) => ({ name: toText(t.name), value: t.value === null || t.value === undefined ? null : String(t.value) })));
   const ids = m.notificationIDList && typeof m.notificationIDList === 'object' ? Object.entries(m.notificationIDList as Record<string, unknown>) : [];

@@ -29,6 +29,20 @@ export function statedVersion(providerConfig: Attributes): string | undefined {
   return typeof providerConfig.version === 'string' ? providerConfig.version : undefined;
 }
 
+/**
+ * `parent` by name against a state that holds the parent's id (after `hl import`, which has no
+ * config to know the spelling from): the same group when its recorded name is the configured
+ * one, so the id is kept and nothing changes. `parent_name` follows the planned parent.
+ */
+function planParentName(planned: Attributes, prior: Attributes | null): void {
+  const parent = planned.parent;
+  if (prior && typeof parent === 'string' && typeof prior.parent === 'number' && prior.parent_name === parent) planned.parent = prior.parent;
+  if (planned.parent === null || planned.parent === undefined) planned.parent_name = null;
+  else if (prior && valueEquals(planned.parent, prior.parent) && prior.parent_name !== undefined) planned.parent_name = prior.parent_name;
+  else if (typeof planned.parent === 'string') planned.parent_name = planned.parent;
+  else planned.parent_name = UNKNOWN;
+}
+
 export function planMonitor(req: PlanResourceRequest): PlanResourceResponse {
   const { config, prior } = req;
   const notes: string[] = [];
@@ -53,7 +67,8 @@ export function planMonitor(req: PlanResourceRequest): PlanResourceResponse {
 
   const interval = planned.interval;
   const timeout = planned.timeout;
-  if (config.timeout === undefined || config.timeout === null) {
+  // a ping timeout is not tied to the interval (Kuma's editor leaves it alone)
+  if ((config.timeout === undefined || config.timeout === null) && planned.type !== 'ping') {
     if (typeof interval === 'number' && typeof timeout === 'number' && timeout > maxTimeoutFor(interval)) {
       planned.timeout = maxTimeoutFor(interval);
       notes.push(`timeout lowered from ${timeout} s to ${planned.timeout} s: Kuma allows at most 80 % of the ${interval} s interval`);
@@ -70,5 +85,6 @@ export function planMonitor(req: PlanResourceRequest): PlanResourceResponse {
     }
   }
 
+  planParentName(planned, prior);
   return { planned, requiresReplace: [], notes, problems: [] };
 }

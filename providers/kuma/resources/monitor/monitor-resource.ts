@@ -39,16 +39,37 @@ function tagKey(tagId: number, value: string | null): string {
   return `${tagId}\u0000${value ?? ''}`;
 }
 
-/** Adds and removes monitor tags so the monitor carries exactly `desired`. */
+/**
+ * Adds and removes monitor tags so the monitor carries exactly `desired`.
+ *
+ * A tag whose value is NULL (left by other clients) cannot be removed with
+ * `deleteMonitorTag`: its query matches `value = ?` (server/server.js), never true for NULL,
+ * and it still answers ok. Such a tag is first given the value '' with `editMonitorTag`
+ * (which sets every value of that tag on the monitor) and then deleted as ''; the wanted
+ * values of that tag are added back. The result is read back and checked.
+ */
 async function syncTags(session: KumaSession, monitorId: number, current: unknown, desired: ResolvedTag[]): Promise<void> {
   const have = (Array.isArray(current) ? current : []) as { tag_id: number; value: string | null }[];
   const want = new Set(desired.map((t) => tagKey(t.tagId, t.value)));
-  const haveKeys = new Set(have.map((t) => tagKey(t.tag_id, t.value === '' ? null : t.value)));
+  const keyOf = (t: { tag_id: number; value: string | null }): string => tagKey(t.tag_id, t.value === '' ? null : t.value);
+  const unwantedNull = new Set(have.filter((t) => t.value === null && !want.has(keyOf(t))).map((t) => t.tag_id));
+  const haveKeys = new Set(have.filter((t) => !unwantedNull.has(t.tag_id)).map(keyOf));
   for (const t of have) {
-    if (!want.has(tagKey(t.tag_id, t.value === '' ? null : t.value))) await session.call('deleteMonitorTag', t.tag_id, monitorId, t.value);
+    if (!want.has(keyOf(t)) && !unwantedNull.has(t.tag_id)) await session.call('deleteMonitorTag', t.tag_id, monitorId, t.value);
+  }
+  for (const tagId of unwantedNull) {
+    await session.call('editMonitorTag', tagId, monitorId, '');
+    await session.call('deleteMonitorTag', tagId, monitorId, '');
   }
   for (const t of desired) {
     if (!haveKeys.has(tagKey(t.tagId, t.value))) await session.call('addMonitorTag', t.tagId, monitorId, t.value ?? '');
+  }
+  if (have.length === 0) return;
+  const after = await fetchMonitor(session, monitorId);
+  const left = ((after?.tags ?? []) as { tag_id: number; value: string | null; name?: unknown }[]).filter((t) => !want.has(keyOf(t)));
+  if (left.length > 0) {
+    const names = left.map((t) => `${String(t.name ?? t.tag_id)}${t.value === null ? ' (value NULL)' : t.value === '' ? '' : `=${t.value}`}`);
+    throw new ProviderError(`Uptime Kuma at ${session.url} answered ok but kept the tags ${names.join(', ')} on monitor ${monitorId}`);
   }
 }
 
@@ -87,7 +108,8 @@ export class MonitorResource implements KumaResource {
 
   private async toState(session: KumaSession, monitor: KumaMonitorObject, prior: Attributes | null): Promise<Attributes> {
     const parent = typeof monitor.parent === 'number' ? monitor.parent : null;
-    if (parent !== null && typeof prior?.parent === 'string' && !session.monitors.get(parent)) await session.refreshMonitors();
+    // the parent's name is recorded too (parent_name), so a group created since the login is fetched
+    if (parent !== null && !session.monitors.get(parent)) await session.refreshMonitors();
     return monitorToAttributes(monitor, nameDirectory(session), prior);
   }
 

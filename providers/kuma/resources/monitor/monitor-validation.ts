@@ -8,7 +8,7 @@
 import { isUnknown, type Attributes, type Value } from '../../../../src/core/value.js';
 import type { AttributeProblem } from '../../../../src/provider/contract.js';
 import { STRICTEST_LIMITS, type IntervalLimits } from '../../protocol/kuma-version.js';
-import { appliesTo, DEFAULT_INTERVAL, DNS_RESOLVE_TYPES, HTTP_METHODS, isMonitorType, maxTimeoutFor, MONITOR_TYPES, REQUIRED_BY_TYPE } from './monitor-attributes.js';
+import { appliesTo, DEFAULT_INTERVAL, DNS_RESOLVE_TYPES, HTTP_METHODS, isMonitorType, maxTimeoutFor, MONITOR_TYPES, PING_TIMEOUT, REQUIRED_BY_TYPE } from './monitor-attributes.js';
 
 const STATUS_CODE = /^\d{3}(-\d{3})?$/;
 
@@ -23,7 +23,7 @@ function known<T extends Value>(v: Value | undefined, guard: (x: Value) => x is 
 const isNumber = (x: Value): x is number => typeof x === 'number';
 
 /** The interval-like limits as messages; `limits` decides the minimum. Used at plan and at apply. */
-export function intervalProblems(values: { interval?: Value; retry_interval?: Value; timeout?: Value }, limits: IntervalLimits, hint: string): AttributeProblem[] {
+export function intervalProblems(values: { type?: Value; interval?: Value; retry_interval?: Value; timeout?: Value }, limits: IntervalLimits, hint: string): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
   const { minIntervalSecond: min, maxIntervalSecond: max } = limits;
   for (const attr of ['interval', 'retry_interval'] as const) {
@@ -33,7 +33,17 @@ export function intervalProblems(values: { interval?: Value; retry_interval?: Va
     if (v > max) problems.push({ path: [attr], message: `${attr} ${v} s is above the maximum of ${max} s (24 days)` });
   }
   const timeout = known(values.timeout, isNumber);
-  if (timeout !== undefined) {
+  if (timeout !== undefined && values.type === 'ping') {
+    // Kuma 2.x rounds a ping timeout and refuses it outside 1-300 s or below the per-request timeout
+    const { min, max, perRequestDefault } = PING_TIMEOUT;
+    const lowest = Math.max(min, perRequestDefault);
+    if (!Number.isInteger(timeout) || timeout < lowest || timeout > max) {
+      problems.push({
+        path: ['timeout'],
+        message: `timeout ${timeout} s of a ping monitor must be whole seconds from ${lowest} (Kuma's per-request ping timeout) to ${max}: Kuma 2.x rounds it and refuses it outside ${min}-${max} s`,
+      });
+    }
+  } else if (timeout !== undefined) {
     const interval = known(values.interval, isNumber) ?? (values.interval === undefined || values.interval === null ? DEFAULT_INTERVAL : undefined);
     if (timeout < 0) problems.push({ path: ['timeout'], message: `timeout ${timeout} s cannot be negative` });
     else if (interval !== undefined && timeout > maxTimeoutFor(interval)) {
