@@ -7,10 +7,17 @@
  * emulator module is loaded only when asked for. A create or clone cut short when the hl
  * process (and so its emulator) died is rolled back at the next start, as a PVE server that
  * outlived the client would have failed and cleaned it up by itself.
+ *
+ * The emulator plays the PVE release the provider block's `pve_version` names (default
+ * 9.1). Every block sharing it (proxmox, its aliases, coral, crucible) takes the setting and
+ * must name the same release, a block without it meaning the default: one cluster runs one
+ * version, and a mismatch is a configuration error rather than an order-dependent pick.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ProxmoxAuth } from './provider-config.js';
+import { ProviderError } from '../../src/provider/contract.js';
+import type { PveVersion } from './emulator/pve-profile.js';
+import { DEFAULT_EMULATED_PVE_VERSION, type ProxmoxAuth } from './provider-config.js';
 
 export const EMULATOR_WORLD_FILE = 'proxmox-world.json';
 
@@ -25,6 +32,9 @@ export interface EmbeddedEmulator {
 interface Running {
   emulator: Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }>;
   users: number;
+  pveVersion: PveVersion;
+  /** The provider whose block started it (`proxmox`, `coral`, `crucible`), for messages. */
+  startedBy: string;
 }
 
 const running = new Map<string, Running>();
@@ -39,12 +49,23 @@ export function sharedEmulatorDir(workDir: string): string {
   return basename(parent) === 'providers' ? join(parent, 'proxmox') : workDir;
 }
 
-export async function startEmbeddedEmulator(workDir: string): Promise<EmbeddedEmulator> {
+/**
+ * The shared emulator of `workDir`'s world, started (playing `pveVersion`) if it is not
+ * running; a ProviderError when it runs another version for another provider block.
+ * `provider` names the asking provider in messages.
+ */
+export async function startEmbeddedEmulator(workDir: string, pveVersion: PveVersion, provider: string): Promise<EmbeddedEmulator> {
   const dir = sharedEmulatorDir(workDir);
   const worldFile = resolve(dir, EMULATOR_WORLD_FILE);
   let entry = running.get(worldFile);
+  if (entry && entry.pveVersion !== pveVersion) {
+    throw new ProviderError(
+      `pve_version "${pveVersion}" differs from "${entry.pveVersion}", the release the emulated cluster of this run already plays for a ${entry.startedBy} provider block; ` +
+        `every emulated block sharing it (proxmox, its aliases, coral, crucible) must set the same pve_version (left out, it is "${DEFAULT_EMULATED_PVE_VERSION}")`,
+    );
+  }
   if (!entry) {
-    entry = { users: 0, emulator: launch(dir, worldFile) };
+    entry = { users: 0, emulator: launch(dir, worldFile, pveVersion), pveVersion, startedBy: provider };
     running.set(worldFile, entry);
     entry.emulator.catch(() => running.delete(worldFile));
   }
@@ -67,10 +88,10 @@ export async function startEmbeddedEmulator(workDir: string): Promise<EmbeddedEm
   };
 }
 
-async function launch(dir: string, worldFile: string): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
+async function launch(dir: string, worldFile: string, pveVersion: PveVersion): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
   const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('./emulator/start-emulator.js');
   mkdirSync(dir, { recursive: true });
-  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab', orphanedCreates: 'roll-back' });
+  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab', orphanedCreates: 'roll-back', pveVersion });
   return {
     protocol: emu.url.startsWith('https:') ? 'https' : 'http',
     host: emu.host,

@@ -9,7 +9,9 @@
  *   pin (SHA-256 of the leaf certificate), or nothing with `insecure: true` (explicit opt-in,
  *   scoped to this client, warned about). Plain http only to a loopback host, or with
  *   `allow_http: true`, warned about (src/provider/transport-policy.ts, shared by every provider).
- * - `emulated: true` starts the embedded emulator instead (no endpoint or credentials).
+ * - `emulated: true` starts the embedded emulator instead (no endpoint or credentials);
+ *   `pve_version` ("8.4" or "9.1", default "9.1") is the release it plays. It is refused
+ *   without `emulated: true`: a real cluster runs the version it runs.
  * - `reboot`: `never` (default) leaves changes a running guest takes only at restart
  *   pending and says so in the plan; `if-needed` shuts the guest down and starts it again
  *   within the apply when a change is left pending.
@@ -17,6 +19,7 @@
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
 import { normalizeFingerprint } from '../shared/tls-agent.js';
 import { checkTransport, isLoopbackHost } from '../../src/provider/transport-policy.js';
+import { DEFAULT_PVE_VERSION, type PveVersion } from './emulator/pve-profile.js';
 
 export { normalizeFingerprint };
 
@@ -57,8 +60,15 @@ export interface RemoteProxmoxSettings {
   insecure: boolean;
 }
 
+/** The PVE releases `pve_version` may name (each one of the emulator's profiles). */
+export const EMULATED_PVE_VERSIONS: readonly PveVersion[] = ['8.4', '9.1'];
+/** What `pve_version` is when left out: the emulator's default, the newest release. */
+export const DEFAULT_EMULATED_PVE_VERSION: PveVersion = DEFAULT_PVE_VERSION;
+
 export interface EmulatedProxmoxSettings {
   mode: 'emulated';
+  /** The release the embedded emulator plays. */
+  pveVersion: PveVersion;
 }
 
 export interface CommonProxmoxSettings {
@@ -90,6 +100,7 @@ const KNOWN = new Set([
   'task_timeout',
   'read_concurrency',
   'emulated',
+  'pve_version',
 ]);
 
 /** Attributes of the provider block that are secrets. */
@@ -173,6 +184,22 @@ function parseCommon(config: Attributes, problems: ProviderConfigProblem[]): Com
   return { reboot, timeouts: parseTimeouts(config, problems), readConcurrency };
 }
 
+/**
+ * `pve_version`, as a string or as the number YAML reads from `8.4` written unquoted;
+ * undefined when not set (or not valid: a problem is then recorded).
+ */
+function pveVersion(config: Attributes, problems: ProviderConfigProblem[]): PveVersion | undefined {
+  const v = config.pve_version;
+  if (!set(v)) return undefined;
+  const text = typeof v === 'number' ? String(v) : v;
+  const known = EMULATED_PVE_VERSIONS.find((x) => x === text);
+  if (known === undefined) {
+    const got = typeof v === 'string' || typeof v === 'number' ? JSON.stringify(v) : 'a value of another type';
+    problems.push({ attribute: 'pve_version', message: `pve_version must be one of ${EMULATED_PVE_VERSIONS.map((x) => `"${x}"`).join(', ')}, got ${got}` });
+  }
+  return known;
+}
+
 /** Normalises a user name for ticket auth: `root` → `root@pam`. */
 export function normalizeUsername(name: string): string {
   return name.includes('@') ? name : `${name}@pam`;
@@ -200,10 +227,15 @@ export function parseProviderConfig(
   }
   const common = parseCommon(config, problems);
   if (bool(config, 'emulated', problems)) {
+    const version = pveVersion(config, problems);
     for (const k of ['endpoint', 'token_id', 'token_secret', 'username', 'password', 'ca_file', 'tls_fingerprint', 'insecure', 'allow_http']) {
       if (set(config[k])) problems.push({ attribute: k, message: `${k} cannot be set together with emulated: true (the embedded emulator supplies it)` });
     }
-    return problems.length > 0 ? { problems } : { settings: { mode: 'emulated', ...common }, warnings: [] };
+    if (problems.length > 0) return { problems };
+    return { settings: { mode: 'emulated', pveVersion: version ?? DEFAULT_EMULATED_PVE_VERSION, ...common }, warnings: [] };
+  }
+  if (set(config.pve_version)) {
+    problems.push({ attribute: 'pve_version', message: 'pve_version applies only with emulated: true (the release the embedded emulator plays); a real cluster runs the version it runs' });
   }
 
   const endpoint = str(config, 'endpoint', problems);

@@ -21,7 +21,7 @@ export interface PveConnection {
 /** Opens the connection `settings` describe; `provider` names the provider in errors. */
 export async function openPveConnection(settings: ProxmoxSettings, workDir: string, provider: string): Promise<PveConnection> {
   if (settings.mode === 'emulated') {
-    const emulator: EmbeddedEmulator = await startEmbeddedEmulator(workDir);
+    const emulator: EmbeddedEmulator = await startEmbeddedEmulator(workDir, settings.pveVersion, provider);
     const tls = lazyTlsFetch({});
     return {
       client: new PveClient({ ...emulator, fetch: tls.fetch }),
