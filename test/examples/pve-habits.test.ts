@@ -60,9 +60,11 @@ describe('PVE habits: containers, tags, name servers, Windows, explicit defaults
       expect.soft(configOf('proxmox_lxc.privileged')).not.toMatch(/^unprivileged: 1$/m);
       expect.soft(configOf('proxmox_lxc.privileged')).toMatch(/^nameserver: 192\.168\.4\.1 1\.1\.1\.1 9\.9\.9\.9$/m);
       expect.soft(configOf('proxmox_lxc.privileged')).toMatch(/^searchdomain: maas home\.arpa$/m);
+      expect.soft(configOf('proxmox_lxc.unprivileged'), 'PVE joins an address list by spaces').toMatch(/^nameserver: 192\.168\.4\.1 2606:4700:4700::1111$/m);
+      // the release's QEMU major.minor, with +pveN when that release revised the machine (qemu-server Machine.pm)
       const [major, minor] = pveProfile(version).qemu;
       expect.soft(configOf('proxmox_vm.windows'), 'a Windows VM gets its machine version pinned at create').toMatch(
-        new RegExp(`^machine: pc-q35-${major}\\.${minor}\\+pve\\d+$`, 'm'),
+        new RegExp(`^machine: pc-q35-${major}\\.${minor}(\\+pve\\d+)?$`, 'm'),
       );
 
       // what hl recorded: the config's own spelling
