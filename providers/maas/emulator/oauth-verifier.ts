@@ -58,9 +58,12 @@ export class OAuthVerifier {
     const tokenKey = params.get('oauth_token') ?? '';
     const key = consumerKeys.find((k) => k.tokenKey === tokenKey);
     if (!key) return oauthError(`Invalid access token: ${tokenKey}`);
+    // python-oauth's OAuthServer._check_timestamp (piston3.oauth, which MAAS uses) refuses only
+    // a timestamp older than the threshold (`now - timestamp > 300`): one from the future, a
+    // client clock ahead of the region's, is accepted.
     const timestamp = Number(params.get('oauth_timestamp'));
     const now = this.now();
-    if (!Number.isInteger(timestamp) || Math.abs(now - timestamp) > TIMESTAMP_THRESHOLD) {
+    if (!Number.isInteger(timestamp) || now - timestamp > TIMESTAMP_THRESHOLD) {
       return oauthError(
         `Expired timestamp: given ${params.get('oauth_timestamp')} and now ${now} has a greater difference than threshold ${TIMESTAMP_THRESHOLD}`,
       );
