@@ -52,6 +52,8 @@ interface Session {
 export interface MaasProviderOptions {
   /** Test hook: backoff of retries (default 500 ms). */
   retryDelayMs?: number;
+  /** Test hook: how the client waits (backoff and MAAS's Retry-After), e.g. recorded instead of slept. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export class MaasProvider implements Provider {
@@ -93,6 +95,7 @@ export class MaasProvider implements Provider {
         timeoutMs: s.timeoutMs,
         maxRetries: s.maxRetries,
         ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
+        ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       });
       this.session = { api: new (this.runtime().MaasApi)(http), dispatcher, emulator };
       req.progress?.(`maas: embedded emulator at ${emulator.url} (world ${join(req.workDir, 'maas-world.json')})`);
@@ -121,6 +124,7 @@ export class MaasProvider implements Provider {
       timeoutMs: s.timeoutMs,
       maxRetries: s.maxRetries,
       ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
+      ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
     });
     this.session = { api: new (this.runtime().MaasApi)(http), dispatcher };
   }

@@ -6,7 +6,8 @@
  *   `Unknown API endpoint: ...`, which is not a "gone" object but a wrong URL);
  * - 401 as text `Authorization Error: ...` (whose "Invalid signature" variant echoes the
  *   expected signature, i.e. the token secret: it is redacted here);
- * - 403/409/503 and others as text/plain.
+ * - 409 (a rolled-back serialization conflict, `Retry-After: 5`) as an HTML page;
+ * - 403/503 and others as text/plain.
  */
 import { ProviderError, type ProviderErrorOptions } from '../../../src/provider/contract.js';
 
@@ -28,6 +29,11 @@ export class MaasApiError extends ProviderError {
     super(message, { status: details.status, retryable, detail: details.body, ...more });
     this.name = 'MaasApiError';
     this.details = details;
+  }
+
+  /** MAAS asked for the call to be sent again later: a 409 or 503 with Retry-After (nothing was applied). */
+  get askedToRetry(): boolean {
+    return (this.details.status === 409 || this.details.status === 503) && this.options.retryAfterMs !== undefined;
   }
 }
 

@@ -2,6 +2,8 @@
  * The MAAS API 2.0 calls this provider makes, typed. Paths are MAAS's (urls_api.py): note
  * `dnsresourcerecords/` (the CLI calls it `dnsresource-records`). Reads of one object answer
  * null when MAAS says "No X matches the given query."; any other failure is a ProviderError.
+ * Every POST says how to find what an earlier attempt of it made (`readBack`), so that the
+ * HTTP client may send it again when MAAS answers "retry after" (maas-http-client.ts).
  */
 import type { FormFields } from './form-body.js';
 import { isMaasNotFound } from './maas-api-error.js';
@@ -13,6 +15,7 @@ import type {
   MaasDomain,
   MaasInterface,
   MaasNode,
+  MaasIpAddress,
   MaasReservedRange,
   MaasSubnet,
   MaasSubnetIpAddress,
@@ -85,7 +88,18 @@ export class MaasApi {
     return orNull(this.http.get(`devices/${encodeURIComponent(systemId)}/`, { signal }));
   }
   createDevice(fields: FormFields, signal?: AbortSignal): Promise<MaasDevice> {
-    return this.http.post('devices/', { form: fields, signal });
+    const hostname = typeof fields.hostname === 'string' ? fields.hostname : undefined;
+    const macs = ([] as unknown[]).concat(fields.mac_addresses ?? []).map((m) => String(m).toLowerCase());
+    return this.http.post('devices/', {
+      form: fields,
+      signal,
+      // a device with the hostname and one of the MACs asked for is the one an attempt made
+      readBack: async (s) => {
+        if (hostname === undefined || macs.length === 0) return null;
+        const found = await this.listDevices({ hostname: [hostname] }, s);
+        return found.find((d) => d.interface_set.some((i) => macs.includes(i.mac_address.toLowerCase()))) ?? null;
+      },
+    });
   }
   updateDevice(systemId: string, fields: FormFields, signal?: AbortSignal): Promise<MaasDevice> {
     return this.http.put(`devices/${encodeURIComponent(systemId)}/`, { form: fields, signal });
@@ -99,11 +113,19 @@ export class MaasApi {
   }
 
   // --- interfaces -----------------------------------------------------------------------
+  listInterfaces(systemId: string, signal?: AbortSignal): Promise<MaasInterface[]> {
+    return this.http.get(`nodes/${encodeURIComponent(systemId)}/interfaces/`, { signal });
+  }
+  getInterface(systemId: string, interfaceId: number, signal?: AbortSignal): Promise<MaasInterface | null> {
+    return orNull(this.http.get(`nodes/${encodeURIComponent(systemId)}/interfaces/${interfaceId}/`, { signal }));
+  }
   createPhysicalInterface(systemId: string, fields: FormFields, signal?: AbortSignal): Promise<MaasInterface> {
+    const mac = String(fields.mac_address ?? '').toLowerCase();
     return this.http.post(`nodes/${encodeURIComponent(systemId)}/interfaces/`, {
       op: 'create_physical',
       form: fields,
       signal,
+      readBack: async (s) => (await this.listInterfaces(systemId, s)).find((i) => i.mac_address.toLowerCase() === mac) ?? null,
     });
   }
   async deleteInterface(systemId: string, interfaceId: number, signal?: AbortSignal): Promise<void> {
@@ -119,6 +141,11 @@ export class MaasApi {
       op: 'link_subnet',
       form: { mode: 'STATIC', subnet: link.subnet, ip_address: link.ip_address },
       signal,
+      // the interface already holding the address is what the link made
+      readBack: async (s) => {
+        const iface = await this.getInterface(systemId, interfaceId, s);
+        return iface?.links.some((l) => l.ip_address === link.ip_address) ? iface : null;
+      },
     });
   }
   unlinkSubnet(systemId: string, interfaceId: number, linkId: number, signal?: AbortSignal): Promise<MaasInterface> {
@@ -126,6 +153,10 @@ export class MaasApi {
       op: 'unlink_subnet',
       form: { id: linkId },
       signal,
+      readBack: async (s) => {
+        const iface = await this.getInterface(systemId, interfaceId, s);
+        return iface && !iface.links.some((l) => l.id === linkId) ? iface : null;
+      },
     });
   }
 
@@ -138,7 +169,16 @@ export class MaasApi {
     return orNull(this.http.get(`dnsresources/${id}/`, { signal }));
   }
   createDnsResource(fields: FormFields, signal?: AbortSignal): Promise<MaasDnsResource> {
-    return this.http.post('dnsresources/', { form: fields, signal });
+    return this.http.post('dnsresources/', {
+      form: fields,
+      signal,
+      // MAAS keeps one resource per name and domain ("Labels must be unique within their zone.")
+      readBack: async (s) => {
+        if (typeof fields.name !== 'string' || typeof fields.domain !== 'string') return null;
+        const list = await this.listDnsResources({ name: fields.name, domain: fields.domain }, s);
+        return list?.find((r) => r.id >= 0) ?? null;
+      },
+    });
   }
   updateDnsResource(id: number, fields: FormFields, signal?: AbortSignal): Promise<MaasDnsResource> {
     return this.http.put(`dnsresources/${id}/`, { form: fields, signal });
@@ -154,12 +194,35 @@ export class MaasApi {
     return orNull(this.http.get('dnsresourcerecords/', { query: filter, signal }));
   }
   createDnsRecord(fields: FormFields, signal?: AbortSignal): Promise<MaasDnsData> {
-    return this.http.post('dnsresourcerecords/', { form: fields, signal });
+    return this.http.post('dnsresourcerecords/', {
+      form: fields,
+      signal,
+      readBack: async (s) => {
+        if (typeof fields.name !== 'string' || typeof fields.domain !== 'string' || typeof fields.rrtype !== 'string') return null;
+        const list = await this.listDnsRecords({ name: fields.name, domain: fields.domain, rrtype: fields.rrtype }, s);
+        return list?.find((r) => r.rrdata === fields.rrdata) ?? null;
+      },
+    });
   }
   updateDnsRecord(id: number, fields: FormFields, signal?: AbortSignal): Promise<MaasDnsData> {
     return this.http.put(`dnsresourcerecords/${id}/`, { form: fields, signal });
   }
   async deleteDnsRecord(id: number, signal?: AbortSignal): Promise<void> {
     await orNull(this.http.delete(`dnsresourcerecords/${id}/`, { signal }));
+  }
+
+  // --- IP addresses (src/maasserver/api/ip_addresses.py) ------------------------------------
+  /** The USER_RESERVED addresses of this API key's user, or the one at `ip`. */
+  listIpAddresses(filter: { ip?: string }, signal?: AbortSignal): Promise<MaasIpAddress[]> {
+    return this.http.get('ipaddresses/', { query: filter, signal });
+  }
+  /** Frees a USER_RESERVED address of this user (MAAS deletes it, and so its DNS links). */
+  async releaseIpAddress(ip: string, signal?: AbortSignal): Promise<void> {
+    await this.http.post('ipaddresses/', {
+      op: 'release',
+      form: { ip },
+      signal,
+      readBack: async (s) => ((await this.listIpAddresses({ ip }, s)).length === 0 ? true : null),
+    });
   }
 }

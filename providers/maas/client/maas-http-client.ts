@@ -1,9 +1,21 @@
 /**
  * The HTTP layer of the MAAS client: signs every request (fresh nonce and timestamp), puts
  * `op` in the query string, form-encodes bodies, parses JSON answers, retries transient
- * failures of idempotent calls (GET, PUT, DELETE) with backoff and never retries a POST
+ * failures of idempotent calls (GET, PUT, DELETE) with backoff and never blindly retries a POST
  * (MAAS POSTs create things or link IPs: sending one twice is not safe), and turns failures
  * into ProviderErrors carrying MAAS's text.
+ *
+ * MAAS's own "try again" answers are honoured for every method, after the wait they name:
+ * - 409 with `Retry-After: 5`: the request's transaction failed on a serialization conflict
+ *   even after MAAS's own retries and was rolled back; MAAS asks clients to retry
+ *   (src/maasserver/utils/views.py, HttpResponseConflict and WebApplicationHandler.get_response);
+ * - 503 with `Retry-After: 10`: an RPC or external-process failure turned into an answer by
+ *   the middleware (src/maasserver/middleware.py, ExceptionMiddleware and
+ *   APIRPCErrorsMiddleware) while the view ran in a savepoint that was rolled back
+ *   (utils/views.py, make_view_atomic).
+ * So nothing was applied. A POST is sent again only when its call says how to find what an
+ * earlier attempt may have made (`readBack`), and that is asked first: a proxy in front of
+ * MAAS may answer 503 after MAAS committed.
  */
 import type { Dispatcher } from 'undici';
 import { sleep } from '../../../src/core/abortable-sleep.js';
@@ -30,6 +42,10 @@ export interface MaasHttpClientOptions {
   maxRetries?: number;
   /** First backoff delay; doubles each retry (capped at 5 s). Default 500 ms. */
   retryDelayMs?: number;
+  /** The most a Retry-After of MAAS is waited for. Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** How waits are made (tests record them instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface CallOptions {
@@ -39,6 +55,12 @@ export interface CallOptions {
   /** Form body (POST/PUT). */
   form?: FormFields;
   signal?: AbortSignal;
+  /**
+   * For a POST: what an earlier attempt may have made (the created object, the interface
+   * with its link), or null when it made nothing. Asked before the POST is sent again after
+   * a Retry-After; a POST without it is not sent again.
+   */
+  readBack?: (signal?: AbortSignal) => Promise<unknown>;
 }
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
@@ -80,12 +102,16 @@ export class MaasHttpClient {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: MaasHttpClientOptions) {
     this.apiRoot = `${options.url.replace(/\/+$/, '')}/api/2.0/`;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 500;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.sleep = options.sleep ?? sleep;
   }
 
   async get<T>(path: string, options: CallOptions = {}): Promise<T> {
@@ -109,9 +135,19 @@ export class MaasHttpClient {
       try {
         return (await this.attempt(method, path, callName, options)) as T;
       } catch (err) {
-        const retryable = idempotent && attempt < this.maxRetries && this.isTransient(err) && !options.signal?.aborted;
+        const more = attempt < this.maxRetries && !options.signal?.aborted;
+        const askedToRetry = more && err instanceof MaasApiError && err.askedToRetry && (idempotent || options.readBack !== undefined);
+        if (askedToRetry) {
+          await this.sleep(Math.min((err as MaasApiError).options.retryAfterMs ?? 0, this.maxRetryAfterMs), options.signal);
+          if (!idempotent) {
+            const made = await options.readBack!(options.signal);
+            if (made !== null && made !== undefined) return made as T;
+          }
+          continue;
+        }
+        const retryable = idempotent && more && this.isTransient(err);
         if (!retryable) throw this.toProviderError(err, method, callName, idempotent);
-        await sleep(Math.min(this.retryDelayMs * 2 ** attempt, 5_000), options.signal);
+        await this.sleep(Math.min(this.retryDelayMs * 2 ** attempt, 5_000), options.signal);
       }
     }
   }
@@ -196,16 +232,21 @@ export class MaasHttpClient {
       `MAAS ${method} ${callName} failed (${res.statusCode}): ${summary}${hint}`,
       { method, call: callName, status: res.statusCode, body: summarizeMaasErrorBody('text/plain', text).summary, ...(fieldErrors ? { fieldErrors } : {}) },
       TRANSIENT_STATUS.has(res.statusCode) && method !== 'POST',
-      res.statusCode === 503 || res.statusCode === 429 ? serviceUnavailable(res.headers['retry-after']) : {},
+      notApplied(res.statusCode, res.headers['retry-after']),
     );
   }
 }
 
 /**
- * A 503 (or 429) means MAAS did not take the request on: any call, a POST included, is safe
- * to send again, after the Retry-After it asks for.
+ * A 503 (or 429) means MAAS did not take the request on, and a 409 with Retry-After is MAAS's
+ * rolled-back serialization conflict (see the top of this file): any call, a POST included,
+ * is safe to send again, after the Retry-After it asks for. A 409 without Retry-After is a
+ * real conflict (e.g. a node in the wrong state) and is not retried.
  */
-function serviceUnavailable(retryAfter: string | string[] | undefined): { safeToRetry: true; retryAfterMs?: number } {
+function notApplied(status: number, retryAfter: string | string[] | undefined): { safeToRetry?: true; retryAfterMs?: number } {
   const ms = parseRetryAfter(retryAfter, Date.now());
-  return { safeToRetry: true, ...(ms !== undefined ? { retryAfterMs: ms } : {}) };
+  if (status === 503 || status === 429 || (status === 409 && ms !== undefined)) {
+    return { safeToRetry: true, ...(ms !== undefined ? { retryAfterMs: ms } : {}) };
+  }
+  return {};
 }

@@ -114,9 +114,21 @@ export interface MaasNode {
   interface_set: MaasInterface[];
 }
 
+/** An address of a DNS resource, rendered like `ipaddresses/` renders it. */
 export interface MaasStaticIp {
   ip: string;
   alloc_type?: number;
+  owner?: { username: string } | null;
+  interface_set?: unknown[];
+}
+
+/** `ipaddresses/`: a StaticIPAddress (only the fields used here). */
+export interface MaasIpAddress {
+  ip: string;
+  alloc_type: number;
+  alloc_type_name?: string;
+  owner?: { username: string } | null;
+  interface_set?: MaasInterface[];
 }
 
 export interface MaasDnsResource {

@@ -4,6 +4,15 @@
  * responses dropped after handling (the change happened, the answer is lost). Random
  * decisions use a seeded generator, so a run with the same seed and the same requests
  * injects the same faults; `failNextRequests` and `dropResponse` are deterministic.
+ *
+ * MAAS's own "try again" answers, both before anything is applied (the request's transaction
+ * is rolled back), with MAAS's Retry-After values:
+ * - `conflictNextRequests`: 409 with `Retry-After: 5`, what MAAS answers when a request still
+ *   hits a serialization conflict after its own retries (src/maasserver/utils/views.py,
+ *   RETRY_AFTER_CONFLICT and HttpResponseConflict, a rendered 409.html page);
+ * - `unavailableNextRequests`: 503 with `Retry-After: 10`, what the middleware answers for an
+ *   RPC or external-process failure (src/maasserver/middleware.py,
+ *   RETRY_AFTER_SERVICE_UNAVAILABLE, text/plain).
  */
 
 export interface MaasEmulatorFaults {
@@ -17,6 +26,10 @@ export interface MaasEmulatorFaults {
   transient500Rate?: number;
   /** The next N authenticated calls fail with HTTP 500 before doing anything. */
   failNextRequests?: number;
+  /** The next N authenticated calls answer 409 with Retry-After (MAAS's rolled-back conflict). */
+  conflictNextRequests?: number;
+  /** The next N authenticated calls answer 503 with Retry-After (MAAS's RPC failure). */
+  unavailableNextRequests?: number;
   /** Probability that the connection is destroyed before the request is handled. */
   dropConnectionRate?: number;
   /** Probability that the request is handled but the connection is destroyed instead of answering. */
@@ -29,7 +42,7 @@ export interface MaasEmulatorFaults {
   pathPattern?: string;
 }
 
-export type FaultDecision = 'none' | 'error500' | 'dropConnection';
+export type FaultDecision = 'none' | 'error500' | 'conflict409' | 'unavailable503' | 'dropConnection';
 
 export class FaultInjector {
   private state: number;
@@ -75,6 +88,14 @@ export class FaultInjector {
     if ((this.config.failNextRequests ?? 0) > 0) {
       this.config.failNextRequests! -= 1;
       return 'error500';
+    }
+    if ((this.config.conflictNextRequests ?? 0) > 0) {
+      this.config.conflictNextRequests! -= 1;
+      return 'conflict409';
+    }
+    if ((this.config.unavailableNextRequests ?? 0) > 0) {
+      this.config.unavailableNextRequests! -= 1;
+      return 'unavailable503';
     }
     if (this.chance(this.config.dropConnectionRate)) return 'dropConnection';
     if (this.chance(this.config.transient500Rate)) return 'error500';

@@ -17,7 +17,7 @@ import { parseApiKey, isCredentials } from '../client/api-key.js';
 import { FaultInjector, type MaasEmulatorFaults } from './faults.js';
 import { maasProfile, type MaasVersion } from './maas-profile.js';
 import { OAuthVerifier, type EmulatorApiKey } from './oauth-verifier.js';
-import { API_PREFIX, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
+import { API_PREFIX, retryConflict, rpcUnavailable, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
 import { parseFormBody } from './request-body.js';
 import { maasRoutes, matchRoute } from './router.js';
 import { seedHomelabWorld } from './world-seed.js';
@@ -174,6 +174,10 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
     }
     if (fault === 'error500') {
       send({ status: 500, contentType: 'text/plain; charset=utf-8', body: 'Internal server error (injected fault)' });
+      return;
+    }
+    if (fault === 'conflict409' || fault === 'unavailable503') {
+      send(fault === 'conflict409' ? retryConflict() : rpcUnavailable());
       return;
     }
     if (match.kind === 'bad-signature') {

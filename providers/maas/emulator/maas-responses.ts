@@ -6,7 +6,9 @@
  *   `{"field": ["message"]}`; a single non-field message: 400 `text/plain; charset=utf-8`;
  * - MAASAPIBadRequest (e.g. "Unrecognised signature: method=PUT op=None"): 400 text/plain;
  * - Http404: 404 `text/plain` "No Device matches the given query.";
- * - unknown URL: 404 "Unknown API endpoint: <path>.".
+ * - unknown URL: 404 "Unknown API endpoint: <path>.";
+ * - a serialization conflict MAAS gave up retrying: 409 HTML page with `Retry-After: 5`;
+ * - an RPC failure: 503 text/plain with `Retry-After: 10`.
  * Every API answer carries `X-MAAS-API-Hash`.
  */
 
@@ -63,6 +65,29 @@ export function apiException(status: number, message: string): EmulatorResponse 
 
 export function unrecognisedSignature(method: string, op: string | undefined): EmulatorResponse {
   return apiException(400, `Unrecognised signature: method=${method} op=${op ?? 'None'}`);
+}
+
+/**
+ * utils/views.py: HttpResponseConflict, the rendered 409.html template, with
+ * RETRY_AFTER_CONFLICT (5 s); the transaction was rolled back.
+ */
+export function retryConflict(): EmulatorResponse {
+  return {
+    status: 409,
+    contentType: 'text/html; charset=utf-8',
+    body: '<!DOCTYPE html>\n<html><head><title>409 Conflict</title></head><body><h1>Conflict</h1></body></html>\n',
+    headers: { 'Retry-After': '5' },
+  };
+}
+
+/** middleware.py: APIRPCErrorsMiddleware for NoConnectionsAvailable, RETRY_AFTER_SERVICE_UNAVAILABLE (10 s). */
+export function rpcUnavailable(): EmulatorResponse {
+  return {
+    status: 503,
+    contentType: 'text/plain; charset=utf-8',
+    body: 'Unable to connect to any rack controller; no connections available.',
+    headers: { 'Retry-After': '10' },
+  };
 }
 
 export const REQUIRED = 'This field is required.';
