@@ -248,6 +248,7 @@ describe('maas_device lifecycle', () => {
       f.emulator.faults.dropResponse = (r) => {
         if (r.method === 'POST' && r.path === 'devices/') {
           f.emulator.world.dnsresources.push({ id: 99, name: 'squatter', domain_id: 0, address_ttl: null, ip_addresses: ['192.168.4.50'] });
+          f.emulator.world.reserved_ips!.push({ id: 999, ip: '192.168.4.50', subnet_id: 1, user: 'admin', created: '2025-01-22T10:00:00.000' });
         }
         return false;
       };

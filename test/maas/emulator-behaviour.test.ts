@@ -178,10 +178,11 @@ describe('MAAS emulator', () => {
       text: 'No Domain matches the given query.',
     });
     const txt1 = (await call('POST', 'dnsresourcerecords/', { fqdn: 'txt.maas', rrtype: 'TXT', rrdata: 'one', ttl: 60 })).json() as { id: number };
-    expect((await call('POST', 'dnsresourcerecords/', { fqdn: 'txt.maas', rrtype: 'TXT', rrdata: 'two', ttl: 120 })).json()).toEqual({
-      __all__: ['TTL of 120 differs from other resource records TTL of 60.'],
-    });
+    // a TTL differing from the set's is only logged by MAAS (models/dnsdata.py DNSData.clean)
+    const txt2 = (await call('POST', 'dnsresourcerecords/', { fqdn: 'txt.maas', rrtype: 'TXT', rrdata: 'two', ttl: 120 })).json() as { id: number };
+    expect(txt2).toMatchObject({ fqdn: 'txt.maas', rrdata: 'two', ttl: 120 });
     expect(await call('DELETE', `dnsresourcerecords/${txt1.id}/`)).toMatchObject({ status: 204, text: '' });
+    expect(await call('DELETE', `dnsresourcerecords/${txt2.id}/`)).toMatchObject({ status: 204, text: '' });
     expect((await call('GET', 'dnsresources/', undefined)).json()).toHaveLength(1);
   });
 

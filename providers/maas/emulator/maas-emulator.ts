@@ -20,6 +20,7 @@ import { OAuthVerifier, type EmulatorApiKey } from './oauth-verifier.js';
 import { API_PREFIX, retryConflict, rpcUnavailable, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
 import { parseFormBody } from './request-body.js';
 import { maasRoutes, matchRoute } from './router.js';
+import { dropUnbackedDnsAddresses, reservedIps } from './static-ip-addresses.js';
 import { seedHomelabWorld } from './world-seed.js';
 import { loadWorld, saveWorld } from './world-store.js';
 import type { MaasWorld } from './world.js';
@@ -103,6 +104,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
   let world = (worldFile ? loadWorld(worldFile) : undefined) ?? seedHomelabWorld(options.seed ?? 1);
   // The release the world was last served as is recorded in it (an upgrade rewrites it).
   world.version = profile.release;
+  reservedIps(world); // a world written before reserved addresses were modelled gets them now
   const persist = () => {
     if (worldFile) saveWorld(worldFile, world);
   };
@@ -194,7 +196,10 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
       world = JSON.parse(snapshot) as MaasWorld;
       response = { status: 500, contentType: 'text/plain; charset=utf-8', body: `Internal server error: ${(err as Error).message}` };
     }
-    if (changed) persist();
+    if (changed) {
+      dropUnbackedDnsAddresses(world);
+      persist();
+    }
     if (injector.dropAfter(method, path, op)) {
       entry.status = -1;
       res.socket?.destroy();

@@ -13,12 +13,21 @@ export interface MaasProfile {
   version: MaasVersion;
   /** Full release string, as `GET /api/2.0/version/` reports it. */
   release: string;
+  /**
+   * Deleting a DNS resource also deletes its USER_RESERVED addresses that no interface and
+   * no other DNS resource uses (src/maasserver/models/dnsresource.py, DNSResource.delete with
+   * StaticIPAddress.is_safe_to_delete; added in 3.6.1 by "fix: remove the associated IP
+   * address when deleting a DNS resource record"). Before, they stayed allocated. A PUT that
+   * drops an address keeps it allocated in every release (forms/dnsresource.py only links
+   * and unlinks).
+   */
+  dnsResourceDeleteFreesAddresses: boolean;
 }
 
 const PROFILES: Readonly<Record<MaasVersion, MaasProfile>> = {
-  '3.5': { version: '3.5', release: '3.5.4' },
-  '3.6': { version: '3.6', release: '3.6.2' },
-  '3.7': { version: '3.7', release: '3.7.0' },
+  '3.5': { version: '3.5', release: '3.5.4', dnsResourceDeleteFreesAddresses: false },
+  '3.6': { version: '3.6', release: '3.6.2', dnsResourceDeleteFreesAddresses: true },
+  '3.7': { version: '3.7', release: '3.7.0', dnsResourceDeleteFreesAddresses: true },
 };
 
 export function isMaasVersion(v: unknown): v is MaasVersion {

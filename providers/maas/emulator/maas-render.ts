@@ -1,9 +1,10 @@
 /**
  * World objects rendered as the MAAS API 2.0 JSON (field names and nesting as MAAS emits
  * them: a device's `domain` and `zone` are objects, `interface_set` carries `links` with the
- * full subnet, `ip_addresses` is a list of strings, `resource_uri` everywhere).
+ * full subnet, `ip_addresses` is a list of strings, `resource_uri` everywhere). Where a real
+ * handler names its fields (`fields = (...)` in src/maasserver/api/*.py) only those are rendered.
  */
-import { parseIp } from '../net/ip-address.js';
+import { sameIp } from '../net/ip-address.js';
 import { API_PREFIX } from './maas-responses.js';
 import { domainOf, fqdnOf } from './world-queries.js';
 import type {
@@ -14,6 +15,7 @@ import type {
   WorldInterface,
   WorldIpRange,
   WorldNode,
+  WorldReservedIp,
   WorldSubnet,
   WorldVlan,
   WorldZone,
@@ -165,23 +167,62 @@ function dnsFqdn(world: MaasWorld, r: WorldDnsResource): string {
   return r.name === '@' ? domain.name : `${r.name}.${domain.name}`;
 }
 
+/** api/dnsresourcerecords.py DISPLAYED_DNSDATA_FIELDS: id, fqdn, ttl, rrtype, rrdata. */
 export function renderDnsData(world: MaasWorld, d: WorldDnsData): Record<string, unknown> {
   const r = world.dnsresources.find((x) => x.id === d.dnsresource_id)!;
   return { id: d.id, fqdn: dnsFqdn(world, r), ttl: d.ttl, rrtype: d.rrtype, rrdata: d.rrdata, resource_uri: `${API_PREFIX}dnsresourcerecords/${d.id}/` };
 }
 
+/** api/users.py UserHandler: fields username, email, is_local, is_superuser. */
+export function renderUser(username: string): Record<string, unknown> {
+  return {
+    is_superuser: true,
+    username,
+    email: `${username}@example.com`,
+    is_local: true,
+    resource_uri: `${API_PREFIX}users/${encodeURIComponent(username)}/`,
+  };
+}
+
+/** Seeded links carry no creation time; MAAS always renders one. */
+const LINK_CREATED = '2025-01-22T10:00:00.000';
+
+/**
+ * A StaticIPAddress as api/ip_addresses.py IPAddressesHandler renders it (fields alloc_type,
+ * alloc_type_name, created, ip, owner, interface_set, subnet; resource_uri `ipaddresses/`),
+ * which is also how a DNS resource's `ip_addresses` come out.
+ */
+export function renderStaticIp(world: MaasWorld, ip: string): Record<string, unknown> {
+  const reserved: WorldReservedIp | undefined = (world.reserved_ips ?? []).find((r) => sameIp(r.ip, ip));
+  const linked = reserved ? undefined : nodeLinkAt(world, ip);
+  const subnetId = reserved ? reserved.subnet_id : linked?.link.subnet_id;
+  const subnet = subnetId === null || subnetId === undefined ? undefined : world.subnets.find((x) => x.id === subnetId);
+  return {
+    alloc_type: reserved ? 4 : 1,
+    alloc_type_name: reserved ? 'User reserved' : 'Sticky',
+    created: reserved?.created ?? LINK_CREATED,
+    ip,
+    owner: reserved ? renderUser(reserved.user) : null,
+    interface_set: linked ? [renderInterface(world, linked.node, linked.iface)] : [],
+    subnet: subnet ? renderSubnet(world, subnet) : null,
+    resource_uri: `${API_PREFIX}ipaddresses/`,
+  };
+}
+
+function nodeLinkAt(world: MaasWorld, ip: string): { node: WorldNode; iface: WorldInterface; link: WorldInterface['links'][number] } | undefined {
+  for (const node of world.nodes) {
+    for (const iface of node.interfaces) for (const link of iface.links) if (sameIp(link.ip, ip)) return { node, iface, link };
+  }
+  return undefined;
+}
+
+/** api/dnsresources.py DNSResourceHandler: fields id, fqdn, address_ttl, ip_addresses, resource_records. */
 export function renderDnsResource(world: MaasWorld, r: WorldDnsResource): Record<string, unknown> {
   return {
     id: r.id,
     fqdn: dnsFqdn(world, r),
     address_ttl: r.address_ttl,
-    ip_addresses: r.ip_addresses.map((ip) => ({
-      ip,
-      alloc_type: 4,
-      alloc_type_name: 'User reserved',
-      user: world.admin_user,
-      family: parseIp(ip)?.version ?? 4,
-    })),
+    ip_addresses: r.ip_addresses.map((ip) => renderStaticIp(world, ip)),
     resource_records: world.dnsdata
       .filter((d) => d.dnsresource_id === r.id)
       .sort((a, b) => a.rrtype.localeCompare(b.rrtype))

@@ -8,6 +8,7 @@ import type { Handler, Route } from './handler-context.js';
 import { deviceRoutes } from './handlers/device-handlers.js';
 import { dnsRoutes } from './handlers/dns-handlers.js';
 import { interfaceRoutes } from './handlers/interface-handlers.js';
+import { ipAddressRoutes } from './handlers/ipaddress-handlers.js';
 import { networkRoutes } from './handlers/network-handlers.js';
 
 const ID = '([^/]+)';
@@ -33,6 +34,7 @@ export function maasRoutes(): Route[] {
     { pattern: new RegExp(`^dnsresources/${ID}/$`), handlers: dnsRoutes.dnsresource },
     { pattern: /^dnsresourcerecords\/$/, handlers: dnsRoutes.dnsresourcerecords },
     { pattern: new RegExp(`^dnsresourcerecords/${ID}/$`), handlers: dnsRoutes.dnsresourcerecord },
+    { pattern: /^ipaddresses\/$/, handlers: ipAddressRoutes.ipaddresses },
   ];
 }
 

@@ -6,12 +6,12 @@ import { canonicalIp, cidrContains, cidrLast, formatIp, ipInRange, parseCidr, pa
 import { normalizeMac } from '../net/mac-address.js';
 import type {
   MaasWorld,
-  WorldDnsResource,
   WorldDomain,
   WorldInterface,
   WorldIpRange,
   WorldLink,
   WorldNode,
+  WorldReservedIp,
   WorldSubnet,
 } from './world.js';
 
@@ -82,16 +82,19 @@ export interface IpUse {
   node?: WorldNode;
   iface?: WorldInterface;
   link?: WorldLink;
-  dnsresource?: WorldDnsResource;
+  reserved?: WorldReservedIp;
 }
 
-/** Every allocated address: node links (STICKY) and DNS resource addresses (USER_RESERVED). */
+/**
+ * Every allocated address: node links (STICKY) and USER_RESERVED addresses, which DNS
+ * resources point at and which outlive them (static-ip-addresses.ts).
+ */
 export function ipUses(world: MaasWorld): IpUse[] {
   const out: IpUse[] = [];
   for (const node of world.nodes) {
     for (const iface of node.interfaces) for (const link of iface.links) out.push({ ip: link.ip, node, iface, link });
   }
-  for (const r of world.dnsresources) for (const ip of r.ip_addresses) out.push({ ip, dnsresource: r });
+  for (const reserved of world.reserved_ips ?? []) out.push({ ip: reserved.ip, reserved });
   return out;
 }
 

@@ -96,8 +96,26 @@ export interface WorldDnsResource {
   name: string;
   domain_id: number;
   address_ttl: number | null;
-  /** Addresses (MAAS: StaticIPAddress of type USER_RESERVED). */
+  /**
+   * The addresses it points at (MAAS: a many-to-many link to StaticIPAddress). Each is a
+   * node's link (STICKY) or one of `reserved_ips` (USER_RESERVED), which outlives the link.
+   */
   ip_addresses: string[];
+}
+
+/**
+ * A StaticIPAddress of type USER_RESERVED not on any interface: what a DNS resource's
+ * address becomes (forms/dnsresource.py DNSResourceForm.save). It stays allocated when the
+ * resource stops pointing at it, until `ipaddresses/?op=release` (and, from MAAS 3.6.1, when
+ * the resource is deleted: see maas-profile.ts).
+ */
+export interface WorldReservedIp {
+  id: number;
+  ip: string;
+  subnet_id: number | null;
+  /** The username it belongs to. */
+  user: string;
+  created: string;
 }
 
 export interface WorldDnsData {
@@ -126,6 +144,8 @@ export interface MaasWorld {
   nodes: WorldNode[];
   dnsresources: WorldDnsResource[];
   dnsdata: WorldDnsData[];
+  /** USER_RESERVED addresses; absent in worlds written before they were modelled. */
+  reserved_ips?: WorldReservedIp[];
 }
 
 export function nextId(world: MaasWorld, kind: keyof MaasWorld['next_id']): number {

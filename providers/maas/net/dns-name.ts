@@ -1,7 +1,8 @@
 /**
  * DNS name rules as MAAS applies them (maascommon.utils.dns: validate_hostname and
- * validate_domain_name), returning MAAS's own messages so that a plan-time error reads the
- * same as the error MAAS would give at apply.
+ * validate_domain_name; maasserver/models/dnsresource.py: validate_dnsresource_name),
+ * returning MAAS's own messages so that a plan-time error reads the same as the error MAAS
+ * would give at apply.
  */
 
 const LABEL_CHARS = /^[a-zA-Z0-9-]*$/;
@@ -26,11 +27,33 @@ export function hostnameProblem(hostname: string): string | undefined {
   return domainNameProblem(hostname);
 }
 
+/** maasserver/models/dnsresource.py LABEL: one DNS label, no underscore. */
+const DNSRESOURCE_LABEL = /^[a-zA-Z0-9]([-a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$/;
+/** models/dnsresource.py SPECIAL_NAMES, accepted as they are. */
+const SPECIAL_NAMES = ['', '@', '*'];
+
 /**
- * A DNS record name (the part left of the domain): like a hostname, but underscores are
- * allowed (`_acme-challenge`, `_dmarc`), as MAAS allows them in DNS resource names.
+ * MAAS's message for the name of a DNS resource that holds addresses (A/AAAA), or undefined:
+ * models/dnsresource.py validate_dnsresource_name with rrtype "A", which DNSResourceForm.clean
+ * applies whenever `ip_addresses` is sent. One label of letters, digits and inner hyphens, or
+ * `@` or `*`: no underscore, no dot.
+ */
+export function addressRecordNameProblem(name: string): string | undefined {
+  if (SPECIAL_NAMES.includes(name) || DNSRESOURCE_LABEL.test(name)) return undefined;
+  return `Invalid dnsresource name: ${name}.`;
+}
+
+/** DNSResource.name is a CharField(max_length=191) (models/dnsresource.py). */
+const MAX_RESOURCE_NAME = 191;
+
+/**
+ * The name of a CNAME or TXT record (the part left of the domain). MAAS does not validate it
+ * (DNSResourceForm checks the name only with `ip_addresses`; the database refuses more than
+ * 191 characters), but BIND must load the zone MAAS writes, so hl asks for DNS labels:
+ * underscores allowed (`_acme-challenge`, `_dmarc`), several labels allowed, `@` and `*`.
  */
 export function recordNameProblem(name: string): string | undefined {
-  if (name === '@') return undefined;
-  return domainNameProblem(name.replace(/_/g, 'u'));
+  if (name === '@' || name === '*') return undefined;
+  if (name.length > MAX_RESOURCE_NAME) return `Name is too long: MAAS keeps at most ${MAX_RESOURCE_NAME} characters.`;
+  return domainNameProblem(name.replace(/^\*\./, '').replace(/_/g, 'u'));
 }

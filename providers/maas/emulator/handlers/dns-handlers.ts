@@ -5,10 +5,16 @@
  * resource holds addresses (`ip_addresses`, space-separated on input) and DNS data records
  * (CNAME, MX, NS, SRV, SSHFP, TXT) with MAAS's rules: "CNAME records for a name cannot
  * coexist with non-CNAME records.", "Only one CNAME can be associated with a name.",
- * "TTL of %d differs from other resource records TTL of %d.". Deleting a resource's last
- * record deletes the resource.
+ * and a record whose TTL differs from the others of its name and type is accepted (MAAS only
+ * logs "TTL of %d differs from other resource records TTL of %d.": models/dnsdata.py
+ * DNSData.clean). Deleting a resource's last record deletes the resource.
+ * Addresses: see static-ip-addresses.ts (kept allocated when dropped; freed on delete by
+ * release). The name of a resource with addresses is checked by validate_dnsresource_name
+ * (forms/dnsresource.py DNSResourceForm.clean, only when `ip_addresses` is sent); a CNAME or
+ * TXT name is not checked at all. An empty `address_ttl` clears the TTL (the form keeps
+ * None for it: DNSResourceForm._post_clean), an absent one keeps it (APIEditMixin).
  */
-import { domainNameProblem, recordNameProblem } from '../../net/dns-name.js';
+import { addressRecordNameProblem, domainNameProblem } from '../../net/dns-name.js';
 import { formatIp, parseIp } from '../../net/ip-address.js';
 import type { Handler, HandlerContext } from '../handler-context.js';
 import { renderDnsData, renderDnsResource } from '../maas-render.js';
@@ -23,6 +29,7 @@ import {
   validationMessage,
   type EmulatorResponse,
 } from '../maas-responses.js';
+import { allocateForDns, freeOnResourceDelete } from '../static-ip-addresses.js';
 import { domainBySpecifier } from '../world-queries.js';
 import { nextId, type MaasWorld, type WorldDnsData, type WorldDnsResource, type WorldDomain } from '../world.js';
 
@@ -71,9 +78,8 @@ const listResources: Handler = (ctx) => {
   const out = ctx.world.dnsresources.filter((r) => {
     if (nd.domain && r.domain_id !== nd.domain.id) return false;
     if (nd.name !== undefined && r.name !== nd.name) return false;
-    if (rrtype === 'A' || rrtype === 'AAAA') {
-      return r.ip_addresses.some((ip) => parseIp(ip)?.version === (rrtype === 'A' ? 4 : 6));
-    }
+    // api/dnsresources.py filters on `dnsdata__rrtype`: addresses are not DNS data, so
+    // rrtype=A finds only resources with an A data record (MAAS has none)
     if (rrtype) return dataOf(ctx.world, r).some((d) => d.rrtype === rrtype);
     return true;
   });
@@ -92,18 +98,20 @@ function checkResourceForm(
     if (!name) errors.name = [REQUIRED];
     if (!domain) errors.domain = [REQUIRED];
   }
-  if (name !== undefined && name !== '') {
-    const p = recordNameProblem(name);
-    if (p) errors.name = [p];
-  }
   const effName = name ?? self?.name;
   const effDomain = domain?.id ?? self?.domain_id;
-  if (effName && effDomain !== undefined && ctx.world.dnsresources.some((r) => r !== self && r.name === effName && r.domain_id === effDomain)) {
-    errors.__all__ = ['DNSResource with this Name and Domain already exists.'];
+  // models/dnsresource.py DNSResource.clean: checked for a new resource only
+  if (!self && effName && effDomain !== undefined && ctx.world.dnsresources.some((r) => r.name === effName && r.domain_id === effDomain)) {
+    errors.__all__ = ['Labels must be unique within their zone.'];
+  }
+  if (formValue(f, 'ip_addresses') !== undefined && effName !== undefined) {
+    const p = addressRecordNameProblem(effName);
+    if (p) errors.__all__ = [...(errors.__all__ ?? []), p];
   }
   let ttl: number | null | undefined;
   const ttlText = formValue(f, 'address_ttl');
-  if (ttlText !== undefined && ttlText !== '') {
+  if (ttlText === '') ttl = null;
+  else if (ttlText !== undefined) {
     if (!/^\d+$/.test(ttlText)) errors.address_ttl = ['Enter a whole number.'];
     else ttl = Number(ttlText);
   }
@@ -138,6 +146,7 @@ const createResource: Handler = (ctx) => {
     address_ttl: ttl ?? null,
     ip_addresses: ips ?? [],
   };
+  allocateForDns(ctx.world, r.ip_addresses, ctx.world.admin_user);
   ctx.world.dnsresources.push(r);
   ctx.changed();
   return json(renderDnsResource(ctx.world, r));
@@ -162,7 +171,11 @@ const updateResource: Handler = (ctx) => {
   if (Object.keys(errors).length) return validationErrors(errors);
   if (nd.name !== undefined) r.name = nd.name;
   if (nd.domain) r.domain_id = nd.domain.id;
-  if (ips !== undefined) r.ip_addresses = ips;
+  if (ips !== undefined) {
+    // a dropped address is only unlinked: it stays allocated (static-ip-addresses.ts)
+    allocateForDns(ctx.world, ips, ctx.world.admin_user);
+    r.ip_addresses = ips;
+  }
   if (ttl !== undefined) r.address_ttl = ttl;
   ctx.changed();
   return json(renderDnsResource(ctx.world, r));
@@ -171,6 +184,7 @@ const updateResource: Handler = (ctx) => {
 const deleteResource: Handler = (ctx) => {
   const r = resourceOf(ctx);
   if (!r) return notFound('DNSResource');
+  freeOnResourceDelete(ctx.world, ctx.profile, r);
   ctx.world.dnsresources = ctx.world.dnsresources.filter((x) => x !== r);
   ctx.world.dnsdata = ctx.world.dnsdata.filter((d) => d.dnsresource_id !== r.id);
   ctx.changed();
@@ -202,7 +216,6 @@ function checkData(
   self: WorldDnsData | undefined,
   rrtype: string,
   rrdata: string,
-  ttl: number | null,
 ): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   if (!SUPPORTED_RRTYPES.includes(rrtype)) {
@@ -216,10 +229,6 @@ function checkData(
     else if (others.length || resource.ip_addresses.length) errors.__all__ = [CNAME_AND_OTHER_MSG];
   } else if (others.some((d) => d.rrtype === 'CNAME')) {
     errors.__all__ = [CNAME_AND_OTHER_MSG];
-  }
-  const sameType = others.find((d) => d.rrtype === rrtype && d.ttl !== ttl);
-  if (sameType && ttl !== null && sameType.ttl !== null) {
-    errors.__all__ = [...(errors.__all__ ?? []), `TTL of ${ttl} differs from other resource records TTL of ${sameType.ttl}.`];
   }
   return errors;
 }
@@ -240,12 +249,10 @@ const createRecord: Handler = (ctx) => {
   let resource = ctx.world.dnsresources.find((r) => r.name === nd.name && r.domain_id === nd.domain!.id);
   let created = false;
   if (!resource) {
-    const p = recordNameProblem(nd.name);
-    if (p) return validationErrors({ name: [p] });
     resource = { id: nextId(ctx.world, 'dnsresource'), name: nd.name, domain_id: nd.domain.id, address_ttl: null, ip_addresses: [] };
     created = true;
   }
-  const errors = checkData(ctx.world, resource, undefined, rrtype.toUpperCase(), rrdata, ttl);
+  const errors = checkData(ctx.world, resource, undefined, rrtype.toUpperCase(), rrdata);
   if (Object.keys(errors).length) return validationErrors(errors);
   if (created) ctx.world.dnsresources.push(resource);
   const d: WorldDnsData = { id: nextId(ctx.world, 'dnsdata'), dnsresource_id: resource.id, rrtype: rrtype.toUpperCase(), rrdata, ttl };
@@ -273,7 +280,7 @@ const updateRecord: Handler = (ctx) => {
   if (ttlText !== undefined && ttlText !== '' && !/^\d+$/.test(ttlText)) return validationErrors({ ttl: ['Enter a whole number.'] });
   const ttl = ttlText === undefined ? d.ttl : ttlText === '' ? null : Number(ttlText);
   const resource = ctx.world.dnsresources.find((r) => r.id === d.dnsresource_id)!;
-  const errors = checkData(ctx.world, resource, d, rrtype, rrdata, ttl);
+  const errors = checkData(ctx.world, resource, d, rrtype, rrdata);
   if (Object.keys(errors).length) return validationErrors(errors);
   d.rrtype = rrtype;
   d.rrdata = rrdata;
