@@ -8,6 +8,7 @@
 import type { FormFields } from './form-body.js';
 import { isMaasNotFound } from './maas-api-error.js';
 import type { MaasHttpClient } from './maas-http-client.js';
+import { parseMaasRelease, type MaasRelease } from './maas-server-version.js';
 import type {
   MaasDevice,
   MaasDnsData,
@@ -41,10 +42,24 @@ export interface DeviceFilter {
 }
 
 export class MaasApi {
+  private release: Promise<MaasRelease | undefined> | undefined;
+
   constructor(readonly http: MaasHttpClient) {}
 
   version(signal?: AbortSignal): Promise<MaasVersion> {
     return this.http.get('version/', { signal });
+  }
+
+  /** The server's release, asked once (a failed ask is asked again next time). */
+  serverRelease(signal?: AbortSignal): Promise<MaasRelease | undefined> {
+    this.release ??= this.version(signal).then(
+      (v) => parseMaasRelease(v.version),
+      (err: unknown) => {
+        this.release = undefined;
+        throw err;
+      },
+    );
+    return this.release;
   }
 
   // --- domains, zones -------------------------------------------------------------------

@@ -7,10 +7,19 @@
  *   DNS resource itself when its last record goes.
  * Creating where records of the same type already exist is refused (import them instead),
  * unless they are exactly what is planned (then they are adopted: a re-run create is safe).
+ *
+ * Addresses: MAAS makes each new address of a DNS resource a USER_RESERVED StaticIPAddress
+ * (forms/dnsresource.py) and keeps it allocated when a PUT drops it, and, before 3.6.1, when
+ * the resource is deleted (models/dnsresource.py, DNSResource.delete) — so a device later
+ * asking for that IP is told "IP address is already in use.". hl releases what it dropped
+ * (`POST ipaddresses/?op=release`, as the Terraform MAAS provider does on delete), but only
+ * an address that is still this user's USER_RESERVED one, on no interface, and that no DNS
+ * resource points at any more (a release deletes the address, and so every link to it).
  */
 import { ProviderError, type CreateResponse } from '../../../src/provider/contract.js';
 import type { Attributes, Value } from '../../../src/core/value.js';
 import type { MaasDnsData, MaasDnsResource } from '../client/maas-types.js';
+import { dnsDeleteFreesAddresses } from '../client/maas-server-version.js';
 import { parseIp, sameIp } from '../net/ip-address.js';
 import {
   configuredFqdn,
@@ -41,6 +50,25 @@ function family(type: 'A' | 'AAAA'): 4 | 6 {
 function ipsOf(res: MaasDnsResource, version: 4 | 6): string[] {
   return res.ip_addresses.map((i) => i.ip).filter((ip) => parseIp(ip)?.version === version);
 }
+
+/**
+ * Releases the addresses a write of this record let go of, when MAAS kept them allocated and
+ * nothing else uses them (see the top of this file).
+ */
+async function releaseDropped(ctx: OperationContext, dropped: string[]): Promise<void> {
+  if (dropped.length === 0) return;
+  const resources = (await ctx.api.listDnsResources({}, ctx.signal)) ?? [];
+  for (const ip of dropped) {
+    if (resources.some((r) => (r.ip_addresses ?? []).some((a) => sameIp(a.ip, ip)))) continue;
+    const held = await ctx.api.listIpAddresses({ ip }, ctx.signal);
+    if (!held.some((h) => sameIp(h.ip, ip) && h.alloc_type === USER_RESERVED && (h.interface_set ?? []).length === 0)) continue;
+    ctx.progress?.(`releasing ${ip}: MAAS keeps a DNS record's address allocated after the record lets it go`);
+    await ctx.api.releaseIpAddress(ip, ctx.signal);
+  }
+}
+
+/** IPADDRESS_TYPE.USER_RESERVED (src/maasserver/enum.py). */
+const USER_RESERVED = 4;
 
 function sameAddressSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => sameIp(x, y)));
@@ -208,7 +236,9 @@ export async function updateDnsRecord(ctx: OperationContext, planned: Attributes
       );
     } else {
       const other = ipsOf(res, s.type === 'A' ? 6 : 4);
+      const dropped = ipsOf(res, family(s.type)).filter((ip) => !s.data.some((d) => sameIp(d, ip)));
       await ctx.api.updateDnsResource(res.id, { ip_addresses: [...other, ...s.data].join(' '), address_ttl: s.ttl }, ctx.signal);
+      await releaseDropped(ctx, dropped);
     }
     return mustRead(ctx, s, planned);
   }
@@ -246,10 +276,13 @@ export async function deleteDnsRecord(ctx: OperationContext, id: string, prior: 
     const res = await findResource(ctx, loc);
     if (!res) return;
     const other = ipsOf(res, loc.type === 'A' ? 6 : 4);
+    const ours = ipsOf(res, family(loc.type));
     if (other.length || res.resource_records.length) {
       await ctx.api.updateDnsResource(res.id, { ip_addresses: other.join(' ') }, ctx.signal);
+      await releaseDropped(ctx, ours);
     } else {
       await ctx.api.deleteDnsResource(res.id, ctx.signal);
+      if (!dnsDeleteFreesAddresses(await ctx.api.serverRelease(ctx.signal))) await releaseDropped(ctx, ours);
     }
     return;
   }
