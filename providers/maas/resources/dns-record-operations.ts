@@ -15,6 +15,12 @@
  * (`POST ipaddresses/?op=release`, as the Terraform MAAS provider does on delete), but only
  * an address that is still this user's USER_RESERVED one, on no interface, and that no DNS
  * resource points at any more (a release deletes the address, and so every link to it).
+ *
+ * TTL: a TTL removed from config is cleared by sending the field empty (`address_ttl=`,
+ * `ttl=`): the forms turn it into None and keep it (DNSResourceForm/DNSDataForm._post_clean),
+ * where an absent field keeps the old value (APIEditMixin). Records of one name and type
+ * with different TTLs are only logged by MAAS (models/dnsdata.py DNSData.clean), so a TTL
+ * change updates each record in place.
  */
 import { ProviderError, type CreateResponse } from '../../../src/provider/contract.js';
 import type { Attributes, Value } from '../../../src/core/value.js';
@@ -69,6 +75,12 @@ async function releaseDropped(ctx: OperationContext, dropped: string[]): Promise
 
 /** IPADDRESS_TYPE.USER_RESERVED (src/maasserver/enum.py). */
 const USER_RESERVED = 4;
+
+/** The address TTL field of a PUT: the planned TTL, or empty to clear one MAAS has (undefined: leave it). */
+function addressTtlField(planned: number | null, current: number | null): number | '' | undefined {
+  if (planned !== null) return planned;
+  return current !== null ? '' : undefined;
+}
 
 function sameAddressSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => sameIp(x, y)));
@@ -237,26 +249,20 @@ export async function updateDnsRecord(ctx: OperationContext, planned: Attributes
     } else {
       const other = ipsOf(res, s.type === 'A' ? 6 : 4);
       const dropped = ipsOf(res, family(s.type)).filter((ip) => !s.data.some((d) => sameIp(d, ip)));
-      await ctx.api.updateDnsResource(res.id, { ip_addresses: [...other, ...s.data].join(' '), address_ttl: s.ttl }, ctx.signal);
+      await ctx.api.updateDnsResource(
+        res.id,
+        { ip_addresses: [...other, ...s.data].join(' '), address_ttl: addressTtlField(s.ttl, res.address_ttl ?? null) },
+        ctx.signal,
+      );
       await releaseDropped(ctx, dropped);
     }
     return mustRead(ctx, s, planned);
   }
   const existing = (await findRecords(ctx, s)) ?? [];
   const norm = (x: string) => x.replace(/\.$/, '').toLowerCase();
-  const ttlChanges = s.ttl !== null && existing.some((r) => r.ttl !== s.ttl);
-  if (ttlChanges && existing.length + s.data.length > 2) {
-    // MAAS refuses records of one name and type with different TTLs ("TTL of %d differs
-    // from other resource records TTL of %d."), so a TTL change of a set replaces the set.
-    for (const r of existing) await ctx.api.deleteDnsRecord(r.id, ctx.signal);
-    for (const rrdata of s.data) {
-      await ctx.api.createDnsRecord({ name: s.name, domain: s.domain, rrtype: s.type, rrdata, ttl: s.ttl }, ctx.signal);
-    }
-    return mustRead(ctx, s, planned);
-  }
   for (const r of existing) {
     if (!s.data.some((d) => norm(d) === norm(r.rrdata))) await ctx.api.deleteDnsRecord(r.id, ctx.signal);
-    else if (s.ttl !== null && r.ttl !== s.ttl) await ctx.api.updateDnsRecord(r.id, { ttl: s.ttl }, ctx.signal);
+    else if (r.ttl !== s.ttl) await ctx.api.updateDnsRecord(r.id, { ttl: s.ttl ?? '' }, ctx.signal);
   }
   for (const rrdata of s.data) {
     if (!existing.some((r) => norm(r.rrdata) === norm(rrdata))) {
