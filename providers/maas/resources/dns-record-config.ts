@@ -16,7 +16,7 @@ import type { AttributeProblem, PlanResourceResponse } from '../../../src/provid
 import { UNKNOWN, type Attributes, type Path, type Value } from '../../../src/core/value.js';
 import { isUnknownValue } from '../unknown-value.js';
 import { formatIp, parseIp } from '../net/ip-address.js';
-import { domainNameProblem, recordNameProblem } from '../net/dns-name.js';
+import { addressRecordNameProblem, domainNameProblem, recordNameProblem } from '../net/dns-name.js';
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT'] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
@@ -51,9 +51,19 @@ function given(v: Value | undefined): boolean {
   return v !== undefined && v !== null;
 }
 
+/**
+ * The rule for the record's own name: an A/AAAA name is what MAAS's validate_dnsresource_name
+ * accepts (one label, no underscore, or `@`/`*`: net/dns-name.ts), a CNAME/TXT name may hold
+ * underscores and several labels (`_acme-challenge`, `_sip._tcp`).
+ */
+function nameProblemFor(type: Value | undefined): (name: string) => string | undefined {
+  return isDnsRecordType(type) && isAddressType(type) ? addressRecordNameProblem : recordNameProblem;
+}
+
 export function validateDnsRecordConfig(config: Attributes): AttributeProblem[] {
   const out: AttributeProblem[] = [];
   const type = config.type;
+  const nameProblem = nameProblemFor(type);
   if (!given(type)) out.push(problem(['type'], `type is required (one of ${DNS_RECORD_TYPES.join(', ')})`));
   else if (!isUnknownValue(type) && !isDnsRecordType(type)) {
     out.push(problem(['type'], `type must be one of ${DNS_RECORD_TYPES.join(', ')}, got ${JSON.stringify(type)}`));
@@ -68,15 +78,17 @@ export function validateDnsRecordConfig(config: Attributes): AttributeProblem[] 
     if (typeof fqdn !== 'string' || !fqdn.replace(/\.$/, '').includes('.')) {
       out.push(problem(['fqdn'], `fqdn must be a name with its domain, like kuma.maas, got ${JSON.stringify(fqdn)}`));
     } else {
+      // the domain is the longest MAAS domain the fqdn ends with, known only at apply: at least
+      // the first label is the record's name, and the last ones a domain
       const [name, ...rest] = fqdn.replace(/\.$/, '').split('.');
-      const p = recordNameProblem(name!) ?? domainNameProblem(rest.join('.'));
+      const p = nameProblem(name!) ?? domainNameProblem(rest.join('.'));
       if (p) out.push(problem(['fqdn'], `invalid fqdn "${fqdn}": ${p}`));
     }
   } else if (hasName) {
     if (!given(config.name)) out.push(problem(['name'], 'name is required with domain'));
     else if (!isUnknownValue(config.name)) {
       const name = config.name;
-      const p = typeof name === 'string' ? recordNameProblem(name) : 'name must be a string';
+      const p = typeof name === 'string' ? nameProblem(name) : 'name must be a string';
       if (p) out.push(problem(['name'], `invalid name ${JSON.stringify(name)}: ${p}`));
     }
     if (!given(config.domain)) out.push(problem(['domain'], 'domain is required with name'));
