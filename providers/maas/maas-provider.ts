@@ -15,6 +15,8 @@ import {
   type CreateRequest,
   type CreateResponse,
   type DeleteRequest,
+  type ImplicitDependenciesRequest,
+  type ImplicitDependency,
   type ImportRequest,
   type ImportResponse,
   type PlanResourceRequest,
@@ -37,6 +39,7 @@ import { maasProviderSchema } from './provider-schema.js';
 import { planDevice } from './resources/device-plan.js';
 import { validateDeviceConfig } from './resources/device-validation.js';
 import { planDnsRecord, validateDnsRecordConfig } from './resources/dns-record-config.js';
+import { dnsRecordDeviceOrdering } from './resources/dns-record-ordering.js';
 import type { OperationContext } from './resources/operation-context.js';
 import { validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
 
@@ -156,6 +159,11 @@ export class MaasProvider implements Provider {
       default:
         return { planned: { ...(req.prior ?? {}), ...req.config }, requiresReplace: [], notes: [], problems: [] };
     }
+  }
+
+  /** A DNS record on a device's literal static IP comes after the device (resources/dns-record-ordering.ts). */
+  implicitDependencies(req: ImplicitDependenciesRequest): ImplicitDependency[] {
+    return dnsRecordDeviceOrdering(req.resources);
   }
 
   private ctx(op: { signal?: AbortSignal; progress?: (m: string) => void }): OperationContext {

@@ -8,6 +8,7 @@ export interface PlannerProvider {
   providerConfig: Attributes;
   planResource?: Provider['planResource'];
   validateResource?: Provider['validateResource'];
+  implicitDependencies?: Provider['implicitDependencies'];
 }
 
 /** The planner's view of a provider instance: its schema and its pure functions, bound. */
@@ -15,5 +16,6 @@ export function plannerOf(provider: Provider, providerConfig: Attributes): Plann
   const planner: PlannerProvider = { schema: provider.getSchema(), providerConfig };
   if (provider.planResource) planner.planResource = provider.planResource.bind(provider);
   if (provider.validateResource) planner.validateResource = provider.validateResource.bind(provider);
+  if (provider.implicitDependencies) planner.implicitDependencies = provider.implicitDependencies.bind(provider);
   return planner;
 }

@@ -154,6 +154,7 @@ class Planner {
       if (block) this.planBlock(block);
     }
     this.planOrphans();
+    this.addImplicitDependencies();
     const outputs = this.planOutputs();
     for (const d of this.scope.diagnostics) this.diagnostics.push(d);
     if (this.needData.length > 0 && !hasErrors(this.diagnostics)) return { needData: this.needData, diagnostics: this.diagnostics };
@@ -514,6 +515,54 @@ class Planner {
   private addChange(change: ResourceChange): void {
     this.changes.push(change);
     this.changeByAddress.set(change.address, change);
+  }
+
+  // ---- implicit dependencies ---------------------------------------------------------
+
+  /**
+   * Orderings providers ask for between their instances beyond what config references say
+   * (`Provider.implicitDependencies`), added as block dependencies of the dependent change.
+   * One that would close a cycle with the dependencies already there is left out.
+   */
+  private addImplicitDependencies(): void {
+    const byProvider = new Map<string, ResourceChange[]>();
+    for (const c of this.changes) {
+      if (c.mode !== 'managed' || (c.after ?? c.before) === null) continue;
+      let list = byProvider.get(c.provider);
+      if (!list) byProvider.set(c.provider, (list = []));
+      list.push(c);
+    }
+    const depsOf = new Map<string, Set<string>>();
+    for (const c of this.changes) {
+      const set = depsOf.get(c.block) ?? new Set<string>();
+      for (const d of c.dependencies) set.add(d);
+      depsOf.set(c.block, set);
+    }
+    const reaches = (from: string, to: string): boolean => {
+      const seen = new Set<string>();
+      const stack = [from];
+      while (stack.length) {
+        const b = stack.pop()!;
+        if (b === to) return true;
+        if (seen.has(b)) continue;
+        seen.add(b);
+        for (const d of depsOf.get(b) ?? []) stack.push(d);
+      }
+      return false;
+    };
+    for (const [key, list] of byProvider) {
+      const hook = this.req.providers.get(key)?.implicitDependencies;
+      if (!hook) continue;
+      const edges = hook({ resources: list.map((c) => ({ address: c.address, type: c.type, attributes: (c.after ?? c.before)! })) });
+      for (const e of edges) {
+        const dependent = this.changeByAddress.get(e.dependent);
+        const dependency = this.changeByAddress.get(e.dependency);
+        if (!dependent || !dependency || dependent.block === dependency.block) continue;
+        if (dependent.dependencies.includes(dependency.block) || reaches(dependency.block, dependent.block)) continue;
+        dependent.dependencies = [...dependent.dependencies, dependency.block].sort();
+        depsOf.get(dependent.block)!.add(dependency.block);
+      }
+    }
   }
 
   // ---- deletes -----------------------------------------------------------------------

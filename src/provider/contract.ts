@@ -16,6 +16,9 @@
  *   it again; `retryAfterMs` passes up a server's `Retry-After`.
  * - `checkPlan` only reads: it answers, at plan time, whether the planned creates and
  *   updates can succeed against what exists now (storage, bridges, templates, free ids).
+ * - `implicitDependencies` is pure: orderings the provider's API needs between resources
+ *   that config does not express by references (e.g. a MAAS device before a DNS record on
+ *   its literal IP).
  * - An operation that failed after it made or changed the object (a create whose start
  *   failed) throws a `ProviderError` with `partial`: the object as it really is, which the
  *   engine records in state so the next plan finishes the work.
@@ -213,6 +216,25 @@ export interface CheckPlanResponse {
   problems: PlanProblem[];
 }
 
+/** One planned instance of this provider, for `implicitDependencies`. */
+export interface PlannedInstance {
+  address: string;
+  type: string;
+  /** Planned attributes (the prior ones for a delete); may contain unknowns. */
+  attributes: Attributes;
+}
+
+export interface ImplicitDependenciesRequest {
+  resources: PlannedInstance[];
+}
+
+/** `dependent` is applied after `dependency` (and deleted before it), because `reason`. */
+export interface ImplicitDependency {
+  dependent: string;
+  dependency: string;
+  reason: string;
+}
+
 export interface ImportRequest extends OperationContext {
   type: string;
   id: string;
@@ -246,6 +268,12 @@ export interface Provider {
    * whether each planned create and update can succeed against what exists now.
    */
   checkPlan?(req: CheckPlanRequest): Promise<CheckPlanResponse>;
+  /**
+   * Orderings between this provider's planned instances that no reference in config gives
+   * (pure). The planner adds them as dependencies, unless one would make a cycle with what
+   * config says.
+   */
+  implicitDependencies?(req: ImplicitDependenciesRequest): ImplicitDependency[];
   close?(): Promise<void>;
 }
 
