@@ -1,13 +1,14 @@
 /**
  * An in-process MAAS region (API 2.0) on loopback for tests and `emulated: true`:
- * `startMaasEmulator({port?, worldFile?, seed?, apiKeys?, faults?, tls?})` →
+ * `startMaasEmulator({port?, worldFile?, seed?, apiKeys?, faults?, tls?, maasVersion?})` →
  * `{url, apiKey, world, requestLog, faults, close()}`.
  *
  * Requests are authenticated like MAAS (OAuth 1.0 PLAINTEXT, nonces remembered), routed to
  * handlers that keep MAAS's status codes and error bodies, and every change is persisted to
  * `worldFile` (atomically) before the answer is sent. Faults (faults.ts) can be injected:
- * latency, transient 500s before any change, dropped connections, and answers dropped after
- * a request was applied (to test "the create happened but the answer was lost").
+ * latency, transient 500s before any change, MAAS's 409/503 with Retry-After, dropped
+ * connections, and answers dropped after a request was applied (to test "the create happened
+ * but the answer was lost").
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
