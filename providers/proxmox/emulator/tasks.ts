@@ -177,7 +177,9 @@ export class TaskRunner {
       if (typeof r === 'number') warnings = r;
     } catch (err) {
       if (this.closed) return;
-      error = errorText(err).replace(/\n+$/, '');
+      // pve-common PVE/RESTEnvironment.pm fork_worker: `chomp $err; $err =~ s/\n/ /mg`, so the
+      // last log line (and the exit status read from it) holds the whole message on one line.
+      error = errorText(err).replace(/\n$/, '').replace(/\n/g, ' ');
     }
     if (this.closed) return;
     if (error !== undefined) {
@@ -193,7 +195,7 @@ export class TaskRunner {
     rec.status = 'stopped';
     rec.endtime = Math.floor(this.emu.now() / 1000);
     if (error !== undefined) {
-      rec.exitstatus = error.split('\n')[0] as string;
+      rec.exitstatus = error;
       log(`TASK ERROR: ${error}`);
     } else if (warnings > 0) {
       rec.exitstatus = `WARNINGS: ${warnings}`;
