@@ -74,7 +74,7 @@ describe('Proxmox emulator: HTTP behaviour', () => {
     expect(r.status).toBe(501);
     expect(r.statusText).toBe("Method 'GET /foo' not implemented");
     expect(r.contentType).toBe('application/json;charset=UTF-8');
-    expect(r.json()).toEqual({ data: null });
+    expect(r.json()).toEqual({ data: null, message: "Method 'GET /foo' not implemented" });
     expect((await raw(t.emu, 'DELETE', '/version')).status).toBe(501);
   });
 
@@ -84,6 +84,7 @@ describe('Proxmox emulator: HTTP behaviour', () => {
     expect(unknown.statusText).toBe('Parameter verification failed.');
     expect(unknown.json()).toEqual({
       data: null,
+      message: 'Parameter verification failed.\n',
       errors: { bogus: 'property is not defined in schema and the schema does not allow additional properties' },
     });
     const badEnum = await raw(t.emu, 'GET', '/cluster/resources?type=vms');

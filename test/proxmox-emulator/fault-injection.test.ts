@@ -46,7 +46,7 @@ describe('Proxmox emulator: fault injection', () => {
     const r = await raw(t.emu, 'GET', '/version');
     expect(r.status).toBe(500);
     expect(r.statusText).toBe('got no worker upid - start worker failed');
-    expect(r.json()).toEqual({ data: null });
+    expect(r.json()).toEqual({ data: null, message: 'got no worker upid - start worker failed\n' });
     expect((await raw(t.emu, 'GET', '/nodes')).status).toBe(200);
 
     const run = async (): Promise<number[]> => {

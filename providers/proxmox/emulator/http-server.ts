@@ -101,6 +101,18 @@ function reasonPhrase(message: string): string {
   return first.trim().replace(/[^\t\x20-\x7e\xa0-\xff]/g, '?').slice(0, 512) || 'Error';
 }
 
+/**
+ * The `message` of an error body (PVE 8.4+, see PveProfile.errorMessageInBody): the whole text
+ * of the error, newline included, as pve-manager `PVE/HTTPServer.pm` rest_handler keeps what
+ * the handler died with (`die "...\n"`, `raise_param_exc` "Parameter verification failed.\n");
+ * only the "not implemented" answer is built without one. Authentication failures (401) are
+ * answered before the formatter runs (pve-http-server `src/PVE/APIServer/AnyEvent.pm`
+ * handle_request), and a node that cannot be reached by its proxy (595): neither has it.
+ */
+function bodyMessage(status: number, reason: string): string {
+  return status === 501 || reason.endsWith('\n') ? reason : `${reason}\n`;
+}
+
 function send(res: ServerResponse, status: number, reason: string, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, reasonPhrase(reason), {
@@ -170,7 +182,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
         ? { userid: 'anonymous@pve', authuser: 'anonymous@pve', isRoot: false, has: () => false }
         : auth.authenticate(req.headers, method);
       const match = ['GET', 'POST', 'PUT', 'DELETE'].includes(method) ? router.match(method, rel) : undefined;
-      if (!match) throw new ApiError(501, `Method '${method} ${rel}' not implemented`);
+      if (!match || match.route.available?.(core.profile) === false) throw new ApiError(501, `Method '${method} ${rel}' not implemented`);
       route = match.route.path;
       if (match.route.proxyToNode) {
         const nodeName = match.pathParams.node as string;
@@ -194,6 +206,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
         reason = errorText(err);
         payload = { data: null };
       }
+      if (core.profile.errorMessageInBody && status !== 401 && status !== 595) (payload as Record<string, unknown>).message = bodyMessage(status, reason);
     }
     if (method !== 'GET') {
       try {

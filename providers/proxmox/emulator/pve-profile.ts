@@ -8,8 +8,8 @@
  * version number.
  */
 
-export type PveVersion = '8.4' | '9.1';
-export const PVE_VERSIONS: readonly PveVersion[] = ['8.4', '9.1'];
+export type PveVersion = '8.0' | '8.4' | '9.1';
+export const PVE_VERSIONS: readonly PveVersion[] = ['8.0', '8.4', '9.1'];
 export const DEFAULT_PVE_VERSION: PveVersion = '9.1';
 
 export interface PveProfile {
@@ -30,9 +30,31 @@ export interface PveProfile {
    * `src/PVE/API2/LXC.pm` create_vm; pve-container 5.x for PVE 8 has no such check).
    */
   privilegedContainerCreateNeedsSysModify: boolean;
+   * Error answers carry the error text as `message` in the JSON body, beside `data`
+   * (libpve-http-server-perl 5.2.0, "fix #6503": `src/PVE/APIServer/Formatter/Standard.pm`
+   * prepare_response_data); before, only the reason phrase says what went wrong.
+   */
+  errorMessageInBody: boolean;
+  /**
+   * Pools are addressed by a `poolid` parameter: `PUT /pools`, `DELETE /pools` and
+   * `GET /pools?poolid=` exist (pve-manager 8.1.0, nested pools, "fix #1148":
+   * `PVE/API2/Pool.pm` update_pool / delete_pool / index); before, only `/pools/{poolid}`.
+   */
+  poolParamApi: boolean;
 }
 
 const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
+  // The last 8.0 release (pve-manager 8.0.9, before 8.1.0): kept for what changed in 8.1 and 8.4.
+  '8.0': {
+    version: '8.0',
+    managerVersion: '8.0.9',
+    kernel: '6.2.16-19-pve',
+    qemu: [8, 0],
+    containersUnprivilegedByDefault: false,
+    privilegedContainerCreateNeedsSysModify: false,
+    errorMessageInBody: false,
+    poolParamApi: false,
+  },
   '8.4': {
     version: '8.4',
     managerVersion: '8.4.14',
@@ -40,6 +62,8 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     qemu: [9, 2],
     containersUnprivilegedByDefault: false,
     privilegedContainerCreateNeedsSysModify: false,
+    errorMessageInBody: true,
+    poolParamApi: true,
   },
   '9.1': {
     version: '9.1',
@@ -48,6 +72,8 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     qemu: [10, 1],
     containersUnprivilegedByDefault: true,
     privilegedContainerCreateNeedsSysModify: true,
+    errorMessageInBody: true,
+    poolParamApi: true,
   },
 };
 

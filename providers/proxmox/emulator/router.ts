@@ -6,6 +6,7 @@
 import type { AuthInfo } from './auth.js';
 import type { EmulatorCore } from './emulator-core.js';
 import type { ParamSchema, Params } from './param-schema.js';
+import type { PveProfile } from './pve-profile.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -27,6 +28,8 @@ export interface RouteDef {
   params: ParamSchema;
   /** PVE `proxyto => 'node'`: the request goes to that node, which must be up. */
   proxyToNode?: boolean;
+  /** Whether the emulated release has this endpoint (default: every release); without it, 501. */
+  available?: (profile: PveProfile) => boolean;
   handler: Handler;
 }
 

@@ -263,6 +263,13 @@ export const CLUSTER_ROUTES: RouteDef[] = [
     method: 'GET', path: '/pools', params: { poolid: opt(POOLID), type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
     handler: (emu, req) => {
       const only = req.params.poolid as string | undefined;
+      if (!emu.profile.poolParamApi) {
+        // Before pve-manager 8.1 the index took no parameters (PVE/API2/Pool.pm index).
+        const extra = 'property is not defined in schema and the schema does not allow additional properties';
+        if (only !== undefined || req.params.type !== undefined) {
+          paramFail({ ...(only !== undefined ? { poolid: extra } : {}), ...(req.params.type !== undefined ? { type: extra } : {}) });
+        }
+      }
       if (only !== undefined) requirePool(emu, only);
       return Object.values(emu.world.pools)
         .filter((p) => only === undefined || p.poolid === only)
@@ -283,8 +290,12 @@ export const CLUSTER_ROUTES: RouteDef[] = [
       return null;
     },
   },
-  { method: 'PUT', path: '/pools', params: POOL_UPDATE, handler: updatePool },
-  { method: 'DELETE', path: '/pools', params: { poolid: POOLID }, handler: (emu, req) => deletePool(emu, req.params.poolid as string) },
+  // Since pve-manager 8.1.0 (PveProfile.poolParamApi); before, only PUT/DELETE /pools/{poolid}.
+  { method: 'PUT', path: '/pools', params: POOL_UPDATE, available: (p) => p.poolParamApi, handler: updatePool },
+  {
+    method: 'DELETE', path: '/pools', params: { poolid: POOLID }, available: (p) => p.poolParamApi,
+    handler: (emu, req) => deletePool(emu, req.params.poolid as string),
+  },
   {
     method: 'GET', path: '/pools/{poolid}', params: { poolid: POOLID, type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
     handler: (emu, req) => {
