@@ -323,6 +323,8 @@ describe('Proxmox emulator: guests', () => {
     expect((await waitTask(api, await qemu(120).clone.$post({ newid: 121 }))).exitstatus).toBe('OK');
     expect((await qemu(121).config.$get()).scsi0).toBe('local-lvm:vm-121-disk-0,iothread=1,size=24G');
     expect((await waitTask(api, await qemu(120).clone.$post({ newid: 122, full: 1, storage: 'local-lvm' }))).exitstatus).toBe('OK');
+    // the template flag of the listing comes from pvestatd's next round
+    t.emu.pvestatdRound();
     const res = (await api.cluster.resources.$get({ type: 'vm' })) as { vmid: number; template: number }[];
     expect(res.find((r) => r.vmid === 120)?.template).toBe(1);
   });

@@ -9,6 +9,7 @@
  *   GET    /_emulator/faults           POST /_emulator/faults (body: FaultConfig, replaces)
  *   GET    /_emulator/requests         DELETE /_emulator/requests
  *   POST   /_emulator/nodes/{node}     (body: {"online"?: bool, "usb"?: [...], "pci"?: [...]})
+ *   POST   /_emulator/pvestatd         (one pvestatd round now: the listings catch up)
  *
  * Answers are `application/json`; errors `{"error": "..."}` with 400/404.
  */
@@ -64,6 +65,9 @@ export function handleControl(
     }
     core.world = w as World;
     core.persist();
+    // A new world: pvestatd has sent nothing about it yet; its first round is at once.
+    core.rrd.clear();
+    core.statusRound();
     return { status: 200, body: { ok: true } };
   }
   if (method === 'POST' && rel === '/reset') {
@@ -71,6 +75,10 @@ export function handleControl(
     const seed = isObject(b) && (b.seed === 'homelab' || b.seed === 'empty') ? (b.seed as SeedKind) : undefined;
     core.reset(seed);
     requestLog.length = 0;
+    return { status: 200, body: { ok: true } };
+  }
+  if (method === 'POST' && rel === '/pvestatd') {
+    core.statusRound();
     return { status: 200, body: { ok: true } };
   }
   if (method === 'GET' && rel === '/faults') return { status: 200, body: core.faults.get() };

@@ -7,6 +7,7 @@ import { FaultController, type FaultConfig } from './faults.js';
 import { ConfigLocks } from './locks.js';
 import { fileSignature, loadWorldFile, saveWorldFile, type FileSignature } from './persistence.js';
 import { pveProfile, type PveProfile, type PveVersion } from './pve-profile.js';
+import { RrdCache } from './pvestatd-rrd.js';
 import { seedWorld, type SeedKind } from './seed.js';
 import { settleOrphanedTasks, TaskRunner, type OrphanedCreates } from './tasks.js';
 import type { World } from './world.js';
@@ -30,6 +31,8 @@ export class EmulatorCore {
   tasks: TaskRunner;
   /** What the emulated release does differently (pve-profile.ts). */
   readonly profile: PveProfile;
+  /** pvestatd's last status lines, the source of the listings (pvestatd-rrd.ts). */
+  readonly rrd = new RrdCache();
   private signature: FileSignature | undefined;
 
   constructor(readonly options: EmulatorCoreOptions) {
@@ -54,6 +57,12 @@ export class EmulatorCore {
       this.world.pveVersion = this.profile.managerVersion;
       this.persist();
     }
+    this.statusRound();
+  }
+
+  /** One round of pvestatd: the listings show the world as it is now until the next one. */
+  statusRound(): void {
+    this.rrd.round(this);
   }
 
   now(): number {
@@ -91,6 +100,8 @@ export class EmulatorCore {
     this.world = seedWorld(seed, this.now());
     this.world.pveVersion = this.profile.managerVersion;
     this.persist();
+    this.rrd.clear();
+    this.statusRound();
   }
 
   close(): void {

@@ -31,6 +31,7 @@ import { createApiServer, type RecordedRequest } from './http-server.js';
 import type { OrphanedCreates } from './tasks.js';
 import { Router, type RouteDef } from './router.js';
 import type { PveVersion } from './pve-profile.js';
+import { PVESTATD_INTERVAL_MS } from './pvestatd-rrd.js';
 import type { SeedKind } from './seed.js';
 import { findNode, type NodeState, type World } from './world.js';
 
@@ -80,8 +81,13 @@ export interface ProxmoxEmulatorOptions {
   tls?: { cert: string; key: string };
   /** What a create/clone left running by a vanished emulator leaves behind (default `keep-locked`, as PVE). */
   orphanedCreates?: OrphanedCreates;
-  /** The Proxmox VE release to behave as: `8.4` or `9.1` (default). See pve-profile.ts. */
+  /** The Proxmox VE release to behave as: `8.0`, `8.4` or `9.1` (default). See pve-profile.ts. */
   pveVersion?: PveVersion;
+  /**
+   * How often pvestatd samples guests, nodes and storages for the listings (`/cluster/resources`,
+   * `GET /nodes`), in ms (default 10000, as PVE). Tests may shorten it; it is never live (> 0).
+   */
+  rrdIntervalMs?: number;
 }
 
 export interface ProxmoxEmulator {
@@ -100,6 +106,8 @@ export interface ProxmoxEmulator {
   setNodeOnline(node: string, online: boolean): void;
   /** Replaces the world with a fresh seed. */
   reset(seed?: SeedKind): void;
+  /** Runs one pvestatd round now, as if its period had just come round (pvestatd-rrd.ts). */
+  pvestatdRound(): void;
   /** Resolves when all tasks started so far have finished (not after close). */
   idle(): Promise<void>;
   /** Saves the world file now (after editing `world` directly, behind the API's back). */
@@ -130,6 +138,8 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
 
 export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): Promise<ProxmoxEmulator> {
   const host = opts.host ?? '127.0.0.1';
+  const rrdIntervalMs = opts.rrdIntervalMs ?? PVESTATD_INTERVAL_MS;
+  if (!(rrdIntervalMs > 0)) throw new Error(`rrdIntervalMs must be a positive number of ms (got ${rrdIntervalMs}): PVE's listings are never live`);
   const core = new EmulatorCore({
     seed: opts.seed ?? 'homelab',
     taskDurationMs: opts.taskDurationMs ?? 100,
@@ -166,6 +176,11 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
   const scheme = opts.tls ? 'https' : 'http';
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed = false;
+  const pvestatd = setInterval(() => {
+    core.syncFromDisk();
+    core.statusRound();
+  }, rrdIntervalMs);
+  pvestatd.unref();
 
   return {
     url: `${scheme}://${urlHost}:${port}`,
@@ -184,11 +199,13 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
       core.persist();
     },
     reset: (seed) => core.reset(seed),
+    pvestatdRound: () => core.statusRound(),
     idle: () => core.tasks.idle(),
     save: () => core.persist(),
     close: async () => {
       if (closed) return;
       closed = true;
+      clearInterval(pvestatd);
       core.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -10,6 +10,7 @@ import { splitList } from '../string-formats.js';
 import {
   findGuest,
   findNode,
+  guestConfig,
   poolOfGuest,
   storageUsedBytes,
   type GuestState,
@@ -17,101 +18,124 @@ import {
   type StorageState,
   type World,
 } from '../world.js';
-import { summarize } from './guest-common.js';
+import { nodeMemUsed, nodeUptime, rootStorage } from '../node-stats.js';
 
-function nodeUptime(emu: EmulatorCore, n: NodeState): number {
-  return n.online ? n.uptimeSeconds + Math.max(0, Math.floor(emu.now() / 1000) - emu.world.seededAt) : 0;
+function nowSeconds(emu: EmulatorCore): number {
+  return Math.floor(emu.now() / 1000);
 }
 
-function nodeMemUsed(emu: EmulatorCore, n: NodeState): number {
-  let used = n.memoryUsedBytes;
-  for (const g of Object.values(emu.world.guests)) {
-    if (g.node === n.name && g.status === 'running') used += summarize(emu, g).mem;
-  }
-  return Math.min(used, n.memoryBytes);
-}
-
-function rootStorage(n: NodeState): StorageState | undefined {
-  return n.storages.find((s) => s.id === 'local');
-}
-
+/**
+ * A node as listed by `/cluster/resources` and `GET /nodes` (pve-manager `PVE/API2Tools.pm`
+ * extract_node_stats): its numbers from pvestatd's last line, `online` only with such a line,
+ * `offline` from the cluster membership, which is live.
+ */
 function nodeEntry(emu: EmulatorCore, n: NodeState): Record<string, unknown> {
-  const base = { id: `node/${n.name}`, type: 'node', node: n.name, status: n.online ? 'online' : 'offline' };
-  if (!n.online) return base;
-  const root = rootStorage(n);
-  return {
-    ...base,
-    maxcpu: n.cpus,
-    cpu: n.cpuLoad,
-    maxmem: n.memoryBytes,
-    mem: nodeMemUsed(emu, n),
-    maxdisk: root?.totalBytes ?? 0,
-    disk: root ? storageUsedBytes(root) : 0,
-    uptime: nodeUptime(emu, n),
-    level: '',
-    'cgroup-mode': 2,
-  };
-}
-
-function vmEntry(emu: EmulatorCore, g: GuestState): Record<string, unknown> {
-  const s = summarize(emu, g);
-  const online = findNode(emu.world, g.node)?.online ?? false;
-  const e: Record<string, unknown> = {
-    id: `${g.type}/${g.vmid}`,
-    type: g.type,
-    vmid: g.vmid,
-    node: g.node,
-    name: s.name,
-    status: online ? g.status : 'unknown',
-    maxcpu: s.cpus,
-    maxmem: s.maxmem,
-    maxdisk: s.maxdisk,
-    cpu: s.cpu,
-    mem: s.mem,
-    disk: s.disk,
-    uptime: s.uptime,
-    netin: s.netin,
-    netout: s.netout,
-    diskread: s.diskread,
-    diskwrite: s.diskwrite,
-    template: s.template ? 1 : 0,
-  };
-  if (s.tags) e.tags = s.tags;
-  if (s.lock) e.lock = s.lock;
-  const pool = poolOfGuest(emu.world, g.vmid);
-  if (pool) e.pool = pool;
+  const e: Record<string, unknown> = { id: `node/${n.name}`, type: 'node', node: n.name, status: 'unknown' };
+  const d = emu.rrd.node(n.name, nowSeconds(emu));
+  if (d) {
+    if (n.online) Object.assign(e, { uptime: d.uptime, cpu: d.cpu, mem: d.mem, disk: d.disk, status: 'online' });
+    Object.assign(e, { level: '', maxcpu: d.maxcpu, maxmem: d.maxmem, maxdisk: d.maxdisk });
+  }
+  if (!n.online) e.status = 'offline';
+  else e['cgroup-mode'] = 2;
   return e;
 }
 
-function storageEntry(n: NodeState, s: StorageState): Record<string, unknown> {
-  return {
+/**
+ * A guest's numbers as pve-manager `PVE/API2Tools.pm` extract_vm_stats makes them: from
+ * pvestatd's last line (pvestatd-rrd.ts); without one (created since the last round, or its
+ * node down for five minutes) only `status: unknown`.
+ */
+function vmStats(emu: EmulatorCore, g: GuestState): Record<string, unknown> {
+  const e: Record<string, unknown> = { id: `${g.type}/${g.vmid}`, vmid: g.vmid, node: g.node, type: g.type, status: 'unknown' };
+  const d = emu.rrd.guest(g.vmid, nowSeconds(emu));
+  if (d) {
+    Object.assign(e, {
+      uptime: d.uptime, name: d.name, status: d.status, template: d.template, maxcpu: d.maxcpu, cpu: d.cpu, maxmem: d.maxmem,
+      mem: d.mem, maxdisk: d.maxdisk, disk: d.disk, netin: d.netin, netout: d.netout, diskread: d.diskread, diskwrite: d.diskwrite,
+    });
+  }
+  return e;
+}
+
+/**
+ * A guest in `/cluster/resources` (pve-manager `PVE/API2/Cluster.pm` resources): its stats,
+ * its pool, and `lock` and `tags` read live from its config (get_guest_config_properties).
+ */
+function vmEntry(emu: EmulatorCore, g: GuestState, req: ApiRequest): Record<string, unknown> {
+  const e = vmStats(emu, g);
+  const pool = poolOfGuest(emu.world, g.vmid);
+  if (pool && req.auth.has('Pool.Audit', `/pool/${pool}`)) e.pool = pool;
+  const main = guestConfig(g).main;
+  if (main.lock !== undefined) e.lock = main.lock;
+  if (main.tags !== undefined) e.tags = main.tags;
+  return e;
+}
+
+/** A storage of a node (pve-manager `PVE/API2Tools.pm` extract_storage_stats): sizes from pvestatd's last line. */
+function storageEntry(emu: EmulatorCore, n: NodeState, s: StorageState): Record<string, unknown> {
+  const e: Record<string, unknown> = {
     id: `storage/${n.name}/${s.id}`,
     type: 'storage',
     storage: s.id,
     node: n.name,
-    status: n.online ? 'available' : 'unknown',
+    status: 'unknown',
     plugintype: s.type,
     content: s.content.join(','),
     shared: s.shared ? 1 : 0,
-    disk: storageUsedBytes(s),
-    maxdisk: s.totalBytes,
   };
+  const d = emu.rrd.storage(n.name, s.id, nowSeconds(emu));
+  if (d) Object.assign(e, { maxdisk: d.maxdisk, disk: d.disk, status: 'available' });
+  return e;
 }
 
+/** The guests in vmlist order: PVE sorts the VMIDs as strings (`sort keys %$idlist`). */
 function sortedGuests(world: World): GuestState[] {
-  return Object.values(world.guests).sort((a, b) => a.vmid - b.vmid);
+  return Object.values(world.guests).sort((a, b) => (String(a.vmid) < String(b.vmid) ? -1 : String(a.vmid) > String(b.vmid) ? 1 : 0));
 }
 
+/**
+ * `GET /cluster/resources` (pve-manager `PVE/API2/Cluster.pm` resources): pools (those the
+ * caller may audit, with the summed numbers of their running guests), guests (those with
+ * `VM.Audit` on `/vms/<vmid>`; the pool numbers count the others too), nodes, storages.
+ */
 function clusterResources(emu: EmulatorCore, req: ApiRequest): Record<string, unknown>[] {
   const type = req.params.type as string | undefined;
   const out: Record<string, unknown>[] = [];
-  if (!type || type === 'vm') for (const g of sortedGuests(emu.world)) out.push(vmEntry(emu, g));
+  const pools = new Map<string, Record<string, unknown>>();
+  if (!type || type === 'pool') {
+    for (const p of Object.keys(emu.world.pools).sort()) {
+      if (!req.auth.has('Pool.Audit', `/pool/${p}`)) continue;
+      const e: Record<string, unknown> = { id: `/pool/${p}`, type: 'pool', pool: p };
+      pools.set(p, e);
+      out.push(e);
+    }
+  }
+  if (!type || type === 'vm') {
+    for (const g of sortedGuests(emu.world)) {
+      const e = vmEntry(emu, g, req);
+      const pe = pools.get(poolOfGuest(emu.world, g.vmid) ?? '');
+      if (pe && typeof e.uptime === 'number' && e.uptime > 0) addToPool(pe, e);
+      if (!req.auth.has('VM.Audit', `/vms/${g.vmid}`)) continue;
+      out.push(e);
+    }
+  }
   if (!type || type === 'node') for (const n of emu.world.nodes) out.push(nodeEntry(emu, n));
   if (!type || type === 'storage') {
-    for (const n of emu.world.nodes) for (const s of n.storages) out.push(storageEntry(n, s));
+    for (const n of emu.world.nodes) for (const s of n.storages) out.push(storageEntry(emu, n, s));
   }
-  if (!type) for (const p of Object.values(emu.world.pools)) out.push({ id: `/pool/${p.poolid}`, type: 'pool', pool: p.poolid });
   return out;
+}
+
+/** A running guest's numbers added to its pool's entry, CPU as the weighted mean (Cluster.pm resources). */
+function addToPool(pe: Record<string, unknown>, e: Record<string, unknown>): void {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  pe.uptime = Math.max(num(pe.uptime), num(e.uptime));
+  pe.mem = num(pe.mem) + num(e.mem);
+  pe.maxmem = num(pe.maxmem) + num(e.maxmem);
+  const maxcpu = num(pe.maxcpu) + num(e.maxcpu);
+  pe.cpu = maxcpu > 0 ? (num(pe.cpu) * num(pe.maxcpu) + num(e.cpu) * num(e.maxcpu)) / maxcpu : 0;
+  pe.maxcpu = maxcpu;
 }
 
 function nextId(emu: EmulatorCore, req: ApiRequest): string {
@@ -163,13 +187,13 @@ function poolMembers(emu: EmulatorCore, poolid: string, type?: string): Record<s
   for (const vmid of pool.vmids) {
     const g = findGuest(emu.world, vmid);
     if (!g || (type && type !== g.type && type !== 'vm')) continue;
-    out.push(vmEntry(emu, g));
+    out.push(vmStats(emu, g));
   }
   if (!type || type === 'storage') {
     for (const sid of pool.storages) {
       for (const n of emu.world.nodes) {
         const s = n.storages.find((x) => x.id === sid);
-        if (s) out.push(storageEntry(n, s));
+        if (s) out.push(storageEntry(emu, n, s));
       }
     }
   }

@@ -49,6 +49,9 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
       handler: (emu, req) =>
         Object.values(emu.world.guests)
           .filter((g) => g.type === type && g.node === req.params.node)
+          // live (vmstatus), only guests the caller may audit: qemu-server PVE/API2/Qemu.pm vmlist,
+          // pve-container src/PVE/API2/LXC.pm vmlist
+          .filter((g) => req.auth.has('VM.Audit', `/vms/${g.vmid}`))
           .map((g) => listEntry(emu, g)),
     },
     {
