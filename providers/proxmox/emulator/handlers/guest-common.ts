@@ -509,10 +509,18 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
   const vmid = g.vmid;
   const node = g.node;
   const skiplock = skiplockOf(req);
+  // Containers: `force` stops a running one inside the task (pve-container src/PVE/API2/LXC.pm
+  // destroy_vm, "forced to stop CT N before destroying!"); VMs have no such option.
+  const force = type === 'lxc' && req.params.force === true;
+  // qemu-server PVE/API2/Qemu.pm destroy_vm `$early_checks`: protection, then "VM N is running -
+  // destroy failed" (its lock is checked by destroy_vm in the task); pve-container
+  // src/PVE/API2/LXC.pm destroy_vm: protection and the lock, and "unable to destroy CT N -
+  // container is running" unless `force`. Both again in the task, under the config lock.
   const early = (live: GuestState): void => {
     const main = guestConfig(live).main;
     checkProtection(main, `can't remove ${kind.label} ${vmid}`);
-    if (live.status === 'running') {
+    if (type === 'lxc') checkConfigLock(kind, main);
+    if (live.status === 'running' && !force) {
       fail(type === 'qemu' ? `VM ${vmid} is running - destroy failed` : `unable to destroy CT ${vmid} - container is running`);
     }
   };
@@ -526,6 +534,13 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
       const live = liveGuest(emu, type, vmid, node);
       early(live);
       if (!skiplock) checkConfigLock(kind, guestConfig(live).main);
+      let warnings = 0;
+      if (live.status === 'running') {
+        // a `warn` in a worker: logged, and the task ends with WARNINGS (pve-common RESTEnvironment.pm)
+        log(`WARN: forced to stop CT ${vmid} before destroying!`);
+        markStopped(live);
+        warnings++;
+      }
       const nodeState = findNode(emu.world, node);
       if (nodeState && guestConfig(live).main.template === '1') {
         // qemu-server destroy_vm: a template whose base volume a linked clone still uses stays.
@@ -552,6 +567,7 @@ export function destroyGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType
         log(`purging ${kind.label} ${vmid} from related configurations..`);
         removeGuestReplicationJobs(emu.world, vmid);
       }
+      return warnings;
     },
   });
 }
