@@ -185,7 +185,7 @@ describe('proxmox provider resilience', () => {
     await expect(createResource(f, T, VM)).rejects.toThrow(/create of VM \d+ on pve failed: unable to create VM: storage 'local-lvm' is full \(task UPID:pve:/);
   });
 
-  it('reads with one cluster/resources call per refresh and one request per guest', async () => {
+  it('reads with one cluster/resources call per refresh and two requests per guest', async () => {
     f = await startFixture();
     const ids = ['100', '101', '102', '107', '111'];
     const before = f.providerRequests().length;
@@ -197,11 +197,13 @@ describe('proxmox provider resilience', () => {
     expect(states.every((s) => s.state !== null)).toBe(true);
     const reqs = f.providerRequests().slice(before);
     expect(reqs.filter((r) => r.path.startsWith('/cluster/resources'))).toHaveLength(1);
-    // running guests are read through .../pending alone (current and pending values in one answer)
+    // the config through .../pending alone (current and pending values in one answer), and the
+    // power state live from status/current (the listing's lags behind pvestatd's round)
     expect(reqs.filter((r) => r.path.endsWith('/config') || r.path.endsWith('/pending'))).toHaveLength(5);
     // the tag style, once per provider instance
     expect(reqs.filter((r) => r.path === '/cluster/options')).toHaveLength(1);
-    expect(reqs).toHaveLength(7);
+    expect(reqs.filter((r) => r.path.endsWith('/status/current'))).toHaveLength(5);
+    expect(reqs).toHaveLength(12);
   });
 
   it('reports a guest on an offline node as unreachable, not as gone', async () => {

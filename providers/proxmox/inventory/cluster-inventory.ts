@@ -3,9 +3,18 @@
  * with its node, status, lock, template flag, tags and pool. A provider instance asks once and
  * keeps the answer for a short time (a plan's refresh of many guests costs one call);
  * concurrent readers share the request in flight, and every write of the provider
- * invalidates it, so a read after a write is never stale.
+ * invalidates it.
+ *
+ * Which guests exist, where, their lock, tags and pool are live in that listing; their status,
+ * name and template flag are not: PVE fills them from pvestatd's RRD data, refreshed every
+ * 10 s (pve-manager `PVE/API2/Cluster.pm` resources, `PVE/API2Tools.pm` extract_vm_stats). A
+ * guest created since pvestatd's last round is listed as `unknown` with no name, so such
+ * entries are read again from `.../status/current` (settleUnknown); one that still answers
+ * nothing is on a node that is down. The status of the others may be up to a round old:
+ * whoever decides on a guest's power state reads `status/current` (guest-ops.ts currentStatus).
  */
 import type { PveClient } from '../client/pve-client.js';
+import { isNotFound, PveApiError } from '../client/pve-error.js';
 
 export type GuestType = 'qemu' | 'lxc';
 
@@ -13,7 +22,10 @@ export interface GuestEntry {
   vmid: number;
   type: GuestType;
   node: string;
-  /** `running`, `stopped`, `paused`, `unknown` (node offline), ... */
+  /**
+   * `running`, `stopped`, `paused`, or `unknown` (its node is down): as of pvestatd's last
+   * round, up to 10 s old; never to decide on power (read status/current).
+   */
   status: string;
   name?: string;
   lock?: string;
@@ -57,6 +69,41 @@ export function parseResources(raw: unknown): GuestEntry[] {
   return out;
 }
 
+interface CurrentStatus {
+  status?: string;
+  name?: string;
+  template?: number | boolean | string;
+}
+
+/**
+ * Fills in the entries PVE listed as `unknown` (no pvestatd data yet: created since its last
+ * round) from `GET .../status/current`, which is live: status, name, template flag. An entry
+ * whose node does not answer stays `unknown`; one gone meanwhile is dropped.
+ */
+export async function settleUnknown(client: PveClient, guests: GuestEntry[], signal?: AbortSignal): Promise<GuestEntry[]> {
+  const settled = await Promise.all(
+    guests.map(async (g): Promise<GuestEntry | undefined> => {
+      if (g.status !== 'unknown') return g;
+      let cur: CurrentStatus;
+      try {
+        cur = await client.call<CurrentStatus>('GET', `/nodes/${g.node}/${g.type}/${g.vmid}/status/current`, undefined, signal ? { signal } : {});
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        if (e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596)) return g;
+        throw e;
+      }
+      const template = cur?.template === 1 || cur?.template === true || cur?.template === '1';
+      return {
+        ...g,
+        status: typeof cur?.status === 'string' ? cur.status : 'unknown',
+        ...(typeof cur?.name === 'string' && cur.name !== '' ? { name: cur.name } : {}),
+        template: g.template || template,
+      };
+    }),
+  );
+  return settled.filter((g): g is GuestEntry => g !== undefined);
+}
+
 export class ClusterInventory {
   private cached: { at: number; guests: GuestEntry[] } | undefined;
   private inflight: Promise<GuestEntry[]> | undefined;
@@ -79,9 +126,9 @@ export class ClusterInventory {
     const generation = this.generation;
     const p = this.client
       .call<unknown>('GET', '/cluster/resources', { type: 'vm' }, opts.signal ? { signal: opts.signal } : {})
-      .then((raw) => {
+      .then(async (raw) => {
         this.fetches++;
-        const guests = parseResources(raw);
+        const guests = await settleUnknown(this.client, parseResources(raw), opts.signal);
         if (generation === this.generation) this.cached = { at: this.now(), guests };
         return guests;
       })

@@ -3,9 +3,11 @@
  * a guest is created, how attributes map to config keys) comes from a GuestKindAdapter
  * (vm-resource.ts, lxc-resource.ts).
  *
- * - read: the guest's node and status from the cached cluster inventory (one
- *   `/cluster/resources` call per refresh), its config (and pending keys when running) read
- *   with bounded concurrency. Gone, or now a guest of the other type: null.
+ * - read: the guest's node and pool from the cached cluster inventory (one
+ *   `/cluster/resources` call per refresh); its power state from `status/current` (the
+ *   listing's lags up to pvestatd's 10 s round) and its config with pending keys from
+ *   `.../pending`, both at once, with bounded concurrency. Gone, or now a guest of the other
+ *   type: null.
  * - create: VMID from `reserve`, the create/clone guarded against re-sending
  *   (guest-create.ts), then the remaining config, volume growth, pool and power state.
  * - update: config (with digest), growth, pool, power state and pending changes per the
@@ -25,7 +27,18 @@ import type { TagStyle } from '../mapping/pve-tags.js';
 import type { PveConfig } from '../mapping/pve-values.js';
 import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
-import { destroyGuest, purgeUnused, readConfig, readConfigWithPending, resizeVolume, setPool, settlePower, updateConfig, volumeIdOf } from './guest-ops.js';
+import {
+  currentStatus,
+  destroyGuest,
+  purgeUnused,
+  readConfig,
+  readConfigWithPending,
+  resizeVolume,
+  setPool,
+  settlePower,
+  updateConfig,
+  volumeIdOf,
+} from './guest-ops.js';
 
 export interface GuestKindAdapter {
   type: GuestType;
@@ -66,9 +79,10 @@ export async function readGuest(
   try {
     const tagStyle = await ctx.clusterOptions.tagStyle(op);
     return await ctx.readLimit(async () => {
-      const { config, pending } =
-        entry.status === 'running' ? await readConfigWithPending(ctx, ref, op) : { config: (await readConfig(ctx, ref, op)).config, pending: [] };
-      return kind.readAttributes({ node: entry.node, vmid, config, status: entry.status, pool: entry.pool ?? null, pending, prior, tagStyle });
+      // The power state is read live: the listing's is pvestatd's, up to a round old (or
+      // `unknown` for a guest created since), and hl reads right after its own changes.
+      const [status, { config, pending }] = await Promise.all([currentStatus(ctx, ref, op), readConfigWithPending(ctx, ref, op)]);
+      return kind.readAttributes({ node: entry.node, vmid, config, status, pool: entry.pool ?? null, pending: status === 'running' ? pending : [], prior, tagStyle });
     });
   } catch (e) {
     if (isNotFound(e)) return null;
