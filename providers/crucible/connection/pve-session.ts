@@ -11,7 +11,7 @@ import type { HttpMethod, Params, PveClient } from '../../proxmox/client/pve-cli
 import { isNotFound, lockContentionText, PveApiError } from '../../proxmox/client/pve-error.js';
 import { backoffDelay, LOCK_RETRY, sleep } from '../../proxmox/client/retry-policy.js';
 import { isUpid, TaskFailedError, waitForTask } from '../../proxmox/client/task-waiter.js';
-import { parseResources, type GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
+import { parseResources, settleUnknown, type GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
 import { toPveConfig, type PveConfig } from '../../proxmox/mapping/pve-values.js';
 import type { TaskOperation } from '../../proxmox/provider-config.js';
 import type { VmidRange } from '../provider-settings.js';
@@ -91,12 +91,30 @@ export class PveSession {
     }
   }
 
+  /**
+   * Every guest of the cluster. Their status is pvestatd's, up to a 10 s round old; those PVE
+   * lists as `unknown` (created since that round) are read again, so `unknown` means that
+   * the guest's node does not answer (see cluster-inventory.ts settleUnknown). Decisions on
+   * power read liveStatus.
+   */
   async guests(op: OperationContext): Promise<GuestEntry[]> {
-    return parseResources(await this.get<unknown>('/cluster/resources', { type: 'vm' }, op));
+    return settleUnknown(this.client, parseResources(await this.get<unknown>('/cluster/resources', { type: 'vm' }, op)), op.signal);
   }
 
   async guest(vmid: number, op: OperationContext): Promise<GuestEntry | undefined> {
-    return (await this.guests(op)).find((g) => g.vmid === vmid);
+    const hit = parseResources(await this.get<unknown>('/cluster/resources', { type: 'vm' }, op)).find((g) => g.vmid === vmid);
+    return hit ? (await settleUnknown(this.client, [hit], op.signal))[0] : undefined;
+  }
+
+  /** A VM's power state now (`GET .../status/current`); `unknown` when its node does not answer. */
+  async liveStatus(node: string, vmid: number, op: OperationContext): Promise<string> {
+    try {
+      const raw = await this.get<{ status?: unknown }>(`/nodes/${node}/qemu/${vmid}/status/current`, undefined, op);
+      return typeof raw?.status === 'string' ? raw.status : 'unknown';
+    } catch (e) {
+      if (PveSession.unreachable(e)) return 'unknown';
+      throw e;
+    }
   }
 
   /** A VM's config (pending values applied, as PVE answers by default); undefined when gone. */

@@ -170,7 +170,8 @@ export async function readAttachment(s: PveSession, vmid: number, prior: Attribu
     vm: typeof prior?.vm === 'string' && parseVmRef(prior.vm)?.vmid === vmid ? prior.vm : `${entry.node}/${vmid}`,
     disks,
     boot_disk_id: boot ? (boot.disk_id as string) : null,
-    vm_status: entry.status,
+    // live, not the listing's (pvestatd's, up to a round old): right after hl starts the VM
+    vm_status: await s.liveStatus(entry.node, vmid, op),
     devices,
   };
 }

@@ -246,7 +246,8 @@ export async function destroyHolder(s: PveSession, vmid: number, op: OperationCo
     if (!entry || entry.type !== 'qemu') return;
     const path = `/nodes/${entry.node}/qemu/${vmid}`;
     try {
-      if (entry.status === 'running') {
+      // the power state read live: the listing's may be a pvestatd round old
+      if ((await s.liveStatus(entry.node, vmid, op)) === 'running') {
         // A holder is never started by hl; someone did. It must be off to be destroyed.
         await s.task('POST', `${path}/status/stop`, undefined, `stop of holder VM ${vmid}`, 'stop', op);
       }

@@ -76,7 +76,8 @@ export async function volumeUsers(
         vmid: g.vmid,
         ...(g.name ? { name: g.name } : {}),
         slot: key,
-        status: g.status,
+        // decisions (freeze, stop) need the power state now, not the listing's
+        status: await s.liveStatus(g.node, g.vmid, op),
         ...(d.serial ? { serial: d.serial } : {}),
       });
     }
