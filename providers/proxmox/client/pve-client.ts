@@ -113,9 +113,24 @@ interface Navigable {
   $delete: (p?: Params) => Promise<unknown>;
 }
 
+/** The server's Proxmox VE release, from `GET /version`. */
+export interface PveRelease {
+  /** pve-manager version, e.g. `8.4.14`. */
+  version: string;
+  major: number;
+  minor: number;
+}
+
+/** `major.minor` of a pve-manager version string; undefined when it is not one. */
+export function parseRelease(version: unknown): PveRelease | undefined {
+  const m = typeof version === 'string' ? /^(\d+)\.(\d+)/.exec(version) : null;
+  return m ? { version: version as string, major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
 export class PveClient {
   private readonly api: Navigable;
   private readonly calls = new AsyncLocalStorage<CallState>();
+  private releaseRead: Promise<PveRelease | undefined> | undefined;
 
   constructor(private readonly options: PveClientOptions) {
     const { auth } = options;
@@ -132,6 +147,20 @@ export class PveClient {
       // proxmox-api types its fetch with its own copy of undici; the shapes are the same.
       fetch: guarded as never,
     }) as unknown as Navigable;
+  }
+
+  /**
+   * The server's release, read once per client (one provider run); undefined when `/version`
+   * answers something that is not a version. A failed read is tried again next time.
+   */
+  release(opts: { signal?: AbortSignal } = {}): Promise<PveRelease | undefined> {
+    this.releaseRead ??= this.call<{ version?: unknown }>('GET', '/version', undefined, opts)
+      .then((v) => parseRelease(v?.version))
+      .catch((e: unknown) => {
+        this.releaseRead = undefined;
+        throw e;
+      });
+    return this.releaseRead;
   }
 
   /** The endpoint, for messages. */

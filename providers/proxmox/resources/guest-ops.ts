@@ -288,15 +288,38 @@ export async function settlePower(ctx: GuestContext, ref: GuestRef, started: boo
   return pending;
 }
 
-/** Moves a guest between pools (`PUT /pools`). */
+/**
+ * Moves a guest between pools. From PVE 8.1 on `PUT /pools` with `poolid` (pve-manager
+ * `PVE/API2/Pool.pm` update_pool, added with nested pools); before, only
+ * `PUT /pools/{poolid}` (update_pool_deprecated, still there in 9.x), which cannot name a
+ * nested pool, and whose `allow-move` came only in 8.0.6: there the guest leaves its old pool
+ * first.
+ */
 export async function setPool(ctx: GuestContext, vmid: number, from: string | undefined, to: string | null, op: OperationContext): Promise<void> {
   if ((from ?? null) === to) return;
-  if (to !== null) {
-    await ctx.client.call('PUT', '/pools', { poolid: to, vms: String(vmid), 'allow-move': 1 }, callOpts(op, true));
-  } else if (from) {
-    await ctx.client.call('PUT', '/pools', { poolid: from, vms: String(vmid), delete: 1 }, callOpts(op, true));
+  const release = await ctx.client.release(op.signal ? { signal: op.signal } : {});
+  const paramApi = !release || release.major > 8 || (release.major === 8 && release.minor >= 1);
+  if (paramApi) {
+    if (to !== null) {
+      await ctx.client.call('PUT', '/pools', { poolid: to, vms: String(vmid), 'allow-move': 1 }, callOpts(op, true));
+    } else if (from) {
+      await ctx.client.call('PUT', '/pools', { poolid: from, vms: String(vmid), delete: 1 }, callOpts(op, true));
+    }
+    ctx.inventory.invalidate();
+    return;
   }
-  ctx.inventory.invalidate();
+  const nested = [from, to].find((p) => typeof p === 'string' && p.includes('/'));
+  if (nested) {
+    throw new ProviderError(
+      `pool "${nested}" is a nested pool, which needs Proxmox VE 8.1 or later; this server runs ${release.version}: upgrade it, or use a top-level pool`,
+    );
+  }
+  try {
+    if (from) await ctx.client.call('PUT', `/pools/${from}`, { vms: String(vmid), delete: 1 }, callOpts(op, true));
+    if (to !== null) await ctx.client.call('PUT', `/pools/${to}`, { vms: String(vmid) }, callOpts(op, true));
+  } finally {
+    ctx.inventory.invalidate();
+  }
 }
 
 /**
