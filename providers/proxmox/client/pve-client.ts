@@ -105,6 +105,22 @@ function parseParamErrors(body: string | undefined): Record<string, string> {
   return {};
 }
 
+/**
+ * The error text of an answer's body: PVE 8.4+ (libpve-http-server-perl 5.2,
+ * `src/PVE/APIServer/Formatter/Standard.pm`) puts the whole message there, where the reason
+ * phrase keeps only its first line. Undefined for older servers and answers without one.
+ */
+function bodyMessage(body: string | undefined): string | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string' && parsed.message.trim() !== '') return parsed.message.trim().replace(/\s*\n\s*/g, ' ');
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
 interface Navigable {
   $: (segment: string) => Navigable;
   $get: (p?: Params) => Promise<unknown>;
@@ -235,7 +251,7 @@ export class PveClient {
     }
     const r = state.response;
     if (r && r.status !== 200) {
-      return new PveApiError(method, path, 'http', r.statusText || `HTTP ${r.status}`, r.status, parseParamErrors(r.body));
+      return new PveApiError(method, path, 'http', bodyMessage(r.body) ?? (r.statusText || `HTTP ${r.status}`), r.status, parseParamErrors(r.body));
     }
     if (r && r.status === 200) {
       return new PveApiError(method, path, 'http', `unexpected answer: ${(e as Error)?.message ?? String(e)}`, 200);

@@ -22,7 +22,7 @@ export class PveApiError extends ProviderError {
     readonly method: string,
     readonly path: string,
     readonly kind: PveFailureKind,
-    /** The reason phrase or network error text. */
+    /** The error text (the body's `message` from PVE 8.4 on, else the reason phrase) or network error text. */
     readonly reason: string,
     readonly status?: number,
     /** Parameter errors of a 400 answer. */
