@@ -177,8 +177,12 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed = false;
   const pvestatd = setInterval(() => {
-    core.syncFromDisk();
-    core.statusRound();
+    try {
+      core.syncFromDisk();
+      core.statusRound();
+    } catch {
+      // a world file caught mid-write by another process: pvestatd tries again next round
+    }
   }, rrdIntervalMs);
   pvestatd.unref();
 
