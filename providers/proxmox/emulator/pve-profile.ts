@@ -30,6 +30,7 @@ export interface PveProfile {
    * `src/PVE/API2/LXC.pm` create_vm; pve-container 5.x for PVE 8 has no such check).
    */
   privilegedContainerCreateNeedsSysModify: boolean;
+  /**
    * Error answers carry the error text as `message` in the JSON body, beside `data`
    * (libpve-http-server-perl 5.2.0, "fix #6503": `src/PVE/APIServer/Formatter/Standard.pm`
    * prepare_response_data); before, only the reason phrase says what went wrong.
