@@ -1,31 +1,18 @@
 /**
  * What differs between QEMU VMs and LXC containers for config handling: their options, which
- * keys hold volumes, and which changes a running guest takes at once (hotplug) versus at the
- * next start (pending).
- *
- * Hotplug rule for a running VM (documented simplification of qemu-server's
- * vmconfig_hotplug_pending, with the `hotplug` option defaulting to `network,disk,usb`):
- * - at once: name, description, tags, onboot, protection, startup, hookscript, shares, lock,
- *   migrate_*, vmstatestorage, the cloud-init keys (ciuser, cipassword, citype, ciupgrade,
- *   cicustom, nameserver, searchdomain, sshkeys, ipconfigN), balloon, cpulimit, cpuunits,
- *   CD-ROM media changes; netN with `network` hotplug; new scsiN/virtioN disks with `disk`;
- *   usbN with `usb`; vcpus with `cpu`; memory with `memory`.
- * - pending until stop/start or reboot: everything else (cores, sockets, cpu, memory without
- *   memory hotplug, machine, bios, ostype, agent, boot, scsihw, vga, hostpciN, serialN,
- *   option changes of existing disks, efidisk0, tpmstate0, ...).
- * Deleting follows the same rule; a deleted disk goes to `unusedN` (or is freed with `force`).
- *
- * Running container (pve-container's vmconfig_hotplug_pending):
- * - at once: description, onboot, startup, protection, hostname, hookscript, cores, tags, lock,
- *   cpulimit, cpuunits, memory, swap, netN, new mpN and new devN (not replacing existing ones).
- * - pending: everything else (rootfs, replaced mount points, features, nameserver,
- *   searchdomain, ostype, arch, ...). Deleting: the at-once keys and netN at once, others pending.
+ * keys hold volumes, and what a running guest does with each change: take it at once
+ * (hotplug, or unplug and plug again) or keep it pending until its next start. The rules are
+ * PVE's, kept in ../pve-rules/ (qemu-hotplug-rules.ts after qemu-server vmconfig_hotplug_pending,
+ * lxc-hotplug-rules.ts after pve-container's), shared with the provider's planning.
+ * Deleting follows the same rules; a deleted disk goes to `unusedN` (or is freed with `force`).
  */
 import { LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, LXC_UNUSED_FORMAT, parsePropertyString } from '../property-string.js';
 import type { GuestConfigFile } from './config-text.js';
-import { LXC_CONFIG_OPTIONS, LXC_FAST_PLUG, LXC_HOT_PLUG, LXC_READONLY_KEYS } from './lxc-options.js';
+import { lxcDeleteEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
+import { qemuDeleteEffect, qemuLiveContext, qemuSetEffect, type LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';
+import { LXC_CONFIG_OPTIONS, LXC_READONLY_KEYS } from './lxc-options.js';
 import { findParamDef, type ParamDef, type ParamSchema } from './param-schema.js';
-import { isQemuDriveKey, qemuDriveFormat, QEMU_CONFIG_OPTIONS, QEMU_FAST_PLUG, QEMU_READONLY_KEYS } from './qemu-options.js';
+import { isQemuDriveKey, qemuDriveFormat, QEMU_CONFIG_OPTIONS, QEMU_READONLY_KEYS } from './qemu-options.js';
 import { isVolumeId } from './string-formats.js';
 import type { GuestType } from './world.js';
 
@@ -45,8 +32,15 @@ export interface GuestKind {
   volumeOf(key: string, value: string): string | undefined;
   /** Whether a removed volume of this key is freed rather than kept as unusedN (cloud-init drives). */
   freeOnRemove(key: string, value: string): boolean;
-  canHotplug(cfg: GuestConfigFile, key: string, value: string): boolean;
-  canHotDelete(cfg: GuestConfigFile, key: string): boolean;
+  /** What the running guest does when `key` is set to `value` (pending.ts applies it). */
+  setEffect(cfg: GuestConfigFile, key: string, value: string, env: LiveEnv): LiveEffect;
+  /** What the running guest does when `key` is deleted. */
+  deleteEffect(cfg: GuestConfigFile, key: string, env: LiveEnv): 'now' | 'restart';
+}
+
+/** What the rules need from the emulated release: the QEMU version running the VMs (profile `qemu`). */
+export interface LiveEnv {
+  qemu: readonly [number, number];
 }
 
 /** The definition of a config key (settable or read-only) for typing answers. */
@@ -73,13 +67,6 @@ export function isCloudinitDrive(key: string, value: string): boolean {
   return /(^|[:/])vm-\d+-cloudinit(\.\w+)?$/.test(file);
 }
 
-/** Features of the `hotplug` option (`1` = network,disk,usb; `0` = none). */
-export function hotplugFeatures(value: string | undefined): Set<string> {
-  if (value === undefined || value === '1') return new Set(['network', 'disk', 'usb']);
-  if (value === '0' || value === '') return new Set();
-  return new Set(value.split(/[,;\s]+/).filter(Boolean));
-}
-
 export const QEMU_KIND: GuestKind = {
   type: 'qemu',
   label: 'VM',
@@ -95,34 +82,8 @@ export const QEMU_KIND: GuestKind = {
     return file;
   },
   freeOnRemove: (key, value) => isQemuDriveKey(key) && isCloudinitDrive(key, value),
-  canHotplug(cfg, key, value) {
-    if (QEMU_FAST_PLUG.has(key) || /^ipconfig\d+$/.test(key)) return true;
-    if (['balloon', 'cpulimit', 'cpuunits'].includes(key)) return true;
-    const hp = hotplugFeatures(cfg.pending.hotplug ?? cfg.main.hotplug);
-    if (/^net\d+$/.test(key)) return hp.has('network');
-    if (/^usb\d+$/.test(key)) return hp.has('usb');
-    if (key === 'vcpus') return hp.has('cpu');
-    if (key === 'memory') return hp.has('memory');
-    if (isQemuDriveKey(key)) {
-      if (isCdromDrive(key, value) && !isCloudinitDrive(key, value)) return true;
-      return /^(scsi|virtio)\d+$/.test(key) && cfg.main[key] === undefined && hp.has('disk');
-    }
-    return false;
-  },
-  canHotDelete(cfg, key) {
-    if (QEMU_FAST_PLUG.has(key) || /^ipconfig\d+$/.test(key)) return true;
-    if (['balloon', 'cpulimit', 'cpuunits'].includes(key)) return true;
-    const hp = hotplugFeatures(cfg.pending.hotplug ?? cfg.main.hotplug);
-    if (/^net\d+$/.test(key)) return hp.has('network');
-    if (/^usb\d+$/.test(key)) return hp.has('usb');
-    if (key === 'vcpus') return hp.has('cpu');
-    if (isQemuDriveKey(key)) {
-      const v = cfg.main[key] ?? '';
-      if (isCdromDrive(key, v) && !isCloudinitDrive(key, v)) return true;
-      return /^(scsi|virtio)\d+$/.test(key) && hp.has('disk');
-    }
-    return false;
-  },
+  setEffect: (cfg, key, value, env) => qemuSetEffect(key, cfg.main[key], value, qemuLiveContext(cfg.main, env.qemu), qemuDriveFormat),
+  deleteEffect: (cfg, key, env) => qemuDeleteEffect(key, qemuLiveContext(cfg.main, env.qemu)),
 };
 
 function mountFormat(key: string): typeof LXC_MP_FORMAT {
@@ -147,16 +108,8 @@ export const LXC_KIND: GuestKind = {
     }
   },
   freeOnRemove: () => false,
-  canHotplug(cfg, key) {
-    if (LXC_FAST_PLUG.has(key) || LXC_HOT_PLUG.has(key)) return true;
-    if (/^net\d+$/.test(key)) return true;
-    if (/^(mp|dev)\d+$/.test(key)) return cfg.main[key] === undefined;
-    return false;
-  },
-  canHotDelete(_cfg, key) {
-    if (LXC_FAST_PLUG.has(key) || ['swap', 'cpulimit', 'cpuunits'].includes(key)) return true;
-    return /^net\d+$/.test(key);
-  },
+  setEffect: (cfg, key, value) => lxcSetEffect(key, cfg.main[key], value),
+  deleteEffect: (_cfg, key) => lxcDeleteEffect(key),
 };
 
 export function guestKind(type: GuestType): GuestKind {

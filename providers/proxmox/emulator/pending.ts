@@ -2,7 +2,11 @@
  * Config updates with PVE's pending semantics (qemu-server update_vm_api / pve-container
  * update_pct_config): changes and deletions are first written to the `[PENDING]` section, equal
  * values are dropped, then a stopped guest applies everything, a running guest applies what it
- * can hotplug (see guest-kind.ts) and keeps the rest pending until it is restarted.
+ * can hotplug (the rules of ../pve-rules/, through guest-kind.ts) among the keys this update
+ * touched (qemu-server and pve-container pass the modified keys as the selection; qemu-server
+ * writes its fast-plug keys whatever the selection) and keeps the rest pending until it is
+ * restarted. Deleting a key that is set neither in the config nor pending is a warning (`cannot
+ * delete 'x' - not set in current configuration!`), which makes the qemu task end `WARNINGS: N`.
  * Replaced or deleted disks become `unusedN`; `unusedN` deletions and forced disk deletions
  * free the volume. Both only for a volume the guest owns (its VMID in the volume name, qemu-server
  * vm_is_volid_owner): a volume of another guest is just dropped from the config, never parked in
@@ -10,7 +14,9 @@
  */
 import { formatPendingDelete, parsePendingDelete, type ConfigSection, type GuestConfigFile } from './config-text.js';
 import { fail } from './api-error.js';
-import type { GuestKind } from './guest-kind.js';
+import type { GuestKind, LiveEnv } from './guest-kind.js';
+import { isFastPlugKey } from '../pve-rules/qemu-hotplug-rules.js';
+import { pveProfile } from './pve-profile.js';
 import { volumeOwner } from './storage-ops.js';
 
 export interface ConfigUpdate {
@@ -21,12 +27,23 @@ export interface ConfigUpdate {
   running: boolean;
   /** The guest's VMID: volumes of other guests are dropped, not parked or freed. */
   vmid?: number;
+  /** The emulated release's QEMU (default: the newest profile's). */
+  env?: LiveEnv;
 }
 
 export interface UpdateOutcome {
   /** Volumes to free (unusedN deletions, forced deletions, removed cloud-init drives). */
   freeVolumes: string[];
   warnings: string[];
+  /** Devices a running VM unplugged and plugged again (a NIC whose model or MAC changed, ...). */
+  replugged?: string[];
+}
+
+/** A running guest's hotplug pass: the release's facts and the keys the update touched. */
+export interface HotplugScope {
+  env: LiveEnv;
+  /** Keys this update modified; undefined: every pending key. */
+  selection?: ReadonlySet<string>;
 }
 
 /** Adds `volid` as the first free `unusedN` unless it is already listed; returns the key. */
@@ -84,14 +101,20 @@ export function cleanupPending(cfg: GuestConfigFile): void {
   else cfg.pending.delete = d;
 }
 
+/** Whether a running guest's hotplug pass looks at `key` (qemu-server always writes fast-plug keys). */
+function selected(kind: GuestKind, scope: HotplugScope, key: string, isDelete: boolean): boolean {
+  if (!scope.selection || scope.selection.has(key)) return true;
+  return kind.type === 'qemu' && !isDelete && isFastPlugKey(key);
+}
+
 /**
- * Applies pending changes: all of them (`onlyHotplug` false: stopped guest, start, reboot) or
- * those a running guest can take.
+ * Applies pending changes: all of them (`hotplug` false: stopped guest, start, reboot) or
+ * those a running guest takes at once (`hotplug`: its scope).
  */
-export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug: boolean, out: UpdateOutcome, vmid?: number): void {
+export function applyPending(kind: GuestKind, cfg: GuestConfigFile, hotplug: HotplugScope | false, out: UpdateOutcome, vmid?: number): void {
   const del = parsePendingDelete(cfg.pending.delete);
   for (const [key, force] of [...del.entries()]) {
-    if (onlyHotplug && !kind.canHotDelete(cfg, key)) continue;
+    if (hotplug && (!selected(kind, hotplug, key, true) || kind.deleteEffect(cfg, key, hotplug.env) === 'restart')) continue;
     const old = cfg.main[key];
     if (old !== undefined) {
       if (/^unused\d+$/.test(key)) {
@@ -107,7 +130,12 @@ export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug:
   }
   for (const [key, value] of Object.entries(cfg.pending)) {
     if (key === 'delete') continue;
-    if (onlyHotplug && !kind.canHotplug(cfg, key, value)) continue;
+    if (hotplug) {
+      if (!selected(kind, hotplug, key, false)) continue;
+      const effect = kind.setEffect(cfg, key, value, hotplug.env);
+      if (effect === 'restart') continue;
+      if (effect === 'replug') (out.replugged ??= []).push(key);
+    }
     const old = cfg.main[key];
     cfg.main[key] = value;
     delete cfg.pending[key];
@@ -126,7 +154,8 @@ export function applyPending(kind: GuestKind, cfg: GuestConfigFile, onlyHotplug:
  * (PVE refuses those on protected guests).
  */
 export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: ConfigUpdate): UpdateOutcome {
-  const out: UpdateOutcome = { freeVolumes: [], warnings: [] };
+  const out: UpdateOutcome = { freeVolumes: [], warnings: [], replugged: [] };
+  const modified = new Set<string>([...update.deletes.map((d) => d.key), ...Object.keys(update.values)]);
   const del = parsePendingDelete(cfg.pending.delete);
   const protectedGuest = cfg.main.protection === '1';
 
@@ -139,6 +168,7 @@ export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: Conf
     const value = cfg.main[key] ?? cfg.pending[key];
     if (value === undefined) {
       out.warnings.push(`cannot delete '${key}' - not set in current configuration!`);
+      modified.delete(key);
       continue;
     }
     if (kind.isVolumeKey(key) && protectedGuest) {
@@ -189,6 +219,7 @@ export function updateConfig(kind: GuestKind, cfg: GuestConfigFile, update: Conf
   if (d === undefined) delete cfg.pending.delete;
   else cfg.pending.delete = d;
   cleanupPending(cfg);
-  applyPending(kind, cfg, update.running, out, update.vmid);
+  const env = update.env ?? { qemu: pveProfile().qemu };
+  applyPending(kind, cfg, update.running ? { env, selection: modified } : false, out, update.vmid);
   return out;
 }

@@ -21,6 +21,13 @@ export interface PveProfile {
   /** QEMU version (major, minor) of pve-qemu-kvm: machine versions pinned at create follow it. */
   qemu: readonly [number, number];
   /**
+   * The machine version Windows guests are pinned to at create (qemu-server
+   * `src/PVE/QemuServer/Machine.pm` latest_installed_machine_version): the QEMU's major.minor plus
+   * `+pveN` when that release's `$PVE_MACHINE_VERSION` has revisions for it (9.2: `+pve1`; 10.1:
+   * none, so no suffix).
+   */
+  machineVersion: string;
+  /**
    * A container created without `unprivileged` is unprivileged (pve-container 6.0.6+,
    * `src/PVE/API2/LXC.pm` create_vm); before, it is privileged.
    */
@@ -51,6 +58,7 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     managerVersion: '8.0.9',
     kernel: '6.2.16-19-pve',
     qemu: [8, 0],
+    machineVersion: '8.0',
     containersUnprivilegedByDefault: false,
     privilegedContainerCreateNeedsSysModify: false,
     errorMessageInBody: false,
@@ -61,6 +69,7 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     managerVersion: '8.4.14',
     kernel: '6.8.12-15-pve',
     qemu: [9, 2],
+    machineVersion: '9.2+pve1',
     containersUnprivilegedByDefault: false,
     privilegedContainerCreateNeedsSysModify: false,
     errorMessageInBody: true,
@@ -71,6 +80,7 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     managerVersion: '9.1.3',
     kernel: '6.17.2-2-pve',
     qemu: [10, 1],
+    machineVersion: '10.1',
     containersUnprivilegedByDefault: true,
     privilegedContainerCreateNeedsSysModify: true,
     errorMessageInBody: true,

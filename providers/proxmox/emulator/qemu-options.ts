@@ -161,9 +161,3 @@ export const QEMU_DRIVE_ORDER: readonly string[] = [
   ...Array.from({ length: 16 }, (_, i) => `virtio${i}`),
 ];
 
-/** Keys that take effect on a running VM at once (qemu-server's fast-plug options plus cloud-init). */
-export const QEMU_FAST_PLUG = new Set([
-  'name', 'description', 'tags', 'onboot', 'protection', 'startup', 'hookscript', 'shares', 'lock',
-  'migrate_downtime', 'migrate_speed', 'vmstatestorage',
-  'ciuser', 'cipassword', 'citype', 'ciupgrade', 'cicustom', 'nameserver', 'searchdomain', 'sshkeys',
-]);

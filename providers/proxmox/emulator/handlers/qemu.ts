@@ -10,6 +10,7 @@ import {
   parsePropertyString,
   parseSize,
   QEMU_HOSTPCI_FORMAT,
+  QEMU_MACHINE_FORMAT,
   QEMU_USB_FORMAT,
 } from '../../property-string.js';
 import { fail, paramFail } from '../api-error.js';
@@ -29,8 +30,9 @@ import {
   VMID,
   type ParamSchema,
 } from '../param-schema.js';
-import { updateConfig } from '../pending.js';
+import { updateConfig, type UpdateOutcome } from '../pending.js';
 import { isQemuDriveKey, qemuDriveFormat, QEMU_CONFIG_OPTIONS, QEMU_DRIVE_ORDER } from '../qemu-options.js';
+import { windowsPinnedMachine } from '../../pve-rules/qemu-machine-rules.js';
 import type { ApiRequest, RouteDef } from '../router.js';
 import {
   allocateVolume,
@@ -203,6 +205,18 @@ function defaultBootOrder(main: ConfigSection): string {
   return `order=${devs.join(';')}`;
 }
 
+/**
+ * The machine string with its type pinned for a Windows guest, or undefined when PVE leaves it
+ * alone (qemu-server Machine.pm check_and_pin_machine_string, see pve-rules/qemu-machine-rules.ts):
+ * the version is the profile's latest installed machine version.
+ */
+function pinWindowsMachine(emu: EmulatorCore, machine: string | undefined, ostype: string | undefined, arch: string | undefined): string | undefined {
+  const m = machine === undefined ? {} : parsePropertyString(machine, QEMU_MACHINE_FORMAT);
+  const pinned = windowsPinnedMachine(m.type, ostype, arch, emu.profile.machineVersion);
+  if (pinned === undefined) return undefined;
+  return formatPropertyString({ ...m, type: pinned }, QEMU_MACHINE_FORMAT);
+}
+
 function createVm(emu: EmulatorCore, req: ApiRequest): string {
   const p = req.params;
   const vmid = p.vmid as number;
@@ -240,6 +254,12 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
       main.smbios1 ??= `uuid=${randomUUID()}`;
       if ((main.vmgenid === undefined || main.vmgenid === '1') && main.arch !== 'aarch64') main.vmgenid = randomUUID();
       main.meta = `creation-qemu=9.2.0,ctime=${Math.floor(emu.now() / 1000)}`;
+      // create_vm: "always pin Windows' machine version on create".
+      const pinned = pinWindowsMachine(emu, main.machine, main.ostype, main.arch);
+      if (pinned !== undefined) {
+        main.machine = pinned;
+        log(`pinning machine type to '${parsePropertyString(pinned, QEMU_MACHINE_FORMAT).type}' for Windows guest OS`);
+      }
       if (main.tags) main.tags = canonicalTags(emu.world, main.tags);
       const cfg = parseConfigText('');
       cfg.main = main;
@@ -317,23 +337,29 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
   canonicalNets(emu, 'qemu', values);
   if (values.tags !== undefined) values.tags = canonicalTags(emu.world, values.tags);
 
-  const apply = (): number => {
+  const apply = (): UpdateOutcome => {
     const live = liveGuest(emu, 'qemu', vmid, nodeName);
     early(live);
     const node = requireNodeState(emu, nodeName);
     const cfg = guestConfig(live);
     const allocated: VolumeState[] = [];
     prepareDrives({ emu, node, vmid, allocated }, values);
-    const outcome = updateConfig(QEMU_KIND, cfg, { values, deletes, reverts, running: live.status === 'running', vmid });
+    // update_vm_api: a new ostype pins the machine as on create, unless `machine` is set, pending
+    // or deleted in the same request.
+    if (values.ostype !== undefined && values.machine === undefined && cfg.pending.machine === undefined && !deletes.some((d) => d.key === 'machine')) {
+      const pinned = pinWindowsMachine(emu, cfg.main.machine, values.ostype, cfg.main.arch);
+      if (pinned !== undefined) values.machine = pinned;
+    }
+    const outcome = updateConfig(QEMU_KIND, cfg, { values, deletes, reverts, running: live.status === 'running', vmid, env: { qemu: emu.profile.qemu } });
     writeGuestConfig(live, cfg);
     freeVolumes(emu.world, nodeName, outcome.freeVolumes);
-    return outcome.warnings.length;
+    return outcome;
   };
 
   if (sync) {
     const release = await emu.locks.acquire('qemu', vmid);
     try {
-      apply();
+      apply(); // a sync update's warnings only reach the server log, as with PVE
     } finally {
       release();
     }
@@ -346,9 +372,12 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
     holds: [{ type: 'qemu', vmid }],
     log: [line],
     run: (log) => {
-      const warnings = apply();
-      if (warnings) log(`${warnings} warning(s)`);
-      return warnings;
+      const outcome = apply();
+      // A replugged device is what the guest notices (its NIC link goes down and up again).
+      for (const key of outcome.replugged ?? []) log(`hotplug: ${key} unplugged and plugged in again`);
+      // The worker's warn() lines go to the task log and count for `WARNINGS: N` (tasks.ts).
+      for (const w of outcome.warnings) log(w);
+      return outcome.warnings.length;
     },
   });
 }
