@@ -113,7 +113,7 @@ export function putSlots(
   if (!isValueMap(planned)) return;
   for (const [slot, entry] of Object.entries(planned)) {
     if (!isValueMap(entry)) continue;
-    c.put(slot, mergeProps(live[slot], format, fields(entry, live[slot] === undefined, slot)), live[slot], propsEqual(format));
+    c.put(slot, mergeProps(live[slot], format, fields(entry, live[slot] === undefined, slot), slot), live[slot], propsEqual(format));
   }
   for (const slot of liveSlots) if (!(slot in planned)) c.delete.add(slot);
 }

@@ -243,13 +243,13 @@ export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
       if (live[slot] === undefined) {
         const v = newMountPointValue(m);
         if (v !== undefined) c.set[slot] = v;
-      } else c.put(slot, mergeProps(live[slot], LXC_MP_FORMAT, mountFields(m)), live[slot], propsEqual(LXC_MP_FORMAT));
+      } else c.put(slot, mergeProps(live[slot], LXC_MP_FORMAT, mountFields(m), slot), live[slot], propsEqual(LXC_MP_FORMAT));
     }
     for (const slot of liveSlots) if (!(slot in mps)) c.delete.add(slot);
   }
   const features = pk('features');
   if (isValueMap(features)) {
-    const merged = mergeProps(live.features, LXC_FEATURES_FORMAT, featureFields(features));
+    const merged = mergeProps(live.features, LXC_FEATURES_FORMAT, featureFields(features), 'features');
     c.put('features', merged === '' ? null : merged, live.features, propsEqual(LXC_FEATURES_FORMAT));
   }
   putSlots(c, pk('networks'), live, slotsOf(live, /^net\d+$/), LXC_NET_FORMAT, (n, isNew, slot) => netFields(slot, n, isNew));

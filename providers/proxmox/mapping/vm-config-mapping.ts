@@ -34,6 +34,7 @@ import {
   formatPropertyString,
   type PropertyStringFormat,
 } from '../property-string.js';
+import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
 import { qemuDiskFormat } from './drive-formats.js';
 import { ConfigChanges, flag, flagDefaultOn, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
 import {
@@ -197,6 +198,16 @@ export function vmMarkerFacts(planned: Attributes): Record<string, string> {
   };
 }
 
+/**
+ * The machine type: a pinned type (`pc-q35-10.1`, which PVE sets for Windows guests) reads as the
+ * bare family the prior attributes name (`q35`), so a config saying `q35` sees no change.
+ */
+function readMachine(value: string | undefined, prior: Value | undefined): string | null {
+  const type = strOf(prop(value, QEMU_MACHINE_FORMAT, 'type'));
+  if (type !== null && typeof prior === 'string' && machineSatisfies(prior, type)) return prior;
+  return type;
+}
+
 /** The `proxmox_vm` attributes of a live guest. */
 export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
   const { config, prior } = input;
@@ -235,7 +246,7 @@ export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
     cpu: strOf(prop(config.cpu, QEMU_CPU_FORMAT, 'cputype')),
     memory: memory ?? 512,
     balloon: intOf(config.balloon),
-    machine: strOf(prop(config.machine, QEMU_MACHINE_FORMAT, 'type')),
+    machine: readMachine(config.machine, prior?.machine),
     bios: config.bios ?? 'seabios',
     ostype: strOf(config.ostype),
     agent: boolOf(prop(config.agent, QEMU_AGENT_FORMAT, 'enabled'), false),
@@ -328,13 +339,16 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   if (pk('memory') !== undefined) {
     const v = num(p.memory);
     const current = intOf(prop(live.memory, QEMU_MEMORY_FORMAT, 'current')) ?? 512;
-    if (v !== null && v !== undefined && Number(v) !== current) c.set.memory = mergeProps(live.memory, QEMU_MEMORY_FORMAT, { current: v });
+    if (v !== null && v !== undefined && Number(v) !== current) c.set.memory = mergeProps(live.memory, QEMU_MEMORY_FORMAT, { current: v }, 'memory');
   }
   if (pk('cpu') !== undefined) {
-    c.put('cpu', p.cpu === null ? null : mergeProps(live.cpu, QEMU_CPU_FORMAT, { cputype: String(p.cpu) }), live.cpu, propsEqual(QEMU_CPU_FORMAT));
+    c.put('cpu', p.cpu === null ? null : mergeProps(live.cpu, QEMU_CPU_FORMAT, { cputype: String(p.cpu) }, 'cpu'), live.cpu, propsEqual(QEMU_CPU_FORMAT));
   }
   if (pk('machine') !== undefined) {
-    c.put('machine', p.machine === null ? null : mergeProps(live.machine, QEMU_MACHINE_FORMAT, { type: String(p.machine) }), live.machine, propsEqual(QEMU_MACHINE_FORMAT));
+    // A bare family (`q35`) is met by the type PVE pinned for a Windows guest (`pc-q35-10.1`): never unpin it.
+    const liveType = prop(live.machine, QEMU_MACHINE_FORMAT, 'type');
+    const keep = p.machine !== null && liveType !== undefined && machineSatisfies(String(p.machine), liveType);
+    if (!keep) c.put('machine', p.machine === null ? null : mergeProps(live.machine, QEMU_MACHINE_FORMAT, { type: String(p.machine) }, 'machine'), live.machine, propsEqual(QEMU_MACHINE_FORMAT));
   }
   if (pk('bios') !== undefined) c.put('bios', p.bios === 'seabios' && live.bios === undefined ? null : text(p.bios) ?? null, live.bios);
   if (pk('ostype') !== undefined) c.put('ostype', text(p.ostype) ?? null, live.ostype);
@@ -342,7 +356,7 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   if (pk('agent') !== undefined) {
     const enabled = p.agent === true;
     const current = boolOf(prop(live.agent, QEMU_AGENT_FORMAT, 'enabled'), false);
-    if (enabled !== current) c.set.agent = mergeProps(live.agent, QEMU_AGENT_FORMAT, { enabled: pveBool(enabled) });
+    if (enabled !== current) c.set.agent = mergeProps(live.agent, QEMU_AGENT_FORMAT, { enabled: pveBool(enabled) }, 'agent');
   }
   putFlags(c, p, live, ['onboot', 'protection']);
 
@@ -360,16 +374,6 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   return c;
 }
 
-/** Drive strings compared canonically, `cache=none` being the same as no cache key. */
-function diskEqual(format: PropertyStringFormat): (a: string, b: string) => boolean {
-  const norm = (t: string): string => {
-    const m = { ...safeParse(t, format) };
-    if (m.cache === 'none') delete m.cache;
-    return JSON.stringify(Object.entries(m).sort(([x], [y]) => (x < y ? -1 : 1)));
-  };
-  return (a, b) => norm(a) === norm(b);
-}
-
 function writeDisks(c: ConfigChanges, planned: Value | undefined, live: PveConfig, ownVmid: number | undefined): void {
   if (!isValueMap(planned)) return;
   const liveSlots = liveDiskSlots(live, ownVmid);
@@ -377,7 +381,7 @@ function writeDisks(c: ConfigChanges, planned: Value | undefined, live: PveConfi
     if (!isValueMap(d)) continue;
     if (liveSlots.includes(slot)) {
       const format = qemuDiskFormat(slot);
-      c.put(slot, mergeProps(live[slot], format, diskOptions(d)), live[slot], diskEqual(format));
+      c.put(slot, mergeProps(live[slot], format, diskOptions(d), slot), live[slot], propsEqual(format));
     } else {
       const value = newDiskValue(slot, d);
       if (value !== undefined) c.set[slot] = value;
