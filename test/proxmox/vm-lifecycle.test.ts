@@ -130,7 +130,8 @@ describe('proxmox_vm lifecycle', () => {
       networks: { net0: { bridge: 'vmbr0', firewall: true }, net1: { bridge: 'vmbr1', tag: 40 } },
     };
     const { state: after, plan: p } = await updateResource(f, T, id, state, config);
-    expect(p.notes).toEqual([]);
+    // Settings taken at once need no note; a device change says what the running VM does with it.
+    expect(p.notes).toEqual(['networks.net1 added: the running VM applies this change now, without a restart']);
     expect(after).toMatchObject({ name: 'web-2', tags: ['web'], description: 'renamed', onboot: true, pending_changes: [] });
     const nets = after.networks as Record<string, Attributes>;
     expect(nets.net0!.mac).toBe((state.networks as Record<string, Attributes>).net0!.mac);

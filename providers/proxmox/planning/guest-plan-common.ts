@@ -5,6 +5,7 @@
  */
 import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Attributes, type Path, type Value } from '../../../src/core/value.js';
 import type { RebootPolicy } from '../provider-config.js';
+import type { LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';
 import { sizeBytes } from '../mapping/pve-values.js';
 
 export interface Replacement {
@@ -76,29 +77,53 @@ function withoutUnknown(v: Value | undefined, like?: Value): Value {
   return out;
 }
 
-export interface RebootChange {
+/**
+ * A planned change and what the running guest does with it, from PVE's rules
+ * (../pve-rules/): `restart` waits for its next start, `replug` is taken by unplugging the device
+ * and plugging it in again, `now` at once. Settings taken at once are listed only for devices
+ * (disks, NICs, USB, mount points), where a user could expect a restart; a new name or tag needs
+ * no note.
+ */
+export interface LiveChange {
   /** What changes, for the note (`memory 4096 → 8192`). */
   label: string;
+  effect: LiveEffect;
 }
 
-export function describeChange(name: string, before: Value | undefined, after: Value | undefined): RebootChange {
+export function describeChange(name: string, before: Value | undefined, after: Value | undefined, effect: LiveEffect = 'restart'): LiveChange {
   const simple = (v: Value | undefined) => v === undefined || v === null || typeof v !== 'object' || isUnknown(v);
-  return { label: simple(before) && simple(after) ? `${name} ${show(before)} → ${show(after)}` : name };
+  return { label: simple(before) && simple(after) ? `${name} ${show(before)} → ${show(after)}` : name, effect };
+}
+
+/** Notes for the changes a running guest takes at once or by replugging a device. */
+function liveNotes(kind: 'VM' | 'container', changes: LiveChange[]): string[] {
+  const notes: string[] = [];
+  const replug = changes.filter((c) => c.effect === 'replug');
+  if (replug.length > 0) {
+    notes.push(
+      `${replug.map((c) => c.label).join(', ')}: the running ${kind} unplugs ${replug.length === 1 ? 'this device' : 'these devices'} and plugs ${replug.length === 1 ? 'it' : 'them'} in again now (the guest sees the NIC go away and come back)`,
+    );
+  }
+  const now = changes.filter((c) => c.effect === 'now');
+  if (now.length > 0) notes.push(`${now.map((c) => c.label).join(', ')}: the running ${kind} applies ${now.length === 1 ? 'this change' : 'these changes'} now, without a restart`);
+  return notes;
 }
 
 /**
- * The note and planned `pending_changes` for a guest that runs and stays running. `changes`
- * are the planned changes it takes only at its next start; `priorPending` what PVE already
+ * The notes and planned `pending_changes` for a guest that runs and stays running. `all` are
+ * the planned changes with what the guest does with each; `priorPending` what PVE already
  * holds pending.
  */
 export function rebootPlan(
   kind: 'VM' | 'container',
   policy: RebootPolicy,
-  changes: RebootChange[],
+  all: LiveChange[],
   priorPending: string[],
 ): { notes: string[]; pending: Value } {
   const notes: string[] = [];
-  if (changes.length === 0 && priorPending.length === 0) return { notes, pending: [] };
+  const changes = all.filter((c) => c.effect === 'restart');
+  const live = liveNotes(kind, all);
+  if (changes.length === 0 && priorPending.length === 0) return { notes: live, pending: [] };
   if (changes.length > 0) {
     const what = changes.map((c) => c.label).join(', ');
     notes.push(
@@ -114,6 +139,7 @@ export function rebootPlan(
         : `changes pending on the running ${kind} (${priorPending.join(', ')}) wait for its next restart (reboot policy "never")`,
     );
   }
+  notes.push(...live);
   if (policy === 'if-needed') return { notes, pending: [] };
   return { notes, pending: changes.length > 0 ? UNKNOWN : priorPending };
 }

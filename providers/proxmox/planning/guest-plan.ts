@@ -9,12 +9,13 @@
  * 3. a replacement is planned as a create of a new guest;
  * 4. otherwise the identity (id, vmid, status) is filled in and, for a guest that runs and
  *    stays running, the changes it takes only at its next start become a reboot note and
- *    `pending_changes` per the provider's reboot policy.
+ *    `pending_changes` per the provider's reboot policy, and device changes it takes at once
+ *    (or by replugging a NIC) get a note saying so.
  */
 import { isUnknown, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
-import { fillIdentity, rebootPlan, rebootPolicyOf, replaceIfChanged, stringList, type RebootChange, type Replacement } from './guest-plan-common.js';
+import { fillIdentity, rebootPlan, rebootPolicyOf, replaceIfChanged, stringList, type LiveChange, type Replacement } from './guest-plan-common.js';
 
 /** A scalar attribute spec. */
 export function scalarSpec(extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec {
@@ -40,8 +41,8 @@ export interface GuestPlanKind {
   replacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void;
   /** Notes for a guest updated in place, before the reboot note. */
   inPlaceNotes?(prior: Attributes, planned: Attributes): string[];
-  /** Planned changes a running guest takes only at its next start. */
-  restartChanges(prior: Attributes, planned: Attributes): RebootChange[];
+  /** Planned changes with what a running guest does with each (PVE's rules, ../pve-rules/). */
+  liveChanges(prior: Attributes, planned: Attributes): LiveChange[];
   /** Problems of the plan; `prior` is null when the guest is created (or replaced). */
   problems(config: Attributes, prior: Attributes | null, planned: Attributes, providerConfig: Attributes): AttributeProblem[];
 }
@@ -72,7 +73,7 @@ export function planGuest(kind: GuestPlanKind, prior: Attributes | null, config:
   }
   notes.push(...(kind.inPlaceNotes?.(prior, planned) ?? []));
   if (prior.status === 'running' && planned.started === true) {
-    const r = rebootPlan(kind.noun, rebootPolicyOf(providerConfig), kind.restartChanges(prior, planned), stringList(prior.pending_changes));
+    const r = rebootPlan(kind.noun, rebootPolicyOf(providerConfig), kind.liveChanges(prior, planned), stringList(prior.pending_changes));
     notes.push(...r.notes);
     planned.pending_changes = r.pending;
   } else if (planned.started === false || prior.status !== 'running') {

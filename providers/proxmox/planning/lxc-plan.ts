@@ -3,12 +3,13 @@
  * and a rootfs or mount point that would shrink or change storage. `password` and
  * `ssh_public_keys` are used only when the container is created.
  */
-import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
+import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { authenticatesAsRoot } from '../provider-config.js';
 import { canonDescription, canonMac, canonPool, canonSize, canonSpaceList, canonStringList, canonTags } from '../mapping/pve-values.js';
 import type { Spec } from './attribute-plan.js';
-import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type RebootChange, type Replacement } from './guest-plan-common.js';
+import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
+import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
 
 function canonMountList(v: Value): Value {
@@ -91,22 +92,51 @@ export const LXC_SPECS: Record<string, Spec> = {
   },
 };
 
-/** Keys a running container takes only at its next start. */
-const LXC_RESTART_KEYS = ['features', 'nameserver', 'searchdomain', 'ostype'];
+/** Top-level attributes a running container does not take at once, as config keys. */
+const LXC_SETTING_KEYS = ['features', 'nameserver', 'searchdomain', 'ostype', 'memory', 'swap', 'cores', 'hostname'];
+/** NIC attributes and their `netN` fields. */
+const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
+  ['name', 'name'], ['mac', 'hwaddr'], ['bridge', 'bridge'], ['ip', 'ip'], ['gw', 'gw'], ['ip6', 'ip6'], ['gw6', 'gw6'],
+  ['firewall', 'firewall'], ['tag', 'tag'], ['rate', 'rate'], ['mtu', 'mtu'], ['link_down', 'link_down'],
+];
 
-function restartChanges(prior: Attributes, planned: Attributes): RebootChange[] {
-  const out: RebootChange[] = [];
-  for (const k of LXC_RESTART_KEYS) if (plannedChange(prior[k], planned[k])) out.push(describeChange(k, prior[k], planned[k]));
+/**
+ * Each planned change with what the running container does with it
+ * (pve-rules/lxc-hotplug-rules.ts, the rules the emulator applies too). Settings it takes at
+ * once are left out; device changes are all listed.
+ */
+function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
+  const out: LiveChange[] = [];
+  for (const k of LXC_SETTING_KEYS) {
+    if (!plannedChange(prior[k], planned[k])) continue;
+    const effect = planned[k] === null ? lxcDeleteEffect(k) : lxcSetEffect(k, prior[k] === null ? undefined : 'set', 'new');
+    if (effect !== 'now') out.push(describeChange(k, prior[k], planned[k], effect));
+  }
   const mp = changedSlots(prior.mount_points, planned.mount_points);
-  for (const s of [...mp.removed, ...mp.changed].sort()) {
-    // Only the size of a mount point changes online (resize); other changes wait.
-    const before = isValueMap(prior.mount_points) ? prior.mount_points[s] : undefined;
-    const after = isValueMap(planned.mount_points) ? planned.mount_points[s] : undefined;
+  for (const s of mp.added) out.push({ label: `mount_points.${s} added`, effect: lxcSetEffect(s, undefined, 'new') });
+  for (const s of mp.removed) out.push({ label: `mount_points.${s} removed`, effect: lxcDeleteEffect(s) });
+  for (const s of mp.changed) {
+    // The size of a mount point changes online (resize); other changes replace the mpN value.
+    const before = (prior.mount_points as ValueMap)[s];
+    const after = (planned.mount_points as ValueMap)[s];
     if (isValueMap(before) && isValueMap(after) && valueEquals({ ...before, size: null }, { ...after, size: null })) continue;
-    out.push({ label: `mount_points.${s}` });
+    out.push({ label: `mount_points.${s}`, effect: lxcSetEffect(s, 'set', 'new') });
   }
   const dev = changedSlots(prior.dev, planned.dev);
-  for (const s of [...dev.removed, ...dev.changed].sort()) out.push({ label: `dev.${s}` });
+  for (const s of dev.added) out.push({ label: `dev.${s} added`, effect: lxcSetEffect(s, undefined, 'new') });
+  for (const s of dev.removed) out.push({ label: `dev.${s} removed`, effect: lxcDeleteEffect(s) });
+  for (const s of dev.changed) out.push({ label: `dev.${s}`, effect: lxcSetEffect(s, 'set', 'new') });
+  const nets = changedSlots(prior.networks, planned.networks);
+  for (const s of nets.added) out.push({ label: `networks.${s} added`, effect: lxcSetEffect(s, undefined, 'new') });
+  for (const s of nets.removed) out.push({ label: `networks.${s} removed`, effect: lxcDeleteEffect(s) });
+  for (const s of nets.changed) {
+    const before = (prior.networks as ValueMap)[s] as ValueMap;
+    const after = (planned.networks as ValueMap)[s] as ValueMap;
+    const fields = NET_FIELDS.filter(([attr]) => plannedChange(before[attr], after[attr]));
+    // One NIC, one outcome: a new MAC or name replugs it with all its changes.
+    const effect = fields.some(([, f]) => lxcNetFieldEffect(f) === 'replug') ? 'replug' : 'now';
+    for (const [attr] of fields) out.push(describeChange(`networks.${s}.${attr}`, before[attr], after[attr], effect));
+  }
   return out;
 }
 
@@ -173,7 +203,7 @@ const LXC_PLAN: GuestPlanKind = {
   specs: LXC_SPECS,
   fromTemplate: () => false,
   replacements: lxcReplacements,
-  restartChanges,
+  liveChanges,
   problems: (config, prior, planned, providerConfig) =>
     prior ? featureProblems(prior, planned, providerConfig) : [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)],
 };

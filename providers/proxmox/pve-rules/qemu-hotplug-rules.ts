@@ -171,11 +171,21 @@ function parse(value: string, format: PropertyStringFormat | string): PropertyMa
   }
 }
 
+/** A new drive: scsi/virtio with `disk` hotplug is plugged at once, others wait (vmconfig_update_disk). */
+export function newDriveEffect(key: string, ctx: QemuLiveContext): 'now' | 'restart' {
+  return ctx.hotplug.has('disk') && hotpluggableBus(key) ? 'now' : 'restart';
+}
+
+/** A new NIC: plugged with `network` hotplug (vmconfig_update_net). */
+export function newNetEffect(ctx: QemuLiveContext): 'now' | 'restart' {
+  return ctx.hotplug.has('network') ? 'now' : 'restart';
+}
+
 /** How a NIC change is taken by a running VM (vmconfig_update_net). */
 export function netChangeEffect(before: string | undefined, after: string, ctx: QemuLiveContext): LiveEffect {
   const b = before === undefined ? undefined : parse(before, QEMU_NET_FORMAT);
   const a = parse(after, QEMU_NET_FORMAT);
-  if (b === undefined || a === undefined) return ctx.hotplug.has('network') ? 'now' : 'restart';
+  if (b === undefined || a === undefined) return newNetEffect(ctx);
   const changed = differingFields(b, a, NET_NUMERIC);
   if (!b.bridge || !a.bridge || changed.some((f) => NET_REPLUG_FIELDS.includes(f))) return ctx.hotplug.has('network') ? 'replug' : 'restart';
   return 'now';
@@ -195,7 +205,7 @@ export function driveChangeEffect(key: string, before: string | undefined, after
     if (a.file !== b.file) return ctx.hotplug.has('disk') && hotpluggableBus(key) ? 'replug' : 'restart';
     return differingFields(b, a).some((f) => driveOptionEffect(f) === 'restart') ? 'restart' : 'now';
   }
-  return ctx.hotplug.has('disk') && hotpluggableBus(key) ? 'now' : 'restart';
+  return newDriveEffect(key, ctx);
 }
 
 /** Whether ballooning is on for a `balloon` value (unset or non-zero). */
