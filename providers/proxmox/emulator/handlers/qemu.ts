@@ -375,8 +375,9 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
       const outcome = apply();
       // A replugged device is what the guest notices (its NIC link goes down and up again).
       for (const key of outcome.replugged ?? []) log(`hotplug: ${key} unplugged and plugged in again`);
-      // The worker's warn() lines go to the task log and count for `WARNINGS: N` (tasks.ts).
-      for (const w of outcome.warnings) log(w);
+      // A worker's warnings are logged as `WARN: ...` and counted for `TASK WARNINGS: N`
+      // (pve-common RESTEnvironment.pm warn / fork_worker; tasks.ts sets the exit status).
+      for (const w of outcome.warnings) log(`WARN: ${w}`);
       return outcome.warnings.length;
     },
   });
