@@ -10,7 +10,7 @@ import { ConfigChanges } from '../../providers/proxmox/mapping/config-changes.js
 import type { PveClient } from '../../providers/proxmox/client/pve-client.js';
 import { PveApiError } from '../../providers/proxmox/client/pve-error.js';
 import { classifyForRetry } from '../../providers/proxmox/client/retry-policy.js';
-import { parseUpid, taskSucceeded } from '../../providers/proxmox/client/task-waiter.js';
+import { parseUpid, taskSucceeded, waitForTask } from '../../providers/proxmox/client/task-waiter.js';
 import { ClusterInventory } from '../../providers/proxmox/inventory/cluster-inventory.js';
 import { ClusterOptions } from '../../providers/proxmox/inventory/cluster-options.js';
 import { DEFAULT_TIMEOUTS } from '../../providers/proxmox/provider-config.js';
@@ -118,5 +118,18 @@ describe('failure classification', () => {
     expect(taskSucceeded('OK')).toBe(true);
     expect(taskSucceeded('WARNINGS: 2')).toBe(true);
     expect(taskSucceeded('command failed')).toBe(false);
+  });
+
+  it('takes a task ending WARNINGS as success and reports the warnings from its log', async () => {
+    const upid = 'UPID:pve:00030D48:CF4B3D3E:6B086EB0:qmconfig:120:hl@pve!hl:';
+    const { ctx, calls } = scripted([
+      () => ({ status: 'stopped', exitstatus: 'WARNINGS: 1' }),
+      () => [{ n: 1, t: 'update VM 120: -description x' }, { n: 2, t: "WARN: cannot delete 'vga' - not set in current configuration!" }, { n: 3, t: 'TASK WARNINGS: 1' }],
+    ]);
+    const progress: string[] = [];
+    const r = await waitForTask(ctx.client, upid, { what: 'update of VM 120', timeoutSeconds: 5, progress: (m) => progress.push(m) });
+    expect(r).toEqual({ upid, exitStatus: 'WARNINGS: 1', warnings: 1, warningLines: ["cannot delete 'vga' - not set in current configuration!"] });
+    expect(calls[1]!.path).toBe(`/nodes/pve/tasks/${upid}/log`);
+    expect(progress).toEqual([`update of VM 120 finished with 1 warning(s): cannot delete 'vga' - not set in current configuration! (task ${upid})`]);
   });
 });

@@ -2,8 +2,12 @@
  * Waiting for PVE tasks. Every write that forks a worker answers with a UPID
  * (`UPID:node:PID:PSTART:STARTTIME:type:id:user:`); its status is polled on the node the UPID
  * names, `GET /nodes/{node}/tasks/{upid}/status`, until `status: stopped`. `exitstatus` `OK`
- * and `WARNINGS: N` succeed, anything else is the error text. A 400 right after dispatch
- * (the task not yet registered) and transient failures of the status call are tolerated.
+ * and `WARNINGS: N` succeed, anything else is the error text. A worker's warnings are the
+ * `WARN: ...` lines of its log (pve-common RESTEnvironment.pm `warn`, counted for `TASK
+ * WARNINGS: N`), e.g. qemu-server update_vm_api's `cannot delete 'x' - not set in current
+ * configuration!`; they are read from `GET .../tasks/{upid}/log` and reported through
+ * `progress` and the result. A 400 right after dispatch (the task not yet registered) and
+ * transient failures of the status call are tolerated.
  */
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { PveClient } from './pve-client.js';
@@ -71,6 +75,8 @@ export interface TaskResult {
   exitStatus: string;
   /** N of `WARNINGS: N`, else 0. */
   warnings: number;
+  /** The warnings' text from the task log (without `WARN: `); empty when the log could not be read. */
+  warningLines: string[];
 }
 
 /** Whether an exit status means success. */
@@ -81,6 +87,16 @@ export function taskSucceeded(exitStatus: string | undefined): boolean {
 interface TaskStatus {
   status?: string;
   exitstatus?: string;
+}
+
+/** The `WARN: ` lines of a task's log; none when the log cannot be read (the task still succeeded). */
+async function warningLines(client: PveClient, node: string, upid: string, signal: AbortSignal | undefined): Promise<string[]> {
+  try {
+    const log = await client.call<{ n?: number; t?: string }[]>('GET', `/nodes/${node}/tasks/${upid}/log`, { limit: 1000 }, { ...(signal ? { signal } : {}) });
+    return (Array.isArray(log) ? log : []).map((l) => String(l.t ?? '')).filter((t) => t.startsWith('WARN: ')).map((t) => t.slice(6));
+  } catch {
+    return [];
+  }
 }
 
 /** Polls the task until it stops; throws TaskFailedError / TaskTimeoutError. */
@@ -108,8 +124,10 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
       const exit = status.exitstatus ?? 'unknown exit status';
       if (!taskSucceeded(exit)) throw new TaskFailedError(upid, exit, options.what);
       const w = /^WARNINGS: (\d+)$/.exec(exit);
-      if (w) options.progress?.(`${options.what} finished with ${w[1]} warning(s) (task ${upid})`);
-      return { upid, exitStatus: exit, warnings: w ? Number(w[1]) : 0 };
+      if (!w) return { upid, exitStatus: exit, warnings: 0, warningLines: [] };
+      const lines = await warningLines(client, parsed.node, upid, options.signal);
+      options.progress?.(`${options.what} finished with ${w[1]} warning(s)${lines.length ? `: ${lines.join('; ')}` : ''} (task ${upid})`);
+      return { upid, exitStatus: exit, warnings: Number(w[1]), warningLines: lines };
     }
     if (Date.now() >= deadline) throw new TaskTimeoutError(upid, options.timeoutSeconds, options.what);
     if (!reported && Date.now() - started > 2000) {
