@@ -20,7 +20,7 @@
 import type { Path } from '../../../src/core/value.js';
 import type { OperationContext, PlannedChange, PlanProblem } from '../../../src/provider/contract.js';
 import { PveApiError } from '../client/pve-error.js';
-import { parseResources, type GuestEntry } from '../inventory/cluster-inventory.js';
+import { parseResources, settleUnknown, type GuestEntry } from '../inventory/cluster-inventory.js';
 import { callOpts, type GuestContext } from '../resources/guest-context.js';
 import { chooseCloneSource } from '../resources/vm-resource.js';
 import { needsOf, type ChangeNeeds } from './plan-check-needs.js';
@@ -54,7 +54,9 @@ async function readNodes(ctx: GuestContext, op: OperationContext): Promise<{ nod
   for (const r of Array.isArray(raw) ? (raw as { type?: unknown; node?: unknown; status?: unknown }[]) : []) {
     if (r.type === 'node' && typeof r.node === 'string') nodes.set(r.node, typeof r.status === 'string' ? r.status : 'unknown');
   }
-  return { nodes, guests: parseResources(raw) };
+  // Guests PVE lists as `unknown` (created since pvestatd's last round: no name, no template
+  // flag yet) are read live, so a template made moments ago is found by its name.
+  return { nodes, guests: await settleUnknown(ctx.client, parseResources(raw), op.signal) };
 }
 
 function unreachable(e: unknown): string | undefined {
