@@ -159,10 +159,11 @@ describe('MAAS emulator', () => {
       id: [`'999' is not a valid id.  It should be one of: '${linked.links[0]!.id}'.`],
     });
     const unlinked = (await call('POST', path, { id: linked.links[0]!.id }, 'unlink_subnet')).json() as { links: unknown[] };
-    expect(unlinked.links).toEqual([]);
+    // models/interface.py ensure_link_up: the interface keeps a link_up link without address or subnet
+    expect(unlinked.links).toEqual([{ id: expect.any(Number), mode: 'link_up' }]);
     expect(await call('POST', `nodes/xk7nbd/interfaces/1/`, { mode: 'STATIC', subnet: 1 }, 'link_subnet')).toMatchObject({
-      status: 400,
-      text: 'Cannot link subnet on a controller.',
+      status: 403,
+      text: 'Cannot link subnet interface on a controller.',
     });
   });
 

@@ -23,4 +23,10 @@ export interface Route {
   handlers: Record<string, Handler>;
   /** Reachable without OAuth (MAAS: version/, describe/). */
   anonymous?: boolean;
+  /**
+   * Handlers (by the same keys) a non-admin key may not call, and how MAAS refuses: `'admin-method'`
+   * is api/support.py's `admin_method` (403 "This method is reserved for admin users."),
+   * `'permission'` a bare `PermissionDenied()` (403, empty body).
+   */
+  adminOnly?: Record<string, 'admin-method' | 'permission'>;
 }

@@ -18,13 +18,13 @@ import { parseApiKey, isCredentials } from '../client/api-key.js';
 import { FaultInjector, type MaasEmulatorFaults } from './faults.js';
 import { maasProfile, type MaasVersion } from './maas-profile.js';
 import { OAuthVerifier, type EmulatorApiKey } from './oauth-verifier.js';
-import { API_PREFIX, retryConflict, rpcUnavailable, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
+import { API_PREFIX, apiException, retryConflict, rpcUnavailable, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
 import { parseFormBody } from './request-body.js';
 import { maasRoutes, matchRoute } from './router.js';
 import { dropUnbackedDnsAddresses, reservedIps } from './static-ip-addresses.js';
 import { seedHomelabWorld } from './world-seed.js';
 import { loadWorld, saveWorld } from './world-store.js';
-import type { MaasWorld } from './world.js';
+import { withWorldDefaults, type MaasWorld } from './world.js';
 
 export type { MaasEmulatorFaults } from './faults.js';
 export { DEFAULT_MAAS_VERSION, MAAS_VERSIONS, isMaasVersion, type MaasVersion } from './maas-profile.js';
@@ -38,8 +38,12 @@ export interface MaasEmulatorOptions {
   worldFile?: string;
   /** PRNG seed of a new world (system ids). */
   seed?: number;
-  /** API keys accepted (`consumer:token:secret`); default: one random key. */
-  apiKeys?: string[];
+  /**
+   * API keys accepted (`consumer:token:secret`); default: one random key. A key given as
+   * `{key, admin: false}` belongs to a non-admin user, refused where MAAS wants an admin
+   * (router.ts `adminOnly`: DNS records, domains, tags, reserved IPs).
+   */
+  apiKeys?: (string | { key: string; admin?: boolean })[];
   faults?: MaasEmulatorFaults;
   /** Serve https with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
@@ -68,7 +72,7 @@ export interface RequestLogEntry {
 export interface MaasEmulator {
   /** The MAAS URL (`http://127.0.0.1:<port>/MAAS`), as a provider `url`. */
   url: string;
-  /** The first accepted API key. */
+  /** The first accepted API key (admin unless given otherwise). */
   apiKey: string;
   readonly world: MaasWorld;
   requestLog: RequestLogEntry[];
@@ -94,15 +98,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Promise<MaasEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const apiKeys = options.apiKeys ?? [randomKey()];
+  const apiKeys = (options.apiKeys ?? [randomKey()]).map((k) => (typeof k === 'string' ? { key: k } : k));
   const keys: EmulatorApiKey[] = apiKeys.map((k) => {
-    const parsed = parseApiKey(k);
+    const parsed = parseApiKey(k.key);
     if (!isCredentials(parsed)) throw new Error(`startMaasEmulator: ${parsed.problem}`);
-    return parsed;
+    return { ...parsed, admin: k.admin !== false };
   });
   const worldFile = options.worldFile;
   const profile = maasProfile(options.maasVersion);
-  let world = (worldFile ? loadWorld(worldFile) : undefined) ?? seedHomelabWorld(options.seed ?? 1);
+  let world = withWorldDefaults((worldFile ? loadWorld(worldFile) : undefined) ?? seedHomelabWorld(options.seed ?? 1));
   // The release the world was last served as is recorded in it (an upgrade rewrites it).
   world.version = profile.release;
   reservedIps(world); // a world written before reserved addresses were modelled gets them now
@@ -111,7 +115,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
   };
   if (worldFile) persist();
   const verifier = new OAuthVerifier(keys, options.now);
-  const routes = maasRoutes();
+  const routes = maasRoutes(profile);
   const faults: MaasEmulatorFaults = { ...(options.faults ?? {}) };
   const injector = new FaultInjector(faults);
   const requestLog: RequestLogEntry[] = [];
@@ -157,6 +161,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
       send(unknownEndpoint(url.pathname));
       return;
     }
+    let isAdmin = true;
     if (!match.route.anonymous) {
       const verdict = verifier.verify(req.headers.authorization);
       if (!verdict.ok) {
@@ -168,6 +173,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
         });
         return;
       }
+      isAdmin = verdict.key.admin !== false;
     }
     const fault = injector.before(method, path);
     if (fault === 'dropConnection') {
@@ -185,6 +191,12 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
     }
     if (match.kind === 'bad-signature') {
       send(unrecognisedSignature(method, op));
+      return;
+    }
+    const refusal = match.route.adminOnly?.[match.key];
+    if (refusal && !isAdmin) {
+      // maasserver/middleware.py: PermissionDenied → 403 text/plain with its message
+      send(apiException(403, refusal === 'admin-method' ? 'This method is reserved for admin users.' : ''));
       return;
     }
     const request: EmulatorRequest = { method, path, fullPath: url.pathname, query: url.searchParams, form, op };
@@ -226,7 +238,7 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
   const hostPart = host.includes(':') ? `[${host}]` : host;
   return {
     url: `${options.tls ? 'https' : 'http'}://${hostPart}:${port}/MAAS`,
-    apiKey: apiKeys[0]!,
+    apiKey: apiKeys[0]!.key,
     get world() {
       return world;
     },

@@ -22,12 +22,19 @@ export interface MaasProfile {
    * and unlinks).
    */
   dnsResourceDeleteFreesAddresses: boolean;
+  /**
+   * Reserved IPs (static DHCP leases by MAC) exist: `reservedips/` in urls_api.py,
+   * src/maasserver/api/reservedip.py and models/reservedip.py are new in 3.6.0 (absent in
+   * 3.5.x, where the URL answers "Unknown API endpoint"), and models/interface.py
+   * `_link_subnet_static` refuses a static link that conflicts with one (409).
+   */
+  reservedIps: boolean;
 }
 
 const PROFILES: Readonly<Record<MaasVersion, MaasProfile>> = {
-  '3.5': { version: '3.5', release: '3.5.4', dnsResourceDeleteFreesAddresses: false },
-  '3.6': { version: '3.6', release: '3.6.2', dnsResourceDeleteFreesAddresses: true },
-  '3.7': { version: '3.7', release: '3.7.0', dnsResourceDeleteFreesAddresses: true },
+  '3.5': { version: '3.5', release: '3.5.4', dnsResourceDeleteFreesAddresses: false, reservedIps: false },
+  '3.6': { version: '3.6', release: '3.6.2', dnsResourceDeleteFreesAddresses: true, reservedIps: true },
+  '3.7': { version: '3.7', release: '3.7.0', dnsResourceDeleteFreesAddresses: true, reservedIps: true },
 };
 
 export function isMaasVersion(v: unknown): v is MaasVersion {

@@ -15,7 +15,7 @@ import type {
   WorldInterface,
   WorldIpRange,
   WorldNode,
-  WorldReservedIp,
+  WorldUserReservedAddress,
   WorldSubnet,
   WorldVlan,
   WorldZone,
@@ -116,12 +116,11 @@ export function renderInterface(world: MaasWorld, node: WorldNode, iface: WorldI
     children: [],
     tags: [],
     enabled: true,
-    links: iface.links.map((l) => ({
-      id: l.id,
-      mode: l.mode,
-      ip_address: l.ip,
-      subnet: renderSubnet(world, world.subnets.find((s) => s.id === l.subnet_id)!),
-    })),
+    // models/interface.py get_links: `ip_address` and `subnet` only when the link has them (a link_up has no address)
+    links: iface.links.map((l) => {
+      const subnet = l.subnet_id === null ? undefined : world.subnets.find((s) => s.id === l.subnet_id);
+      return { id: l.id, mode: l.mode, ...(l.ip !== null ? { ip_address: l.ip } : {}), ...(subnet ? { subnet: renderSubnet(world, subnet) } : {}) };
+    }),
     params: '',
     discovered: null,
     effective_mtu: vlan?.mtu ?? 1500,
@@ -139,7 +138,7 @@ export function renderInterface(world: MaasWorld, node: WorldNode, iface: WorldI
 
 export function renderNode(world: MaasWorld, node: WorldNode): Record<string, unknown> {
   const zone = world.zones.find((z) => z.id === node.zone_id)!;
-  const ips = node.interfaces.flatMap((i) => i.links.map((l) => l.ip));
+  const ips = node.interfaces.flatMap((i) => i.links.flatMap((l) => (l.ip !== null ? [l.ip] : [])));
   const base = node.node_type === 1 ? 'devices' : 'nodes';
   return {
     system_id: node.system_id,
@@ -193,7 +192,7 @@ const LINK_CREATED = '2025-01-22T10:00:00.000';
  * which is also how a DNS resource's `ip_addresses` come out.
  */
 export function renderStaticIp(world: MaasWorld, ip: string): Record<string, unknown> {
-  const reserved: WorldReservedIp | undefined = (world.reserved_ips ?? []).find((r) => sameIp(r.ip, ip));
+  const reserved: WorldUserReservedAddress | undefined = (world.reserved_ips ?? []).find((r) => sameIp(r.ip, ip));
   const linked = reserved ? undefined : nodeLinkAt(world, ip);
   const subnetId = reserved ? reserved.subnet_id : linked?.link.subnet_id;
   const subnet = subnetId === null || subnetId === undefined ? undefined : world.subnets.find((x) => x.id === subnetId);
@@ -211,7 +210,7 @@ export function renderStaticIp(world: MaasWorld, ip: string): Record<string, unk
 
 function nodeLinkAt(world: MaasWorld, ip: string): { node: WorldNode; iface: WorldInterface; link: WorldInterface['links'][number] } | undefined {
   for (const node of world.nodes) {
-    for (const iface of node.interfaces) for (const link of iface.links) if (sameIp(link.ip, ip)) return { node, iface, link };
+    for (const iface of node.interfaces) for (const link of iface.links) if (link.ip !== null && sameIp(link.ip, ip)) return { node, iface, link };
   }
   return undefined;
 }

@@ -16,6 +16,8 @@ export interface EmulatorApiKey {
   consumerKey: string;
   tokenKey: string;
   tokenSecret: string;
+  /** The key's user is a MAAS admin (superuser); absent means admin. */
+  admin?: boolean;
 }
 
 export type OAuthVerdict =

@@ -14,10 +14,10 @@
 import { sameIp } from '../net/ip-address.js';
 import type { MaasProfile } from './maas-profile.js';
 import { subnetForIp } from './world-queries.js';
-import { nextId, type MaasWorld, type WorldDnsResource, type WorldReservedIp } from './world.js';
+import { nextId, type MaasWorld, type WorldDnsResource, type WorldUserReservedAddress } from './world.js';
 
 /** The reserved addresses of a world, created for a world file written before they were modelled. */
-export function reservedIps(world: MaasWorld): WorldReservedIp[] {
+export function reservedIps(world: MaasWorld): WorldUserReservedAddress[] {
   if (!world.reserved_ips) {
     world.reserved_ips = [];
     for (const r of world.dnsresources) for (const ip of r.ip_addresses) if (!nodeLinkOf(world, ip)) reserve(world, ip, world.admin_user);
@@ -26,15 +26,15 @@ export function reservedIps(world: MaasWorld): WorldReservedIp[] {
 }
 
 function nodeLinkOf(world: MaasWorld, ip: string): boolean {
-  return world.nodes.some((n) => n.interfaces.some((i) => i.links.some((l) => sameIp(l.ip, ip))));
+  return world.nodes.some((n) => n.interfaces.some((i) => i.links.some((l) => l.ip !== null && sameIp(l.ip, ip))));
 }
 
-export function reservedIpAt(world: MaasWorld, ip: string): WorldReservedIp | undefined {
+export function reservedIpAt(world: MaasWorld, ip: string): WorldUserReservedAddress | undefined {
   return reservedIps(world).find((r) => sameIp(r.ip, ip));
 }
 
-function reserve(world: MaasWorld, ip: string, user: string): WorldReservedIp {
-  const entry: WorldReservedIp = {
+function reserve(world: MaasWorld, ip: string, user: string): WorldUserReservedAddress {
+  const entry: WorldUserReservedAddress = {
     id: nextId(world, 'ip'),
     ip,
     subnet_id: subnetForIp(world, ip)?.id ?? null,

@@ -12,6 +12,7 @@ import type {
   WorldLink,
   WorldNode,
   WorldReservedIp,
+  WorldUserReservedAddress,
   WorldSubnet,
 } from './world.js';
 
@@ -82,7 +83,7 @@ export interface IpUse {
   node?: WorldNode;
   iface?: WorldInterface;
   link?: WorldLink;
-  reserved?: WorldReservedIp;
+  reserved?: WorldUserReservedAddress;
 }
 
 /**
@@ -92,7 +93,9 @@ export interface IpUse {
 export function ipUses(world: MaasWorld): IpUse[] {
   const out: IpUse[] = [];
   for (const node of world.nodes) {
-    for (const iface of node.interfaces) for (const link of iface.links) out.push({ ip: link.ip, node, iface, link });
+    for (const iface of node.interfaces) {
+      for (const link of iface.links) if (link.mode === 'static') out.push({ ip: link.ip, node, iface, link });
+    }
   }
   for (const reserved of world.reserved_ips ?? []) out.push({ ip: reserved.ip, reserved });
   return out;
@@ -126,6 +129,14 @@ export function usedRanges(world: MaasWorld, subnet: WorldSubnet): UsedRange[] {
   const cidr = parseCidr(subnet.cidr);
   if (!cidr) return [];
   const out: UsedRange[] = [];
+  if (cidr.version === 6) {
+    // src/maasserver/models/subnet.py get_ipranges_in_use: a /64 reserves ::1 to ::ffff:ffff
+    // for the administrator ("reserved"), and every prefix shorter than /127 its subnet-router
+    // anycast address ("rfc-4291-2.6.1"). Both are only kept out of automatic allocation: a
+    // STATIC link may still use them (forms/interface_link.py refuses dynamic ranges only).
+    if (cidr.prefix === 64) out.push({ start: cidr.network + 1n, end: cidr.network + 0xffffffffn, purpose: ['reserved'] });
+    if (cidr.prefix < 127) out.push({ start: cidr.network, end: cidr.network, purpose: ['rfc-4291-2.6.1'] });
+  }
   for (const r of rangesOf(world, subnet)) {
     const range = parseRange(r.start_ip, r.end_ip);
     if (range) out.push({ start: range.start.value, end: range.end.value, purpose: [r.type] });
@@ -164,6 +175,16 @@ export function freeRanges(world: MaasWorld, subnet: WorldSubnet): { start: bigi
   }
   if (cursor <= last) out.push({ start: cursor, end: last });
   return out.filter((r) => r.start <= r.end);
+}
+
+/**
+ * The reserved IPs a STATIC link of `mac` to `ip` would clash with, as MAAS 3.6+ looks them
+ * up (src/maasserver/models/interface.py `_link_subnet_static`: every ReservedIP with this
+ * MAC or this IP, on any subnet).
+ */
+export function reservedIpsFor(world: MaasWorld, mac: string, ip: string): WorldReservedIp[] {
+  const m = normalizeMac(mac);
+  return world.reservedips.filter((r) => normalizeMac(r.mac_address) === m || sameIp(r.ip, ip));
 }
 
 export function ipText(version: 4 | 6, value: bigint): string {

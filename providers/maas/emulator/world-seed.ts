@@ -40,7 +40,7 @@ export function seedHomelabWorld(seed = 1): MaasWorld {
     maas_name: 'ubuntumaas',
     version: '3.5.4',
     admin_user: 'admin',
-    next_id: { domain: 1, zone: 2, subnet: 2, iprange: 3, interface: 10, ip: 20, dnsresource: 1, dnsdata: 1, vlan: 5002, fabric: 1 },
+    next_id: { domain: 1, zone: 2, subnet: 2, iprange: 3, interface: 10, ip: 20, dnsresource: 1, dnsdata: 1, vlan: 5002, fabric: 1, tag: 1, reservedip: 1 },
     rng: seed | 0,
     domains: [{ id: 0, name: 'maas', ttl: null, authoritative: true, is_default: true }],
     zones: [{ id: 1, name: 'default', description: '' }],
@@ -89,5 +89,7 @@ export function seedHomelabWorld(seed = 1): MaasWorld {
     ],
     dnsresources: [],
     dnsdata: [],
+    tags: [],
+    reservedips: [],
   };
 }

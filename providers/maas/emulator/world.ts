@@ -67,13 +67,26 @@ export interface WorldLink {
   ip: string;
 }
 
+/**
+ * A LINK_UP link: a STICKY StaticIPAddress without an address. MAAS leaves one on an enabled
+ * interface whose last link was removed (src/maasserver/models/interface.py `unlink_ip_address`
+ * → `ensure_link_up`; its subnet is that of an address discovered on the interface's VLAN,
+ * none here) and removes it when a STATIC link is made (`_link_subnet_static` → `remove_link_up`).
+ */
+export interface WorldLinkUp {
+  id: number;
+  mode: 'link_up';
+  subnet_id: number | null;
+  ip: null;
+}
+
 export interface WorldInterface {
   id: number;
   name: string;
   type: 'physical';
   mac_address: string;
   vlan_id: number | null;
-  links: WorldLink[];
+  links: (WorldLink | WorldLinkUp)[];
 }
 
 /** node_type: 1 device, 4 region and rack controller (MAAS NODE_TYPE). */
@@ -109,7 +122,7 @@ export interface WorldDnsResource {
  * resource stops pointing at it, until `ipaddresses/?op=release` (and, from MAAS 3.6.1, when
  * the resource is deleted: see maas-profile.ts).
  */
-export interface WorldReservedIp {
+export interface WorldUserReservedAddress {
   id: number;
   ip: string;
   subnet_id: number | null;
@@ -126,13 +139,38 @@ export interface WorldDnsData {
   ttl: number | null;
 }
 
+/**
+ * A tag (src/maasserver/models/tag.py): a label of nodes of any type, devices included (its
+ * `node_set` is Node's). Which nodes carry it is kept on the nodes (`tag_names`).
+ */
+export interface WorldTag {
+  id: number;
+  name: string;
+  comment: string;
+  /** XPath over lshw output; empty for a tag whose nodes are set by hand (update_nodes). */
+  definition: string;
+  kernel_opts: string;
+}
+
+/** A reserved IP, MAAS 3.6+ (src/maasserver/models/reservedip.py): a DHCP lease pinned to a MAC. */
+export interface WorldReservedIp {
+  id: number;
+  ip: string;
+  subnet_id: number;
+  mac_address: string;
+  comment: string;
+}
+
 export interface MaasWorld {
   format: number;
   maas_name: string;
   version: string;
   /** The user the API keys belong to. */
   admin_user: string;
-  next_id: Record<'domain' | 'zone' | 'subnet' | 'iprange' | 'interface' | 'ip' | 'dnsresource' | 'dnsdata' | 'vlan' | 'fabric', number>;
+  next_id: Record<
+    'domain' | 'zone' | 'subnet' | 'iprange' | 'interface' | 'ip' | 'dnsresource' | 'dnsdata' | 'vlan' | 'fabric' | 'tag' | 'reservedip',
+    number
+  >;
   /** Seeded PRNG state (system ids, nonces of generated hostnames). */
   rng: number;
   domains: WorldDomain[];
@@ -145,7 +183,18 @@ export interface MaasWorld {
   dnsresources: WorldDnsResource[];
   dnsdata: WorldDnsData[];
   /** USER_RESERVED addresses; absent in worlds written before they were modelled. */
-  reserved_ips?: WorldReservedIp[];
+  reserved_ips?: WorldUserReservedAddress[];
+  tags: WorldTag[];
+  reservedips: WorldReservedIp[];
+}
+
+/** A world saved before tags and reserved IPs were modelled, completed with empty lists. */
+export function withWorldDefaults(world: MaasWorld): MaasWorld {
+  world.tags ??= [];
+  world.reservedips ??= [];
+  world.next_id.tag ??= 1;
+  world.next_id.reservedip ??= 1;
+  return world;
 }
 
 export function nextId(world: MaasWorld, kind: keyof MaasWorld['next_id']): number {

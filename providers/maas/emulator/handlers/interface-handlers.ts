@@ -4,8 +4,14 @@
  * MAAS's InterfaceLinkForm ones: "IP address is not in the given subnet '<name>:<cidr>(vid=N)'.",
  * "IP address is inside a dynamic range A to B.", and an address already allocated answers
  * StaticIPAddressUnavailable: 404 text "IP address is already in use.".
+ *
+ * As in src/maasserver/api/interfaces.py, linking or unlinking on a controller answers 403
+ * (`raise_error_if_controller`); only dynamic ranges are refused to a STATIC address
+ * (forms/interface_link.py `_clean_mode_static`), reserved ranges are not; with reserved
+ * IPs (3.6+) a clash answers 409 (models/interface.py `_link_subnet_static`); an unlink
+ * that removes the last link leaves a `link_up` link (models/interface.py `ensure_link_up`).
  */
-import { cidrContains, formatIp, parseCidr, parseIp } from '../../net/ip-address.js';
+import { cidrContains, formatIp, parseCidr, parseIp, sameIp } from '../../net/ip-address.js';
 import { normalizeMac } from '../../net/mac-address.js';
 import type { Handler, HandlerContext } from '../handler-context.js';
 import { renderInterface } from '../maas-render.js';
@@ -21,7 +27,7 @@ import {
   validationErrors,
   type EmulatorResponse,
 } from '../maas-responses.js';
-import { dynamicRangeFor, freeRanges, ipUse, nodeBySystemId, nodeWithMac, subnetBySpecifier } from '../world-queries.js';
+import { dynamicRangeFor, freeRanges, ipUse, nodeBySystemId, nodeWithMac, reservedIpsFor, subnetBySpecifier } from '../world-queries.js';
 import { nextId, type WorldInterface, type WorldNode } from '../world.js';
 
 function nodeOf(ctx: HandlerContext): WorldNode | undefined {
@@ -113,7 +119,8 @@ const linkSubnet: Handler = (ctx) => {
   const r = ifaceOf(ctx);
   if (!('iface' in r)) return r;
   const { node, iface } = r;
-  if (node.node_type !== 1 && node.node_type !== 0) return apiException(400, 'Cannot link subnet on a controller.');
+  // api/interfaces.py raise_error_if_controller(node, "link subnet"): MAASAPIForbidden
+  if (node.node_type !== 1 && node.node_type !== 0) return apiException(403, 'Cannot link subnet interface on a controller.');
   const world = ctx.world;
   const f = ctx.req.form;
   const errors: Record<string, string[]> = {};
@@ -140,6 +147,21 @@ const linkSubnet: Handler = (ctx) => {
 
   let address: string;
   if (ip) {
+    if (ctx.profile.reservedIps) {
+      // models/interface.py _link_subnet_static: StaticIPAddressReservedIPConflict (409)
+      const reserved = reservedIpsFor(world, iface.mac_address, ipText!);
+      const text = formatIp(ip);
+      if (reserved.length > 1) {
+        return apiException(409, `The MAC address ${iface.mac_address} or the static IP ${text} are associated with a reserved IP and cannot be used.`);
+      }
+      const r = reserved[0];
+      if (r && !sameIp(r.ip, text)) {
+        return apiException(409, `The static IP ${text} does not match the reserved IP ${r.ip} for the MAC address ${iface.mac_address}.`);
+      }
+      if (r && normalizeMac(r.mac_address) !== normalizeMac(iface.mac_address)) {
+        return apiException(409, `The static IP ${text} is already reserved for the MAC address ${r.mac_address}.`);
+      }
+    }
     if (ipUse(world, ipText!)) return apiException(404, 'IP address is already in use.');
     address = formatIp(ip);
   } else {
@@ -147,6 +169,8 @@ const linkSubnet: Handler = (ctx) => {
     if (!free) return apiException(503, `No more IPs available in subnet: ${subnet!.cidr}.`);
     address = formatIp({ version: parseCidr(subnet!.cidr)!.version, value: free.start });
   }
+  // a STATIC link replaces the interface's link_up (models/interface.py remove_link_up)
+  iface.links = iface.links.filter((l) => l.mode !== 'link_up');
   iface.links.push({ id: nextId(world, 'ip'), mode: 'static', subnet_id: subnet!.id, ip: address });
   iface.vlan_id = subnet!.vlan_id;
   ctx.changed();
@@ -156,11 +180,18 @@ const linkSubnet: Handler = (ctx) => {
 const unlinkSubnet: Handler = (ctx) => {
   const r = ifaceOf(ctx);
   if (!('iface' in r)) return r;
+  // api/interfaces.py unlink_subnet calls raise_error_if_controller(node, "link subnet") too
+  if (r.node.node_type !== 1 && r.node.node_type !== 0) return apiException(403, 'Cannot link subnet interface on a controller.');
   const id = formValue(ctx.req.form, 'id');
   const choices = r.iface.links.map((l) => String(l.id));
   if (!id) return validationErrors({ id: [REQUIRED] });
   if (!choices.includes(id)) return validationErrors({ id: [invalidChoice('id', id, choices)] });
   r.iface.links = r.iface.links.filter((l) => String(l.id) !== id);
+  // models/interface.py unlink_ip_address → ensure_link_up: an enabled interface on a VLAN is
+  // never left without a link; no address was discovered on it here, so the link has no subnet.
+  if (r.iface.links.length === 0 && r.iface.vlan_id !== null) {
+    r.iface.links.push({ id: nextId(ctx.world, 'ip'), mode: 'link_up', subnet_id: null, ip: null });
+  }
   ctx.changed();
   return json(renderInterface(ctx.world, r.node, r.iface));
 };

@@ -7,9 +7,9 @@ import { domainNameProblem } from '../../net/dns-name.js';
 import { parseCidr, rangeSize } from '../../net/ip-address.js';
 import type { Handler, HandlerContext } from '../handler-context.js';
 import { renderDomain, renderIpRange, renderSubnet, renderZone } from '../maas-render.js';
-import { REQUIRED, formValue, json, notFound, validationErrors } from '../maas-responses.js';
+import { REQUIRED, apiException, deleted, formValue, json, notFound, validationErrors, validationMessage } from '../maas-responses.js';
 import { domainBySpecifier, fqdnOf, freeRanges, ipText, ipUses, subnetBySpecifier, usedRanges } from '../world-queries.js';
-import { nextId, type WorldSubnet } from '../world.js';
+import { nextId, type WorldDomain, type WorldSubnet } from '../world.js';
 import { cidrContains, parseIp } from '../../net/ip-address.js';
 
 function subnetOf(ctx: HandlerContext): WorldSubnet | undefined {
@@ -93,29 +93,87 @@ const readDomain: Handler = (ctx) => {
   return d ? json(renderDomain(ctx.world, d)) : notFound('Domain');
 };
 
-const createDomain: Handler = (ctx) => {
+/**
+ * src/maasserver/forms/domain.py DomainForm: `ttl` an integer from 1 to 604800 (empty: none),
+ * `authoritative` a NullBooleanField; models/domain.py strips a trailing dot of the name and
+ * validates it like a DNS name; names are unique. On update, fields left out keep their value.
+ */
+function checkDomainForm(ctx: HandlerContext, self: WorldDomain | undefined, errors: Record<string, string[]>): { name?: string; ttl?: number | null; authoritative?: boolean } {
   const f = ctx.req.form;
-  const name = formValue(f, 'name');
-  const errors: Record<string, string[]> = {};
-  if (!name) errors.name = [REQUIRED];
-  else {
+  const out: { name?: string; ttl?: number | null; authoritative?: boolean } = {};
+  const raw = formValue(f, 'name');
+  const name = raw?.replace(/\.$/, '');
+  if (!name) {
+    if (!self || raw !== undefined) errors.name = [REQUIRED];
+  } else {
     const p = domainNameProblem(name);
     if (p) errors.name = [p];
-    else if (ctx.world.domains.some((d) => d.name === name)) errors.name = ['Domain with this Name already exists.'];
+    else if (ctx.world.domains.some((d) => d.name === name && d !== self)) errors.name = ['Domain with this Name already exists.'];
+    else out.name = name;
   }
   const ttlText = formValue(f, 'ttl');
-  if (ttlText !== undefined && ttlText !== '' && !/^\d+$/.test(ttlText)) errors.ttl = ['Enter a whole number.'];
+  if (ttlText !== undefined) {
+    if (ttlText.trim() === '') out.ttl = null;
+    else if (!/^-?\d+$/.test(ttlText.trim())) errors.ttl = ['Enter a whole number.'];
+    else if (Number(ttlText) < 1) errors.ttl = ['Ensure this value is greater than or equal to 1.'];
+    else if (Number(ttlText) > 604800) errors.ttl = ['Ensure this value is less than or equal to 604800.'];
+    else out.ttl = Number(ttlText);
+  }
+  const auth = formValue(f, 'authoritative');
+  if (auth !== undefined && auth !== '') out.authoritative = !['false', '0', 'False'].includes(auth);
+  return out;
+}
+
+const createDomain: Handler = (ctx) => {
+  const errors: Record<string, string[]> = {};
+  const fields = checkDomainForm(ctx, undefined, errors);
   if (Object.keys(errors).length) return validationErrors(errors);
   const domain = {
     id: nextId(ctx.world, 'domain'),
-    name: name!,
-    ttl: ttlText ? Number(ttlText) : null,
-    authoritative: formValue(f, 'authoritative') !== 'false',
+    name: fields.name!,
+    ttl: fields.ttl ?? null,
+    authoritative: fields.authoritative ?? true,
     is_default: false,
   };
   ctx.world.domains.push(domain);
   ctx.changed();
   return json(renderDomain(ctx.world, domain));
+};
+
+const updateDomain: Handler = (ctx) => {
+  const d = domainBySpecifier(ctx.world, decodeURIComponent(ctx.params[0]!));
+  if (!d) return notFound('Domain');
+  const errors: Record<string, string[]> = {};
+  const fields = checkDomainForm(ctx, d, errors);
+  if (Object.keys(errors).length) return validationErrors(errors);
+  if (fields.name !== undefined) d.name = fields.name;
+  if (fields.ttl !== undefined) d.ttl = fields.ttl;
+  if (fields.authoritative !== undefined) d.authoritative = fields.authoritative;
+  ctx.changed();
+  return json(renderDomain(ctx.world, d));
+};
+
+const deleteDomain: Handler = (ctx) => {
+  const d = domainBySpecifier(ctx.world, decodeURIComponent(ctx.params[0]!));
+  if (!d) return notFound('Domain');
+  // models/domain.py Domain.delete: a ValidationError, 400 text
+  if (d.is_default) return validationMessage('This domain is the default domain, it cannot be deleted.');
+  // Node.domain and DNSResource.domain are ForeignKeys with on_delete=PROTECT (models/node.py,
+  // models/dnsresource.py): Django's ProtectedError is not a MAAS exception, so middleware.py
+  // answers it as a 500 with its text.
+  const holders = [
+    ...(ctx.world.nodes.some((n) => n.domain_id === d.id) ? ["'Node.domain'"] : []),
+    ...(ctx.world.dnsresources.some((r) => r.domain_id === d.id) ? ["'DNSResource.domain'"] : []),
+  ];
+  if (holders.length) {
+    return apiException(
+      500,
+      `Cannot delete some instances of model 'Domain' because they are referenced through protected foreign keys: ${holders.join(', ')}.`,
+    );
+  }
+  ctx.world.domains = ctx.world.domains.filter((x) => x !== d);
+  ctx.changed();
+  return deleted();
 };
 
 const listZones: Handler = (ctx) => json(ctx.world.zones.map(renderZone));
@@ -152,7 +210,7 @@ export const networkRoutes = {
   },
   ipranges: { GET: listIpRanges },
   domains: { GET: listDomains, POST: createDomain },
-  domain: { GET: readDomain },
+  domain: { GET: readDomain, PUT: updateDomain, DELETE: deleteDomain },
   zones: { GET: listZones },
   zone: { GET: readZone },
   version: { GET: version },
