@@ -11,6 +11,8 @@ import type { Dispatcher } from 'undici';
 import {
   ProviderError,
   type AttributeProblem,
+  type CheckPlanRequest,
+  type CheckPlanResponse,
   type ConfigureRequest,
   type CreateRequest,
   type CreateResponse,
@@ -226,6 +228,11 @@ export class MaasProvider implements Provider {
     else if (req.type === 'maas_dns_record') found = await this.runtime().importDnsRecord(ctx, req.id);
     else return this.unknownType(req.type);
     return { resource: found };
+  }
+
+  /** Live plan-time checks: DHCP-less VLANs, reserved IPs (3.6+), tagged nodes (resources/live-plan-check.ts). */
+  async checkPlan(req: CheckPlanRequest): Promise<CheckPlanResponse> {
+    return { problems: await this.runtime().checkMaasPlan(this.ctx(req), req.changes, req) };
   }
 
   async close(): Promise<void> {

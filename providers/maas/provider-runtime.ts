@@ -10,3 +10,4 @@ export { createMaasDispatcher, readCaFile } from './client/tls-dispatcher.js';
 export { createDevice, deleteDevice, importDevice, readDevice, recoverDevice, updateDevice } from './resources/device-operations.js';
 export { createDnsRecord, deleteDnsRecord, importDnsRecord, readDnsRecord, recoverDnsRecord, updateDnsRecord } from './resources/dns-record-operations.js';
 export { readSubnetDataSource } from './resources/subnet-data-source.js';
+export { checkMaasPlan } from './resources/live-plan-check.js';

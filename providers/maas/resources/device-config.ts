@@ -40,6 +40,9 @@ export type SubnetRef =
       cidr?: Cidr;
       dynamicRanges: IpRange[];
       gateway?: IpAddress;
+      /** `vlan.dhcp_on` of a `maas_subnet` object: whether MAAS serves DHCP there. */
+      dhcpOn?: boolean;
+      vlanName?: string;
       /** True when some of its fields are not known yet. */
       partial: boolean;
     };
@@ -97,6 +100,7 @@ export function parseSubnetRef(v: Value | undefined): Parsed<SubnetRef> {
     }
     let gateway: IpAddress | undefined;
     if (typeof v.gateway_ip === 'string') gateway = parseIp(v.gateway_ip);
+    const vlan = isValueMap(v.vlan) ? v.vlan : undefined;
     return {
       ok: {
         kind: 'object',
@@ -104,6 +108,8 @@ export function parseSubnetRef(v: Value | undefined): Parsed<SubnetRef> {
         ...(cidr !== undefined ? { cidr } : {}),
         dynamicRanges,
         ...(gateway !== undefined ? { gateway } : {}),
+        ...(typeof vlan?.dhcp_on === 'boolean' ? { dhcpOn: vlan.dhcp_on } : {}),
+        ...(typeof vlan?.name === 'string' ? { vlanName: vlan.name } : {}),
         partial,
       },
     };

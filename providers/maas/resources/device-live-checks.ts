@@ -4,7 +4,11 @@
  * - the domain and zone exist;
  * - no MAC is already used by another node (the owner is named);
  * - each interface's subnet exists, the IP lies inside it, outside its dynamic ranges, and
- *   is not already taken by another node (the owner is named).
+ *   is not already taken by another node (the owner is named);
+ * - on MAAS 3.6+, the MAC and IP do not clash with a reserved IP (reserved-ip-calls.ts).
+ * Like MAAS (src/maasserver/forms/interface_link.py `_clean_mode_static`), only dynamic
+ * ranges are refused: reserved ranges (network gear, the IPv6 ::1 to ::ffff:ffff a /64
+ * reserves, the range an unmanaged subnet lends MAAS) may hold a static address.
  * All problems are reported together in one ProviderError.
  */
 import { ProviderError } from '../../../src/provider/contract.js';
@@ -13,6 +17,7 @@ import type { MaasSubnet } from '../client/maas-types.js';
 import { cidrContains, formatIp, ipInRange, parseCidr, parseRange, sameIp } from '../net/ip-address.js';
 import { normalizeMac } from '../net/mac-address.js';
 import { describeSubnetRef, type DeviceInterfaceSpec, type DeviceSpec } from './device-config.js';
+import { listReservedIps, releaseHasReservedIps, reservationConflict, serverVersion } from './reserved-ip-calls.js';
 import { findSubnet, knownCidrs } from './subnet-data-source.js';
 
 const NODE_TYPE_NAMES: Record<number, string> = {
@@ -101,8 +106,6 @@ export async function checkDeviceLive(api: MaasApi, spec: DeviceSpec, options: L
               `interface "${iface.label}": IP ${iface.ipText} is inside the dynamic range ${r.start} to ${r.end} of ${cidr} ` +
                 '(MAAS hands those addresses out by DHCP)',
             );
-          } else if (r.purpose.includes('reserved')) {
-            problems.push(`interface "${iface.label}": IP ${iface.ipText} is inside the reserved range ${r.start} to ${r.end} of ${cidr}`);
           }
         }
         const taken = used.find((u) => sameIp(u.ip, iface.ipText));
@@ -115,6 +118,17 @@ export async function checkDeviceLive(api: MaasApi, spec: DeviceSpec, options: L
       }
     }),
   );
+
+  if (ifaces.length) {
+    const version = await serverVersion(api, signal);
+    if (releaseHasReservedIps(version)) {
+      const reservations = (await listReservedIps(api, signal)).map((r) => ({ ip: r.ip, mac: r.mac_address, source: `reserved IP ${r.id}` }));
+      for (const iface of ifaces) {
+        const conflict = reservationConflict(reservations, iface.mac, iface.ipText);
+        if (conflict) problems.push(`interface "${iface.label}": ${conflict}`);
+      }
+    }
+  }
 
   if (problems.length) {
     throw new ProviderError(

@@ -4,9 +4,14 @@
  * its subnet when the CIDR is known (a CIDR string or a `maas_subnet` object), and against
  * the subnet's dynamic ranges and gateway when a `maas_subnet` object is given.
  *
+ * Only dynamic ranges are refused, as MAAS does (forms/interface_link.py); the gateway address
+ * and a subnet whose VLAN has no MAAS DHCP (`vlan.dhcp_on` of a `maas_subnet` object: the
+ * VM would never be handed the registered address) are warnings.
+ *
  * Checks needing MAAS's live data (the domain and zone exist, a MAC is not already used by
- * another device, the IP is not taken, the dynamic ranges of a subnet given by CIDR or id)
- * run in create/update before any write: see device-live-checks.ts.
+ * another device, the IP is not taken, the dynamic ranges of a subnet given by CIDR or id,
+ * reserved IPs) run at plan time (live-plan-check.ts) and again in create/update before any
+ * write: see device-live-checks.ts.
  */
 import type { AttributeProblem } from '../../../src/provider/contract.js';
 import { isValueMap, type Attributes, type Path, type Value } from '../../../src/core/value.js';
@@ -15,6 +20,14 @@ import { cidrContains, cidrLast, formatCidr, formatIp, ipInRange, parseIp } from
 import { domainNameProblem, hostnameProblem } from '../net/dns-name.js';
 import { normalizeMac } from '../net/mac-address.js';
 import { interfaceEntries, parseSubnetRef, subnetRefCidr } from './device-config.js';
+
+/** Item of a plan warning: a static IP on a VLAN where MAAS serves no DHCP. */
+export function noDhcpWarning(ipText: string, subnet: string, vlan: string | undefined): string {
+  return (
+    `IP ${ipText} is on ${subnet}, whose VLAN${vlan ? ` "${vlan}"` : ''} has no MAAS DHCP: MAAS records the address, but a VM ` +
+    'that asks DHCP for one will never be handed it; configure it statically in the guest, or enable DHCP on the VLAN'
+  );
+}
 
 const MAC_HINT = 'expected six hex pairs like bc:24:11:0a:0b:0c';
 
@@ -170,7 +183,11 @@ export function validateDeviceConfig(config: Attributes): AttributeProblem[] {
         }
       }
       if (subnet.ok.gateway && subnet.ok.gateway.value === ip.value && subnet.ok.gateway.version === ip.version) {
-        out.push(problem([...e.path, 'ip'], `IP ${ipText} is the gateway address${where}`));
+        // MAAS links it (the gateway is no StaticIPAddress), but two hosts would answer for it
+        out.push({ path: [...e.path, 'ip'], message: `IP ${ipText} is the gateway address${where}`, severity: 'warning' });
+      }
+      if (subnet.ok.dhcpOn === false) {
+        out.push({ path: [...e.path, 'ip'], message: noDhcpWarning(ipText, cidr ? formatCidr(cidr) : 'its subnet', subnet.ok.vlanName), severity: 'warning' });
       }
     }
   }
