@@ -49,7 +49,7 @@ describe('static IP rules on MAAS 3.5', () => {
   it('removing the static IP leaves a link_up link in MAAS and plans no change afterwards', async () => {
     const config = lan('bc:24:11:00:01:30', '192.168.4.30');
     const created = await f.provider.create({ type: 'maas_device', planned: plan(f, 'maas_device', config) });
-    const bare = { hostname: config.hostname, mac_addresses: ['bc:24:11:00:01:30'] };
+    const bare: Attributes = { hostname: config.hostname!, mac_addresses: ['bc:24:11:00:01:30'] };
     const updated = await f.provider.update({
       type: 'maas_device',
       id: created.id,
