@@ -2,9 +2,11 @@
  * The `maas` provider: one instance per provider block (so several MAAS regions are several
  * instances, each with its own client, TLS trust and, when emulated, its own emulator).
  *
- * Resources: `maas_device`, `maas_dns_record`; data source: `maas_subnet`.
- * Plan-time checks (`validateResource`, pure) and live checks (in create/update, before any
- * write) are described in resources/device-validation.ts and resources/device-live-checks.ts.
+ * Resources: `maas_device`, `maas_dns_record`, `maas_dns_domain`, `maas_tag`,
+ * `maas_reserved_ip` (MAAS 3.6+); data source: `maas_subnet`.
+ * Plan-time checks (`validateResource`, pure), live plan checks (`checkPlan`, reads only:
+ * resources/live-plan-check.ts) and live checks in create/update before any write are
+ * described in resources/device-validation.ts and resources/device-live-checks.ts.
  */
 import { join, isAbsolute, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
@@ -44,6 +46,9 @@ import { planDnsRecord, validateDnsRecordConfig } from './resources/dns-record-c
 import { dnsRecordDeviceOrdering } from './resources/dns-record-ordering.js';
 import type { OperationContext } from './resources/operation-context.js';
 import { validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
+import { planDnsDomain, validateDnsDomainConfig } from './resources/dns-domain-config.js';
+import { planReservedIp, validateReservedIpConfig } from './resources/reserved-ip-config.js';
+import { planTag, validateTagConfig } from './resources/tag-config.js';
 
 /** The HTTP client and the CRUD operations, loaded by configure (see provider-runtime.ts). */
 type Runtime = typeof import('./provider-runtime.js');
@@ -147,6 +152,12 @@ export class MaasProvider implements Provider {
         return validateDnsRecordConfig(req.config);
       case 'maas_subnet':
         return validateSubnetDataSourceConfig(req.config);
+      case 'maas_dns_domain':
+        return validateDnsDomainConfig(req.config);
+      case 'maas_tag':
+        return validateTagConfig(req.config);
+      case 'maas_reserved_ip':
+        return validateReservedIpConfig(req.config);
       default:
         return [{ path: [], message: `the maas provider has no resource type ${req.type}`, severity: 'error' }];
     }
@@ -158,6 +169,12 @@ export class MaasProvider implements Provider {
         return planDevice(req.prior, req.config);
       case 'maas_dns_record':
         return planDnsRecord(req.prior, req.config);
+      case 'maas_dns_domain':
+        return planDnsDomain(req.prior, req.config);
+      case 'maas_tag':
+        return planTag(req.prior, req.config);
+      case 'maas_reserved_ip':
+        return planReservedIp(req.prior, req.config);
       default:
         return { planned: { ...(req.prior ?? {}), ...req.config }, requiresReplace: [], notes: [], problems: [] };
     }
@@ -185,6 +202,9 @@ export class MaasProvider implements Provider {
     const ctx = this.ctx(req);
     if (req.type === 'maas_device') return { state: await this.runtime().readDevice(ctx, req.id, req.prior) };
     if (req.type === 'maas_dns_record') return { state: await this.runtime().readDnsRecord(ctx, req.id, req.prior) };
+    if (req.type === 'maas_dns_domain') return { state: await this.runtime().readDnsDomain(ctx, req.id) };
+    if (req.type === 'maas_tag') return { state: await this.runtime().readTag(ctx, req.id, req.prior) };
+    if (req.type === 'maas_reserved_ip') return { state: await this.runtime().readReservedIp(ctx, req.id, req.prior) };
     return this.unknownType(req.type);
   }
 
@@ -197,6 +217,9 @@ export class MaasProvider implements Provider {
     const ctx = this.ctx(req);
     if (req.type === 'maas_device') return this.runtime().createDevice(ctx, req.planned);
     if (req.type === 'maas_dns_record') return this.runtime().createDnsRecord(ctx, req.planned);
+    if (req.type === 'maas_dns_domain') return this.runtime().createDnsDomain(ctx, req.planned);
+    if (req.type === 'maas_tag') return this.runtime().createTag(ctx, req.planned);
+    if (req.type === 'maas_reserved_ip') return this.runtime().createReservedIpResource(ctx, req.planned);
     return this.unknownType(req.type);
   }
 
@@ -204,6 +227,9 @@ export class MaasProvider implements Provider {
     const ctx = this.ctx(req);
     if (req.type === 'maas_device') return { state: await this.runtime().updateDevice(ctx, req.id, req.prior, req.planned) };
     if (req.type === 'maas_dns_record') return { state: await this.runtime().updateDnsRecord(ctx, req.planned) };
+    if (req.type === 'maas_dns_domain') return { state: await this.runtime().updateDnsDomain(ctx, req.id, req.planned) };
+    if (req.type === 'maas_tag') return { state: await this.runtime().updateTag(ctx, req.id, req.prior, req.planned) };
+    if (req.type === 'maas_reserved_ip') return { state: await this.runtime().updateReservedIpResource(ctx, req.id, req.planned) };
     return this.unknownType(req.type);
   }
 
@@ -211,6 +237,9 @@ export class MaasProvider implements Provider {
     const ctx = this.ctx(req);
     if (req.type === 'maas_device') return this.runtime().deleteDevice(ctx, req.id);
     if (req.type === 'maas_dns_record') return this.runtime().deleteDnsRecord(ctx, req.id, req.prior);
+    if (req.type === 'maas_dns_domain') return this.runtime().deleteDnsDomain(ctx, req.id);
+    if (req.type === 'maas_tag') return this.runtime().deleteTag(ctx, req.id);
+    if (req.type === 'maas_reserved_ip') return this.runtime().deleteReservedIpResource(ctx, req.id);
     return this.unknownType(req.type);
   }
 
@@ -218,6 +247,9 @@ export class MaasProvider implements Provider {
     const ctx = this.ctx(req);
     if (req.type === 'maas_device') return this.runtime().recoverDevice(ctx, req.planned);
     if (req.type === 'maas_dns_record') return this.runtime().recoverDnsRecord(ctx, req.planned);
+    if (req.type === 'maas_dns_domain') return this.runtime().recoverDnsDomain(ctx, req.planned);
+    if (req.type === 'maas_tag') return this.runtime().recoverTag(ctx, req.planned);
+    if (req.type === 'maas_reserved_ip') return this.runtime().recoverReservedIp(ctx, req.planned);
     return this.unknownType(req.type);
   }
 
@@ -226,6 +258,9 @@ export class MaasProvider implements Provider {
     let found: { id: string; state: Attributes } | null;
     if (req.type === 'maas_device') found = await this.runtime().importDevice(ctx, req.id);
     else if (req.type === 'maas_dns_record') found = await this.runtime().importDnsRecord(ctx, req.id);
+    else if (req.type === 'maas_dns_domain') found = await this.runtime().importDnsDomain(ctx, req.id);
+    else if (req.type === 'maas_tag') found = await this.runtime().importTag(ctx, req.id);
+    else if (req.type === 'maas_reserved_ip') found = await this.runtime().importReservedIp(ctx, req.id);
     else return this.unknownType(req.type);
     return { resource: found };
   }

@@ -73,10 +73,41 @@ export function maasProviderSchema(): ProviderSchema {
       reserved_ranges: { computed: true },
     },
   };
+  const dnsDomain: ResourceTypeSchema = {
+    jsonSchema: loadJson(dir, 'maas_dns_domain.schema.json'),
+    importIdFormat: 'the domain name (lab.home) or MAAS domain id',
+    attributes: {
+      // Domain.name is unique (src/maasserver/models/domain.py)
+      name: { required: true, identity: true },
+      ttl: { optional: true },
+      authoritative: { optional: true, computed: true },
+    },
+  };
+  const tag: ResourceTypeSchema = {
+    jsonSchema: loadJson(dir, 'maas_tag.schema.json'),
+    importIdFormat: 'the tag name (critical)',
+    attributes: {
+      name: { required: true, forceNew: true, identity: true },
+      comment: { optional: true, computed: true },
+      kernel_opts: { optional: true, computed: true },
+      nodes: { optional: true, computed: true, description: 'system_ids of the nodes carrying the tag.' },
+    },
+  };
+  const reservedIp: ResourceTypeSchema = {
+    jsonSchema: loadJson(dir, 'maas_reserved_ip.schema.json'),
+    importIdFormat: 'the reserved-IP id (7), the IP (192.168.4.60) or the MAC',
+    attributes: {
+      // ReservedIP.ip is unique (src/maasserver/models/reservedip.py); ip, MAC and subnet are immutable (forms/reservedip.py)
+      ip: { required: true, forceNew: true, identity: true },
+      mac_address: { required: true, forceNew: true },
+      subnet: { optional: true, computed: true, forceNew: true },
+      comment: { optional: true, computed: true },
+    },
+  };
   cached = {
     providerJsonSchema: loadJson(dir, 'provider-maas.schema.json'),
     providerSensitive: ['api_key'],
-    resources: { maas_device: device, maas_dns_record: dnsRecord },
+    resources: { maas_device: device, maas_dns_record: dnsRecord, maas_dns_domain: dnsDomain, maas_tag: tag, maas_reserved_ip: reservedIp },
     dataSources: { maas_subnet: subnet },
   };
   return cached;

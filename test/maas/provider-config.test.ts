@@ -85,7 +85,7 @@ describe('maas provider block', () => {
   it('declares its schema: resources, data source, sensitive api_key', () => {
     const schema = maasProviderFactory.create().getSchema();
     expect(maasProviderFactory.type).toBe('maas');
-    expect(Object.keys(schema.resources)).toEqual(['maas_device', 'maas_dns_record']);
+    expect(Object.keys(schema.resources)).toEqual(['maas_device', 'maas_dns_record', 'maas_dns_domain', 'maas_tag', 'maas_reserved_ip']);
     expect(Object.keys(schema.dataSources)).toEqual(['maas_subnet']);
     expect(schema.providerSensitive).toEqual(['api_key']);
     expect(schema.resources.maas_device!.attributes.system_id).toEqual({ computed: true });
