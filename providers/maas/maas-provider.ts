@@ -94,7 +94,7 @@ export class MaasProvider implements Provider {
     if (s.mode === 'emulated') {
       // the emulator's code is loaded only when a config asks for it
       const { startMaasEmulator } = await import('./emulator/maas-emulator.js');
-      const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json') });
+      const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json'), maasVersion: s.maasVersion });
       const credentials = this.runtime().parseApiKey(emulator.apiKey);
       if (!this.runtime().isCredentials(credentials)) throw new Error('emulator produced an invalid API key');
       const dispatcher = this.runtime().createMaasDispatcher({});

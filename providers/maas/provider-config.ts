@@ -15,6 +15,7 @@ import { checkTransport } from '../../src/provider/transport-policy.js';
 import { isUnknownValue } from './unknown-value.js';
 import { parseApiKey, isCredentials, type MaasCredentials } from './client/api-key.js';
 import { normalizeFingerprint } from './client/tls-dispatcher.js';
+import type { MaasVersion } from './emulator/maas-profile.js';
 
 export interface RemoteMaasSettings {
   mode: 'remote';
@@ -32,6 +33,8 @@ export interface EmulatedMaasSettings {
   mode: 'emulated';
   timeoutMs: number;
   maxRetries: number;
+  /** The MAAS release the embedded emulator plays (`maas_version`). */
+  maasVersion: MaasVersion;
 }
 
 export type MaasSettings = RemoteMaasSettings | EmulatedMaasSettings;
@@ -41,7 +44,29 @@ export interface ProviderConfigProblem {
   message: string;
 }
 
+/** The MAAS releases `maas_version` may name (the emulator's profiles), and the default. */
+export const EMULATED_MAAS_VERSIONS: readonly MaasVersion[] = ['3.5', '3.6', '3.7'];
+export const DEFAULT_EMULATED_MAAS_VERSION: MaasVersion = '3.5';
+
+/**
+ * `maas_version` of an emulated block, as a string or as the number YAML reads from `3.7`
+ * written unquoted.
+ */
+function emulatedVersion(config: Attributes, problems: ProviderConfigProblem[]): MaasVersion {
+  const v = config.maas_version;
+  if (v === undefined || v === null) return DEFAULT_EMULATED_MAAS_VERSION;
+  const text = typeof v === 'number' ? v.toFixed(1) : v;
+  const found = EMULATED_MAAS_VERSIONS.find((x) => x === text);
+  if (found) return found;
+  problems.push({
+    attribute: 'maas_version',
+    message: `maas_version must be one of ${EMULATED_MAAS_VERSIONS.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(v)}`,
+  });
+  return DEFAULT_EMULATED_MAAS_VERSION;
+}
+
 const KNOWN = new Set([
+  'maas_version',
   'url',
   'api_key',
   'ca_file',
@@ -141,7 +166,14 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
         });
       }
     }
-    return problems.length ? { problems } : { settings: { mode: 'emulated', timeoutMs, maxRetries }, warnings: [] };
+    const maasVersion = emulatedVersion(config, problems);
+    return problems.length ? { problems } : { settings: { mode: 'emulated', timeoutMs, maxRetries, maasVersion }, warnings: [] };
+  }
+  if (config.maas_version !== undefined && config.maas_version !== null) {
+    problems.push({
+      attribute: 'maas_version',
+      message: 'maas_version applies only with emulated: true (the release the embedded emulator plays); a real region runs the version it runs',
+    });
   }
 
   const warnings: string[] = [];

@@ -1,9 +1,11 @@
 /**
  * The newcomer's path, in real processes against the embedded emulators: the committed
  * example and its state plan the seed's orchestrator steps, apply them, and then show no
- * changes — with the emulated cluster playing each PVE release hl supports (`pve_version`
- * written into the PVE-backed provider blocks of a copy). Runs on copies: the committed files
- * are never touched. The releases run concurrently (each is its own hl processes).
+ * changes — with the emulators playing each release hl supports: each PVE release
+ * (`pve_version` written into the PVE-backed provider blocks of a copy), MAAS 3.5 and 3.7
+ * (`maas_version`) and Uptime Kuma 2.5.3 and 1.23.16 (the kuma blocks' `version`), two runs
+ * covering every profile. Runs on copies: the committed files are never touched. The runs go
+ * concurrently (each is its own hl processes).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,28 +14,61 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PveVersion } from '../../providers/proxmox/emulator/pve-profile.js';
 import { EMULATED_PVE_VERSIONS } from '../../providers/proxmox/provider-config.js';
+import { EMULATED_MAAS_VERSIONS } from '../../providers/maas/provider-config.js';
 import { runHl } from '../support/run-hl.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** examples/homelab.yaml with `pve_version` on the proxmox, coral and crucible blocks. */
-function exampleFor(version: PveVersion): string {
+interface Releases {
+  pve: PveVersion;
+  maas: string;
+  kuma: string;
+}
+
+/** Each PVE release once; MAAS 3.5 and 3.7 and Kuma 2.5.3 and 1.23.16 spread over the runs. */
+const RUNS: Releases[] = EMULATED_PVE_VERSIONS.map((pve, i) => ({
+  pve,
+  maas: i % 2 === 0 ? '3.5' : '3.7',
+  kuma: i % 2 === 0 ? '2.5.3' : '1.23.16',
+}));
+
+/**
+ * examples/homelab.yaml with `pve_version` on the proxmox, coral and crucible blocks,
+ * `maas_version` on the maas block and `version` on the kuma blocks.
+ */
+function exampleFor(r: Releases): string {
   const text = readFileSync(join(ROOT, 'examples', 'homelab.yaml'), 'utf8');
   let edits = 0;
-  const out = text.replace(/^(  (?:proxmox|coral|crucible): \{ emulated: true)/gm, (m) => {
+  let out = text.replace(/^(  (?:proxmox|coral|crucible): \{ emulated: true)/gm, (m) => {
     edits++;
-    return `${m}, pve_version: "${version}"`;
+    return `${m}, pve_version: "${r.pve}"`;
   });
   expect(edits, 'the PVE-backed provider blocks of examples/homelab.yaml').toBe(3);
+  edits = 0;
+  out = out.replace(/^(  maas: \{ emulated: true)/gm, (m) => {
+    edits++;
+    return `${m}, maas_version: "${r.maas}"`;
+  });
+  expect(edits, 'the maas block of examples/homelab.yaml').toBe(1);
+  edits = 0;
+  out = out.replace(/^(  kuma\.[a-z-]+: \{ emulated: true, .*)version: "2\.5\.3"/gm, (_m, head: string) => {
+    edits++;
+    return `${head}version: "${r.kuma}"`;
+  });
+  expect(edits, 'the kuma blocks of examples/homelab.yaml').toBe(2);
   return out;
 }
 
 describe('examples/homelab.yaml with the committed homelab.state.json', () => {
-  for (const version of EMULATED_PVE_VERSIONS) {
-    it.concurrent(`plans the orchestrator steps, applies them, then shows no changes (PVE ${version})`, async () => {
+  it('covers every MAAS release the emulator plays at either end', () => {
+    expect(RUNS.map((r) => r.maas)).toEqual(expect.arrayContaining([EMULATED_MAAS_VERSIONS[0], EMULATED_MAAS_VERSIONS[EMULATED_MAAS_VERSIONS.length - 1]]));
+  });
+  for (const releases of RUNS) {
+    const version = releases.pve;
+    it.concurrent(`plans the orchestrator steps, applies them, then shows no changes (PVE ${version}, MAAS ${releases.maas}, Kuma ${releases.kuma})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'hl-homelab-'));
       mkdirSync(join(dir, 'examples'));
-      writeFileSync(join(dir, 'examples', 'homelab.yaml'), exampleFor(version));
+      writeFileSync(join(dir, 'examples', 'homelab.yaml'), exampleFor(releases));
       copyFileSync(join(ROOT, 'homelab.state.json'), join(dir, 'homelab.state.json'));
       const committed = readFileSync(join(ROOT, 'homelab.state.json'), 'utf8');
       const state = JSON.parse(committed) as { resources: { address: string; id: string }[] };
@@ -64,6 +99,8 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
       expect(apply.stdout + apply.stderr).not.toMatch(/inconsistent/i);
       const world = JSON.parse(readFileSync(join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json'), 'utf8')) as { pveVersion: string };
       expect(world.pveVersion.startsWith(`${version}.`), `the emulated cluster played ${world.pveVersion}`).toBe(true);
+      const maasWorld = JSON.parse(readFileSync(join(dir, '.hl', 'providers', 'maas', 'maas-world.json'), 'utf8')) as { version: string };
+      expect(maasWorld.version.startsWith(`${releases.maas}.`), `the emulated MAAS played ${maasWorld.version}`).toBe(true);
 
       const again = await runHl(['plan', '-c', 'examples/homelab.yaml', '--detailed-exitcode'], { cwd: dir });
       expect(again.code, again.stdout + again.stderr).toBe(0);

@@ -58,6 +58,11 @@ describe('maas provider block', () => {
       'url: url cannot be set with emulated: true (the embedded emulator chooses its own address and key)',
     ],
     [{ url: 'https://maas/MAAS', api_key: KEY, region: 'x' }, 'region: unknown attribute region of the maas provider'],
+    [
+      { url: 'https://maas/MAAS', api_key: KEY, maas_version: '3.7' },
+      'maas_version: maas_version applies only with emulated: true (the release the embedded emulator plays); a real region runs the version it runs',
+    ],
+    [{ emulated: true, maas_version: '3.4' }, 'maas_version: maas_version must be one of "3.5", "3.6", "3.7", got "3.4"'],
     [{ url: 'https://maas/MAAS', api_key: KEY, timeout_seconds: 0 }, 'timeout_seconds: timeout_seconds must be a number from 1 to 600'],
   ])('%j is refused', (config, message) => {
     expect(problemsOf(config as Attributes)).toEqual([message]);
@@ -132,6 +137,17 @@ describe('emulated: true and several regions', () => {
     await again.configure({ config: { emulated: true }, configDir: dir, workDir: dir });
     expect((await again.read({ type: 'maas_device', id: created.id, prior: created.state })).state).toEqual(created.state);
     expect(existsSync(file)).toBe(true);
+  });
+
+  it('maas_version picks the release the embedded emulator plays (quotes optional)', async () => {
+    const dir = workDir();
+    const p = maasProviderFactory.create() as MaasProvider;
+    providers.push(p);
+    await p.configure({ config: { emulated: true, maas_version: 3.7 }, configDir: dir, workDir: dir });
+    const agent = new Agent();
+    const res = await request(`${p.emulator!.url}/api/2.0/version/`, { dispatcher: agent });
+    expect(((await res.body.json()) as { version: string }).version).toBe('3.7.0');
+    await agent.close();
   });
 
   it('two provider instances (aliases for two regions) are independent', async () => {
