@@ -3,13 +3,14 @@
  * emulator with the real behaviour on: 2.x drops what arrives before its first `info`, 1.23
  * answers `login` before pushing the notification list, `applyExisting` is not stored, ping
  * timeouts are rounded and bounded, NULL tag values survive `deleteMonitorTag`, an import
- * holds the parent's id, the JWT is reused across runs, and a refused connection fails at once
- * (kuma-session.test.ts).
+ * holds the parent's id, the JWT is reused across runs, a login whose answer is lost is sent
+ * once more, and a refused connection fails at once (kuma-session.test.ts).
  */
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
+import { ProviderError } from '../../src/provider/contract.js';
 import { KumaProvider } from '../../providers/kuma/index.js';
 import { startKumaEmulator, type KumaEmulator, type KumaEmulatorOptions } from '../../providers/kuma/emulator/index.js';
 import { TOKEN_CACHE_FILE } from '../../providers/kuma/connection/token-cache.js';
@@ -155,5 +156,34 @@ describe('kuma against the behaviour of real servers', () => {
     await expect(second.read({ type: M, id: '1', prior: {} })).resolves.toEqual({ state: null });
     expect(emu.stats.passwordChecks).toBe(2);
     expect((JSON.parse(readFileSync(file, 'utf8')) as { token: string }).token).not.toBe(cached.token);
+  });
+
+  // Kuma's login handler (server/server.js) answers only through the socket.io callback: when
+  // that answer is lost the client cannot tell a done login from one never received.
+  it('8: a login whose answer is lost is sent once more, and the first read of the run succeeds', async () => {
+    const emu = await emulator({ faults: { dropLoginAnswers: 1 } });
+    const p = await provider(emu, tempDir(), { timeout_ms: 500 });
+    await expect(p.read({ type: M, id: '1', prior: {} })).resolves.toEqual({ state: null });
+    expect(emu.stats.calls.login).toBe(2);
+    expect(emu.stats.passwordChecks).toBe(2);
+    await expect(p.read({ type: M, id: '2', prior: {} })).resolves.toEqual({ state: null });
+    expect(emu.stats.calls.login).toBe(2);
+  });
+
+  it('8: when no login answer arrives the run fails with the Kuma URL and the timeout, not a hang', async () => {
+    const emu = await emulator({ faults: { dropLoginAnswers: Infinity } });
+    const p = await provider(emu, tempDir(), { timeout_ms: 500 });
+    const started = Date.now();
+    const error = await p.read({ type: M, id: '1', prior: {} }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    // one send and one re-send, each waiting the per-call timeout
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error?.message).toBe(`Uptime Kuma at ${emu.url} did not answer \`login\` within 0.5 s`);
+    expect(error?.message).not.toContain(USER.password);
+    expect(error?.message).not.toMatch(/\n\s+at /);
+    expect(emu.stats.calls.login).toBe(2);
   });
 });

@@ -3,7 +3,7 @@
  * arguments (callback removed) and returns the callback answer; an exception becomes
  * `{ok: false, msg: error.message}` as in Kuma's try/catch blocks. The wiring applies the
  * fault switches (latency before handling; a silent server handles the call but never
- * answers) and counts calls for tests.
+ * answers; the answers of the next N logins are lost) and counts calls for tests.
  */
 import type { Server, Socket } from 'socket.io';
 import type { KumaEmulatorTiming } from './emulator-timing.js';
@@ -16,7 +16,14 @@ export interface EmulatorFaults {
   silent?: boolean;
   /** Delay before each call is handled. */
   latencyMs?: number;
+  /**
+   * Lose the answer of the next N `login`/`loginByToken` calls (Infinity: every one): the
+   * login is still done (session, pushes, rate limit), only its callback is never called.
+   */
+  dropLoginAnswers?: number;
 }
+
+const LOGIN_EVENTS = new Set(['login', 'loginByToken']);
 
 export interface EmulatorStats {
   /** Calls received per event name. */
@@ -87,7 +94,9 @@ export function registerHandlers(shared: EmulatorShared, socket: Socket, session
         } catch (e) {
           answer = { ok: false, msg: (e as Error).message };
         }
-        if (cb && answer !== NO_ANSWER && !shared.faults.silent) cb(answer);
+        const drops = LOGIN_EVENTS.has(event) ? (shared.faults.dropLoginAnswers ?? 0) : 0;
+        if (cb && answer !== NO_ANSWER && drops > 0) shared.faults.dropLoginAnswers = drops - 1;
+        else if (cb && answer !== NO_ANSWER && !shared.faults.silent) cb(answer);
         for (const fn of afters) fn();
       })();
     });
