@@ -173,17 +173,18 @@ describe('kuma against the behaviour of real servers', () => {
   it('8: when no login answer arrives the run fails with the Kuma URL and the timeout, not a hang', async () => {
     const emu = await emulator({ faults: { dropLoginAnswers: Infinity } });
     const p = await provider(emu, tempDir(), { timeout_ms: 500 });
-    const started = Date.now();
     const error = await p.read({ type: M, id: '1', prior: {} }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
     // one send and one re-send, each waiting the per-call timeout
     expect(error).toBeInstanceOf(ProviderError);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(error?.message).toBe(`Uptime Kuma at ${emu.url} did not answer \`login\` within 0.5 s`);
     expect(error?.message).not.toContain(USER.password);
     expect(error?.message).not.toMatch(/\n\s+at /);
     expect(emu.stats.calls.login).toBe(2);
+    // later reads of the run never take the password logins past the run's limit of 3
+    for (const id of ['2', '3']) await p.read({ type: M, id, prior: {} }).catch(() => undefined);
+    expect(emu.stats.calls.login).toBe(3);
   });
 });

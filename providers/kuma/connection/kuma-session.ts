@@ -288,7 +288,14 @@ export class KumaSession {
   /** A login call, sent once more when its answer is lost (never when it was answered). */
   private async sendLogin(event: 'login' | 'loginByToken', args: unknown[]): Promise<KumaAnswer> {
     for (let sent = 1; ; sent += 1) {
-      if (sent > 1 && event === 'login') this.passwordLogins += 1;
+      if (sent > 1 && event === 'login') {
+        // a re-sent password login counts against the run's limit like any other
+        if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
+          this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
+          throw this.refused;
+        }
+        this.passwordLogins += 1;
+      }
       try {
         return await this.emit(event, args);
       } catch (e) {
