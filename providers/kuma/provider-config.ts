@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { checkTransport } from '../../src/provider/transport-policy.js';
-import { normalizeFingerprint } from './connection/tls-options.js';
+import { normalizeFingerprint } from '../shared/tls-agent.js';
 import { parseKumaVersion } from './protocol/kuma-version.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -53,9 +53,14 @@ export function pinMismatchMessage(host: string, expected: string, actual: strin
   return `the TLS certificate of ${host} has SHA-256 fingerprint ${colons(actual)}, not the pinned ${colons(expected)}`;
 }
 
-/** `AB:CD:...` / `abcd...` / `sha256:abcd...` → 64 lowercase hex digits, or undefined. */
+/**
+ * A SHA-256 certificate fingerprint as 64 lowercase hex digits, or undefined. Accepts colons or
+ * spaces between bytes, either case, and the prefixes `sha256:`, `sha-256/` and openssl's
+ * `SHA256 Fingerprint=` (`openssl x509 -noout -fingerprint -sha256`). The one parser of every
+ * provider's `tls_fingerprint`.
+ */
 export function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.trim().replace(/^sha-?256[:/]/i, '').replace(/[:\s]/g, '').toLowerCase();
+  const hex = text.trim().replace(/^sha-?256(\s*fingerprint)?\s*[:=/]?\s*/i, '').replace(/[:\s]/g, '').toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 

@@ -8,6 +8,7 @@
 import { Agent, type RequestOptions } from 'node:https';
 import { connect, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { normalizeFingerprint } from '../../shared/tls-agent.js';
 
 export interface KumaTlsSettings {
   /** PEM text of the CA bundle (already read from `ca_file`). */
@@ -25,11 +26,13 @@ export interface KumaTlsClientOptions {
   lastFailure?: () => string | undefined;
 }
 
-/** `aa bb:CC...` or 64 hex digits → `AA:BB:CC:...`; undefined when it is not a SHA-256 fingerprint. */
-export function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.replace(/^sha256\s*(fingerprint)?\s*=?\s*/i, '').replace(/[:\s]/g, '').toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex)) return undefined;
-  return hex.match(/../g)!.join(':');
+/**
+ * A `tls_fingerprint` (any syntax the shared parser takes) as Node prints `fingerprint256`:
+ * `AA:BB:CC:...`; undefined when it is not a SHA-256 fingerprint.
+ */
+export function colonFingerprint(text: string): string | undefined {
+  const hex = normalizeFingerprint(text);
+  return hex === undefined ? undefined : hex.toUpperCase().match(/../g)!.join(':');
 }
 
 /** An agent that accepts exactly the certificate with the pinned fingerprint. */
@@ -55,7 +58,7 @@ class FingerprintPinningAgent extends Agent {
 
 export function tlsClientOptions(settings: KumaTlsSettings): KumaTlsClientOptions {
   if (settings.fingerprint) {
-    const pin = normalizeFingerprint(settings.fingerprint);
+    const pin = colonFingerprint(settings.fingerprint);
     if (!pin) throw new Error(`tls_fingerprint ${settings.fingerprint} is not a SHA-256 fingerprint`);
     const agent = new FingerprintPinningAgent(pin);
     return { agent, rejectUnauthorized: false, lastFailure: () => agent.lastMismatch };
