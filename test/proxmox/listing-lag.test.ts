@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import type { PlannedChange } from '../../src/provider/contract.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/proxmox/emulator/start-emulator.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
 import { createResource, plan, startFixture, updateResource, type Fixture, type RawApi } from './support/provider-fixture.js';
 
@@ -119,5 +120,27 @@ describe('proxmox provider: pools on PVE 8.0 (before PUT /pools)', () => {
     const poolWrites = f.providerRequests().filter((r) => r.method === 'PUT' && r.path.startsWith('/pools'));
     expect(poolWrites.map((r) => r.path)).toEqual(['/pools/media', '/pools/lab', '/pools/lab']);
     expect(f.providerRequests().filter((r) => r.path === '/version')).toHaveLength(1);
+  });
+});
+
+describe('proxmox provider: a guest the token may not audit', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    // the token's VM.* privileges cover every seeded guest but VM 107 (the k3s node)
+    f = await startFixture({ tokens: [{ id: DEFAULT_TOKEN_ID, secret: DEFAULT_TOKEN_SECRET, vmids: [100, 101, 102, 111, 113, 9000, 9001, 9002] }] });
+  });
+  afterAll(async () => {
+    await f.stop();
+  });
+
+  it('is hidden from the listing, and a read of it stops with the privilege to grant instead of reporting it gone', async () => {
+    const listed = await f.behindTheBack(async (api: RawApi) => ((await api.cluster.resources.$get({ type: 'vm' })) as { vmid: number }[]).map((g) => g.vmid));
+    expect(listed).not.toContain(107);
+    expect(f.emu.world.guests['107']).toBeDefined();
+    await expect(f.provider.read({ type: T, id: 'pve/107', prior: { node: 'pve', vmid: 107 } })).rejects.toThrow(
+      /^cannot read VM 107 on pve: the API user may not see it \(PVE hides guests without VM\.Audit on \/vms\/107 from its listings\); grant VM\.Audit there/,
+    );
+    // a guest it may audit reads as before
+    expect((await f.provider.read({ type: T, id: 'pve/101', prior: { node: 'pve', vmid: 101 } })).state).toMatchObject({ vmid: 101 });
   });
 });

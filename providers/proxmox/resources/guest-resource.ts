@@ -74,7 +74,11 @@ export async function readGuest(
   fresh = false,
 ): Promise<Attributes | null> {
   const entry = await ctx.inventory.find(vmid, { fresh, ...(op.signal ? { signal: op.signal } : {}) });
-  if (!entry || entry.type !== kind.type) return null;
+  if (!entry) {
+    await refuseHiddenGuest(ctx, kind, vmid, prior, op);
+    return null;
+  }
+  if (entry.type !== kind.type) return null;
   const ref: GuestRef = { type: kind.type, node: entry.node, vmid };
   try {
     const tagStyle = await ctx.clusterOptions.tagStyle(op);
@@ -90,6 +94,27 @@ export async function readGuest(
       throw new ProviderError(`cannot read ${guestLabel(ref)}: its node ${entry.node} is unreachable (${e.reason})`, { retryable: true, status: e.status });
     }
     throw e;
+  }
+}
+
+/**
+ * PVE leaves a guest the API user may not audit out of `/cluster/resources` (pve-manager
+ * PVE/API2/Cluster.pm resources: VM.Audit on /vms/N), so "not listed" is not "gone": a guest hl
+ * knows (prior state with its node) is asked for directly, and a 403 there stops the read with
+ * the privilege to grant, instead of planning to create what still exists.
+ */
+async function refuseHiddenGuest(ctx: GuestContext, kind: GuestKindAdapter, vmid: number, prior: Attributes | null, op: OperationContext): Promise<void> {
+  const node = prior && typeof prior.node === 'string' ? prior.node : undefined;
+  if (node === undefined) return;
+  try {
+    await ctx.client.call('GET', `/nodes/${node}/${kind.type}/${vmid}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
+  } catch (e) {
+    if (e instanceof PveApiError && e.answered && e.status === 403) {
+      throw new ProviderError(
+        `cannot read ${guestLabel({ type: kind.type, vmid })} on ${node}: the API user may not see it (PVE hides guests without VM.Audit on /vms/${vmid} from its listings); grant VM.Audit there, or remove the resource from hl's state if it is no longer hl's to manage`,
+        { status: 403 },
+      );
+    }
   }
 }
 

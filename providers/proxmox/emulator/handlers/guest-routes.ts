@@ -4,7 +4,7 @@
  * reboot, and snapshots. What differs (create, update, destroy, start/stop, clone, resize,
  * template, and some parameters) is in qemu.ts and lxc.ts.
  */
-import { fail } from '../api-error.js';
+import { fail, permFail } from '../api-error.js';
 import { guestKind } from '../guest-kind.js';
 import { bool, int, NODE, opt, SNAPNAME, str, VMID, type ParamSchema } from '../param-schema.js';
 import type { RouteDef } from '../router.js';
@@ -37,6 +37,17 @@ export interface GuestRouteOptions {
   snapshotParams: ParamSchema;
 }
 
+/**
+ * The permission the read endpoints of one guest declare before their code runs:
+ * `['perm', '/vms/{vmid}', ['VM.Audit']]` (qemu-server PVE/API2/Qemu.pm vm_config, vm_pending,
+ * vm_status; pve-container src/PVE/API2/LXC.pm and LXC/Status.pm alike), so a caller without it
+ * gets 403 whether or not the guest exists.
+ */
+function requireAudit(req: Parameters<RouteDef['handler']>[1]): void {
+  const vmid = req.params.vmid as number;
+  if (!req.auth.has('VM.Audit', `/vms/${vmid}`)) permFail(`/vms/${vmid}, VM.Audit`);
+}
+
 function subdirs(names: string[]): { subdir: string }[] {
   return names.map((subdir) => ({ subdir }));
 }
@@ -64,9 +75,18 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
     {
       method: 'GET', path: `${base}/{vmid}/config`, proxyToNode: true,
       params: { ...GUEST_BASE, current: opt(bool()), snapshot: opt(SNAPNAME) },
-      handler: (emu, req) => configAnswer(guestOf(emu, req, type), req.params),
+      handler: (emu, req) => {
+        requireAudit(req);
+        return configAnswer(guestOf(emu, req, type), req.params);
+      },
     },
-    { method: 'GET', path: `${base}/{vmid}/pending`, params: GUEST_BASE, proxyToNode: true, handler: (emu, req) => pendingAnswer(guestOf(emu, req, type)) },
+    {
+      method: 'GET', path: `${base}/{vmid}/pending`, params: GUEST_BASE, proxyToNode: true,
+      handler: (emu, req) => {
+        requireAudit(req);
+        return pendingAnswer(guestOf(emu, req, type));
+      },
+    },
     {
       method: 'GET', path: `${base}/{vmid}/status`, params: GUEST_BASE, proxyToNode: true,
       handler: (emu, req) => {
@@ -74,7 +94,13 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
         return subdirs(options.statusIndex);
       },
     },
-    { method: 'GET', path: `${base}/{vmid}/status/current`, params: GUEST_BASE, proxyToNode: true, handler: (emu, req) => currentStatus(emu, guestOf(emu, req, type)) },
+    {
+      method: 'GET', path: `${base}/{vmid}/status/current`, params: GUEST_BASE, proxyToNode: true,
+      handler: (emu, req) => {
+        requireAudit(req);
+        return currentStatus(emu, guestOf(emu, req, type));
+      },
+    },
     {
       method: 'POST', path: `${base}/{vmid}/status/reboot`, proxyToNode: true,
       params: { ...GUEST_BASE, timeout: opt(int({ minimum: 0 })) },
