@@ -258,11 +258,7 @@ export class KumaSession {
       }
     }
     if (!ok) {
-      if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
-        this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
-        throw this.refused;
-      }
-      this.passwordLogins += 1;
+      this.countPasswordLogin();
       const answer = await this.sendLogin('login', [{ username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' }]);
       if (answer.ok === true && typeof answer.token === 'string') {
         this.jwt = answer.token;
@@ -285,17 +281,20 @@ export class KumaSession {
     return new Promise<void>((r) => this.greetWaiters.push(r));
   }
 
+  /** Counts one password login of the run, or gives up (for the run) once the limit is reached. */
+  private countPasswordLogin(): void {
+    if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
+      this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
+      throw this.refused;
+    }
+    this.passwordLogins += 1;
+  }
+
   /** A login call, sent once more when its answer is lost (never when it was answered). */
   private async sendLogin(event: 'login' | 'loginByToken', args: unknown[]): Promise<KumaAnswer> {
     for (let sent = 1; ; sent += 1) {
-      if (sent > 1 && event === 'login') {
-        // a re-sent password login counts against the run's limit like any other
-        if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
-          this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
-          throw this.refused;
-        }
-        this.passwordLogins += 1;
-      }
+      // a re-sent password login counts against the run's limit like any other
+      if (sent > 1 && event === 'login') this.countPasswordLogin();
       try {
         return await this.emit(event, args);
       } catch (e) {

@@ -66,12 +66,6 @@ export const LXC_READONLY_KEYS: ParamSchema = {
   snaptime: o(int()),
 };
 
-/** Keys that take effect on a running container at once (pve-container's fast-plug options). */
-export const LXC_FAST_PLUG = new Set(['description', 'onboot', 'startup', 'protection', 'hostname', 'hookscript', 'cores', 'tags', 'lock']);
-
-/** Keys hot-plugged into a running container (cgroup limits, NICs). */
-export const LXC_HOT_PLUG = new Set(['cpulimit', 'cpuunits', 'memory', 'swap']);
-
 /** Volume keys of a container. */
 export function isLxcVolumeKey(key: string): boolean {
   return key === 'rootfs' || /^mp\d+$/.test(key);
