@@ -20,7 +20,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isValueMap, sameValue, UNKNOWN, type Attributes, type Value } from '../../src/core/value.js';
-import { defaultPlanResource } from '../../src/plan/default-plan-resource.js';
+import { defaultPlanResource } from '../../src/provider/default-plan-resource.js';
 import {
   ProviderError,
   type ConfigureRequest,

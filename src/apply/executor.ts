@@ -13,7 +13,7 @@ import type { ConfigGraph } from '../graph/build-config-graph.js';
 import { walkDag, type VisitControls } from '../graph/walk-dag.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
-import { defaultPlanResource } from '../plan/default-plan-resource.js';
+import { defaultPlanResource } from '../provider/default-plan-resource.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, type Expansion } from '../plan/expand-instances.js';
 import { deposedLabel } from '../plan/deposed-change.js';

@@ -16,7 +16,7 @@ import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import type { ResourceTypeSchema } from '../provider/contract.js';
 import type { ResourceState, State } from '../state/state-types.js';
-import { defaultPlanResource } from './default-plan-resource.js';
+import { defaultPlanResource } from '../provider/default-plan-resource.js';
 import { EvaluationScope } from './evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from './expand-instances.js';
 import type { PlannerProvider } from './planner-provider.js';

@@ -4,7 +4,7 @@
  * create_before_destroy with a fixed identity, and to instances whose refresh failed.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultPlanResource } from '../../src/plan/default-plan-resource.js';
+import { defaultPlanResource } from '../../src/provider/default-plan-resource.js';
 import type { PlannerProvider } from '../../src/plan/planner-provider.js';
 import { fakeState, planScenario } from '../support/plan-harness.js';
 

@@ -4,7 +4,7 @@
  * replace), and a change to a `forceNew` attribute requires replacement.
  */
 import { sameValue, UNKNOWN, type Attributes } from '../core/value.js';
-import type { PlanResourceResponse, ResourceTypeSchema } from '../provider/contract.js';
+import type { PlanResourceResponse, ResourceTypeSchema } from './contract.js';
 
 export function defaultPlanResource(schema: ResourceTypeSchema, prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const planned: Attributes = {};
