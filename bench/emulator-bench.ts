@@ -113,7 +113,10 @@ export function startEmulatorProcess(world: string, cwd: string): Promise<{ url:
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGINT'))) });
+      if (m) resolve({ url: m[1]!, stop: () => new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGINT');
+      }) });
     });
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
   });

@@ -183,7 +183,7 @@ export function randomConfigCases(random: Random, count: number): BadInputCase[]
 /** An output holding `expr`, added to the example's `outputs:` block (the last of the file). */
 function withOutput(expr: string): (dir: string) => void {
   return editConfig((t) => {
-    if (!/\noutputs:\n(  .*\n)*$/.test(t)) throw new Error('torture: the language example no longer ends with its outputs block');
+    if (!/\noutputs:\n( {2}.*\n)*$/.test(t)) throw new Error('torture: the language example no longer ends with its outputs block');
     return `${t}  hostile: { value: ${JSON.stringify(`\${${expr}}`)} }\n`;
   });
 }
@@ -521,7 +521,10 @@ function truncateUntil(file: string, random: Random, wanted: (b: Buffer) => bool
   const bytes = readFileSync(file);
   for (let tries = 0; tries < 100; tries++) {
     const cut = bytes.subarray(0, random.int(0, Math.max(0, bytes.length - 2)));
-    if (wanted(cut)) return writeFileSync(file, cut);
+    if (wanted(cut)) {
+      writeFileSync(file, cut);
+      return;
+    }
   }
   writeFileSync(file, bytes.subarray(0, 1));
 }
@@ -536,7 +539,10 @@ function flipUntil(file: string, random: Random, wanted: (b: Buffer) => boolean)
       const at = random.int(0, b.length - 1);
       b[at] = b[at]! ^ (1 << random.int(0, 7));
     }
-    if (!b.equals(original) && wanted(b)) return writeFileSync(file, b);
+    if (!b.equals(original) && wanted(b)) {
+      writeFileSync(file, b);
+      return;
+    }
   }
   throw new Error(`torture: no bit flip of ${file} gave the wanted result in 500 tries`);
 }

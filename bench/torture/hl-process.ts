@@ -82,7 +82,10 @@ export function startHl(args: string[], opts: HlRunOptions): { child: ChildProce
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   else child.stdin!.end();
   let timedOut = false;
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, opts.timeoutMs);
   const done = new Promise<HlResult>((res) =>
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);

@@ -143,12 +143,37 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
     const a = b.attrs;
     const isLxc = b.type === 'proxmox_lxc';
     const options: [string, () => void][] = [
-      ['storage that does not exist', () => (isLxc ? (a['rootfs'] = { storage: 'nosuch-store', size: '1G' }) : ((a['disks'] = { scsi0: { storage: 'nosuch-store', size: '2G' } }), delete a['clone']))],
-      ['storage without guest content ("local")', () => (isLxc ? (a['rootfs'] = { storage: 'local', size: '1G' }) : ((a['disks'] = { scsi0: { storage: 'local', size: '2G' } }), delete a['clone']))],
+      ['storage that does not exist', () => {
+          if (isLxc) a['rootfs'] = { storage: 'nosuch-store', size: '1G' };
+          else {
+            a['disks'] = { scsi0: { storage: 'nosuch-store', size: '2G' } };
+            delete a['clone'];
+          }
+        }],
+      ['storage without guest content ("local")', () => {
+          if (isLxc) a['rootfs'] = { storage: 'local', size: '1G' };
+          else {
+            a['disks'] = { scsi0: { storage: 'local', size: '2G' } };
+            delete a['clone'];
+          }
+        }],
       ['bridge that does not exist', () => (a['networks'] = isLxc ? { net0: { name: 'eth0', bridge: 'vmbr9', ip: 'dhcp' } } : { net0: { model: 'virtio', bridge: 'vmbr9' } })],
-      ['template that does not exist', () => (isLxc ? (a['ostemplate'] = 'local:vztmpl/nosuch-1.0_amd64.tar.zst') : ((a['clone'] = { source: 8999, full: true }), delete a['disks']))],
+      ['template that does not exist', () => {
+          if (isLxc) a['ostemplate'] = 'local:vztmpl/nosuch-1.0_amd64.tar.zst';
+          else {
+            a['clone'] = { source: 8999, full: true };
+            delete a['disks'];
+          }
+        }],
       ['node that does not exist', () => (a['node'] = 'nosuch-node')],
-      ['offline node', () => ((a['node'] = 'still-fawn'), isLxc ? (a['rootfs'] = { storage: 'local-lvm', size: '1G' }) : (delete a['clone'], (a['disks'] = { scsi0: { storage: 'local-lvm', size: '2G' } })))],
+      ['offline node', () => {
+          a['node'] = 'still-fawn';
+          if (isLxc) a['rootfs'] = { storage: 'local-lvm', size: '1G' };
+          else {
+            delete a['clone'];
+            a['disks'] = { scsi0: { storage: 'local-lvm', size: '2G' } };
+          }
+        }],
       ['VMID in use (101)', () => (a['vmid'] = 101)],
     ];
     const [what, apply] = random.pick(options);

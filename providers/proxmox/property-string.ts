@@ -137,7 +137,7 @@ export function parsePropertyString(text: string, format?: string | PropertyStri
   const f = asFormat(format);
   const out: PropertyMap = {};
   const set = (key: string, value: string): void => {
-    if (Object.prototype.hasOwnProperty.call(out, key)) {
+    if (Object.hasOwn(out, key)) {
       throw new PropertyStringError(`duplicate key in comma-separated list property: ${key}`);
     }
     out[key] = canonicalPropertyValue(f, key, value);
@@ -155,7 +155,7 @@ export function parsePropertyString(text: string, format?: string | PropertyStri
     }
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1);
-    if (f.keyAlias && f.keyAlias.keys.includes(key)) {
+    if (f.keyAlias?.keys.includes(key)) {
       set(f.keyAlias.keyField, key);
       set(f.keyAlias.valueField, value);
       continue;

@@ -59,7 +59,7 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
       problems.push(`${what}: state already holds object ${JSON.stringify(prior.id)} at ${c.address}`);
     }
     if (c.action !== 'delete' && c.action !== 'no-op') {
-      if (!block || block.mode !== 'managed' || block.type !== c.type) problems.push(`${what}: the plan's configuration declares no ${c.block}`);
+      if (block?.mode !== 'managed' || block.type !== c.type) problems.push(`${what}: the plan's configuration declares no ${c.block}`);
       else if (block.provider !== c.provider) problems.push(`${what}: the configuration gives it provider ${block.provider}, not ${c.provider}`);
     }
     if (DESTROYS.has(c.action) && (block?.lifecycle.preventDestroy || prior?.preventDestroy)) {

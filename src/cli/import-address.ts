@@ -36,7 +36,7 @@ export function checkImportAddress(
   const address = formatAddress(addr);
   const blockAddr = `${addr.type}.${addr.name}`;
   const block = project.config.resources.get(blockAddr);
-  if (!block || block.mode !== 'managed') return { diagnostics: [notDeclared(project, addr, blockAddr)] };
+  if (block?.mode !== 'managed') return { diagnostics: [notDeclared(project, addr, blockAddr)] };
 
   const expansion = expandWithState(project, state, block);
   const refuse = (summary: string, detail: string): { diagnostics: Diagnostic[] } => ({

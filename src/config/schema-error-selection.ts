@@ -245,7 +245,7 @@ function walkPointers(branch: Branch, root: object): Set<string> {
     for (const k of OBJECT_KEYWORDS) if (isObjectSchema(schema[k]) || typeof schema[k] === 'boolean') todo.push({ schema: schema[k], pointer: `${pointer}/${k}` });
     for (const k of ARRAY_KEYWORDS) {
       const list = schema[k];
-      if (Array.isArray(list)) list.forEach((s: unknown, i) => todo.push({ schema: s, pointer: `${pointer}/${k}/${i}` }));
+      if (Array.isArray(list)) for (const [i, s] of (list as unknown[]).entries()) todo.push({ schema: s, pointer: `${pointer}/${k}/${i}` });
     }
     for (const k of MAP_KEYWORDS) {
       const m = schema[k];

@@ -237,7 +237,7 @@ class Scanner {
         case RBRACKET:
         case RBRACE:
         case STAR:
-          return unsure(); // a stray closing bracket, an alias
+          throw unsure(); // a stray closing bracket, an alias
         default:
           if (isLineEnd(c)) {
             this.newline();
@@ -333,7 +333,7 @@ class Scanner {
           this.pushScalar(Kind.Plain, this.pos, this.pos);
           break;
         case STAR:
-          return unsure();
+          throw unsure();
         default:
           if (c === LF || c === CR) break; // the next round takes the line break
           if (Number.isNaN(c)) unsure();

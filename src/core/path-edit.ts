@@ -43,7 +43,7 @@ export function differingPaths(a: Value | undefined, b: Value | undefined, prefi
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((x, i) => differingPaths(x, b[i], [...prefix, i], out));
+    for (const [i, x] of a.entries()) differingPaths(x, b[i], [...prefix, i], out);
     return out;
   }
   if (!valueEquals(a, b)) out.push(prefix);

@@ -7,6 +7,7 @@
 export class Unknown {
   static readonly instance = new Unknown();
   /** Makes the class nominal: no plain object or array is ever an Unknown. */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the brand is the point
   private readonly unknownBrand = true;
   private constructor() {}
   toString(): string {
@@ -55,7 +56,7 @@ export function valueEquals(a: Value | undefined, b: Value | undefined): boolean
     if (!isValueMap(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && valueEquals(a[k], b[k]));
+    return ka.every((k) => Object.hasOwn(b, k) && valueEquals(a[k], b[k]));
   }
   return false;
 }

@@ -23,7 +23,7 @@
  * single instance.
  */
 import { MASK } from '../core/redact.js';
-import { type Value } from '../core/value.js';
+import type { Value } from '../core/value.js';
 import type { GuestFacts } from './guest-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
 import { deviceFacts, dnsRecordFacts, isDevice, isDnsRecord, isMonitor, isPassthrough, monitorFacts } from './service-facts.js';

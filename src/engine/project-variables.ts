@@ -75,6 +75,6 @@ function checkValidations(decl: VariableDecl, value: Value): Diagnostic[] {
 
 function collectStrings(v: Value, out: string[]): void {
   if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) v.forEach((x) => collectStrings(x, out));
-  else if (v && typeof v === 'object' && !(v === UNKNOWN)) Object.values(v).forEach((x) => collectStrings(x as Value, out));
+  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
+  else if (v && typeof v === 'object' && !(v === UNKNOWN)) for (const x of Object.values(v)) collectStrings(x as Value, out);
 }

@@ -21,6 +21,6 @@ const BUILTIN: Record<string, () => Promise<ProviderFactory>> = {
 export function builtinProviders(): ProviderRegistry {
   return {
     types: () => Object.keys(BUILTIN).sort(),
-    load: async (type) => (Object.prototype.hasOwnProperty.call(BUILTIN, type) ? BUILTIN[type]!() : undefined),
+    load: async (type) => (Object.hasOwn(BUILTIN, type) ? BUILTIN[type]!() : undefined),
   };
 }

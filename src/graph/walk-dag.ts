@@ -8,7 +8,7 @@
  * limited (`controls.idle`, e.g. the journal reaching the disk): another node runs
  * meanwhile, and the visit gets a place back before any new node starts.
  */
-import { Dag } from './dag.js';
+import type { Dag } from './dag.js';
 
 export type WalkOutcome = 'done' | 'failed' | 'skipped' | 'not-started';
 

@@ -97,7 +97,7 @@ function sizeOf(v: Value, depth: number, visited: { n: number }): Size {
     for (const x of v) add(sizeOf(x, depth + 1, visited));
   } else {
     for (const k in v) {
-      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      if (!Object.hasOwn(v, k)) continue;
       total.elements++;
       total.text += k.length;
       add(sizeOf(v[k]!, depth + 1, visited));

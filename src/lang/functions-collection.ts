@@ -87,7 +87,7 @@ export const COLLECTION_FUNCTIONS: Record<string, FunctionDef> = {
     body: (args) => {
       const m = args[0] as ValueMap;
       const key = args[1] as string;
-      if (Object.prototype.hasOwnProperty.call(m, key)) return m[key]!;
+      if (Object.hasOwn(m, key)) return m[key]!;
       if (args.length > 2) return args[2]!;
       return fail(`the map has no key ${JSON.stringify(key)} and no default was given`, 1);
     },
@@ -174,7 +174,9 @@ export const COLLECTION_FUNCTIONS: Record<string, FunctionDef> = {
       const keys = stringElements(ks, 0);
       if (keys.length !== vs.length) fail(`the keys list has ${keys.length} elements but the values list has ${vs.length}`, 1);
       const out: ValueMap = {};
-      keys.forEach((k, i) => setEntry(out, k, vs[i]!));
+      keys.forEach((k, i) => {
+        setEntry(out, k, vs[i]!);
+      });
       return out;
     },
   },

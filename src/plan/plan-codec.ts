@@ -19,6 +19,7 @@ const SENSITIVE_MARK = { $hl: 'sensitive' } as const;
 
 export class SensitivePlaceholder {
   static readonly instance = new SensitivePlaceholder();
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a brand, so no other object is assignable to the type
   private readonly redactedBrand = true;
   private constructor() {}
 }

@@ -253,7 +253,7 @@ class Planner {
   /** Refreshed attributes of a state instance: the live read when there was one. */
   private current(r: ResourceState): Attributes | null {
     const refreshed = this.req.refreshed;
-    if (refreshed && refreshed.has(r.address)) return refreshed.get(r.address)!;
+    if (refreshed?.has(r.address)) return refreshed.get(r.address)!;
     return r.attributes;
   }
 

@@ -53,7 +53,7 @@ export function parsePolicyFile(file: ConfigFile): ParsedPolicies {
   });
   if (problems.length > 0) return { rules: [], diagnostics: [...parsed.diagnostics, ...problems] };
   const list = root.kind === 'map' ? findEntry(root, 'policies')?.value : undefined;
-  if (!list || list.kind !== 'seq') {
+  if (list?.kind !== 'seq') {
     if (list?.kind === 'scalar') return { rules: [], diagnostics: parsed.diagnostics };
     return { rules: [], diagnostics: [...parsed.diagnostics, error(`${file.path} has no policies: list`, root.loc)] };
   }

@@ -23,7 +23,7 @@ import {
   sortedKeys,
 } from './format-value.js';
 import type { Palette } from './palette.js';
-import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
+import { ReplaceCursor, type SensitiveCursor } from './path-cursor.js';
 
 export type Sign = '+' | '-' | '~' | ' ' | '<=' | '-/+' | '+/-';
 
@@ -54,7 +54,7 @@ export function sameValue(b: Value | undefined, a: Value | undefined): boolean {
   if (isValueMap(b) && isValueMap(a)) {
     const keys = Object.keys(b);
     if (keys.length !== Object.keys(a).length) return false;
-    return keys.every((k) => Object.prototype.hasOwnProperty.call(a, k) && sameValue(b[k], a[k]));
+    return keys.every((k) => Object.hasOwn(a, k) && sameValue(b[k], a[k]));
   }
   return valueEquals(b, a);
 }
@@ -191,7 +191,9 @@ export class AttributeDiffWriter {
   /** Every element of a list or non-null entry of a map, all with the same sign. */
   private contents(depth: number, sign: '+' | '-', v: Value[] | ValueMap, sens: SensitiveCursor, rp: ReplaceCursor): void {
     if (Array.isArray(v)) {
-      v.forEach((x, i) => this.whole(depth, sign, ELEMENT, x, sens.step(i), rp.step(i), false));
+      v.forEach((x, i) => {
+        this.whole(depth, sign, ELEMENT, x, sens.step(i), rp.step(i), false);
+      });
       return;
     }
     const keys = sortedKeys(v).filter((k) => v[k] !== null && v[k] !== undefined);

@@ -5,7 +5,7 @@
  * Files are private (mode 0600): state holds secrets in plaintext.
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from './process-alive.js';
 
@@ -54,7 +54,7 @@ export async function removeStaleTempFiles(target: string): Promise<string[]> {
  * directory cannot be opened or fsync'ed (Windows, some network file systems) are tolerated.
  */
 export async function fsyncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

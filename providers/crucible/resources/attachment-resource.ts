@@ -72,7 +72,7 @@ async function resolve(s: PveSession, vm: { node: string; vmid: number }, e: Ent
 /** Brings VM `vmid` to the wanted crucible disks and boot disk; `before` are the disks listed before. */
 async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId: string | null, before: Entry[], op: OperationContext): Promise<void> {
   const entry = await s.guest(vmid, op);
-  if (!entry || entry.type !== 'qemu') throw new ProviderError(`VM ${vmid} does not exist`);
+  if (entry?.type !== 'qemu') throw new ProviderError(`VM ${vmid} does not exist`);
   const vm = { node: entry.node, vmid };
   const resolved: Resolved[] = [];
   for (const e of wanted) resolved.push(await resolve(s, vm, e, op));
@@ -142,8 +142,8 @@ async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId
 
 export async function readAttachment(s: PveSession, vmid: number, prior: Attributes | null, op: OperationContext): Promise<Attributes | null> {
   const entry = await s.guest(vmid, op);
-  if (!entry || entry.type !== 'qemu') return null;
-  let live;
+  if (entry?.type !== 'qemu') return null;
+  let live: Awaited<ReturnType<PveSession['vmConfig']>>;
   try {
     live = await s.vmConfig(entry.node, vmid, op);
   } catch (e) {

@@ -84,7 +84,7 @@ export async function lookupHolder(s: PveSession, vmid: number, kind: MarkerKind
   const entry = await s.guest(vmid, op);
   if (!entry) return { absent: true };
   if (entry.type !== 'qemu') return { foreign: entry };
-  let live;
+  let live: Awaited<ReturnType<PveSession['vmConfig']>>;
   try {
     live = await s.vmConfig(entry.node, vmid, op);
   } catch (e) {
@@ -243,7 +243,7 @@ export async function createHolderVm(
 export async function destroyHolder(s: PveSession, vmid: number, op: OperationContext): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const entry = await s.guest(vmid, op);
-    if (!entry || entry.type !== 'qemu') return;
+    if (entry?.type !== 'qemu') return;
     const path = `/nodes/${entry.node}/qemu/${vmid}`;
     try {
       // the power state read live: the listing's may be a pvestatd round old

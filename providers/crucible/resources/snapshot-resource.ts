@@ -22,7 +22,7 @@ import { formatDiskSize } from '../model/disk-size.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';
 import { parseDiskId, parseSnapshotId, snapshotId } from '../model/resource-ids.js';
 import { cannot, storageCan } from '../model/storage-capabilities.js';
-import { PveSession } from '../connection/pve-session.js';
+import type { PveSession } from '../connection/pve-session.js';
 import { lookupHolder, type Holder } from './holder-guest.js';
 import { collectTombstone, holderSnapshots, isTombstone } from './tombstones.js';
 import { volumeUsers, type VolumeUser } from './volume-users.js';
@@ -143,7 +143,7 @@ export async function readSnapshot(s: PveSession, id: SnapshotIdentity, prior: A
   if (!('found' in l)) return null;
   const h = l.found;
   const snap = (await holderSnapshots(s, h.node, h.vmid, op)).find((x) => x.snapname === id.snapname);
-  if (!snap?.marker || snap.marker.kind !== 'snapshot') return null;
+  if (snap?.marker?.kind !== 'snapshot') return null;
   const cfg = await s.get<Record<string, unknown>>(`/nodes/${h.node}/qemu/${h.vmid}/snapshot/${id.snapname}/config`, undefined, op);
   const sizeText = /(?:^|,)size=([^,]+)/.exec(String(cfg?.scsi0 ?? ''))?.[1];
   const bytes = sizeText ? parseSize(sizeText) : undefined;

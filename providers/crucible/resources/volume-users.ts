@@ -56,7 +56,7 @@ export async function volumeUsers(
       if (!out.unreachable.includes(g.node)) out.unreachable.push(g.node);
       continue;
     }
-    let live;
+    let live: Awaited<ReturnType<PveSession['vmConfig']>>;
     try {
       live = await s.vmConfig(g.node, g.vmid, op);
     } catch (e) {

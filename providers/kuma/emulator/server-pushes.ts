@@ -41,14 +41,20 @@ export function sendMonitorList(shared: EmulatorShared, userId: number): void {
 
 /** After a monitor was added, edited, paused or resumed. */
 export function pushMonitorChanged(shared: EmulatorShared, userId: number, monitorId: number): void {
-  if (shared.profile.generation === 1) return sendMonitorList(shared, userId);
+  if (shared.profile.generation === 1) {
+    sendMonitorList(shared, userId);
+    return;
+  }
   const list = monitorJsonList(shared, userId, monitorId);
   if (list[String(monitorId)]) shared.io.to(userRoom(userId)).emit('updateMonitorIntoList', list);
 }
 
 /** After a monitor was deleted; `monitorId` as the client sent it. */
 export function pushMonitorDeleted(shared: EmulatorShared, userId: number, monitorId: unknown): void {
-  if (shared.profile.generation === 1) return sendMonitorList(shared, userId);
+  if (shared.profile.generation === 1) {
+    sendMonitorList(shared, userId);
+    return;
+  }
   shared.io.to(userRoom(userId)).emit('deleteMonitorFromList', monitorId);
 }
 

@@ -9,7 +9,7 @@
  * per-address usage (assigned IPs) changes with every device and is left out.
  */
 import { ProviderError, type AttributeProblem } from '../../../src/provider/contract.js';
-import { type Attributes, type ValueMap } from '../../../src/core/value.js';
+import type { Attributes, ValueMap } from '../../../src/core/value.js';
 import { isUnknownValue } from '../unknown-value.js';
 import type { MaasApi } from '../client/maas-api.js';
 import type { MaasReservedRange, MaasSubnet } from '../client/maas-types.js';

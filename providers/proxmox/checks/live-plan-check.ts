@@ -87,7 +87,7 @@ async function readNode(ctx: GuestContext, node: string, needs: ChangeNeeds[], o
     const templateStorages = new Set(needs.flatMap((n) => (n.template ? [n.template.storage] : [])));
     for (const storage of templateStorages) {
       const s = facts.storages.get(storage);
-      if (!s || !s.enabled || !s.active) continue;
+      if (!s?.enabled || !s.active) continue;
       const volumes = await ctx.client.call<{ volid?: unknown }[]>('GET', `/nodes/${node}/storage/${storage}/content`, { content: 'vztmpl' }, callOpts(op));
       facts.templates.set(storage, new Set((Array.isArray(volumes) ? volumes : []).map((v) => v.volid).filter((v): v is string => typeof v === 'string')));
     }

@@ -112,7 +112,7 @@ export function isModelledDeviceNode(path: string): boolean {
 export function hostDeviceNodes(node: NodeState): Set<string> {
   const out = new Set<string>();
   for (const d of node.usb) out.add(usbDeviceNode(d));
-  apexDevices(node).forEach((_d, i) => out.add(`/dev/apex_${i}`));
+  for (let i = 0; i < apexDevices(node).length; i++) out.add(`/dev/apex_${i}`);
   return out;
 }
 

@@ -33,6 +33,7 @@ export interface TaskSpec {
    * The work done when the task's time is up. Throw to fail the task (the message becomes the
    * exit status); return a number of warnings for `WARNINGS: N`.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: task bodies may return nothing, a number of seconds, or a promise of either
   run(log: (line: string) => void): void | number | Promise<void | number>;
   /** Undoes the dispatched work when the task fails. */
   cleanup?(message: string): void;

@@ -6,7 +6,7 @@
  */
 import { isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { PropertyStringFormat } from '../property-string.js';
-import { ConfigChanges, known, mergeProps, propsEqual, safeParse, type FieldUpdate } from './config-changes.js';
+import { type ConfigChanges, known, mergeProps, propsEqual, safeParse, type FieldUpdate } from './config-changes.js';
 import { splitMarker, withMarker } from './hl-marker.js';
 import { DEFAULT_TAG_STYLE, sameStoredTags, tagsAsRead, type TagStyle } from './pve-tags.js';
 import { boolOf, canonSize, formatTags, parseTags, pveBool, sizeBytes, type PveConfig } from './pve-values.js';

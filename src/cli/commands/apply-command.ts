@@ -135,7 +135,7 @@ async function execute(ctx: CommandContext, ws: Workspace, project: Project, pla
     ws.store.checkpointIfDue().catch(() => undefined);
   }, 1000);
   checkpointTimer.unref();
-  let result;
+  let result: Awaited<ReturnType<typeof applyPlan>>;
   try {
     result = await applyPlan({
       plan,

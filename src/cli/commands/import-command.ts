@@ -22,7 +22,7 @@ export async function importCommand(ctx: CommandContext): Promise<number> {
   const [typed, id] = ctx.cmd.args;
   if (!typed || !id || ctx.cmd.args.length !== 2) throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
   const addr = parseAddress(typed);
-  if (!addr || addr.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${typed}": expected type.name, type.name[0] or type.name["key"]`)]);
+  if (addr?.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${typed}": expected type.name, type.name[0] or type.name["key"]`)]);
   const loaded = await loadProject(ctx.cmd.options.config, variableSources(ctx));
   if (!loaded.project) {
     printDiagnostics(ctx.term, loaded.diagnostics, { files: loaded.files });

@@ -200,7 +200,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   requirePool(emu, pool);
   const ostemplate = p.ostemplate as string;
   const tmpl = findVolume(node, ostemplate);
-  if (!tmpl || tmpl.volume.content !== 'vztmpl') fail(`volume '${ostemplate}' does not exist`);
+  if (tmpl?.volume.content !== 'vztmpl') fail(`volume '${ostemplate}' does not exist`);
   const storage = (p.storage as string | undefined) ?? 'local';
   values.rootfs ??= `${storage}:4`;
   checkPermissions(values, [], undefined, unprivileged, req.auth.isRoot);
