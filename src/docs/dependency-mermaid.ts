@@ -5,7 +5,7 @@
  * given in sorted order, so the text only changes when the graph does.
  */
 import { compareStrings } from '../render/format-value.js';
-import { nodeOf } from './guest-facts.js';
+import { nodeOf } from './resource-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
 
 export function renderDependencyMermaid(resources: readonly InventoryResource[]): string {

@@ -1,48 +1,16 @@
 /**
- * The facts `hl docs` shows of a Proxmox guest, read from its attributes: kind and VMID,
- * name, CPU and memory, disks, networks with their MACs, the IPs written in its own config
- * (cloud-init `ipconfig`, container `networks.*.ip`), and passthrough devices (`usb`,
- * `hostpci`, container `dev`). A guest is a `proxmox_vm` (VM), a `proxmox_lxc` (CT), or any
- * other resource with both a `node` and a `vmid` attribute (but a `*_passthrough`).
+ * The facts `hl docs` shows of a guest, read from the attribute names Proxmox guests use:
+ * VMID, name, CPU and memory, disks, networks with their MACs, the IPs written in its own
+ * config (cloud-init `ipconfig`, container `networks.*.ip`), and passthrough devices
+ * (`usb`, `hostpci`, container `dev`). The kind label (`VM`, `CT`, or the resource type)
+ * is the caller's.
  */
 import { MASK } from '../core/redact.js';
-import { isValueMap, type Attributes, type Value, type ValueMap } from '../core/value.js';
-import type { InventoryResource } from './inventory-resource.js';
+import { isValueMap, type Attributes, type ValueMap } from '../core/value.js';
+import type { GuestFacts } from '../provider/inventory-facts.js';
+import { normalizeMac, slots, text } from './attribute-text.js';
 
-export interface GuestFacts {
-  /** `VM`, `CT`, or the resource type for other guests. */
-  kind: string;
-  vmid?: number;
-  /** The `name` (VM) or `hostname` (CT) attribute. */
-  name?: string;
-  node?: string;
-  status?: string;
-  cpu?: string;
-  memory?: string;
-  disks: string[];
-  networks: string[];
-  /** Normalised: lower case, colon-separated. */
-  macs: string[];
-  /** Addresses from the guest's own config, without prefix length. */
-  ips: string[];
-  passthrough: string[];
-}
-
-export function isGuest(r: InventoryResource): boolean {
-  if (r.mode !== 'managed') return false;
-  if (r.type === 'proxmox_vm' || r.type === 'proxmox_lxc') return true;
-  if (r.type.endsWith('_passthrough')) return false;
-  return text(r.attributes['node']) !== undefined && r.attributes['vmid'] !== undefined && r.attributes['vmid'] !== null;
-}
-
-/** The `node` attribute, when it is a known string. */
-export function nodeOf(r: InventoryResource): string | undefined {
-  return text(r.attributes['node']);
-}
-
-export function guestFacts(r: InventoryResource): GuestFacts {
-  const a = r.attributes;
-  const kind = r.type === 'proxmox_vm' ? 'VM' : r.type === 'proxmox_lxc' ? 'CT' : r.type;
+export function readGuestFacts(kind: string, a: Attributes): GuestFacts {
   const facts: GuestFacts = { kind, disks: [], networks: [], macs: [], ips: [], passthrough: [] };
   const vmid = typeof a['vmid'] === 'number' ? a['vmid'] : Number(text(a['vmid']));
   if (Number.isInteger(vmid)) facts.vmid = vmid;
@@ -86,26 +54,6 @@ export function guestFacts(r: InventoryResource): GuestFacts {
   }
   for (const [slot, d] of slots(a['dev'])) facts.passthrough.push(`${slot}: device ${text(d['path']) ?? '?'}`);
   return facts;
-}
-
-/** `aa:bb:cc:dd:ee:ff` from any common spelling. */
-export function normalizeMac(mac: string): string {
-  return mac.trim().toLowerCase().replace(/-/g, ':');
-}
-
-/** A string attribute that is set and known. */
-export function text(v: Value | undefined): string | undefined {
-  if (typeof v === 'string' && v !== '') return v;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-/** The entries of a map of slots (`disks`, `networks`, ...), sorted naturally by slot. */
-function slots(v: Value | undefined): [string, ValueMap][] {
-  if (!isValueMap(v)) return [];
-  return Object.entries(v)
-    .filter((e): e is [string, ValueMap] => isValueMap(e[1]))
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 function cpuText(a: Attributes): string | undefined {

@@ -15,21 +15,24 @@
  * Only chosen facts are shown (never whole attribute maps), and attributes come in with
  * sensitive values masked.
  */
+import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
 import { buildInventory, type GuestEntry, type Inventory } from './build-inventory.js';
+import { builtinInventoryFacts } from './builtin-facts/builtin-inventory-facts.js';
 import { renderDependencyMermaid } from './dependency-mermaid.js';
 import type { InventoryResource } from './inventory-resource.js';
 import { code, plain, table } from './markdown-text.js';
-import { deviceFacts, dnsRecordFacts, monitorFacts } from './service-facts.js';
 
 export interface InventoryMarkdownOptions {
   /** Page title (default "Homelab inventory"). */
   title?: string;
   /** Whether attributes come from live reads (said in the page's introduction). */
   live?: boolean;
+  /** The facts each resource type gives (default: the built-in providers' types). */
+  facts?: InventoryFactsLookup;
 }
 
 export function renderInventoryMarkdown(resources: readonly InventoryResource[], opts: InventoryMarkdownOptions = {}): string {
-  const inv = buildInventory(resources);
+  const inv = buildInventory(resources, opts.facts ?? builtinInventoryFacts);
   const blocks: string[] = [`# ${opts.title ?? 'Homelab inventory'}`, introduction(inv, opts.live ?? false)];
   if (inv.resources.length > 0) blocks.push(overview(inv));
   for (const s of inv.nodes) {
@@ -88,14 +91,13 @@ function guestBlock(g: GuestEntry, heading: string): string {
   item('DNS names', g.links.dnsNames.map(code));
   item(
     'Monitors',
-    g.links.monitors.map((m) => {
-      const mf = monitorFacts(m);
+    g.links.monitors.map(({ resource: m, facts: mf }) => {
       const what = [mf.name !== undefined ? plain(mf.name) : undefined, mf.target !== undefined ? code(mf.target) : undefined].filter(Boolean);
       return `${code(m.address)}${what.length > 0 ? ` ${what.join(' → ')}` : ''}`;
     }),
   );
   item('Passthrough', [...f.passthrough.map(plain), ...g.links.passthrough.map((p) => code(p.address))]);
-  item('MAAS', [...g.links.devices, ...g.links.records].map((x) => code(x.address)));
+  item('MAAS', [...g.links.devices, ...g.links.records].map((x) => code(x.resource.address)));
   return lines.join('\n');
 }
 
@@ -105,24 +107,21 @@ function guestsCell(inv: Inventory, r: InventoryResource): string {
 }
 
 function devicesTable(inv: Inventory): string {
-  const rows = inv.devices.map((d) => {
-    const f = deviceFacts(d);
+  const rows = inv.devices.map(({ resource: d, facts: f }) => {
     return [code(d.address), cell(f.fqdn ?? f.hostname), list(f.ips), list(f.macs), guestsCell(inv, d)];
   });
   return table(['Resource', 'Name', 'IP addresses', 'MAC addresses', 'Guest'], rows);
 }
 
 function recordsTable(inv: Inventory): string {
-  const rows = inv.records.map((r) => {
-    const f = dnsRecordFacts(r);
+  const rows = inv.records.map(({ resource: r, facts: f }) => {
     return [code(r.address), cell(f.fqdn), f.recordType ?? '—', list(f.data), guestsCell(inv, r)];
   });
   return table(['Resource', 'Name', 'Type', 'Data', 'Guest'], rows);
 }
 
 function monitorsTable(inv: Inventory): string {
-  const rows = inv.monitors.map((m) => {
-    const f = monitorFacts(m);
+  const rows = inv.monitors.map(({ resource: m, facts: f }) => {
     return [code(m.address), f.name !== undefined ? plain(f.name) : '—', f.monitorType !== undefined ? plain(f.monitorType) : '—', cell(f.target), guestsCell(inv, m)];
   });
   return table(['Resource', 'Name', 'Type', 'Target', 'Guest'], rows);

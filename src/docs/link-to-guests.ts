@@ -1,21 +1,23 @@
 /**
- * Which MAAS devices, DNS records, monitors and passthrough resources belong to which
- * guest. The rule is generous, since configs link these in many ways; a resource may
- * belong to several guests, and one that belongs to none is still listed on its own.
+ * Which devices, DNS records, monitors and passthrough resources belong to which guest.
+ * The rule is generous, since configs link these in many ways; a resource may belong to
+ * several guests, and one that belongs to none is still listed on its own.
  *
  * A guest is known by its names (`name`/`hostname` attribute, and the first DNS label of
  * each, compared case-insensitively), its MACs (`networks.*.mac`), and its addresses.
  *
- * 1. A `maas_device` belongs to a guest when one of its MACs (`mac_addresses`, the MACs and
- *    MAC-shaped keys of `interfaces`) is one of the guest's, or its `hostname` (first label)
- *    is one of the guest's names. It gives the guest its IPs (`interfaces.*.ip`,
- *    `ip_addresses`) and its DNS name (`fqdn`, or `hostname.domain`).
- * 2. A `maas_dns_record` belongs to a guest when its `data` holds one of the guest's IPs
- *    (A/AAAA), when its name's first label is one of the guest's names, or when it is a
- *    CNAME to one of the guest's DNS names. It gives its name (and A/AAAA data as IPs).
- * 3. A `kuma_monitor` belongs to a guest when the host of its `url`, or its `hostname`, is
- *    one of the guest's IPs, DNS names or names (or has a name as first label).
- * 4. A passthrough resource (`coral_passthrough`, `*_passthrough`) belongs to a guest when
+ * 1. A device (address facts, e.g. a `maas_device`) belongs to a guest when one of its MACs
+ *    (`mac_addresses`, the MACs and MAC-shaped keys of `interfaces`) is one of the guest's,
+ *    or its `hostname` (first label) is one of the guest's names. It gives the guest its IPs
+ *    (`interfaces.*.ip`, `ip_addresses`) and its DNS name (`fqdn`, or `hostname.domain`).
+ * 2. A DNS record (e.g. a `maas_dns_record`) belongs to a guest when its `data` holds one of
+ *    the guest's IPs (A/AAAA), when its name's first label is one of the guest's names, or
+ *    when it is a CNAME to one of the guest's DNS names. It gives its name (and A/AAAA data
+ *    as IPs).
+ * 3. A monitor (e.g. a `kuma_monitor`) belongs to a guest when the host of its `url`, or its
+ *    `hostname`, is one of the guest's IPs, DNS names or names (or has a name as first
+ *    label).
+ * 4. A passthrough resource (`coral_passthrough`, any `*_passthrough`) belongs to a guest when
  *    an attribute naming a guest (`vm`, `guest`, `vmid`, `target`, ... : any key containing
  *    vm, guest, target or container) equals the guest's address, id, VMID or name.
  *
@@ -24,22 +26,35 @@
  */
 import { MASK } from '../core/redact.js';
 import type { Value } from '../core/value.js';
-import type { GuestFacts } from './guest-facts.js';
+import type { AddressFacts, DnsRecordFacts, GuestFacts, MonitorFacts } from '../provider/inventory-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
-import { deviceFacts, dnsRecordFacts, isDevice, isDnsRecord, isMonitor, isPassthrough, monitorFacts } from './service-facts.js';
 
-export interface Guest {
+/** A resource with the facts of its kind. */
+export interface WithFacts<F> {
   resource: InventoryResource;
-  facts: GuestFacts;
+  facts: F;
+}
+
+export type Guest = WithFacts<GuestFacts>;
+export type Device = WithFacts<AddressFacts>;
+export type DnsRecord = WithFacts<DnsRecordFacts>;
+export type Monitor = WithFacts<MonitorFacts>;
+
+/** What links to guests, each list sorted by address; passthrough are any `*_passthrough`. */
+export interface LinkCandidates {
+  devices: readonly Device[];
+  records: readonly DnsRecord[];
+  monitors: readonly Monitor[];
+  passthrough: readonly InventoryResource[];
 }
 
 export interface GuestLinks {
   /** Its own config's addresses first, then those from MAAS; no duplicates. */
   ips: string[];
   dnsNames: string[];
-  devices: InventoryResource[];
-  records: InventoryResource[];
-  monitors: InventoryResource[];
+  devices: Device[];
+  records: DnsRecord[];
+  monitors: Monitor[];
   passthrough: InventoryResource[];
 }
 
@@ -50,7 +65,7 @@ export interface Links {
   guestsOf: Map<string, string[]>;
 }
 
-export function linkToGuests(guests: readonly Guest[], others: readonly InventoryResource[]): Links {
+export function linkToGuests(guests: readonly Guest[], candidates: LinkCandidates): Links {
   const byGuest = new Map<string, GuestLinks>();
   const guestsOf = new Map<string, string[]>();
   const names = new Map<string, Set<string>>();
@@ -70,25 +85,22 @@ export function linkToGuests(guests: readonly Guest[], others: readonly Inventor
     if (!list.includes(g.resource.address)) list.push(g.resource.address);
     guestsOf.set(r.address, list);
   };
-  const byAddress = (list: readonly InventoryResource[]): InventoryResource[] =>
-    [...list].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-
-  for (const d of byAddress(others.filter(isDevice))) {
-    const f = deviceFacts(d);
+  for (const device of candidates.devices) {
+    const { resource: d, facts: f } = device;
     for (const g of guests) {
       const sameMac = f.macs.some((m) => g.facts.macs.includes(m));
       const sameName = f.hostname !== undefined && names.get(g.resource.address)!.has(firstLabel(f.hostname));
       if (!sameMac && !sameName && !dependsOn(d, g)) continue;
       link(d, g);
       const l = links(g);
-      l.devices.push(d);
+      l.devices.push(device);
       for (const ip of f.ips) addUnique(l.ips, ip);
       if (f.fqdn !== undefined) addUnique(l.dnsNames, f.fqdn.toLowerCase());
     }
   }
 
-  for (const r of byAddress(others.filter(isDnsRecord))) {
-    const f = dnsRecordFacts(r);
+  for (const record of candidates.records) {
+    const { resource: r, facts: f } = record;
     for (const g of guests) {
       const l = links(g);
       const address = (f.recordType === 'A' || f.recordType === 'AAAA') && f.data.some((ip) => l.ips.includes(ip));
@@ -101,14 +113,15 @@ export function linkToGuests(guests: readonly Guest[], others: readonly Inventor
         });
       if (!address && !named && !alias && !dependsOn(r, g)) continue;
       link(r, g);
-      l.records.push(r);
+      l.records.push(record);
       if (f.fqdn !== undefined) addUnique(l.dnsNames, f.fqdn.toLowerCase());
       if (f.recordType === 'A' || f.recordType === 'AAAA') for (const ip of f.data) addUnique(l.ips, ip);
     }
   }
 
-  for (const m of byAddress(others.filter(isMonitor))) {
-    const host = monitorFacts(m).host;
+  for (const monitor of candidates.monitors) {
+    const m = monitor.resource;
+    const host = monitor.facts.host;
     for (const g of guests) {
       const l = links(g);
       const hit =
@@ -116,11 +129,11 @@ export function linkToGuests(guests: readonly Guest[], others: readonly Inventor
         (l.ips.includes(host) || l.dnsNames.includes(host) || (!/^[0-9.:]+$/.test(host) && names.get(g.resource.address)!.has(firstLabel(host))));
       if (!hit && !dependsOn(m, g)) continue;
       link(m, g);
-      l.monitors.push(m);
+      l.monitors.push(monitor);
     }
   }
 
-  for (const p of byAddress(others.filter(isPassthrough))) {
+  for (const p of candidates.passthrough) {
     const refs = guestReferences(p);
     for (const g of guests) {
       const node = typeof p.attributes['node'] === 'string' ? p.attributes['node'] : undefined;
