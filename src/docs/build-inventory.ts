@@ -3,8 +3,8 @@
  * guests, each with what links to it (see link-to-guests.ts), and its other resources;
  * then what is on no node: guests without one, devices, DNS records, monitors and the rest.
  * What a resource is comes from its type's facts (the lookup) and the generic rules
- * (resource-facts.ts). Everything is sorted (nodes and addresses by name, guests by VMID), so the same
- * resources always give the same inventory, whatever their order in state.
+ * (resource-facts.ts). Everything is sorted (nodes and addresses by name, guests by VMID),
+ * so the same resources always give the same inventory, whatever their order in state.
  */
 import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
 import { compareStrings } from '../render/format-value.js';
