@@ -3,9 +3,9 @@
  * differs comes from a GuestPlanKind (vm-plan.ts, lxc-plan.ts):
  *
  * 1. the attributes are planned from config and prior state (attribute-plan.ts);
- * 2. for an existing guest, what cannot change in place asks for a replacement: a node change
- *    (hl does not migrate), a vmid change, and the kind's own reasons (clone source, template,
- *    volumes that would shrink or change storage);
+ * 2. for an existing guest, what cannot change in place asks for a replacement: a change of
+ *    an attribute its table declares `forceNew` (node: hl does not migrate; vmid; clone source;
+ *    template; ...), and the kind's own reasons (volumes that would shrink or change storage);
  * 3. a replacement is planned as a create of a new guest;
  * 4. otherwise the identity (id, vmid, status) is filled in and, for a guest that runs and
  *    stays running, the changes it takes only at its next start become a reboot note and
@@ -14,16 +14,10 @@
  */
 import { isUnknown, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
-import { planAttributes, type PlanContext, type Spec } from './attribute-plan.js';
-import { fillIdentity, rebootPlan, rebootPolicyOf, replaceIfChanged, stringList, type LiveChange, type Replacement } from './guest-plan-common.js';
-
-/** A scalar attribute spec. */
-export function scalarSpec(extra: Omit<Extract<Spec, { kind: 'scalar' }>, 'kind'> = {}): Spec {
-  return { kind: 'scalar', ...extra };
-}
-
-/** A scalar whose value on a create, when config leaves it out, the server decides. */
-export const serverDecides: Spec = scalarSpec({ createDefault: 'unknown' });
+import type { GuestAttributeTable } from '../attributes/guest-attribute.js';
+import { forceNewReplacements, planSpecs } from '../attributes/derive-plan.js';
+import { planAttributes, type PlanContext } from './attribute-plan.js';
+import { fillIdentity, rebootPlan, rebootPolicyOf, stringList, type LiveChange, type Replacement } from './guest-plan-common.js';
 
 /** Whether the planned value is known and differs from the prior one. */
 export function plannedChange(prior: Value | undefined, planned: Value | undefined): boolean {
@@ -34,10 +28,11 @@ export function plannedChange(prior: Value | undefined, planned: Value | undefin
 export interface GuestPlanKind {
   /** How notes and reasons name the guest: `the VM ...`, `the container ...`. */
   noun: 'VM' | 'container';
-  specs: Record<string, Spec>;
+  /** The top-level attributes, each declared once (../attributes/). */
+  attributes: GuestAttributeTable;
   /** Whether unset values of a guest being created come from a template (a VM clone). */
   fromTemplate(config: Attributes): boolean;
-  /** The kind's own reasons for a replacement (and notes) for an existing guest. */
+  /** The kind's own reasons for a replacement (and notes) for an existing guest, beyond its forceNew attributes. */
   replacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void;
   /** Notes for a guest updated in place, before the reboot note. */
   inPlaceNotes?(prior: Attributes, planned: Attributes): string[];
@@ -51,17 +46,17 @@ export function planGuest(kind: GuestPlanKind, prior: Attributes | null, config:
   const fromTemplate = kind.fromTemplate(config);
   // Unset values of a guest being cloned come from the template; an existing guest has its own.
   const ctx: PlanContext = { fromTemplate: fromTemplate && prior === null, notes: [] };
-  const planned = planAttributes(kind.specs, config, prior, ctx);
+  const specs = planSpecs(kind.attributes);
+  const planned = planAttributes(specs, config, prior, ctx);
   const requiresReplace: Replacement[] = [];
   const notes = ctx.notes;
   if (prior) {
-    replaceIfChanged(requiresReplace, prior, planned, 'node', `hl does not migrate guests; the ${kind.noun} is replaced (destroyed and created again)`);
-    replaceIfChanged(requiresReplace, prior, planned, 'vmid', 'the VMID of a guest cannot change');
+    forceNewReplacements(kind.attributes, prior, planned, requiresReplace, notes);
     kind.replacements(prior, planned, requiresReplace, notes);
   }
   if (prior && requiresReplace.length > 0) {
     // The replacement is a new guest: plan it as a create.
-    const fresh = planAttributes(kind.specs, config, null, { fromTemplate, notes: [] });
+    const fresh = planAttributes(specs, config, null, { fromTemplate, notes: [] });
     fillIdentity(fresh, null, true);
     fresh.pending_changes = [];
     return { planned: fresh, requiresReplace, notes, problems: kind.problems(config, null, fresh, providerConfig) };

@@ -1,99 +1,18 @@
 /**
- * `planResource` for `proxmox_lxc` (pure). Replacement: node, vmid, ostemplate, unprivileged,
- * and a rootfs or mount point that would shrink or change storage. `password` and
- * `ssh_public_keys` are used only when the container is created.
+ * `planResource` for `proxmox_lxc` (pure). Replacement: the forceNew attributes of its table
+ * (../attributes/lxc-attributes.ts: node, vmid, ostemplate, unprivileged), and a rootfs or
+ * mount point that would shrink or change storage. `password` and `ssh_public_keys` are used
+ * only when the container is created.
  */
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { authenticatesAsRoot } from '../provider-config.js';
-import { canonDescription, canonMac, canonPool, canonSize, canonSpaceList, canonStringList, canonTags } from '../mapping/pve-values.js';
-import type { Spec } from './attribute-plan.js';
+import { liveSettings } from '../attributes/derive-plan.js';
+import { LXC_ATTRIBUTES } from '../attributes/lxc-attributes.js';
 import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
-import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
-import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
+import { changedSlots, describeChange, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
+import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 
-function canonMountList(v: Value): Value {
-  const list = canonStringList(v);
-  return Array.isArray(list) ? [...list].sort() : list;
-}
-
-export const LXC_SPECS: Record<string, Spec> = {
-  id: sc({ computedOnly: true }),
-  node: sc(),
-  vmid: sc({ createDefault: 'unknown' }),
-  hostname: sc({ createDefault: 'unknown' }),
-  description: sc({ canon: canonDescription, createDefault: null }),
-  tags: sc({ canon: canonTags, createDefault: [] }),
-  pool: sc({ canon: canonPool, createDefault: null }),
-  ostemplate: sc({ createDefault: null }),
-  password: sc({ createOnly: true, createDefault: null }),
-  ssh_public_keys: sc({ canon: canonStringList, createOnly: true, createDefault: [] }),
-  cores: sc({ createDefault: null }),
-  memory: serverDecides,
-  swap: serverDecides,
-  ostype: serverDecides,
-  onboot: sc({ createDefault: false }),
-  protection: sc({ createDefault: false }),
-  // Left out: unprivileged, whatever the cluster's release would default to (always sent).
-  unprivileged: sc({ createDefault: true }),
-  nameserver: sc({ canon: canonSpaceList, createDefault: null }),
-  searchdomain: sc({ canon: canonSpaceList, createDefault: null }),
-  started: sc({ createDefault: true }),
-  status: sc({ computedOnly: true }),
-  pending_changes: sc({ computedOnly: true }),
-  rootfs: {
-    kind: 'object',
-    createDefault: 'unknown',
-    fields: { storage: sc({ createDefault: 'unknown' }), size: sc({ canon: canonSize, createDefault: 'unknown' }), volume: sc({ computedOnly: true }) },
-  },
-  mount_points: {
-    kind: 'slots',
-    fields: {
-      storage: sc(),
-      size: sc({ canon: canonSize }),
-      path: sc(),
-      host_path: sc(),
-      backup: sc({ createDefault: false }),
-      read_only: sc({ createDefault: false }),
-      volume: sc({ computedOnly: true }),
-    },
-  },
-  features: {
-    kind: 'object',
-    createDefault: { nesting: false, keyctl: false, fuse: false, mknod: false, mount: [] },
-    fields: {
-      nesting: sc({ createDefault: false }),
-      keyctl: sc({ createDefault: false }),
-      fuse: sc({ createDefault: false }),
-      mknod: sc({ createDefault: false }),
-      mount: sc({ canon: canonMountList, createDefault: [] }),
-    },
-  },
-  dev: {
-    kind: 'slots',
-    fields: { path: sc(), mode: sc(), uid: sc(), gid: sc(), deny_write: sc({ createDefault: false }) },
-  },
-  networks: {
-    kind: 'slots',
-    fields: {
-      name: sc({ createDefault: 'unknown' }),
-      bridge: sc(),
-      ip: sc(),
-      gw: sc(),
-      ip6: sc(),
-      gw6: sc(),
-      mac: sc({ canon: canonMac, createDefault: 'unknown' }),
-      firewall: sc({ createDefault: false }),
-      tag: sc(),
-      rate: sc(),
-      mtu: sc(),
-      link_down: sc({ createDefault: false }),
-    },
-  },
-};
-
-/** Top-level attributes a running container does not take at once, as config keys. */
-const LXC_SETTING_KEYS = ['features', 'nameserver', 'searchdomain', 'ostype', 'memory', 'swap', 'cores', 'hostname'];
 /** NIC attributes and their `netN` fields. */
 const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
   ['name', 'name'], ['mac', 'hwaddr'], ['bridge', 'bridge'], ['ip', 'ip'], ['gw', 'gw'], ['ip6', 'ip6'], ['gw6', 'gw6'],
@@ -107,10 +26,10 @@ const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
  */
 function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
   const out: LiveChange[] = [];
-  for (const k of LXC_SETTING_KEYS) {
-    if (!plannedChange(prior[k], planned[k])) continue;
-    const effect = planned[k] === null ? lxcDeleteEffect(k) : lxcSetEffect(k, prior[k] === null ? undefined : 'set', 'new');
-    if (effect !== 'now') out.push(describeChange(k, prior[k], planned[k], effect));
+  for (const [attr, key] of liveSettings(LXC_ATTRIBUTES)) {
+    if (!plannedChange(prior[attr], planned[attr])) continue;
+    const effect = planned[attr] === null ? lxcDeleteEffect(key) : lxcSetEffect(key, prior[attr] === null ? undefined : 'set', 'new');
+    if (effect !== 'now') out.push(describeChange(attr, prior[attr], planned[attr], effect));
   }
   const mp = changedSlots(prior.mount_points, planned.mount_points);
   for (const s of mp.added) out.push({ label: `mount_points.${s} added`, effect: lxcSetEffect(s, undefined, 'new') });
@@ -180,13 +99,11 @@ function featureProblems(prior: Attributes | null, planned: Attributes, provider
   ];
 }
 
-/** What cannot change in place for an existing container, and the mount points it loses. */
+/**
+ * What cannot change in place for an existing container besides its forceNew attributes (a
+ * rootfs or mount point that would move or shrink), and the mount points it loses.
+ */
 function lxcReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
-  replaceIfChanged(out, prior, planned, 'ostemplate', 'a container is created from its template once; a different template means a new container');
-  if (prior.ostemplate === null && typeof planned.ostemplate === 'string') {
-    notes.push('ostemplate is only used when a container is created; for this existing container it is recorded');
-  }
-  replaceIfChanged(out, prior, planned, 'unprivileged', 'a container cannot switch between privileged and unprivileged in place');
   volumeReplacements(out, ['rootfs'], prior.rootfs, planned.rootfs);
   const pm = isValueMap(prior.mount_points) ? prior.mount_points : {};
   const nm = isValueMap(planned.mount_points) ? planned.mount_points : {};
@@ -200,7 +117,7 @@ function lxcReplacements(prior: Attributes, planned: Attributes, out: Replacemen
 
 const LXC_PLAN: GuestPlanKind = {
   noun: 'container',
-  specs: LXC_SPECS,
+  attributes: LXC_ATTRIBUTES,
   fromTemplate: () => false,
   replacements: lxcReplacements,
   liveChanges,

@@ -2,15 +2,16 @@
  * `planResource` for `proxmox_vm` (pure): canonical planned attributes, what forces a
  * replacement, and notes for changes a running VM only takes at its next start.
  *
- * Replacement: a node change (hl does not migrate), a vmid change, a different clone source,
- * a disk moving to another storage, and a disk shrink (`disks.scsi0.size cannot shrink from
+ * Replacement: the forceNew attributes of its table (../attributes/vm-attributes.ts: a node
+ * change, hl does not migrate; a vmid change; a different clone source), a disk moving to
+ * another storage, and a disk shrink (`disks.scsi0.size cannot shrink from
  * 200G to 100G: Proxmox only grows disks`). Everything else is updated in place; what a running
  * VM does with each change comes from PVE's rules (pve-rules/qemu-hotplug-rules.ts).
  */
-import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
+import { isUnknown, isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
-import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
-import type { Spec } from './attribute-plan.js';
+import { liveSettings } from '../attributes/derive-plan.js';
+import { VM_ATTRIBUTES } from '../attributes/vm-attributes.js';
 import { qemuDiskFormat } from '../mapping/drive-formats.js';
 import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
 import {
@@ -25,103 +26,8 @@ import {
   type QemuLiveContext,
 } from '../pve-rules/qemu-hotplug-rules.js';
 import { changedSlots, describeChange, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
-import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
+import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 
-function canonCache(v: Value): Value {
-  return v === 'none' ? null : v;
-}
-
-/** A clone source: a number, or a string of digits, is a VMID; other text is a template name. */
-export function canonCloneSource(v: Value): Value {
-  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v.trim());
-  return typeof v === 'string' ? v.trim() : v;
-}
-
-export const VM_SPECS: Record<string, Spec> = {
-  id: sc({ computedOnly: true }),
-  node: sc(),
-  vmid: sc({ createDefault: 'unknown' }),
-  name: sc({ createDefault: null }),
-  description: sc({ canon: canonDescription, createDefault: null, cloneDefault: null }),
-  tags: sc({ canon: canonTags, createDefault: [] }),
-  pool: sc({ canon: canonPool, createDefault: null, cloneDefault: null }),
-  cores: serverDecides,
-  sockets: serverDecides,
-  cpu: serverDecides,
-  memory: serverDecides,
-  balloon: sc({ createDefault: null }),
-  machine: serverDecides,
-  bios: serverDecides,
-  ostype: serverDecides,
-  agent: sc({ createDefault: false }),
-  onboot: sc({ createDefault: false }),
-  protection: sc({ createDefault: false }),
-  scsi_hardware: serverDecides,
-  started: sc({ createDefault: true, cloneDefault: true }),
-  status: sc({ computedOnly: true }),
-  pending_changes: sc({ computedOnly: true }),
-  clone: {
-    kind: 'object',
-    createDefault: null,
-    fields: {
-      source: sc({ canon: canonCloneSource }),
-      full: sc({ createDefault: true, cloneDefault: true }),
-      snapshot: sc({ createDefault: null, cloneDefault: null }),
-    },
-  },
-  disks: {
-    kind: 'slots',
-    fields: {
-      storage: sc({ createDefault: 'unknown' }),
-      size: sc({ canon: canonSize, createDefault: 'unknown' }),
-      cache: sc({ canon: canonCache }),
-      discard: sc({ createDefault: false }),
-      ssd: sc({ createDefault: false }),
-      iothread: sc({ createDefault: false }),
-      backup: sc({ createDefault: true }),
-      format: sc({ createOnly: true, cloneDefault: null }),
-      import_from: sc({ createOnly: true, cloneDefault: null }),
-      volume: sc({ computedOnly: true }),
-    },
-  },
-  networks: {
-    kind: 'slots',
-    fields: {
-      model: sc({ createDefault: 'virtio' }),
-      mac: sc({ canon: canonMac, createDefault: 'unknown' }),
-      bridge: sc(),
-      firewall: sc({ createDefault: false }),
-      tag: sc(),
-      rate: sc(),
-      mtu: sc(),
-      link_down: sc({ createDefault: false }),
-    },
-  },
-  cloud_init: {
-    kind: 'object',
-    createDefault: null,
-    fields: {
-      user: sc(),
-      password: sc(),
-      ssh_keys: sc({ canon: canonStringList, createDefault: [] }),
-      ipconfig: { kind: 'slots', fields: { ip: sc(), gw: sc(), ip6: sc(), gw6: sc() } },
-      nameserver: sc(),
-      searchdomain: sc(),
-      storage: sc({ createDefault: 'unknown' }),
-    },
-  },
-  usb: { kind: 'slots', fields: { host: sc(), mapping: sc(), usb3: sc({ createDefault: false }) } },
-  hostpci: {
-    kind: 'slots',
-    fields: { host: sc(), mapping: sc(), pcie: sc({ createDefault: false }), rombar: sc({ createDefault: true }), x_vga: sc({ createDefault: false }) },
-  },
-};
-
-/** Top-level attributes and the config keys PVE's hotplug rules know them by. */
-const VM_SETTING_KEYS: readonly (readonly [attribute: string, key: string])[] = [
-  ['cores', 'cores'], ['sockets', 'sockets'], ['cpu', 'cpu'], ['memory', 'memory'], ['balloon', 'balloon'], ['machine', 'machine'],
-  ['bios', 'bios'], ['ostype', 'ostype'], ['agent', 'agent'], ['scsi_hardware', 'scsihw'],
-];
 /** Disk attributes that are drive options of the same name. */
 const DISK_OPTION_FIELDS = ['cache', 'discard', 'ssd', 'iothread', 'backup'];
 /** NIC attributes and their `netN` fields. */
@@ -155,7 +61,7 @@ function liveContext(prior: Attributes): QemuLiveContext {
 function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
   const ctx = liveContext(prior);
   const out: LiveChange[] = [];
-  for (const [attr, key] of VM_SETTING_KEYS) {
+  for (const [attr, key] of liveSettings(VM_ATTRIBUTES)) {
     if (!plannedChange(prior[attr], planned[attr])) continue;
     const value = configText(attr, planned[attr]);
     const effect = value === undefined ? qemuDeleteEffect(key, ctx) : qemuSetEffect(key, configText(attr, prior[attr]), value, ctx, qemuDiskFormat);
@@ -230,13 +136,8 @@ function isClone(config: Attributes): boolean {
   return config.clone !== undefined && config.clone !== null;
 }
 
-/** What cannot change in place for an existing VM: its clone source, a disk's storage or a shrink. */
-function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
-  if (isValueMap(prior.clone) && !isUnknown(planned.clone) && !valueEquals(prior.clone, planned.clone)) {
-    out.push({ path: ['clone'], reason: 'clone changes: a VM is cloned only when it is created, so a different source means a new VM' });
-  } else if (!isValueMap(prior.clone) && isValueMap(planned.clone)) {
-    notes.push('clone is only used when a VM is created; for this existing VM it is recorded, nothing is cloned');
-  }
+/** What cannot change in place for an existing VM besides its forceNew attributes: a disk's storage or a shrink. */
+function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement[]): void {
   const pd = isValueMap(prior.disks) ? prior.disks : {};
   const nd = isValueMap(planned.disks) ? planned.disks : {};
   for (const [slot, d] of Object.entries(nd)) volumeReplacements(out, ['disks', slot], pd[slot], d);
@@ -244,7 +145,7 @@ function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement
 
 const VM_PLAN: GuestPlanKind = {
   noun: 'VM',
-  specs: VM_SPECS,
+  attributes: VM_ATTRIBUTES,
   fromTemplate: isClone,
   replacements: vmReplacements,
   inPlaceNotes: diskNotes,
