@@ -21,6 +21,9 @@ import { VM_ATTRIBUTES } from '../../providers/proxmox/attributes/vm-attributes.
 import type { GuestReadInput } from '../../providers/proxmox/mapping/guest-config-mapping.js';
 import { lxcAttributesFromConfig } from '../../providers/proxmox/mapping/lxc-config-mapping.js';
 import { vmAttributesFromConfig } from '../../providers/proxmox/mapping/vm-config-mapping.js';
+import { planLxc } from '../../providers/proxmox/planning/lxc-plan.js';
+import { planVm } from '../../providers/proxmox/planning/vm-plan.js';
+import type { Attributes, Value } from '../../src/core/value.js';
 
 const FACTORIES: ProviderFactory[] = [proxmoxProviderFactory, crucibleProviderFactory, coralProviderFactory, maasProviderFactory, kumaProviderFactory, fakeProviderFactory];
 
@@ -84,6 +87,29 @@ describe('attribute tables match the JSON Schemas', () => {
     const input: GuestReadInput = { node: 'pve', vmid: 100, config: {}, status: 'stopped', pool: null, pending: [], prior: null };
     expect(Object.keys(vmAttributesFromConfig(input))).toEqual(Object.keys(VM_ATTRIBUTES));
     expect(Object.keys(lxcAttributesFromConfig(input))).toEqual(Object.keys(LXC_ATTRIBUTES));
+  });
+
+  it('proxmox: a change of each forceNew attribute replaces the guest, and only those are forceNew', () => {
+    const input: GuestReadInput = { node: 'pve', vmid: 100, config: {}, status: 'stopped', pool: null, pending: [], prior: null };
+    const vm: Attributes = { ...vmAttributesFromConfig(input), clone: { source: 9000, full: true, snapshot: null } };
+    const lxc: Attributes = { ...lxcAttributesFromConfig(input), ostemplate: 'local:vztmpl/a.tar.zst' };
+    const changes: Record<string, [Attributes, Record<string, Value>, typeof planVm]> = {
+      'proxmox_vm.node': [vm, { node: 'pve2' }, planVm],
+      'proxmox_vm.vmid': [vm, { vmid: 101 }, planVm],
+      'proxmox_vm.clone': [vm, { clone: { source: 9001 } }, planVm],
+      'proxmox_lxc.node': [lxc, { node: 'pve2' }, planLxc],
+      'proxmox_lxc.vmid': [lxc, { vmid: 101 }, planLxc],
+      'proxmox_lxc.ostemplate': [lxc, { ostemplate: 'local:vztmpl/b.tar.zst' }, planLxc],
+      'proxmox_lxc.unprivileged': [lxc, { unprivileged: true }, planLxc],
+    };
+    const schema = proxmoxProviderFactory.create().getSchema();
+    const forceNew = Object.entries(schema.resources).flatMap(([type, t]) => Object.entries(t.attributes).filter(([, a]) => a.forceNew).map(([name]) => `${type}.${name}`));
+    expect(forceNew.sort()).toEqual(Object.keys(changes).sort());
+    for (const [address, [prior, change, plan]] of Object.entries(changes)) {
+      const name = address.split('.')[1]!;
+      const config: Attributes = { node: prior.node!, vmid: prior.vmid!, ...change };
+      expect(plan(prior, config, {}).requiresReplace.map((r) => r.path), address).toEqual([[name]]);
+    }
   });
 
   it('finds drift: an attribute only one declaration has', () => {
