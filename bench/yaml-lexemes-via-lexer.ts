@@ -1,6 +1,6 @@
 /**
  * The reference lexer of the YAML fast path: the `yaml` package's `Lexer` output,
- * classified into the positioned tokens of src/config/yaml-lexemes.ts. Each token knows its
+ * classified into the positioned tokens of src/yaml/yaml-lexemes.ts. Each token knows its
  * offset, line, column and whether it is the first thing on its line.
  *
  * This was the fast path's lexer before the hand-written scanner of yaml-lexemes.ts; it is
@@ -10,7 +10,7 @@
  * white space answers `undefined`, and so does a comment not separated from what precedes it.
  */
 import { Lexer } from 'yaml';
-import { Kind, type Lexeme, type Lexemes } from '../src/config/yaml-lexemes.js';
+import { Kind, type Lexeme, type Lexemes } from '../src/yaml/yaml-lexemes.js';
 
 const DOCUMENT = '\u0002';
 const SCALAR = '\u001f';

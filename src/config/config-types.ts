@@ -4,34 +4,7 @@
  * Expressions are still unevaluated here: string scalars may hold `${...}` templates.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
-
-export type Node = ScalarNode | MapNode | SeqNode;
-
-export interface ScalarNode {
-  kind: 'scalar';
-  value: string | number | boolean | null;
-  loc: SourceLocation;
-  /** How a string was written, so columns inside it can be computed exactly. */
-  style?: 'plain' | 'single' | 'double' | 'block';
-}
-
-export interface MapEntry {
-  key: string;
-  keyLoc: SourceLocation;
-  value: Node;
-}
-
-export interface MapNode {
-  kind: 'map';
-  entries: MapEntry[];
-  loc: SourceLocation;
-}
-
-export interface SeqNode {
-  kind: 'seq';
-  items: Node[];
-  loc: SourceLocation;
-}
+import type { MapNode, Node } from '../yaml/node.js';
 
 /** One source file of the config, kept verbatim so a saved plan can carry the config. */
 export interface ConfigFile {

@@ -3,10 +3,11 @@
  * (Resources and data sources are in decode-resource.ts.)
  */
 import type { SourceLocation } from '../core/diagnostic.js';
-import type { LocalDecl, MapNode, Node, OutputDecl, ProviderBlock, VariableDecl, VariableValidation } from './config-types.js';
+import type { LocalDecl, OutputDecl, ProviderBlock, VariableDecl, VariableValidation } from './config-types.js';
+import type { MapNode, Node } from '../yaml/node.js';
 import { IDENTIFIER, PROVIDER_KEY } from './config-names.js';
 import type { DecodeReport } from './decode-report.js';
-import { nodeToValue } from './node-value.js';
+import { nodeToValue } from '../yaml/node-value.js';
 import { convertValue, describeGiven, parseVariableType } from './variable-type.js';
 
 export function decodeVariable(name: string, keyLoc: SourceLocation, value: Node, report: DecodeReport): VariableDecl | undefined {

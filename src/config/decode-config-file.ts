@@ -2,7 +2,8 @@
  * Decoding one config file's node tree into its blocks (before files are merged).
  * Top-level keys: hl, variables, providers, locals, resources, data, outputs, policies.
  */
-import type { LocalDecl, Node, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
+import type { LocalDecl, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
+import type { Node } from '../yaml/node.js';
 import { asOptionalMap, decodeLocal, decodeOutput, decodeProvider, decodeVariable } from './decode-blocks.js';
 import type { DecodeReport } from './decode-report.js';
 import { decodeResource } from './decode-resource.js';

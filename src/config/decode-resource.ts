@@ -5,7 +5,8 @@
  */
 import { blockAddress, providerTypeOf } from '../core/address.js';
 import type { SourceLocation } from '../core/diagnostic.js';
-import type { DependsOn, Lifecycle, MapEntry, Node, ResourceBlock } from './config-types.js';
+import type { DependsOn, Lifecycle, ResourceBlock } from './config-types.js';
+import type { MapEntry, Node } from '../yaml/node.js';
 import { ATTRIBUTE_PATH, DATA_KEY, dependsOnAddress, PROVIDER_KEY, RESOURCE_KEY } from './config-names.js';
 import type { DecodeReport } from './decode-report.js';
 

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile } from './config-types.js';
-import { decodeSourceBytes } from './source-text.js';
+import { decodeSourceBytes } from '../yaml/source-text.js';
 
 export interface LoadedFiles {
   files: ConfigFile[];

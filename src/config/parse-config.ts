@@ -13,10 +13,10 @@ import type { Config, ConfigFile } from './config-types.js';
 import { CONFIG_SCHEMA, describeConfigPath } from './config-schema.js';
 import { decodeConfigFile, type DecodedFile } from './decode-config-file.js';
 import { DecodeReport } from './decode-report.js';
-import { nodeToValue } from './node-value.js';
+import { nodeToValue } from '../yaml/node-value.js';
 import { validateAgainstSchema } from './schema-validator.js';
 import { didYouMean } from '../core/suggest.js';
-import { parseYamlFile } from './yaml-to-node.js';
+import { parseYamlFile } from '../yaml/yaml-to-node.js';
 
 export interface ParseConfigResult {
   /** Absent when there are errors. */

@@ -10,8 +10,8 @@
  */
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { pathHasPrefix, type Path, type Value } from '../core/value.js';
-import type { Node } from './config-types.js';
-import { findEntry, findNodeAtPath } from './node-path.js';
+import type { Node } from '../yaml/node.js';
+import { findEntry, findNodeAtPath } from '../yaml/node-path.js';
 import { compileSchema } from './schema-compile.js';
 import { describeProblem, type MessageContext, type PathDescription, type Pointing } from './schema-error-message.js';
 import { selectProblems } from './schema-error-selection.js';

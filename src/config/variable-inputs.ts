@@ -12,10 +12,10 @@ import { error, formatLocation, warning, type Diagnostic, type SourceLocation } 
 import type { Value } from '../core/value.js';
 import type { ConfigFile, VariableDecl } from './config-types.js';
 import { IDENTIFIER } from './config-names.js';
-import { nodeToValue } from './node-value.js';
+import { nodeToValue } from '../yaml/node-value.js';
 import { didYouMean } from '../core/suggest.js';
 import { convertText, convertValue, describeGiven } from './variable-type.js';
-import { parseYamlFile } from './yaml-to-node.js';
+import { parseYamlFile } from '../yaml/yaml-to-node.js';
 
 export const ENV_PREFIX = 'HL_VAR_';
 

@@ -10,8 +10,8 @@
 import type { Value } from '../core/value.js';
 import { isValueMap, typeName } from '../core/value.js';
 import type { VariableType } from './config-types.js';
-import { nodeToValue } from './node-value.js';
-import { parseYamlFile } from './yaml-to-node.js';
+import { nodeToValue } from '../yaml/node-value.js';
+import { parseYamlFile } from '../yaml/yaml-to-node.js';
 
 export const VARIABLE_TYPES: readonly VariableType[] = ['string', 'number', 'bool', 'list', 'map', 'object', 'any'];
 

@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { decodeSourceBytes } from '../config/source-text.js';
+import { decodeSourceBytes } from '../yaml/source-text.js';
 import { MAX_FILE_BYTES, mib } from '../lang/eval-limits.js';
 import { FileProblem } from '../lang/file-problem.js';
 

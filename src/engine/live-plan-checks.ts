@@ -7,7 +7,7 @@
  */
 import { error, warning, type Diagnostic } from '../core/diagnostic.js';
 import type { Config } from '../config/config-types.js';
-import { findNodeAtPath } from '../config/node-path.js';
+import { findNodeAtPath } from '../yaml/node-path.js';
 import type { Plan, ResourceChange } from '../plan/plan-types.js';
 import { ProviderError, type PlannedChange, type Provider } from '../provider/contract.js';
 

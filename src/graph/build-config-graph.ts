@@ -6,7 +6,8 @@
  */
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
-import type { Config, Node, ResourceBlock } from '../config/config-types.js';
+import type { Config, ResourceBlock } from '../config/config-types.js';
+import type { Node } from '../yaml/node.js';
 import { nodeReferences } from '../lang/node-references.js';
 import type { Reference } from '../lang/reference.js';
 import { Dag } from './dag.js';

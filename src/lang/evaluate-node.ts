@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, SourceLocation } from '../core/diagnostic.js';
 import { UNKNOWN, type Path, type Value, type ValueMap } from '../core/value.js';
-import type { Node } from '../config/config-types.js';
+import type { Node } from '../yaml/node.js';
 import type { EvalContext } from './eval-context.js';
 import { evaluateExpr, ExpressionEvaluator } from './evaluator.js';
 import { parseExpression, parseTemplate } from './parser.js';

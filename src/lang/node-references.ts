@@ -1,6 +1,6 @@
 /** The references made by a whole node tree (a resource body, a local's value, ...). */
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { Node } from '../config/config-types.js';
+import type { Node } from '../yaml/node.js';
 import type { Reference } from './reference.js';
 import { hasTemplate, parseScalar, scalarReferences, type StringScalar } from './template.js';
 

@@ -4,7 +4,7 @@
  * decoded value, so the mapping depends on how the scalar was written.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
-import type { ScalarNode } from '../config/config-types.js';
+import type { ScalarNode } from '../yaml/node.js';
 
 /**
  * How a scalar was written. `raw`: the text is exactly the file's characters from `loc` on
@@ -20,7 +20,7 @@ export interface TextSource {
 
 export type Locator = (offset: number) => SourceLocation;
 
-/** How the scalar was written (recorded by src/config/yaml-to-node.ts); built in code: plain. */
+/** How the scalar was written (recorded by src/yaml/yaml-to-node.ts); built in code: plain. */
 export function scalarStyle(node: ScalarNode): ScalarStyle {
   return node.style ?? 'plain';
 }

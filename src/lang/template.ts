@@ -3,7 +3,7 @@
  * every scalar is parsed once however many instances evaluate it.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { ScalarNode } from '../config/config-types.js';
+import type { ScalarNode } from '../yaml/node.js';
 import type { Expr } from './ast.js';
 import { parseTemplate } from './parser.js';
 import { collectReferences, type Reference } from './reference.js';

@@ -9,7 +9,7 @@ import { parseAttributePath, setPath } from '../core/path-edit.js';
 import { didYouMean } from '../core/suggest.js';
 import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config, ResourceBlock } from '../config/config-types.js';
-import { findNodeAtPath } from '../config/node-path.js';
+import { findNodeAtPath } from '../yaml/node-path.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';

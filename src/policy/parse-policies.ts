@@ -6,11 +6,12 @@
  */
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import type { Path } from '../core/value.js';
-import type { ConfigFile, MapNode, Node } from '../config/config-types.js';
-import { findEntry } from '../config/node-path.js';
-import { nodeToValue } from '../config/node-value.js';
+import type { ConfigFile } from '../config/config-types.js';
+import type { MapNode, Node } from '../yaml/node.js';
+import { findEntry } from '../yaml/node-path.js';
+import { nodeToValue } from '../yaml/node-value.js';
 import { validateAgainstSchema, type PathDescription } from '../config/schema-validator.js';
-import { parseYamlFile } from '../config/yaml-to-node.js';
+import { parseYamlFile } from '../yaml/yaml-to-node.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from './policy-schema.js';
 import type { PolicyRule, PolicyRuleKind, PolicySeverity, ResourceSelector } from './policy-types.js';
 

@@ -11,7 +11,7 @@
  * Each line must be UTF-8 without NUL bytes, hold no non-finite number nor a value nested
  * too deep (json-value-bounds.ts), and be a well-formed record (journal-record-check.ts).
  */
-import { decodeSourceBytes } from '../config/source-text.js';
+import { decodeSourceBytes } from '../yaml/source-text.js';
 import { UNKNOWN, containsUnknown, isUnknown } from '../core/value.js';
 import { jsonBoundsProblem, renderJsonPath } from './json-value-bounds.js';
 import { journalLineProblem } from './journal-record-check.js';

@@ -2,7 +2,7 @@
  * The state file's text form: decoding (with clear diagnostics for empty, malformed, foreign
  * and newer-version files) and encoding. Pure apart from the validator it is given.
  */
-import { decodeSourceBytes } from '../config/source-text.js';
+import { decodeSourceBytes } from '../yaml/source-text.js';
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { jsonBoundsProblem, renderJsonPath } from './json-value-bounds.js';
 import { STATE_FORMAT_VERSION, type ResourceState, type State } from './state-types.js';

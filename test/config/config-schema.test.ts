@@ -5,10 +5,10 @@ import { ATTRIBUTE_PATH, DATA_KEY, DEPENDS_ON_ENTRY, IDENTIFIER, PROVIDER_KEY, R
 import { CONFIG_SCHEMA, describeConfigPath } from '../../src/config/config-schema.js';
 import { decodeConfigFile } from '../../src/config/decode-config-file.js';
 import { DecodeReport } from '../../src/config/decode-report.js';
-import { nodeToValue } from '../../src/config/node-value.js';
+import { nodeToValue } from '../../src/yaml/node-value.js';
 import { compileSchema } from '../../src/config/schema-compile.js';
 import { validateAgainstSchema } from '../../src/config/schema-validator.js';
-import { parseYamlFile } from '../../src/config/yaml-to-node.js';
+import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 
 type Schema = Record<string, unknown>;
 const schema = CONFIG_SCHEMA as Schema;

@@ -1,6 +1,6 @@
 /** Configs nested deeper than hl's bound are refused with a clear error, not a stack overflow. */
 import { describe, expect, it } from 'vitest';
-import { parseYamlFile } from '../../src/config/yaml-to-node.js';
+import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 
 function deepBlockMap(levels: number): string {
   const lines = ['locals:'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Config, ConfigFile } from '../../src/config/config-types.js';
-import { nodeToValue } from '../../src/config/node-value.js';
+import { nodeToValue } from '../../src/yaml/node-value.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 
 const EXAMPLE = `# yaml-language-server: $schema=../schemas/config.schema.json

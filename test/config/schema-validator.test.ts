@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Node } from '../../src/config/config-types.js';
-import { nodeToValue } from '../../src/config/node-value.js';
+import type { Node } from '../../src/yaml/node.js';
+import { nodeToValue } from '../../src/yaml/node-value.js';
 import { compileSchema } from '../../src/config/schema-compile.js';
 import { validateAgainstSchema } from '../../src/config/schema-validator.js';
-import { parseYamlFile } from '../../src/config/yaml-to-node.js';
+import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 import { UNKNOWN, type Value } from '../../src/core/value.js';
 
 /** A small per-type schema, like the ones providers ship for their resource types. */

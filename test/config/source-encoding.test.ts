@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
-import { decodeSourceBytes, firstInvalidUtf8 } from '../../src/config/source-text.js';
+import { decodeSourceBytes, firstInvalidUtf8 } from '../../src/yaml/source-text.js';
 
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 

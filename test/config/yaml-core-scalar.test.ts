@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Document, isScalar, type ScalarTag } from 'yaml';
-import { resolvePlainScalar } from '../../src/config/yaml-core-scalar.js';
+import { resolvePlainScalar } from '../../src/yaml/yaml-core-scalar.js';
 import { rng } from './yaml-samples.js';
 
 /** What `parseDocument` gives a plain scalar (as the fast path used to compute it), or undefined where the slow path reports. */

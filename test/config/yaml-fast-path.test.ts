@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Node } from '../../src/config/config-types.js';
-import { fastYamlToNode } from '../../src/config/yaml-fast-path.js';
-import { parseYamlDocument, parseYamlFile } from '../../src/config/yaml-to-node.js';
+import type { Node } from '../../src/yaml/node.js';
+import { fastYamlToNode } from '../../src/yaml/yaml-fast-path.js';
+import { parseYamlDocument, parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 import { syntheticConfig } from '../../bench/synthetic-config.js';
 import { generate, many, mutate, pick, repoYamlFiles, rng, soup } from './yaml-samples.js';
 

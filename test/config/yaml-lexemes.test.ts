@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { lexemes, type Lexemes } from '../../src/config/yaml-lexemes.js';
+import { lexemes, type Lexemes } from '../../src/yaml/yaml-lexemes.js';
 import { lexemesViaYamlLexer } from '../../bench/yaml-lexemes-via-lexer.js';
 import { syntheticConfig } from '../../bench/synthetic-config.js';
 import { generate, many, mutate, pick, repoYamlFiles, rng, soup, type Rng } from './yaml-samples.js';

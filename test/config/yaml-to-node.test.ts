@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { MapNode, Node } from '../../src/config/config-types.js';
-import { nodeToValue } from '../../src/config/node-value.js';
-import { parseYamlFile } from '../../src/config/yaml-to-node.js';
+import type { MapNode, Node } from '../../src/yaml/node.js';
+import { nodeToValue } from '../../src/yaml/node-value.js';
+import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 
 function parse(text: string) {
   return parseYamlFile({ path: 'main.yaml', text });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostic.js';
-import type { ScalarNode } from '../../src/config/config-types.js';
+import type { ScalarNode } from '../../src/yaml/node.js';
 import { evaluateExpressionText, evaluateNode } from '../../src/lang/evaluate-node.js';
 import { nodeReferences } from '../../src/lang/node-references.js';
 import { FILE, loc, makeCtx, scalar } from './helpers.js';

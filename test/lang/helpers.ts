@@ -1,5 +1,5 @@
 /** Shared fixtures for the expression-language tests: nodes, contexts, one-line evaluation. */
-import type { Node, ScalarNode } from '../../src/config/config-types.js';
+import type { Node, ScalarNode } from '../../src/yaml/node.js';
 import type { SourceLocation } from '../../src/core/diagnostic.js';
 import { UNKNOWN, type Path, type Value } from '../../src/core/value.js';
 import type { EvalContext, ScopedValue } from '../../src/lang/eval-context.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Node } from '../../src/config/config-types.js';
+import type { Node } from '../../src/yaml/node.js';
 import { nodeReferences } from '../../src/lang/node-references.js';
 import { parseTraversal, type Reference } from '../../src/lang/reference.js';
 import { FILE, loc, nodeOf, scalar } from './helpers.js';

@@ -1,5 +1,5 @@
 /**
- * YAML text as positioned tokens, for the YAML fast path (src/config/yaml-fast-path.ts),
+ * YAML text as positioned tokens, for the YAML fast path (src/yaml/yaml-fast-path.ts),
  * from a hand-written scanner (pure). Each token knows its offset, line, column and whether
  * it is the first thing on its line, which is what block structure is rebuilt from.
  *

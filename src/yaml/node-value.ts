@@ -3,7 +3,7 @@
  * they are. Template strings (`${...}`) are not evaluated; this is the data as written.
  */
 import type { Value, ValueMap } from '../core/value.js';
-import type { Node } from './config-types.js';
+import type { Node } from './node.js';
 
 export function nodeToValue(node: Node): Value {
   switch (node.kind) {

@@ -13,13 +13,19 @@
 import type { Alias, Document } from 'yaml';
 import { lazyModule } from '../core/lazy-module.js';
 import { error, formatLocation, warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
-import type { ConfigFile, MapEntry, MapNode, Node, ScalarNode } from './config-types.js';
+import type { MapEntry, MapNode, Node, ScalarNode } from './node.js';
 import { describeYamlError, yamlErrorOffset } from './yaml-error-message.js';
 import { fastYamlToNode } from './yaml-fast-path.js';
 import { MAX_NESTING, nestingProblem } from './nesting-limit.js';
 
 /** `yaml`'s full parser, loaded only for documents the fast path leaves to it. */
 const yaml = lazyModule<typeof import('yaml')>('yaml');
+
+/** A YAML file to parse: its path (named in locations) and its text. */
+export interface YamlFile {
+  path: string;
+  text: string;
+}
 
 export interface YamlParseResult {
   /** Absent when the text is not valid YAML. */
@@ -42,7 +48,7 @@ const CORE_TAGS = new Set([
 /** Upper bound on nodes reached through aliases ("billion laughs" protection). */
 const MAX_ALIAS_EXPANSION = 1_000_000;
 
-export function parseYamlFile(file: ConfigFile): YamlParseResult {
+export function parseYamlFile(file: YamlFile): YamlParseResult {
   const text = file.text.startsWith('\uFEFF') ? file.text.slice(1) : file.text;
   // the common case, straight from the lexer's tokens (yaml-fast-path.ts); anything else,
   // and everything there is to report, takes the full path below

@@ -1,9 +1,9 @@
 /**
  * A fast path from YAML text to the located `Node` tree (pure). It builds the tree from
  * the tokens of a hand scanner that reproduces the `yaml` package's lexer for the common
- * case (src/config/yaml-lexemes.ts), resolving scalars with
+ * case (src/yaml/yaml-lexemes.ts), resolving scalars with
  * the package's own CST functions (`CST.resolveAsScalar`: quoting, escapes, folding,
- * block scalars) and core-schema tags (src/config/yaml-core-scalar.ts). That skips both
+ * block scalars) and core-schema tags (src/yaml/yaml-core-scalar.ts). That skips both
  * `yaml`'s generator-based Parser and the composition of `Document` nodes, the two costs
  * of `parseDocument` on large configs, and gives exactly the tree `parseDocument` gives
  * (kinds, values, `loc`, `keyLoc`, `style`).
@@ -20,7 +20,7 @@
 import type { CST } from 'yaml';
 import { lazyModule } from '../core/lazy-module.js';
 import type { SourceLocation } from '../core/diagnostic.js';
-import type { MapEntry, MapNode, Node, ScalarNode, SeqNode } from './config-types.js';
+import type { MapEntry, MapNode, Node, ScalarNode, SeqNode } from './node.js';
 import { resolvePlainScalar } from './yaml-core-scalar.js';
 import { Kind, lexemes, type Lexeme } from './yaml-lexemes.js';
 

@@ -4,7 +4,7 @@
  * front with a clear error instead of exhausting the stack.
  */
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import type { Node } from './config-types.js';
+import type { Node } from './node.js';
 
 export const MAX_NESTING = 64;
 

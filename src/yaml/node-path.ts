@@ -4,7 +4,7 @@
  * location in the YAML source.
  */
 import type { Path } from '../core/value.js';
-import type { MapEntry, Node } from './config-types.js';
+import type { MapEntry, Node } from './node.js';
 
 export interface NodeAtPath {
   /** The deepest node reached; the one at `path` when `depth === path.length`. */
