@@ -1,7 +1,7 @@
 /**
  * IPv4 and IPv6 addresses as bigints, pure and dependency-free: parsing (dotted quads, IPv6
  * with `::` and an embedded IPv4 tail), canonical text (RFC 5952 for IPv6) and prefix masks.
- * The primitives under the language's cidr* functions (src/lang/cidr.ts) and MAAS's address
+ * The primitives under the language's cidr* functions (src/lang/functions/cidr.ts) and MAAS's address
  * checks (providers/maas/net/ip-address.ts), which keep their own shapes and error wording.
  */
 

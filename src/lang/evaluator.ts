@@ -23,7 +23,7 @@ import type {
 import type { EvalContext, ScopedValue } from './eval-context.js';
 import { budgetOf, checkStringLength, checkValueSize, LimitExceeded, type EvalBudget } from './eval-limits.js';
 import { FunctionError } from './function-types.js';
-import { readConfigFile, resolveConfigPath } from './functions-file.js';
+import { readConfigFile, resolveConfigPath } from './functions/file.js';
 import { FUNCTION_NAMES, invokeFunction, lookupFunction } from './functions.js';
 import { plural, subtractionHint, suggestion } from './messages.js';
 import {

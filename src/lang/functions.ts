@@ -7,15 +7,15 @@
 import { containsUnknown, isUnknown, isValueMap, UNKNOWN, type Value } from '../core/value.js';
 import type { EvalContext } from './eval-context.js';
 import { FunctionError, type FunctionDef, type Param, type ParamType } from './function-types.js';
-import { COLLECTION_FUNCTIONS } from './functions-collection.js';
-import { CONVERSION_FUNCTIONS } from './functions-conversion.js';
-import { CRYPTO_FUNCTIONS } from './functions-crypto.js';
-import { ENCODING_FUNCTIONS } from './functions-encoding.js';
-import { FILE_FUNCTIONS } from './functions-file.js';
-import { FORMAT_FUNCTIONS } from './functions-format.js';
-import { NETWORK_FUNCTIONS } from './functions-network.js';
-import { NUMERIC_FUNCTIONS } from './functions-numeric.js';
-import { STRING_FUNCTIONS } from './functions-string.js';
+import { COLLECTION_FUNCTIONS } from './functions/collection.js';
+import { CONVERSION_FUNCTIONS } from './functions/conversion.js';
+import { CRYPTO_FUNCTIONS } from './functions/crypto.js';
+import { ENCODING_FUNCTIONS } from './functions/encoding.js';
+import { FILE_FUNCTIONS } from './functions/file.js';
+import { FORMAT_FUNCTIONS } from './functions/format.js';
+import { NETWORK_FUNCTIONS } from './functions/network.js';
+import { NUMERIC_FUNCTIONS } from './functions/numeric.js';
+import { STRING_FUNCTIONS } from './functions/string.js';
 import { describeType, numberToString } from './value-text.js';
 
 /** Functions the evaluator implements itself (lazy arguments, or evaluating a template). */

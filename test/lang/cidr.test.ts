@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIp, parseIp, parsePrefix } from '../../src/lang/cidr.js';
+import { formatIp, parseIp, parsePrefix } from '../../src/lang/functions/cidr.js';
 import { errorOf, valueOf } from './helpers.js';
 
 describe('cidr functions', () => {

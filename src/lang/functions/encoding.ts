@@ -1,8 +1,8 @@
 /** Encoding functions: JSON, YAML, base64, URL. */
-import { lazyModule } from '../core/lazy-module.js';
-import type { Value } from '../core/value.js';
-import { fail, type FunctionDef } from './function-types.js';
-import { fromPlainData, toJson } from './value-text.js';
+import { lazyModule } from '../../core/lazy-module.js';
+import type { Value } from '../../core/value.js';
+import { fail, type FunctionDef } from '../function-types.js';
+import { fromPlainData, toJson } from '../value-text.js';
 
 /** `yaml` is loaded the first time yamlencode or yamldecode runs. */
 const yaml = lazyModule<typeof import('yaml')>('yaml');

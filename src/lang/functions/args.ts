@@ -1,7 +1,7 @@
 /** Checks on the elements of function arguments, with messages naming the argument. */
-import type { Value } from '../core/value.js';
-import { fail } from './function-types.js';
-import { describeType, primitiveToString } from './value-text.js';
+import type { Value } from '../../core/value.js';
+import { fail } from '../function-types.js';
+import { describeType, primitiveToString } from '../value-text.js';
 
 /** The elements of a list argument as strings; numbers and bools are converted. */
 export function stringElements(list: readonly Value[], argIndex: number): string[] {

@@ -7,10 +7,10 @@
 
 /** The most digits JavaScript gives after the point of a floating-point number. */
 const FLOAT_PRECISION_LIMIT = 100;
-import type { Value } from '../core/value.js';
-import { checkStringLength, grouped, LimitExceeded, MAX_FORMAT_WIDTH, MAX_VALUE_TEXT, mib } from './eval-limits.js';
-import { fail, type FunctionDef } from './function-types.js';
-import { describeType, numberToString, primitiveToString, toJson } from './value-text.js';
+import type { Value } from '../../core/value.js';
+import { checkStringLength, grouped, LimitExceeded, MAX_FORMAT_WIDTH, MAX_VALUE_TEXT, mib } from '../eval-limits.js';
+import { fail, type FunctionDef } from '../function-types.js';
+import { describeType, numberToString, primitiveToString, toJson } from '../value-text.js';
 
 interface Verb {
   flags: string;

@@ -4,8 +4,8 @@
  * Patterns RE2 refuses (backreferences, lookaround) are user errors saying so.
  */
 import { RE2JS, RE2JSException, type Matcher } from 're2js';
-import { checkStringLength, type EvalBudget } from './eval-limits.js';
-import { fail } from './function-types.js';
+import { checkStringLength, type EvalBudget } from '../eval-limits.js';
+import { fail } from '../function-types.js';
 
 const RE2_NOTE = 'regular expressions use RE2 syntax, as in Terraform: no backreferences (\\1) or lookaround ((?=, (?!, (?<=, (?<!)';
 

@@ -4,9 +4,9 @@
  * file, or is larger than MAX_FILE_BYTES, or is not UTF-8, by throwing a `FileProblem`.
  */
 import { isAbsolute, join } from 'node:path';
-import type { EvalContext } from './eval-context.js';
-import { FileProblem } from './file-problem.js';
-import { fail, type FunctionDef } from './function-types.js';
+import type { EvalContext } from '../eval-context.js';
+import { FileProblem } from '../file-problem.js';
+import { fail, type FunctionDef } from '../function-types.js';
 
 const pathParam = { name: 'path', type: 'string' as const };
 

@@ -1,6 +1,6 @@
 /** Numeric functions. */
-import type { Value } from '../core/value.js';
-import { fail, type FunctionDef } from './function-types.js';
+import type { Value } from '../../core/value.js';
+import { fail, type FunctionDef } from '../function-types.js';
 
 const num = (name = 'number') => ({ name, type: 'number' as const });
 

@@ -1,8 +1,8 @@
 /** String functions: join, split, case, trimming, replace, substr. */
-import type { Value } from '../core/value.js';
-import { budgetOf, checkStringLength, type EvalBudget } from './eval-limits.js';
-import { stringElements } from './function-args.js';
-import { fail, type FunctionDef } from './function-types.js';
+import type { Value } from '../../core/value.js';
+import { budgetOf, checkStringLength, type EvalBudget } from '../eval-limits.js';
+import { stringElements } from './args.js';
+import { fail, type FunctionDef } from '../function-types.js';
 import { compileRegex, replaceAllRegex } from './go-regex.js';
 
 const str = (name: string) => ({ name, type: 'string' as const });

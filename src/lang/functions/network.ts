@@ -1,6 +1,6 @@
 /** IP network functions: cidrhost, cidrsubnet, cidrsubnets, cidrnetmask (IPv4 and IPv6). */
 import { formatIp, formatPrefix, networkMask, parsePrefix, type IpPrefix } from './cidr.js';
-import { fail, type FunctionDef } from './function-types.js';
+import { fail, type FunctionDef } from '../function-types.js';
 
 const prefixParam = { name: 'prefix', type: 'string' as const };
 

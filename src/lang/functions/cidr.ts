@@ -3,9 +3,9 @@
  * canonical formatting. The address primitives (bigints, RFC 5952 text, masks) are in
  * src/core/ip-address.ts, shared with MAAS.
  */
-import { formatIp, networkMask, parseIpAddress, type IpBits, type ParsedIp } from '../core/ip-address.js';
+import { formatIp, networkMask, parseIpAddress, type IpBits, type ParsedIp } from '../../core/ip-address.js';
 
-export { formatIp, networkMask } from '../core/ip-address.js';
+export { formatIp, networkMask } from '../../core/ip-address.js';
 
 export interface IpPrefix {
   /** 32 for IPv4, 128 for IPv6. */

@@ -1,6 +1,6 @@
 /** Hash functions (pure computation through node:crypto). */
 import { createHash } from 'node:crypto';
-import type { FunctionDef } from './function-types.js';
+import type { FunctionDef } from '../function-types.js';
 
 const str = { name: 'string', type: 'string' as const };
 
