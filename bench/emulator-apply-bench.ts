@@ -19,6 +19,7 @@ import { ProxmoxProvider } from '../providers/proxmox/proxmox-provider.js';
 import { startEmulatorProcess } from './emulator-bench.js';
 import type { BenchRow } from './engine-bench.js';
 import { plannerOf } from '../src/plan/planner-provider.js';
+import { precompiledValidator } from '../src/engine/precompiled-validators.js';
 
 function containers(n: number, depth: number, offset: number): string {
   const lines = ['resources:'];
@@ -35,7 +36,7 @@ async function applyOnce(url: string, dir: string, yaml: string, parallelism: nu
   const provider = new ProxmoxProvider();
   const providerConfig = { endpoint: url, token_id: DEFAULT_TOKEN_ID, token_secret: DEFAULT_TOKEN_SECRET };
   await provider.configure({ config: providerConfig, configDir: dir, workDir: dir });
-  const store = await StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.json`), { hlVersion: 'bench', newLineage });
+  const store = await StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.json`), { hlVersion: 'bench', newLineage, precompiled: precompiledValidator });
   const r = makePlan({
     config: project.config,
     graph: project.graph,
@@ -50,6 +51,7 @@ async function applyOnce(url: string, dir: string, yaml: string, parallelism: nu
     hlVersion: 'bench',
     configHash: project.configHash,
     paths: project.paths,
+    precompiled: precompiledValidator,
   });
   if (!r.plan) throw new Error(r.diagnostics.map((d) => d.summary).join('\n'));
   const t0 = performance.now();

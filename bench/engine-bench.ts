@@ -26,6 +26,7 @@ import { FakeWorld } from '../providers/fake/fake-world.js';
 import { fmtMs, timed } from './measure.js';
 import { syntheticConfig } from './synthetic-config.js';
 import { plannerOf } from '../src/plan/planner-provider.js';
+import { precompiledValidator } from '../src/engine/precompiled-validators.js';
 
 export interface BenchRow {
   name: string;
@@ -47,6 +48,7 @@ function planOf(project: Awaited<ReturnType<typeof load>>, state: State, provide
     hlVersion: 'bench',
     configHash: project.configHash,
     paths: project.paths,
+    precompiled: precompiledValidator,
   });
   if (!r.plan) throw new Error(r.diagnostics.map((d) => d.summary).join('\n'));
   return r.plan;
@@ -71,7 +73,7 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
     // the fast path's lexing alone: its hand-written scanner, and the `yaml` Lexer it replaced
     const lex = await timed(() => lexemes(yaml));
     const lexViaYamlLexer = await timed(() => lexemesViaYamlLexer(yaml));
-    const parse = await timed(() => parseConfig([{ path: 'bench.yaml', text: yaml }]));
+    const parse = await timed(() => parseConfig([{ path: 'bench.yaml', text: yaml }], { precompiled: precompiledValidator }));
     const graph = await timed(() => buildConfigGraph(parse.result.config!));
     const project = await load(yaml);
     const empty: State = { version: 1, lineage: newLineage(), serial: 1, hlVersion: 'bench', resources: [], outputs: {} };
@@ -157,7 +159,7 @@ export async function benchApplyPersistence(n: number): Promise<BenchRow> {
     const mem = await timed(() => run(memoryStore(), memProvider, emptyPlan));
 
     const provider = new FakeProvider();
-    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage, checkpointIntervalMs: 5000 });
+    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage, checkpointIntervalMs: 5000, precompiled: precompiledValidator });
     const plan = planOf(project, store.state, provider);
     const timer = setInterval(() => void store.checkpointIfDue().catch(() => undefined), 1000);
     const real = await timed(() => run(store, provider, plan));
@@ -186,7 +188,7 @@ export async function benchApplyLatency(n: number, depth: number, latencyMs: num
   try {
     const project = await load(syntheticConfig(n, depth));
     const provider = new FakeProvider().useWorld(new FakeWorld(), latencyMs);
-    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage });
+    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage, precompiled: precompiledValidator });
     const plan = planOf(project, store.state, provider);
     // each create is reserve + create: two calls of latencyMs
     const perOp = 2 * latencyMs;

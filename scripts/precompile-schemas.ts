@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { PRECOMPILED_DIRECTORY, PRECOMPILED_INDEX_FILE, precompiledKey } from '../src/core/precompiled-validators.js';
+import { PRECOMPILED_DIRECTORY, PRECOMPILED_INDEX_FILE, precompiledKey } from '../src/engine/precompiled-validators.js';
 import { compileShipped, shippedSchemas } from './shipped-schemas.js';
 
 /** ajv's standalone module is CommonJS; under NodeNext its default import is the function itself. */

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options, ValidateFunction } from 'ajv';
-import { newSchemaCompiler, SCHEMA_PROFILE, schemaDraft } from '../src/config/schema-compile.js';
+import { newSchemaCompiler, SCHEMA_PROFILE, schemaDraft } from '../src/schema/schema-compile.js';
 import { POLICY_RULE_SCHEMA } from '../src/policy/policy-schema.js';
 import { newStateSchemaCompiler, STATE_SCHEMA_PROFILE, stateSchemaVariants } from '../src/state/state-schema.js';
 

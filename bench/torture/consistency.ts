@@ -14,6 +14,7 @@ import { decodeStateFile } from '../../src/state/state-file-format.js';
 import { defaultStateValidator } from '../../src/state/state-schema.js';
 import { StateStore } from '../../src/state/state-store.js';
 import type { TortureTarget } from './targets.js';
+import { precompiledValidator } from '../../src/engine/precompiled-validators.js';
 
 export const STATE_FILE = 'homelab.state.json';
 
@@ -39,10 +40,10 @@ export async function checkConsistency(
   let corrupt = false;
   try {
     if (existsSync(statePath)) {
-      const decoded = decodeStateFile(readFileSync(statePath, 'utf8'), statePath, await defaultStateValidator());
+      const decoded = decodeStateFile(readFileSync(statePath, 'utf8'), statePath, await defaultStateValidator(precompiledValidator));
       if ('diagnostics' in decoded) throw new DiagnosticsError(decoded.diagnostics);
     }
-    const store = await StateStore.open(statePath, { hlVersion: 'torture', newLineage, readOnly: true });
+    const store = await StateStore.open(statePath, { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator });
     ids = store.listResources().map((r) => r.id);
     const pending = store.pendingIntents();
     const settledLater = opts.betweenRuns ? pending.filter((p) => p.operation === 'create' && p.identity && target.idOfIdentity(p.identity)) : [];

@@ -12,6 +12,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { STATE_FILE } from './consistency.js';
 import { NAME_PREFIX } from './plan-promise-config.js';
 import type { ProxmoxEndpoint } from './targets.js';
+import { precompiledValidator } from '../../src/engine/precompiled-validators.js';
 
 export interface WorldObject {
   id: string;
@@ -75,7 +76,7 @@ export async function stateSnapshot(dir: string): Promise<StateSnapshot> {
   const path = join(dir, STATE_FILE);
   const snap: StateSnapshot = { current: new Map(), owner: new Map(), deposed: new Set(), shared: [], bytes: existsSync(path) ? readFileSync(path, 'utf8') : null };
   try {
-    const store = await StateStore.open(path, { hlVersion: 'torture', newLineage, readOnly: true });
+    const store = await StateStore.open(path, { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator });
     for (const r of store.listResources()) {
       if (r.mode !== 'managed') continue;
       snap.current.set(r.address, r.id);

@@ -9,6 +9,7 @@ import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
 import { builtinProviders } from '../engine/provider-registry.js';
 import { openProviderSession, type ProviderSession } from '../engine/provider-session.js';
 import type { Project } from '../engine/project.js';
+import { precompiledValidator } from '../engine/precompiled-validators.js';
 import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
 import { newLineage } from '../state/new-lineage.js';
 import { StateStore, type StateStoreOptions } from '../state/state-store.js';
@@ -62,7 +63,7 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
   }
   let store: StateStore;
   try {
-    store = await openStore(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined }, lock === undefined);
+    store = await openStore(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined, precompiled: precompiledValidator }, lock === undefined);
   } catch (e) {
     await lock?.release();
     throw e;

@@ -5,7 +5,7 @@
  */
 import type { Path } from '../core/value.js';
 import schema from '../../schemas/config.schema.json' with { type: 'json' };
-import type { PathDescription } from './schema-error-message.js';
+import type { PathDescription } from '../schema/schema-error-message.js';
 
 export const CONFIG_SCHEMA: object = schema;
 

@@ -14,7 +14,8 @@ import { CONFIG_SCHEMA, describeConfigPath } from './config-schema.js';
 import { decodeConfigFile, type DecodedFile } from './decode-config-file.js';
 import { DecodeReport } from './decode-report.js';
 import { nodeToValue } from '../yaml/node-value.js';
-import { validateAgainstSchema } from './schema-validator.js';
+import type { PrecompiledValidators } from '../schema/precompiled-validators.js';
+import { validateAgainstSchema } from '../schema/schema-validator.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseYamlFile } from '../yaml/yaml-to-node.js';
 
@@ -24,7 +25,12 @@ export interface ParseConfigResult {
   diagnostics: Diagnostic[];
 }
 
-export function parseConfig(files: ConfigFile[]): ParseConfigResult {
+export interface ParseConfigOptions {
+  /** The build's validators (the engine passes them); without them the config schema is compiled at run time. */
+  precompiled?: PrecompiledValidators;
+}
+
+export function parseConfig(files: ConfigFile[], options: ParseConfigOptions = {}): ParseConfigResult {
   const diagnostics: Diagnostic[] = [];
   const config: Config = {
     files,
@@ -42,6 +48,7 @@ export function parseConfig(files: ConfigFile[]): ParseConfigResult {
     const schemaProblems = validateAgainstSchema(CONFIG_SCHEMA, nodeToValue(parsed.node), parsed.node, file.path, {
       describePath: describeConfigPath,
       nullIsUnset: false,
+      precompiled: options.precompiled,
     });
     diagnostics.push(...schemaProblems);
     const report = new DecodeReport();

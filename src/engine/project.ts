@@ -13,6 +13,7 @@ import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.
 import type { ScopedValue } from '../lang/eval-context.js';
 import { readConfigRelativeFile } from './config-file-reader.js';
 import { resolveProjectVariables, type VariableSources } from './project-variables.js';
+import { precompiledValidator } from './precompiled-validators.js';
 
 export interface Project {
   files: ConfigFile[];
@@ -59,7 +60,7 @@ export async function projectFromFiles(
   sources: VariableSources,
   opts: { unsetVariablesUnknown?: boolean } = {},
 ): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
-  const parsed = parseConfig(files);
+  const parsed = parseConfig(files, { precompiled: precompiledValidator });
   if (!parsed.config || hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
   const config = parsed.config;
   const g = buildConfigGraph(config);

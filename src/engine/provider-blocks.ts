@@ -10,12 +10,13 @@ import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
 import { isValueMap, type Attributes } from '../core/value.js';
 import type { Config, ResourceBlock } from '../config/config-types.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
+import { validateAgainstSchema } from '../schema/schema-validator.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import { EvaluationScope } from '../plan/evaluation-scope.js';
 import type { Provider } from '../provider/contract.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { precompiledValidator } from './precompiled-validators.js';
 
 export interface ProviderBlocksOptions {
   config: Config;
@@ -82,7 +83,7 @@ export async function evaluateProviderBlocks(opts: ProviderBlocksOptions): Promi
       diagnostics.push(...r.diagnostics, ...scope.diagnostics.splice(0));
       if (!isValueMap(r.value)) continue;
       config = r.value;
-      diagnostics.push(...validateAgainstSchema(schema.providerJsonSchema, config, block.body, `provider "${key}"`));
+      diagnostics.push(...validateAgainstSchema(schema.providerJsonSchema, config, block.body, `provider "${key}"`, { precompiled: precompiledValidator }));
       for (const name of schema.providerSensitive ?? []) {
         const v = config[name];
         if (typeof v === 'string' && v.length > 0) secrets.push(v);

@@ -15,6 +15,7 @@ import { refreshState } from './refresh.js';
 import { unreachableDiagnostic } from './unreachable-provider.js';
 import { ProviderError } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
+import { precompiledValidator } from './precompiled-validators.js';
 
 export interface PlanOptions {
   mode: Plan['mode'];
@@ -70,6 +71,7 @@ export async function planProject(
       configHash: project.configHash,
       paths: project.paths,
       readFile: project.readFile,
+      precompiled: precompiledValidator,
     };
     if (refreshed) req.refreshed = refreshed;
     if (unreadable) req.unreadable = unreadable;

@@ -15,6 +15,7 @@ import { evaluateProviderBlocks } from './provider-blocks.js';
 import { loadProject } from './project.js';
 import type { VariableSources } from './project-variables.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { precompiledValidator } from './precompiled-validators.js';
 
 export async function validateProject(
   configPath: string,
@@ -30,7 +31,7 @@ export async function validateProject(
   diagnostics.push(...blocks.diagnostics);
   const planners = new Map<string, PlannerProvider>();
   for (const [key, provider] of blocks.providers) planners.set(key, plannerOf(provider, blocks.configs.get(key) ?? {}));
-  diagnostics.push(...decodePolicyRules(project.config.policies).diagnostics);
+  diagnostics.push(...decodePolicyRules(project.config.policies, precompiledValidator).diagnostics);
   if (hasErrors(diagnostics)) return { files: loaded.files, diagnostics };
   const r = makePlan({
     config: project.config,
@@ -48,6 +49,7 @@ export async function validateProject(
     paths: project.paths,
     readFile: project.readFile,
     validateOnly: true,
+    precompiled: precompiledValidator,
   });
   return { files: loaded.files, diagnostics: [...diagnostics, ...r.diagnostics] };
 }

@@ -10,7 +10,8 @@ import { didYouMean } from '../core/suggest.js';
 import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config, ResourceBlock } from '../config/config-types.js';
 import { findNodeAtPath } from '../yaml/node-path.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
+import type { PrecompiledValidators } from '../schema/precompiled-validators.js';
+import { validateAgainstSchema } from '../schema/schema-validator.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
@@ -53,6 +54,8 @@ export interface PlanRequest {
    * for_each/count that are unknown (unset variables) are not errors.
    */
   validateOnly?: boolean;
+  /** The build's validators for resource schemas (the engine passes them); without them schemas are compiled at run time. */
+  precompiled?: PrecompiledValidators;
 }
 
 export interface DataRead {
@@ -301,7 +304,7 @@ class Planner {
       this.diagnostics.push(...ev.diagnostics);
       if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
       const config = ev.value;
-      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address, { sensitivePaths: ev.sensitivePaths }));
+      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address, { sensitivePaths: ev.sensitivePaths, precompiled: this.req.precompiled }));
       for (const p of provider.validateResource?.({ type: block.type, config, providerConfig: provider.providerConfig }) ?? []) {
         this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
       }

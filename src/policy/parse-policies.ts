@@ -10,7 +10,8 @@ import type { ConfigFile } from '../config/config-types.js';
 import type { MapNode, Node } from '../yaml/node.js';
 import { findEntry } from '../yaml/node-path.js';
 import { nodeToValue } from '../yaml/node-value.js';
-import { validateAgainstSchema, type PathDescription } from '../config/schema-validator.js';
+import type { PrecompiledValidators } from '../schema/precompiled-validators.js';
+import { validateAgainstSchema, type PathDescription } from '../schema/schema-validator.js';
 import { parseYamlFile } from '../yaml/yaml-to-node.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from './policy-schema.js';
 import type { PolicyRule, PolicyRuleKind, PolicySeverity, ResourceSelector } from './policy-types.js';
@@ -20,14 +21,15 @@ export interface ParsedPolicies {
   diagnostics: Diagnostic[];
 }
 
-/** The rules of the config's `policies:` list, in order. */
-export function decodePolicyRules(nodes: readonly Node[]): ParsedPolicies {
+/** The rules of the config's `policies:` list, in order. `precompiled`: the build's validators (the engine passes them). */
+export function decodePolicyRules(nodes: readonly Node[], precompiled?: PrecompiledValidators): ParsedPolicies {
   const out: ParsedPolicies = { rules: [], diagnostics: [] };
   nodes.forEach((node, i) => {
     const context = policyContext(i);
     const problems = validateAgainstSchema(POLICY_RULE_SCHEMA, nodeToValue(node), node, context, {
       describePath: (path) => ({ context, attribute: path, noun: 'setting' }),
       nullIsUnset: false,
+      precompiled,
     });
     if (problems.length > 0) out.diagnostics.push(...problems);
     else out.rules.push(decodeRule(node as MapNode));
@@ -36,21 +38,22 @@ export function decodePolicyRules(nodes: readonly Node[]): ParsedPolicies {
 }
 
 /** The config's rules, then those of a `--policy` file when there is one. */
-export function collectPolicyRules(configPolicies: readonly Node[], policyFile?: ConfigFile): ParsedPolicies {
-  const fromConfig = decodePolicyRules(configPolicies);
+export function collectPolicyRules(configPolicies: readonly Node[], policyFile?: ConfigFile, precompiled?: PrecompiledValidators): ParsedPolicies {
+  const fromConfig = decodePolicyRules(configPolicies, precompiled);
   if (!policyFile) return fromConfig;
-  const fromFile = parsePolicyFile(policyFile);
+  const fromFile = parsePolicyFile(policyFile, precompiled);
   return { rules: [...fromConfig.rules, ...fromFile.rules], diagnostics: [...fromConfig.diagnostics, ...fromFile.diagnostics] };
 }
 
 /** The rules of a policy file: YAML with a top-level `policies:` list. */
-export function parsePolicyFile(file: ConfigFile): ParsedPolicies {
+export function parsePolicyFile(file: ConfigFile, precompiled?: PrecompiledValidators): ParsedPolicies {
   const parsed = parseYamlFile(file);
   if (!parsed.node) return { rules: [], diagnostics: parsed.diagnostics };
   const root = parsed.node;
   const problems = validateAgainstSchema(POLICY_FILE_SCHEMA, nodeToValue(root), root, file.path, {
     describePath: describePolicyFilePath,
     nullIsUnset: false,
+    precompiled,
   });
   if (problems.length > 0) return { rules: [], diagnostics: [...parsed.diagnostics, ...problems] };
   const list = root.kind === 'map' ? findEntry(root, 'policies')?.value : undefined;

@@ -3,21 +3,27 @@
  * found by walking up from this module: the source runs from `src/state/`, the build from
  * `dist/src/state/`, an installed package from `node_modules/hl/dist/src/state/`.
  *
- * The build precompiles the shipped schema's variants (scripts/precompile-schemas.ts); ajv's
- * compiler is only loaded, on first use, for a schema without precompiled validators.
+ * The build precompiles the shipped schema's variants (scripts/precompile-schemas.ts) and the
+ * engine passes them in (`PrecompiledStateValidators`); ajv's compiler is only loaded, on first
+ * use, for a schema without precompiled validators.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, Options } from 'ajv';
-import { precompiledValidator } from '../core/precompiled-validators.js';
 import { lazyModule } from '../core/lazy-module.js';
 
 const loadAjv = lazyModule<typeof import('ajv')>('ajv');
 
-/** The name the build gives validators compiled by newStateSchemaCompiler (see precompiled-validators.ts). */
+/** The name the build gives validators compiled by newStateSchemaCompiler (see src/engine/precompiled-validators.ts). */
 export const STATE_SCHEMA_PROFILE = 'state';
+
+/**
+ * The build's validator for `schema` compiled with the ajv options named `profile`
+ * (STATE_SCHEMA_PROFILE here), if it has one: what the engine loads and passes in.
+ */
+export type PrecompiledStateValidators = (profile: string, schema: object) => { (data: unknown): boolean; errors?: ErrorObject[] | null } | undefined;
 
 export const STATE_SCHEMA_OPTIONS: Readonly<Options> = { allErrors: true, strict: true };
 
@@ -86,28 +92,33 @@ export function stateSchemaVariants(schema: object): StateSchemaVariants {
   return variants;
 }
 
-/** Compiles a state schema object into a validator. */
-export function compileStateValidator(schema: object): StateValidator {
+/** Compiles a state schema object into a validator, using the build's validators where `precompiled` has them. */
+export function compileStateValidator(schema: object, precompiled?: PrecompiledStateValidators): StateValidator {
   const variants = stateSchemaVariants(schema);
   let ajv: Ajv | undefined;
   const check = (variant: object | undefined): Check => {
     if (variant === undefined) return () => []; // accepts anything
-    const validate = precompiledValidator(STATE_SCHEMA_PROFILE, variant) ?? (ajv ??= newStateSchemaCompiler()).compile(variant);
+    const validate = precompiled?.(STATE_SCHEMA_PROFILE, variant) ?? (ajv ??= newStateSchemaCompiler()).compile(variant);
     return (data) => (validate(data) ? [] : (validate.errors ?? []).map(formatAjvError));
   };
   return { state: check(variants.state), resource: check(variants.resource), output: check(variants.output) };
 }
 
-let defaultValidator: Promise<StateValidator> | undefined;
+/** The shipped schema's validators, one per lookup of precompiled validators (undefined: none). */
+const defaultValidators = new Map<PrecompiledStateValidators | undefined, Promise<StateValidator>>();
 
 /** The validator for the schema shipped with hl; loaded on first use and then cached. */
-export function defaultStateValidator(): Promise<StateValidator> {
-  defaultValidator ??= (async () => {
-    const file = findStateSchemaFile();
-    return compileStateValidator(JSON.parse(await readFile(file, 'utf8')) as object);
-  })();
-  defaultValidator.catch(() => {
-    defaultValidator = undefined;
-  });
-  return defaultValidator;
+export function defaultStateValidator(precompiled?: PrecompiledStateValidators): Promise<StateValidator> {
+  let validator = defaultValidators.get(precompiled);
+  if (!validator) {
+    validator = (async () => {
+      const file = findStateSchemaFile();
+      return compileStateValidator(JSON.parse(await readFile(file, 'utf8')) as object, precompiled);
+    })();
+    defaultValidators.set(precompiled, validator);
+    validator.catch(() => {
+      defaultValidators.delete(precompiled);
+    });
+  }
+  return validator;
 }

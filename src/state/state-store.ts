@@ -38,7 +38,7 @@ import {
   type JournalRecord,
 } from './journal-records.js';
 import { decodeStateFileBytes, encodeStateFile, sortedResources } from './state-file-format.js';
-import { defaultStateValidator, compileStateValidator, type StateValidator } from './state-schema.js';
+import { defaultStateValidator, compileStateValidator, type PrecompiledStateValidators, type StateValidator } from './state-schema.js';
 import { emptyState, STATE_FORMAT_VERSION, type OutputState, type ResourceState, type State } from './state-types.js';
 
 export type { IntentInput, IntentOperation, IntentOutcome, PendingIntent, PendingResolution } from './intent-types.js';
@@ -54,6 +54,8 @@ export interface StateStoreOptions {
   readOnly?: boolean;
   /** A state JSON Schema to use instead of `schemas/state.schema.json`. */
   schema?: object;
+  /** The build's validators for the state schema (the engine passes them); without them it is compiled at run time. */
+  precompiled?: PrecompiledStateValidators;
   /** Minimum time between two checkpoints made by `checkpointIfDue` (default 5 s). */
   checkpointIntervalMs?: number;
   /** Clock for `checkpointIfDue`; default Date.now. */
@@ -184,7 +186,7 @@ export class StateStore {
    * Throws DiagnosticsError for a corrupt or foreign state file or a damaged journal.
    */
   static async open(path: string, opts: StateStoreOptions): Promise<StateStore> {
-    const validate: StateValidator = opts.schema ? compileStateValidator(opts.schema) : await defaultStateValidator();
+    const validate: StateValidator = opts.schema ? compileStateValidator(opts.schema, opts.precompiled) : await defaultStateValidator(opts.precompiled);
     const adapter = new AtomicJsonFile<State>(path, {
       parse: (bytes) => {
         const decoded = decodeStateFileBytes(bytes, path, validate);

@@ -6,8 +6,8 @@ import { CONFIG_SCHEMA, describeConfigPath } from '../../src/config/config-schem
 import { decodeConfigFile } from '../../src/config/decode-config-file.js';
 import { DecodeReport } from '../../src/config/decode-report.js';
 import { nodeToValue } from '../../src/yaml/node-value.js';
-import { compileSchema } from '../../src/config/schema-compile.js';
-import { validateAgainstSchema } from '../../src/config/schema-validator.js';
+import { compileSchema } from '../../src/schema/schema-compile.js';
+import { validateAgainstSchema } from '../../src/schema/schema-validator.js';
 import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 
 type Schema = Record<string, unknown>;

@@ -11,8 +11,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA } from '../../src/config/config-schema.js';
-import { SCHEMA_PROFILE } from '../../src/config/schema-compile.js';
-import { precompiledValidator, setPrecompiledDirectory } from '../../src/core/precompiled-validators.js';
+import { SCHEMA_PROFILE } from '../../src/schema/schema-compile.js';
+import { precompiledValidator, setPrecompiledDirectory } from '../../src/engine/precompiled-validators.js';
 import { discoverCases, STAGES } from './invalid-corpus-cases.js';
 import { PRECOMPILED_DIST_DIR, precompiledIndexOrSkip } from './precompiled-build.js';
 

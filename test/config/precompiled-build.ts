@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'vitest';
-import { PRECOMPILED_DIRECTORY, PRECOMPILED_INDEX_FILE, type SchemaValidateFunction } from '../../src/core/precompiled-validators.js';
+import { PRECOMPILED_DIRECTORY, PRECOMPILED_INDEX_FILE, type SchemaValidateFunction } from '../../src/engine/precompiled-validators.js';
 
 export const PRECOMPILED_DIST_DIR = fileURLToPath(new URL(`../../dist/${PRECOMPILED_DIRECTORY}/`, import.meta.url));
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../src/yaml/node.js';
 import { nodeToValue } from '../../src/yaml/node-value.js';
-import { compileSchema } from '../../src/config/schema-compile.js';
-import { validateAgainstSchema } from '../../src/config/schema-validator.js';
+import { compileSchema } from '../../src/schema/schema-compile.js';
+import { validateAgainstSchema } from '../../src/schema/schema-validator.js';
 import { parseYamlFile } from '../../src/yaml/yaml-to-node.js';
 import { UNKNOWN, type Value } from '../../src/core/value.js';
 

@@ -3,7 +3,7 @@
  * settings and accept and refuse what they should.
  */
 import { describe, expect, it } from 'vitest';
-import { compileSchema } from '../../src/config/schema-compile.js';
+import { compileSchema } from '../../src/schema/schema-compile.js';
 import { kumaProviderFactory } from '../../providers/kuma/index.js';
 
 const schema = kumaProviderFactory.create().getSchema();

@@ -4,6 +4,7 @@ import { error, hasErrors } from '../../core/diagnostic.js';
 import type { ConfigFile } from '../../config/config-types.js';
 import { loadProject, type Project } from '../../engine/project.js';
 import { planProject } from '../../engine/run-plan.js';
+import { precompiledValidator } from '../../engine/precompiled-validators.js';
 import { encodePlan } from '../../plan/plan-codec.js';
 import { planKeyForWriting } from '../../state/plan-key.js';
 import type { Plan } from '../../plan/plan-types.js';
@@ -71,7 +72,7 @@ function policyRules(ctx: CommandContext, project: Project): PolicyRule[] | unde
       return undefined;
     }
   }
-  const { rules, diagnostics } = collectPolicyRules(project.config.policies, file);
+  const { rules, diagnostics } = collectPolicyRules(project.config.policies, file, precompiledValidator);
   printDiagnostics(ctx.term, diagnostics, { files: file ? [...project.files, file] : project.files });
   return hasErrors(diagnostics) ? undefined : rules;
 }

@@ -10,22 +10,20 @@
  * after the build, or one built at run time (tests, the fake provider), has no
  * validator here and is compiled as before.
  *
- * The index is found beside this module's build output (dist/src/core/ →
+ * The index is found beside this module's build output (dist/src/engine/ →
  * dist/schemas/precompiled/) on first lookup; running from the TypeScript sources there is
- * none, and everything is compiled at run time.
+ * none, and everything is compiled at run time. The engine hands `precompiledValidator` to
+ * parsing, planning and the state store (a `PrecompiledValidators` lookup); they never look
+ * on disk themselves.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ErrorObject } from 'ajv';
+import type { SchemaValidateFunction } from '../schema/precompiled-validators.js';
 
-/** A compiled schema, from ajv or from the build: true when valid, else `errors` says why. */
-export interface SchemaValidateFunction {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
+export type { SchemaValidateFunction } from '../schema/precompiled-validators.js';
 
 /** The directory the build writes, relative to `dist/` ('/'-separated), and its index file. */
 export const PRECOMPILED_DIRECTORY = 'schemas/precompiled';

@@ -13,6 +13,7 @@ import { pathHasPrefix, type Path, type Value } from '../core/value.js';
 import type { Node } from '../yaml/node.js';
 import { findEntry, findNodeAtPath } from '../yaml/node-path.js';
 import { compileSchema } from './schema-compile.js';
+import type { PrecompiledValidators } from './precompiled-validators.js';
 import { describeProblem, type MessageContext, type PathDescription, type Pointing } from './schema-error-message.js';
 import { selectProblems } from './schema-error-selection.js';
 import { parsePointer, prepareForValidation } from './schema-unknowns.js';
@@ -29,6 +30,8 @@ export interface SchemaValidationOptions {
   sensitivePaths?: readonly Path[];
   /** A map entry with a null value counts as not set (default true; false validates as written). */
   nullIsUnset?: boolean;
+  /** The build's validators (the engine passes them); without them, schemas are compiled at run time. */
+  precompiled?: PrecompiledValidators;
 }
 
 /**
@@ -45,7 +48,7 @@ export function validateAgainstSchema(
 ): Diagnostic[] {
   const prepared = prepareForValidation(value, options.nullIsUnset ?? true);
   if (!prepared) return [];
-  const validate = compileSchema(schema);
+  const validate = compileSchema(schema, options.precompiled);
   if (validate(prepared.data)) return [];
 
   const problems = selectProblems(validate.errors ?? [], schema, prepared);

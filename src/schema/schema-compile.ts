@@ -6,23 +6,23 @@
  * plain annotations so ajv's strict mode still catches real typos in schemas.
  *
  * The schemas hl ships are compiled at build time (scripts/precompile-schemas.ts, with
- * `newSchemaCompiler`); their validators are loaded from the build, and ajv's compiler is
- * only loaded (on first use) for a schema without one.
+ * `newSchemaCompiler`); the engine passes their validators in (a `PrecompiledValidators`
+ * lookup), and ajv's compiler is only loaded (on first use) for a schema without one.
  */
 import type { Ajv, Options } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type formatsModule from 'ajv-formats';
 import { lazyModule } from '../core/lazy-module.js';
-import { precompiledValidator, type SchemaValidateFunction } from '../core/precompiled-validators.js';
+import type { PrecompiledValidators, SchemaValidateFunction } from './precompiled-validators.js';
 
-export type { SchemaValidateFunction } from '../core/precompiled-validators.js';
+export type { SchemaValidateFunction } from './precompiled-validators.js';
 
 const loadAjv = lazyModule<typeof import('ajv')>('ajv');
 const loadAjv2020 = lazyModule<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
 /** ajv-formats is CommonJS: the module is the plugin itself. */
 const loadAddFormats = lazyModule<typeof formatsModule.default>('ajv-formats');
 
-/** The name the build gives validators compiled by newSchemaCompiler (see precompiled-validators.ts). */
+/** The name the build gives validators compiled by newSchemaCompiler (see src/engine/precompiled-validators.ts). */
 export const SCHEMA_PROFILE = 'config';
 
 /** Annotation keywords of editor tooling (VS Code JSON, yaml-language-server). */
@@ -53,10 +53,13 @@ export type SchemaDraft = 'draft-07' | '2020-12';
 const compilers = new Map<SchemaDraft, Ajv | Ajv2020>();
 const cache = new WeakMap<object, SchemaValidateFunction>();
 
-/** The validator for a schema object (compiled on first use). A malformed schema is a bug: it throws. */
-export function compileSchema(schema: object): SchemaValidateFunction {
-  const precompiled = precompiledValidator(SCHEMA_PROFILE, schema);
-  if (precompiled) return precompiled;
+/**
+ * The validator for a schema object: the build's, when `precompiled` has one, else compiled
+ * on first use. A malformed schema is a bug: it throws.
+ */
+export function compileSchema(schema: object, precompiled?: PrecompiledValidators): SchemaValidateFunction {
+  const built = precompiled?.(SCHEMA_PROFILE, schema);
+  if (built) return built;
   const cached = cache.get(schema);
   if (cached) return cached;
   const ajv = compilerFor(schema);
