@@ -1,7 +1,7 @@
 /**
  * Build step, run after tsc: compiles the JSON Schemas hl ships (shipped-schemas.ts) into
  * ajv standalone validators, so `hl` loads them instead of compiling at start-up (see
- * src/core/precompiled-validators.ts).
+ * src/engine/precompiled-validators.ts).
  *
  * Writes `dist/schemas/precompiled/`, replacing what was there: one CommonJS module per
  * validator, named by its key, and `index.cjs` mapping each key to a function that
@@ -39,7 +39,7 @@ function main(): void {
     writeFileSync(join(outDir, `${key}.cjs`), `${GENERATED}\n// ${shipped.name}, profile "${shipped.profile}"\n${code}\n`);
     entries.push(`  ${JSON.stringify(key)}: () => require(${JSON.stringify(`./${key}.cjs`)}), // ${shipped.name}`);
   }
-  const index = `${GENERATED}\n// hl's precompiled schema validators by key (see src/core/precompiled-validators.ts).\n'use strict';\nmodule.exports = {\n${entries.join('\n')}\n};\n`;
+  const index = `${GENERATED}\n// hl's precompiled schema validators by key (see src/engine/precompiled-validators.ts).\n'use strict';\nmodule.exports = {\n${entries.join('\n')}\n};\n`;
   writeFileSync(join(outDir, PRECOMPILED_INDEX_FILE), index);
   process.stdout.write(`precompiled ${written.size} schema validators into ${outDir}\n`);
 }

@@ -3,7 +3,7 @@
  * is compiled with: what the build precompiles (precompile-schemas.ts) and what the tests
  * check the precompiled validators against.
  *
- * - profile `config` (src/config/schema-compile.ts): every `schemas/*.json` the config,
+ * - profile `config` (src/schema/schema-compile.ts): every `schemas/*.json` the config,
  *   the policies and the providers use, and the policy rule schema derived from the policy
  *   file's;
  * - profile `state` (src/state/state-schema.ts): the state file's schema and its two
