@@ -22,8 +22,8 @@ import { isUnknown, isValueMap, UNKNOWN, type Value, type ValueMap } from '../co
 import type { ResourceBlock } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
-import { EvaluationScope } from '../plan/evaluation-scope.js';
-import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from '../plan/expand-instances.js';
+import { EvaluationScope } from '../expand/evaluation-scope.js';
+import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from '../expand/expand-instances.js';
 import type { Project } from '../engine/project.js';
 import type { ResourceState, State } from '../state/state-types.js';
 

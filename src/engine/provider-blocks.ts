@@ -13,7 +13,7 @@ import type { Config, ResourceBlock } from '../config/config-types.js';
 import { validateAgainstSchema } from '../schema/schema-validator.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
-import { EvaluationScope } from '../plan/evaluation-scope.js';
+import { EvaluationScope } from '../expand/evaluation-scope.js';
 import type { Provider } from '../provider/contract.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { precompiledValidator } from './precompiled-validators.js';
