@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Attributes, Path, Value } from '../core/value.js';
 import type { ConfigFile } from '../config/config-types.js';
-import type { PolicyResult } from '../policy/policy-types.js';
+import type { PolicyResult } from './policy-result.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 

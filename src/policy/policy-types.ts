@@ -34,12 +34,10 @@
  * what it protects; it fails only on a plan that somehow carries such a destroy.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
+import type { PolicyResult, PolicyRuleKind, PolicySeverity } from '../plan/policy-result.js';
 
-export const POLICY_RULE_KINDS = ['no-destroy', 'no-replace', 'max-changes', 'no-changes-on-node', 'prevent-destroy'] as const;
-
-export type PolicyRuleKind = (typeof POLICY_RULE_KINDS)[number];
-
-export type PolicySeverity = 'error' | 'warning';
+/** The rule kinds, severities and findings are the plan's (a saved plan carries the findings). */
+export { POLICY_RULE_KINDS, type PolicyResult, type PolicyRuleKind, type PolicySeverity } from '../plan/policy-result.js';
 
 /** Which resources a rule looks at; an absent key matches everything. Lists mean "any of". */
 export interface ResourceSelector {
@@ -69,18 +67,6 @@ export type PolicyRule = RuleCommon &
     | { kind: 'no-changes-on-node'; nodes: string[] }
     | { kind: 'prevent-destroy' }
   );
-
-/** One finding: a violation (about a resource, or the whole plan) or a rule that passed. */
-export interface PolicyResult {
-  /** The rule kind: `no-destroy`, `max-changes`, ... */
-  rule: PolicyRuleKind;
-  name: string;
-  /** The instance address the finding is about, when it is about one. */
-  resource?: string;
-  passed: boolean;
-  message: string;
-  severity: PolicySeverity;
-}
 
 export interface PolicyEvaluation {
   /** Per rule, in the order the rules are given: its violations, or one passed result. */
