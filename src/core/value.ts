@@ -22,6 +22,12 @@ export interface ValueMap {
   [key: string]: Value;
 }
 
+/**
+ * How deeply lists and maps may nest inside a value: the evaluator refuses deeper values
+ * (src/lang/eval-limits.ts) and a state file is held to it (src/state/json-value-bounds.ts).
+ */
+export const MAX_VALUE_DEPTH = 256;
+
 /** A resource's attributes: always an object at the top. */
 export type Attributes = ValueMap;
 
@@ -78,6 +84,11 @@ export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
     return true;
   }
   return valueEquals(a, b);
+}
+
+/** Code-unit order, the order Terraform uses for map keys (independent of locale). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Reads the value at a path, or undefined when the path does not exist. */

@@ -7,7 +7,7 @@
  * so the same resources always give the same inventory, whatever their order in state.
  */
 import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
-import { compareStrings } from '../render/format-value.js';
+import { compareStrings } from '../core/value.js';
 import type { InventoryResource } from './inventory-resource.js';
 import { linkToGuests, type Device, type DnsRecord, type Guest, type GuestLinks, type Monitor } from './link-to-guests.js';
 import { guestFactsOf, isPassthrough, nodeOf } from './resource-facts.js';

@@ -4,7 +4,7 @@
  * instances are all on one Proxmox node grouped in a subgraph for that node. Node ids are
  * given in sorted order, so the text only changes when the graph does.
  */
-import { compareStrings } from '../render/format-value.js';
+import { compareStrings } from '../core/value.js';
 import { nodeOf } from './resource-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
 

@@ -5,15 +5,13 @@
  * and going past either is a located user error, not a hang.
  */
 import type { Value } from '../core/value.js';
-import { isUnknown } from '../core/value.js';
+import { isUnknown, MAX_VALUE_DEPTH } from '../core/value.js';
 import type { EvalContext } from './eval-context.js';
 
 /** Elements (list items plus map entries, at every level) a single value may hold. */
 export const MAX_VALUE_ELEMENTS = 1_000_000;
 /** Characters (UTF-16 code units) of text, strings and map keys together, a value may hold. */
 export const MAX_VALUE_TEXT = 16 * 1024 * 1024;
-/** How deeply lists and maps may nest inside a value. */
-export const MAX_VALUE_DEPTH = 256;
 /** How deeply expressions may nest (parentheses, brackets, operators, calls, templates). */
 export const MAX_EXPRESSION_DEPTH = 100;
 /** Evaluation steps of one configuration evaluation (every expression of a plan or apply together). */

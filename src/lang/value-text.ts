@@ -1,6 +1,6 @@
 /** How values read in messages and how they turn into text (interpolation, tostring, JSON). */
-import { isUnknown, isValueMap, type Value, type ValueMap } from '../core/value.js';
-import { LimitExceeded, MAX_VALUE_DEPTH } from './eval-limits.js';
+import { compareStrings, isUnknown, isValueMap, MAX_VALUE_DEPTH, type Value, type ValueMap } from '../core/value.js';
+import { LimitExceeded } from './eval-limits.js';
 import { setEntry } from './values.js';
 
 /** The type of a value as messages name it: string, number, bool, null, list, map, unknown. */
@@ -62,11 +62,6 @@ export function fromPlainData(data: unknown, depth = 0): Value {
   const out: ValueMap = {};
   for (const [k, val] of Object.entries(data as Record<string, unknown>)) setEntry(out, k, fromPlainData(val, depth + 1));
   return out;
-}
-
-/** Code-unit order, the order Terraform uses for map keys. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The keys of a map in iteration order (sorted). */

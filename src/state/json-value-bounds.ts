@@ -5,7 +5,7 @@
  * parses as Infinity). Walked iteratively, so a 100,000-deep document is refused, not a
  * stack overflow in whatever walks it next (schema validation, cloning, rendering).
  */
-import { MAX_VALUE_DEPTH } from '../lang/eval-limits.js';
+import { MAX_VALUE_DEPTH } from '../core/value.js';
 
 /**
  * Levels of the state file around a value: state › resources › [i] › deposed › [j] ›

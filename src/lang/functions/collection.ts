@@ -1,9 +1,9 @@
 /** Collection functions over lists and maps. */
-import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Value, type ValueMap } from '../../core/value.js';
+import { compareStrings, isUnknown, isValueMap, UNKNOWN, valueEquals, type Value, type ValueMap } from '../../core/value.js';
 import { boolElements, numberElements, stringElements } from './args.js';
 import { fail, type FunctionDef } from '../function-types.js';
 import { setEntry } from '../values.js';
-import { compareStrings, describeType, numberToString, sortedKeys, toJson } from '../value-text.js';
+import { describeType, numberToString, sortedKeys, toJson } from '../value-text.js';
 
 const list = (name = 'list') => ({ name, type: 'list' as const });
 const map = (name = 'map') => ({ name, type: 'map' as const });

@@ -1,8 +1,8 @@
 /** Type conversion functions: tostring, tonumber, tobool, tolist, toset, tomap. */
-import { isUnknown, isValueMap, UNKNOWN, type Value } from '../../core/value.js';
+import { compareStrings, isUnknown, isValueMap, UNKNOWN, type Value } from '../../core/value.js';
 import { distinctValues } from './collection.js';
 import { fail, type FunctionDef } from '../function-types.js';
-import { compareStrings, describeType, primitiveToString } from '../value-text.js';
+import { describeType, primitiveToString } from '../value-text.js';
 
 const any = { name: 'value', type: 'any' as const };
 
