@@ -1,5 +1,5 @@
 /** Reading, writing and parsing attribute paths (`disks.scsi0.size`, `networks["net0"].bridge`). */
-import { isValueMap, valueEquals, type Path, type Value } from './value.js';
+import { isValueMap, valueEquals, type Path, type Value } from '../core/value.js';
 
 /** Parses a dotted/bracketed attribute path; undefined when malformed. */
 export function parseAttributePath(text: string): Path | undefined {

@@ -5,7 +5,7 @@
  */
 import { blockAddress, formatAddress, parseAddress, type InstanceKey } from '../core/address.js';
 import { error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
-import { parseAttributePath, setPath } from '../core/path-edit.js';
+import { parseAttributePath, setPath } from './path-edit.js';
 import { didYouMean } from '../core/suggest.js';
 import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
 import type { Config, ResourceBlock } from '../config/config-types.js';

@@ -7,7 +7,7 @@
  * `unreachable` (reported once per provider; clients retry their own connections) are
  * never retried. The sleeper and the randomness are injectable, so tests run fast.
  */
-import { sleep } from '../core/abortable-sleep.js';
+import { sleep } from './abortable-sleep.js';
 import { ProviderError } from './contract.js';
 
 export interface RetryPolicy {

@@ -18,7 +18,7 @@
  * MAAS may answer 503 after MAAS committed.
  */
 import type { Dispatcher } from 'undici';
-import { sleep } from '../../../src/core/abortable-sleep.js';
+import { sleep } from '../../../src/provider/abortable-sleep.js';
 import { lazyModule } from '../../../src/core/lazy-module.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { MaasCredentials } from './api-key.js';

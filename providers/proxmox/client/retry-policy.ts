@@ -8,7 +8,7 @@
  * - No answer at all is retried only for idempotent calls; for a create or clone the caller
  *   checks what happened instead (see guest-create.ts).
  */
-import { sleep } from '../../../src/core/abortable-sleep.js';
+import { sleep } from '../../../src/provider/abortable-sleep.js';
 import { PveApiError, isLockContention, isTransientAnswer } from './pve-error.js';
 
 export { sleep };
