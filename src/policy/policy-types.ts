@@ -34,7 +34,7 @@
  * what it protects; it fails only on a plan that somehow carries such a destroy.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
-import type { PolicyResult, PolicyRuleKind, PolicySeverity } from '../plan/policy-result.js';
+import type { PolicyResult, PolicySeverity } from '../plan/policy-result.js';
 
 /** The rule kinds, severities and findings are the plan's (a saved plan carries the findings). */
 export { POLICY_RULE_KINDS, type PolicyResult, type PolicyRuleKind, type PolicySeverity } from '../plan/policy-result.js';
