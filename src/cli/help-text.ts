@@ -1,6 +1,5 @@
 /** The text of `hl --help` and `hl COMMAND --help`. */
-
-export const HL_VERSION = '0.1.0';
+import { HL_VERSION } from '../version.js';
 
 const MAIN = `hl ${HL_VERSION} — declarative homelab infrastructure (Proxmox, MAAS, Uptime Kuma, Coral TPU)
 

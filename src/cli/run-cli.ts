@@ -7,7 +7,8 @@ import { DiagnosticsError } from '../core/diagnostic.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
 import { printDiagnostics } from './diagnostics-output.js';
-import { helpText, HL_VERSION } from './help-text.js';
+import { HL_VERSION } from '../version.js';
+import { helpText } from './help-text.js';
 import { colorWanted, type Terminal } from './terminal.js';
 
 export interface CliIo {

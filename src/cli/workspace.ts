@@ -14,7 +14,7 @@ import { acquireLock, describeHolder, type StateLock } from '../state/state-lock
 import { newLineage } from '../state/new-lineage.js';
 import { StateStore, type StateStoreOptions } from '../state/state-store.js';
 import type { CliOptions } from './args.js';
-import { HL_VERSION } from './help-text.js';
+import { HL_VERSION } from '../version.js';
 import type { Terminal } from './terminal.js';
 import { EXIT_ERROR, type CommandContext } from './command-context.js';
 import { printDiagnostics } from './diagnostics-output.js';

@@ -47,14 +47,14 @@ export function attributeHead(label: string, width: number): SlotHead {
  * saved plan holds nothing to tell them apart), and never a map, which it would otherwise
  * pass for.
  */
-export function sameValue(b: Value | undefined, a: Value | undefined): boolean {
+export function sameWhenRendered(b: Value | undefined, a: Value | undefined): boolean {
   if (b === a) return true;
   if (b === undefined || a === undefined || isRedacted(b) || isRedacted(a)) return false;
-  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && b.every((x, i) => sameValue(x, a[i]));
+  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && b.every((x, i) => sameWhenRendered(x, a[i]));
   if (isValueMap(b) && isValueMap(a)) {
     const keys = Object.keys(b);
     if (keys.length !== Object.keys(a).length) return false;
-    return keys.every((k) => Object.hasOwn(a, k) && sameValue(b[k], a[k]));
+    return keys.every((k) => Object.hasOwn(a, k) && sameWhenRendered(b[k], a[k]));
   }
   return valueEquals(b, a);
 }
@@ -135,7 +135,7 @@ export class AttributeDiffWriter {
       const b = before?.[key] ?? null;
       const a = after?.[key] ?? null;
       if (b === null && a === null) continue;
-      if (sameValue(b, a)) {
+      if (sameWhenRendered(b, a)) {
         unchanged++;
         continue;
       }
@@ -238,13 +238,13 @@ export class AttributeDiffWriter {
       for (let i = 0; i < b.length; i++) {
         const x = b[i] ?? null;
         const y = a[i] ?? null;
-        if (sameValue(x, y)) unchanged++;
+        if (sameWhenRendered(x, y)) unchanged++;
         else this.slot(depth, ELEMENT, x, y, bs.step(i), as.step(i), rp.step(i));
       }
     } else {
       let bi = 0;
       let ai = 0;
-      for (const part of diffArrays<Value>(b, a, { comparator: sameValue })) {
+      for (const part of diffArrays<Value>(b, a, { comparator: sameWhenRendered })) {
         const n = part.count ?? part.value.length;
         for (let j = 0; j < n; j++) {
           if (part.added) {

@@ -6,7 +6,7 @@
  */
 import { isValueMap, type Path, type Value } from '../core/value.js';
 import { isRedacted } from '../plan/plan-codec.js';
-import { sameValue } from './attribute-diff-writer.js';
+import { sameWhenRendered } from './attribute-diff-writer.js';
 import { sortedKeys } from './format-value.js';
 
 export function changedPaths(before: Value | null, after: Value | null): Path[] {
@@ -16,7 +16,7 @@ export function changedPaths(before: Value | null, after: Value | null): Path[] 
 }
 
 function walk(b: Value | null, a: Value | null, path: Path, out: Path[]): void {
-  if (sameValue(b, a)) return;
+  if (sameWhenRendered(b, a)) return;
   if (b !== null && a !== null && !isRedacted(b) && !isRedacted(a) && isValueMap(b) && isValueMap(a)) {
     for (const key of sortedKeys(b, a)) walk(b[key] ?? null, a[key] ?? null, [...path, key], out);
     return;

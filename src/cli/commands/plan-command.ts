@@ -16,7 +16,7 @@ import type { PolicyRule } from '../../policy/policy-types.js';
 import { planToShowJson } from '../../render/plan-json.js';
 import { renderPlanHuman } from '../../render/plan-human.js';
 import { printDiagnostics } from '../diagnostics-output.js';
-import { HL_VERSION } from '../help-text.js';
+import { HL_VERSION } from '../../version.js';
 import { variableSources } from '../variable-sources.js';
 import { attachProviders, withWorkspace, type Workspace } from '../workspace.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';

@@ -6,7 +6,7 @@ import { planToShowJson } from '../../render/plan-json.js';
 import { renderPlanHuman } from '../../render/plan-human.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { EXIT_OK, type CommandContext } from '../command-context.js';
-import { HL_VERSION } from '../help-text.js';
+import { HL_VERSION } from '../../version.js';
 import { withWorkspace } from '../workspace.js';
 import { maskedResource } from '../../state/masked-resource.js';
 
