@@ -11,7 +11,7 @@ import type { Plan } from '../../plan/plan-types.js';
 import { evaluatePolicies } from '../../policy/evaluate-policies.js';
 import { collectPolicyRules } from '../../policy/parse-policies.js';
 import { hasBlockingViolations, policyGateError } from '../../policy/policy-gate.js';
-import { renderPolicyResultsHuman } from '../../policy/policy-results-human.js';
+import { renderPolicyResultsHuman } from '../../render/policy-results-human.js';
 import type { PolicyRule } from '../../policy/policy-types.js';
 import { planToShowJson } from '../../render/plan-json.js';
 import { renderPlanHuman } from '../../render/plan-human.js';

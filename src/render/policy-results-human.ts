@@ -9,8 +9,8 @@
  * Errors first, then warnings, then passes, each in rule order. With `color: false` the
  * text holds no ANSI code.
  */
-import { palette } from '../render/palette.js';
-import type { PolicyResult } from './policy-types.js';
+import { palette } from './palette.js';
+import type { PolicyResult } from '../policy/policy-types.js';
 
 export function renderPolicyResultsHuman(results: readonly PolicyResult[], opts: { color: boolean }): string {
   const p = palette(opts.color);
