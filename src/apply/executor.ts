@@ -27,6 +27,7 @@ import type { OutputState, ResourceState } from '../state/state-types.js';
 import type { ApplyEvents, OperationKind } from './apply-events.js';
 import { applyNodeId, buildApplyGraph, deleteNodeId } from './apply-graph.js';
 import type { ApplyStore } from './apply-store.js';
+import { resourceStateEntry } from './resource-state-entry.js';
 
 export interface ApplyRequest {
   plan: Plan;
@@ -489,21 +490,7 @@ class Executor {
    * deletes on the address are kept.
    */
   private resourceState(change: ResourceChange, id: string, attributes: Attributes, sensitivePaths: Path[]): ResourceState {
-    const r: ResourceState = {
-      address: change.address,
-      mode: change.mode,
-      type: change.type,
-      name: change.name,
-      index: change.index,
-      provider: change.provider,
-      id,
-      attributes,
-      sensitivePaths,
-      dependencies: change.dependencies,
-      status: 'ready',
-    };
-    if (change.preventDestroy) r.preventDestroy = true;
-    if (change.createBeforeDestroy) r.createBeforeDestroy = true;
+    const r = resourceStateEntry(change, id, attributes, sensitivePaths);
     const current = this.req.store.getResource(change.address);
     if (!current) return r;
     if (change.action === 'create-delete' && current.id !== id) return withDeposed(r, current);
