@@ -4,6 +4,7 @@
  * even when its own detection (TTY, NO_COLOR) would say no: the caller has already decided
  * (`--no-color`, NO_COLOR, a pipe), and the renderers are pure functions of their arguments.
  */
+import chain from 'kleur';
 import * as kleur from 'kleur/colors';
 
 export type Paint = (text: string) => string;
@@ -17,6 +18,10 @@ export interface Palette {
   magenta: Paint;
   bold: Paint;
   dim: Paint;
+  /** Red and bold as kleur's chain `red().bold()` writes them (both opened, then closed in the same order). */
+  redBold: Paint;
+  /** Green and bold as kleur's chain `green().bold()` writes them. */
+  greenBold: Paint;
 }
 
 const identity: Paint = (text) => text;
@@ -30,6 +35,8 @@ const PLAIN: Palette = {
   magenta: identity,
   bold: identity,
   dim: identity,
+  redBold: identity,
+  greenBold: identity,
 };
 
 /** Runs a kleur colour function with colouring switched on, restoring kleur's own setting. */
@@ -42,6 +49,19 @@ function forced(fn: (text: string) => string): Paint {
       return fn(text);
     } finally {
       kleur.$.enabled = previous;
+    }
+  };
+}
+
+/** A kleur chain run with colouring switched on, restoring kleur's own setting. */
+function forcedChain(fn: (text: string) => string): Paint {
+  return (text) => {
+    const previous = chain.enabled;
+    chain.enabled = true;
+    try {
+      return fn(text);
+    } finally {
+      chain.enabled = previous;
     }
   };
 }
@@ -59,6 +79,8 @@ export function palette(color: boolean): Palette {
     magenta: forced(kleur.magenta),
     bold: forced(kleur.bold),
     dim: forced(kleur.dim),
+    redBold: forcedChain((text) => chain.red().bold(text)),
+    greenBold: forcedChain((text) => chain.green().bold(text)),
   };
   return colored;
 }

@@ -1,0 +1,64 @@
+/**
+ * The lines of an apply or destroy around its progress: the question before it starts, the
+ * answer that cancels it, the interrupted operations of an earlier run it recovered, what a
+ * Ctrl-C does, and the summary at the end (with the outputs).
+ */
+import type { ApplyResult } from '../apply/executor.js';
+import type { Recovery } from '../apply/reconcile-journal.js';
+import type { Redactor } from '../core/redact.js';
+import type { Plan } from '../plan/plan-types.js';
+import type { OutputState } from '../state/state-types.js';
+import { palette } from './palette.js';
+import type { TextOutput } from './text-output.js';
+
+export function confirmQuestion(mode: 'apply' | 'destroy'): string {
+  return `\n${mode === 'destroy' ? 'Destroy all these resources?' : 'Apply these changes?'} Only "yes" is accepted: `;
+}
+
+export function printCancelled(term: TextOutput, noInput: boolean): void {
+  term.err(noInput ? '\nNo answer on standard input: nothing was changed. Use --auto-approve to apply without asking.\n' : '\nApply cancelled: nothing was changed.\n');
+}
+
+export function printRecovered(term: TextOutput, r: Recovery): void {
+  term.err(`Recovered an interrupted ${r.operation} of ${r.address}: ${r.result}${r.id ? ` (id ${r.id})` : ''}\n`);
+}
+
+export function printStopping(term: TextOutput): void {
+  term.err('\nInterrupt received: no new operations will start; waiting for those in flight to finish. Press Ctrl-C again to exit at once.\n');
+}
+
+/** How a run ended: stopped by an interrupt, with failures, or complete. */
+export type ApplyStatus = 'interrupted' | 'failed' | 'complete';
+
+export interface ApplySummary {
+  mode: Plan['mode'];
+  result: Pick<ApplyResult, 'counts'>;
+  /** Drift recorded without changes: a complete run says nothing. */
+  quiet: boolean;
+  outputs: Record<string, OutputState>;
+  redact: Redactor;
+}
+
+export function printApplySummary(term: TextOutput, s: ApplySummary, status: ApplyStatus, opts: { json: boolean }): void {
+  const c = palette(term.color);
+  const n = s.result.counts;
+  const verb = s.mode === 'destroy' ? 'Destroy' : 'Apply';
+  if (status === 'interrupted') {
+    term.err(`\n${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.\n`);
+    return;
+  }
+  if (status === 'failed') {
+    term.out(`\n${c.redBold(`${verb} failed.`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.failed} failed, ${n.skipped} skipped.\n`);
+    return;
+  }
+  if (s.quiet) return;
+  term.out(`\n${c.greenBold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`);
+  const names = Object.keys(s.outputs).sort();
+  if (names.length > 0 && !opts.json && s.mode !== 'destroy') {
+    term.out('\nOutputs:\n\n');
+    for (const name of names) {
+      const out = s.outputs[name]!;
+      term.out(`${name} = ${out.sensitive ? '(sensitive value)' : s.redact.json(out.value)}\n`);
+    }
+  }
+}
