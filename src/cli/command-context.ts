@@ -1,4 +1,6 @@
-/** What every command receives: the parsed command line, the terminal and the environment. */
+/** What every command receives: the parsed command line, the terminal, the environment and the registries wired at the entry point. */
+import type { EmulatorRegistry } from '../engine/emulator-registry.js';
+import type { ProviderRegistry } from '../engine/provider-registry.js';
 import type { ParsedCommand } from './args.js';
 import type { Terminal } from './terminal.js';
 
@@ -8,6 +10,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   /** Registers a handler for Ctrl-C; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
+  providers: ProviderRegistry;
+  emulators: EmulatorRegistry;
 }
 
 export const EXIT_OK = 0;

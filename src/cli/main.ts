@@ -2,8 +2,10 @@
 /**
  * The `hl` executable: wires the process (argv, stdout/stderr, environment, signals and every
  * other exit path, see process-exit-paths.ts) to runCli. The first Ctrl-C asks the running
- * command to stop cleanly; a second exits at once.
+ * command to stop cleanly; a second exits at once. The built-in providers and emulators are
+ * wired here (builtin-registries.ts), each loaded only when a command asks for it.
  */
+import { builtinEmulators, builtinProviders } from './builtin-registries.js';
 import { installExitPaths } from './process-exit-paths.js';
 import { runCli } from './run-cli.js';
 import { processTerminal } from './terminal.js';
@@ -14,6 +16,8 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   isTTY: process.stdout.isTTY === true,
   onInterrupt,
+  providers: builtinProviders(),
+  emulators: builtinEmulators(),
 });
 process.exitCode = code;
 // Open handles (sockets of embedded emulators, timers) must not keep a finished command alive.

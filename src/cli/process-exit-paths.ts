@@ -7,11 +7,11 @@
  *   once with 128 + the signal number (130, 143, 129).
  * - An uncaught exception or unhandled rejection is a bug in hl: reported in one line, exit 1.
  * - Whatever the path, the `exit` handler removes the locks this process still holds and the
- *   temp files it was writing (state-lock.ts `releaseLocksOnExit`).
+ *   temp files it was writing (engine/exit-cleanup.ts `releaseLocksOnExit`).
  *
  * A closed stdout (`hl state list | head`) is handled where output is written (terminal.ts).
  */
-import { releaseLocksOnExit } from '../state/state-lock.js';
+import { releaseLocksOnExit } from '../engine/exit-cleanup.js';
 import type { CommandContext } from './command-context.js';
 
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;

@@ -4,9 +4,11 @@
  * such, with the stack trace only when HL_DEBUG is set.
  */
 import { DiagnosticsError } from '../core/diagnostic.js';
+import type { EmulatorRegistry } from '../engine/emulator-registry.js';
+import type { ProviderRegistry } from '../engine/provider-registry.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
-import { printDiagnostics } from './diagnostics-output.js';
+import { printDiagnostics } from '../render/diagnostics-output.js';
 import { HL_VERSION } from '../version.js';
 import { helpText } from './help-text.js';
 import { colorWanted, type Terminal } from './terminal.js';
@@ -16,6 +18,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
   onInterrupt: CommandContext['onInterrupt'];
+  /** The provider types hl knows, wired at the entry point. */
+  providers: ProviderRegistry;
+  /** The emulators `hl emulate` runs, wired at the entry point. */
+  emulators: EmulatorRegistry;
 }
 
 /** Each command's module is loaded only when it runs, so `hl --help` starts fast. */
@@ -49,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     term.out(parsed.options.json ? JSON.stringify({ hl_version: HL_VERSION, node: process.version }) + '\n' : `hl ${HL_VERSION}\n`);
     return EXIT_OK;
   }
-  const ctx: CommandContext = { cmd: parsed, term, env: io.env, onInterrupt: io.onInterrupt };
+  const ctx: CommandContext = { cmd: parsed, term, env: io.env, onInterrupt: io.onInterrupt, providers: io.providers, emulators: io.emulators };
   try {
     return await COMMANDS[parsed.command]!(ctx);
   } catch (e) {

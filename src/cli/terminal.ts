@@ -3,11 +3,9 @@
  * is asked. Commands write only through this, so tests can capture everything.
  */
 import { createInterface } from 'node:readline';
+import type { TextOutput } from '../render/text-output.js';
 
-export interface Terminal {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
+export interface Terminal extends TextOutput {
   /** Asks a question on the terminal; undefined when there is no interactive input. */
   ask(question: string): Promise<string | undefined>;
 }

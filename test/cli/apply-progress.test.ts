@@ -1,7 +1,7 @@
 /** Apply progress for people and for machines: start/end lines with elapsed time, still-running ticks, JSON events, redaction. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, progressView } from '../../src/cli/apply-progress.js';
+import { formatElapsed, progressView } from '../../src/render/apply-progress.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { makeRedactor } from '../../src/core/redact.js';
 

@@ -1,6 +1,6 @@
 /** Diagnostics are redacted before they are rendered: a secret cut by the rendering must not leak in part (issue 15). */
 import { describe, expect, it } from 'vitest';
-import { printDiagnostics } from '../../src/cli/diagnostics-output.js';
+import { printDiagnostics } from '../../src/render/diagnostics-output.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { makeRedactor } from '../../src/core/redact.js';
 import { warning } from '../../src/core/diagnostic.js';

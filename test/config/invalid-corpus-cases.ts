@@ -10,7 +10,7 @@ import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { collectVariableInputs, resolveVariables } from '../../src/config/variable-inputs.js';
 import { hasErrors, type Diagnostic } from '../../src/core/diagnostic.js';
-import { builtinProviders } from '../../src/engine/provider-registry.js';
+import { builtinProviders } from '../../src/cli/builtin-registries.js';
 import { validateProject } from '../../src/engine/validate-project.js';
 
 const CORPUS = path.join('test', 'fixtures', 'invalid');

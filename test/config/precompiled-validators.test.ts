@@ -22,7 +22,7 @@ import YAML from 'yaml';
 import { CONFIG_SCHEMA } from '../../src/config/config-schema.js';
 import { precompiledKey, type SchemaValidateFunction } from '../../src/engine/precompiled-validators.js';
 import { newSchemaCompiler, SCHEMA_PROFILE } from '../../src/schema/schema-compile.js';
-import { builtinProviders } from '../../src/engine/provider-registry.js';
+import { builtinProviders } from '../../src/cli/builtin-registries.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from '../../src/policy/policy-schema.js';
 import { findStateSchemaFile, STATE_SCHEMA_PROFILE, stateSchemaVariants } from '../../src/state/state-schema.js';
 import { compileShipped, shippedSchemas } from '../../scripts/shipped-schemas.js';

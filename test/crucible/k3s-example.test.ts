@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinProviders } from '../../src/engine/provider-registry.js';
+import { builtinProviders } from '../../src/cli/builtin-registries.js';
 import { CrucibleProvider } from '../../providers/crucible/index.js';
 import { runHl } from '../support/run-hl.js';
 import { engineRun } from './support/engine-run.js';

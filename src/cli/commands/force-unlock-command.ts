@@ -1,13 +1,12 @@
 /** `hl force-unlock ID`: removes a stuck state lock, only when its id matches. */
-import { resolve } from 'node:path';
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { describeHolder, forceUnlock } from '../../state/state-lock.js';
+import { forceUnlockOperation } from '../../engine/force-unlock-operation.js';
+import { printUnlocked } from '../../render/lock-messages.js';
 import { EXIT_OK, type CommandContext } from '../command-context.js';
 
 export async function forceUnlockCommand(ctx: CommandContext): Promise<number> {
   const id = ctx.cmd.args[0];
   if (!id || ctx.cmd.args.length > 1) throw new DiagnosticsError([error('Usage: hl force-unlock LOCK_ID', undefined, 'The id is printed in the "state is locked" message.')]);
-  const holder = await forceUnlock(resolve(ctx.cmd.options.state), id);
-  ctx.term.out(`Removed the state lock ${id} held by ${describeHolder(holder)}.\n`);
+  printUnlocked(ctx.term, id, await forceUnlockOperation(ctx.cmd.options.state, id));
   return EXIT_OK;
 }

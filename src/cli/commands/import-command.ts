@@ -1,94 +1,18 @@
-/**
- * `hl import ADDRESS ID`: reads an existing object through its provider into state. The
- * address must be one the config declares (see import-address.ts: its block, and an instance
- * key its count or for_each produces), and the object must not be managed at another address.
- */
+/** `hl import ADDRESS ID`: reads an existing object through its provider into state (see engine/import-operation.ts). */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { formatAddress, parseAddress } from '../../core/address.js';
-import type { Attributes } from '../../core/value.js';
-import { secretPaths } from '../../core/secret-paths.js';
-import { loadProject, type Project } from '../../engine/project.js';
-import { unreachableDiagnostic } from '../../engine/unreachable-provider.js';
-import { ProviderError, type ImportResponse, type Provider } from '../../provider/contract.js';
-import { retryProviderCall } from '../../provider/retry-provider-call.js';
-import type { ResourceState } from '../../state/state-types.js';
+import { importOperation } from '../../engine/import-operation.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
-import { checkImportAddress, managedElsewhere, managedElsewhereError } from '../import-address.js';
-import { printDiagnostics } from '../diagnostics-output.js';
-import { variableSources } from '../variable-sources.js';
-import { attachProviders, withWorkspace } from '../workspace.js';
+import { variableSources, workspaceOptions } from '../engine-options.js';
+import { terminalEvents } from '../terminal-events.js';
 
 export async function importCommand(ctx: CommandContext): Promise<number> {
   const [typed, id] = ctx.cmd.args;
   if (!typed || !id || ctx.cmd.args.length !== 2) throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
-  const addr = parseAddress(typed);
-  if (addr?.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${typed}": expected type.name, type.name[0] or type.name["key"]`)]);
-  const loaded = await loadProject(ctx.cmd.options.config, variableSources(ctx));
-  if (!loaded.project) {
-    printDiagnostics(ctx.term, loaded.diagnostics, { files: loaded.files });
-    return EXIT_ERROR;
-  }
-  const project = loaded.project;
-  const blockAddr = `${addr.type}.${addr.name}`;
-  const address = formatAddress(addr);
-  return withWorkspace(ctx, { operation: 'import', write: true }, async (ws) => {
-    // the address must be one the config declares, and the object not managed elsewhere
-    const checked = checkImportAddress(project, ws.store.state, addr);
-    if (!checked.block) {
-      printDiagnostics(ctx.term, checked.diagnostics, { files: loaded.files, redact: ws.redact });
-      return EXIT_ERROR;
-    }
-    const block = checked.block;
-    if (ws.store.getResource(address)) throw new DiagnosticsError([error(`${address} is already in state`, undefined, 'Remove it first with "hl state rm" if you mean to re-import.')]);
-    const before = managedElsewhere(ws.store.state, addr.type, id, address);
-    if (before) throw new DiagnosticsError([managedElsewhereError(address, before, id)]);
-    await attachProviders(ws, project, true);
-    const provider = ws.session!.providers.get(block.provider)!;
-    if (!provider.importResource) throw new DiagnosticsError([error(`Provider "${block.provider}" cannot import ${addr.type}`)]);
-    const found = await importFrom(provider, block.provider, addr.type, id, address, project, ws.session!.configs.get(block.provider));
-    if (!found.resource) {
-      const fmt = provider.getSchema().resources[addr.type]?.importIdFormat;
-      throw new DiagnosticsError([error(`Cannot import ${address}: no ${addr.type} with id "${id}" exists`, undefined, fmt ? `Ids look like ${fmt}.` : undefined)]);
-    }
-    const elsewhere = managedElsewhere(ws.store.state, addr.type, found.resource.id, address);
-    if (elsewhere) throw new DiagnosticsError([managedElsewhereError(address, elsewhere, found.resource.id)]);
-    const schema = provider.getSchema().resources[addr.type];
-    const schemaSensitive = Object.entries(schema?.attributes ?? {}).filter(([, a]) => a.sensitive).map(([k]) => [k]);
-    // attributes holding a secret of the config (a sensitive variable's value) are sensitive too
-    const holding = secretPaths(found.resource.state, ws.redact.holdsSecret).filter((p) => !schemaSensitive.some((s) => s[0] === p[0]));
-    const resource: ResourceState = {
-      address,
-      mode: 'managed',
-      type: addr.type,
-      name: addr.name,
-      index: addr.key,
-      provider: block.provider,
-      id: found.resource.id,
-      attributes: found.resource.state,
-      sensitivePaths: [...schemaSensitive, ...holding],
-      dependencies: project.graph.resourceDeps.get(blockAddr) ?? [],
-      status: 'ready',
-    };
-    if (block.lifecycle.preventDestroy) resource.preventDestroy = true;
-    await ws.store.setResource(resource);
-    await ws.store.checkpoint();
-    ctx.term.out(`Imported ${address} (id ${found.resource.id}). Run "hl plan" to see how it compares with the config.\n`);
-    return EXIT_OK;
-  });
-}
-
-/**
- * Reads the object through the provider, retrying transient failures as every read does; a
- * provider failure (unreachable, TLS, authentication) is reported as plan reports it, located
- * at the provider block, never as a bug in hl.
- */
-async function importFrom(provider: Provider, key: string, type: string, id: string, address: string, project: Project, providerConfig: Attributes | undefined): Promise<ImportResponse> {
-  try {
-    return await retryProviderCall('read', () => provider.importResource!({ type, id }));
-  } catch (e) {
-    if (!(e instanceof ProviderError)) throw e;
-    const block = project.config.providers.get(key);
-    if (e.options.unreachable) throw new DiagnosticsError([unreachableDiagnostic(key, e, block?.loc, providerConfig, `${address} could not be imported`)]);
-    throw new DiagnosticsError([error(`Cannot import ${address}: provider "${key}" failed: ${e.message}`, block?.loc)]);
-  }
+  const r = await importOperation(
+    { workspace: workspaceOptions(ctx), config: ctx.cmd.options.config, variables: variableSources(ctx), address: typed, id },
+    terminalEvents(ctx.term),
+  );
+  if (!r) return EXIT_ERROR;
+  ctx.term.out(`Imported ${r.address} (id ${r.id}). Run "hl plan" to see how it compares with the config.\n`);
+  return EXIT_OK;
 }

@@ -1,14 +1,12 @@
 /** `hl show [PLANFILE]`: a saved plan (human, --json, --format markdown) or the state. */
-import { existsSync, readFileSync } from 'node:fs';
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { decodePlan } from '../../plan/plan-codec.js';
-import { planToShowJson } from '../../render/plan-json.js';
-import { renderPlanHuman } from '../../render/plan-human.js';
-import { renderPlanMarkdown } from '../../render/plan-markdown.js';
-import { EXIT_OK, type CommandContext } from '../command-context.js';
+import { showPlanFile, showState } from '../../engine/show-operation.js';
+import { printSavedPlan } from '../../render/plan-view.js';
+import { printState } from '../../render/state-view.js';
 import { HL_VERSION } from '../../version.js';
-import { withWorkspace } from '../workspace.js';
-import { maskedResource } from '../../state/masked-resource.js';
+import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
+import { workspaceOptions } from '../engine-options.js';
+import { terminalEvents } from '../terminal-events.js';
 
 export async function showCommand(ctx: CommandContext): Promise<number> {
   const file = ctx.cmd.args[0];
@@ -16,24 +14,13 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   if (o.format !== undefined && o.format !== 'markdown' && o.format !== 'human' && o.format !== 'json') {
     throw new DiagnosticsError([error(`Unknown --format "${o.format}"`, undefined, 'Use markdown, json or human.')]);
   }
+  const json = o.json || o.format === 'json';
   if (file) {
-    if (!existsSync(file)) throw new DiagnosticsError([error(`Plan file ${file} does not exist`)]);
-    const decoded = decodePlan(readFileSync(file, 'utf8'), file);
-    if (!decoded.plan) throw new DiagnosticsError(decoded.diagnostics);
-    if (o.json || o.format === 'json') ctx.term.out(JSON.stringify(planToShowJson(decoded.plan, HL_VERSION)) + '\n');
-    else if (o.format === 'markdown') ctx.term.out(renderPlanMarkdown(decoded.plan, decoded.plan.policyResults ? { policyResults: decoded.plan.policyResults } : {}));
-    else ctx.term.out(renderPlanHuman(decoded.plan, { color: ctx.term.color }));
+    printSavedPlan(ctx.term, showPlanFile(file), { format: json ? 'json' : o.format === 'markdown' ? 'markdown' : 'human', hlVersion: HL_VERSION });
     return EXIT_OK;
   }
-  return withWorkspace(ctx, { operation: 'show', write: false, lock: false }, async (ws) => {
-    const resources = ws.store.listResources().map(maskedResource);
-    if (o.json || o.format === 'json') {
-      const outputs = Object.fromEntries(Object.entries(ws.store.outputs).map(([k, v]) => [k, { ...v, value: v.sensitive ? null : v.value }]));
-      ctx.term.out(JSON.stringify({ lineage: ws.store.lineage, serial: ws.store.serial, resources, outputs }) + '\n');
-      return EXIT_OK;
-    }
-    if (resources.length === 0) ctx.term.out('The state is empty.\n');
-    for (const r of resources) ctx.term.out(`# ${r.address} (id ${r.id})\n${JSON.stringify(r.attributes, null, 2)}\n\n`);
-    return EXIT_OK;
-  });
+  const state = await showState(workspaceOptions(ctx), terminalEvents(ctx.term));
+  if (!state) return EXIT_ERROR;
+  printState(ctx.term, state, { json });
+  return EXIT_OK;
 }

@@ -6,18 +6,26 @@ import { dirname, join, resolve } from 'node:path';
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { makeRedactor, type Redactor } from '../core/redact.js';
 import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
-import { builtinProviders } from '../engine/provider-registry.js';
-import { openProviderSession, type ProviderSession } from '../engine/provider-session.js';
-import type { Project } from '../engine/project.js';
-import { precompiledValidator } from '../engine/precompiled-validators.js';
+import { precompiledValidator } from './precompiled-validators.js';
 import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
 import { newLineage } from '../state/new-lineage.js';
 import { StateStore, type StateStoreOptions } from '../state/state-store.js';
-import type { CliOptions } from './args.js';
 import { HL_VERSION } from '../version.js';
-import type { Terminal } from './terminal.js';
-import { EXIT_ERROR, type CommandContext } from './command-context.js';
-import { printDiagnostics } from './diagnostics-output.js';
+import type { EngineEvents } from './engine-events.js';
+import type { Project } from './project.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { openProviderSession, type ProviderSession } from './provider-session.js';
+
+/** Where the state is and how it is locked, as the command line says, and the providers hl knows. */
+export interface WorkspaceOptions {
+  /** The state file (--state). */
+  state: string;
+  /** Whether to take the state lock at all (--lock). */
+  lock: boolean;
+  /** How long to wait for a held lock (--lock-timeout). */
+  lockTimeoutMs: number;
+  registry: ProviderRegistry;
+}
 
 export interface Workspace {
   store: StateStore;
@@ -27,6 +35,7 @@ export interface Workspace {
   recoveries: Recovery[];
   diagnostics: Diagnostic[];
   session?: ProviderSession;
+  registry: ProviderRegistry;
   /** Masks secrets in text; `redact.json(v)` serialises a value redacted before serialising. */
   redact: Redactor;
   /** Adds values to mask in everything printed from now on. */
@@ -46,7 +55,7 @@ export interface OpenOptions {
   lock?: boolean;
 }
 
-export async function openWorkspace(opts: CliOptions, term: Terminal, open: OpenOptions): Promise<Workspace> {
+export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents, open: OpenOptions): Promise<Workspace> {
   const statePath = resolve(opts.state);
   const workDir = join(dirname(statePath), '.hl');
   let lock: StateLock | undefined;
@@ -56,8 +65,8 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
       { operation: open.operation, version: HL_VERSION },
       {
         timeoutMs: opts.lockTimeoutMs,
-        onWait: (holder) => term.err(`Waiting for the state lock held by ${holder ? describeHolder(holder) : 'an unknown holder'}...\n`),
-        onStaleTakeover: (holder) => term.err(`Took over a stale state lock left by ${describeHolder(holder)} (that process is gone).\n`),
+        onWait: (holder) => events.lockWait(holder ? describeHolder(holder) : undefined),
+        onStaleTakeover: (holder) => events.staleLockTakeover(describeHolder(holder)),
       },
     );
   }
@@ -81,6 +90,7 @@ export async function openWorkspace(opts: CliOptions, term: Terminal, open: Open
     recoveries: [],
     diagnostics: [],
     redact,
+    registry: opts.registry,
     addSecrets: (more) => {
       secrets.push(...more);
       redactor = makeRedactor(secrets);
@@ -117,7 +127,7 @@ export async function attachProviders(ws: Workspace, project: Project | undefine
     config: project?.config ?? emptyConfig(),
     state: ws.store.state,
     variables: project?.variables ?? new Map(),
-    registry: builtinProviders(),
+    registry: ws.registry,
     configDir: project?.paths.root ?? process.cwd(),
     workDir: ws.workDir,
     paths: project?.paths ?? { root: process.cwd(), cwd: process.cwd() },
@@ -150,19 +160,18 @@ function emptyConfig(): Project['config'] {
   return { files: [], variables: new Map(), providers: new Map(), locals: new Map(), resources: new Map(), outputs: new Map(), policies: [] };
 }
 
-/** Runs a command body with an open workspace, printing its diagnostics redacted, and always closes it. */
-export async function withWorkspace(
-  ctx: CommandContext,
-  open: OpenOptions,
-  body: (ws: Workspace) => Promise<number>,
-): Promise<number> {
-  const ws = await openWorkspace(ctx.cmd.options, ctx.term, open);
+/**
+ * Runs an operation's body with an open workspace and always closes it. Diagnostics the body
+ * throws are reported redacted (with the workspace's secrets) and end it with undefined.
+ */
+export async function withWorkspace<T>(opts: WorkspaceOptions, events: EngineEvents, open: OpenOptions, body: (ws: Workspace) => Promise<T>): Promise<T | undefined> {
+  const ws = await openWorkspace(opts, events, open);
   try {
     return await body(ws);
   } catch (e) {
     if (e instanceof DiagnosticsError) {
-      printDiagnostics(ctx.term, e.diagnostics, { redact: ws.redact });
-      return EXIT_ERROR;
+      events.diagnostics(e.diagnostics, { redact: ws.redact });
+      return undefined;
     }
     throw e;
   } finally {

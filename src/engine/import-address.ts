@@ -24,7 +24,7 @@ import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import { EvaluationScope } from '../expand/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from '../expand/expand-instances.js';
-import type { Project } from '../engine/project.js';
+import type { Project } from './project.js';
 import type { ResourceState, State } from '../state/state-types.js';
 
 /** The block the address names, or the errors that refuse it. */

@@ -3,10 +3,10 @@
  * elapsed time, and a still-running line every 10 s) or for machines (`--json`: one JSON
  * event per line, in the spirit of Terraform's streaming events).
  */
-import kleur from 'kleur';
 import type { ApplyEvents, OperationKind, OperationStart } from '../apply/apply-events.js';
 import type { Redactor } from '../core/redact.js';
-import type { Terminal } from './terminal.js';
+import { palette } from './palette.js';
+import type { TextOutput } from './text-output.js';
 
 const PRESENT: Record<OperationKind, [string, string, string]> = {
   create: ['Creating...', 'Still creating...', 'Creation complete'],
@@ -25,12 +25,11 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function progressView(term: Terminal, opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number }): ProgressView {
+export function progressView(term: TextOutput, opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number }): ProgressView {
   const now = opts.now ?? Date.now;
   const running = new Map<string, { op: OperationKind; started: number }>();
   const key = (e: OperationStart): string => `${e.operation}:${e.address}`;
-  const c = kleur;
-  c.enabled = term.color;
+  const c = palette(term.color);
   const emit = (event: Record<string, unknown>): void => term.out(opts.redact.json({ ...event, '@timestamp': new Date(now()).toISOString() }) + '\n');
   const timer = setInterval(() => {
     for (const [k, r] of running) {

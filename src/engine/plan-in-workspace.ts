@@ -1,0 +1,86 @@
+/**
+ * Planning inside an open workspace, shared by plan, apply and destroy: load the project and
+ * its policy rules, attach the providers (reconciling the journal when writing), plan, and
+ * evaluate the policies over the plan. Diagnostics are reported as they come; undefined
+ * means the run stops (its errors were reported).
+ */
+import { readFileSync } from 'node:fs';
+import { error, hasErrors } from '../core/diagnostic.js';
+import type { ConfigFile } from '../config/config-types.js';
+import type { Plan } from '../plan/plan-types.js';
+import { evaluatePolicies } from '../policy/evaluate-policies.js';
+import { collectPolicyRules } from '../policy/parse-policies.js';
+import { precompiledValidator } from './precompiled-validators.js';
+import type { PolicyRule } from '../policy/policy-types.js';
+import { HL_VERSION } from '../version.js';
+import type { EngineEvents } from './engine-events.js';
+import { loadProject, type Project } from './project.js';
+import type { VariableSources } from './project-variables.js';
+import { planProject } from './run-plan.js';
+import { attachProviders, type Workspace } from './workspace.js';
+
+/** What a plan is made from, as the command line says. */
+export interface PlanRunOptions {
+  /** The config file or directory (-c). */
+  config: string;
+  variables: VariableSources;
+  /** A policy file to check besides the config's policies (--policy). */
+  policy?: string;
+  targets: string[];
+  replace: string[];
+  refresh: boolean;
+  parallelism: number;
+}
+
+export interface PlannedRun {
+  project: Project;
+  plan: Plan;
+}
+
+export async function planInWorkspace(opts: PlanRunOptions, events: EngineEvents, ws: Workspace, mode: Plan['mode'], write: boolean): Promise<PlannedRun | undefined> {
+  const loaded = await loadProject(opts.config, opts.variables);
+  if (!loaded.project) {
+    events.diagnostics(loaded.diagnostics, { files: loaded.files });
+    return undefined;
+  }
+  const project = loaded.project;
+  const rules = policyRules(opts.policy, events, project);
+  if (!rules) return undefined;
+  await attachProviders(ws, project, write);
+  const r = await planProject(project, ws.store.state, ws.session!, {
+    mode,
+    targets: opts.targets,
+    replace: opts.replace,
+    refresh: opts.refresh,
+    parallelism: opts.parallelism,
+    hlVersion: HL_VERSION,
+  });
+  const diags = [...loaded.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];
+  if (!r.plan || hasErrors(diags)) {
+    events.diagnostics(diags, { files: project.files, redact: ws.redact });
+    return undefined;
+  }
+  events.diagnostics(diags.filter((d) => d.severity === 'warning' && !r.plan!.diagnostics.includes(d)), { files: project.files, redact: ws.redact });
+  const plan = rules.length > 0 ? { ...r.plan, policyResults: evaluatePolicies(r.plan, rules).results } : r.plan;
+  return { project, plan };
+}
+
+/**
+ * The policy rules of the config and of --policy FILE; undefined, after reporting why, when
+ * one of them is wrong.
+ */
+function policyRules(path: string | undefined, events: EngineEvents, project: Project): PolicyRule[] | undefined {
+  let file: ConfigFile | undefined;
+  if (path !== undefined) {
+    try {
+      file = { path, text: readFileSync(path, 'utf8') };
+    } catch (e) {
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      events.diagnostics([error(missing ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`)]);
+      return undefined;
+    }
+  }
+  const { rules, diagnostics } = collectPolicyRules(project.config.policies, file, precompiledValidator);
+  events.diagnostics(diagnostics, { files: file ? [...project.files, file] : project.files });
+  return hasErrors(diagnostics) ? undefined : rules;
+}
