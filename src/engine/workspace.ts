@@ -1,6 +1,7 @@
 /**
- * What a command works with: the state (locked when needed), the project and the
- * configured providers, opened in that order and always closed, whatever happens.
+ * What an operation works with: the state (locked when needed), the project and the
+ * configured providers, opened in that order and always closed, whatever happens; attaching
+ * the providers reconciles the journal of an interrupted run when the operation writes.
  */
 import { dirname, join, resolve } from 'node:path';
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
@@ -45,11 +46,11 @@ export interface Workspace {
 
 export interface OpenOptions {
   operation: string;
-  /** Whether the command may write state. */
+  /** Whether the operation may write state. */
   write: boolean;
   /**
    * Whether to take the state lock (default true; --lock=false turns it off). Read-only
-   * commands (show, output, state list/show, docs) pass false: they read the state file and
+   * operations (show, output, state list/show, docs) pass false: they read the state file and
    * its journal as they are, and work while another run holds the lock.
    */
   lock?: boolean;
