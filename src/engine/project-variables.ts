@@ -6,7 +6,7 @@
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { UNKNOWN, type Value } from '../core/value.js';
 import type { Config, VariableDecl } from '../config/config-types.js';
-import { loadVarFiles } from '../config/load-config.js';
+import { loadVarFiles } from './load-config.js';
 import { collectVariableInputs, resolveVariables } from '../config/variable-inputs.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Config, ConfigFile } from '../config/config-types.js';
-import { loadConfigFiles } from '../config/load-config.js';
+import { loadConfigFiles } from './load-config.js';
 import { parseConfig } from '../config/parse-config.js';
 import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';

@@ -8,7 +8,7 @@
 import { DiagnosticsError, error, hasErrors } from '../core/diagnostic.js';
 import type { Value } from '../core/value.js';
 import { checkSavedPlan } from '../apply/saved-plan-check.js';
-import { loadConfigFiles } from '../config/load-config.js';
+import { loadConfigFiles } from './load-config.js';
 import type { EngineEvents } from './engine-events.js';
 import { checkPlanFileIntegrity, readPlanFile } from './plan-file.js';
 import type { PlannedRun } from './plan-in-workspace.js';

@@ -23,7 +23,7 @@ export interface SourceFile {
 }
 
 /** Node modules a pure floor may use: neither touches a file, the network, the clock or the environment. */
-const PURE_NODE_MODULES = new Set(['node:path', 'node:crypto']);
+const PURE_NODE_MODULES = new Set(['node:path', 'node:crypto', 'node:module']);
 /** Packages that do I/O, kept out of pure floors. */
 const IO_PACKAGES = new Set(['undici', 'socket.io-client', 'proxmox-api', 'lowdb']);
 /** Data files any floor may import (JSON Schemas, package.json). */
@@ -58,10 +58,10 @@ export function floorOf(path: string, rules: FloorRule[]): FloorRule | undefined
 function allows(rule: FloorRule, target: string, rules: FloorRule[]): boolean {
   const targetRow = floorOf(target, rules);
   if (!targetRow) return false;
-  if (targetRow.floor === rule.floor) return true;
-  // a file row's own folder: src/cli/main.ts may import src/cli
+  // inside one folder, a file row and the rest of its folder may import each other
+  if (folderFloor(targetRow.floor) === folderFloor(rule.floor)) return true;
   for (const allowed of rule.mayImport) {
-    if (allowed === targetRow.floor) return true;
+    if (allowed === targetRow.floor || target === allowed) return true;
     if (allowed.endsWith('/*') && targetRow.floor.startsWith(allowed.slice(0, -1))) return true;
     if (targetRow.floor.startsWith(`${allowed}/`)) return true;
   }

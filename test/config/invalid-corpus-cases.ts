@@ -6,11 +6,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
+import { loadConfigFiles, loadVarFiles } from '../../src/engine/load-config.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { collectVariableInputs, resolveVariables } from '../../src/config/variable-inputs.js';
 import { hasErrors, type Diagnostic } from '../../src/core/diagnostic.js';
 import { builtinProviders } from '../../src/cli/builtin-registries.js';
+import { precompiledValidator } from '../../src/engine/precompiled-validators.js';
 import { validateProject } from '../../src/engine/validate-project.js';
 
 const CORPUS = path.join('test', 'fixtures', 'invalid');
@@ -43,12 +44,12 @@ export type StageRunner = (dir: string, expectation: CaseExpectation) => Promise
 async function runParse(dir: string): Promise<Diagnostic[]> {
   const loaded = await loadConfigFiles(dir);
   if (hasErrors(loaded.diagnostics)) return loaded.diagnostics;
-  return [...loaded.diagnostics, ...parseConfig(loaded.files).diagnostics];
+  return [...loaded.diagnostics, ...parseConfig(loaded.files, { precompiled: precompiledValidator }).diagnostics];
 }
 
 async function runVariables(dir: string, exp: CaseExpectation): Promise<Diagnostic[]> {
   const loaded = await loadConfigFiles(dir);
-  const parsed = parseConfig(loaded.files);
+  const parsed = parseConfig(loaded.files, { precompiled: precompiledValidator });
   if (!parsed.config) return parsed.diagnostics;
   // Var files are read as hl reads them (bytes, then UTF-8), so encoding problems are caught here too.
   const varFiles = await loadVarFiles((exp.varFiles ?? []).map((f) => path.join(dir, f)));

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
+import { loadConfigFiles, loadVarFiles } from '../../src/engine/load-config.js';
 
 let dir: string;
 

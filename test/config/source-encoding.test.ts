@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFiles, loadVarFiles } from '../../src/config/load-config.js';
+import { loadConfigFiles, loadVarFiles } from '../../src/engine/load-config.js';
 import { decodeSourceBytes, firstInvalidUtf8 } from '../../src/yaml/source-text.js';
 
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));

@@ -1,5 +1,5 @@
 /**
- * Reading config files from disk: the only I/O of the config layer. A config path is a
+ * Reading config files from disk, for the engine (the config floor itself reads no file). A config path is a
  * YAML file, or a directory whose `*.yaml`/`*.yml` files (sorted by name, not recursive)
  * are merged. Paths are kept as the user gave them (`examples/basic/main.yaml`), an
  * absolute path inside the current directory is shown relative to it. Files are read as
@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import type { ConfigFile } from './config-types.js';
+import type { ConfigFile } from '../config/config-types.js';
 import { decodeSourceBytes } from '../yaml/source-text.js';
 
 export interface LoadedFiles {
