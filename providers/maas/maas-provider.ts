@@ -9,7 +9,6 @@
  * described in resources/device-validation.ts and resources/device-live-checks.ts.
  */
 import { join, isAbsolute, resolve } from 'node:path';
-import type { Dispatcher } from 'undici';
 import {
   ProviderError,
   type AttributeProblem,
@@ -35,29 +34,16 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import type { Attributes } from '../../src/core/value.js';
-import type { MaasApi } from './client/maas-api.js';
+import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { MaasEmulator } from './emulator/maas-emulator.js';
+import type { MaasSession } from './maas-session.js';
 import { parseProviderConfig } from './provider-config.js';
 import { maasProviderSchema } from './provider-schema.js';
-import { planDevice } from './resources/device-plan.js';
-import { validateDeviceConfig } from './resources/device-validation.js';
-import { planDnsRecord, validateDnsRecordConfig } from './resources/dns-record-config.js';
 import { dnsRecordDeviceOrdering } from './resources/dns-record-ordering.js';
-import type { OperationContext } from './resources/operation-context.js';
-import { validateSubnetDataSourceConfig } from './resources/subnet-data-source.js';
-import { planDnsDomain, validateDnsDomainConfig } from './resources/dns-domain-config.js';
-import { planReservedIp, validateReservedIpConfig } from './resources/reserved-ip-config.js';
-import { planTag, validateTagConfig } from './resources/tag-config.js';
+import { MAAS_DATA_SOURCE_PLANNING, MAAS_PLANNING } from './resource-planning.js';
 
 /** The HTTP client and the CRUD operations, loaded by configure (see provider-runtime.ts). */
 type Runtime = typeof import('./provider-runtime.js');
-
-interface Session {
-  api: MaasApi;
-  dispatcher: Dispatcher;
-  emulator?: MaasEmulator;
-}
 
 export interface MaasProviderOptions {
   /** Test hook: backoff of retries (default 500 ms). */
@@ -68,13 +54,16 @@ export interface MaasProviderOptions {
 
 export class MaasProvider implements Provider {
   readonly type = 'maas';
-  private session: Session | undefined;
+  private session: MaasSession | undefined;
   private rt: Runtime | undefined;
-
-  private runtime(): Runtime {
-    if (!this.rt) throw new Error('the maas provider is used before configure()');
-    return this.rt;
-  }
+  private readonly router = new ResourceRouter<MaasSession>({
+    provider: 'maas',
+    schema: () => this.getSchema(),
+    planning: MAAS_PLANNING,
+    operations: () => this.runtime().MAAS_OPERATIONS,
+    dataSources: () => this.runtime().MAAS_DATA_SOURCES,
+    dataSourcePlanning: MAAS_DATA_SOURCE_PLANNING,
+  });
 
   constructor(private readonly options: MaasProviderOptions = {}) {}
 
@@ -144,40 +133,50 @@ export class MaasProvider implements Provider {
     return this.session?.emulator;
   }
 
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the maas provider is used before configure()');
+    return this.rt;
+  }
+
+  private connected(): MaasSession {
+    if (!this.session) throw new ProviderError('maas provider used before configure()');
+    return this.session;
+  }
+
   validateResource(req: ValidateResourceRequest): AttributeProblem[] {
-    switch (req.type) {
-      case 'maas_device':
-        return validateDeviceConfig(req.config);
-      case 'maas_dns_record':
-        return validateDnsRecordConfig(req.config);
-      case 'maas_subnet':
-        return validateSubnetDataSourceConfig(req.config);
-      case 'maas_dns_domain':
-        return validateDnsDomainConfig(req.config);
-      case 'maas_tag':
-        return validateTagConfig(req.config);
-      case 'maas_reserved_ip':
-        return validateReservedIpConfig(req.config);
-      default:
-        return [{ path: [], message: `the maas provider has no resource type ${req.type}`, severity: 'error' }];
-    }
+    return this.router.validate(req);
   }
 
   planResource(req: PlanResourceRequest): PlanResourceResponse {
-    switch (req.type) {
-      case 'maas_device':
-        return planDevice(req.prior, req.config);
-      case 'maas_dns_record':
-        return planDnsRecord(req.prior, req.config);
-      case 'maas_dns_domain':
-        return planDnsDomain(req.prior, req.config);
-      case 'maas_tag':
-        return planTag(req.prior, req.config);
-      case 'maas_reserved_ip':
-        return planReservedIp(req.prior, req.config);
-      default:
-        return { planned: { ...(req.prior ?? {}), ...req.config }, requiresReplace: [], notes: [], problems: [] };
-    }
+    return this.router.plan(req);
+  }
+
+  async read(req: ReadRequest): Promise<ReadResponse> {
+    return this.router.read(this.connected(), req);
+  }
+
+  async readData(req: ReadDataRequest): Promise<ReadResponse> {
+    return this.router.readData(this.connected(), req);
+  }
+
+  async create(req: CreateRequest): Promise<CreateResponse> {
+    return this.router.create(this.connected(), req);
+  }
+
+  async update(req: UpdateRequest): Promise<UpdateResponse> {
+    return this.router.update(this.connected(), req);
+  }
+
+  async delete(req: DeleteRequest): Promise<void> {
+    return this.router.delete(this.connected(), req);
+  }
+
+  async recover(req: RecoverRequest): Promise<CreateResponse | null> {
+    return this.router.recover(this.connected(), req);
+  }
+
+  async importResource(req: ImportRequest): Promise<ImportResponse> {
+    return this.router.importResource(this.connected(), req);
   }
 
   /** A DNS record on a device's literal static IP comes after the device (resources/dns-record-ordering.ts). */
@@ -185,89 +184,10 @@ export class MaasProvider implements Provider {
     return dnsRecordDeviceOrdering(req.resources);
   }
 
-  private ctx(op: { signal?: AbortSignal; progress?: (m: string) => void }): OperationContext {
-    if (!this.session) throw new ProviderError('maas provider used before configure()');
-    return {
-      api: this.session.api,
-      ...(op.signal ? { signal: op.signal } : {}),
-      ...(op.progress ? { progress: op.progress } : {}),
-    };
-  }
-
-  private unknownType(type: string): never {
-    throw new ProviderError(`the maas provider has no resource type ${type}`);
-  }
-
-  async read(req: ReadRequest): Promise<ReadResponse> {
-    const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return { state: await this.runtime().readDevice(ctx, req.id, req.prior) };
-    if (req.type === 'maas_dns_record') return { state: await this.runtime().readDnsRecord(ctx, req.id, req.prior) };
-    if (req.type === 'maas_dns_domain') return { state: await this.runtime().readDnsDomain(ctx, req.id) };
-    if (req.type === 'maas_tag') return { state: await this.runtime().readTag(ctx, req.id, req.prior) };
-    if (req.type === 'maas_reserved_ip') return { state: await this.runtime().readReservedIp(ctx, req.id, req.prior) };
-    return this.unknownType(req.type);
-  }
-
-  async readData(req: ReadDataRequest): Promise<ReadResponse> {
-    if (req.type !== 'maas_subnet') return this.unknownType(req.type);
-    return { state: await this.runtime().readSubnetDataSource(this.ctx(req).api, req.config, req.signal) };
-  }
-
-  async create(req: CreateRequest): Promise<CreateResponse> {
-    const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return this.runtime().createDevice(ctx, req.planned);
-    if (req.type === 'maas_dns_record') return this.runtime().createDnsRecord(ctx, req.planned);
-    if (req.type === 'maas_dns_domain') return this.runtime().createDnsDomain(ctx, req.planned);
-    if (req.type === 'maas_tag') return this.runtime().createTag(ctx, req.planned);
-    if (req.type === 'maas_reserved_ip') return this.runtime().createReservedIpResource(ctx, req.planned);
-    return this.unknownType(req.type);
-  }
-
-  async update(req: UpdateRequest): Promise<UpdateResponse> {
-    const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return { state: await this.runtime().updateDevice(ctx, req.id, req.prior, req.planned) };
-    if (req.type === 'maas_dns_record') return { state: await this.runtime().updateDnsRecord(ctx, req.planned) };
-    if (req.type === 'maas_dns_domain') return { state: await this.runtime().updateDnsDomain(ctx, req.id, req.planned) };
-    if (req.type === 'maas_tag') return { state: await this.runtime().updateTag(ctx, req.id, req.prior, req.planned) };
-    if (req.type === 'maas_reserved_ip') return { state: await this.runtime().updateReservedIpResource(ctx, req.id, req.planned) };
-    return this.unknownType(req.type);
-  }
-
-  async delete(req: DeleteRequest): Promise<void> {
-    const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return this.runtime().deleteDevice(ctx, req.id);
-    if (req.type === 'maas_dns_record') return this.runtime().deleteDnsRecord(ctx, req.id, req.prior);
-    if (req.type === 'maas_dns_domain') return this.runtime().deleteDnsDomain(ctx, req.id);
-    if (req.type === 'maas_tag') return this.runtime().deleteTag(ctx, req.id);
-    if (req.type === 'maas_reserved_ip') return this.runtime().deleteReservedIpResource(ctx, req.id);
-    return this.unknownType(req.type);
-  }
-
-  async recover(req: RecoverRequest): Promise<CreateResponse | null> {
-    const ctx = this.ctx(req);
-    if (req.type === 'maas_device') return this.runtime().recoverDevice(ctx, req.planned);
-    if (req.type === 'maas_dns_record') return this.runtime().recoverDnsRecord(ctx, req.planned);
-    if (req.type === 'maas_dns_domain') return this.runtime().recoverDnsDomain(ctx, req.planned);
-    if (req.type === 'maas_tag') return this.runtime().recoverTag(ctx, req.planned);
-    if (req.type === 'maas_reserved_ip') return this.runtime().recoverReservedIp(ctx, req.planned);
-    return this.unknownType(req.type);
-  }
-
-  async importResource(req: ImportRequest): Promise<ImportResponse> {
-    const ctx = this.ctx(req);
-    let found: { id: string; state: Attributes } | null;
-    if (req.type === 'maas_device') found = await this.runtime().importDevice(ctx, req.id);
-    else if (req.type === 'maas_dns_record') found = await this.runtime().importDnsRecord(ctx, req.id);
-    else if (req.type === 'maas_dns_domain') found = await this.runtime().importDnsDomain(ctx, req.id);
-    else if (req.type === 'maas_tag') found = await this.runtime().importTag(ctx, req.id);
-    else if (req.type === 'maas_reserved_ip') found = await this.runtime().importReservedIp(ctx, req.id);
-    else return this.unknownType(req.type);
-    return { resource: found };
-  }
-
   /** Live plan-time checks: DHCP-less VLANs, reserved IPs (3.6+), tagged nodes (resources/live-plan-check.ts). */
   async checkPlan(req: CheckPlanRequest): Promise<CheckPlanResponse> {
-    return { problems: await this.runtime().checkMaasPlan(this.ctx(req), req.changes, req) };
+    const session = this.connected();
+    return { problems: await this.runtime().checkMaasPlan(this.runtime().operationContext(session, req), req.changes, req) };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,9 @@
  * The one router from a resource type to its handler (see resource-handler.ts). A provider
  * keeps a `ResourceRouter` and forwards the per-resource `Provider` methods to it; the router
  * finds the type's handler, falls back to the engine's structural planning where a type has
- * none, and answers the optional steps (recover, import) for types without them.
+ * none, and answers the optional steps (recover, import) for types without them. The
+ * operations are async, so that a failure to find a handler is a rejected promise, as a
+ * provider's own failures are.
  */
 import {
   ProviderError,
@@ -63,11 +65,11 @@ export class ResourceRouter<S> {
     return defaultPlanResource(schema, req.prior, req.config);
   }
 
-  read(session: S, req: ReadRequest): Promise<ReadResponse> {
+  async read(session: S, req: ReadRequest): Promise<ReadResponse> {
     return this.operationsOf(req.type).read(session, req);
   }
 
-  readData(session: S, req: ReadDataRequest): Promise<ReadResponse> {
+  async readData(session: S, req: ReadDataRequest): Promise<ReadResponse> {
     const handler = this.options.dataSources?.()[req.type];
     if (!handler) throw new ProviderError(`the ${this.options.provider} provider has no data source "${req.type}"`);
     return handler.read(session, req);
@@ -77,21 +79,21 @@ export class ResourceRouter<S> {
    * Only for providers whose every type reserves (a provider exposes `reserve` or not, for all
    * its types: the executor journals an identity for each create when it does).
    */
-  reserve(session: S, req: ReserveRequest): Promise<ReserveResponse> {
+  async reserve(session: S, req: ReserveRequest): Promise<ReserveResponse> {
     const ops = this.operationsOf(req.type);
     if (!ops.reserve) throw new Error(`the ${this.options.provider} provider reserves, but its ${req.type} handler has no reserve`);
     return ops.reserve(session, req);
   }
 
-  create(session: S, req: CreateRequest): Promise<CreateResponse> {
+  async create(session: S, req: CreateRequest): Promise<CreateResponse> {
     return this.operationsOf(req.type).create(session, req);
   }
 
-  update(session: S, req: UpdateRequest): Promise<UpdateResponse> {
+  async update(session: S, req: UpdateRequest): Promise<UpdateResponse> {
     return this.operationsOf(req.type).update(session, req);
   }
 
-  delete(session: S, req: DeleteRequest): Promise<void> {
+  async delete(session: S, req: DeleteRequest): Promise<void> {
     return this.operationsOf(req.type).delete(session, req);
   }
 
@@ -105,7 +107,7 @@ export class ResourceRouter<S> {
     return this.options.schema().resources[type]?.importIdFormat !== undefined;
   }
 
-  importResource(session: S, req: ImportRequest): Promise<ImportResponse> {
+  async importResource(session: S, req: ImportRequest): Promise<ImportResponse> {
     const ops = this.operationsOf(req.type);
     if (!ops.importResource) throw new ProviderError(`the ${this.options.provider} provider cannot import ${req.type}`);
     return ops.importResource(session, req);
