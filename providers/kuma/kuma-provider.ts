@@ -28,33 +28,32 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { KumaSession } from './connection/kuma-session.js';
 import { kumaJsonSchemas } from './kuma-json-schemas.js';
 import { emulatorVersionFor, parseKumaProviderConfig, readCaFile } from './provider-config.js';
-import type { KumaResource } from './resources/kuma-resource.js';
-import { MonitorResource } from './resources/monitor/monitor-resource.js';
-import { NotificationResource } from './resources/notification/notification-resource.js';
-import { TagResource } from './resources/tag/tag-resource.js';
+import { type KumaConnected, kumaHandlers, kumaResources } from './resource-handlers.js';
 
 /** The file the embedded emulator keeps its world in, inside the instance's work directory. */
 export const EMULATED_WORLD_FILE = 'kuma-world.json';
 
-function resourceTypes(): Map<string, KumaResource> {
-  const list: KumaResource[] = [new MonitorResource(), new TagResource(), new NotificationResource()];
-  return new Map(list.map((r) => [r.type, r]));
-}
-
 export class KumaProvider implements Provider {
   readonly type = 'kuma';
-  private readonly resources = resourceTypes();
+  private readonly resources = kumaResources();
   private session: KumaSession | undefined;
   private emulator: { url: string; close(): Promise<void> } | undefined;
+  private readonly router: ResourceRouter<KumaConnected>;
+
+  constructor() {
+    const handlers = kumaHandlers(this.resources);
+    this.router = new ResourceRouter<KumaConnected>({ provider: 'kuma', schema: () => this.getSchema(), planning: handlers, operations: () => handlers });
+  }
 
   getSchema(): ProviderSchema {
     return {
       providerJsonSchema: kumaJsonSchemas.provider,
       providerSensitive: ['password', 'token'],
-      resources: Object.fromEntries([...this.resources].map(([type, r]) => [type, r.schema])),
+      resources: Object.fromEntries(this.resources.map((r) => [r.type, r.schema])),
       dataSources: {},
     };
   }
@@ -103,40 +102,46 @@ export class KumaProvider implements Provider {
     return this.session?.url;
   }
 
+  /** The session, for the handlers: asked for when an operation talks to the server. */
+  private readonly connected: KumaConnected = () => {
+    if (!this.session) throw new ProviderError('the kuma provider was used before it was configured');
+    return this.session;
+  };
+
   validateResource(req: ValidateResourceRequest): AttributeProblem[] {
-    return this.resource(req.type).validate(req.config, req.providerConfig);
+    return this.router.validate(req);
   }
 
   planResource(req: PlanResourceRequest): PlanResourceResponse {
-    return this.resource(req.type).plan(req);
+    return this.router.plan(req);
   }
 
   async read(req: ReadRequest): Promise<ReadResponse> {
-    return { state: await this.resource(req.type).read(this.connected(), req.id, req.prior) };
+    return this.router.read(this.connected, req);
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveResponse> {
-    return { identity: this.resource(req.type).identity(req.planned) };
+    return this.router.reserve(this.connected, req);
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
-    return this.resource(req.type).create(this.connected(), req.planned);
+    return this.router.create(this.connected, req);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
-    return { state: await this.resource(req.type).update(this.connected(), req.id, req.prior, req.planned) };
+    return this.router.update(this.connected, req);
   }
 
   async delete(req: DeleteRequest): Promise<void> {
-    await this.resource(req.type).delete(this.connected(), req.id);
+    return this.router.delete(this.connected, req);
   }
 
   async recover(req: RecoverRequest): Promise<CreateResponse | null> {
-    return this.resource(req.type).recover(this.connected(), req.identity, req.planned);
+    return this.router.recover(this.connected, req);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
-    return { resource: await this.resource(req.type).importResource(this.connected(), req.id) };
+    return this.router.importResource(this.connected, req);
   }
 
   async close(): Promise<void> {
@@ -146,17 +151,6 @@ export class KumaProvider implements Provider {
     this.emulator = undefined;
     await session?.close();
     await emulator?.close();
-  }
-
-  private resource(type: string): KumaResource {
-    const r = this.resources.get(type);
-    if (!r) throw new ProviderError(`the kuma provider has no resource type ${type} (it has ${[...this.resources.keys()].join(', ')})`);
-    return r;
-  }
-
-  private connected(): KumaSession {
-    if (!this.session) throw new ProviderError('the kuma provider was used before it was configured');
-    return this.session;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What each Kuma resource type implements for the provider: its schema, the pure planning
- * parts, and the operations over an authenticated session. The provider routes the contract's
- * calls to these by resource type.
+ * parts, and the operations over an authenticated session. resource-handlers.ts adapts each
+ * to a handler of the provider's router.
  */
 import type { Attributes, Value } from '../../../src/core/value.js';
 import type { AttributeProblem, CreateResponse, PlanResourceRequest, PlanResourceResponse, ResourceTypeSchema } from '../../../src/provider/contract.js';
