@@ -6,9 +6,7 @@
  * redundancy), planning/ (pure validation and plans), resources/ (holder guests and the CRUD of
  * each resource type).
  */
-import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import type { Attributes, Value } from '../../src/core/value.js';
 import {
   ProviderError,
   type AttributeProblem,
@@ -31,54 +29,17 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { PveConnection } from '../proxmox/client/pve-connection.js';
 import type { PveSession } from './connection/pve-session.js';
-import { parseImageId, parseVmRef } from './model/resource-ids.js';
-import { planAttachment, validateAttachment } from './planning/attachment-plan.js';
-import { planDisk, validateDisk } from './planning/disk-plan.js';
-import { planImage, validateImage } from './planning/image-plan.js';
-import { planSnapshot, validateSnapshot } from './planning/snapshot-plan.js';
 import { parseCrucibleConfig, type CrucibleSettings } from './provider-settings.js';
 import { crucibleSchema } from './resource-schemas.js';
-import type { DiskIdentity } from './resources/disk-create.js';
-import type { ImageIdentity } from './resources/image-resource.js';
-import type { SnapshotIdentity } from './resources/snapshot-resource.js';
+import { CRUCIBLE_PLANNING } from './resource-planning.js';
 
-/** The connection and the CRUD of each resource type, loaded by configure (see provider-runtime.ts). */
+export { RESOURCE_TYPES, type CrucibleResourceType } from './resource-planning.js';
+
+/** The connection and the operations of each resource type, loaded by configure (see provider-runtime.ts). */
 type Runtime = typeof import('./provider-runtime.js');
-
-export const RESOURCE_TYPES = ['crucible_disk', 'crucible_snapshot', 'crucible_image', 'crucible_attachment'] as const;
-export type CrucibleResourceType = (typeof RESOURCE_TYPES)[number];
-
-function resourceType(type: string): CrucibleResourceType {
-  if ((RESOURCE_TYPES as readonly string[]).includes(type)) return type as CrucibleResourceType;
-  throw new Error(`the crucible provider has no resource type "${type}"`);
-}
-
-function newSerial(): string {
-  return randomBytes(10).toString('hex');
-}
-
-function num(v: Value | undefined): number | undefined {
-  return typeof v === 'number' ? v : undefined;
-}
-
-function str(v: Value | undefined): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function diskIdentity(raw: Record<string, Value> | undefined): DiskIdentity | undefined {
-  const node = str(raw?.node);
-  const vmid = num(raw?.vmid);
-  const serial = str(raw?.serial);
-  return node && vmid && serial ? { node, vmid, serial } : undefined;
-}
-
-function snapshotIdentity(raw: Record<string, Value> | undefined): SnapshotIdentity | undefined {
-  const vmid = num(raw?.vmid);
-  const snapname = str(raw?.snapname);
-  return vmid && snapname ? { vmid, snapname } : undefined;
-}
 
 export class CrucibleProvider implements Provider {
   readonly type = 'crucible';
@@ -86,24 +47,15 @@ export class CrucibleProvider implements Provider {
   private connection: PveConnection | undefined;
   private settings: CrucibleSettings | undefined;
   private rt: Runtime | undefined;
-
-  private runtime(): Runtime {
-    if (!this.rt) throw new Error('the crucible provider is used before configure()');
-    return this.rt;
-  }
-
-  /** The parsed provider block (after configure). */
-  get crucibleSettings(): CrucibleSettings | undefined {
-    return this.settings;
-  }
+  private readonly router = new ResourceRouter<PveSession>({
+    provider: 'crucible',
+    schema: () => this.getSchema(),
+    planning: CRUCIBLE_PLANNING,
+    operations: () => this.runtime().CRUCIBLE_OPERATIONS,
+  });
 
   getSchema(): ProviderSchema {
     return crucibleSchema();
-  }
-
-  /** The session (after configure), for tests and diagnostics. */
-  get pve(): PveSession | undefined {
-    return this.session;
   }
 
   async configure(req: ConfigureRequest): Promise<void> {
@@ -120,160 +72,60 @@ export class CrucibleProvider implements Provider {
     this.session = new this.rt.PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
   }
 
+  /** The parsed provider block (after configure). */
+  get crucibleSettings(): CrucibleSettings | undefined {
+    return this.settings;
+  }
+
+  /** The session (after configure), for tests and diagnostics. */
+  get pve(): PveSession | undefined {
+    return this.session;
+  }
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new Error('the crucible provider is used before configure()');
+    return this.rt;
+  }
+
   private pveSession(): PveSession {
     if (!this.session) throw new Error('the crucible provider is used before configure()');
     return this.session;
   }
 
   validateResource(req: ValidateResourceRequest): AttributeProblem[] {
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return validateDisk(req.config);
-      case 'crucible_snapshot':
-        return validateSnapshot(req.config);
-      case 'crucible_image':
-        return validateImage(req.config);
-      case 'crucible_attachment':
-        return validateAttachment(req.config);
-    }
+    return this.router.validate(req);
   }
 
   planResource(req: PlanResourceRequest): PlanResourceResponse {
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return planDisk(req.prior, req.config);
-      case 'crucible_snapshot':
-        return planSnapshot(req.prior, req.config);
-      case 'crucible_image':
-        return planImage(req.prior, req.config);
-      case 'crucible_attachment':
-        return planAttachment(req.prior, req.config);
-    }
+    return this.router.plan(req);
   }
 
   async read(req: ReadRequest): Promise<ReadResponse> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return { state: await this.runtime().readDisk(s, this.runtime().diskRefOf(req.id, req.prior), req.prior, req) };
-      case 'crucible_snapshot':
-        return { state: await this.runtime().readSnapshot(s, this.runtime().snapshotIdentityOf(req.id, req.prior), req.prior, req) };
-      case 'crucible_image': {
-        const ref = parseImageId(req.id);
-        if (!ref) throw new ProviderError(`"${req.id}" is not a crucible image id`);
-        return { state: await this.runtime().readImage(s, ref, req) };
-      }
-      case 'crucible_attachment':
-        return { state: await this.runtime().readAttachment(s, this.runtime().vmidOfAttachment(req.id, req.prior), req.prior, req) };
-    }
+    return this.router.read(this.pveSession(), req);
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveResponse> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk': {
-        const placement = req.planned.placement as Attributes | null;
-        const node = str(placement?.node);
-        if (!node) throw new ProviderError('placement.node must be known to reserve a holder VMID');
-        return { identity: { node, vmid: await this.runtime().reserveHolderVmid(s, req), serial: newSerial() } };
-      }
-      case 'crucible_snapshot': {
-        const id = await this.runtime().reserveSnapshot(s, req.planned, req);
-        return { identity: { vmid: id.vmid, snapname: id.snapname } };
-      }
-      case 'crucible_image': {
-        const id = await this.runtime().reserveImage(s, req.planned, req);
-        return { identity: { node: id.node, vmid: id.vmid, serial: id.serial } };
-      }
-      case 'crucible_attachment': {
-        const vm = str(req.planned.vm);
-        const ref = vm ? parseVmRef(vm) : undefined;
-        if (!ref) throw new ProviderError('vm must be known to attach disks');
-        return { identity: { vmid: ref.vmid } };
-      }
-    }
+    return this.router.reserve(this.pveSession(), req);
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk': {
-        const id = diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity);
-        return this.runtime().createDisk(s, req.planned, id!, req);
-      }
-      case 'crucible_snapshot': {
-        const id = snapshotIdentity(req.identity) ?? snapshotIdentity((await this.reserve({ ...req, type: req.type })).identity);
-        return this.runtime().createSnapshot(s, req.planned, id!, req);
-      }
-      case 'crucible_image': {
-        const id = (diskIdentity(req.identity) ?? diskIdentity((await this.reserve({ ...req, type: req.type })).identity)) as ImageIdentity;
-        return this.runtime().createImage(s, req.planned, id, req);
-      }
-      case 'crucible_attachment':
-        return this.runtime().createAttachment(s, req.planned, req);
-    }
+    return this.router.create(this.pveSession(), req);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return { state: await this.runtime().updateDisk(s, req.id, req.prior, req.planned, req) };
-      case 'crucible_snapshot':
-        return { state: await this.runtime().updateSnapshot(s, req.id, req.prior, req.planned, req) };
-      case 'crucible_image':
-        return { state: await this.runtime().updateImage(s, req.id, req.prior, req.planned, req) };
-      case 'crucible_attachment':
-        return { state: await this.runtime().updateAttachment(s, req.id, req.prior, req.planned, req) };
-    }
+    return this.router.update(this.pveSession(), req);
   }
 
   async delete(req: DeleteRequest): Promise<void> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return this.runtime().deleteDisk(s, req.id, req.prior, req);
-      case 'crucible_snapshot':
-        return this.runtime().deleteSnapshot(s, req.id, req.prior, req);
-      case 'crucible_image':
-        return this.runtime().deleteImage(s, req.id, req.prior, req);
-      case 'crucible_attachment':
-        return this.runtime().deleteAttachment(s, req.id, req.prior, req);
-    }
+    return this.router.delete(this.pveSession(), req);
   }
 
   async recover(req: RecoverRequest): Promise<CreateResponse | null> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk': {
-        const id = diskIdentity(req.identity);
-        return id ? this.runtime().recoverDisk(s, id, req) : null;
-      }
-      case 'crucible_snapshot': {
-        const id = snapshotIdentity(req.identity);
-        return id ? this.runtime().recoverSnapshot(s, id, req) : null;
-      }
-      case 'crucible_image': {
-        const id = diskIdentity(req.identity);
-        return id ? this.runtime().recoverImage(s, id, req) : null;
-      }
-      case 'crucible_attachment':
-        return this.runtime().recoverAttachment(s, req.planned, req);
-    }
+    return this.router.recover(this.pveSession(), req);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
-    const s = this.pveSession();
-    switch (resourceType(req.type)) {
-      case 'crucible_disk':
-        return this.runtime().importDisk(s, req.id, req);
-      case 'crucible_snapshot':
-        return this.runtime().importSnapshot(s, req.id, req);
-      case 'crucible_image':
-        return this.runtime().importImage(s, req.id, req);
-      case 'crucible_attachment':
-        throw new ProviderError('crucible_attachment cannot be imported: declare it, and the first apply adopts the disks already in its slots');
-    }
+    return this.router.importResource(this.pveSession(), req);
   }
 
   async close(): Promise<void> {
