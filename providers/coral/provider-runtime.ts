@@ -1,10 +1,7 @@
 /**
- * What the coral provider needs once configured: its PVE connection, the devices data source
- * and the passthrough reads and writes, in one module the provider loads in `configure`
- * (`hl validate` and pure planning never load it).
+ * What the coral provider needs once configured: its PVE connection, and the operations of
+ * the passthrough and the devices data source, in one module the provider loads in
+ * `configure` (`hl validate` and pure planning never load it).
  */
 export { openConnection } from './connection.js';
-export { readCoralDevices } from './devices-data-source.js';
-export { locateGuest } from './passthrough/guest-api.js';
-export { observePassthrough } from './passthrough/passthrough-observe.js';
-export { applyPassthrough, removePassthrough } from './passthrough/passthrough-write.js';
+export { CORAL_DATA_SOURCES, CORAL_OPERATIONS } from './resource-operations.js';
