@@ -1,7 +1,8 @@
 /**
  * What the proxmox provider needs once it is configured — the connection, the refresh cache
- * and the CRUD operations — in one module the provider loads in `configure`. `hl validate`
- * and a plan's pure planning never configure a provider, so they never load any of it.
+ * and the operations of each resource type — in one module the provider loads in
+ * `configure`. `hl validate` and a plan's pure planning never configure a provider, so they
+ * never load any of it.
  */
 import pLimit from 'p-limit';
 import { openPveConnection, type PveConnection } from './client/pve-connection.js';
@@ -9,14 +10,9 @@ import { ClusterInventory } from './inventory/cluster-inventory.js';
 import { ClusterOptions } from './inventory/cluster-options.js';
 import type { ProxmoxSettings } from './provider-config.js';
 import type { GuestContext } from './resources/guest-context.js';
-import type { GuestKindAdapter } from './resources/guest-resource.js';
-import { LXC_ADAPTER } from './resources/lxc-resource.js';
-import { VM_ADAPTER } from './resources/vm-resource.js';
 
 export { checkGuestPlan } from './checks/live-plan-check.js';
-export { createGuest, deleteGuest, importGuest, readGuest, recoverGuest, reserveGuest, updateGuest } from './resources/guest-resource.js';
-
-export const ADAPTERS: Readonly<Record<string, GuestKindAdapter>> = { proxmox_vm: VM_ADAPTER, proxmox_lxc: LXC_ADAPTER };
+export { PROXMOX_OPERATIONS } from './resource-operations.js';
 
 /** Opens the connection `settings` name and the context the operations share. */
 export async function openGuestContext(settings: ProxmoxSettings, workDir: string, inventoryTtlMs: number): Promise<{ ctx: GuestContext; connection: PveConnection }> {

@@ -30,17 +30,16 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { PveClient } from './client/pve-client.js';
 import type { PveConnection } from './client/pve-connection.js';
 import type { ClusterInventory } from './inventory/cluster-inventory.js';
-import { planLxc } from './planning/lxc-plan.js';
-import { validateGuest } from './planning/validate-guest.js';
-import { planVm } from './planning/vm-plan.js';
 import { parseProviderConfig } from './provider-config.js';
+import { PROXMOX_PLANNING } from './resource-planning.js';
 import { proxmoxSchema } from './resource-schemas.js';
 import type { GuestContext } from './resources/guest-context.js';
-import type { GuestKindAdapter } from './resources/guest-resource.js';
 
+/** The connection, the refresh cache and the operations of each resource type, loaded by configure (see provider-runtime.ts). */
 type Runtime = typeof import('./provider-runtime.js');
 
 export interface ProxmoxProviderOptions {
@@ -52,8 +51,13 @@ export class ProxmoxProvider implements Provider {
   readonly type = 'proxmox';
   private ctx: GuestContext | undefined;
   private connection: PveConnection | undefined;
-  /** The CRUD side, loaded by configure. */
   private rt: Runtime | undefined;
+  private readonly router = new ResourceRouter<GuestContext>({
+    provider: 'proxmox',
+    schema: () => this.getSchema(),
+    planning: PROXMOX_PLANNING,
+    operations: () => this.runtime().PROXMOX_OPERATIONS,
+  });
 
   constructor(private readonly options: ProxmoxProviderOptions = {}) {}
 
@@ -95,52 +99,40 @@ export class ProxmoxProvider implements Provider {
     return this.rt;
   }
 
-  private adapter(type: string): GuestKindAdapter {
-    const a = this.runtime().ADAPTERS[type];
-    if (!a) throw new Error(`the proxmox provider has no resource type "${type}"`);
-    return a;
-  }
-
   validateResource(req: ValidateResourceRequest): AttributeProblem[] {
-    return validateGuest(req);
+    return this.router.validate(req);
   }
 
   planResource(req: PlanResourceRequest): PlanResourceResponse {
-    if (req.type === 'proxmox_vm') return planVm(req.prior, req.config, req.providerConfig);
-    if (req.type === 'proxmox_lxc') return planLxc(req.prior, req.config, req.providerConfig);
-    return { planned: { ...req.config }, requiresReplace: [], notes: [], problems: [{ path: [], message: `unknown resource type ${req.type}` }] };
+    return this.router.plan(req);
   }
 
   async read(req: ReadRequest): Promise<ReadResponse> {
-    const kind = this.adapter(req.type);
-    const vmid = typeof req.prior.vmid === 'number' ? req.prior.vmid : Number(/(\d+)$/.exec(req.id)?.[1]);
-    if (!Number.isInteger(vmid)) throw new ProviderError(`"${req.id}" is not a guest id (expected node/vmid)`);
-    return { state: await this.runtime().readGuest(this.context(), kind, vmid, req.prior, req) };
+    return this.router.read(this.context(), req);
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveResponse> {
-    this.adapter(req.type);
-    return { identity: await this.runtime().reserveGuest(this.context(), req.planned, req) };
+    return this.router.reserve(this.context(), req);
   }
 
   async create(req: CreateRequest): Promise<CreateResponse> {
-    return this.runtime().createGuest(this.context(), this.adapter(req.type), req.planned, req.identity, req);
+    return this.router.create(this.context(), req);
   }
 
   async update(req: UpdateRequest): Promise<UpdateResponse> {
-    return { state: await this.runtime().updateGuest(this.context(), this.adapter(req.type), req.id, req.prior, req.planned, req) };
+    return this.router.update(this.context(), req);
   }
 
   async delete(req: DeleteRequest): Promise<void> {
-    await this.runtime().deleteGuest(this.context(), this.adapter(req.type), req.id, req.prior, req);
+    return this.router.delete(this.context(), req);
   }
 
   async recover(req: RecoverRequest): Promise<CreateResponse | null> {
-    return this.runtime().recoverGuest(this.context(), this.adapter(req.type), req.identity, req.planned, req);
+    return this.router.recover(this.context(), req);
   }
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
-    return this.runtime().importGuest(this.context(), this.adapter(req.type), req.id, req);
+    return this.router.importResource(this.context(), req);
   }
 
   /** Live plan-time checks of guest creates and updates (checks/live-plan-check.ts). */
