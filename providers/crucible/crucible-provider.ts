@@ -4,7 +4,8 @@
  * provider-settings.ts (the block, sharing the proxmox connection settings), connection/ (the
  * proxmox provider's client, TLS fetch and task waiting), model/ (names, sizes, ids, markers,
  * redundancy), planning/ (pure validation and plans), resources/ (holder guests and the CRUD of
- * each resource type).
+ * each resource type); resource-planning.ts and resource-operations.ts are its handler table,
+ * one entry per resource type, behind the ResourceRouter.
  */
 import { isAbsolute, resolve } from 'node:path';
 import {

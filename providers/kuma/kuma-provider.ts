@@ -3,6 +3,8 @@
  * `kuma.fun-bedbug`, ...), each with its own session to its own server. With `emulated: true`
  * it starts the embedded emulator on an ephemeral loopback port, its world kept in the
  * instance's work directory, set up with the configured user on first start.
+ * resource-handlers.ts is its handler table, one entry per resource type, behind the
+ * ResourceRouter.
  */
 import { join } from 'node:path';
 import {

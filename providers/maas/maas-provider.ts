@@ -7,6 +7,8 @@
  * Plan-time checks (`validateResource`, pure), live plan checks (`checkPlan`, reads only:
  * resources/live-plan-check.ts) and live checks in create/update before any write are
  * described in resources/device-validation.ts and resources/device-live-checks.ts.
+ * resource-planning.ts and resource-operations.ts are its handler table, one entry per
+ * resource type and data source, behind the ResourceRouter.
  */
 import { join, isAbsolute, resolve } from 'node:path';
 import {

@@ -3,7 +3,8 @@
  * embedded emulator). This file wires the pieces together; each concept lives in its own
  * module: client/ (TLS fetch, API client, retries, tasks), inventory/ (refresh cache),
  * mapping/ (attributes ⇄ PVE config), planning/ (plan and validation, pure), resources/
- * (CRUD), embedded-emulator.ts.
+ * (CRUD), embedded-emulator.ts; resource-planning.ts and resource-operations.ts are its
+ * handler table, one entry per resource type, behind the ResourceRouter.
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
@@ -65,16 +66,6 @@ export class ProxmoxProvider implements Provider {
     return proxmoxSchema();
   }
 
-  /** The API client (after configure), for tests and diagnostics. */
-  get client(): PveClient | undefined {
-    return this.ctx?.client;
-  }
-
-  /** The refresh cache (after configure), for tests and diagnostics. */
-  get inventory(): ClusterInventory | undefined {
-    return this.ctx?.inventory;
-  }
-
   async configure(req: ConfigureRequest): Promise<void> {
     const parsed = parseProviderConfig(req.config, (p) => (isAbsolute(p) ? p : resolve(req.configDir, p)));
     if ('problems' in parsed) {
@@ -87,6 +78,16 @@ export class ProxmoxProvider implements Provider {
     const opened = await this.rt.openGuestContext(settings, req.workDir, this.options.inventoryTtlMs ?? 15_000);
     this.connection = opened.connection;
     this.ctx = opened.ctx;
+  }
+
+  /** The API client (after configure), for tests and diagnostics. */
+  get client(): PveClient | undefined {
+    return this.ctx?.client;
+  }
+
+  /** The refresh cache (after configure), for tests and diagnostics. */
+  get inventory(): ClusterInventory | undefined {
+    return this.ctx?.inventory;
   }
 
   private context(): GuestContext {
