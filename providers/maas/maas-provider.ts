@@ -10,7 +10,7 @@
  * resource-planning.ts and resource-operations.ts are its handler table, one entry per
  * resource type and data source, behind the ResourceRouter.
  */
-import { join, isAbsolute, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   ProviderError,
   type AttributeProblem,
@@ -44,7 +44,7 @@ import { maasProviderSchema } from './provider-schema.js';
 import { dnsRecordDeviceOrdering } from './resources/dns-record-ordering.js';
 import { MAAS_DATA_SOURCE_PLANNING, MAAS_PLANNING } from './resource-planning.js';
 
-/** The HTTP client and the CRUD operations, loaded by configure (see provider-runtime.ts). */
+/** The HTTP client and the operations of each resource type, loaded by configure (see provider-runtime.ts). */
 type Runtime = typeof import('./provider-runtime.js');
 
 export interface MaasProviderOptions {
@@ -81,53 +81,9 @@ export class MaasProvider implements Provider {
     for (const w of parsed.warnings) req.warn?.(w);
     await this.close();
     this.rt ??= await import('./provider-runtime.js');
-    const s = parsed.settings;
-    if (s.mode === 'emulated') {
-      // the emulator's code is loaded only when a config asks for it
-      const { startMaasEmulator } = await import('./emulator/maas-emulator.js');
-      const emulator = await startMaasEmulator({ worldFile: join(req.workDir, 'maas-world.json'), maasVersion: s.maasVersion });
-      const credentials = this.runtime().parseApiKey(emulator.apiKey);
-      if (!this.runtime().isCredentials(credentials)) throw new Error('emulator produced an invalid API key');
-      const dispatcher = this.runtime().createMaasDispatcher({});
-      const http = new (this.runtime().MaasHttpClient)({
-        url: emulator.url,
-        credentials,
-        dispatcher,
-        timeoutMs: s.timeoutMs,
-        maxRetries: s.maxRetries,
-        ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
-        ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
-      });
-      this.session = { api: new (this.runtime().MaasApi)(http), dispatcher, emulator };
-      req.progress?.(`maas: embedded emulator at ${emulator.url} (world ${join(req.workDir, 'maas-world.json')})`);
-      return;
-    }
-    let ca: string | undefined;
-    if (s.caFile !== undefined) {
-      const path = isAbsolute(s.caFile) ? s.caFile : resolve(req.configDir, s.caFile);
-      try {
-        ca = this.runtime().readCaFile(path);
-      } catch (err) {
-        throw new ProviderError(`maas provider: cannot read ca_file ${path}: ${(err as Error).message}`);
-      }
-    }
-    if (s.insecure) req.progress?.(`maas: TLS verification is OFF for ${s.url} (insecure: true)`);
-    const dispatcher = this.runtime().createMaasDispatcher({
-      ...(ca !== undefined ? { ca } : {}),
-      ...(s.tlsFingerprint !== undefined ? { fingerprint: s.tlsFingerprint } : {}),
-      insecure: s.insecure,
-      connectTimeoutMs: Math.min(s.timeoutMs, 10_000),
-    });
-    const http = new (this.runtime().MaasHttpClient)({
-      url: s.url,
-      credentials: s.credentials,
-      dispatcher,
-      timeoutMs: s.timeoutMs,
-      maxRetries: s.maxRetries,
-      ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
-      ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
-    });
-    this.session = { api: new (this.runtime().MaasApi)(http), dispatcher };
+    this.session = await this.rt.openMaasSession(parsed.settings, req, this.options);
+    const emulator = this.session.emulator;
+    if (emulator) req.progress?.(`maas: embedded emulator at ${emulator.url} (world ${join(req.workDir, 'maas-world.json')})`);
   }
 
   /** The emulator this instance started (emulated: true), for tests and tooling. */
