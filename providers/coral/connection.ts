@@ -11,9 +11,9 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { ProviderError, type ConfigureRequest } from '../../src/provider/contract.js';
-import type { PveClient } from '../proxmox/client/pve-client.js';
-import { openPveConnection } from '../proxmox/client/pve-connection.js';
-import { parseProviderConfig, type ProxmoxSettings } from '../proxmox/provider-config.js';
+import type { PveClient } from '../pve/client/pve-client.js';
+import { openPveConnection } from '../pve/client/pve-connection.js';
+import { parseProviderConfig, type ProxmoxSettings } from '../pve/provider-settings.js';
 
 export interface CoralConnection {
   client: PveClient;

@@ -26,7 +26,7 @@ import {
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
 import type { Attributes } from '../../src/core/value.js';
-import type { PveClient } from '../proxmox/client/pve-client.js';
+import type { PveClient } from '../pve/client/pve-client.js';
 import type { CoralConnection } from './connection.js';
 import type { PassthroughIdentity } from './passthrough/passthrough-observe.js';
 import { planPassthrough } from './passthrough/passthrough-plan.js';

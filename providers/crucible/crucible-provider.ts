@@ -31,7 +31,7 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import type { PveConnection } from '../proxmox/client/pve-connection.js';
+import type { PveConnection } from '../pve/client/pve-connection.js';
 import type { PveSession } from './connection/pve-session.js';
 import { parseImageId, parseVmRef } from './model/resource-ids.js';
 import { planAttachment, validateAttachment } from './planning/attachment-plan.js';

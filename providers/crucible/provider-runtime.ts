@@ -3,7 +3,7 @@
  * CRUD of each resource type, in one module the provider loads in `configure` (`hl validate`
  * and pure planning never load it).
  */
-export { openPveConnection } from '../proxmox/client/pve-connection.js';
+export { openPveConnection } from '../pve/client/pve-connection.js';
 export { PveSession } from './connection/pve-session.js';
 export { createAttachment, deleteAttachment, readAttachment, recoverAttachment, updateAttachment, vmidOfAttachment } from './resources/attachment-resource.js';
 export { createDisk } from './resources/disk-create.js';

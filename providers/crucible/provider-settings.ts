@@ -5,7 +5,7 @@
  * `holder_vmid_range` and has no `reboot` (attach and detach always stop and restart the VM).
  */
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
-import { parseProviderConfig, type ProviderConfigProblem, type ProxmoxSettings } from '../proxmox/provider-config.js';
+import { parseProviderConfig, type ProviderConfigProblem, type ProxmoxSettings } from '../pve/provider-settings.js';
 
 export interface VmidRange {
   from: number;

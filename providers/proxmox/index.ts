@@ -8,4 +8,4 @@ import { ProxmoxProvider } from './proxmox-provider.js';
 export const proxmoxProviderFactory: ProviderFactory = { type: 'proxmox', create: () => new ProxmoxProvider() };
 
 export { ProxmoxProvider, type ProxmoxProviderOptions } from './proxmox-provider.js';
-export { parseProviderConfig, type ProxmoxSettings, type RebootPolicy } from './provider-config.js';
+export { parseProviderConfig, type ProxmoxSettings, type RebootPolicy } from '../pve/provider-settings.js';

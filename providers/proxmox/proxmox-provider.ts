@@ -30,13 +30,13 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import type { PveClient } from './client/pve-client.js';
-import type { PveConnection } from './client/pve-connection.js';
-import type { ClusterInventory } from './inventory/cluster-inventory.js';
+import type { PveClient } from '../pve/client/pve-client.js';
+import type { PveConnection } from '../pve/client/pve-connection.js';
+import type { ClusterInventory } from '../pve/cluster-inventory.js';
 import { planLxc } from './planning/lxc-plan.js';
 import { validateGuest } from './planning/validate-guest.js';
 import { planVm } from './planning/vm-plan.js';
-import { parseProviderConfig } from './provider-config.js';
+import { parseProviderConfig } from '../pve/provider-settings.js';
 import { proxmoxSchema } from './resource-schemas.js';
 import type { GuestContext } from './resources/guest-context.js';
 import type { GuestKindAdapter } from './resources/guest-resource.js';

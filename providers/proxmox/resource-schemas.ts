@@ -6,7 +6,7 @@ import type { AttributeSchema, ProviderSchema, ResourceTypeSchema } from '../../
 import lxcJsonSchema from '../../schemas/proxmox_lxc.schema.json' with { type: 'json' };
 import providerJsonSchema from '../../schemas/provider-proxmox.schema.json' with { type: 'json' };
 import vmJsonSchema from '../../schemas/proxmox_vm.schema.json' with { type: 'json' };
-import { PROVIDER_SENSITIVE } from './provider-config.js';
+import { PROVIDER_SENSITIVE } from '../pve/provider-settings.js';
 
 const settable = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({
   optional: true,

@@ -11,7 +11,7 @@ import { coralProviderFactory } from '../../providers/coral/index.js';
 import { crucibleProviderFactory } from '../../providers/crucible/index.js';
 import { PVE_VERSIONS } from '../../providers/proxmox/emulator/pve-profile.js';
 import { proxmoxProviderFactory } from '../../providers/proxmox/index.js';
-import { DEFAULT_EMULATED_PVE_VERSION, EMULATED_PVE_VERSIONS, parseProviderConfig } from '../../providers/proxmox/provider-config.js';
+import { DEFAULT_EMULATED_PVE_VERSION, EMULATED_PVE_VERSIONS, parseProviderConfig } from '../../providers/pve/provider-settings.js';
 import { ProxmoxProvider } from '../../providers/proxmox/proxmox-provider.js';
 import type { Provider } from '../../src/provider/contract.js';
 

@@ -4,8 +4,8 @@
  * status, a synchronous config update, and cluster resource mappings.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
-import { isNotFound } from '../../proxmox/client/pve-error.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import { isNotFound } from '../../pve/client/pve-error.js';
 import type { GuestType } from './passthrough-config.js';
 
 export interface GuestRef {

@@ -9,7 +9,7 @@
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import type { Attributes } from '../../../src/core/value.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { describeCoral, iommuGroupMembers, type CoralDevice } from '../hardware/coral-device.js';
 import type { NodeHardware } from '../hardware/hardware-reader.js';
 import { readMapping, type GuestConfig, type GuestRef } from './guest-api.js';

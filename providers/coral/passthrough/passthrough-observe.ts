@@ -11,7 +11,7 @@
  */
 import type { Attributes, Value, ValueMap } from '../../../src/core/value.js';
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { canonicalPciAddress, type CoralDevice } from '../hardware/coral-device.js';
 import { readClusterHardware, readNodeHardware, type NodeHardware } from '../hardware/hardware-reader.js';
 import { parseDeviceValue, type DeviceTarget } from './guest-device-line.js';

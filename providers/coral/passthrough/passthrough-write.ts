@@ -14,8 +14,8 @@
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import type { Attributes } from '../../../src/core/value.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
-import { isDigestMismatch } from '../../proxmox/client/pve-error.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import { isDigestMismatch } from '../../pve/client/pve-error.js';
 import { describeCoral, type CoralDevice, type CoralKind } from '../hardware/coral-device.js';
 import { readClusterHardware, readNodeHardware, type NodeHardware } from '../hardware/hardware-reader.js';
 import { selectCoral, type CoralCriteria } from './coral-selection.js';

@@ -7,13 +7,13 @@
  * reserved in this process.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import type { HttpMethod, Params, PveClient } from '../../proxmox/client/pve-client.js';
-import { isNotFound, lockContentionText, PveApiError } from '../../proxmox/client/pve-error.js';
-import { backoffDelay, LOCK_RETRY, sleep } from '../../proxmox/client/retry-policy.js';
-import { isUpid, TaskFailedError, waitForTask } from '../../proxmox/client/task-waiter.js';
-import { parseResources, settleUnknown, type GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
+import type { HttpMethod, Params, PveClient } from '../../pve/client/pve-client.js';
+import { isNotFound, lockContentionText, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, LOCK_RETRY, sleep } from '../../pve/client/retry-policy.js';
+import { isUpid, TaskFailedError, waitForTask } from '../../pve/client/task-waiter.js';
+import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
 import { toPveConfig, type PveConfig } from '../../proxmox/mapping/pve-values.js';
-import type { TaskOperation } from '../../proxmox/provider-config.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import type { VmidRange } from '../provider-settings.js';
 
 export interface StorageFacts {

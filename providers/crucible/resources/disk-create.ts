@@ -15,8 +15,8 @@
  */
 import type { Attributes } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
-import { parseSize } from '../../proxmox/property-string.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { parseSize } from '../../pve/property-string.js';
 import { formatDiskSize } from '../model/disk-size.js';
 import { diskSpec, sourceText, type DiskSpec } from '../model/disk-spec.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';

@@ -5,8 +5,8 @@
  * VM is not where it should be yet.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
-import { sleep } from '../../proxmox/client/retry-policy.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { sleep } from '../../pve/client/retry-policy.js';
 import type { PveSession } from '../connection/pve-session.js';
 
 async function status(s: PveSession, node: string, vmid: number, op: OperationContext): Promise<string> {

@@ -15,14 +15,14 @@
  * absent means the request never happened (sent again), anyone else's is an error.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isAlreadyExists, isNotFound, PveApiError } from '../../proxmox/client/pve-error.js';
-import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../proxmox/client/retry-policy.js';
-import { TaskFailedError } from '../../proxmox/client/task-waiter.js';
-import type { Params } from '../../proxmox/client/pve-client.js';
-import type { GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
+import { isAlreadyExists, isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../pve/client/retry-policy.js';
+import { TaskFailedError } from '../../pve/client/task-waiter.js';
+import type { Params } from '../../pve/client/pve-client.js';
+import type { GuestEntry } from '../../pve/cluster-inventory.js';
 import type { PveConfig } from '../../proxmox/mapping/pve-values.js';
-import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../proxmox/property-string.js';
-import type { TaskOperation } from '../../proxmox/provider-config.js';
+import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../pve/property-string.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
 import { UnfinishedCreateWatch } from '../../proxmox/resources/unfinished-create.js';
 import { PveSession } from '../connection/pve-session.js';

@@ -16,8 +16,8 @@
 import type { Attributes } from '../../../src/core/value.js';
 import { randomBytes } from 'node:crypto';
 import { ProviderError, type CreateResponse, type ImportResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { isNotFound, PveApiError } from '../../proxmox/client/pve-error.js';
-import { parseSize } from '../../proxmox/property-string.js';
+import { isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { parseSize } from '../../pve/property-string.js';
 import { formatDiskSize } from '../model/disk-size.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';
 import { parseDiskId, parseSnapshotId, snapshotId } from '../model/resource-ids.js';

@@ -13,8 +13,8 @@
  * A tombstone is collected by the delete that removes its last dependent.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import { TaskFailedError } from '../../proxmox/client/task-waiter.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
+import { TaskFailedError } from '../../pve/client/task-waiter.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
 import { joinMarker, splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
 import type { PveSession } from '../connection/pve-session.js';
 import { destroyHolder, lookupHolder, type Holder } from './holder-guest.js';

@@ -10,7 +10,7 @@ import {
   LXC_ROOTFS_FORMAT,
   LXC_UNUSED_FORMAT,
   STARTUP_FORMAT,
-} from '../property-string.js';
+} from '../../pve/property-string.js';
 import { bool, indexed, int, num, opt, str, type ParamSchema } from './param-schema.js';
 
 const o = opt;

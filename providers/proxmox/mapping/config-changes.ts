@@ -29,7 +29,7 @@ import {
   QEMU_VIRTIO_FORMAT,
   type PropertyMap,
   type PropertyStringFormat,
-} from '../property-string.js';
+} from '../../pve/property-string.js';
 
 /** One field of a property-string update: text to set, null to remove, undefined to leave. */
 export type FieldUpdate = string | null | undefined;

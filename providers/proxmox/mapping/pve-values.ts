@@ -5,7 +5,7 @@
  * cluster's spelling), MACs in upper case, DNS lists joined by spaces.
  */
 import { isUnknown, type Value } from '../../../src/core/value.js';
-import { formatSize, parseBoolean, tryParseSize } from '../property-string.js';
+import { formatSize, parseBoolean, tryParseSize } from '../../pve/property-string.js';
 
 /** A guest config as read: every value as text. */
 export type PveConfig = Record<string, string>;

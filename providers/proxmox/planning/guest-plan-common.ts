@@ -4,7 +4,7 @@
  * and the reboot note for changes a running guest only takes at its next start.
  */
 import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Attributes, type Path, type Value } from '../../../src/core/value.js';
-import type { RebootPolicy } from '../provider-config.js';
+import type { RebootPolicy } from '../../pve/provider-settings.js';
 import type { LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';
 import { sizeBytes } from '../mapping/pve-values.js';
 

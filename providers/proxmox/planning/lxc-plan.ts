@@ -5,7 +5,7 @@
  */
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
-import { authenticatesAsRoot } from '../provider-config.js';
+import { authenticatesAsRoot } from '../../pve/provider-settings.js';
 import { canonDescription, canonMac, canonPool, canonSize, canonSpaceList, canonStringList, canonTags } from '../mapping/pve-values.js';
 import type { Spec } from './attribute-plan.js';
 import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';

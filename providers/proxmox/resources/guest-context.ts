@@ -4,10 +4,10 @@
  */
 import type pLimit from 'p-limit';
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../client/pve-client.js';
-import type { ClusterInventory, GuestType } from '../inventory/cluster-inventory.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import type { ClusterInventory, GuestType } from '../../pve/cluster-inventory.js';
 import type { ClusterOptions } from '../inventory/cluster-options.js';
-import type { CommonProxmoxSettings } from '../provider-config.js';
+import type { CommonProxmoxSettings } from '../../pve/provider-settings.js';
 
 export interface GuestContext {
   client: PveClient;

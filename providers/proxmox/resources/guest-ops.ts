@@ -9,13 +9,13 @@
  * are, the update fails and says which keys, instead of overwriting a change nobody planned.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isDigestMismatch, isDigestRefusal, isNotFound, lockContentionText, PveApiError } from '../client/pve-error.js';
-import { backoffDelay, LOCK_RETRY, sleep } from '../client/retry-policy.js';
-import { isUpid, TaskFailedError, TaskTimeoutError, waitForTask } from '../client/task-waiter.js';
+import { isDigestMismatch, isDigestRefusal, isNotFound, lockContentionText, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, LOCK_RETRY, sleep } from '../../pve/client/retry-policy.js';
+import { isUpid, TaskFailedError, TaskTimeoutError, waitForTask } from '../../pve/client/task-waiter.js';
 import { ConfigChanges } from '../mapping/config-changes.js';
 import { toPveConfig, type PveConfig } from '../mapping/pve-values.js';
 import { DISK_SLOT_RE } from '../mapping/vm-config-mapping.js';
-import type { TaskOperation } from '../provider-config.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import { callOpts, guestLabel, guestPath, type GuestContext, type GuestRef } from './guest-context.js';
 
 export interface LiveConfig {

@@ -18,8 +18,8 @@
  */
 import { isValueMap, type Attributes, type Value } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type ImportResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { isNotFound, PveApiError } from '../client/pve-error.js';
-import type { GuestType } from '../inventory/cluster-inventory.js';
+import { isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import type { GuestType } from '../../pve/cluster-inventory.js';
 import type { ConfigChanges } from '../mapping/config-changes.js';
 import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mapping.js';
 import { formatMarker } from '../mapping/hl-marker.js';

@@ -10,8 +10,8 @@
  * possibly holding the lock.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../client/pve-client.js';
-import type { GuestType } from '../inventory/cluster-inventory.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import type { GuestType } from '../../pve/cluster-inventory.js';
 import { callOpts, type GuestRef } from './guest-context.js';
 
 const CREATING_TASKS = /^(qmcreate|qmclone|qmrestore|vzcreate|vzclone|vzrestore)$/;

@@ -10,7 +10,7 @@ import { isValueMap, type Attributes, type Value } from '../../../src/core/value
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { splitMarker, withMarker } from '../mapping/hl-marker.js';
 import { vmAttributesFromConfig, vmConfigChanges, vmDiskResizes, vmMarkerFacts } from '../mapping/vm-config-mapping.js';
-import type { GuestEntry } from '../inventory/cluster-inventory.js';
+import type { GuestEntry } from '../../pve/cluster-inventory.js';
 import type { GuestContext } from './guest-context.js';
 import { dispatchCreate, type CreateIdentity } from './guest-create.js';
 import type { GuestKindAdapter } from './guest-resource.js';
