@@ -19,7 +19,7 @@
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
 import { normalizeFingerprint } from '../shared/tls-agent.js';
 import { checkTransport, isLoopbackHost } from '../../src/provider/transport-policy.js';
-import { DEFAULT_PVE_VERSION, type PveVersion } from '../proxmox/emulator/pve-profile.js';
+import { DEFAULT_PVE_VERSION, type PveVersion } from './emulator/pve-profile.js';
 
 export { normalizeFingerprint };
 

@@ -14,7 +14,7 @@ export function emulators(): Map<string, EmulatorStarter> {
     [
       'proxmox',
       async (o) => {
-        const m = await import('../../providers/proxmox/emulator/start-emulator.js');
+        const m = await import('../../providers/pve/emulator/start-emulator.js');
         const e = await m.startProxmoxEmulator({ host: o.host, port: o.port, seed: 'homelab', ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
         return { url: e.url, hint: `API token: ${m.DEFAULT_TOKEN_ID}=${m.DEFAULT_TOKEN_SECRET}\n`, close: () => e.close() };
       },

@@ -34,7 +34,7 @@ import {
   formatPropertyString,
   type PropertyStringFormat,
 } from '../../pve/property-string.js';
-import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
+import { machineSatisfies } from '../../pve/pve-rules/qemu-machine-rules.js';
 import { qemuDiskFormat } from './drive-formats.js';
 import { ConfigChanges, flag, flagDefaultOn, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Attributes, type Path, type Value } from '../../../src/core/value.js';
 import type { RebootPolicy } from '../../pve/provider-settings.js';
-import type { LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';
+import type { LiveEffect } from '../../pve/pve-rules/qemu-hotplug-rules.js';
 import { sizeBytes } from '../mapping/pve-values.js';
 
 export interface Replacement {

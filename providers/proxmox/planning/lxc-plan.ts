@@ -8,7 +8,7 @@ import type { AttributeProblem, PlanResourceResponse } from '../../../src/provid
 import { authenticatesAsRoot } from '../../pve/provider-settings.js';
 import { canonDescription, canonMac, canonPool, canonSize, canonSpaceList, canonStringList, canonTags } from '../mapping/pve-values.js';
 import type { Spec } from './attribute-plan.js';
-import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
+import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../../pve/pve-rules/lxc-hotplug-rules.js';
 import { changedSlots, describeChange, replaceIfChanged, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
 

@@ -12,7 +12,7 @@ import type { AttributeProblem, PlanResourceResponse } from '../../../src/provid
 import { canonDescription, canonMac, canonPool, canonSize, canonStringList, canonTags } from '../mapping/pve-values.js';
 import type { Spec } from './attribute-plan.js';
 import { qemuDiskFormat } from '../mapping/drive-formats.js';
-import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
+import { machineSatisfies } from '../../pve/pve-rules/qemu-machine-rules.js';
 import {
   driveOptionEffect,
   netFieldEffect,
@@ -23,7 +23,7 @@ import {
   qemuSetEffect,
   type LiveEffect,
   type QemuLiveContext,
-} from '../pve-rules/qemu-hotplug-rules.js';
+} from '../../pve/pve-rules/qemu-hotplug-rules.js';
 import { changedSlots, describeChange, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, scalarSpec as sc, serverDecides, type GuestPlanKind } from './guest-plan.js';
 

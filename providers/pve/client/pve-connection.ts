@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
 import { ProviderError } from '../../../src/provider/contract.js';
-import { startEmbeddedEmulator, type EmbeddedEmulator } from '../../proxmox/embedded-emulator.js';
+import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.js';
 import type { ProxmoxSettings } from '../provider-settings.js';
 import { PveClient } from './pve-client.js';
 import { createTlsAgent, fetchThrough, type FetchFn, type TlsOptions } from './tls-fetch.js';

@@ -37,7 +37,7 @@
  * Pure: the emulator (emulator/guest-kind.ts, pending.ts) applies these rules, and the provider's
  * planning (planning/vm-plan.ts) names their outcome in its notes.
  */
-import { parsePropertyString, QEMU_AGENT_FORMAT, QEMU_NET_FORMAT, type PropertyMap, type PropertyStringFormat } from '../../pve/property-string.js';
+import { parsePropertyString, QEMU_AGENT_FORMAT, QEMU_NET_FORMAT, type PropertyMap, type PropertyStringFormat } from '../property-string.js';
 
 /** What a running guest does with one change. */
 export type LiveEffect = 'now' | 'replug' | 'restart';

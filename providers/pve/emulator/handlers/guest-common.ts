@@ -4,7 +4,7 @@
  * config/pending answers, and the flows that work the same for both guest types: power
  * actions, destroy, snapshots.
  */
-import { formatPropertyString, LXC_NET_FORMAT, parsePropertyString, parseSize, QEMU_NET_FORMAT } from '../../../pve/property-string.js';
+import { formatPropertyString, LXC_NET_FORMAT, parsePropertyString, parseSize, QEMU_NET_FORMAT } from '../../property-string.js';
 import { fail, paramFail } from '../api-error.js';
 import {
   effectiveConfig,

@@ -10,7 +10,7 @@ import {
   LXC_ROOTFS_FORMAT,
   LXC_UNUSED_FORMAT,
   STARTUP_FORMAT,
-} from '../../pve/property-string.js';
+} from '../property-string.js';
 import { bool, indexed, int, num, opt, str, type ParamSchema } from './param-schema.js';
 
 const o = opt;

@@ -11,7 +11,7 @@
  * subsystem id. The messages are PVE's.
  */
 import { createHash } from 'node:crypto';
-import { parsePropertyString, PropertyStringError, type PropertyStringFormat } from '../../pve/property-string.js';
+import { parsePropertyString, PropertyStringError, type PropertyStringFormat } from '../property-string.js';
 import { usbPortPath } from './coral-hardware.js';
 import type { NodeState, World } from './world.js';
 

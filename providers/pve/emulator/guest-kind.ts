@@ -6,7 +6,7 @@
  * lxc-hotplug-rules.ts after pve-container's), shared with the provider's planning.
  * Deleting follows the same rules; a deleted disk goes to `unusedN` (or is freed with `force`).
  */
-import { LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, LXC_UNUSED_FORMAT, parsePropertyString } from '../../pve/property-string.js';
+import { LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, LXC_UNUSED_FORMAT, parsePropertyString } from '../property-string.js';
 import type { GuestConfigFile } from './config-text.js';
 import { lxcDeleteEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
 import { qemuDeleteEffect, qemuLiveContext, qemuSetEffect, type LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';

@@ -12,7 +12,7 @@ import {
   QEMU_HOSTPCI_FORMAT,
   QEMU_MACHINE_FORMAT,
   QEMU_USB_FORMAT,
-} from '../../../pve/property-string.js';
+} from '../../property-string.js';
 import { fail, paramFail } from '../api-error.js';
 import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';

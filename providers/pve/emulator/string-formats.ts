@@ -3,7 +3,7 @@
  * that the emulated endpoints use, each a check returning PVE's error text or undefined.
  * Formats not listed here are accepted as any string.
  */
-import { tryParseSize } from '../../pve/property-string.js';
+import { tryParseSize } from '../property-string.js';
 
 type FormatCheck = (value: string) => string | undefined;
 

@@ -13,7 +13,7 @@ import {
   tryParseSize,
   type PropertyKeySpec,
   type PropertyStringFormat,
-} from '../../pve/property-string.js';
+} from '../property-string.js';
 import { paramFail } from './api-error.js';
 import { checkStringFormat } from './string-formats.js';
 

@@ -3,7 +3,7 @@
  * create from an `ostemplate`, config read/update (PUT only, synchronous), pending, power
  * actions, destroy, clone, resize, template and snapshots, with PVE's checks and messages.
  */
-import { formatPropertyString, formatSize, LXC_FEATURES_FORMAT, LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, parsePropertyString } from '../../../pve/property-string.js';
+import { formatPropertyString, formatSize, LXC_FEATURES_FORMAT, LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, parsePropertyString } from '../../property-string.js';
 import { fail, paramFail, permFail } from '../api-error.js';
 import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';

@@ -15,7 +15,7 @@
  * Pure: used by the emulator (emulator/guest-kind.ts) and the provider's planning
  * (planning/lxc-plan.ts).
  */
-import { LXC_NET_FORMAT, parsePropertyString, type PropertyMap } from '../../pve/property-string.js';
+import { LXC_NET_FORMAT, parsePropertyString, type PropertyMap } from '../property-string.js';
 import type { LiveEffect } from './qemu-hotplug-rules.js';
 
 export const LXC_FAST_PLUG_KEYS: ReadonlySet<string> = new Set(['description', 'onboot', 'startup', 'protection', 'hostname', 'hookscript', 'cores', 'tags', 'lock']);

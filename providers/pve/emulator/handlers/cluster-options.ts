@@ -11,7 +11,7 @@
  *
  * `tag-style` decides how guest tags are stored (guest-tags.ts).
  */
-import { parseBoolean, parsePropertyString, type PropertyStringFormat } from '../../../pve/property-string.js';
+import { parseBoolean, parsePropertyString, type PropertyStringFormat } from '../../property-string.js';
 import { permFail } from '../api-error.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { TAG_STYLE_FORMAT } from '../guest-tags.js';

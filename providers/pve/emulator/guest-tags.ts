@@ -11,7 +11,7 @@
  *   `src/PVE/DataCenterConfig.pm`, `$tag_style_format`: `case-sensitive` default 0, `ordering`
  *   `alphabetical` (default) or `config`, plus the web UI's `shape` and `color-map`).
  */
-import { parseBoolean, parsePropertyString, type PropertyStringFormat } from '../../pve/property-string.js';
+import { parseBoolean, parsePropertyString, type PropertyStringFormat } from '../property-string.js';
 import { splitList } from './string-formats.js';
 import type { World } from './world.js';
 

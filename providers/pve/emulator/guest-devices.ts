@@ -15,7 +15,7 @@
  * - `rawLxcEntries`: raw `lxc.*` keys (which only root can write, by editing the file on the
  *   host) as GET config answers them: `lxc: [[key, value], ...]`.
  */
-import { LXC_DEV_FORMAT, parsePropertyString, QEMU_HOSTPCI_FORMAT, QEMU_MACHINE_FORMAT, QEMU_USB_FORMAT } from '../../pve/property-string.js';
+import { LXC_DEV_FORMAT, parsePropertyString, QEMU_HOSTPCI_FORMAT, QEMU_MACHINE_FORMAT, QEMU_USB_FORMAT } from '../property-string.js';
 import { fail } from './api-error.js';
 import type { ConfigSection } from './config-text.js';
 import {

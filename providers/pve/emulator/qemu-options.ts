@@ -24,7 +24,7 @@ import {
   QEMU_VIRTIO_FORMAT,
   STARTUP_FORMAT,
   type PropertyStringFormat,
-} from '../../pve/property-string.js';
+} from '../property-string.js';
 import { bool, indexed, int, num, opt, str, type ParamSchema } from './param-schema.js';
 
 const o = opt;
