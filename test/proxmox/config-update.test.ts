@@ -14,7 +14,8 @@ import { parseUpid, taskSucceeded, waitForTask } from '../../providers/pve/clien
 import { ClusterInventory } from '../../providers/pve/cluster-inventory.js';
 import { ClusterOptions } from '../../providers/proxmox/inventory/cluster-options.js';
 import { DEFAULT_TIMEOUTS } from '../../providers/pve/provider-settings.js';
-import type { GuestContext, GuestRef } from '../../providers/proxmox/resources/guest-context.js';
+import type { GuestRef } from '../../providers/pve/guest-api.js';
+import type { GuestContext } from '../../providers/proxmox/resources/guest-context.js';
 import { updateConfig } from '../../providers/proxmox/resources/guest-ops.js';
 
 type Step = (method: string, path: string, params?: Record<string, unknown>) => unknown;

@@ -20,11 +20,11 @@ import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../pve/client/retry-pol
 import { TaskFailedError } from '../../pve/client/task-waiter.js';
 import type { Params } from '../../pve/client/pve-client.js';
 import type { GuestEntry } from '../../pve/cluster-inventory.js';
-import type { PveConfig } from '../../proxmox/mapping/pve-values.js';
+import type { PveConfig } from '../../pve/guest-api.js';
 import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../pve/property-string.js';
 import type { TaskOperation } from '../../pve/provider-settings.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
-import { UnfinishedCreateWatch } from '../../proxmox/resources/unfinished-create.js';
+import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
 import { PveSession } from '../connection/pve-session.js';
 
 /** The tag every holder carries, so that people (and imports) can find them. */

@@ -20,9 +20,11 @@ import { isUpid, TaskFailedError, waitForTask } from '../../pve/client/task-wait
 import type { GuestType } from '../../pve/cluster-inventory.js';
 import { splitMarker, newCreateToken } from '../mapping/hl-marker.js';
 import type { TaskOperation } from '../../pve/provider-settings.js';
-import { callOpts, guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
+import { callOpts } from '../../pve/client/call-options.js';
+import { guestLabel, type GuestRef } from '../../pve/guest-api.js';
+import type { GuestContext } from './guest-context.js';
 import { readConfig } from './guest-ops.js';
-import { UnfinishedCreateWatch } from './unfinished-create.js';
+import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
 
 export interface CreateIdentity {
   node: string;

@@ -25,7 +25,8 @@ import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mappi
 import { formatMarker } from '../mapping/hl-marker.js';
 import type { TagStyle } from '../mapping/pve-tags.js';
 import type { PveConfig } from '../mapping/pve-values.js';
-import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
+import { guestLabel, type GuestRef } from '../../pve/guest-api.js';
+import type { GuestContext } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
 import {
   currentStatus,
