@@ -1,11 +1,11 @@
 /**
  * The coral provider's connection to Proxmox VE: the same provider block as `proxmox`
  * (endpoint, API token or user/password, ca_file / tls_fingerprint / insecure, or
- * `emulated: true`), parsed by the proxmox provider's parser and served by its client (TLS
- * scoped to this client, retries, error mapping).
+ * `emulated: true`), parsed by the PVE platform's parser (providers/pve/provider-settings.ts)
+ * and served by its client (TLS scoped to this client, retries, error mapping).
  *
  * `emulated: true` uses the embedded PVE emulator shared by every PVE-backed provider of the
- * run (see providers/proxmox/embedded-emulator.ts), so the guest the proxmox provider creates
+ * run (see providers/pve/embedded-emulator.ts), so the guest the proxmox provider creates
  * is the one the Coral is passed to. It authenticates with the emulator's API token, so raw
  * devices need a cluster mapping there, as with any token.
  */
