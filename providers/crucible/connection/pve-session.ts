@@ -12,7 +12,7 @@ import type { HttpMethod, Params, PveClient } from '../../pve/client/pve-client.
 import { PveApiError } from '../../pve/client/pve-error.js';
 import { awaitTaskAnswer, retryLockedTask } from '../../pve/client/task-answer.js';
 import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
-import { readGuestConfigIfPresent, readGuestStatus, type LiveConfig } from '../../pve/guest-api.js';
+import { guestPath, readGuestConfigIfPresent, readGuestStatus, type LiveConfig } from '../../pve/guest-api.js';
 import type { TaskOperation } from '../../pve/provider-settings.js';
 import type { VmidRange } from '../provider-settings.js';
 
@@ -24,6 +24,11 @@ export interface StorageFacts {
   type: string;
   shared: boolean;
   content: string[];
+}
+
+/** The API path of a VM (`/nodes/{node}/qemu/{vmid}`): crucible's guests, holders and the VMs disks attach to, are all VMs. */
+export function vmPath(node: string, vmid: number): string {
+  return guestPath({ type: 'qemu', node, vmid });
 }
 
 export interface SessionOptions {

@@ -25,7 +25,7 @@ import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } fr
 import type { TaskOperation } from '../../pve/provider-settings.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
 import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
-import { PveSession } from '../connection/pve-session.js';
+import { PveSession, vmPath } from '../connection/pve-session.js';
 
 /** The tag every holder carries, so that people (and imports) can find them. */
 export const HOLDER_TAG = 'crucible';
@@ -244,7 +244,7 @@ export async function destroyHolder(s: PveSession, vmid: number, op: OperationCo
   for (let attempt = 0; attempt < 3; attempt++) {
     const entry = await s.guest(vmid, op);
     if (entry?.type !== 'qemu') return;
-    const path = `/nodes/${entry.node}/qemu/${vmid}`;
+    const path = vmPath(entry.node, vmid);
     try {
       // the power state read live: the listing's may be a pvestatd round old
       if ((await s.liveStatus(entry.node, vmid, op)) === 'running') {
