@@ -25,7 +25,7 @@ import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mappi
 import { formatMarker } from '../mapping/hl-marker.js';
 import type { TagStyle } from '../mapping/pve-tags.js';
 import type { PveConfig } from '../mapping/pve-values.js';
-import { guestLabel, type GuestRef } from '../../pve/guest-api.js';
+import { guestLabel, guestPath, type GuestRef } from '../../pve/guest-api.js';
 import type { GuestContext } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
 import {
@@ -108,7 +108,7 @@ async function refuseHiddenGuest(ctx: GuestContext, kind: GuestKindAdapter, vmid
   const node = prior && typeof prior.node === 'string' ? prior.node : undefined;
   if (node === undefined) return;
   try {
-    await ctx.client.call('GET', `/nodes/${node}/${kind.type}/${vmid}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
+    await ctx.client.call('GET', `${guestPath({ type: kind.type, node, vmid })}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
   } catch (e) {
     if (e instanceof PveApiError && e.answered && e.status === 403) {
       throw new ProviderError(
