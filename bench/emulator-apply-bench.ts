@@ -14,7 +14,7 @@ import { projectFromFiles } from '../src/engine/project.js';
 import { makePlan } from '../src/plan/planner.js';
 import { newLineage } from '../src/state/new-lineage.js';
 import { StateStore } from '../src/state/state-store.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../providers/pve/emulator/start-emulator.js';
 import { ProxmoxProvider } from '../providers/proxmox/proxmox-provider.js';
 import { startEmulatorProcess } from './emulator-bench.js';
 import type { BenchRow } from './engine-bench.js';

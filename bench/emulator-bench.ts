@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { formatConfigText } from '../providers/proxmox/emulator/config-text.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator } from '../providers/proxmox/emulator/start-emulator.js';
+import { formatConfigText } from '../providers/pve/emulator/config-text.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator } from '../providers/pve/emulator/start-emulator.js';
 import type { BenchRow } from './engine-bench.js';
 
 const HL = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -64,7 +64,7 @@ export async function planPromisePart(opts: PlanPromiseOptions): Promise<PlanPro
 /** The PVE API of one trial: the embedded emulator, or a standalone one with a fresh homelab world. */
 async function pveEndpoint(mode: PveMode): Promise<{ endpoint: ProxmoxEndpoint; close(): Promise<void> }> {
   if (mode === 'embedded') return { endpoint: { kind: 'embedded' }, close: async () => undefined };
-  const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('../../providers/proxmox/emulator/start-emulator.js');
+  const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('../../providers/pve/emulator/start-emulator.js');
   const worldDir = mkdtempSync(join(tmpdir(), 'hl-plan-promise-pve-'));
   const worldFile = join(worldDir, 'proxmox-world.json');
   const emu = await startProxmoxEmulator({ port: 0, worldFile, seed: 'homelab', faults: {} });

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FaultConfig } from '../../providers/proxmox/emulator/start-emulator.js';
+import type { FaultConfig } from '../../providers/pve/emulator/start-emulator.js';
 import type { FaultScenario } from './faults-part.js';
 import type { Random } from './random.js';
 import { proxmoxTarget, type TargetSetup } from './targets.js';
@@ -21,7 +21,7 @@ export function standaloneProxmox(name: string, faults: (seed: number) => FaultC
   return {
     name,
     setup: async (random: Random) => {
-      const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('../../providers/proxmox/emulator/start-emulator.js');
+      const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('../../providers/pve/emulator/start-emulator.js');
       const worldDir = mkdtempSync(join(tmpdir(), 'hl-torture-pve-'));
       const worldFile = join(worldDir, 'proxmox-world.json');
       const emu = await startProxmoxEmulator({ port: 0, worldFile, seed: 'homelab', faults: faults(random.seed()) });

@@ -26,8 +26,9 @@ import type {
   UpdateResponse,
   ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import type { Attributes } from '../../src/core/value.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
-import type { PveClient } from '../proxmox/client/pve-client.js';
+import type { PveClient } from '../pve/client/pve-client.js';
 import type { CoralConnection } from './connection.js';
 import { CORAL_DATA_SOURCE_PLANNING, CORAL_PLANNING } from './resource-planning.js';
 import { coralSchema } from './resource-schemas.js';

@@ -11,7 +11,7 @@
  */
 import { ProviderError, type OperationContext } from '../../src/provider/contract.js';
 import { isUnknown, type Attributes, type Value, type ValueMap } from '../../src/core/value.js';
-import type { PveClient } from '../proxmox/client/pve-client.js';
+import type { PveClient } from '../pve/client/pve-client.js';
 import type { CoralDevice, CoralKind } from './hardware/coral-device.js';
 import { listClusterNodes, readNodeHardware } from './hardware/hardware-reader.js';
 

@@ -6,7 +6,7 @@
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import type { DataSourceHandler, ResourceOperations } from '../../src/provider/resource-handler.js';
-import type { PveClient } from '../proxmox/client/pve-client.js';
+import type { PveClient } from '../pve/client/pve-client.js';
 import { readCoralDevices } from './devices-data-source.js';
 import { locateGuest } from './passthrough/guest-api.js';
 import { observePassthrough, type PassthroughIdentity } from './passthrough/passthrough-observe.js';

@@ -6,7 +6,7 @@ import type { AttributeSchema, ProviderSchema, ResourceTypeSchema } from '../../
 import devicesJsonSchema from '../../schemas/coral_devices.schema.json' with { type: 'json' };
 import passthroughJsonSchema from '../../schemas/coral_passthrough.schema.json' with { type: 'json' };
 import providerJsonSchema from '../../schemas/provider-coral.schema.json' with { type: 'json' };
-import { PROVIDER_SENSITIVE } from '../proxmox/provider-config.js';
+import { PROVIDER_SENSITIVE } from '../pve/provider-settings.js';
 
 const settable = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({ optional: true, computed: true, description, ...extra });
 const computed = (description: string): AttributeSchema => ({ computed: true, description });

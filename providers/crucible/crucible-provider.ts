@@ -31,7 +31,7 @@ import {
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
-import type { PveConnection } from '../proxmox/client/pve-connection.js';
+import type { PveConnection } from '../pve/client/pve-connection.js';
 import type { PveSession } from './connection/pve-session.js';
 import { parseCrucibleConfig, type CrucibleSettings } from './provider-settings.js';
 import { crucibleSchema } from './resource-schemas.js';

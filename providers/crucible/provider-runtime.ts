@@ -3,6 +3,6 @@
  * operations of each resource type, in one module the provider loads in `configure`
  * (`hl validate` and pure planning never load it).
  */
-export { openPveConnection } from '../proxmox/client/pve-connection.js';
+export { openPveConnection } from '../pve/client/pve-connection.js';
 export { PveSession } from './connection/pve-session.js';
 export { CRUCIBLE_OPERATIONS } from './resource-operations.js';

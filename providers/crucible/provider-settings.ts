@@ -1,11 +1,12 @@
 /**
  * The `crucible` provider block, checked and turned into settings (pure: no file or network
- * access). The connection settings are the proxmox provider's, parsed by its own
- * parseProviderConfig, so both providers reach a cluster the same way; crucible adds
- * `holder_vmid_range` and has no `reboot` (attach and detach always stop and restart the VM).
+ * access). The connection settings are the proxmox provider's, parsed by the PVE platform's
+ * parseProviderConfig (providers/pve/provider-settings.ts), so both providers reach a cluster
+ * the same way; crucible adds `holder_vmid_range` and has no `reboot` (attach and detach always
+ * stop and restart the VM).
  */
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../src/core/value.js';
-import { parseProviderConfig, type ProviderConfigProblem, type ProxmoxSettings } from '../proxmox/provider-config.js';
+import { parseProviderConfig, type ProviderConfigProblem, type ProxmoxSettings } from '../pve/provider-settings.js';
 
 export interface VmidRange {
   from: number;

@@ -4,11 +4,11 @@
  * connection. Reading `ca_file` is the only I/O and happens in `readCaFile`. Plain http only
  * to loopback or with `allow_http: true` (src/provider/transport-policy.ts, as every provider).
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { checkTransport } from '../../src/provider/transport-policy.js';
+import { readCaBundle } from '../shared/ca-file.js';
 import { normalizeFingerprint } from '../shared/tls-agent.js';
 import { parseKumaVersion } from './protocol/kuma-version.js';
 
@@ -78,11 +78,9 @@ export function parseKumaProviderConfig(config: Attributes): KumaProviderConfig 
 
 export async function readCaFile(caFile: string, configDir: string): Promise<string> {
   const path = isAbsolute(caFile) ? caFile : resolve(configDir, caFile);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ProviderError(`kuma provider: cannot read ca_file ${path}: ${(e as Error).message}`);
-  }
+  const read = readCaBundle(path);
+  if ('reason' in read) throw new ProviderError(`kuma provider: cannot read ca_file ${path}: ${read.reason}`);
+  return read.pem;
 }
 
 /** Which emulator version a stated version stands for. */

@@ -5,10 +5,10 @@
  * never load any of it.
  */
 import pLimit from 'p-limit';
-import { openPveConnection, type PveConnection } from './client/pve-connection.js';
-import { ClusterInventory } from './inventory/cluster-inventory.js';
+import { openPveConnection, type PveConnection } from '../pve/client/pve-connection.js';
+import { ClusterInventory } from '../pve/cluster-inventory.js';
 import { ClusterOptions } from './inventory/cluster-options.js';
-import type { ProxmoxSettings } from './provider-config.js';
+import type { ProxmoxSettings } from '../pve/provider-settings.js';
 import type { GuestContext } from './resources/guest-context.js';
 
 export { checkGuestPlan } from './checks/live-plan-check.js';

@@ -1,10 +1,11 @@
 /**
  * The `proxmox` provider: `proxmox_vm` and `proxmox_lxc` on a Proxmox VE cluster (or the
  * embedded emulator). This file wires the pieces together; each concept lives in its own
- * module: client/ (TLS fetch, API client, retries, tasks), inventory/ (refresh cache),
- * mapping/ (attributes ⇄ PVE config), planning/ (plan and validation, pure), resources/
- * (CRUD), embedded-emulator.ts; resource-planning.ts and resource-operations.ts are its
- * handler table, one entry per resource type, behind the ResourceRouter.
+ * module: attributes/ (each attribute declared once), mapping/ (attributes ⇄ PVE config),
+ * planning/ (plan and validation, pure), resources/ (CRUD), checks/ (live plan checks);
+ * resource-planning.ts and resource-operations.ts are its handler table, one entry per
+ * resource type, behind the ResourceRouter. The client, the cluster inventory and the
+ * emulator are the PVE platform's (providers/pve).
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
@@ -32,10 +33,10 @@ import {
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
-import type { PveClient } from './client/pve-client.js';
-import type { PveConnection } from './client/pve-connection.js';
-import type { ClusterInventory } from './inventory/cluster-inventory.js';
-import { parseProviderConfig } from './provider-config.js';
+import type { PveClient } from '../pve/client/pve-client.js';
+import type { PveConnection } from '../pve/client/pve-connection.js';
+import type { ClusterInventory } from '../pve/cluster-inventory.js';
+import { parseProviderConfig } from '../pve/provider-settings.js';
 import { PROXMOX_PLANNING } from './resource-planning.js';
 import { proxmoxSchema } from './resource-schemas.js';
 import type { GuestContext } from './resources/guest-context.js';

@@ -10,7 +10,7 @@ import vmJsonSchema from '../../schemas/proxmox_vm.schema.json' with { type: 'js
 import { attributeSchemas } from './attributes/derive-schema.js';
 import { LXC_ATTRIBUTES } from './attributes/lxc-attributes.js';
 import { VM_ATTRIBUTES } from './attributes/vm-attributes.js';
-import { PROVIDER_SENSITIVE } from './provider-config.js';
+import { PROVIDER_SENSITIVE } from '../pve/provider-settings.js';
 
 let cached: ProviderSchema | undefined;
 

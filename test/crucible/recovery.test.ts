@@ -12,7 +12,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { ProxmoxProvider } from '../../providers/proxmox/proxmox-provider.js';
 import { createHolderVm } from '../../providers/crucible/resources/holder-guest.js';
 import { joinMarker } from '../../providers/crucible/model/holder-marker.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/start-emulator.js';
 import { clientFor, waitTask } from '../proxmox-emulator/support/emulator-fixture.js';
 import { checkRequestsAfterAll, startCrucibleFixture, type CrucibleFixture } from './support/crucible-fixture.js';
 import { engineRun } from './support/engine-run.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/pve/emulator/start-emulator.js';
 import { closedPort } from '../support/closed-port.js';
 import { runHl } from '../support/run-hl.js';
 

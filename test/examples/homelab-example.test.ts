@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { PveVersion } from '../../providers/proxmox/emulator/pve-profile.js';
-import { EMULATED_PVE_VERSIONS } from '../../providers/proxmox/provider-config.js';
+import type { PveVersion } from '../../providers/pve/emulator/pve-profile.js';
+import { EMULATED_PVE_VERSIONS } from '../../providers/pve/provider-settings.js';
 import { EMULATED_MAAS_VERSIONS } from '../../providers/maas/provider-config.js';
 import { runHl } from '../support/run-hl.js';
 

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { pveProfile, type PveVersion } from '../../providers/proxmox/emulator/pve-profile.js';
-import { EMULATED_PVE_VERSIONS } from '../../providers/proxmox/provider-config.js';
+import { pveProfile, type PveVersion } from '../../providers/pve/emulator/pve-profile.js';
+import { EMULATED_PVE_VERSIONS } from '../../providers/pve/provider-settings.js';
 import { runHl, type HlResult } from '../support/run-hl.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/pve-habits/main.yaml', import.meta.url));

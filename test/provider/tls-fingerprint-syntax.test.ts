@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFingerprint } from '../../providers/shared/tls-agent.js';
 import { colonFingerprint } from '../../providers/kuma/connection/tls-options.js';
-import { parseProviderConfig as parseProxmox } from '../../providers/proxmox/provider-config.js';
+import { parseProviderConfig as parseProxmox } from '../../providers/pve/provider-settings.js';
 import { parseProviderConfig as parseMaas } from '../../providers/maas/provider-config.js';
 import { parseKumaProviderConfig } from '../../providers/kuma/provider-config.js';
 

@@ -10,7 +10,7 @@ import {
   formatConfigText,
   parseConfigText,
   parsePendingDelete,
-} from '../../providers/proxmox/emulator/config-text.js';
+} from '../../providers/pve/emulator/config-text.js';
 
 const TEXT = `#Gateway%20VM f%C3%BCr das Heimnetz
 #second line

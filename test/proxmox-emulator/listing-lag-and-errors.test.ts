@@ -9,7 +9,7 @@
  *   one line; `PUT /pools` exists from 8.1 on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/start-emulator.js';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
 
 type Listed = { vmid: number; type?: string; status?: string; name?: string; lock?: string; tags?: string; uptime?: number; maxmem?: number; template?: number };

@@ -17,7 +17,7 @@ import {
   DEFAULT_TOKEN_SECRET,
   startProxmoxEmulator,
   type ProxmoxEmulator,
-} from '../../providers/proxmox/emulator/start-emulator.js';
+} from '../../providers/pve/emulator/start-emulator.js';
 import { clientFor, failure, waitTask, type Api } from './support/emulator-fixture.js';
 import { checkRequests, loadPveSchema } from '../support/pve-schema.js';
 

@@ -16,7 +16,7 @@ import {
   QEMU_AGENT_FORMAT,
   QEMU_NET_FORMAT,
   QEMU_SCSI_FORMAT,
-} from '../../providers/proxmox/property-string.js';
+} from '../../providers/pve/property-string.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;

@@ -5,8 +5,8 @@
  * not covered by the other files only sends requests the schema knows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Authenticator } from '../../providers/proxmox/emulator/auth.js';
-import { emulatorRoutes } from '../../providers/proxmox/emulator/start-emulator.js';
+import { Authenticator } from '../../providers/pve/emulator/auth.js';
+import { emulatorRoutes } from '../../providers/pve/emulator/start-emulator.js';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
 import { checkRequests, loadPveSchema, type SchemaProp } from '../support/pve-schema.js';
 

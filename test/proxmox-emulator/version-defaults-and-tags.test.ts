@@ -6,8 +6,8 @@
  * container nameserver / searchdomain joined by single spaces (pve-container).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTags } from '../../providers/proxmox/emulator/guest-tags.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/proxmox/emulator/start-emulator.js';
+import { uniqueTags } from '../../providers/pve/emulator/guest-tags.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/start-emulator.js';
 import { clientFor, failure, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
 
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';

@@ -7,14 +7,15 @@
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
 import { ConfigChanges } from '../../providers/proxmox/mapping/config-changes.js';
-import type { PveClient } from '../../providers/proxmox/client/pve-client.js';
-import { PveApiError } from '../../providers/proxmox/client/pve-error.js';
-import { classifyForRetry } from '../../providers/proxmox/client/retry-policy.js';
-import { parseUpid, taskSucceeded, waitForTask } from '../../providers/proxmox/client/task-waiter.js';
-import { ClusterInventory } from '../../providers/proxmox/inventory/cluster-inventory.js';
+import type { PveClient } from '../../providers/pve/client/pve-client.js';
+import { PveApiError } from '../../providers/pve/client/pve-error.js';
+import { classifyForRetry } from '../../providers/pve/client/retry-policy.js';
+import { parseUpid, taskSucceeded, waitForTask } from '../../providers/pve/client/task-waiter.js';
+import { ClusterInventory } from '../../providers/pve/cluster-inventory.js';
 import { ClusterOptions } from '../../providers/proxmox/inventory/cluster-options.js';
-import { DEFAULT_TIMEOUTS } from '../../providers/proxmox/provider-config.js';
-import type { GuestContext, GuestRef } from '../../providers/proxmox/resources/guest-context.js';
+import { DEFAULT_TIMEOUTS } from '../../providers/pve/provider-settings.js';
+import type { GuestRef } from '../../providers/pve/guest-api.js';
+import type { GuestContext } from '../../providers/proxmox/resources/guest-context.js';
 import { updateConfig } from '../../providers/proxmox/resources/guest-ops.js';
 
 type Step = (method: string, path: string, params?: Record<string, unknown>) => unknown;

@@ -3,8 +3,8 @@
  * proxmox_vm and proxmox_lxc, each against a fresh emulator over HTTP, once per PVE release
  * hl supports (`pve_version`: 8.4 and 9.1).
  */
-import type { PveVersion } from '../../providers/proxmox/emulator/pve-profile.js';
-import { EMULATED_PVE_VERSIONS } from '../../providers/proxmox/provider-config.js';
+import type { PveVersion } from '../../providers/pve/emulator/pve-profile.js';
+import { EMULATED_PVE_VERSIONS } from '../../providers/pve/provider-settings.js';
 import type { Provider } from '../../src/provider/contract.js';
 import { describeProviderConformance } from '../support/provider-conformance.js';
 import { startFixture } from './support/provider-fixture.js';

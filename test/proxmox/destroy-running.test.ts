@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
-import type { GuestEntry } from '../../providers/proxmox/inventory/cluster-inventory.js';
+import type { GuestEntry } from '../../providers/pve/cluster-inventory.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
 import { createResource, startFixture, type Fixture, type RawApi } from './support/provider-fixture.js';
 

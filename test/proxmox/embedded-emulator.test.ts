@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coralProviderFactory } from '../../providers/coral/index.js';
 import { crucibleProviderFactory } from '../../providers/crucible/index.js';
-import { PVE_VERSIONS } from '../../providers/proxmox/emulator/pve-profile.js';
+import { PVE_VERSIONS } from '../../providers/pve/emulator/pve-profile.js';
 import { proxmoxProviderFactory } from '../../providers/proxmox/index.js';
-import { DEFAULT_EMULATED_PVE_VERSION, EMULATED_PVE_VERSIONS, parseProviderConfig } from '../../providers/proxmox/provider-config.js';
+import { DEFAULT_EMULATED_PVE_VERSION, EMULATED_PVE_VERSIONS, parseProviderConfig } from '../../providers/pve/provider-settings.js';
 import { ProxmoxProvider } from '../../providers/proxmox/proxmox-provider.js';
 import type { Provider } from '../../src/provider/contract.js';
 

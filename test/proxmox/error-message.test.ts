@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PveClient } from '../../providers/proxmox/client/pve-client.js';
-import { PveApiError } from '../../providers/proxmox/client/pve-error.js';
+import { PveClient } from '../../providers/pve/client/pve-client.js';
+import { PveApiError } from '../../providers/pve/client/pve-error.js';
 
 describe('proxmox client: the error text', () => {
   let server: Server;

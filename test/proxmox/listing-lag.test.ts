@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import type { PlannedChange } from '../../src/provider/contract.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/start-emulator.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
 import { createResource, plan, startFixture, updateResource, type Fixture, type RawApi } from './support/provider-fixture.js';
 

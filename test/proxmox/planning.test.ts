@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isUnknown, UNKNOWN, type Attributes } from '../../src/core/value.js';
 import { formatMarker, splitMarker, withMarker } from '../../providers/proxmox/mapping/hl-marker.js';
 import { vmAttributesFromConfig, vmConfigChanges } from '../../providers/proxmox/mapping/vm-config-mapping.js';
-import { parseProviderConfig } from '../../providers/proxmox/provider-config.js';
+import { parseProviderConfig } from '../../providers/pve/provider-settings.js';
 import { ProxmoxProvider } from '../../providers/proxmox/proxmox-provider.js';
 
 const provider = new ProxmoxProvider();

@@ -8,8 +8,8 @@ import type { Attributes } from '../../src/core/value.js';
 import { LivePropertyError, mergeProps } from '../../providers/proxmox/mapping/config-changes.js';
 import { lxcConfigChanges } from '../../providers/proxmox/mapping/lxc-config-mapping.js';
 import { vmConfigChanges } from '../../providers/proxmox/mapping/vm-config-mapping.js';
-import { LXC_NET_FORMAT, QEMU_HOSTPCI_FORMAT, QEMU_NET_FORMAT, QEMU_SCSI_FORMAT } from '../../providers/proxmox/property-string.js';
-import { machineSatisfies, windowsPinnedMachine } from '../../providers/proxmox/pve-rules/qemu-machine-rules.js';
+import { LXC_NET_FORMAT, QEMU_HOSTPCI_FORMAT, QEMU_NET_FORMAT, QEMU_SCSI_FORMAT } from '../../providers/pve/property-string.js';
+import { machineSatisfies, windowsPinnedMachine } from '../../providers/pve/pve-rules/qemu-machine-rules.js';
 
 describe('mergeProps', () => {
   const cases = [

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
-import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/proxmox/emulator/start-emulator.js';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator, type ProxmoxEmulator } from '../../providers/pve/emulator/start-emulator.js';
 import { ProxmoxProvider } from '../../providers/proxmox/proxmox-provider.js';
 import { allRequests } from './support/provider-fixture.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';

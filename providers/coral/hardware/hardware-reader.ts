@@ -4,7 +4,7 @@
  * Coral devices (see coral-device.ts). Reads only; offline nodes are reported, not fatal.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { coralsOfNode, type CoralDevice, type PciListing, type UsbListing } from './coral-device.js';
 
 export interface NodeHardware {

@@ -17,7 +17,7 @@ import {
   QEMU_HOSTPCI_FORMAT,
   QEMU_USB_FORMAT,
   type PropertyMap,
-} from '../../proxmox/property-string.js';
+} from '../../pve/property-string.js';
 import { canonicalPciAddress } from '../hardware/coral-device.js';
 
 export type PassthroughMethod = 'usb-port' | 'usb-mapping' | 'pci-address' | 'pci-mapping' | 'lxc-device' | 'lxc-host-config';

@@ -9,15 +9,15 @@
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import type { Attributes } from '../../../src/core/value.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { describeCoral, iommuGroupMembers, type CoralDevice } from '../hardware/coral-device.js';
 import type { NodeHardware } from '../hardware/hardware-reader.js';
-import { readMapping, type GuestConfig, type GuestRef } from './guest-api.js';
+import { readMapping, type GuestConfig, type PassthroughGuest } from './guest-api.js';
 import { isQ35, machineType } from './machine-type.js';
 import { mappingLocation, pciMappingProblem, proposeMapping, usbMappingProblem } from './mapping-check.js';
 import { guestLabel } from './passthrough-config.js';
 
-export async function checkMapping(client: PveClient, g: GuestRef, hw: NodeHardware, coral: CoralDevice, mapping: string, op: OperationContext): Promise<void> {
+export async function checkMapping(client: PveClient, g: PassthroughGuest, hw: NodeHardware, coral: CoralDevice, mapping: string, op: OperationContext): Promise<void> {
   const kind = coral.kind === 'usb' ? 'usb' : 'pci';
   const m = await readMapping(client, kind, mapping, op);
   const proposal = proposeMapping(kind, mapping, g.node, { ...(coral.port ? { port: coral.port } : {}), ...(coral.pciAddress ? { pciAddress: coral.pciAddress } : {}), iommuGroup: coral.iommuGroup });
@@ -37,7 +37,7 @@ export async function checkMapping(client: PveClient, g: GuestRef, hw: NodeHardw
   if (problem) throw new ProviderError(`resource mapping "${mapping}" would make the start of ${guestLabel(g.guestType, g.vmid)} fail: ${problem}`);
 }
 
-export function checkPci(g: GuestRef, cfg: GuestConfig, hw: NodeHardware, coral: CoralDevice, planned: Attributes): void {
+export function checkPci(g: PassthroughGuest, cfg: GuestConfig, hw: NodeHardware, coral: CoralDevice, planned: Attributes): void {
   const label = guestLabel(g.guestType, g.vmid);
   if (coral.iommuGroup !== null && coral.iommuGroup < 0) {
     throw new ProviderError(

@@ -10,7 +10,7 @@
  * - USB without a path: some device must have `id`.
  * - PCI: the device at each path must exist with `id`, `iommugroup` and `subsystem-id`.
  */
-import { parsePropertyString } from '../../proxmox/property-string.js';
+import { parsePropertyString } from '../../pve/property-string.js';
 import { canonicalPciAddress, usbId, usbPort, type PciListing, type UsbListing } from '../hardware/coral-device.js';
 
 export type MappingKind = 'usb' | 'pci';

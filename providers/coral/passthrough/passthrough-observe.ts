@@ -11,11 +11,11 @@
  */
 import type { Attributes, Value, ValueMap } from '../../../src/core/value.js';
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { canonicalPciAddress, type CoralDevice } from '../hardware/coral-device.js';
 import { readClusterHardware, readNodeHardware, type NodeHardware } from '../hardware/hardware-reader.js';
 import { parseDeviceValue, type DeviceTarget } from './guest-device-line.js';
-import { readGuestConfig, readGuestStatus, readMapping, readPending, type GuestRef } from './guest-api.js';
+import { readGuestConfig, readGuestStatus, readMapping, readPending, type PassthroughGuest } from './guest-api.js';
 import { HOST_CONFIG_LINES, hostConfigPresent } from './lxc-usb-host-lines.js';
 import { isQ35, machineType } from './machine-type.js';
 import { mappingLocation, pciMappingProblem, usbMappingProblem } from './mapping-check.js';
@@ -23,7 +23,7 @@ import type { GuestType } from './passthrough-config.js';
 import type { HardwareStatus } from './passthrough-state.js';
 
 /** What identifies a passthrough to read: the guest, the slot, and what config alone keeps. */
-export interface PassthroughIdentity extends GuestRef {
+export interface PassthroughIdentity extends PassthroughGuest {
   /** null: a USB Coral in a container (nothing in a slot). */
   slot: string | null;
   /** For a USB Coral in a container: the port chosen at create. */

@@ -14,7 +14,7 @@
  */
 import type { Attributes } from '../../../src/core/value.js';
 import type { AttributeProblem } from '../../../src/provider/contract.js';
-import { authenticatesAsRoot } from '../../proxmox/provider-config.js';
+import { authenticatesAsRoot } from '../../pve/provider-settings.js';
 import { slotMatches, slotPrefix } from './guest-device-line.js';
 import { isPinnedUsbDevicePath, hostConfigAdvice } from './lxc-usb-host-lines.js';
 import { proposeMapping } from './mapping-check.js';

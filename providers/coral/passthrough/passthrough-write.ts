@@ -14,13 +14,13 @@
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import type { Attributes } from '../../../src/core/value.js';
-import type { PveClient } from '../../proxmox/client/pve-client.js';
-import { isDigestMismatch } from '../../proxmox/client/pve-error.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import { isDigestMismatch } from '../../pve/client/pve-error.js';
 import { describeCoral, type CoralDevice, type CoralKind } from '../hardware/coral-device.js';
 import { readClusterHardware, readNodeHardware, type NodeHardware } from '../hardware/hardware-reader.js';
 import { selectCoral, type CoralCriteria } from './coral-selection.js';
 import { formatDeviceValue, freeSlot, parseDeviceValue, sameDevice, slotHolding, slotMatches, slotPrefix, type DeviceTarget } from './guest-device-line.js';
-import { readGuestConfig, writeGuestConfig, type GuestConfig, type GuestRef } from './guest-api.js';
+import { readGuestConfig, writeGuestConfig, type GuestConfig, type PassthroughGuest } from './guest-api.js';
 import { checkMapping, checkPci } from './live-checks.js';
 import { isPinnedUsbDevicePath } from './lxc-usb-host-lines.js';
 import { guestLabel, methodFor, type GuestType } from './passthrough-config.js';
@@ -30,7 +30,7 @@ import { passthroughId } from './passthrough-state.js';
 const s = (a: Attributes, k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
 const n = (a: Attributes, k: string): number | undefined => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
 
-function guestOf(planned: Attributes): GuestRef {
+function guestOf(planned: Attributes): PassthroughGuest {
   const node = s(planned, 'node');
   const vmid = n(planned, 'vmid');
   const guestType = (s(planned, 'guest_type') ?? 'vm') as GuestType;
@@ -38,7 +38,7 @@ function guestOf(planned: Attributes): GuestRef {
   return { node, vmid, guestType };
 }
 
-async function chooseCoral(client: PveClient, g: GuestRef, hw: NodeHardware, planned: Attributes, op: OperationContext): Promise<CoralDevice> {
+async function chooseCoral(client: PveClient, g: PassthroughGuest, hw: NodeHardware, planned: Attributes, op: OperationContext): Promise<CoralDevice> {
   const criteria: CoralCriteria = {};
   const kind = s(planned, 'kind');
   if (kind === 'usb' || kind === 'pcie') criteria.kind = kind as CoralKind;
@@ -62,7 +62,7 @@ async function chooseCoral(client: PveClient, g: GuestRef, hw: NodeHardware, pla
 }
 
 /** The line to write for the chosen Coral. */
-function targetFor(g: GuestRef, coral: CoralDevice, planned: Attributes): DeviceTarget {
+function targetFor(g: PassthroughGuest, coral: CoralDevice, planned: Attributes): DeviceTarget {
   const mapping = s(planned, 'mapping');
   const method = methodFor(g.guestType, coral.kind, mapping);
   switch (method) {
@@ -84,7 +84,7 @@ function targetFor(g: GuestRef, coral: CoralDevice, planned: Attributes): Device
   }
 }
 
-function chooseSlot(g: GuestRef, cfg: GuestConfig, target: DeviceTarget, wanted: string | undefined, own: DeviceTarget | undefined): string {
+function chooseSlot(g: PassthroughGuest, cfg: GuestConfig, target: DeviceTarget, wanted: string | undefined, own: DeviceTarget | undefined): string {
   const prefix = slotPrefix(target.method);
   if (!prefix) throw new Error('no slot for a container USB passthrough');
   const label = guestLabel(g.guestType, g.vmid);
@@ -105,7 +105,7 @@ function chooseSlot(g: GuestRef, cfg: GuestConfig, target: DeviceTarget, wanted:
   return free;
 }
 
-async function putSlot(client: PveClient, g: GuestRef, cfg: GuestConfig, params: Record<string, string>, verify: (cfg: GuestConfig) => boolean, op: OperationContext): Promise<void> {
+async function putSlot(client: PveClient, g: PassthroughGuest, cfg: GuestConfig, params: Record<string, string>, verify: (cfg: GuestConfig) => boolean, op: OperationContext): Promise<void> {
   try {
     await writeGuestConfig(client, g, { ...params, ...(typeof cfg.digest === 'string' ? { digest: cfg.digest } : {}) }, op);
   } catch (e) {

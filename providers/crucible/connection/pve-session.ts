@@ -1,20 +1,22 @@
 /**
- * The crucible provider's way to the cluster: the proxmox provider's API client (TLS fetch,
- * retries, no blind re-send of a create) and task waiting, wrapped in the few calls every
- * crucible resource makes: guests from `/cluster/resources`, a guest's config with its digest,
- * storage facts (cached: a storage's type does not change), requests whose answer is a task
- * (waited for, and tried again when the worker lost a race for the config lock), and the VMIDs
- * reserved in this process.
+ * The crucible provider's way to the cluster: the PVE platform's client (TLS fetch, retries,
+ * no blind re-send of a create), task waiting and guest API (providers/pve), wrapped in the
+ * few calls every crucible resource makes: guests from `/cluster/resources`, a VM's config
+ * with its digest, storage facts (cached: a storage's type does not change), requests whose
+ * answer is a task (waited for, and tried again when the worker lost a race for the config
+ * lock), and the VMIDs reserved in this process.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import type { HttpMethod, Params, PveClient } from '../../proxmox/client/pve-client.js';
-import { isNotFound, lockContentionText, PveApiError } from '../../proxmox/client/pve-error.js';
-import { backoffDelay, LOCK_RETRY, sleep } from '../../proxmox/client/retry-policy.js';
-import { isUpid, TaskFailedError, waitForTask } from '../../proxmox/client/task-waiter.js';
-import { parseResources, settleUnknown, type GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
-import { toPveConfig, type PveConfig } from '../../proxmox/mapping/pve-values.js';
-import type { TaskOperation } from '../../proxmox/provider-config.js';
+import { callOpts } from '../../pve/client/call-options.js';
+import type { HttpMethod, Params, PveClient } from '../../pve/client/pve-client.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { awaitTaskAnswer, retryLockedTask } from '../../pve/client/task-answer.js';
+import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
+import { guestPath, readGuestConfigIfPresent, readGuestStatus, type LiveConfig } from '../../pve/guest-api.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import type { VmidRange } from '../provider-settings.js';
+
+export type { LiveConfig };
 
 export interface StorageFacts {
   id: string;
@@ -24,9 +26,9 @@ export interface StorageFacts {
   content: string[];
 }
 
-export interface LiveConfig {
-  config: PveConfig;
-  digest: string | undefined;
+/** The API path of a VM (`/nodes/{node}/qemu/{vmid}`): crucible's guests, holders and the VMs disks attach to, are all VMs. */
+export function vmPath(node: string, vmid: number): string {
+  return guestPath({ type: 'qemu', node, vmid });
 }
 
 export interface SessionOptions {
@@ -44,51 +46,29 @@ export class PveSession {
     readonly options: SessionOptions,
   ) {}
 
-  private opts(op: OperationContext, idempotent?: boolean): { signal?: AbortSignal; onRetry?: (m: string) => void; idempotent?: boolean } {
-    return {
-      ...(op.signal ? { signal: op.signal } : {}),
-      ...(op.progress ? { onRetry: op.progress } : {}),
-      ...(idempotent !== undefined ? { idempotent } : {}),
-    };
-  }
-
   get<T>(path: string, params: Params | undefined, op: OperationContext): Promise<T> {
-    return this.client.call<T>('GET', path, params, this.opts(op));
+    return this.client.call<T>('GET', path, params, callOpts(op));
   }
 
   /** A write; `idempotent` lets a lost answer be re-sent (digest-guarded updates, absolute resizes). */
   send<T>(method: HttpMethod, path: string, params: Params | undefined, op: OperationContext, idempotent: boolean): Promise<T> {
-    return this.client.call<T>(method, path, params, this.opts(op, idempotent));
+    return this.client.call<T>(method, path, params, callOpts(op, idempotent));
   }
 
   /** Waits for the task a write answered (a null answer: the write was synchronous). */
-  async wait(answer: unknown, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
-    if (!isUpid(answer)) return;
-    await waitForTask(this.client, answer, {
-      what,
-      timeoutSeconds: this.options.timeouts[operation],
-      ...(op.signal ? { signal: op.signal } : {}),
-      ...(op.progress ? { progress: op.progress } : {}),
-    });
+  wait(answer: unknown, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+    return awaitTaskAnswer(this.client, answer, what, this.options.timeouts[operation], op);
   }
 
   /**
    * A write whose task is waited for; a task that failed on the guest's config lock changed
    * nothing and is tried again with backoff. Only for steps that are safe to repeat.
    */
-  async task(method: HttpMethod, path: string, params: Params | undefined, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const answer = await this.send<unknown>(method, path, params, op, true);
-        await this.wait(answer, what, operation, op);
-        return;
-      } catch (e) {
-        if (!(e instanceof TaskFailedError) || !lockContentionText(e.exitStatus) || attempt + 1 >= LOCK_RETRY.attempts) throw e;
-        const delay = backoffDelay(LOCK_RETRY, attempt);
-        op.progress?.(`${what}: ${e.exitStatus}; retrying in ${delay} ms`);
-        await sleep(delay, op.signal);
-      }
-    }
+  task(method: HttpMethod, path: string, params: Params | undefined, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+    return retryLockedTask(op, what, async () => {
+      const answer = await this.send<unknown>(method, path, params, op, true);
+      await this.wait(answer, what, operation, op);
+    });
   }
 
   /**
@@ -109,8 +89,7 @@ export class PveSession {
   /** A VM's power state now (`GET .../status/current`); `unknown` when its node does not answer. */
   async liveStatus(node: string, vmid: number, op: OperationContext): Promise<string> {
     try {
-      const raw = await this.get<{ status?: unknown }>(`/nodes/${node}/qemu/${vmid}/status/current`, undefined, op);
-      return typeof raw?.status === 'string' ? raw.status : 'unknown';
+      return await readGuestStatus(this.client, { type: 'qemu', node, vmid }, op);
     } catch (e) {
       if (PveSession.unreachable(e)) return 'unknown';
       throw e;
@@ -118,18 +97,8 @@ export class PveSession {
   }
 
   /** A VM's config (pending values applied, as PVE answers by default); undefined when gone. */
-  async vmConfig(node: string, vmid: number, op: OperationContext): Promise<LiveConfig | undefined> {
-    let raw: unknown;
-    try {
-      raw = await this.get<unknown>(`/nodes/${node}/qemu/${vmid}/config`, undefined, op);
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-    const config = toPveConfig(raw);
-    const digest = config.digest;
-    delete config.digest;
-    return { config, digest };
+  vmConfig(node: string, vmid: number, op: OperationContext): Promise<LiveConfig | undefined> {
+    return readGuestConfigIfPresent(this.client, { type: 'qemu', node, vmid }, op);
   }
 
   /**

@@ -3,7 +3,7 @@
  * (distributed disks), and a multiple of the block size. Sizes are written as PVE writes them
  * (`20G`); anything tryParseSize reads is accepted in config and made canonical. Pure.
  */
-import { formatSize, tryParseSize } from '../../proxmox/property-string.js';
+import { formatSize, tryParseSize } from '../../pve/property-string.js';
 
 export const GiB = 1024 ** 3;
 export const MIN_DISK_BYTES = GiB;

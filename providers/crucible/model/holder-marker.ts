@@ -10,8 +10,10 @@
  * while snapshots still need its volume, `state=destroyed` (a tombstone). Values never hold
  * `;`, `%` or line breaks (the schemas forbid them where a user chooses the value), so they are
  * written as they are: PVE %-decodes description text, which would garble an encoding. The
- * user's description is everything before the marker line. Pure.
+ * user's description is everything before the marker line. Splitting and joining are the PVE
+ * platform's marker codec (providers/pve/description-marker.ts). Pure.
  */
+import { appendMarkerLine, findMarkerLine, trimDescription } from '../../pve/description-marker.js';
 
 export type MarkerKind = 'disk' | 'image' | 'snapshot';
 
@@ -31,11 +33,11 @@ export function formatMarker(m: Marker): string {
 /** The user's text and hl's marker of a description (no marker: not one of hl's). */
 export function splitMarker(description: string | undefined): { text: string; marker?: Marker } {
   const d = (description ?? '').replace(/\r\n/g, '\n');
-  const m = LINE_RE.exec(d);
-  if (!m) return { text: d.replace(/\s+$/, '') };
+  const found = findMarkerLine(d, LINE_RE);
+  if (!found) return { text: trimDescription(d) };
   const fields: Record<string, string> = {};
   let kind: string | undefined;
-  for (const part of m[1]!.split(';')) {
+  for (const part of found.match[1]!.split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const key = part.slice(0, eq).trim();
@@ -43,13 +45,11 @@ export function splitMarker(description: string | undefined): { text: string; ma
     if (key === 'kind') kind = value;
     else fields[key] = value;
   }
-  const text = d.slice(0, m.index).replace(/\s+$/, '');
-  if (kind !== 'disk' && kind !== 'image' && kind !== 'snapshot') return { text: d.replace(/\s+$/, '') };
-  return { text, marker: { kind, fields } };
+  if (kind !== 'disk' && kind !== 'image' && kind !== 'snapshot') return { text: trimDescription(d) };
+  return { text: found.text, marker: { kind, fields } };
 }
 
 /** The description to write: the user's text, a blank line, the marker. */
 export function joinMarker(text: string, marker: Marker): string {
-  const t = text.replace(/\s+$/, '');
-  return t === '' ? formatMarker(marker) : `${t}\n\n${formatMarker(marker)}`;
+  return appendMarkerLine(trimDescription(text), formatMarker(marker));
 }

@@ -15,7 +15,7 @@
 import type { Attributes } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type OperationContext } from '../../../src/provider/contract.js';
 import { parseDiskId, parseVmRef, attachmentId } from '../model/resource-ids.js';
-import { PveSession } from '../connection/pve-session.js';
+import { PveSession, vmPath } from '../connection/pve-session.js';
 import { entriesOf } from '../planning/attachment-plan.js';
 import { whileStopped } from './guest-power.js';
 import { lookupHolder } from './holder-guest.js';
@@ -134,7 +134,7 @@ async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId
       if (Object.keys(params).length === 0) return;
       if (live.digest) params.digest = live.digest;
       op.progress?.(`VM ${vmid}: ${[...Object.keys(c.set).map((k) => `attach ${k}`), ...c.del.map((k) => `detach ${k}`)].join(', ') || 'boot order'}`);
-      await s.task('POST', `/nodes/${vm.node}/qemu/${vmid}/config`, params, `config of VM ${vmid}`, 'update', op);
+      await s.task('POST', `${vmPath(vm.node, vmid)}/config`, params, `config of VM ${vmid}`, 'update', op);
     },
     op,
   );

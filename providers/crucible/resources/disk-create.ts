@@ -15,14 +15,14 @@
  */
 import type { Attributes } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
-import { parseSize } from '../../proxmox/property-string.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { parseSize } from '../../pve/property-string.js';
 import { formatDiskSize } from '../model/disk-size.js';
 import { diskSpec, sourceText, type DiskSpec } from '../model/disk-spec.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';
 import { diskId } from '../model/resource-ids.js';
 import { cannot, isFileStorageType, storageCan } from '../model/storage-capabilities.js';
-import type { PveSession, StorageFacts } from '../connection/pve-session.js';
+import { type PveSession, type StorageFacts, vmPath } from '../connection/pve-session.js';
 import { readDisk } from './disk-state.js';
 import { createHolderVm, destroyHolder, guardedCreate, lookupHolder, type Holder } from './holder-guest.js';
 import { checkRedundancyFits, convergeReplication } from './replication-jobs.js';
@@ -103,7 +103,7 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
     if (srcFacts && !storageCan(srcFacts.type, 'copy-snapshot')) {
       throw new ProviderError(`a disk cannot be made from ${what}: ${cannot(srcFacts.type, `${h.node}:${srcStorage}`, 'copy-snapshot')}`);
     }
-    const snapConfig = await s.get<Record<string, unknown>>(`/nodes/${h.node}/qemu/${h.vmid}/snapshot/${src.ref.snapname}/config`, undefined, op);
+    const snapConfig = await s.get<Record<string, unknown>>(`${vmPath(h.node, h.vmid)}/snapshot/${src.ref.snapname}/config`, undefined, op);
     const sizeText = /(?:^|,)size=([^,]+)/.exec(String(snapConfig?.scsi0 ?? ''))?.[1];
     const snapBytes = sizeText ? parseSize(sizeText) : src.ref.sizeBytes;
     const size = sizeCheck(spec, snapBytes, what);
@@ -115,7 +115,7 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
           s2,
           {
             post: () =>
-              s2.send('POST', `/nodes/${h.node}/qemu/${h.vmid}/clone`, {
+              s2.send('POST', `${vmPath(h.node, h.vmid)}/clone`, {
                 newid: id.vmid, snapname: src.ref.snapname, full: 1, storage: spec.storage, name: holderName(spec.name), description,
               }, op2, false),
             vmid: id.vmid, kind: 'disk', serial: id.serial, what: `clone of ${what} into holder VM ${id.vmid}`, operation: 'clone',
@@ -144,7 +144,7 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
       await guardedCreate(
         s2,
         {
-          post: () => s2.send('POST', `/nodes/${h.node}/qemu/${h.vmid}/clone`, { newid: id.vmid, full: 0, name: holderName(spec.name), description }, op2, false),
+          post: () => s2.send('POST', `${vmPath(h.node, h.vmid)}/clone`, { newid: id.vmid, full: 0, name: holderName(spec.name), description }, op2, false),
           vmid: id.vmid, kind: 'disk', serial: id.serial, what: `linked clone of ${what} into holder VM ${id.vmid}`, operation: 'clone',
         },
         op2,
@@ -180,7 +180,7 @@ async function allocateVolume(s: PveSession, id: DiskIdentity, spec: DiskSpec, f
 }
 
 async function setDrive(s: PveSession, id: DiskIdentity, volid: string, op: OperationContext): Promise<void> {
-  await s.task('POST', `/nodes/${id.node}/qemu/${id.vmid}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of holder VM ${id.vmid}`, 'update', op);
+  await s.task('POST', `${vmPath(id.node, id.vmid)}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of holder VM ${id.vmid}`, 'update', op);
 }
 
 /** After a clone: the disk's own serial on the drive, and the size it was planned with. */
@@ -191,7 +191,7 @@ async function finishClone(s: PveSession, id: DiskIdentity, size: number, source
   await setDrive(s, id, volid, op);
   if (size > sourceBytes) {
     op.progress?.(`growing holder VM ${id.vmid}'s volume to ${formatDiskSize(size)}`);
-    await s.task('PUT', `/nodes/${id.node}/qemu/${id.vmid}/resize`, { disk: 'scsi0', size: formatDiskSize(size) }, `resize of holder VM ${id.vmid}`, 'resize', op);
+    await s.task('PUT', `${vmPath(id.node, id.vmid)}/resize`, { disk: 'scsi0', size: formatDiskSize(size) }, `resize of holder VM ${id.vmid}`, 'resize', op);
   }
 }
 

@@ -9,7 +9,7 @@ import { parseDiskSize, formatDiskSize } from '../model/disk-size.js';
 import { diskSpec } from '../model/disk-spec.js';
 import { joinMarker } from '../model/holder-marker.js';
 import { diskId, parseDiskId, parseImageId, type DiskRef } from '../model/resource-ids.js';
-import type { PveSession } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 import { holderName, type DiskIdentity } from './disk-create.js';
 import { readDisk } from './disk-state.js';
 import { destroyHolder, lookupHolder, waitForCreation, type Holder } from './holder-guest.js';
@@ -40,15 +40,15 @@ async function grow(s: PveSession, h: Holder, bytes: number, op: OperationContex
   const via = users[0];
   if (via) {
     op.progress?.(`growing ${volid} to ${size} through ${describeUser(via)}`);
-    await s.task('PUT', `/nodes/${via.node}/qemu/${via.vmid}/resize`, { disk: via.slot, size }, `resize of ${via.slot} of VM ${via.vmid}`, 'resize', op);
+    await s.task('PUT', `${vmPath(via.node, via.vmid)}/resize`, { disk: via.slot, size }, `resize of ${via.slot} of VM ${via.vmid}`, 'resize', op);
     // Keep the holder's informational size= in step with the volume.
     const drive = h.drive!;
     const value = `${volid},serial=${drive.serial ?? h.marker.fields.serial},size=${size}`;
-    await s.task('POST', `/nodes/${h.node}/qemu/${h.vmid}/config`, { scsi0: value }, `config of holder VM ${h.vmid}`, 'update', op);
+    await s.task('POST', `${vmPath(h.node, h.vmid)}/config`, { scsi0: value }, `config of holder VM ${h.vmid}`, 'update', op);
     return;
   }
   op.progress?.(`growing ${volid} to ${size} through its holder VM ${h.vmid}`);
-  await s.task('PUT', `/nodes/${h.node}/qemu/${h.vmid}/resize`, { disk: 'scsi0', size }, `resize of holder VM ${h.vmid}`, 'resize', op);
+  await s.task('PUT', `${vmPath(h.node, h.vmid)}/resize`, { disk: 'scsi0', size }, `resize of holder VM ${h.vmid}`, 'resize', op);
 }
 
 export async function updateDisk(s: PveSession, id: string, prior: Attributes, planned: Attributes, op: OperationContext): Promise<Attributes> {
@@ -60,7 +60,7 @@ export async function updateDisk(s: PveSession, id: string, prior: Attributes, p
   const description = joinMarker(spec.description, marker);
   const name = holderName(spec.name);
   if (description !== (h.config.description ?? '') || name !== h.config.name) {
-    await s.send('PUT', `/nodes/${h.node}/qemu/${h.vmid}/config`, { name, description, ...(h.digest ? { digest: h.digest } : {}) }, op, true);
+    await s.send('PUT', `${vmPath(h.node, h.vmid)}/config`, { name, description, ...(h.digest ? { digest: h.digest } : {}) }, op, true);
   }
   const before = typeof prior.size === 'string' ? parseDiskSize(prior.size) : undefined;
   if (spec.sizeBytes !== undefined && before !== undefined && spec.sizeBytes > before) await grow(s, h, spec.sizeBytes, op);

@@ -5,12 +5,12 @@
  * VM is not where it should be yet.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
-import { sleep } from '../../proxmox/client/retry-policy.js';
-import type { PveSession } from '../connection/pve-session.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { sleep } from '../../pve/client/retry-policy.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 
 async function status(s: PveSession, node: string, vmid: number, op: OperationContext): Promise<string> {
-  const raw = await s.get<{ status?: string }>(`/nodes/${node}/qemu/${vmid}/status/current`, undefined, op);
+  const raw = await s.get<{ status?: string }>(`${vmPath(node, vmid)}/status/current`, undefined, op);
   return raw?.status ?? 'unknown';
 }
 
@@ -20,7 +20,7 @@ async function power(s: PveSession, node: string, vmid: number, action: 'shutdow
   op.progress?.(`${action === 'start' ? 'starting' : 'shutting down'} VM ${vmid} on ${node}`);
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      const answer = await s.send('POST', `/nodes/${node}/qemu/${vmid}/status/${action}`, params, op, false);
+      const answer = await s.send('POST', `${vmPath(node, vmid)}/status/${action}`, params, op, false);
       await s.wait(answer, `${action} of VM ${vmid}`, action, op);
       return;
     } catch (e) {

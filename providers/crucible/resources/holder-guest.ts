@@ -15,17 +15,17 @@
  * absent means the request never happened (sent again), anyone else's is an error.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isAlreadyExists, isNotFound, PveApiError } from '../../proxmox/client/pve-error.js';
-import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../proxmox/client/retry-policy.js';
-import { TaskFailedError } from '../../proxmox/client/task-waiter.js';
-import type { Params } from '../../proxmox/client/pve-client.js';
-import type { GuestEntry } from '../../proxmox/inventory/cluster-inventory.js';
-import type { PveConfig } from '../../proxmox/mapping/pve-values.js';
-import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../proxmox/property-string.js';
-import type { TaskOperation } from '../../proxmox/provider-config.js';
+import { isAlreadyExists, isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../pve/client/retry-policy.js';
+import { TaskFailedError } from '../../pve/client/task-waiter.js';
+import type { Params } from '../../pve/client/pve-client.js';
+import type { GuestEntry } from '../../pve/cluster-inventory.js';
+import type { PveConfig } from '../../pve/guest-api.js';
+import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } from '../../pve/property-string.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
-import { UnfinishedCreateWatch } from '../../proxmox/resources/unfinished-create.js';
-import { PveSession } from '../connection/pve-session.js';
+import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
+import { PveSession, vmPath } from '../connection/pve-session.js';
 
 /** The tag every holder carries, so that people (and imports) can find them. */
 export const HOLDER_TAG = 'crucible';
@@ -244,7 +244,7 @@ export async function destroyHolder(s: PveSession, vmid: number, op: OperationCo
   for (let attempt = 0; attempt < 3; attempt++) {
     const entry = await s.guest(vmid, op);
     if (entry?.type !== 'qemu') return;
-    const path = `/nodes/${entry.node}/qemu/${vmid}`;
+    const path = vmPath(entry.node, vmid);
     try {
       // the power state read live: the listing's may be a pvestatd round old
       if ((await s.liveStatus(entry.node, vmid, op)) === 'running') {

@@ -16,7 +16,7 @@ import { formatDiskSize } from '../model/disk-size.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';
 import { imageId, parseImageId, parseSnapshotId } from '../model/resource-ids.js';
 import { cannot, storageCan } from '../model/storage-capabilities.js';
-import type { PveSession } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 import { destroyHolder, guardedCreate, lookupHolder, reserveHolderVmid, waitForCreation, type Holder } from './holder-guest.js';
 import { destroyOrTombstoneImage, holderSnapshots, isTombstone } from './tombstones.js';
 
@@ -88,7 +88,7 @@ async function makeImage(s: PveSession, planned: Attributes, id: ImageIdentity, 
       s,
       {
         post: () =>
-          s.send('POST', `/nodes/${h.node}/qemu/${h.vmid}/clone`, {
+          s.send('POST', `${vmPath(h.node, h.vmid)}/clone`, {
             newid: id.vmid, snapname: src.snapname, full: 1, storage, name: imageHolderName(String(planned.name)), description,
           }, op, false),
         vmid: id.vmid, kind: 'image', serial: id.serial, what: `clone of snapshot ${src.id} into image template ${id.vmid}`, operation: 'clone',
@@ -99,9 +99,9 @@ async function makeImage(s: PveSession, planned: Attributes, id: ImageIdentity, 
     const volid = /^([^,=]+)(,|$)/.exec(live?.config.scsi0 ?? '')?.[1];
     if (!volid) throw new ProviderError(`image template ${id.vmid} has no volume after its clone`);
     if (live?.config.template !== '1') {
-      await s.task('POST', `/nodes/${h.node}/qemu/${id.vmid}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of image template ${id.vmid}`, 'update', op);
+      await s.task('POST', `${vmPath(h.node, id.vmid)}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of image template ${id.vmid}`, 'update', op);
       op.progress?.(`converting VM ${id.vmid} to a template`);
-      await s.task('POST', `/nodes/${h.node}/qemu/${id.vmid}/template`, undefined, `template conversion of VM ${id.vmid}`, 'update', op);
+      await s.task('POST', `${vmPath(h.node, id.vmid)}/template`, undefined, `template conversion of VM ${id.vmid}`, 'update', op);
     }
   } catch (e) {
     let note = 'nothing was left behind';
@@ -156,7 +156,7 @@ export async function updateImage(s: PveSession, id: string, prior: Attributes, 
   const h = l.found;
   const marker: Marker = { kind: 'image', fields: { ...h.marker.fields, name: String(planned.name), os: String(planned.os), version: String(planned.version) } };
   const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', marker);
-  await s.send('PUT', `/nodes/${h.node}/qemu/${h.vmid}/config`, { name: imageHolderName(String(planned.name)), description, ...(h.digest ? { digest: h.digest } : {}) }, op, true);
+  await s.send('PUT', `${vmPath(h.node, h.vmid)}/config`, { name: imageHolderName(String(planned.name)), description, ...(h.digest ? { digest: h.digest } : {}) }, op, true);
   const state = await readImage(s, ref, op);
   if (!state) throw new ProviderError(`image ${id} vanished during its update`);
   return state;

@@ -14,7 +14,7 @@
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import type { ValueMap } from '../../../src/core/value.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
 import { DEFAULT_SCHEDULE, redundancyValue, type Redundancy } from '../model/redundancy.js';
 import type { PveSession, StorageFacts } from '../connection/pve-session.js';
 

@@ -16,13 +16,13 @@
 import type { Attributes } from '../../../src/core/value.js';
 import { randomBytes } from 'node:crypto';
 import { ProviderError, type CreateResponse, type ImportResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { isNotFound, PveApiError } from '../../proxmox/client/pve-error.js';
-import { parseSize } from '../../proxmox/property-string.js';
+import { isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { parseSize } from '../../pve/property-string.js';
 import { formatDiskSize } from '../model/disk-size.js';
 import { joinMarker, type Marker } from '../model/holder-marker.js';
 import { parseDiskId, parseSnapshotId, snapshotId } from '../model/resource-ids.js';
 import { cannot, storageCan } from '../model/storage-capabilities.js';
-import type { PveSession } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 import { lookupHolder, type Holder } from './holder-guest.js';
 import { collectTombstone, holderSnapshots, isTombstone } from './tombstones.js';
 import { volumeUsers, type VolumeUser } from './volume-users.js';
@@ -64,7 +64,7 @@ async function runningUsers(s: PveSession, h: Holder, op: OperationContext): Pro
 async function thaw(s: PveSession, users: VolumeUser[], op: OperationContext): Promise<void> {
   for (const u of users) {
     try {
-      await s.send('POST', `/nodes/${u.node}/qemu/${u.vmid}/agent/fsfreeze-thaw`, undefined, op, true);
+      await s.send('POST', `${vmPath(u.node, u.vmid)}/agent/fsfreeze-thaw`, undefined, op, true);
     } catch (e) {
       op.progress?.(`could not thaw the filesystems of VM ${u.vmid}: ${(e as Error).message}`);
     }
@@ -76,7 +76,7 @@ async function freeze(s: PveSession, users: VolumeUser[], op: OperationContext):
   const frozen: VolumeUser[] = [];
   for (const u of users) {
     try {
-      await s.send('POST', `/nodes/${u.node}/qemu/${u.vmid}/agent/fsfreeze-freeze`, undefined, op, false);
+      await s.send('POST', `${vmPath(u.node, u.vmid)}/agent/fsfreeze-freeze`, undefined, op, false);
       frozen.push(u);
     } catch (e) {
       // u too: a freeze whose answer was lost may have happened (thawing a thawed guest is harmless).
@@ -119,7 +119,7 @@ export async function createSnapshot(s: PveSession, planned: Attributes, id: Sna
   }
   const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', snapshotMarker(id.snapname, { name, consistency, disk: diskIdText }));
   try {
-    const path = `/nodes/${h.node}/qemu/${h.vmid}/snapshot`;
+    const path = `${vmPath(h.node, h.vmid)}/snapshot`;
     op.progress?.(`taking snapshot ${id.snapname} of holder VM ${h.vmid} (${consistency})`);
     let answer: unknown;
     try {
@@ -144,7 +144,7 @@ export async function readSnapshot(s: PveSession, id: SnapshotIdentity, prior: A
   const h = l.found;
   const snap = (await holderSnapshots(s, h.node, h.vmid, op)).find((x) => x.snapname === id.snapname);
   if (snap?.marker?.kind !== 'snapshot') return null;
-  const cfg = await s.get<Record<string, unknown>>(`/nodes/${h.node}/qemu/${h.vmid}/snapshot/${id.snapname}/config`, undefined, op);
+  const cfg = await s.get<Record<string, unknown>>(`${vmPath(h.node, h.vmid)}/snapshot/${id.snapname}/config`, undefined, op);
   const sizeText = /(?:^|,)size=([^,]+)/.exec(String(cfg?.scsi0 ?? ''))?.[1];
   const bytes = sizeText ? parseSize(sizeText) : undefined;
   const volumeThere = h.drive ? (await s.volumeSize(h.node, h.drive.volid, h.vmid, op)) !== undefined : false;
@@ -178,7 +178,7 @@ export async function updateSnapshot(s: PveSession, id: string, prior: Attribute
   if (!snap?.marker) throw new ProviderError(`snapshot ${id} no longer exists; run "hl plan" to see it as gone`);
   const marker: Marker = { kind: 'snapshot', fields: { ...snap.marker.fields, name: String(planned.name) } };
   const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', marker);
-  await s.send('PUT', `/nodes/${h.node}/qemu/${h.vmid}/snapshot/${ident.snapname}/config`, { description }, op, true);
+  await s.send('PUT', `${vmPath(h.node, h.vmid)}/snapshot/${ident.snapname}/config`, { description }, op, true);
   const state = await readSnapshot(s, ident, planned, op);
   if (!state) throw new ProviderError(`snapshot ${id} vanished during its update`);
   return state;
@@ -193,7 +193,7 @@ export async function deleteSnapshot(s: PveSession, id: string, prior: Attribute
   if ((await holderSnapshots(s, h.node, h.vmid, op)).some((x) => x.snapname === ident.snapname)) {
     op.progress?.(`deleting snapshot ${ident.snapname} of holder VM ${h.vmid}`);
     try {
-      await s.task('DELETE', `/nodes/${h.node}/qemu/${h.vmid}/snapshot/${ident.snapname}`, undefined, `delete of snapshot ${ident.snapname}`, 'delete', op);
+      await s.task('DELETE', `${vmPath(h.node, h.vmid)}/snapshot/${ident.snapname}`, undefined, `delete of snapshot ${ident.snapname}`, 'delete', op);
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -210,7 +210,7 @@ export async function recoverSnapshot(s: PveSession, id: SnapshotIdentity, op: O
   if (!('found' in l)) return null;
   const users = await runningUsers(s, l.found, op);
   for (const u of users) {
-    const st = await s.send<{ result?: string }>('POST', `/nodes/${u.node}/qemu/${u.vmid}/agent/fsfreeze-status`, undefined, op, true).catch(() => undefined);
+    const st = await s.send<{ result?: string }>('POST', `${vmPath(u.node, u.vmid)}/agent/fsfreeze-status`, undefined, op, true).catch(() => undefined);
     if (st?.result === 'frozen') await thaw(s, [u], op);
   }
   const state = await readSnapshot(s, id, null, op);

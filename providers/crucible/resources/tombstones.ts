@@ -13,10 +13,10 @@
  * A tombstone is collected by the delete that removes its last dependent.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import { TaskFailedError } from '../../proxmox/client/task-waiter.js';
-import { PveApiError } from '../../proxmox/client/pve-error.js';
+import { TaskFailedError } from '../../pve/client/task-waiter.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
 import { joinMarker, splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
-import type { PveSession } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 import { destroyHolder, lookupHolder, type Holder } from './holder-guest.js';
 import { convergeReplication } from './replication-jobs.js';
 
@@ -29,7 +29,7 @@ export interface HolderSnapshot {
 
 /** The holder's PVE snapshots (without `current`). */
 export async function holderSnapshots(s: PveSession, node: string, vmid: number, op: OperationContext): Promise<HolderSnapshot[]> {
-  const raw = await s.get<{ name?: string; description?: string; snaptime?: number }[]>(`/nodes/${node}/qemu/${vmid}/snapshot`, undefined, op);
+  const raw = await s.get<{ name?: string; description?: string; snaptime?: number }[]>(`${vmPath(node, vmid)}/snapshot`, undefined, op);
   return (Array.isArray(raw) ? raw : [])
     .filter((e) => typeof e.name === 'string' && e.name !== 'current')
     .map((e) => {
@@ -47,7 +47,7 @@ export async function tombstoneHolder(s: PveSession, h: Holder, reason: string, 
   op.progress?.(`keeping holder VM ${h.vmid} as a tombstone: ${reason}`);
   await convergeReplication(s, h.vmid, { mode: 'none' }, op);
   const marker: Marker = { kind: h.marker.kind, fields: { ...h.marker.fields, state: 'destroyed' } };
-  await s.send('PUT', `/nodes/${h.node}/qemu/${h.vmid}/config`, { description: joinMarker(h.text, marker), ...(h.digest ? { digest: h.digest } : {}) }, op, true);
+  await s.send('PUT', `${vmPath(h.node, h.vmid)}/config`, { description: joinMarker(h.text, marker), ...(h.digest ? { digest: h.digest } : {}) }, op, true);
 }
 
 function stillInUse(e: unknown): boolean {

@@ -6,8 +6,8 @@
  * its rules are shared with Proxmox in `providers/shared/tls-agent.ts`; MAAS takes the pin in
  * any accepted spelling and words a mismatch in plain hex.
  */
-import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
+import { readCaBundle } from '../../shared/ca-file.js';
 import { createTlsAgent, normalizeFingerprint, type TlsAgentOptions } from '../../shared/tls-agent.js';
 
 export { normalizeFingerprint, TlsPinError } from '../../shared/tls-agent.js';
@@ -17,8 +17,11 @@ export interface TlsOptions extends Omit<TlsAgentOptions, 'fingerprint' | 'descr
   fingerprint?: string;
 }
 
+/** The CA bundle at `path`; throws the file system's message when it cannot be read (the provider words it). */
 export function readCaFile(path: string): string {
-  return readFileSync(path, 'utf8');
+  const read = readCaBundle(path);
+  if ('reason' in read) throw new Error(read.reason);
+  return read.pem;
 }
 
 export function createMaasDispatcher(options: TlsOptions): Agent {

@@ -24,7 +24,7 @@ export type SetBy = 'required' | 'config' | 'config-or-provider' | 'provider';
  */
 export type ForceNew = string | ((prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]) => void);
 
-/** What a running guest does with a change: PVE's hotplug rules for this config key (../pve-rules/). */
+/** What a running guest does with a change: PVE's hotplug rules for this config key (providers/pve/pve-rules/). */
 export interface LiveRule {
   key: string;
   /** Where the change is named among the guest's settings in the reboot note (default: table order). */

@@ -19,9 +19,10 @@
  */
 import type { Path } from '../../../src/core/value.js';
 import type { OperationContext, PlannedChange, PlanProblem } from '../../../src/provider/contract.js';
-import { PveApiError } from '../client/pve-error.js';
-import { parseResources, settleUnknown, type GuestEntry } from '../inventory/cluster-inventory.js';
-import { callOpts, type GuestContext } from '../resources/guest-context.js';
+import { PveApiError } from '../../pve/client/pve-error.js';
+import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
+import { callOpts } from '../../pve/client/call-options.js';
+import type { GuestContext } from '../resources/guest-context.js';
 import { chooseCloneSource } from '../resources/vm-resource.js';
 import { needsOf, type ChangeNeeds } from './plan-check-needs.js';
 

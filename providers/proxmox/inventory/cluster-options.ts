@@ -5,7 +5,7 @@
  * how PVE stores guest tags (mapping/pve-tags.ts). Concurrent readers share the one request.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../client/pve-client.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
 import { tagStyleFromOptions, type TagStyle } from '../mapping/pve-tags.js';
 
 export class ClusterOptions {

@@ -6,7 +6,7 @@
  * explicit defaults (`cache=none`, `backup=1`, `iothread=0`, `firewall=0`), a MAC's case and keys
  * hl does not manage (a NIC's `queues`, a disk's `iops`, the CPU `flags`) are kept, and a string
  * none of whose fields change is kept byte for byte. That matters beyond tidiness: a running VM
- * compares drive and NIC fields as text (pve-rules/qemu-hotplug-rules.ts), so rewriting
+ * compares drive and NIC fields as text (providers/pve/pve-rules/qemu-hotplug-rules.ts), so rewriting
  * `cache=none` away would leave a pending change, and a MAC's case a replugged NIC.
  *
  * Reads stay tolerant (safeParse: a live value that does not parse reads as empty, so a guest
@@ -29,7 +29,7 @@ import {
   QEMU_VIRTIO_FORMAT,
   type PropertyMap,
   type PropertyStringFormat,
-} from '../property-string.js';
+} from '../../pve/property-string.js';
 
 /** One field of a property-string update: text to set, null to remove, undefined to leave. */
 export type FieldUpdate = string | null | undefined;

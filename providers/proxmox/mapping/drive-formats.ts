@@ -5,7 +5,7 @@ import {
   QEMU_SCSI_FORMAT,
   QEMU_VIRTIO_FORMAT,
   type PropertyStringFormat,
-} from '../property-string.js';
+} from '../../pve/property-string.js';
 
 export function qemuDiskFormat(slot: string): PropertyStringFormat {
   if (slot.startsWith('scsi')) return QEMU_SCSI_FORMAT;

@@ -5,7 +5,7 @@
  * and volume resizes.
  */
 import { isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
-import type { PropertyStringFormat } from '../property-string.js';
+import type { PropertyStringFormat } from '../../pve/property-string.js';
 import { type ConfigChanges, known, mergeProps, propsEqual, safeParse, type FieldUpdate } from './config-changes.js';
 import { splitMarker, withMarker } from './hl-marker.js';
 import { DEFAULT_TAG_STYLE, sameStoredTags, tagsAsRead, type TagStyle } from './pve-tags.js';

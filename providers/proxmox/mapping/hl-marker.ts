@@ -14,8 +14,10 @@
  *   template, a VM's clone source), so that importing or refreshing a guest hl created gets
  *   them back instead of planning a replacement.
  * The `description` attribute never shows the line; updates of the description keep it.
+ * Splitting and joining are the PVE platform's marker codec (providers/pve/description-marker.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { appendMarkerLine, findMarkerLine, trimDescription } from '../../pve/description-marker.js';
 
 export interface Marker {
   token: string;
@@ -44,22 +46,23 @@ export function formatMarker(m: Marker): string {
 /** The user's part of a description, and hl's marker (with its line as written), if any. */
 export function splitMarker(description: string | undefined): { text: string | null; marker?: Marker; line?: string } {
   if (description === undefined) return { text: null };
-  const m = LINE_RE.exec(description);
-  if (!m) {
-    const t = description.replace(/\s+$/, '');
+  const found = findMarkerLine(description, LINE_RE);
+  if (!found) {
+    const t = trimDescription(description);
     return { text: t === '' ? null : t };
   }
+  const m = found.match;
   const facts: Record<string, string> = {};
   for (const part of (m[3] ?? '').split('; ').filter((p) => p !== '')) {
     const eq = part.indexOf('=');
     if (eq > 0) facts[part.slice(0, eq)] = unescapeFact(part.slice(eq + 1));
   }
-  const t = description.slice(0, m.index).replace(/\s+$/, '');
+  const t = found.text;
   return { text: t === '' ? null : t, marker: { token: m[2]!, facts }, line: m[1]! };
 }
 
 /** The description text to write: the user's text with the marker line kept at the end. */
 export function withMarker(text: string | null, line: string | undefined): string {
   if (!line) return text ?? '';
-  return text ? `${text}\n\n${line}` : line;
+  return appendMarkerLine(text, line);
 }

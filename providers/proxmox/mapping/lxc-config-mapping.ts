@@ -21,7 +21,7 @@ import {
   LXC_MP_FORMAT,
   LXC_NET_FORMAT,
   LXC_ROOTFS_FORMAT,
-} from '../property-string.js';
+} from '../../pve/property-string.js';
 import { ConfigChanges, flag, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
 import {
   knownOrNull,

@@ -5,21 +5,10 @@
  * cluster's spelling), MACs in upper case, DNS lists joined by spaces.
  */
 import { isUnknown, type Value } from '../../../src/core/value.js';
-import { formatSize, parseBoolean, tryParseSize } from '../property-string.js';
+import { formatSize, parseBoolean, tryParseSize } from '../../pve/property-string.js';
 
-/** A guest config as read: every value as text. */
-export type PveConfig = Record<string, string>;
-
-/** GET config answers numbers for some keys: make everything text. */
-export function toPveConfig(raw: unknown): PveConfig {
-  const out: PveConfig = {};
-  if (!raw || typeof raw !== 'object') return out;
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (v === null || v === undefined) continue;
-    out[k] = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  }
-  return out;
-}
+/** A guest config as read: every value as text (the PVE platform's guest API reads it). */
+export type { PveConfig } from '../../pve/guest-api.js';
 
 export function boolOf(text: string | undefined, dflt: boolean): boolean {
   if (text === undefined) return dflt;

@@ -33,8 +33,8 @@ import {
   QEMU_USB_FORMAT,
   formatPropertyString,
   type PropertyStringFormat,
-} from '../property-string.js';
-import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
+} from '../../pve/property-string.js';
+import { machineSatisfies } from '../../pve/pve-rules/qemu-machine-rules.js';
 import { qemuDiskFormat } from './drive-formats.js';
 import { ConfigChanges, flag, flagDefaultOn, known, mergeProps, propsEqual, safeParse, text, type FieldUpdate } from './config-changes.js';
 import {

@@ -4,8 +4,8 @@
  * and the reboot note for changes a running guest only takes at its next start.
  */
 import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Attributes, type Path, type Value } from '../../../src/core/value.js';
-import type { RebootPolicy } from '../provider-config.js';
-import type { LiveEffect } from '../pve-rules/qemu-hotplug-rules.js';
+import type { RebootPolicy } from '../../pve/provider-settings.js';
+import type { LiveEffect } from '../../pve/pve-rules/qemu-hotplug-rules.js';
 import { sizeBytes } from '../mapping/pve-values.js';
 
 export interface Replacement {
@@ -79,7 +79,7 @@ function withoutUnknown(v: Value | undefined, like?: Value): Value {
 
 /**
  * A planned change and what the running guest does with it, from PVE's rules
- * (../pve-rules/): `restart` waits for its next start, `replug` is taken by unplugging the device
+^ * (providers/pve/pve-rules/): `restart` waits for its next start, `replug` is taken by unplugging the device
  * and plugging it in again, `now` at once. Settings taken at once are listed only for devices
  * (disks, NICs, USB, mount points), where a user could expect a restart; a new name or tag needs
  * no note.

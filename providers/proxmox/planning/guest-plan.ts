@@ -36,7 +36,7 @@ export interface GuestPlanKind {
   replacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void;
   /** Notes for a guest updated in place, before the reboot note. */
   inPlaceNotes?(prior: Attributes, planned: Attributes): string[];
-  /** Planned changes with what a running guest does with each (PVE's rules, ../pve-rules/). */
+  /** Planned changes with what a running guest does with each (PVE's rules, providers/pve/pve-rules/). */
   liveChanges(prior: Attributes, planned: Attributes): LiveChange[];
   /** Problems of the plan; `prior` is null when the guest is created (or replaced). */
   problems(config: Attributes, prior: Attributes | null, planned: Attributes, providerConfig: Attributes): AttributeProblem[];

@@ -6,10 +6,10 @@
  */
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
-import { authenticatesAsRoot } from '../provider-config.js';
+import { authenticatesAsRoot } from '../../pve/provider-settings.js';
 import { liveSettings } from '../attributes/derive-plan.js';
 import { LXC_ATTRIBUTES } from '../attributes/lxc-attributes.js';
-import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../pve-rules/lxc-hotplug-rules.js';
+import { lxcDeleteEffect, lxcNetFieldEffect, lxcSetEffect } from '../../pve/pve-rules/lxc-hotplug-rules.js';
 import { changedSlots, describeChange, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 
@@ -21,7 +21,7 @@ const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
 
 /**
  * Each planned change with what the running container does with it
- * (pve-rules/lxc-hotplug-rules.ts, the rules the emulator applies too). Settings it takes at
+ * (providers/pve/pve-rules/lxc-hotplug-rules.ts, the rules the emulator applies too). Settings it takes at
  * once are left out; device changes are all listed.
  */
 function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {

@@ -12,7 +12,7 @@
  */
 import { isUnknown, isValueMap, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, ValidateResourceRequest } from '../../../src/provider/contract.js';
-import { authenticatesAsRoot } from '../provider-config.js';
+import { authenticatesAsRoot } from '../../pve/provider-settings.js';
 import { sizeBytes } from '../mapping/pve-values.js';
 
 /** Slot families and their index ranges (inclusive). */

@@ -6,14 +6,14 @@
  * change, hl does not migrate; a vmid change; a different clone source), a disk moving to
  * another storage, and a disk shrink (`disks.scsi0.size cannot shrink from
  * 200G to 100G: Proxmox only grows disks`). Everything else is updated in place; what a running
- * VM does with each change comes from PVE's rules (pve-rules/qemu-hotplug-rules.ts).
+ * VM does with each change comes from PVE's rules (providers/pve/pve-rules/qemu-hotplug-rules.ts).
  */
 import { isUnknown, isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { liveSettings } from '../attributes/derive-plan.js';
 import { VM_ATTRIBUTES } from '../attributes/vm-attributes.js';
 import { qemuDiskFormat } from '../mapping/drive-formats.js';
-import { machineSatisfies } from '../pve-rules/qemu-machine-rules.js';
+import { machineSatisfies } from '../../pve/pve-rules/qemu-machine-rules.js';
 import {
   driveOptionEffect,
   netFieldEffect,
@@ -24,7 +24,7 @@ import {
   qemuSetEffect,
   type LiveEffect,
   type QemuLiveContext,
-} from '../pve-rules/qemu-hotplug-rules.js';
+} from '../../pve/pve-rules/qemu-hotplug-rules.js';
 import { changedSlots, describeChange, volumeReplacements, type LiveChange, type Replacement } from './guest-plan-common.js';
 import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 
@@ -54,7 +54,7 @@ function liveContext(prior: Attributes): QemuLiveContext {
 }
 
 /**
- * Each planned change with what the running VM does with it (pve-rules/qemu-hotplug-rules.ts,
+ * Each planned change with what the running VM does with it (providers/pve/pve-rules/qemu-hotplug-rules.ts,
  * the rules the emulator applies too). Settings it takes at once are left out; device changes
  * are all listed.
  */
@@ -159,7 +159,7 @@ export function planVm(prior: Attributes | null, config: Attributes, providerCon
 
 /**
  * A config naming a machine family (`q35`) for a VM PVE pinned to a version of it
- * (`pc-q35-10.1`, Windows guests: pve-rules/qemu-machine-rules.ts) plans the pinned type: no
+ * (`pc-q35-10.1`, Windows guests: providers/pve/pve-rules/qemu-machine-rules.ts) plans the pinned type: no
  * change, and never an unpinning.
  */
 function withPinnedMachine(prior: Attributes | null, config: Attributes): Attributes {

@@ -3,11 +3,10 @@
  * bounded concurrency for config reads, and the VMIDs reserved but not created yet.
  */
 import type pLimit from 'p-limit';
-import type { OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../client/pve-client.js';
-import type { ClusterInventory, GuestType } from '../inventory/cluster-inventory.js';
+import type { PveClient } from '../../pve/client/pve-client.js';
+import type { ClusterInventory } from '../../pve/cluster-inventory.js';
 import type { ClusterOptions } from '../inventory/cluster-options.js';
-import type { CommonProxmoxSettings } from '../provider-config.js';
+import type { CommonProxmoxSettings } from '../../pve/provider-settings.js';
 
 export interface GuestContext {
   client: PveClient;
@@ -19,27 +18,4 @@ export interface GuestContext {
   readLimit: ReturnType<typeof pLimit>;
   /** VMIDs handed out by reserve and not yet created (two creates never get the same one). */
   reserved: Set<number>;
-}
-
-export interface GuestRef {
-  type: GuestType;
-  node: string;
-  vmid: number;
-}
-
-export function guestPath(ref: GuestRef): string {
-  return `/nodes/${ref.node}/${ref.type}/${ref.vmid}`;
-}
-
-export function guestLabel(ref: Pick<GuestRef, 'type' | 'vmid'>): string {
-  return `${ref.type === 'qemu' ? 'VM' : 'CT'} ${ref.vmid}`;
-}
-
-/** Options for client calls from an operation context. */
-export function callOpts(op: OperationContext, idempotent?: boolean): { signal?: AbortSignal; onRetry?: (m: string) => void; idempotent?: boolean } {
-  return {
-    ...(op.signal ? { signal: op.signal } : {}),
-    ...(op.progress ? { onRetry: op.progress } : {}),
-    ...(idempotent !== undefined ? { idempotent } : {}),
-  };
 }

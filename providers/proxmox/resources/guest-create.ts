@@ -14,15 +14,17 @@
  * 3. `recover` (after a crash between journal and answer) does the same look-up.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { alreadyExistsText, isAlreadyExists, isLockContention, isNotFound, isTransientAnswer, lockContentionText, PveApiError } from '../client/pve-error.js';
-import { backoffDelay, sleep, TRANSIENT_RETRY, LOCK_RETRY } from '../client/retry-policy.js';
-import { isUpid, TaskFailedError, waitForTask } from '../client/task-waiter.js';
-import type { GuestType } from '../inventory/cluster-inventory.js';
+import { alreadyExistsText, isAlreadyExists, isLockContention, isNotFound, isTransientAnswer, lockContentionText, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, sleep, TRANSIENT_RETRY, LOCK_RETRY } from '../../pve/client/retry-policy.js';
+import { isUpid, TaskFailedError, waitForTask } from '../../pve/client/task-waiter.js';
+import type { GuestType } from '../../pve/cluster-inventory.js';
 import { splitMarker, newCreateToken } from '../mapping/hl-marker.js';
-import type { TaskOperation } from '../provider-config.js';
-import { callOpts, guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
+import { callOpts } from '../../pve/client/call-options.js';
+import { guestLabel, type GuestRef } from '../../pve/guest-api.js';
+import type { GuestContext } from './guest-context.js';
 import { readConfig } from './guest-ops.js';
-import { UnfinishedCreateWatch } from './unfinished-create.js';
+import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
 
 export interface CreateIdentity {
   node: string;

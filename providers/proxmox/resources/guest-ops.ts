@@ -9,94 +9,48 @@
  * are, the update fails and says which keys, instead of overwriting a change nobody planned.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isDigestMismatch, isDigestRefusal, isNotFound, lockContentionText, PveApiError } from '../client/pve-error.js';
-import { backoffDelay, LOCK_RETRY, sleep } from '../client/retry-policy.js';
-import { isUpid, TaskFailedError, TaskTimeoutError, waitForTask } from '../client/task-waiter.js';
+import { callOpts } from '../../pve/client/call-options.js';
+import { isDigestMismatch, isDigestRefusal, isNotFound, lockContentionText, PveApiError } from '../../pve/client/pve-error.js';
+import { backoffDelay, LOCK_RETRY, sleep } from '../../pve/client/retry-policy.js';
+import { awaitTaskAnswer, retryLockedTask } from '../../pve/client/task-answer.js';
+import { TaskFailedError, TaskTimeoutError } from '../../pve/client/task-waiter.js';
+import {
+  configWithPending,
+  guestLabel,
+  guestPath,
+  pendingKeys,
+  readGuestConfig,
+  readPendingItems,
+  type GuestRef,
+  type LiveConfig,
+  type PveConfig,
+} from '../../pve/guest-api.js';
+import type { TaskOperation } from '../../pve/provider-settings.js';
 import { ConfigChanges } from '../mapping/config-changes.js';
-import { toPveConfig, type PveConfig } from '../mapping/pve-values.js';
 import { DISK_SLOT_RE } from '../mapping/vm-config-mapping.js';
-import type { TaskOperation } from '../provider-config.js';
-import { callOpts, guestLabel, guestPath, type GuestContext, type GuestRef } from './guest-context.js';
-
-export interface LiveConfig {
-  config: PveConfig;
-  digest: string | undefined;
-}
+import type { GuestContext } from './guest-context.js';
 
 /** GET .../config (pending values applied, as PVE answers by default). */
-export async function readConfig(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<LiveConfig> {
-  const raw = await ctx.client.call<Record<string, unknown>>('GET', `${guestPath(ref)}/config`, undefined, callOpts(op));
-  const config = toPveConfig(raw);
-  const digest = config.digest;
-  delete config.digest;
-  return { config, digest };
+export function readConfig(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<LiveConfig> {
+  return readGuestConfig(ctx.client, ref, op);
 }
 
 /** Keys whose change waits for the next start (GET .../pending). */
 export async function readPending(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<string[]> {
-  const raw = await ctx.client.call<unknown>('GET', `${guestPath(ref)}/pending`, undefined, callOpts(op));
-  if (!Array.isArray(raw)) return [];
-  const out: string[] = [];
-  for (const e of raw as { key?: string; pending?: unknown; delete?: unknown }[]) {
-    if (!e.key || e.key === 'digest') continue;
-    if (e.pending !== undefined || (e.delete !== undefined && Number(e.delete) > 0)) out.push(e.key);
-  }
-  return out.sort();
+  return pendingKeys(await readPendingItems(ctx.client, ref, op));
 }
 
 /**
  * A running guest's config (pending values applied, as GET .../config answers) and its
- * pending keys, from one GET .../pending: each entry carries the current `value`, the
- * `pending` one and `delete`. Halves the requests of a refresh.
+ * pending keys, from one GET .../pending. Halves the requests of a refresh.
  */
 export async function readConfigWithPending(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<{ config: PveConfig; pending: string[] }> {
-  const raw = await ctx.client.call<unknown>('GET', `${guestPath(ref)}/pending`, undefined, callOpts(op));
-  const merged: Record<string, unknown> = {};
-  const pending: string[] = [];
-  for (const e of Array.isArray(raw) ? (raw as { key?: string; value?: unknown; pending?: unknown; delete?: unknown }[]) : []) {
-    if (!e.key || e.key === 'digest') continue;
-    const deleted = e.delete !== undefined && Number(e.delete) > 0;
-    if (e.pending !== undefined || deleted) pending.push(e.key);
-    if (deleted) continue;
-    const v = e.pending !== undefined ? e.pending : e.value;
-    if (v !== undefined) merged[e.key] = v;
-  }
-  return { config: toPveConfig(merged), pending: pending.sort() };
+  return configWithPending(await readPendingItems(ctx.client, ref, op));
 }
 
 /** Runs a task-returning request and waits for the task. A null answer (sync call) is done at once. */
-export async function runTask(
-  ctx: GuestContext,
-  answer: unknown,
-  what: string,
-  operation: TaskOperation,
-  op: OperationContext,
-): Promise<void> {
-  if (!isUpid(answer)) return;
-  await waitForTask(ctx.client, answer, {
-    what,
-    timeoutSeconds: ctx.settings.timeouts[operation],
-    ...(op.signal ? { signal: op.signal } : {}),
-    ...(op.progress ? { progress: op.progress } : {}),
-  });
-}
-
-/**
- * Runs a request-and-wait whose task may fail on the guest's config lock (the worker, not the
- * API handler, took it): such a task changed nothing, so the whole step is tried again with
- * backoff. Only for steps that are safe to repeat (digest-guarded updates, absolute resizes).
- */
-export async function retryLockedTask<T>(op: OperationContext, what: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!(e instanceof TaskFailedError) || !lockContentionText(e.exitStatus) || attempt + 1 >= LOCK_RETRY.attempts) throw e;
-      const delay = backoffDelay(LOCK_RETRY, attempt);
-      op.progress?.(`${what}: ${e.exitStatus}; retrying in ${delay} ms`);
-      await sleep(delay, op.signal);
-    }
-  }
+export function runTask(ctx: GuestContext, answer: unknown, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+  return awaitTaskAnswer(ctx.client, answer, what, ctx.settings.timeouts[operation], op);
 }
 
 /** Keys whose values differ between two reads of a config. */

@@ -18,14 +18,15 @@
  */
 import { isValueMap, type Attributes, type Value } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type ImportResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { isNotFound, PveApiError } from '../client/pve-error.js';
-import type { GuestType } from '../inventory/cluster-inventory.js';
+import { isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import type { GuestType } from '../../pve/cluster-inventory.js';
 import type { ConfigChanges } from '../mapping/config-changes.js';
 import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mapping.js';
 import { formatMarker } from '../mapping/hl-marker.js';
 import type { TagStyle } from '../mapping/pve-tags.js';
 import type { PveConfig } from '../mapping/pve-values.js';
-import { guestLabel, type GuestContext, type GuestRef } from './guest-context.js';
+import { guestLabel, guestPath, type GuestRef } from '../../pve/guest-api.js';
+import type { GuestContext } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
 import {
   currentStatus,
@@ -107,7 +108,7 @@ async function refuseHiddenGuest(ctx: GuestContext, kind: GuestKindAdapter, vmid
   const node = prior && typeof prior.node === 'string' ? prior.node : undefined;
   if (node === undefined) return;
   try {
-    await ctx.client.call('GET', `/nodes/${node}/${kind.type}/${vmid}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
+    await ctx.client.call('GET', `${guestPath({ type: kind.type, node, vmid })}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
   } catch (e) {
     if (e instanceof PveApiError && e.answered && e.status === 403) {
       throw new ProviderError(

@@ -10,7 +10,8 @@ import { isValueMap, type Attributes, type Value } from '../../../src/core/value
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { splitMarker, withMarker } from '../mapping/hl-marker.js';
 import { vmAttributesFromConfig, vmConfigChanges, vmDiskResizes, vmMarkerFacts } from '../mapping/vm-config-mapping.js';
-import type { GuestEntry } from '../inventory/cluster-inventory.js';
+import type { GuestEntry } from '../../pve/cluster-inventory.js';
+import { guestPath } from '../../pve/guest-api.js';
 import type { GuestContext } from './guest-context.js';
 import { dispatchCreate, type CreateIdentity } from './guest-create.js';
 import type { GuestKindAdapter } from './guest-resource.js';
@@ -99,7 +100,7 @@ async function dispatchVm(ctx: GuestContext, planned: Attributes, identity: Crea
       identity,
       operation: 'clone',
       what: `${full ? 'full' : 'linked'} clone of VM ${source.vmid} (${source.node}) to VM ${vmid} on ${node}`,
-      post: () => ctx.client.request('POST', `/nodes/${source.node}/qemu/${source.vmid}/clone`, params, { resend: false, ...signal }),
+      post: () => ctx.client.request('POST', `${guestPath({ type: 'qemu', node: source.node, vmid: source.vmid })}/clone`, params, { resend: false, ...signal }),
     },
     op,
   );

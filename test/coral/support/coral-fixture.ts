@@ -11,8 +11,8 @@ import proxmoxApi from 'proxmox-api';
 import type { Attributes } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { CoralProvider } from '../../../providers/coral/coral-provider.js';
-import { coralPciDevice, coralUsbDevice, type CoralPciOptions, type CoralUsbOptions } from '../../../providers/proxmox/emulator/coral-hardware.js';
-import { parseConfigText } from '../../../providers/proxmox/emulator/config-text.js';
+import { coralPciDevice, coralUsbDevice, type CoralPciOptions, type CoralUsbOptions } from '../../../providers/pve/emulator/coral-hardware.js';
+import { parseConfigText } from '../../../providers/pve/emulator/config-text.js';
 import {
   DEFAULT_TOKEN_ID,
   DEFAULT_TOKEN_SECRET,
@@ -20,7 +20,7 @@ import {
   type NodeState,
   type ProxmoxEmulator,
   type RecordedRequest,
-} from '../../../providers/proxmox/emulator/start-emulator.js';
+} from '../../../providers/pve/emulator/start-emulator.js';
 import { checkRequestsAfterAll } from '../../support/pve-schema.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

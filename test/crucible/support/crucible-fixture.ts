@@ -17,7 +17,7 @@ import {
   type ProxmoxEmulator,
   type ProxmoxEmulatorOptions,
   type RecordedRequest,
-} from '../../../providers/proxmox/emulator/start-emulator.js';
+} from '../../../providers/pve/emulator/start-emulator.js';
 import { checkRequestsAfterAll as checkAfterAll } from '../../support/pve-schema.js';
 
 export interface CrucibleFixture {

@@ -13,7 +13,7 @@ import {
   startProxmoxEmulator,
   type ProxmoxEmulator,
   type ProxmoxEmulatorOptions,
-} from '../../../providers/proxmox/emulator/start-emulator.js';
+} from '../../../providers/pve/emulator/start-emulator.js';
 
 // The client's typings follow PVE 8.1 and cap indexed keys; tests use it untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -16,7 +16,7 @@ import {
   type ProxmoxEmulator,
   type ProxmoxEmulatorOptions,
   type RecordedRequest,
-} from '../../../providers/proxmox/emulator/start-emulator.js';
+} from '../../../providers/pve/emulator/start-emulator.js';
 import { ProxmoxProvider } from '../../../providers/proxmox/proxmox-provider.js';
 import proxmoxApi from 'proxmox-api';
 

@@ -1,6 +1,8 @@
 /**
  * The `proxmox` provider block, checked and turned into settings (pure: no file or network
- * access). See schemas/provider-proxmox.schema.json for the user-facing description.
+ * access). See schemas/provider-proxmox.schema.json for the user-facing description. The
+ * crucible and coral providers take the same block (their own settings aside) and parse it
+ * here, so the three reach a cluster the same way.
  *
  * - Auth: an API token (`token_id` + `token_secret`) or a user and password (ticket auth
  *   through POST /access/ticket). Raw USB/PCI passthrough and LXC devices need `root@pam`

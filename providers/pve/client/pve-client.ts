@@ -13,7 +13,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { lazyModule } from '../../../src/core/lazy-module.js';
 
 import type { RequestInit } from 'undici';
-import type { ProxmoxAuth } from '../provider-config.js';
+import type { ProxmoxAuth } from '../provider-settings.js';
 import { PveApiError } from './pve-error.js';
 import { withRetry } from './retry-policy.js';
 import { TlsPinError, type FetchFn } from './tls-fetch.js';

@@ -17,7 +17,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ProviderError } from '../../src/provider/contract.js';
 import type { PveVersion } from './emulator/pve-profile.js';
-import { DEFAULT_EMULATED_PVE_VERSION, type ProxmoxAuth } from './provider-config.js';
+import { DEFAULT_EMULATED_PVE_VERSION, type ProxmoxAuth } from './provider-settings.js';
 
 export const EMULATOR_WORLD_FILE = 'proxmox-world.json';
 

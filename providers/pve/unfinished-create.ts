@@ -9,10 +9,11 @@
  * the source's node — so any running create/clone/restore task on an online node counts as
  * possibly holding the lock.
  */
-import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import type { PveClient } from '../client/pve-client.js';
-import type { GuestType } from '../inventory/cluster-inventory.js';
-import { callOpts, type GuestRef } from './guest-context.js';
+import { ProviderError, type OperationContext } from '../../src/provider/contract.js';
+import { callOpts } from './client/call-options.js';
+import type { PveClient } from './client/pve-client.js';
+import type { GuestType } from './cluster-inventory.js';
+import type { GuestRef } from './guest-api.js';
 
 const CREATING_TASKS = /^(qmcreate|qmclone|qmrestore|vzcreate|vzclone|vzrestore)$/;
 

@@ -13,8 +13,8 @@
  * nothing is on a node that is down. The status of the others may be up to a round old:
  * whoever decides on a guest's power state reads `status/current` (guest-ops.ts currentStatus).
  */
-import type { PveClient } from '../client/pve-client.js';
-import { isNotFound, PveApiError } from '../client/pve-error.js';
+import type { PveClient } from './client/pve-client.js';
+import { isNotFound, PveApiError } from './client/pve-error.js';
 
 export type GuestType = 'qemu' | 'lxc';
 

@@ -5,11 +5,11 @@
  * is made on the first request, so a run that never reaches the API (a plan with
  * `--refresh=false`, `hl validate`) does not pay for loading it.
  */
-import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
 import { ProviderError } from '../../../src/provider/contract.js';
+import { readCaBundle } from '../../shared/ca-file.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.js';
-import type { ProxmoxSettings } from '../provider-config.js';
+import type { ProxmoxSettings } from '../provider-settings.js';
 import { PveClient } from './pve-client.js';
 import { createTlsAgent, fetchThrough, type FetchFn, type TlsOptions } from './tls-fetch.js';
 
@@ -33,11 +33,9 @@ export async function openPveConnection(settings: ProxmoxSettings, workDir: stri
   }
   let ca: string | undefined;
   if (settings.caFile !== undefined) {
-    try {
-      ca = readFileSync(settings.caFile, 'utf8');
-    } catch (e) {
-      throw new ProviderError(`${provider} provider: ca_file ${settings.caFile} cannot be read: ${(e as Error).message}`);
-    }
+    const read = readCaBundle(settings.caFile);
+    if ('reason' in read) throw new ProviderError(`${provider} provider: ca_file ${settings.caFile} cannot be read: ${read.reason}`);
+    ca = read.pem;
   }
   const tls = lazyTlsFetch({
     ...(ca !== undefined ? { ca } : {}),
