@@ -26,7 +26,6 @@ import type {
   UpdateResponse,
   ValidateResourceRequest,
 } from '../../src/provider/contract.js';
-import type { Attributes } from '../../src/core/value.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { PveClient } from '../pve/client/pve-client.js';
 import type { CoralConnection } from './connection.js';
