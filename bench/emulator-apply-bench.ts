@@ -24,7 +24,12 @@ import { precompiledValidator } from '../src/engine/precompiled-validators.js';
 function containers(n: number, depth: number, offset: number): string {
   const lines = ['resources:'];
   for (let i = 0; i < n; i++) {
-    lines.push(`  proxmox_lxc.c${i}:`, '    node: pumped-piglet', `    hostname: c${offset + i}`, '    ostemplate: local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz');
+    lines.push(
+      `  proxmox_lxc.c${i}:`,
+      '    node: pumped-piglet',
+      `    hostname: c${offset + i}`,
+      '    ostemplate: local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz',
+    );
     lines.push('    unprivileged: true', '    memory: 256', '    rootfs: { storage: local-zfs, size: 1G }', '    started: false');
     if (i % depth > 0) lines.push(`    description: "after \${proxmox_lxc.c${i - 1}.id}"`);
   }
@@ -36,7 +41,11 @@ async function applyOnce(url: string, dir: string, yaml: string, parallelism: nu
   const provider = new ProxmoxProvider();
   const providerConfig = { endpoint: url, token_id: DEFAULT_TOKEN_ID, token_secret: DEFAULT_TOKEN_SECRET };
   await provider.configure({ config: providerConfig, configDir: dir, workDir: dir });
-  const store = await StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.json`), { hlVersion: 'bench', newLineage, precompiled: precompiledValidator });
+  const store = await StateStore.open(join(dir, `state-${Math.random().toString(36).slice(2)}.json`), {
+    hlVersion: 'bench',
+    newLineage,
+    precompiled: precompiledValidator,
+  });
   const r = makePlan({
     config: project.config,
     graph: project.graph,
@@ -72,7 +81,13 @@ async function applyOnce(url: string, dir: string, yaml: string, parallelism: nu
   await store.checkpoint();
   await store.close();
   await provider.close?.();
-  if (result.counts.failed > 0) throw new Error(`bench apply failed: ${result.diagnostics.map((d) => d.summary).slice(0, 3).join('; ')}`);
+  if (result.counts.failed > 0)
+    throw new Error(
+      `bench apply failed: ${result.diagnostics
+        .map((d) => d.summary)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
   return ms;
 }
 
@@ -80,13 +95,22 @@ export async function benchEmulatorApply(n: number, depth: number, parallelism: 
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-apply-pve-'));
   const emulator = await startEmulatorProcess(join(dir, 'world.json'), dir);
   try {
-    await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 50, taskDurationMs: 200 }) });
+    await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 50, taskDurationMs: 200 }),
+    });
     const single = await applyOnce(emulator.url, dir, containers(1, 1, 100000), 1);
     const wall = await applyOnce(emulator.url, dir, containers(n, depth, 0), parallelism);
     const bound = Math.max(depth, Math.ceil(n / parallelism)) * single;
     return {
       name: `apply ${n} containers against the PVE emulator, depth ${depth}, 50 ms per call, 200 ms tasks, parallelism ${parallelism}`,
-      figures: { one_create_ms: Math.round(single), wall_ms: Math.round(wall), critical_path_bound_ms: Math.round(bound), ratio: Math.round((wall / bound) * 100) / 100 },
+      figures: {
+        one_create_ms: Math.round(single),
+        wall_ms: Math.round(wall),
+        critical_path_bound_ms: Math.round(bound),
+        ratio: Math.round((wall / bound) * 100) / 100,
+      },
     };
   } finally {
     await emulator.stop();

@@ -29,7 +29,11 @@ interface RunResult {
 function runHl(args: string[], cwd: string, preload: string): Promise<RunResult> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', preload, HL, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', preload, HL, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,17 +53,33 @@ async function makeWorld(dir: string, n: number): Promise<string> {
   const world = JSON.parse(readFileSync(file, 'utf8')) as { guests: Record<string, unknown> };
   for (let i = 0; i < n; i++) {
     const vmid = 1000 + i;
-    const mac = `BC:24:11:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
+    const mac =
+      `BC:24:11:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`.toUpperCase();
     const config = formatConfigText(
       {
-        main: { cores: '1', memory: '512', name: `g${vmid}`, net0: `virtio=${mac},bridge=vmbr0`, ostype: 'l26', scsihw: 'virtio-scsi-single' },
+        main: {
+          cores: '1',
+          memory: '512',
+          name: `g${vmid}`,
+          net0: `virtio=${mac},bridge=vmbr0`,
+          ostype: 'l26',
+          scsihw: 'virtio-scsi-single',
+        },
         pending: {},
         snapshots: {},
         special: {},
       },
       'qemu',
     );
-    world.guests[String(vmid)] = { vmid, type: 'qemu', node: NODES[i % NODES.length], config, status: 'running', startedAt: 1717171717, pid: 5000 + i };
+    world.guests[String(vmid)] = {
+      vmid,
+      type: 'qemu',
+      node: NODES[i % NODES.length],
+      config,
+      status: 'running',
+      startedAt: 1717171717,
+      pid: 5000 + i,
+    };
   }
   writeFileSync(file, JSON.stringify(world));
   return file;
@@ -73,7 +93,16 @@ function config(url: string, n: number): string {
     '  guests:',
   ];
   for (let i = 0; i < n; i++) lines.push(`    g${1000 + i}: { vmid: ${1000 + i}, node: ${NODES[i % NODES.length]} }`);
-  lines.push('resources:', '  proxmox_vm.g:', '    for_each: "${local.guests}"', '    node: "${each.value.node}"', '    vmid: "${each.value.vmid}"', '    name: "${each.key}"', '    cores: 1', '    memory: 512');
+  lines.push(
+    'resources:',
+    '  proxmox_vm.g:',
+    '    for_each: "${local.guests}"',
+    '    node: "${each.value.node}"',
+    '    vmid: "${each.value.vmid}"',
+    '    name: "${each.key}"',
+    '    cores: 1',
+    '    memory: 512',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -96,7 +125,14 @@ function skeletonState(n: number): string {
       status: 'ready',
     });
   }
-  return JSON.stringify({ version: 1, lineage: '5b0c6f4e-2d3a-4e8f-9b1c-0a1b2c3d4e99', serial: 1, hlVersion: 'bench', resources, outputs: {} });
+  return JSON.stringify({
+    version: 1,
+    lineage: '5b0c6f4e-2d3a-4e8f-9b1c-0a1b2c3d4e99',
+    serial: 1,
+    hlVersion: 'bench',
+    resources,
+    outputs: {},
+  });
 }
 
 async function requestCount(url: string): Promise<number> {
@@ -113,10 +149,15 @@ export function startEmulatorProcess(world: string, cwd: string): Promise<{ url:
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve({ url: m[1]!, stop: () => new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGINT');
-      }) });
+      if (m)
+        resolve({
+          url: m[1]!,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGINT');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
   });
@@ -127,7 +168,9 @@ export function startEmulatorProcess(world: string, cwd: string): Promise<{ url:
  * filled by a refresh-only apply: `hl plan` there shows no changes. Also used to profile a
  * single plan (`node dist/bench/emulator-bench-scenario.js N`).
  */
-export async function prepareEmulatorScenario(n: number): Promise<{ dir: string; preload: string; emulator: { url: string; stop(): Promise<void> } }> {
+export async function prepareEmulatorScenario(
+  n: number,
+): Promise<{ dir: string; preload: string; emulator: { url: string; stop(): Promise<void> } }> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-pve-'));
   const preload = join(dir, 'peak-rss.mjs');
   writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nHL_PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
@@ -153,7 +196,10 @@ export async function benchEmulatorPlans(sizes: number[]): Promise<BenchRow[]> {
       const mid = await requestCount(emulator.url);
       const on = await runHl(['plan', '--detailed-exitcode'], dir, preload);
       const after = await requestCount(emulator.url);
-      if (off.code !== 0 || on.code !== 0) throw new Error(`expected no changes at ${n} guests: ${off.stdout.slice(-1500)}\n${on.stdout.slice(-1500)}\n${on.stderr.slice(0, 1500)}`);
+      if (off.code !== 0 || on.code !== 0)
+        throw new Error(
+          `expected no changes at ${n} guests: ${off.stdout.slice(-1500)}\n${on.stdout.slice(-1500)}\n${on.stderr.slice(0, 1500)}`,
+        );
       byN.set(n, { off: off.ms, on: on.ms });
       rows.push({
         name: `plan ${n} Proxmox guests against the emulator, no changes`,

@@ -87,7 +87,19 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
       for (const [k, v] of Object.entries(c.after!)) attrs[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? null : v;
       attrs['id'] = id;
       attrs['serial'] = 0;
-      full.resources.push({ address: c.address, mode: 'managed', type: c.type, name: c.name, index: null, provider: 'fake', id, attributes: attrs as never, sensitivePaths: [], dependencies: c.dependencies, status: 'ready' });
+      full.resources.push({
+        address: c.address,
+        mode: 'managed',
+        type: c.type,
+        name: c.name,
+        index: null,
+        provider: 'fake',
+        id,
+        attributes: attrs as never,
+        sensitivePaths: [],
+        dependencies: c.dependencies,
+        status: 'ready',
+      });
     }
     // chain values refer to the previous id
     const byAddr = new Map(full.resources.map((r) => [r.address, r]));
@@ -101,7 +113,17 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
     perSize.set(n, { graph: graph.ms, planCreate: create.ms, planNoop: noop.ms });
     rows.push({
       name: `plan ${n} resources (fake provider, no refresh)`,
-      figures: { yaml_fast_ms: round(yamlFast.ms), yaml_full_ms: round(yamlFull.ms), yaml_lex_ms: round(lex.ms), yaml_lex_via_yaml_lexer_ms: round(lexViaYamlLexer.ms), parse_ms: round(parse.ms), graph_ms: round(graph.ms), plan_all_create_ms: round(create.ms), plan_no_changes_ms: round(noop.ms), per_resource_us: round((noop.ms * 1000) / n) },
+      figures: {
+        yaml_fast_ms: round(yamlFast.ms),
+        yaml_full_ms: round(yamlFull.ms),
+        yaml_lex_ms: round(lex.ms),
+        yaml_lex_via_yaml_lexer_ms: round(lexViaYamlLexer.ms),
+        parse_ms: round(parse.ms),
+        graph_ms: round(graph.ms),
+        plan_all_create_ms: round(create.ms),
+        plan_no_changes_ms: round(noop.ms),
+        per_resource_us: round((noop.ms * 1000) / n),
+      },
     });
   }
   const small = perSize.get(sizes[0]!)!;
@@ -155,11 +177,20 @@ export async function benchApplyPersistence(n: number): Promise<BenchRow> {
         paths: project.paths,
       });
     const memProvider = new FakeProvider();
-    const emptyPlan = planOf(project, { version: 1, lineage: newLineage(), serial: 0, hlVersion: 'bench', resources: [], outputs: {} }, memProvider);
+    const emptyPlan = planOf(
+      project,
+      { version: 1, lineage: newLineage(), serial: 0, hlVersion: 'bench', resources: [], outputs: {} },
+      memProvider,
+    );
     const mem = await timed(() => run(memoryStore(), memProvider, emptyPlan));
 
     const provider = new FakeProvider();
-    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage, checkpointIntervalMs: 5000, precompiled: precompiledValidator });
+    const store = await StateStore.open(join(dir, 'homelab.state.json'), {
+      hlVersion: 'bench',
+      newLineage,
+      checkpointIntervalMs: 5000,
+      precompiled: precompiledValidator,
+    });
     const plan = planOf(project, store.state, provider);
     const timer = setInterval(() => void store.checkpointIfDue().catch(() => undefined), 1000);
     const real = await timed(() => run(store, provider, plan));
@@ -188,7 +219,11 @@ export async function benchApplyLatency(n: number, depth: number, latencyMs: num
   try {
     const project = await load(syntheticConfig(n, depth));
     const provider = new FakeProvider().useWorld(new FakeWorld(), latencyMs);
-    const store = await StateStore.open(join(dir, 'homelab.state.json'), { hlVersion: 'bench', newLineage, precompiled: precompiledValidator });
+    const store = await StateStore.open(join(dir, 'homelab.state.json'), {
+      hlVersion: 'bench',
+      newLineage,
+      precompiled: precompiledValidator,
+    });
     const plan = planOf(project, store.state, provider);
     // each create is reserve + create: two calls of latencyMs
     const perOp = 2 * latencyMs;

@@ -13,7 +13,10 @@ import { benchApplyLatency, benchApplyPersistence, benchPlanScaling, type BenchR
 
 const GROUPS: Record<string, { target: string; run: () => Promise<BenchRow[]> }> = {
   startup: { target: 'start-up under 300 ms', run: async () => [benchStartup()] },
-  plan: { target: 'graph build for 10,000 resources well under 1 s; growth 10k/1k near 10', run: () => benchPlanScaling([1000, 5000, 10000]) },
+  plan: {
+    target: 'graph build for 10,000 resources well under 1 s; growth 10k/1k near 10',
+    run: () => benchPlanScaling([1000, 5000, 10000]),
+  },
   emulator: {
     target: '10k guests: plan without refresh under 2 s, with refresh under 10 s, peak RSS under 500 MB, growth under 12',
     run: () => benchEmulatorPlans([1000, 5000, 10000]),

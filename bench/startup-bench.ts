@@ -24,11 +24,15 @@ function time(args: string[], runs: number): number {
 }
 
 export function benchStartup(runs = 9): BenchRow {
-  const node = time(['--version'], 1) && median(Array.from({ length: runs }, () => {
-    const t0 = performance.now();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    return performance.now() - t0;
-  }));
+  const node =
+    time(['--version'], 1) &&
+    median(
+      Array.from({ length: runs }, () => {
+        const t0 = performance.now();
+        spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+        return performance.now() - t0;
+      }),
+    );
   return {
     name: `start-up (median of ${runs} runs)`,
     figures: {

@@ -90,7 +90,9 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const random = new Random(opts.seed);
   const scaled = (divisor: number) => Math.max(1, Math.round(opts.trials / divisor));
-  console.log(`hl torture: seed ${opts.seed}, ${opts.trials} crash trials per provider, parts ${opts.parts.join(', ')}, providers ${opts.providers.join(', ')}`);
+  console.log(
+    `hl torture: seed ${opts.seed}, ${opts.trials} crash trials per provider, parts ${opts.parts.join(', ')}, providers ${opts.providers.join(', ')}`,
+  );
   const summaries: PartSummary[] = [];
   const report = (s: PartSummary): void => {
     summaries.push(s);
@@ -101,7 +103,10 @@ async function main(): Promise<void> {
   // fake: the world is a file in each project; proxmox: the PVE emulator embedded in hl
   // (`emulated: true`, killed with it) and standalone (outliving hl, like a real cluster)
   const limit = <S extends TargetSetup>(s: S): S => (opts.parallelism ? withParallelism(s, opts.parallelism) : s);
-  const proxmoxSetups: TargetSetup[] = [fixedTarget(proxmoxTarget({ kind: 'embedded' }), 'proxmox embedded'), standaloneProxmox('proxmox standalone')];
+  const proxmoxSetups: TargetSetup[] = [
+    fixedTarget(proxmoxTarget({ kind: 'embedded' }), 'proxmox embedded'),
+    standaloneProxmox('proxmox standalone'),
+  ];
   const setups = (fake: TargetSetup): TargetSetup[] =>
     [...(opts.providers.includes('fake') ? [fake] : []), ...(opts.providers.includes('proxmox') ? proxmoxSetups : [])].map(limit);
   const timeoutMs = (s: TargetSetup) => (s.name.startsWith('proxmox') ? 60_000 : 120_000);
@@ -127,14 +132,16 @@ async function main(): Promise<void> {
     if (opts.providers.includes('proxmox')) {
       const trials = scaled(100);
       for (const rate of [0.1, 0.3]) {
-        for (const kind of PROXMOX_FAULT_KINDS) report(await faultsPart(limit(proxmoxFaultScenario(kind, rate)), { trials, random, onTrial: onTrial(trials) }));
+        for (const kind of PROXMOX_FAULT_KINDS)
+          report(await faultsPart(limit(proxmoxFaultScenario(kind, rate)), { trials, random, onTrial: onTrial(trials) }));
       }
     }
   }
   if (opts.parts.includes('concurrency')) {
     const trials = scaled(10);
     // slow enough that the two runs overlap
-    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 100 })))) report(await concurrencyPart(s, { trials, random, onTrial: onTrial(trials) }));
+    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 100 }))))
+      report(await concurrencyPart(s, { trials, random, onTrial: onTrial(trials) }));
   }
   if (opts.parts.includes('bad-input')) {
     const base = await makeBaseProject();
@@ -168,7 +175,9 @@ async function main(): Promise<void> {
     for (const d of s.details.slice(0, 15)) console.log(`  - ${d}`);
     if (s.details.length > 15) console.log(`  ... and ${s.details.length - 15} more`);
   }
-  console.log(`\n${failed.length === 0 ? 'All parts passed' : `${failed.length} of ${summaries.length} parts failed`} (seed ${opts.seed}).`);
+  console.log(
+    `\n${failed.length === 0 ? 'All parts passed' : `${failed.length} of ${summaries.length} parts failed`} (seed ${opts.seed}).`,
+  );
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 

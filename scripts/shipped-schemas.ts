@@ -44,7 +44,10 @@ export function shippedSchemas(schemasDir: string): ShippedSchema[] {
 }
 
 /** Compiles a shipped schema as hl does at run time; `extra` ajv options go on top. */
-export function compileShipped(entry: ShippedSchema, extra: Options = {}): { ajv: ReturnType<typeof newSchemaCompiler>; validate: ValidateFunction } {
+export function compileShipped(
+  entry: ShippedSchema,
+  extra: Options = {},
+): { ajv: ReturnType<typeof newSchemaCompiler>; validate: ValidateFunction } {
   const ajv = entry.profile === STATE_SCHEMA_PROFILE ? newStateSchemaCompiler(extra) : newSchemaCompiler(schemaDraft(entry.schema), extra);
   return { ajv, validate: ajv.compile(entry.schema) };
 }

@@ -61,11 +61,20 @@ export function corpusCases(corpusDir: string): BadInputCase[] {
     .map((name) => {
       const dir = join(corpusDir, name);
       const exp = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as CorpusExpectation;
-      const inputs = [...(exp.vars ?? []).flatMap((v) => ['--var', v]), ...(exp.varFiles ?? []).flatMap((f) => ['--var-file', join(dir, f)])];
+      const inputs = [
+        ...(exp.vars ?? []).flatMap((v) => ['--var', v]),
+        ...(exp.varFiles ?? []).flatMap((f) => ['--var-file', join(dir, f)]),
+      ];
       return {
         name: `corpus ${name}`,
         prepare: () => undefined,
-        expect: { kind: 'invalid', commands: [[...APPLY, '-c', dir, ...inputs], [exp.stage === 'variables' ? 'plan' : 'validate', '-c', dir, ...inputs]] },
+        expect: {
+          kind: 'invalid',
+          commands: [
+            [...APPLY, '-c', dir, ...inputs],
+            [exp.stage === 'variables' ? 'plan' : 'validate', '-c', dir, ...inputs],
+          ],
+        },
         messages: exp.errors.map((e) => e.message),
         ...(exp.env ? { env: exp.env } : {}),
       } satisfies BadInputCase;
@@ -102,7 +111,22 @@ const BAD_YAML_TAILS: [string, string][] = [
 ];
 
 /** Snippets that may or may not break the config, inserted at a random line start. */
-const YAML_SNIPPETS = ['\t', '  - :\n', ': x\n', '"\n', "'\n", '[\n', '{\n', '? \n', '&a\n', '- - -\n', 'key: value: other\n', '    \n', '#\n', '|\n'];
+const YAML_SNIPPETS = [
+  '\t',
+  '  - :\n',
+  ': x\n',
+  '"\n',
+  "'\n",
+  '[\n',
+  '{\n',
+  '? \n',
+  '&a\n',
+  '- - -\n',
+  'key: value: other\n',
+  '    \n',
+  '#\n',
+  '|\n',
+];
 
 /** Edits that give a value of the wrong type: `hl apply` and `hl plan` must fail. */
 export function wrongTypeCases(): BadInputCase[] {
@@ -135,20 +159,34 @@ export function hugeValueCases(random: Random): BadInputCase[] {
     },
     {
       name: 'config with a 10 MB string value',
-      prepare: editConfig((t) => t.replace('name: "worker-${count.index}"', `name: "worker-\${count.index}"\n    description: "${'x'.repeat(10_000_000)}"`)),
+      prepare: editConfig((t) =>
+        t.replace('name: "worker-${count.index}"', `name: "worker-\${count.index}"\n    description: "${'x'.repeat(10_000_000)}"`),
+      ),
       expect: { kind: 'maybe-config' },
     },
-    { name: 'config that is 10 MB of comments', prepare: editConfig((t) => t + `# ${'c'.repeat(100)}\n`.repeat(100_000)), expect: { kind: 'maybe-config' } },
+    {
+      name: 'config that is 10 MB of comments',
+      prepare: editConfig((t) => t + `# ${'c'.repeat(100)}\n`.repeat(100_000)),
+      expect: { kind: 'maybe-config' },
+    },
     ...[500, 1000, 1800, 2500, 5000, 100_000].map((depth) => deepListCase(depth)),
     {
       name: 'config with maps nested 3000 deep',
       prepare: editConfig((t) => inLocals(t, Array.from({ length: 3000 }, (_, i) => `${' '.repeat(2 + i)}k${i}:`).join('\n') + ' 1\n')),
       expect: { kind: 'maybe-config' },
     },
-    { name: 'config of random binary bytes', prepare: (dir) => writeFileSync(join(dir, CONFIG_FILE), randomBytes(random, 4096)), expect: { kind: 'maybe-config' } },
+    {
+      name: 'config of random binary bytes',
+      prepare: (dir) => writeFileSync(join(dir, CONFIG_FILE), randomBytes(random, 4096)),
+      expect: { kind: 'maybe-config' },
+    },
     {
       name: 'config in UTF-16',
-      prepare: (dir) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(join(dir, CONFIG_FILE), 'utf8'), 'utf16le')])),
+      prepare: (dir) =>
+        writeFileSync(
+          join(dir, CONFIG_FILE),
+          Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(join(dir, CONFIG_FILE), 'utf8'), 'utf16le')]),
+        ),
       expect: { kind: 'maybe-config' },
     },
   ];
@@ -169,12 +207,24 @@ export function randomConfigCases(random: Random, count: number): BadInputCase[]
   for (let i = 0; i < count; i++) {
     const r = random.next();
     if (r < 0.35) {
-      cases.push({ name: `config truncated (${i})`, prepare: (dir) => truncateFile(join(dir, CONFIG_FILE), random), expect: { kind: 'maybe-config' } });
+      cases.push({
+        name: `config truncated (${i})`,
+        prepare: (dir) => truncateFile(join(dir, CONFIG_FILE), random),
+        expect: { kind: 'maybe-config' },
+      });
     } else if (r < 0.7) {
       const snippet = random.pick(YAML_SNIPPETS);
-      cases.push({ name: `config with ${JSON.stringify(snippet)} inserted (${i})`, prepare: editConfig((t) => insertAtLineStart(t, snippet, random)), expect: { kind: 'maybe-config' } });
+      cases.push({
+        name: `config with ${JSON.stringify(snippet)} inserted (${i})`,
+        prepare: editConfig((t) => insertAtLineStart(t, snippet, random)),
+        expect: { kind: 'maybe-config' },
+      });
     } else {
-      cases.push({ name: `config with binary bytes (${i})`, prepare: (dir) => spliceBytes(join(dir, CONFIG_FILE), random), expect: { kind: 'maybe-config' } });
+      cases.push({
+        name: `config with binary bytes (${i})`,
+        prepare: (dir) => spliceBytes(join(dir, CONFIG_FILE), random),
+        expect: { kind: 'maybe-config' },
+      });
     }
   }
   return cases;
@@ -193,7 +243,11 @@ const HOSTILE_EXPRESSIONS: [string, string, string][] = [
   ['file("/dev/urandom")', 'file("/dev/urandom")', 'it is a character device, not a regular file'],
   ['file("/dev/zero")', 'file("/dev/zero")', 'it is a character device, not a regular file'],
   ['file() of a directory', 'file(".")', 'it is a directory, not a regular file'],
-  ['nested for producing 10^9 elements', '[for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]', 'Evaluation limit exceeded'],
+  [
+    'nested for producing 10^9 elements',
+    '[for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]',
+    'Evaluation limit exceeded',
+  ],
   ['a 20 MB join', 'join(format("%10000s", ""), [for i in range(1000) : format("%10000s", "")])', 'Evaluation limit exceeded'],
   ['a regular expression with a backreference', 'replace("aa", "/(a)\\\\1/", "b")', 'no backreferences'],
   ['a regular expression with lookahead', 'replace("ab", "/a(?=b)/", "b")', 'lookaround'],
@@ -210,7 +264,12 @@ export function hostileInputCases(): BadInputCase[] {
   const doubling = Array.from({ length: 26 }, (_, i) => `  dbl${i + 1}: "\${concat(local.dbl${i}, local.dbl${i})}"\n`).join('');
   const sharing = Array.from({ length: 64 }, (_, i) => `  shr${i + 1}: "\${[local.shr${i}, local.shr${i}]}"\n`).join('');
   return [
-    ...HOSTILE_EXPRESSIONS.map(([name, expr, message]) => ({ name: `config with ${name}`, prepare: withOutput(expr), expect: invalid, messages: [message] })),
+    ...HOSTILE_EXPRESSIONS.map(([name, expr, message]) => ({
+      name: `config with ${name}`,
+      prepare: withOutput(expr),
+      expect: invalid,
+      messages: [message],
+    })),
     {
       name: 'config with file() of a FIFO',
       prepare: (dir: string) => {
@@ -258,26 +317,46 @@ export function hostileInputCases(): BadInputCase[] {
     },
     {
       name: 'config with a Latin-1 byte',
-      prepare: (dir: string) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# caf\xe9\n', 'latin1')])),
+      prepare: (dir: string) =>
+        writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# caf\xe9\n', 'latin1')])),
       expect: invalid,
       messages: ['is not valid UTF-8'],
     },
     {
       name: 'config with a NUL byte',
-      prepare: (dir: string) => writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# a\u0000b\n', 'latin1')])),
+      prepare: (dir: string) =>
+        writeFileSync(join(dir, CONFIG_FILE), Buffer.concat([readFileSync(join(dir, CONFIG_FILE)), Buffer.from('# a\u0000b\n', 'latin1')])),
       expect: invalid,
       messages: ['NUL byte'],
     },
     {
       name: 'var file with a byte that is not UTF-8',
       prepare: (dir: string) => writeFileSync(join(dir, 'bad-vars.yaml'), Buffer.from('replicas: 2\n# \xff\n', 'latin1')),
-      expect: { kind: 'invalid', commands: [[...APPLY, '--var-file', 'bad-vars.yaml'], [...PLAN, '--var-file', 'bad-vars.yaml']] },
+      expect: {
+        kind: 'invalid',
+        commands: [
+          [...APPLY, '--var-file', 'bad-vars.yaml'],
+          [...PLAN, '--var-file', 'bad-vars.yaml'],
+        ],
+      },
       messages: ['is not valid UTF-8'],
     },
     // Valid, with a correct result: RE2 answers at once, and __proto__ is a key like any other.
-    { name: 'config with a backtracking regular expression over 10,000 characters', prepare: withOutput('replace(format("%10000s", ""), "/(\\\\s+\\\\s?){1,100}x/", "")'), expect: { kind: 'maybe-config' } },
-    { name: 'config with replace(..., "/(a+)+$/", ...) over 48 characters', prepare: withOutput(`replace("${'a'.repeat(48)}!", "/(a+)+$/", "x")`), expect: { kind: 'maybe-config' } },
-    { name: 'config with jsondecode of a __proto__ key', prepare: withOutput('keys(jsondecode("{\\"__proto__\\": {\\"x\\": 1}, \\"a\\": 2}"))'), expect: { kind: 'maybe-config' } },
+    {
+      name: 'config with a backtracking regular expression over 10,000 characters',
+      prepare: withOutput('replace(format("%10000s", ""), "/(\\\\s+\\\\s?){1,100}x/", "")'),
+      expect: { kind: 'maybe-config' },
+    },
+    {
+      name: 'config with replace(..., "/(a+)+$/", ...) over 48 characters',
+      prepare: withOutput(`replace("${'a'.repeat(48)}!", "/(a+)+$/", "x")`),
+      expect: { kind: 'maybe-config' },
+    },
+    {
+      name: 'config with jsondecode of a __proto__ key',
+      prepare: withOutput('keys(jsondecode("{\\"__proto__\\": {\\"x\\": 1}, \\"a\\": 2}"))'),
+      expect: { kind: 'maybe-config' },
+    },
   ];
 }
 
@@ -301,7 +380,10 @@ const WRONG_STATES: [string, (base: Record<string, unknown>) => unknown][] = [
   ['a lineage that is not a UUID', (b) => ({ ...b, lineage: 'not-a-uuid' })],
   ['a negative serial', (b) => ({ ...b, serial: -1 })],
   ['resources that are not a list', (b) => ({ ...b, resources: {} })],
-  ['a resource without an address', (b) => ({ ...b, resources: (b['resources'] as Record<string, unknown>[]).map(({ address: _a, ...r }) => r) })],
+  [
+    'a resource without an address',
+    (b) => ({ ...b, resources: (b['resources'] as Record<string, unknown>[]).map(({ address: _a, ...r }) => r) }),
+  ],
   ['a duplicated resource', (b) => ({ ...b, resources: [...(b['resources'] as unknown[]), (b['resources'] as unknown[])[0]] })],
   ['a Terraform state', () => ({ version: 4, terraform_version: '1.9.0', serial: 1, lineage: 'x', resources: [] })],
 ];
@@ -320,13 +402,25 @@ export function wrongStateCases(random: Random): BadInputCase[] {
   }));
   cases.push(
     { name: 'state that is empty', prepare: (dir) => writeFileSync(join(dir, STATE_FILE), ''), expect: BOTH_FAIL },
-    { name: 'state of random binary bytes', prepare: (dir) => writeFileSync(join(dir, STATE_FILE), randomBytes(random, 2048)), expect: BOTH_FAIL },
     {
-      name: 'journal with a garbage line',
-      prepare: (dir) => appendFileSync(join(dir, JOURNAL_FILE), '{"t":"head","v":1,"lineage":"x","serial":1}\nthis is not json\n{"t":"rm","address":"fake_resource.worker[0]"}\n'),
+      name: 'state of random binary bytes',
+      prepare: (dir) => writeFileSync(join(dir, STATE_FILE), randomBytes(random, 2048)),
       expect: BOTH_FAIL,
     },
-    { name: 'journal of random binary bytes', prepare: (dir) => writeFileSync(join(dir, JOURNAL_FILE), randomBytes(random, 1024)), expect: BOTH_FAIL },
+    {
+      name: 'journal with a garbage line',
+      prepare: (dir) =>
+        appendFileSync(
+          join(dir, JOURNAL_FILE),
+          '{"t":"head","v":1,"lineage":"x","serial":1}\nthis is not json\n{"t":"rm","address":"fake_resource.worker[0]"}\n',
+        ),
+      expect: BOTH_FAIL,
+    },
+    {
+      name: 'journal of random binary bytes',
+      prepare: (dir) => writeFileSync(join(dir, JOURNAL_FILE), randomBytes(random, 1024)),
+      expect: BOTH_FAIL,
+    },
     ...hostileStateCases(),
     ...hostileJournalCases(),
   );
@@ -364,10 +458,30 @@ export function hostileStateCases(): BadInputCase[] {
       expect: BOTH_FAIL,
       messages: ['more than 256 levels', '(resource '],
     },
-    { name: 'state with a number 1e400', prepare: (dir) => editState(dir, (t) => inFirstAttributes(t, '"huge": 1e400')), expect: BOTH_FAIL, messages: ['not finite'] },
-    { name: 'state with a serial of 1e400', prepare: (dir) => editState(dir, (t) => t.replace(/"serial": \d+/, '"serial": 1e400')), expect: BOTH_FAIL, messages: ['not finite'] },
-    { name: 'state with invalid UTF-8', prepare: (dir) => editState(dir, (t) => withByte(t, 0xff)), expect: BOTH_FAIL, messages: ['not valid UTF-8'] },
-    { name: 'state with a NUL byte', prepare: (dir) => editState(dir, (t) => withByte(t, 0x00)), expect: BOTH_FAIL, messages: ['NUL byte'] },
+    {
+      name: 'state with a number 1e400',
+      prepare: (dir) => editState(dir, (t) => inFirstAttributes(t, '"huge": 1e400')),
+      expect: BOTH_FAIL,
+      messages: ['not finite'],
+    },
+    {
+      name: 'state with a serial of 1e400',
+      prepare: (dir) => editState(dir, (t) => t.replace(/"serial": \d+/, '"serial": 1e400')),
+      expect: BOTH_FAIL,
+      messages: ['not finite'],
+    },
+    {
+      name: 'state with invalid UTF-8',
+      prepare: (dir) => editState(dir, (t) => withByte(t, 0xff)),
+      expect: BOTH_FAIL,
+      messages: ['not valid UTF-8'],
+    },
+    {
+      name: 'state with a NUL byte',
+      prepare: (dir) => editState(dir, (t) => withByte(t, 0x00)),
+      expect: BOTH_FAIL,
+      messages: ['NUL byte'],
+    },
   ];
 }
 
@@ -376,7 +490,11 @@ export function hostileStateCases(): BadInputCase[] {
  * by a well-formed record: the bad line is not a torn tail, so the journal must be refused.
  */
 function writeJournalWith(dir: string, line: string | Buffer): void {
-  const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as { lineage: string; serial: number; resources: { address: string }[] };
+  const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as {
+    lineage: string;
+    serial: number;
+    resources: { address: string }[];
+  };
   const head = `${JSON.stringify({ t: 'head', v: 1, lineage: state.lineage, serial: state.serial })}\n`;
   const rm = `${JSON.stringify({ t: 'rm', address: state.resources[0]?.address ?? 'fake_resource.x' })}\n`;
   writeFileSync(join(dir, JOURNAL_FILE), Buffer.concat([Buffer.from(head), Buffer.from(line), Buffer.from('\n'), Buffer.from(rm)]));
@@ -393,10 +511,30 @@ function setRecordText(dir: string, attributes: string): string {
 export function hostileJournalCases(): BadInputCase[] {
   const begin = { t: 'begin', intent: { intentId: 'i1', address: 42, operation: 'create', type: 'fake_resource', provider: 'fake' } };
   return [
-    { name: 'journal with a begin intent whose address is a number', prepare: (dir) => writeJournalWith(dir, JSON.stringify(begin)), expect: BOTH_FAIL, messages: ['damaged at line 2', 'intent.address'] },
-    { name: 'journal with a set record of a malformed resource', prepare: (dir) => writeJournalWith(dir, '{"t":"set","resource":{"address":"fake_resource.x"}}'), expect: BOTH_FAIL, messages: ['damaged at line 2'] },
-    { name: 'journal with a done record of an unknown outcome', prepare: (dir) => writeJournalWith(dir, '{"t":"done","intentId":"i1","outcome":{"kind":"exploded"}}'), expect: BOTH_FAIL, messages: ['damaged at line 2'] },
-    { name: 'journal with a number 1e400', prepare: (dir) => writeJournalWith(dir, setRecordText(dir, '{"huge":1e400}')), expect: BOTH_FAIL, messages: ['damaged at line 2', 'not finite'] },
+    {
+      name: 'journal with a begin intent whose address is a number',
+      prepare: (dir) => writeJournalWith(dir, JSON.stringify(begin)),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2', 'intent.address'],
+    },
+    {
+      name: 'journal with a set record of a malformed resource',
+      prepare: (dir) => writeJournalWith(dir, '{"t":"set","resource":{"address":"fake_resource.x"}}'),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2'],
+    },
+    {
+      name: 'journal with a done record of an unknown outcome',
+      prepare: (dir) => writeJournalWith(dir, '{"t":"done","intentId":"i1","outcome":{"kind":"exploded"}}'),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2'],
+    },
+    {
+      name: 'journal with a number 1e400',
+      prepare: (dir) => writeJournalWith(dir, setRecordText(dir, '{"huge":1e400}')),
+      expect: BOTH_FAIL,
+      messages: ['damaged at line 2', 'not finite'],
+    },
     {
       name: 'journal with a value nested 100,000 deep',
       prepare: (dir) => writeJournalWith(dir, setRecordText(dir, `{"deep":${deepList(DEEP)}}`)),
@@ -405,13 +543,15 @@ export function hostileJournalCases(): BadInputCase[] {
     },
     {
       name: 'journal with invalid UTF-8 in a record',
-      prepare: (dir) => writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0xc3]), Buffer.from('b"}')])),
+      prepare: (dir) =>
+        writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0xc3]), Buffer.from('b"}')])),
       expect: BOTH_FAIL,
       messages: ['damaged at line 2, column', 'not valid UTF-8'],
     },
     {
       name: 'journal with a NUL byte in a record',
-      prepare: (dir) => writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0x00]), Buffer.from('b"}')])),
+      prepare: (dir) =>
+        writeJournalWith(dir, Buffer.concat([Buffer.from(setRecordText(dir, '{"s":"a')), Buffer.from([0x00]), Buffer.from('b"}')])),
       expect: BOTH_FAIL,
       messages: ['damaged at line 2, column', 'NUL byte'],
     },
@@ -424,11 +564,23 @@ export function randomStateCases(random: Random, count: number): BadInputCase[] 
   for (let i = 0; i < count; i++) {
     const r = random.next();
     if (r < 0.4) {
-      cases.push({ name: `state truncated (${i})`, prepare: (dir) => truncateUntil(join(dir, STATE_FILE), random, notJson), expect: BOTH_FAIL });
+      cases.push({
+        name: `state truncated (${i})`,
+        prepare: (dir) => truncateUntil(join(dir, STATE_FILE), random, notJson),
+        expect: BOTH_FAIL,
+      });
     } else if (r < 0.8) {
-      cases.push({ name: `state with bit flips breaking its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, notJson), expect: BOTH_FAIL });
+      cases.push({
+        name: `state with bit flips breaking its JSON (${i})`,
+        prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, notJson),
+        expect: BOTH_FAIL,
+      });
     } else {
-      cases.push({ name: `state with bit flips keeping its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, isJson), expect: { kind: 'maybe-state' } });
+      cases.push({
+        name: `state with bit flips keeping its JSON (${i})`,
+        prepare: (dir) => flipUntil(join(dir, STATE_FILE), random, isJson),
+        expect: { kind: 'maybe-state' },
+      });
     }
   }
   return cases;
@@ -445,7 +597,10 @@ const WRONG_PLANS: [string, (base: Record<string, unknown>) => unknown][] = [
   ['an array', () => []],
   ['a newer format version', (b) => ({ ...b, formatVersion: 99 })],
   ['a plan without its changes', (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'changes'))],
-  ['a plan of another state lineage', (b) => ({ ...b, state: { ...(b['state'] as object), lineage: '00000000-0000-4000-8000-000000000000' } })],
+  [
+    'a plan of another state lineage',
+    (b) => ({ ...b, state: { ...(b['state'] as object), lineage: '00000000-0000-4000-8000-000000000000' } }),
+  ],
   ['a plan made on an older state', (b) => ({ ...b, state: { ...(b['state'] as object), serial: 0 } })],
 ];
 
@@ -463,9 +618,21 @@ export function wrongPlanCases(random: Random): BadInputCase[] {
   }));
   cases.push(
     { name: 'saved plan that is empty', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), ''), expect: APPLY_PLAN_FAILS },
-    { name: 'saved plan that is the state file', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, STATE_FILE))), expect: APPLY_PLAN_FAILS },
-    { name: 'saved plan that is the config', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, CONFIG_FILE))), expect: APPLY_PLAN_FAILS },
-    { name: 'saved plan of random binary bytes', prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), randomBytes(random, 4096)), expect: APPLY_PLAN_FAILS },
+    {
+      name: 'saved plan that is the state file',
+      prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, STATE_FILE))),
+      expect: APPLY_PLAN_FAILS,
+    },
+    {
+      name: 'saved plan that is the config',
+      prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), readFileSync(join(dir, CONFIG_FILE))),
+      expect: APPLY_PLAN_FAILS,
+    },
+    {
+      name: 'saved plan of random binary bytes',
+      prepare: (dir) => writeFileSync(join(dir, PLAN_FILE), randomBytes(random, 4096)),
+      expect: APPLY_PLAN_FAILS,
+    },
   );
   return cases;
 }
@@ -476,11 +643,23 @@ export function randomPlanCases(random: Random, count: number): BadInputCase[] {
   for (let i = 0; i < count; i++) {
     const r = random.next();
     if (r < 0.4) {
-      cases.push({ name: `saved plan truncated (${i})`, prepare: (dir) => truncateUntil(join(dir, PLAN_FILE), random, notJson), expect: APPLY_PLAN_FAILS });
+      cases.push({
+        name: `saved plan truncated (${i})`,
+        prepare: (dir) => truncateUntil(join(dir, PLAN_FILE), random, notJson),
+        expect: APPLY_PLAN_FAILS,
+      });
     } else if (r < 0.8) {
-      cases.push({ name: `saved plan with bit flips breaking its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, notJson), expect: APPLY_PLAN_FAILS });
+      cases.push({
+        name: `saved plan with bit flips breaking its JSON (${i})`,
+        prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, notJson),
+        expect: APPLY_PLAN_FAILS,
+      });
     } else {
-      cases.push({ name: `saved plan with bit flips keeping its JSON (${i})`, prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, isJson), expect: { kind: 'maybe-plan' } });
+      cases.push({
+        name: `saved plan with bit flips keeping its JSON (${i})`,
+        prepare: (dir) => flipUntil(join(dir, PLAN_FILE), random, isJson),
+        expect: { kind: 'maybe-plan' },
+      });
     }
   }
   return cases;

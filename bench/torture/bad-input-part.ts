@@ -59,7 +59,12 @@ export async function makeBaseProject(): Promise<{ dir?: string; problem?: strin
   return { dir };
 }
 
-export async function badInputPart(name: string, cases: BadInputCase[], base: string, opts: BadInputPartOptions = {}): Promise<PartSummary> {
+export async function badInputPart(
+  name: string,
+  cases: BadInputCase[],
+  base: string,
+  opts: BadInputPartOptions = {},
+): Promise<PartSummary> {
   const started = performance.now();
   const summary = emptySummary(`bad input ${name}`);
   const bounds = opts.bounds ?? CASE_BOUNDS;
@@ -87,12 +92,18 @@ async function judge(c: BadInputCase, dir: string, bounds: CaseBounds, worst: { 
   const problems: string[] = [];
   const before = snapshot(dir);
   const run = async (args: readonly string[]): Promise<HlResult> => {
-    const r = await runHl([...args], { cwd: dir, timeoutMs: bounds.timeoutMs, measureMemory: { heapCapMb: bounds.maxRssMb }, ...(c.env ? { env: c.env } : {}) });
+    const r = await runHl([...args], {
+      cwd: dir,
+      timeoutMs: bounds.timeoutMs,
+      measureMemory: { heapCapMb: bounds.maxRssMb },
+      ...(c.env ? { env: c.env } : {}),
+    });
     worst.ms = Math.max(worst.ms, r.ms);
     worst.rssMb = Math.max(worst.rssMb, r.peakRssMb ?? 0);
     const unclean = uncleanFailure(r);
     if (unclean) problems.push(`hl ${args.join(' ')}: ${unclean}`);
-    if (r.peakRssMb !== undefined && r.peakRssMb > bounds.maxRssMb) problems.push(`hl ${args.join(' ')}: peak memory ${r.peakRssMb} MB, over ${bounds.maxRssMb} MB`);
+    if (r.peakRssMb !== undefined && r.peakRssMb > bounds.maxRssMb)
+      problems.push(`hl ${args.join(' ')}: peak memory ${r.peakRssMb} MB, over ${bounds.maxRssMb} MB`);
     if (r.code === 1 && r.stderr.length + r.stdout.length > MAX_ERROR_OUTPUT) {
       problems.push(`hl ${args.join(' ')}: ${(r.stderr.length + r.stdout.length).toLocaleString('en-US')} bytes of error output`);
     }
@@ -101,7 +112,8 @@ async function judge(c: BadInputCase, dir: string, bounds: CaseBounds, worst: { 
   const mustFail = async (args: readonly string[]): Promise<void> => {
     const r = await run(args);
     if (r.code !== 1) problems.push(`hl ${args.join(' ')} exited ${r.code}, not 1: ${clip(r.stderr || r.stdout.slice(-300))}`);
-    for (const m of c.messages ?? []) if (!r.stderr.includes(m)) problems.push(`hl ${args.join(' ')} did not say "${m}": ${clip(r.stderr)}`);
+    for (const m of c.messages ?? [])
+      if (!r.stderr.includes(m)) problems.push(`hl ${args.join(' ')} did not say "${m}": ${clip(r.stderr)}`);
     unchanged(args);
   };
   const unchanged = (args: readonly string[]): void => {

@@ -54,7 +54,10 @@ async function concurrencyTrial(
   const second = startHl(applyArgs(target), { cwd: dir, timeoutMs });
   const [a, b] = await Promise.all([first.done, second.done]);
   const problems: string[] = [];
-  for (const [name, r] of [['first', a], ['second', b]] as const) {
+  for (const [name, r] of [
+    ['first', a],
+    ['second', b],
+  ] as const) {
     const unclean = uncleanFailure(r);
     if (unclean) problems.push(`${name} apply: ${unclean}`);
   }
@@ -68,7 +71,8 @@ async function concurrencyTrial(
     // both measured from the first start
     const end = (r: HlResult) => (r === a ? r.ms : r.ms + staggerMs);
     if (loser.code !== 1) problems.push(`the apply that lost the lock exited ${loser.code}, not 1`);
-    if (end(loser) > end(winner)) problems.push(`the apply that lost the lock did not fail fast: it ended ${Math.round(end(loser) - end(winner))} ms after the other`);
+    if (end(loser) > end(winner))
+      problems.push(`the apply that lost the lock did not fail fast: it ended ${Math.round(end(loser) - end(winner))} ms after the other`);
   }
   const c = await checkConsistency(dir, target, chains * depth);
   problems.push(...c.problems);

@@ -46,9 +46,12 @@ export async function checkConsistency(
     const store = await StateStore.open(statePath, { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator });
     ids = store.listResources().map((r) => r.id);
     const pending = store.pendingIntents();
-    const settledLater = opts.betweenRuns ? pending.filter((p) => p.operation === 'create' && p.identity && target.idOfIdentity(p.identity)) : [];
+    const settledLater = opts.betweenRuns
+      ? pending.filter((p) => p.operation === 'create' && p.identity && target.idOfIdentity(p.identity))
+      : [];
     for (const p of settledLater) pendingIds.add(target.idOfIdentity(p.identity!)!);
-    if (pending.length > settledLater.length) problems.push(`intents still pending in the journal: ${pending.map((p) => `${p.operation} ${p.address}`).join(', ')}`);
+    if (pending.length > settledLater.length)
+      problems.push(`intents still pending in the journal: ${pending.map((p) => `${p.operation} ${p.address}`).join(', ')}`);
   } catch (e) {
     corrupt = true;
     const detail = e instanceof DiagnosticsError ? e.diagnostics.map((d) => d.summary).join('; ') : (e as Error).message;

@@ -44,7 +44,13 @@ export async function crashPart(setup: TargetSetup, opts: CrashPartOptions): Pro
     const killAfterMs = opts.random.int(20, latest);
     const { target, close } = await setup.setup(opts.random);
     const r = await crashTrialOn(target, { chains, depth, killAfterMs, timeoutMs, replace }).finally(() => close());
-    recordTrial(summary, { label: `kill after ${killAfterMs} ms`, problems: r.problems, orphans: r.orphans, corrupt: r.corruptState, ...(r.dir ? { dir: r.dir } : {}) });
+    recordTrial(summary, {
+      label: `kill after ${killAfterMs} ms`,
+      problems: r.problems,
+      orphans: r.orphans,
+      corrupt: r.corruptState,
+      ...(r.dir ? { dir: r.dir } : {}),
+    });
     opts.onTrial?.(i + 1, summary);
   }
   summary.seconds = (performance.now() - started) / 1000;

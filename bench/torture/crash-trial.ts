@@ -35,7 +35,11 @@ export interface CrashTrialOptions {
 }
 
 /** The config the killed apply runs, after writing (and applying) what it starts from. */
-export async function prepareTrialConfig(target: TortureTarget, dir: string, opts: CrashTrialOptions & { timeoutMs: number }): Promise<string | undefined> {
+export async function prepareTrialConfig(
+  target: TortureTarget,
+  dir: string,
+  opts: CrashTrialOptions & { timeoutMs: number },
+): Promise<string | undefined> {
   if (!opts.replace) {
     writeFileSync(join(dir, 'homelab.yaml'), target.config(opts.chains, opts.depth));
     return undefined;
@@ -81,5 +85,11 @@ export async function crashTrialOn(target: TortureTarget, opts: CrashTrialOption
 
   const failed = problems.length > 0;
   if (!failed) rmSync(dir, { recursive: true, force: true });
-  return { killedAfterMs: opts.killAfterMs, problems, orphans: consistency.orphans, corruptState: consistency.corrupt, ...(failed ? { dir } : {}) };
+  return {
+    killedAfterMs: opts.killAfterMs,
+    problems,
+    orphans: consistency.orphans,
+    corruptState: consistency.corrupt,
+    ...(failed ? { dir } : {}),
+  };
 }

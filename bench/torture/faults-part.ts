@@ -26,11 +26,17 @@ export interface FaultScenario extends TargetSetup {
 }
 
 export function fakeRefusals(rate: number): FaultScenario {
-  return { ...fixedTarget(fakeTarget({ latencyMs: 2, failRate: rate }), `fake refused calls ${Math.round(rate * 100)}%`), realFailure: /injected fault/ };
+  return {
+    ...fixedTarget(fakeTarget({ latencyMs: 2, failRate: rate }), `fake refused calls ${Math.round(rate * 100)}%`),
+    realFailure: /injected fault/,
+  };
 }
 
 export function fakeLostReplies(rate: number): FaultScenario {
-  return { ...fixedTarget(fakeTarget({ latencyMs: 2, lostReplyRate: rate }), `fake lost replies ${Math.round(rate * 100)}%`), realFailure: /injected fault/ };
+  return {
+    ...fixedTarget(fakeTarget({ latencyMs: 2, lostReplyRate: rate }), `fake lost replies ${Math.round(rate * 100)}%`),
+    realFailure: /injected fault/,
+  };
 }
 
 export interface FaultsPartOptions {
@@ -58,7 +64,10 @@ export async function faultsPart(scenario: FaultScenario, opts: FaultsPartOption
   return summary;
 }
 
-async function faultTrial(scenario: FaultScenario, opts: FaultsPartOptions): Promise<{ problems: string[]; orphans: number; corrupt: boolean; dir?: string }> {
+async function faultTrial(
+  scenario: FaultScenario,
+  opts: FaultsPartOptions,
+): Promise<{ problems: string[]; orphans: number; corrupt: boolean; dir?: string }> {
   const chains = opts.chains ?? 10;
   const depth = opts.depth ?? 5;
   const maxRuns = opts.maxRuns ?? 20;
@@ -81,14 +90,20 @@ async function faultTrial(scenario: FaultScenario, opts: FaultsPartOptions): Pro
       }
       if (scenario.realFailure) {
         const bogus = failedOperations(r.stderr).filter((line) => !scenario.realFailure!.test(line));
-        if (bogus.length > 0) problems.push(`run ${run} reported failures that were not injected: ${bogus.map((l) => clip(l, 200)).join(' | ')}`);
+        if (bogus.length > 0)
+          problems.push(`run ${run} reported failures that were not injected: ${bogus.map((l) => clip(l, 200)).join(' | ')}`);
       }
       const c = await checkConsistency(dir, target, undefined, { betweenRuns: true });
       orphans = Math.max(orphans, c.orphans);
       corrupt ||= c.corrupt;
       if (c.problems.length > 0) {
-        const said = failedOperations(r.stderr).slice(0, 3).map((l) => clip(l, 200));
-        problems.push(...c.problems.map((p) => `after failed run ${run}: ${p}`), `run ${run} said: ${said.join(' | ') || clip(r.stderr, 300)}`);
+        const said = failedOperations(r.stderr)
+          .slice(0, 3)
+          .map((l) => clip(l, 200));
+        problems.push(
+          ...c.problems.map((p) => `after failed run ${run}: ${p}`),
+          `run ${run} said: ${said.join(' | ') || clip(r.stderr, 300)}`,
+        );
       }
     }
     if (problems.length === 0 && !converged) problems.push(`no successful apply in ${maxRuns} runs`);

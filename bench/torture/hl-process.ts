@@ -56,7 +56,10 @@ export interface HlRunOptions {
 function peakRssPreload(): string {
   const path = join(tmpdir(), `hl-peak-rss-${process.pid}.cjs`);
   if (!existsSync(path)) {
-    writeFileSync(path, "process.on('exit', () => { try { require('fs').writeFileSync(process.env.HL_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n");
+    writeFileSync(
+      path,
+      "process.on('exit', () => { try { require('fs').writeFileSync(process.env.HL_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n",
+    );
   }
   return path;
 }
@@ -82,15 +85,26 @@ export function startHl(args: string[], opts: HlRunOptions): { child: ChildProce
   if (opts.input !== undefined) child.stdin!.end(opts.input);
   else child.stdin!.end();
   let timedOut = false;
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, opts.timeoutMs);
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs);
   const done = new Promise<HlResult>((res) =>
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       const peakRssMb = rssFile ? readPeakRss(rssFile) : undefined;
-      res({ code, signal, stdout, stderr, ms: performance.now() - started, ...(timedOut ? { timedOut } : {}), ...(peakRssMb !== undefined ? { peakRssMb } : {}) });
+      res({
+        code,
+        signal,
+        stdout,
+        stderr,
+        ms: performance.now() - started,
+        ...(timedOut ? { timedOut } : {}),
+        ...(peakRssMb !== undefined ? { peakRssMb } : {}),
+      });
     }),
   );
   return { child, done, stdoutSoFar: () => stdout };

@@ -28,7 +28,10 @@ export function summaryLine(s: PartSummary): string {
 }
 
 /** Adds one trial's outcome to `s`. */
-export function recordTrial(s: PartSummary, outcome: { problems: string[]; orphans?: number; corrupt?: boolean; label: string; dir?: string }): void {
+export function recordTrial(
+  s: PartSummary,
+  outcome: { problems: string[]; orphans?: number; corrupt?: boolean; label: string; dir?: string },
+): void {
   s.trials++;
   s.orphans += outcome.orphans ?? 0;
   if (outcome.corrupt) s.corruptStates++;

@@ -137,43 +137,62 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
 
   'bad-ref': (random, c, running) => {
     // on a new block (a create that cannot succeed) or on an existing one (the create half of its replacement)
-    const existing = random.next() < 0.5 ? pickBlock(random, c.config, (x) => x.type === 'proxmox_lxc' || x.type === 'proxmox_vm') : undefined;
+    const existing =
+      random.next() < 0.5 ? pickBlock(random, c.config, (x) => x.type === 'proxmox_lxc' || x.type === 'proxmox_vm') : undefined;
     const b = existing ?? newBlock(random, c.config, { running }, random.pick(['proxmox_lxc', 'proxmox_vm'] as const));
     if (!existing) c.config.blocks.push(b);
     const a = b.attrs;
     const isLxc = b.type === 'proxmox_lxc';
     const options: [string, () => void][] = [
-      ['storage that does not exist', () => {
+      [
+        'storage that does not exist',
+        () => {
           if (isLxc) a['rootfs'] = { storage: 'nosuch-store', size: '1G' };
           else {
             a['disks'] = { scsi0: { storage: 'nosuch-store', size: '2G' } };
             delete a['clone'];
           }
-        }],
-      ['storage without guest content ("local")', () => {
+        },
+      ],
+      [
+        'storage without guest content ("local")',
+        () => {
           if (isLxc) a['rootfs'] = { storage: 'local', size: '1G' };
           else {
             a['disks'] = { scsi0: { storage: 'local', size: '2G' } };
             delete a['clone'];
           }
-        }],
-      ['bridge that does not exist', () => (a['networks'] = isLxc ? { net0: { name: 'eth0', bridge: 'vmbr9', ip: 'dhcp' } } : { net0: { model: 'virtio', bridge: 'vmbr9' } })],
-      ['template that does not exist', () => {
+        },
+      ],
+      [
+        'bridge that does not exist',
+        () =>
+          (a['networks'] = isLxc
+            ? { net0: { name: 'eth0', bridge: 'vmbr9', ip: 'dhcp' } }
+            : { net0: { model: 'virtio', bridge: 'vmbr9' } }),
+      ],
+      [
+        'template that does not exist',
+        () => {
           if (isLxc) a['ostemplate'] = 'local:vztmpl/nosuch-1.0_amd64.tar.zst';
           else {
             a['clone'] = { source: 8999, full: true };
             delete a['disks'];
           }
-        }],
+        },
+      ],
       ['node that does not exist', () => (a['node'] = 'nosuch-node')],
-      ['offline node', () => {
+      [
+        'offline node',
+        () => {
           a['node'] = 'still-fawn';
           if (isLxc) a['rootfs'] = { storage: 'local-lvm', size: '1G' };
           else {
             delete a['clone'];
             a['disks'] = { scsi0: { storage: 'local-lvm', size: '2G' } };
           }
-        }],
+        },
+      ],
       ['VMID in use (101)', () => (a['vmid'] = 101)],
     ];
     const [what, apply] = random.pick(options);
@@ -186,7 +205,11 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
     const id = `pve/${seed.vmid}`;
     const variant = random.pick(['declared', 'declared, then --replace', 'undeclared', 'for_each without key', 'already managed'] as const);
     const n = c.config.next++;
-    const block: ResourceBlock = { type: 'proxmox_lxc', name: `imp${n}`, attrs: { node: 'pve', vmid: seed.vmid, hostname: seed.hostname, memory: seed.memory } };
+    const block: ResourceBlock = {
+      type: 'proxmox_lxc',
+      name: `imp${n}`,
+      attrs: { node: 'pve', vmid: seed.vmid, hostname: seed.hostname, memory: seed.memory },
+    };
     switch (variant) {
       case 'declared':
       case 'declared, then --replace':
@@ -196,17 +219,29 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
         if (variant !== 'declared') c.planArgs.push('--replace', `proxmox_lxc.imp${n}`);
         break;
       case 'undeclared':
-        c.imports.push({ address: `proxmox_lxc.imp${n}`, id, expect: { accept: false, because: 'the config does not declare the address' } });
+        c.imports.push({
+          address: `proxmox_lxc.imp${n}`,
+          id,
+          expect: { accept: false, because: 'the config does not declare the address' },
+        });
         break;
       case 'for_each without key':
         c.config.blocks.push({ ...block, forEach: ['a'], attrs: newContainerAttrs(`imp${n}-\${each.key}`) });
-        c.imports.push({ address: `proxmox_lxc.imp${n}`, id, expect: { accept: false, because: 'a for_each block needs its instance key' } });
+        c.imports.push({
+          address: `proxmox_lxc.imp${n}`,
+          id,
+          expect: { accept: false, because: 'a for_each block needs its instance key' },
+        });
         break;
       case 'already managed': {
         const other: ResourceBlock = { ...block, name: `imp${n}b`, attrs: newContainerAttrs(`imp${n}b`) };
         c.config.blocks.push(block, other);
         c.imports.push({ address: `proxmox_lxc.imp${n}`, id, expect: { accept: true } });
-        c.imports.push({ address: `proxmox_lxc.imp${n}b`, id, expect: { accept: false, because: `state already manages ${id} at proxmox_lxc.imp${n}` } });
+        c.imports.push({
+          address: `proxmox_lxc.imp${n}b`,
+          id,
+          expect: { accept: false, because: `state already manages ${id} at proxmox_lxc.imp${n}` },
+        });
         break;
       }
     }
@@ -216,7 +251,14 @@ const CHANGERS: Record<Exclude<ChangeKind, 'running'>, Changer> = {
 
 /** A valid new container on pve (no fixed vmid), named `pp-<name>`. */
 function newContainerAttrs(name: string): Record<string, unknown> {
-  return { node: 'pve', hostname: `${NAME_PREFIX}${name}`, ostemplate: OSTEMPLATES[0], rootfs: { storage: 'local-lvm', size: '1G' }, memory: 256, started: false };
+  return {
+    node: 'pve',
+    hostname: `${NAME_PREFIX}${name}`,
+    ostemplate: OSTEMPLATES[0],
+    rootfs: { storage: 'local-lvm', size: '1G' },
+    memory: 256,
+    started: false,
+  };
 }
 
 /** Changes `b` so that its object must be replaced; says how. */
@@ -237,7 +279,8 @@ function forceReplacement(random: Random, config: PromiseConfig, b: ResourceBloc
       ]);
     }
   }
-  if ((b.type === 'proxmox_lxc' || b.type === 'proxmox_vm') && !b.forEach && !opts.keepVmid) choices.push(['new vmid', () => (a['vmid'] = freeVmid(random, config))]);
+  if ((b.type === 'proxmox_lxc' || b.type === 'proxmox_vm') && !b.forEach && !opts.keepVmid)
+    choices.push(['new vmid', () => (a['vmid'] = freeVmid(random, config))]);
   if (b.type === 'proxmox_vm') {
     choices.push([
       'moved to another node',

@@ -64,14 +64,30 @@ export function randomStartConfig(random: Random, endpoint: ProxmoxEndpoint, opt
   return config;
 }
 
-const TYPES: readonly PromiseResourceType[] = ['fake_resource', 'proxmox_lxc', 'proxmox_lxc', 'proxmox_vm', 'maas_device', 'maas_dns_record'];
+const TYPES: readonly PromiseResourceType[] = [
+  'fake_resource',
+  'proxmox_lxc',
+  'proxmox_lxc',
+  'proxmox_vm',
+  'maas_device',
+  'maas_dns_record',
+];
 
 /** A new block of a random type, valid against the emulators' seeds. */
-export function newBlock(random: Random, config: PromiseConfig, opts: GenerateOptions, type: PromiseResourceType = random.pick(TYPES)): ResourceBlock {
+export function newBlock(
+  random: Random,
+  config: PromiseConfig,
+  opts: GenerateOptions,
+  type: PromiseResourceType = random.pick(TYPES),
+): ResourceBlock {
   const n = config.next++;
   switch (type) {
     case 'fake_resource':
-      return { type, name: `f${n}`, attrs: { name: `${NAME_PREFIX}f${n}`, value: `v${random.int(1, 9)}`, description: `d${random.int(1, 9)}` } };
+      return {
+        type,
+        name: `f${n}`,
+        attrs: { name: `${NAME_PREFIX}f${n}`, value: `v${random.int(1, 9)}`, description: `d${random.int(1, 9)}` },
+      };
     case 'proxmox_lxc': {
       const node = random.pick(Object.keys(NODES));
       const attrs: Record<string, unknown> = {
@@ -102,9 +118,17 @@ export function newBlock(random: Random, config: PromiseConfig, opts: GenerateOp
       return { type, name: `vm${n}`, attrs };
     }
     case 'maas_device':
-      return { type, name: `dev${n}`, attrs: { hostname: `${NAME_PREFIX}dev${n}`, mac_addresses: [mac(n)], description: `d${random.int(1, 9)}` } };
+      return {
+        type,
+        name: `dev${n}`,
+        attrs: { hostname: `${NAME_PREFIX}dev${n}`, mac_addresses: [mac(n)], description: `d${random.int(1, 9)}` },
+      };
     case 'maas_dns_record':
-      return { type, name: `rec${n}`, attrs: { type: 'A', name: `${NAME_PREFIX}rec${n}`, domain: 'maas', data: [`192.168.4.${150 + (n % 100)}`] } };
+      return {
+        type,
+        name: `rec${n}`,
+        attrs: { type: 'A', name: `${NAME_PREFIX}rec${n}`, domain: 'maas', data: [`192.168.4.${150 + (n % 100)}`] },
+      };
   }
 }
 

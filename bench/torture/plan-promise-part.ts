@@ -48,12 +48,21 @@ export async function planPromisePart(opts: PlanPromiseOptions): Promise<PlanPro
     // each trial draws from its own generator: one trial can be replayed alone
     const trialSeed = opts.random.seed();
     const pve = await pveEndpoint(opts.pve);
-    const r = await planPromiseTrial({ random: new Random(trialSeed), endpoint: pve.endpoint, kinds, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) }).finally(() =>
-      pve.close(),
-    );
+    const r = await planPromiseTrial({
+      random: new Random(trialSeed),
+      endpoint: pve.endpoint,
+      kinds,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+    }).finally(() => pve.close());
     counts[r.outcome]++;
     opts.log?.(`  plan-promise PVE ${opts.pve} trial ${i + 1} (trial seed ${trialSeed}): ${r.change} -> ${r.outcome}`);
-    recordTrial(summary, { label: `trial ${i + 1} (trial seed ${trialSeed}; ${r.change})`, problems: r.problems, orphans: r.orphans, corrupt: r.corrupt, ...(r.dir ? { dir: r.dir } : {}) });
+    recordTrial(summary, {
+      label: `trial ${i + 1} (trial seed ${trialSeed}; ${r.change})`,
+      problems: r.problems,
+      orphans: r.orphans,
+      corrupt: r.corrupt,
+      ...(r.dir ? { dir: r.dir } : {}),
+    });
     opts.onTrial?.(i + 1, summary);
   }
   summary.part = `plan-promise PVE ${opts.pve}: refused ${counts['plan-refused']}, applied ${counts.applied}, failed safely ${counts['failed-safely']}`;

@@ -143,7 +143,8 @@ async function runImports(change: TrialChange, hl: (args: string[]) => Promise<H
     if (step.expect.accept && r.code !== 0) problems.push(`IMPORT: hl import ${step.address} ${step.id} exited ${r.code}: ${errors(r)}`);
     if (!step.expect.accept) {
       if (r.code === 0) problems.push(`IMPORT: hl import ${step.address} ${step.id} was accepted, though ${step.expect.because}`);
-      else if (r.code === 1 && !r.stderr.includes(step.address.replace(/\[.*$/, ''))) problems.push(`IMPORT: the refusal does not name ${step.address}: ${errors(r)}`);
+      else if (r.code === 1 && !r.stderr.includes(step.address.replace(/\[.*$/, '')))
+        problems.push(`IMPORT: the refusal does not name ${step.address}: ${errors(r)}`);
     }
   }
 }
@@ -151,7 +152,10 @@ async function runImports(change: TrialChange, hl: (args: string[]) => Promise<H
 /** A refused plan must say where, or which resource. */
 function judgeRefusal(plan: HlResult, config: PromiseConfig, planArgs: string[], problems: string[]): void {
   const located = /\S+\.yaml:\d+:\d+/.test(plan.stderr);
-  const addresses = [...config.blocks.flatMap((b) => [`${b.type}.${b.name}`, ...addressesOf(b)]), ...planArgs.filter((a) => !a.startsWith('--'))];
+  const addresses = [
+    ...config.blocks.flatMap((b) => [`${b.type}.${b.name}`, ...addressesOf(b)]),
+    ...planArgs.filter((a) => !a.startsWith('--')),
+  ];
   const named = addresses.some((a) => plan.stderr.includes(a));
   if (!located && !named) problems.push(`the refused plan's message neither is located nor names a resource: ${errors(plan)}`);
 }
@@ -209,6 +213,9 @@ function errors(r: HlResult): string {
 
 /** The "# addr will be ..." lines of a plan's output. */
 function planned(r: HlResult): string {
-  const lines = r.stdout.split('\n').filter((l) => /^\s*# /.test(l)).map((l) => l.trim());
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => /^\s*# /.test(l))
+    .map((l) => l.trim());
   return clip(lines.length > 0 ? lines.join(' | ') : `${r.stdout.slice(-200)} ${r.stderr}`, 400);
 }

@@ -33,7 +33,9 @@ export function worldObjects(dir: string, endpoint: ProxmoxEndpoint): Map<string
   }
   const pveFile = endpoint.kind === 'embedded' ? join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json') : endpoint.worldFile;
   if (existsSync(pveFile)) {
-    const world = JSON.parse(readFileSync(pveFile, 'utf8')) as { guests: Record<string, { vmid: number; node: string; type: string; config: string }> };
+    const world = JSON.parse(readFileSync(pveFile, 'utf8')) as {
+      guests: Record<string, { vmid: number; node: string; type: string; config: string }>;
+    };
     for (const g of Object.values(world.guests)) {
       const name = /^(?:hostname|name): (.*)$/m.exec(g.config)?.[1] ?? '';
       const made = g.config.includes('Managed by hl') || name.startsWith(NAME_PREFIX);
@@ -74,7 +76,13 @@ export interface StateSnapshot {
 
 export async function stateSnapshot(dir: string): Promise<StateSnapshot> {
   const path = join(dir, STATE_FILE);
-  const snap: StateSnapshot = { current: new Map(), owner: new Map(), deposed: new Set(), shared: [], bytes: existsSync(path) ? readFileSync(path, 'utf8') : null };
+  const snap: StateSnapshot = {
+    current: new Map(),
+    owner: new Map(),
+    deposed: new Set(),
+    shared: [],
+    bytes: existsSync(path) ? readFileSync(path, 'utf8') : null,
+  };
   try {
     const store = await StateStore.open(path, { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator });
     for (const r of store.listResources()) {
@@ -89,7 +97,8 @@ export async function stateSnapshot(dir: string): Promise<StateSnapshot> {
       }
     }
     const pending = store.pendingIntents();
-    if (pending.length > 0) snap.problem = `intents still pending in the journal: ${pending.map((p) => `${p.operation} ${p.address}`).join(', ')}`;
+    if (pending.length > 0)
+      snap.problem = `intents still pending in the journal: ${pending.map((p) => `${p.operation} ${p.address}`).join(', ')}`;
   } catch (e) {
     snap.problem = `state unreadable: ${(e as Error).message}`;
   }

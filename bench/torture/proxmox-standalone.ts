@@ -14,19 +14,33 @@ import { proxmoxTarget, type TargetSetup } from './targets.js';
 
 export type ProxmoxFaultKind = 'transient-500' | 'lock-contention' | 'dropped-connections' | 'slow-tasks' | 'mixed';
 
-export const PROXMOX_FAULT_KINDS: readonly ProxmoxFaultKind[] = ['transient-500', 'lock-contention', 'dropped-connections', 'slow-tasks', 'mixed'];
+export const PROXMOX_FAULT_KINDS: readonly ProxmoxFaultKind[] = [
+  'transient-500',
+  'lock-contention',
+  'dropped-connections',
+  'slow-tasks',
+  'mixed',
+];
 
 /** A standalone emulator per trial, with the faults `faults` gives for the trial's seed (none by default). */
 export function standaloneProxmox(name: string, faults: (seed: number) => FaultConfig = () => ({})): TargetSetup {
   return {
     name,
     setup: async (random: Random) => {
-      const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('../../providers/pve/emulator/start-emulator.js');
+      const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import(
+        '../../providers/pve/emulator/start-emulator.js'
+      );
       const worldDir = mkdtempSync(join(tmpdir(), 'hl-torture-pve-'));
       const worldFile = join(worldDir, 'proxmox-world.json');
       const emu = await startProxmoxEmulator({ port: 0, worldFile, seed: 'homelab', faults: faults(random.seed()) });
       return {
-        target: proxmoxTarget({ kind: 'standalone', url: emu.url, tokenId: DEFAULT_TOKEN_ID, tokenSecret: DEFAULT_TOKEN_SECRET, worldFile }),
+        target: proxmoxTarget({
+          kind: 'standalone',
+          url: emu.url,
+          tokenId: DEFAULT_TOKEN_ID,
+          tokenSecret: DEFAULT_TOKEN_SECRET,
+          worldFile,
+        }),
         // injected faults off, for checking what the runs left
         calm: async () => emu.setFaults({}),
         close: async () => {

@@ -100,7 +100,9 @@ export function fakeConfig(chains: number, depth: number, opts: FakeOptions & { 
 }
 
 /** Where hl's proxmox provider finds the PVE API. */
-export type ProxmoxEndpoint = { kind: 'embedded' } | { kind: 'standalone'; url: string; tokenId: string; tokenSecret: string; worldFile: string };
+export type ProxmoxEndpoint =
+  | { kind: 'embedded' }
+  | { kind: 'standalone'; url: string; tokenId: string; tokenSecret: string; worldFile: string };
 
 const HOSTNAME_PREFIX = 'torture-';
 
@@ -112,7 +114,8 @@ export function proxmoxTarget(endpoint: ProxmoxEndpoint): TortureTarget {
       const file = endpoint.kind === 'embedded' ? join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json') : endpoint.worldFile;
       return existsSync(file) ? managedGuests(readFileSync(file, 'utf8')) : [];
     },
-    idOfIdentity: (identity) => (typeof identity.node === 'string' && typeof identity.vmid === 'number' ? `${identity.node}/${identity.vmid}` : undefined),
+    idOfIdentity: (identity) =>
+      typeof identity.node === 'string' && typeof identity.vmid === 'number' ? `${identity.node}/${identity.vmid}` : undefined,
   };
 }
 

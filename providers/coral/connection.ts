@@ -24,7 +24,9 @@ export interface CoralConnection {
 export async function openConnection(req: ConfigureRequest): Promise<CoralConnection> {
   const parsed = parseProviderConfig(req.config, (p) => (isAbsolute(p) ? p : resolve(req.configDir, p)));
   if ('problems' in parsed) {
-    throw new ProviderError(`coral provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`.replace(/proxmox provider/g, 'coral provider')).join('; ')}`);
+    throw new ProviderError(
+      `coral provider: ${parsed.problems.map((p) => `${p.attribute}: ${p.message}`.replace(/proxmox provider/g, 'coral provider')).join('; ')}`,
+    );
   }
   for (const w of parsed.warnings) req.warn?.(w);
   const settings = parsed.settings;

@@ -46,14 +46,17 @@ function optString(config: Attributes, key: string): string | undefined {
 export async function readCoralDevices(client: PveClient, config: Attributes, op: OperationContext = {}): Promise<Attributes> {
   const node = optString(config, 'node');
   const kind = optString(config, 'kind') as CoralKind | undefined;
-  if (kind !== undefined && kind !== 'usb' && kind !== 'pcie') throw new ProviderError(`coral_devices: kind must be "usb" or "pcie", not "${kind}"`);
+  if (kind !== undefined && kind !== 'usb' && kind !== 'pcie')
+    throw new ProviderError(`coral_devices: kind must be "usb" or "pcie", not "${kind}"`);
   const nodes = await listClusterNodes(client, op);
   let scan: string[];
   let offline = nodes.filter((n) => !n.online).map((n) => n.node);
   if (node !== undefined) {
     const known = nodes.find((n) => n.node === node);
-    if (!known) throw new ProviderError(`coral_devices: "${node}" is not a node of this cluster (nodes: ${nodes.map((n) => n.node).join(', ')})`);
-    if (!known.online) throw new ProviderError(`coral_devices: node "${node}" is offline; its hardware cannot be listed`, { retryable: true });
+    if (!known)
+      throw new ProviderError(`coral_devices: "${node}" is not a node of this cluster (nodes: ${nodes.map((n) => n.node).join(', ')})`);
+    if (!known.online)
+      throw new ProviderError(`coral_devices: node "${node}" is offline; its hardware cannot be listed`, { retryable: true });
     scan = [node];
     offline = [];
   } else {

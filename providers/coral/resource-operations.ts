@@ -22,7 +22,8 @@ function identityOf(id: string, prior: Attributes): PassthroughIdentity {
   return {
     node,
     vmid,
-    guestType: prior.guest_type === 'lxc' || prior.guest_type === 'vm' ? prior.guest_type : slot === null || /^dev\d+$/.test(slot) ? 'lxc' : 'vm',
+    guestType:
+      prior.guest_type === 'lxc' || prior.guest_type === 'vm' ? prior.guest_type : slot === null || /^dev\d+$/.test(slot) ? 'lxc' : 'vm',
     slot,
     port: typeof prior.port === 'string' ? prior.port : null,
     pciAddress: typeof prior.pci_address === 'string' ? prior.pci_address : null,

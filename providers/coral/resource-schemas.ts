@@ -8,7 +8,12 @@ import passthroughJsonSchema from '../../schemas/coral_passthrough.schema.json' 
 import providerJsonSchema from '../../schemas/provider-coral.schema.json' with { type: 'json' };
 import { PROVIDER_SENSITIVE } from '../pve/provider-settings.js';
 
-const settable = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({ optional: true, computed: true, description, ...extra });
+const settable = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({
+  optional: true,
+  computed: true,
+  description,
+  ...extra,
+});
 const computed = (description: string): AttributeSchema => ({ computed: true, description });
 
 export const PASSTHROUGH_SCHEMA: ResourceTypeSchema = {

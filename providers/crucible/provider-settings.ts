@@ -28,7 +28,10 @@ function parseRange(v: Value | undefined, problems: ProviderConfigProblem[]): Vm
   if (!set(v)) return DEFAULT_HOLDER_VMIDS;
   const ok = (x: Value | undefined): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 100 && x <= 999999999;
   if (!isValueMap(v) || !ok(v.from) || !ok(v.to) || v.from > v.to) {
-    problems.push({ attribute: 'holder_vmid_range', message: 'holder_vmid_range must be {from, to}: VMIDs from 100 to 999999999, from ≤ to' });
+    problems.push({
+      attribute: 'holder_vmid_range',
+      message: 'holder_vmid_range must be {from, to}: VMIDs from 100 to 999999999, from ≤ to',
+    });
     return DEFAULT_HOLDER_VMIDS;
   }
   return { from: v.from, to: v.to };
@@ -42,7 +45,10 @@ export function parseCrucibleConfig(
   const problems: ProviderConfigProblem[] = [];
   const { holder_vmid_range: range, reboot, ...connection } = config;
   if (set(reboot)) {
-    problems.push({ attribute: 'reboot', message: 'reboot does not apply to crucible: attaching and detaching a disk always stop and restart the VM, as Oxide requires' });
+    problems.push({
+      attribute: 'reboot',
+      message: 'reboot does not apply to crucible: attaching and detaching a disk always stop and restart the VM, as Oxide requires',
+    });
   }
   const holderVmids = parseRange(range, problems);
   const parsed = parseProviderConfig(connection, resolvePath);

@@ -10,12 +10,28 @@ import type { ResourceOperations } from '../../src/provider/resource-handler.js'
 import type { PveSession } from './connection/pve-session.js';
 import { parseImageId, parseVmRef } from './model/resource-ids.js';
 import type { CrucibleResourceType } from './resource-planning.js';
-import { createAttachment, deleteAttachment, readAttachment, recoverAttachment, updateAttachment, vmidOfAttachment } from './resources/attachment-resource.js';
+import {
+  createAttachment,
+  deleteAttachment,
+  readAttachment,
+  recoverAttachment,
+  updateAttachment,
+  vmidOfAttachment,
+} from './resources/attachment-resource.js';
 import { createDisk, type DiskIdentity } from './resources/disk-create.js';
 import { deleteDisk, diskRefOf, importDisk, recoverDisk, updateDisk } from './resources/disk-lifecycle.js';
 import { readDisk } from './resources/disk-state.js';
 import { reserveHolderVmid } from './resources/holder-guest.js';
-import { createImage, deleteImage, type ImageIdentity, importImage, readImage, recoverImage, reserveImage, updateImage } from './resources/image-resource.js';
+import {
+  createImage,
+  deleteImage,
+  type ImageIdentity,
+  importImage,
+  readImage,
+  recoverImage,
+  reserveImage,
+  updateImage,
+} from './resources/image-resource.js';
 import {
   createSnapshot,
   deleteSnapshot,
@@ -90,7 +106,8 @@ export const CRUCIBLE_OPERATIONS: Readonly<Record<CrucibleResourceType, Resource
     read: async (s, req) => ({ state: await readSnapshot(s, snapshotIdentityOf(req.id, req.prior), req.prior, req) }),
     reserve: reserveSnapshotIdentity,
     create: async (s, req) => {
-      const id = snapshotIdentity(req.identity) ?? snapshotIdentity((await reserveSnapshotIdentity(s, { ...req, type: req.type })).identity);
+      const id =
+        snapshotIdentity(req.identity) ?? snapshotIdentity((await reserveSnapshotIdentity(s, { ...req, type: req.type })).identity);
       return createSnapshot(s, req.planned, id!, req);
     },
     update: async (s, req) => ({ state: await updateSnapshot(s, req.id, req.prior, req.planned, req) }),
@@ -109,7 +126,8 @@ export const CRUCIBLE_OPERATIONS: Readonly<Record<CrucibleResourceType, Resource
     },
     reserve: reserveImageIdentity,
     create: async (s, req) => {
-      const id = (diskIdentity(req.identity) ?? diskIdentity((await reserveImageIdentity(s, { ...req, type: req.type })).identity)) as ImageIdentity;
+      const id = (diskIdentity(req.identity) ??
+        diskIdentity((await reserveImageIdentity(s, { ...req, type: req.type })).identity)) as ImageIdentity;
       return createImage(s, req.planned, id, req);
     },
     update: async (s, req) => ({ state: await updateImage(s, req.id, req.prior, req.planned, req) }),
@@ -133,7 +151,9 @@ export const CRUCIBLE_OPERATIONS: Readonly<Record<CrucibleResourceType, Resource
     delete: (s, req) => deleteAttachment(s, req.id, req.prior, req),
     recover: (s, req) => recoverAttachment(s, req.planned, req),
     importResource: async () => {
-      throw new ProviderError('crucible_attachment cannot be imported: declare it, and the first apply adopts the disks already in its slots');
+      throw new ProviderError(
+        'crucible_attachment cannot be imported: declare it, and the first apply adopts the disks already in its slots',
+      );
     },
   },
 };

@@ -26,7 +26,13 @@ export class FakeSession {
   callsLog: string | undefined;
   faults: FaultSettings = NO_FAULTS;
 
-  async call<T>(method: RecordedCall['method'], type: string, attrs: Attributes | undefined, id: string | undefined, fn: () => T): Promise<T> {
+  async call<T>(
+    method: RecordedCall['method'],
+    type: string,
+    attrs: Attributes | undefined,
+    id: string | undefined,
+    fn: () => T,
+  ): Promise<T> {
     const base: Omit<RecordedCall, 'phase'> = { method, type };
     if (id !== undefined) base.id = id;
     if (typeof attrs?.['name'] === 'string') base.name = attrs['name'];
@@ -34,7 +40,11 @@ export class FakeSession {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const faulty = method === 'create' || method === 'update' || method === 'delete';
     if (faulty && this.faults.random() < this.faults.failRate) {
-      throw new ProviderError(`fake: injected fault: the ${method} was refused and did nothing`, { retryable: true, safeToRetry: true, status: 503 });
+      throw new ProviderError(`fake: injected fault: the ${method} was refused and did nothing`, {
+        retryable: true,
+        safeToRetry: true,
+        status: 503,
+      });
     }
     const result = fn();
     if (faulty && this.faults.random() < this.faults.lostReplyRate) {

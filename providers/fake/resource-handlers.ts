@@ -44,7 +44,8 @@ const FAKE_RESOURCE: ResourceHandler<FakeSession> = {
 
   create: (s, req) =>
     s.call('create', req.type, req.planned, undefined, () => {
-      if (req.planned['fail'] === 'create') throw new ProviderError(`fake: create of "${String(req.planned['name'])}" failed as configured`);
+      if (req.planned['fail'] === 'create')
+        throw new ProviderError(`fake: create of "${String(req.planned['name'])}" failed as configured`);
       const id = typeof req.identity?.['id'] === 'string' ? req.identity['id'] : s.world.allocateId();
       const existing = s.world.get(id);
       if (existing) return { id, state: existing.attributes }; // never create twice
@@ -52,7 +53,9 @@ const FAKE_RESOURCE: ResourceHandler<FakeSession> = {
       if (req.planned['fail'] === 'create-partial') {
         const made = { ...attributes, description: null };
         s.world.put({ id, type: req.type, attributes: made });
-        throw new ProviderError(`fake: "${String(req.planned['name'])}" was created, but setting its description failed`, { partial: { id, state: { ...made } } });
+        throw new ProviderError(`fake: "${String(req.planned['name'])}" was created, but setting its description failed`, {
+          partial: { id, state: { ...made } },
+        });
       }
       s.world.put({ id, type: req.type, attributes });
       return { id, state: attributes };
@@ -60,7 +63,8 @@ const FAKE_RESOURCE: ResourceHandler<FakeSession> = {
 
   update: (s, req) =>
     s.call('update', req.type, req.planned, req.id, () => {
-      if (req.planned['fail'] === 'update') throw new ProviderError(`fake: update of "${String(req.planned['name'])}" failed as configured`);
+      if (req.planned['fail'] === 'update')
+        throw new ProviderError(`fake: update of "${String(req.planned['name'])}" failed as configured`);
       const obj = s.world.get(req.id);
       if (!obj) throw new ProviderError(`fake: object ${req.id} does not exist`);
       const serial = typeof obj.attributes['serial'] === 'number' ? obj.attributes['serial'] + 1 : 1;
@@ -68,7 +72,9 @@ const FAKE_RESOURCE: ResourceHandler<FakeSession> = {
       if (req.planned['fail'] === 'update-partial') {
         const made = { ...attributes, description: obj.attributes['description'] ?? null };
         s.world.put({ id: req.id, type: req.type, attributes: made });
-        throw new ProviderError(`fake: "${String(req.planned['name'])}" was updated, but setting its description failed`, { partial: { id: req.id, state: { ...made } } });
+        throw new ProviderError(`fake: "${String(req.planned['name'])}" was updated, but setting its description failed`, {
+          partial: { id: req.id, state: { ...made } },
+        });
       }
       s.world.put({ id: req.id, type: req.type, attributes });
       return { state: attributes };

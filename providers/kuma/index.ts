@@ -13,8 +13,16 @@ export { MONITOR_TYPES, type MonitorType } from './resources/monitor/monitor-att
  * Starts the Uptime Kuma emulator for `hl emulate kuma` (its module is loaded only now), with
  * the credentials to configure as the hint.
  */
-export async function startEmulator(o: { host: string; port: number; worldFile?: string }): Promise<{ url: string; hint: string; close(): Promise<void> }> {
+export async function startEmulator(o: {
+  host: string;
+  port: number;
+  worldFile?: string;
+}): Promise<{ url: string; hint: string; close(): Promise<void> }> {
   const { startKumaEmulator } = await import('./emulator/index.js');
-  const e = await startKumaEmulator({ port: o.port, users: [{ username: 'admin', password: 'hl-emulator-1' }], ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
+  const e = await startKumaEmulator({
+    port: o.port,
+    users: [{ username: 'admin', password: 'hl-emulator-1' }],
+    ...(o.worldFile ? { worldFile: o.worldFile } : {}),
+  });
   return { url: e.url, hint: 'Login: admin / hl-emulator-1\n', close: () => e.close() };
 }

@@ -4,4 +4,9 @@ import notification from '../../schemas/kuma_notification.schema.json' with { ty
 import provider from '../../schemas/provider-kuma.schema.json' with { type: 'json' };
 import tag from '../../schemas/kuma_tag.schema.json' with { type: 'json' };
 
-export const kumaJsonSchemas: { provider: object; monitor: object; tag: object; notification: object } = { provider, monitor, tag, notification };
+export const kumaJsonSchemas: { provider: object; monitor: object; tag: object; notification: object } = {
+  provider,
+  monitor,
+  tag,
+  notification,
+};

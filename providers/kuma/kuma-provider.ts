@@ -48,7 +48,12 @@ export class KumaProvider implements Provider {
 
   constructor() {
     const handlers = kumaHandlers(this.resources);
-    this.router = new ResourceRouter<KumaConnected>({ provider: 'kuma', schema: () => this.getSchema(), planning: handlers, operations: () => handlers });
+    this.router = new ResourceRouter<KumaConnected>({
+      provider: 'kuma',
+      schema: () => this.getSchema(),
+      planning: handlers,
+      operations: () => handlers,
+    });
   }
 
   getSchema(): ProviderSchema {
@@ -67,7 +72,9 @@ export class KumaProvider implements Provider {
     let url = config.url;
     if (config.emulated) {
       const { startKumaEmulator } = await import('./emulator/index.js').catch((e: unknown) => {
-        throw new ProviderError(`kuma provider: emulated: true needs the socket.io package, which is not installed (${(e as Error).message})`);
+        throw new ProviderError(
+          `kuma provider: emulated: true needs the socket.io package, which is not installed (${(e as Error).message})`,
+        );
       });
       this.emulator = await startKumaEmulator({
         worldFile: join(req.workDir, EMULATED_WORLD_FILE),
@@ -160,4 +167,3 @@ export const kumaProviderFactory: ProviderFactory = {
   type: 'kuma',
   create: () => new KumaProvider(),
 };
-

@@ -43,11 +43,20 @@ export function parseKumaProviderConfig(config: Attributes): KumaProviderConfig 
   if (!emulated && !url) throw new ProviderError('kuma provider: url is required (or emulated: true)');
   if (url && !/^https?:\/\/[^/]+/i.test(url)) throw new ProviderError(`kuma provider: url ${url} is not an http:// or https:// URL`);
   const allowHttp = config.allow_http;
-  if (allowHttp !== undefined && allowHttp !== null && typeof allowHttp !== 'boolean') throw new ProviderError('kuma provider: allow_http must be true or false');
-  if (emulated && allowHttp !== undefined && allowHttp !== null) throw new ProviderError('kuma provider: allow_http cannot be set with emulated: true (the embedded emulator listens on loopback)');
+  if (allowHttp !== undefined && allowHttp !== null && typeof allowHttp !== 'boolean')
+    throw new ProviderError('kuma provider: allow_http must be true or false');
+  if (emulated && allowHttp !== undefined && allowHttp !== null)
+    throw new ProviderError('kuma provider: allow_http cannot be set with emulated: true (the embedded emulator listens on loopback)');
   const warnings: string[] = [];
   if (url && !emulated) {
-    const transport = checkTransport({ provider: 'kuma', attribute: 'url', url: new URL(url), allowHttp: allowHttp === true, insecure: false, credentials: 'the username and password' });
+    const transport = checkTransport({
+      provider: 'kuma',
+      attribute: 'url',
+      url: new URL(url),
+      allowHttp: allowHttp === true,
+      insecure: false,
+      credentials: 'the username and password',
+    });
     if (transport.problems.length > 0) throw new ProviderError(`kuma provider: ${transport.problems.map((p) => p.message).join('; ')}`);
     warnings.push(...transport.warnings);
   }
@@ -59,7 +68,8 @@ export function parseKumaProviderConfig(config: Attributes): KumaProviderConfig 
     throw new ProviderError('kuma provider: timeout_ms must be a whole number of milliseconds, at least 100');
   }
   const tlsFingerprint = text(config, 'tls_fingerprint');
-  if (tlsFingerprint && !normalizeFingerprint(tlsFingerprint)) throw new ProviderError(`kuma provider: tls_fingerprint ${tlsFingerprint} is not a SHA-256 fingerprint (AA:BB:... 32 bytes)`);
+  if (tlsFingerprint && !normalizeFingerprint(tlsFingerprint))
+    throw new ProviderError(`kuma provider: tls_fingerprint ${tlsFingerprint} is not a SHA-256 fingerprint (AA:BB:... 32 bytes)`);
   const version = text(config, 'version');
   if (version && !parseKumaVersion(version)) throw new ProviderError(`kuma provider: version ${version} is not a version such as 2.5.3`);
   return {

@@ -17,7 +17,11 @@ export { MaasProvider, type MaasProviderOptions } from './maas-provider.js';
  * Starts the MAAS emulator for `hl emulate maas` (its module is loaded only now), with
  * the credentials to configure as the hint.
  */
-export async function startEmulator(o: { host: string; port: number; worldFile?: string }): Promise<{ url: string; hint: string; close(): Promise<void> }> {
+export async function startEmulator(o: {
+  host: string;
+  port: number;
+  worldFile?: string;
+}): Promise<{ url: string; hint: string; close(): Promise<void> }> {
   const { startMaasEmulator } = await import('./emulator/maas-emulator.js');
   const key = 'hl-emulator:hl-emulator-token:hl-emulator-secret';
   const e = await startMaasEmulator({ host: o.host, port: o.port, apiKeys: [key], ...(o.worldFile ? { worldFile: o.worldFile } : {}) });

@@ -78,7 +78,6 @@ const KNOWN = new Set([
   'max_retries',
 ]);
 
-
 /** `http://maas:5240` → `http://maas:5240/MAAS`; strips a trailing `/api/2.0`. */
 export function normalizeMaasUrl(text: string): string | undefined {
   let u: URL;
@@ -113,13 +112,7 @@ function optString(config: Attributes, key: string, problems: ProviderConfigProb
   return v;
 }
 
-function optNumber(
-  config: Attributes,
-  key: string,
-  range: [number, number],
-  fallback: number,
-  problems: ProviderConfigProblem[],
-): number {
+function optNumber(config: Attributes, key: string, range: [number, number], fallback: number, problems: ProviderConfigProblem[]): number {
   const v: Value | undefined = config[key];
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < range[0] || v > range[1]) {
@@ -138,7 +131,9 @@ export function checkProviderConfig(config: Attributes): ProviderConfigProblem[]
   return 'problems' in r ? r.problems : [];
 }
 
-export function parseProviderConfig(config: Attributes): { settings: MaasSettings; warnings: string[] } | { problems: ProviderConfigProblem[] } {
+export function parseProviderConfig(
+  config: Attributes,
+): { settings: MaasSettings; warnings: string[] } | { problems: ProviderConfigProblem[] } {
   const problems: ProviderConfigProblem[] = [];
   if (!isValueMap(config)) return { problems: [{ attribute: '', message: 'the provider block must be a map' }] };
   for (const key of Object.keys(config)) {
@@ -172,7 +167,8 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
   if (config.maas_version !== undefined && config.maas_version !== null) {
     problems.push({
       attribute: 'maas_version',
-      message: 'maas_version applies only with emulated: true (the release the embedded emulator plays); a real region runs the version it runs',
+      message:
+        'maas_version applies only with emulated: true (the release the embedded emulator plays); a real region runs the version it runs',
     });
   }
 
@@ -219,7 +215,14 @@ export function parseProviderConfig(config: Attributes): { settings: MaasSetting
         }
       }
     }
-    const transport = checkTransport({ provider: 'maas', attribute: 'url', url: u, allowHttp, insecure, credentials: 'the OAuth PLAINTEXT signature (your token secret)' });
+    const transport = checkTransport({
+      provider: 'maas',
+      attribute: 'url',
+      url: u,
+      allowHttp,
+      insecure,
+      credentials: 'the OAuth PLAINTEXT signature (your token secret)',
+    });
     problems.push(...transport.problems.map((p) => ({ ...p, message: `${p.message} (MAAS serves https on :5443 once configured)` })));
     warnings.push(...transport.warnings);
   }

@@ -6,8 +6,22 @@
 import type { DataSourceHandler, ResourceOperations } from '../../src/provider/resource-handler.js';
 import type { MaasSession } from './maas-session.js';
 import { createDevice, deleteDevice, importDevice, readDevice, recoverDevice, updateDevice } from './resources/device-operations.js';
-import { createDnsDomain, deleteDnsDomain, importDnsDomain, readDnsDomain, recoverDnsDomain, updateDnsDomain } from './resources/dns-domain-operations.js';
-import { createDnsRecord, deleteDnsRecord, importDnsRecord, readDnsRecord, recoverDnsRecord, updateDnsRecord } from './resources/dns-record-operations.js';
+import {
+  createDnsDomain,
+  deleteDnsDomain,
+  importDnsDomain,
+  readDnsDomain,
+  recoverDnsDomain,
+  updateDnsDomain,
+} from './resources/dns-domain-operations.js';
+import {
+  createDnsRecord,
+  deleteDnsRecord,
+  importDnsRecord,
+  readDnsRecord,
+  recoverDnsRecord,
+  updateDnsRecord,
+} from './resources/dns-record-operations.js';
 import type { OperationContext } from './resources/operation-context.js';
 import {
   createReservedIpResource,

@@ -14,8 +14,17 @@ export { parseProviderConfig, type ProxmoxSettings, type RebootPolicy } from '..
  * Starts the Proxmox VE emulator for `hl emulate proxmox` (its module is loaded only now), with
  * the credentials to configure as the hint.
  */
-export async function startEmulator(o: { host: string; port: number; worldFile?: string }): Promise<{ url: string; hint: string; close(): Promise<void> }> {
+export async function startEmulator(o: {
+  host: string;
+  port: number;
+  worldFile?: string;
+}): Promise<{ url: string; hint: string; close(): Promise<void> }> {
   const m = await import('../pve/emulator/start-emulator.js');
-  const e = await m.startProxmoxEmulator({ host: o.host, port: o.port, seed: 'homelab', ...(o.worldFile ? { worldFile: o.worldFile } : {}) });
+  const e = await m.startProxmoxEmulator({
+    host: o.host,
+    port: o.port,
+    seed: 'homelab',
+    ...(o.worldFile ? { worldFile: o.worldFile } : {}),
+  });
   return { url: e.url, hint: `API token: ${m.DEFAULT_TOKEN_ID}=${m.DEFAULT_TOKEN_SECRET}\n`, close: () => e.close() };
 }

@@ -15,7 +15,11 @@ export { checkGuestPlan } from './checks/live-plan-check.js';
 export { PROXMOX_OPERATIONS } from './resource-operations.js';
 
 /** Opens the connection `settings` name and the context the operations share. */
-export async function openGuestContext(settings: ProxmoxSettings, workDir: string, inventoryTtlMs: number): Promise<{ ctx: GuestContext; connection: PveConnection }> {
+export async function openGuestContext(
+  settings: ProxmoxSettings,
+  workDir: string,
+  inventoryTtlMs: number,
+): Promise<{ ctx: GuestContext; connection: PveConnection }> {
   const connection = await openPveConnection(settings, workDir, 'proxmox');
   const client = connection.client;
   const ctx: GuestContext = {

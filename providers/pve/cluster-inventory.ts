@@ -86,7 +86,12 @@ export async function settleUnknown(client: PveClient, guests: GuestEntry[], sig
       if (g.status !== 'unknown') return g;
       let cur: CurrentStatus;
       try {
-        cur = await client.call<CurrentStatus>('GET', `/nodes/${g.node}/${g.type}/${g.vmid}/status/current`, undefined, signal ? { signal } : {});
+        cur = await client.call<CurrentStatus>(
+          'GET',
+          `/nodes/${g.node}/${g.type}/${g.vmid}/status/current`,
+          undefined,
+          signal ? { signal } : {},
+        );
       } catch (e) {
         if (isNotFound(e)) return undefined;
         if (e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596)) return g;

@@ -88,10 +88,21 @@ export async function startEmbeddedEmulator(workDir: string, pveVersion: PveVers
   };
 }
 
-async function launch(dir: string, worldFile: string, pveVersion: PveVersion): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
+async function launch(
+  dir: string,
+  worldFile: string,
+  pveVersion: PveVersion,
+): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
   const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('./emulator/start-emulator.js');
   mkdirSync(dir, { recursive: true });
-  const emu = await startProxmoxEmulator({ host: '127.0.0.1', port: 0, worldFile, seed: 'homelab', orphanedCreates: 'roll-back', pveVersion });
+  const emu = await startProxmoxEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    worldFile,
+    seed: 'homelab',
+    orphanedCreates: 'roll-back',
+    pveVersion,
+  });
   return {
     protocol: emu.url.startsWith('https:') ? 'https' : 'http',
     host: emu.host,

@@ -118,7 +118,12 @@ export async function readGuestStatus(client: PveClient, ref: GuestRef, op: Oper
 
 /** Where a VMID lives: node and type, from /cluster/resources (null: no such guest). */
 export async function locateGuest(client: PveClient, vmid: number, op: OperationContext): Promise<GuestRef | null> {
-  const all = await client.call<{ vmid?: number; node?: string; type?: string }[]>('GET', '/cluster/resources', { type: 'vm' }, callOpts(op));
+  const all = await client.call<{ vmid?: number; node?: string; type?: string }[]>(
+    'GET',
+    '/cluster/resources',
+    { type: 'vm' },
+    callOpts(op),
+  );
   const r = (Array.isArray(all) ? all : []).find((x) => x.vmid === vmid);
   if (!r || typeof r.node !== 'string') return null;
   return { type: r.type === 'lxc' ? 'lxc' : 'qemu', node: r.node, vmid };

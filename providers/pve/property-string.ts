@@ -226,8 +226,20 @@ const size: PropertyKeySpec = { type: 'size', format: 'disk-size' };
 
 /** QEMU NIC models; each may be used as a key: `virtio=MAC`. */
 export const QEMU_NIC_MODELS = [
-  'e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b',
-  'i82559er', 'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3',
+  'e1000',
+  'e1000-82540em',
+  'e1000-82544gc',
+  'e1000-82545em',
+  'e1000e',
+  'i82551',
+  'i82557b',
+  'i82559er',
+  'ne2k_isa',
+  'ne2k_pci',
+  'pcnet',
+  'rtl8139',
+  'virtio',
+  'vmxnet3',
 ] as const;
 
 /** `netN` of a QEMU VM. */
@@ -252,16 +264,32 @@ const DRIVE_COMMON: Record<string, PropertyKeySpec> = {
   file: s({ format: 'pve-volume-id-or-qm-path' }),
   aio: s({ enum: ['native', 'threads', 'io_uring'] }),
   backup: b,
-  bps: int(), bps_max_length: int({ minimum: 1 }), bps_rd: int(), bps_rd_max_length: int({ minimum: 1 }),
-  bps_wr: int(), bps_wr_max_length: int({ minimum: 1 }),
+  bps: int(),
+  bps_max_length: int({ minimum: 1 }),
+  bps_rd: int(),
+  bps_rd_max_length: int({ minimum: 1 }),
+  bps_wr: int(),
+  bps_wr_max_length: int({ minimum: 1 }),
   cache: s({ enum: ['none', 'writethrough', 'writeback', 'unsafe', 'directsync'] }),
   detect_zeroes: b,
   discard: s({ enum: ['ignore', 'on'] }),
   format: s({ enum: ['raw', 'cloop', 'qcow', 'qcow2', 'qed', 'vmdk'] }),
   'import-from': s({ format: 'pve-volume-id-or-absolute-path' }),
-  iops: int(), iops_max: int(), iops_max_length: int({ minimum: 1 }), iops_rd: int(), iops_rd_max: int(),
-  iops_rd_max_length: int({ minimum: 1 }), iops_wr: int(), iops_wr_max: int(), iops_wr_max_length: int({ minimum: 1 }),
-  mbps: num, mbps_max: num, mbps_rd: num, mbps_rd_max: num, mbps_wr: num, mbps_wr_max: num,
+  iops: int(),
+  iops_max: int(),
+  iops_max_length: int({ minimum: 1 }),
+  iops_rd: int(),
+  iops_rd_max: int(),
+  iops_rd_max_length: int({ minimum: 1 }),
+  iops_wr: int(),
+  iops_wr_max: int(),
+  iops_wr_max_length: int({ minimum: 1 }),
+  mbps: num,
+  mbps_max: num,
+  mbps_rd: num,
+  mbps_rd_max: num,
+  mbps_wr: num,
+  mbps_wr_max: num,
   media: s({ enum: ['cdrom', 'disk'] }),
   replicate: b,
   rerror: s({ enum: ['ignore', 'report', 'stop'] }),
@@ -285,8 +313,15 @@ export const QEMU_SCSI_FORMAT: PropertyStringFormat = {
   required: ['file'],
   aliases: DRIVE_ALIASES,
   keys: {
-    ...DRIVE_COMMON, iothread: b, product: s(), queues: int({ minimum: 2 }), ro: b, scsiblock: b,
-    ssd: b, vendor: s(), wwn: s({ pattern: /(?:0x)?[0-9a-fA-F]{16}/ }),
+    ...DRIVE_COMMON,
+    iothread: b,
+    product: s(),
+    queues: int({ minimum: 2 }),
+    ro: b,
+    scsiblock: b,
+    ssd: b,
+    vendor: s(),
+    wwn: s({ pattern: /(?:0x)?[0-9a-fA-F]{16}/ }),
   },
 };
 /** `virtioN` of a QEMU VM. */
@@ -354,9 +389,19 @@ export const QEMU_USB_FORMAT: PropertyStringFormat = {
 export const QEMU_HOSTPCI_FORMAT: PropertyStringFormat = {
   defaultKey: 'host',
   keys: {
-    host: s(), 'device-id': s(), driver: s({ enum: ['vfio', 'keep'] }), 'legacy-igd': b,
-    mapping: s({ format: 'pve-configid' }), mdev: s(), pcie: b, rombar: b, romfile: s(),
-    'sub-device-id': s(), 'sub-vendor-id': s(), 'vendor-id': s(), 'x-vga': b,
+    host: s(),
+    'device-id': s(),
+    driver: s({ enum: ['vfio', 'keep'] }),
+    'legacy-igd': b,
+    mapping: s({ format: 'pve-configid' }),
+    mdev: s(),
+    pcie: b,
+    rombar: b,
+    romfile: s(),
+    'sub-device-id': s(),
+    'sub-vendor-id': s(),
+    'vendor-id': s(),
+    'x-vga': b,
   },
 };
 /** `agent` of a QEMU VM. */
@@ -374,8 +419,13 @@ export const QEMU_MEMORY_FORMAT: PropertyStringFormat = {
 export const QEMU_CPU_FORMAT: PropertyStringFormat = {
   defaultKey: 'cputype',
   keys: {
-    cputype: s(), flags: s(), 'guest-phys-bits': int({ minimum: 32, maximum: 64 }), hidden: b,
-    'hv-vendor-id': s(), 'phys-bits': s(), 'reported-model': s(),
+    cputype: s(),
+    flags: s(),
+    'guest-phys-bits': int({ minimum: 32, maximum: 64 }),
+    hidden: b,
+    'hv-vendor-id': s(),
+    'phys-bits': s(),
+    'reported-model': s(),
   },
 };
 /** `vga` of a QEMU VM. */
@@ -383,8 +433,22 @@ export const QEMU_VGA_FORMAT: PropertyStringFormat = {
   defaultKey: 'type',
   keys: {
     type: s({
-      enum: ['cirrus', 'qxl', 'qxl2', 'qxl3', 'qxl4', 'none', 'serial0', 'serial1', 'serial2', 'serial3',
-        'std', 'virtio', 'virtio-gl', 'vmware'],
+      enum: [
+        'cirrus',
+        'qxl',
+        'qxl2',
+        'qxl3',
+        'qxl4',
+        'none',
+        'serial0',
+        'serial1',
+        'serial2',
+        'serial3',
+        'std',
+        'virtio',
+        'virtio-gl',
+        'vmware',
+      ],
     }),
     memory: int({ minimum: 4, maximum: 512 }),
     clipboard: s({ enum: ['vnc'] }),
@@ -412,18 +476,35 @@ export const STARTUP_FORMAT: PropertyStringFormat = {
 /** `smbios1` of a QEMU VM. */
 export const QEMU_SMBIOS1_FORMAT: PropertyStringFormat = {
   keys: {
-    base64: b, family: s(), manufacturer: s(), product: s(), serial: s(), sku: s(), uuid: s(), version: s(),
+    base64: b,
+    family: s(),
+    manufacturer: s(),
+    product: s(),
+    serial: s(),
+    sku: s(),
+    uuid: s(),
+    version: s(),
   },
 };
 /** `netN` of a container. */
 export const LXC_NET_FORMAT: PropertyStringFormat = {
   required: ['name'],
   keys: {
-    name: s(), bridge: s({ format: 'pve-bridge-id' }), firewall: b, gw: s({ format: 'ipv4' }),
-    gw6: s({ format: 'ipv6' }), 'host-managed': b, hwaddr: s({ format: 'mac-addr' }),
-    ip: s({ format: 'pve-ipv4-config' }), ip6: s({ format: 'pve-ipv6-config' }), link_down: b,
-    mtu: int({ minimum: 64, maximum: 65535 }), rate: { type: 'number', minimum: 0 },
-    tag: int({ minimum: 1, maximum: 4094 }), trunks: s(), type: s({ enum: ['veth'] }),
+    name: s(),
+    bridge: s({ format: 'pve-bridge-id' }),
+    firewall: b,
+    gw: s({ format: 'ipv4' }),
+    gw6: s({ format: 'ipv6' }),
+    'host-managed': b,
+    hwaddr: s({ format: 'mac-addr' }),
+    ip: s({ format: 'pve-ipv4-config' }),
+    ip6: s({ format: 'pve-ipv6-config' }),
+    link_down: b,
+    mtu: int({ minimum: 64, maximum: 65535 }),
+    rate: { type: 'number', minimum: 0 },
+    tag: int({ minimum: 1, maximum: 4094 }),
+    trunks: s(),
+    type: s({ enum: ['veth'] }),
   },
 };
 /** `rootfs` of a container. */
@@ -431,8 +512,14 @@ export const LXC_ROOTFS_FORMAT: PropertyStringFormat = {
   defaultKey: 'volume',
   required: ['volume'],
   keys: {
-    volume: s({ format: 'pve-lxc-mp-string' }), acl: b, mountoptions: s(), quota: b, replicate: b,
-    ro: b, shared: b, size,
+    volume: s({ format: 'pve-lxc-mp-string' }),
+    acl: b,
+    mountoptions: s(),
+    quota: b,
+    replicate: b,
+    ro: b,
+    shared: b,
+    size,
   },
 };
 /** `mpN` of a container. */
@@ -441,7 +528,9 @@ export const LXC_MP_FORMAT: PropertyStringFormat = {
   required: ['volume', 'mp'],
   keys: {
     ...(LXC_ROOTFS_FORMAT.keys as Record<string, PropertyKeySpec>),
-    mp: s({ format: 'pve-lxc-mp-string' }), backup: b, keepattrs: b,
+    mp: s({ format: 'pve-lxc-mp-string' }),
+    backup: b,
+    keepattrs: b,
   },
 };
 /** `unusedN` of a container. */
@@ -459,7 +548,10 @@ export const LXC_DEV_FORMAT: PropertyStringFormat = {
   defaultKey: 'path',
   required: ['path'],
   keys: {
-    path: s({ pattern: /\/dev\/.+/ }), 'deny-write': b, gid: int({ minimum: 0 }),
-    mode: s({ pattern: /0?[0-7]{3,4}/ }), uid: int({ minimum: 0 }),
+    path: s({ pattern: /\/dev\/.+/ }),
+    'deny-write': b,
+    gid: int({ minimum: 0 }),
+    mode: s({ pattern: /0?[0-7]{3,4}/ }),
+    uid: int({ minimum: 0 }),
   },
 };

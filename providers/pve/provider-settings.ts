@@ -197,7 +197,10 @@ function pveVersion(config: Attributes, problems: ProviderConfigProblem[]): PveV
   const known = EMULATED_PVE_VERSIONS.find((x) => x === text);
   if (known === undefined) {
     const got = typeof v === 'string' || typeof v === 'number' ? JSON.stringify(v) : 'a value of another type';
-    problems.push({ attribute: 'pve_version', message: `pve_version must be one of ${EMULATED_PVE_VERSIONS.map((x) => `"${x}"`).join(', ')}, got ${got}` });
+    problems.push({
+      attribute: 'pve_version',
+      message: `pve_version must be one of ${EMULATED_PVE_VERSIONS.map((x) => `"${x}"`).join(', ')}, got ${got}`,
+    });
   }
   return known;
 }
@@ -230,14 +233,29 @@ export function parseProviderConfig(
   const common = parseCommon(config, problems);
   if (bool(config, 'emulated', problems)) {
     const version = pveVersion(config, problems);
-    for (const k of ['endpoint', 'token_id', 'token_secret', 'username', 'password', 'ca_file', 'tls_fingerprint', 'insecure', 'allow_http']) {
-      if (set(config[k])) problems.push({ attribute: k, message: `${k} cannot be set together with emulated: true (the embedded emulator supplies it)` });
+    for (const k of [
+      'endpoint',
+      'token_id',
+      'token_secret',
+      'username',
+      'password',
+      'ca_file',
+      'tls_fingerprint',
+      'insecure',
+      'allow_http',
+    ]) {
+      if (set(config[k]))
+        problems.push({ attribute: k, message: `${k} cannot be set together with emulated: true (the embedded emulator supplies it)` });
     }
     if (problems.length > 0) return { problems };
     return { settings: { mode: 'emulated', pveVersion: version ?? DEFAULT_EMULATED_PVE_VERSION, ...common }, warnings: [] };
   }
   if (set(config.pve_version)) {
-    problems.push({ attribute: 'pve_version', message: 'pve_version applies only with emulated: true (the release the embedded emulator plays); a real cluster runs the version it runs' });
+    problems.push({
+      attribute: 'pve_version',
+      message:
+        'pve_version applies only with emulated: true (the release the embedded emulator plays); a real cluster runs the version it runs',
+    });
   }
 
   const endpoint = str(config, 'endpoint', problems);
@@ -263,16 +281,19 @@ export function parseProviderConfig(
   const tokenSecret = str(config, 'token_secret', problems);
   const username = str(config, 'username', problems);
   const password = typeof config.password === 'string' && config.password !== '' ? config.password : undefined;
-  if (set(config.password) && password === undefined) problems.push({ attribute: 'password', message: 'password must be a non-empty string' });
+  if (set(config.password) && password === undefined)
+    problems.push({ attribute: 'password', message: 'password must be a non-empty string' });
   let auth: ProxmoxAuth | undefined;
   if (tokenId !== undefined || tokenSecret !== undefined) {
     if (username !== undefined || password !== undefined) {
       problems.push({ attribute: 'token_id', message: 'set either token_id/token_secret or username/password, not both' });
     }
     if (tokenId === undefined) problems.push({ attribute: 'token_id', message: 'token_id is required with token_secret' });
-    else if (!TOKEN_ID_RE.test(tokenId)) problems.push({ attribute: 'token_id', message: `token_id must look like USER@REALM!TOKENID (e.g. hl@pve!hl), got "${tokenId}"` });
+    else if (!TOKEN_ID_RE.test(tokenId))
+      problems.push({ attribute: 'token_id', message: `token_id must look like USER@REALM!TOKENID (e.g. hl@pve!hl), got "${tokenId}"` });
     if (tokenSecret === undefined) problems.push({ attribute: 'token_secret', message: 'token_secret is required with token_id' });
-    else if (!UUID_RE.test(tokenSecret.toLowerCase())) problems.push({ attribute: 'token_secret', message: 'token_secret must be the UUID PVE showed when the token was created' });
+    else if (!UUID_RE.test(tokenSecret.toLowerCase()))
+      problems.push({ attribute: 'token_secret', message: 'token_secret must be the UUID PVE showed when the token was created' });
     if (tokenId && tokenSecret) auth = { kind: 'token', tokenId, tokenSecret: tokenSecret.toLowerCase() };
   } else if (username !== undefined || password !== undefined) {
     if (username === undefined) problems.push({ attribute: 'username', message: 'username is required with password' });
@@ -286,14 +307,22 @@ export function parseProviderConfig(
   const fp = str(config, 'tls_fingerprint', problems);
   const tlsFingerprint = fp === undefined ? undefined : normalizeFingerprint(fp);
   if (fp !== undefined && tlsFingerprint === undefined) {
-    problems.push({ attribute: 'tls_fingerprint', message: 'tls_fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed (AA:BB:...)' });
+    problems.push({
+      attribute: 'tls_fingerprint',
+      message: 'tls_fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons allowed (AA:BB:...)',
+    });
   }
   const insecure = bool(config, 'insecure', problems);
   if (insecure && (caFile !== undefined || tlsFingerprint !== undefined)) {
-    problems.push({ attribute: 'insecure', message: 'insecure: true disables verification; it cannot be combined with ca_file or tls_fingerprint' });
+    problems.push({
+      attribute: 'insecure',
+      message: 'insecure: true disables verification; it cannot be combined with ca_file or tls_fingerprint',
+    });
   }
   const allowHttp = bool(config, 'allow_http', problems);
-  const transport = url ? checkTransport({ provider: 'proxmox', attribute: 'endpoint', url, allowHttp, insecure, credentials: 'the API credentials' }) : { problems: [], warnings: [] };
+  const transport = url
+    ? checkTransport({ provider: 'proxmox', attribute: 'endpoint', url, allowHttp, insecure, credentials: 'the API credentials' })
+    : { problems: [], warnings: [] };
   problems.push(...transport.problems);
   if (url?.protocol === 'http:' && (caFile !== undefined || tlsFingerprint !== undefined || insecure)) {
     problems.push({ attribute: 'endpoint', message: 'ca_file, tls_fingerprint and insecure only apply to https endpoints' });

@@ -60,7 +60,11 @@ export function pinMismatchMessage(host: string, expected: string, actual: strin
  * provider's `tls_fingerprint`.
  */
 export function normalizeFingerprint(text: string): string | undefined {
-  const hex = text.trim().replace(/^sha-?256(\s*fingerprint)?\s*[:=/]?\s*/i, '').replace(/[:\s]/g, '').toLowerCase();
+  const hex = text
+    .trim()
+    .replace(/^sha-?256(\s*fingerprint)?\s*[:=/]?\s*/i, '')
+    .replace(/[:\s]/g, '')
+    .toLowerCase();
   return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
 }
 

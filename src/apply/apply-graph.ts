@@ -58,7 +58,8 @@ export function buildApplyGraph(plan: Plan): ApplyGraph {
     if (hasApply(c)) {
       for (const depBlock of c.priorDependencies ?? []) {
         if (c.dependencies.includes(depBlock)) continue;
-        for (const d of byBlock.get(depBlock) ?? []) if (d.action === 'delete' && d.before !== null) dag.addEdge(deleteNodeId(d.address), applyNodeId(c.address));
+        for (const d of byBlock.get(depBlock) ?? [])
+          if (d.action === 'delete' && d.before !== null) dag.addEdge(deleteNodeId(d.address), applyNodeId(c.address));
       }
     }
     if (c.action === 'delete-create') dag.addEdge(applyNodeId(c.address), deleteNodeId(c.address));

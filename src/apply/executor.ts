@@ -7,7 +7,17 @@
  */
 import { blockAddress, type InstanceKey } from '../core/address.js';
 import { error, warning, type Diagnostic } from '../core/diagnostic.js';
-import { containsUnknown, getPath, isUnknown, isValueMap, pathToString, valueEquals, type Attributes, type Path, type Value } from '../core/value.js';
+import {
+  containsUnknown,
+  getPath,
+  isUnknown,
+  isValueMap,
+  pathToString,
+  valueEquals,
+  type Attributes,
+  type Path,
+  type Value,
+} from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
 import { walkDag, type VisitControls } from '../graph/walk-dag.js';
@@ -84,7 +94,8 @@ class Executor {
       let list = this.byBlock.get(c.block);
       if (!list) this.byBlock.set(c.block, (list = []));
       list.push(c);
-      if (c.action === 'no-op' && c.before) this.current.set(c.address, { attributes: this.fillRedacted(c.address, c.before), sensitivePaths: c.afterSensitive });
+      if (c.action === 'no-op' && c.before)
+        this.current.set(c.address, { attributes: this.fillRedacted(c.address, c.before), sensitivePaths: c.afterSensitive });
     }
     for (const d of req.plan.data) {
       this.current.set(d.address, { attributes: d.attributes, sensitivePaths: d.sensitivePaths });
@@ -142,7 +153,10 @@ class Executor {
       else if (outcome === 'skipped') {
         counts.skipped++;
         const cause = nodes.map((n) => walk.skippedBecause.get(n)).find((x) => x !== undefined);
-        this.diagnostics.push({ ...warning(`${c.address} was not ${verb(c)} because ${cause ? splitNode(cause)[1] : 'a dependency'} failed`), address: c.address });
+        this.diagnostics.push({
+          ...warning(`${c.address} was not ${verb(c)} because ${cause ? splitNode(cause)[1] : 'a dependency'} failed`),
+          address: c.address,
+        });
       } else if (outcome === 'not-started') counts.notStarted++;
       else if (c.action === 'create') counts.added++;
       else if (c.action === 'update') counts.changed++;
@@ -259,7 +273,12 @@ class Executor {
       return this.fail(change, operation, 'its configuration could not be evaluated');
     }
     const config = ev.value as Attributes;
-    if (containsUnknown(config)) return this.fail(change, operation, 'its configuration still has values unknown after its dependencies were applied (a provider left a computed value unset)');
+    if (containsUnknown(config))
+      return this.fail(
+        change,
+        operation,
+        'its configuration still has values unknown after its dependencies were applied (a provider left a computed value unset)',
+      );
 
     if (operation === 'read') {
       this.req.events.operationStart({ address: change.address, operation });
@@ -328,7 +347,12 @@ class Executor {
           // so the next plan replaces it with one made whole; a finished-looking object whose
           // create defaults never took (a guest never started) would otherwise plan as no change.
           await this.recordPartial(change, intent, partial, sensitivePaths, 'tainted');
-          return this.fail(change, operation, `${describe(e)}; the object was made (id ${partial.id}) and is recorded in state as tainted: the next plan replaces it`, e);
+          return this.fail(
+            change,
+            operation,
+            `${describe(e)}; the object was made (id ${partial.id}) and is recorded in state as tainted: the next plan replaces it`,
+            e,
+          );
         }
         // The create may have taken effect with its answer lost: ask before calling it failed.
         let found: Awaited<ReturnType<NonNullable<typeof provider.recover>>> = null;
@@ -363,9 +387,13 @@ class Executor {
       }
     }
     const id = change.id!;
-    const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }));
+    const intent = await controls.idle(
+      store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }),
+    );
     try {
-      const res = await this.retrying('write', change.address, operation, () => provider.update({ type: change.type, id, prior: prior!, planned, progress }));
+      const res = await this.retrying('write', change.address, operation, () =>
+        provider.update({ type: change.type, id, prior: prior!, planned, progress }),
+      );
       const resource = this.resourceState(change, id, res.state, sensitivePaths);
       // a lost completion of an update is reconciled by a read
       await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
@@ -377,7 +405,12 @@ class Executor {
       if (partial) {
         // Part of the update was made: record the object as it really is.
         await this.recordPartial(change, intent, partial, sensitivePaths, 'ready');
-        return this.fail(change, operation, `${describe(e)}; what was changed is recorded in state: the next plan shows what is left to do`, e);
+        return this.fail(
+          change,
+          operation,
+          `${describe(e)}; what was changed is recorded in state: the next plan shows what is left to do`,
+          e,
+        );
       }
       await store.completeIntent(intent, { kind: 'failed', message: describe(e) });
       return this.fail(change, operation, describe(e), e);
@@ -430,7 +463,9 @@ class Executor {
     }
     const prior = old?.attributes ?? this.fillRedacted(change.address, change.before!);
     this.req.events.operationStart({ address: change.address, operation: 'delete' });
-    const intent = await controls.idle(store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }));
+    const intent = await controls.idle(
+      store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }),
+    );
     try {
       await this.retrying('write', change.address, 'delete', () =>
         provider.delete({
@@ -463,7 +498,9 @@ class Executor {
     const entry = deposedById(store.getResource(d.address), d.id);
     if (!entry) throw new Error(`bug: the plan deletes deposed object ${d.key} of ${d.address}, which state does not hold`);
     this.req.events.operationStart({ address: label, operation: 'delete' });
-    const intent = await controls.idle(store.beginIntent({ address: d.address, operation: 'delete', type: d.type, provider: d.provider, id: d.id }));
+    const intent = await controls.idle(
+      store.beginIntent({ address: d.address, operation: 'delete', type: d.type, provider: d.provider, id: d.id }),
+    );
     try {
       await this.retrying('write', label, 'delete', () =>
         provider.delete({
@@ -506,19 +543,30 @@ class Executor {
     return retryProviderCall(kind, call, {
       ...(this.req.retry ? { policy: this.req.retry } : {}),
       onRetry: (e, attempt, delayMs) =>
-        this.req.events.operationProgress({ address: label, operation, message: `${e.message}; trying again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})` }),
+        this.req.events.operationProgress({
+          address: label,
+          operation,
+          message: `${e.message}; trying again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`,
+        }),
     });
   }
 
   /** Reports a failed operation; `label` names it when it is not the address itself (a deposed object). */
-  private fail(change: Pick<ResourceChange, 'address' | 'provider'> & { label?: string }, operation: OperationKind, message: string, cause?: unknown): false {
+  private fail(
+    change: Pick<ResourceChange, 'address' | 'provider'> & { label?: string },
+    operation: OperationKind,
+    message: string,
+    cause?: unknown,
+  ): false {
     const bug = cause !== undefined && !(cause instanceof ProviderError);
     const label = change.label ?? change.address;
     this.diagnostics.push({
       ...error(
         `${label}: ${operation} failed: ${message}`,
         undefined,
-        bug ? `This looks like a bug in the "${change.provider}" provider.${cause instanceof Error && cause.stack ? `\n${cause.stack}` : ''}` : undefined,
+        bug
+          ? `This looks like a bug in the "${change.provider}" provider.${cause instanceof Error && cause.stack ? `\n${cause.stack}` : ''}`
+          : undefined,
       ),
       address: change.address,
     });
@@ -536,7 +584,6 @@ class Executor {
     await this.req.store.setOutputs(outputs);
   }
 }
-
 
 function splitNode(node: string): ['apply' | 'delete', string] {
   const i = node.indexOf(':');
@@ -589,4 +636,3 @@ function describe(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
-

@@ -60,11 +60,19 @@ export async function reconcileJournal(
   return { recoveries, diagnostics };
 }
 
-async function settle(store: StateStore, provider: Pick<Provider, 'read' | 'recover'>, intent: PendingIntent, recoveries: Recovery[], diagnostics: Diagnostic[]): Promise<void> {
+async function settle(
+  store: StateStore,
+  provider: Pick<Provider, 'read' | 'recover'>,
+  intent: PendingIntent,
+  recoveries: Recovery[],
+  diagnostics: Diagnostic[],
+): Promise<void> {
   const existing = store.getResource(intent.address);
   if (intent.operation === 'create') {
     const found =
-      provider.recover && intent.identity ? await provider.recover({ type: intent.type, identity: intent.identity, planned: intent.planned ?? {} }) : null;
+      provider.recover && intent.identity
+        ? await provider.recover({ type: intent.type, identity: intent.identity, planned: intent.planned ?? {} })
+        : null;
     if (found) {
       const adopted = stateFor(intent, found.id, found.state, existing);
       // a create-before-destroy cut short: the object it replaces is kept, deposed

@@ -53,17 +53,21 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     }
     if (NEEDS_PRIOR.has(c.action) || (c.action === 'no-op' && c.id !== null)) {
       if (!prior) problems.push(`${what}: state holds no object at ${c.address}`);
-      else if (c.id !== prior.id) problems.push(`${what}: the plan names object ${JSON.stringify(c.id)}, but state holds ${JSON.stringify(prior.id)} there`);
+      else if (c.id !== prior.id)
+        problems.push(`${what}: the plan names object ${JSON.stringify(c.id)}, but state holds ${JSON.stringify(prior.id)} there`);
     }
     if (c.action === 'create' && prior && c.reason !== 'create_because_gone') {
       problems.push(`${what}: state already holds object ${JSON.stringify(prior.id)} at ${c.address}`);
     }
     if (c.action !== 'delete' && c.action !== 'no-op') {
       if (block?.mode !== 'managed' || block.type !== c.type) problems.push(`${what}: the plan's configuration declares no ${c.block}`);
-      else if (block.provider !== c.provider) problems.push(`${what}: the configuration gives it provider ${block.provider}, not ${c.provider}`);
+      else if (block.provider !== c.provider)
+        problems.push(`${what}: the configuration gives it provider ${block.provider}, not ${c.provider}`);
     }
     if (DESTROYS.has(c.action) && (block?.lifecycle.preventDestroy || prior?.preventDestroy)) {
-      problems.push(`${what}: it has lifecycle.prevent_destroy${block?.lifecycle.preventDestroy ? '' : ' (kept in state)'}, but the plan would ${c.action === 'delete' ? 'destroy' : 'replace'} it`);
+      problems.push(
+        `${what}: it has lifecycle.prevent_destroy${block?.lifecycle.preventDestroy ? '' : ' (kept in state)'}, but the plan would ${c.action === 'delete' ? 'destroy' : 'replace'} it`,
+      );
     }
   }
   // Accepted drift rewrites (or, for an object gone outside hl, forgets) the state entry.
@@ -71,7 +75,9 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     const prior = stateAt(d.address);
     if (!prior) continue; // nothing to rewrite: apply skips it
     if (d.id !== prior.id || d.type !== prior.type || d.provider !== prior.provider) {
-      problems.push(`${d.address} (drift): the plan names object ${JSON.stringify(d.id)}, but state holds ${JSON.stringify(prior.id)} there`);
+      problems.push(
+        `${d.address} (drift): the plan names object ${JSON.stringify(d.id)}, but state holds ${JSON.stringify(prior.id)} there`,
+      );
     }
   }
   for (const d of plan.deposed) {
@@ -79,7 +85,9 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     const object = prior?.deposed?.find((o) => o.key === d.key);
     if (!prior || !object) problems.push(`${d.address} (deposed object ${d.key}): state holds no such deposed object`);
     else if (object.id !== d.id || prior.type !== d.type || prior.provider !== d.provider) {
-      problems.push(`${d.address} (deposed object ${d.key}): the plan names ${JSON.stringify(d.id)}, but state records ${JSON.stringify(object.id)}`);
+      problems.push(
+        `${d.address} (deposed object ${d.key}): the plan names ${JSON.stringify(d.id)}, but state records ${JSON.stringify(object.id)}`,
+      );
     }
   }
   if (problems.length === 0) return [];

@@ -38,9 +38,28 @@ export interface ParsedCommand {
 }
 
 type OptionName =
-  | 'config' | 'state' | 'no-color' | 'json' | 'var' | 'var-file' | 'lock' | 'lock-timeout' | 'parallelism'
-  | 'target' | 'replace' | 'refresh' | 'refresh-only' | 'detailed-exitcode' | 'out' | 'auto-approve'
-  | 'format' | 'policy' | 'port' | 'host' | 'world' | 'help';
+  | 'config'
+  | 'state'
+  | 'no-color'
+  | 'json'
+  | 'var'
+  | 'var-file'
+  | 'lock'
+  | 'lock-timeout'
+  | 'parallelism'
+  | 'target'
+  | 'replace'
+  | 'refresh'
+  | 'refresh-only'
+  | 'detailed-exitcode'
+  | 'out'
+  | 'auto-approve'
+  | 'format'
+  | 'policy'
+  | 'port'
+  | 'host'
+  | 'world'
+  | 'help';
 
 const SPEC = {
   config: { type: 'string', short: 'c' },
@@ -99,7 +118,15 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   const allowed = COMMAND_OPTIONS[command];
   if (!allowed) {
     const s = didYouMean(command, Object.keys(COMMAND_OPTIONS));
-    return { diagnostics: [error(`Unknown command "${command}"`, undefined, s ? `Did you mean "hl ${s}"? Run "hl --help" for the list.` : 'Run "hl --help" for the list of commands.')] };
+    return {
+      diagnostics: [
+        error(
+          `Unknown command "${command}"`,
+          undefined,
+          s ? `Did you mean "hl ${s}"? Run "hl --help" for the list.` : 'Run "hl --help" for the list of commands.',
+        ),
+      ],
+    };
   }
   const rest = [...argv];
   rest.splice(rest.indexOf(command), 1);
@@ -113,7 +140,11 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
     if (m) {
       const name = m[1]!.replace(/^-+/, '');
       const s = didYouMean(name, allowed);
-      return { diagnostics: [error(`Unknown option "${m[1]}" for "hl ${command}"`, undefined, s ? `Did you mean "--${s}"?` : `Run "hl ${command} --help".`)] };
+      return {
+        diagnostics: [
+          error(`Unknown option "${m[1]}" for "hl ${command}"`, undefined, s ? `Did you mean "--${s}"?` : `Run "hl ${command} --help".`),
+        ],
+      };
     }
     return { diagnostics: [error(`Invalid command line: ${msg.split('\n')[0]}`)] };
   }
@@ -151,14 +182,16 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.refresh = bool('refresh') ?? true;
   if (str('lock-timeout') !== undefined) {
     const ms = parseDuration(str('lock-timeout')!);
-    if (ms === undefined) diagnostics.push(error(`Invalid value for --lock-timeout: "${str('lock-timeout')}" (expected a duration such as 30s, 2m or 500ms)`));
+    if (ms === undefined)
+      diagnostics.push(error(`Invalid value for --lock-timeout: "${str('lock-timeout')}" (expected a duration such as 30s, 2m or 500ms)`));
     else options.lockTimeoutMs = ms;
   }
   for (const k of ['parallelism', 'port'] as const) {
     const v = str(k);
     if (v === undefined) continue;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < (k === 'port' ? 0 : 1)) diagnostics.push(error(`Invalid value for --${k}: "${v}" (expected a whole number${k === 'port' ? '' : ' ≥ 1'})`));
+    if (!Number.isInteger(n) || n < (k === 'port' ? 0 : 1))
+      diagnostics.push(error(`Invalid value for --${k}: "${v}" (expected a whole number${k === 'port' ? '' : ' ≥ 1'})`));
     else options[k] = n;
   }
   if (options.refreshOnly && !options.refresh) diagnostics.push(error('--refresh-only and --refresh=false cannot be used together'));

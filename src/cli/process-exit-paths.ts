@@ -32,8 +32,12 @@ export function installExitPaths(env: NodeJS.ProcessEnv): CommandContext['onInte
     releaseLocksOnExit();
     const err = e as Error | undefined;
     try {
-      process.stderr.write(`Error: internal error in hl: ${err?.message ?? String(e)}\n\nThis is a bug in hl, not in your configuration.\n`);
-      process.stderr.write(env['HL_DEBUG'] ? `${err?.stack ?? ''}\n` : 'Run again with HL_DEBUG=1 to see the stack trace for a bug report.\n');
+      process.stderr.write(
+        `Error: internal error in hl: ${err?.message ?? String(e)}\n\nThis is a bug in hl, not in your configuration.\n`,
+      );
+      process.stderr.write(
+        env['HL_DEBUG'] ? `${err?.stack ?? ''}\n` : 'Run again with HL_DEBUG=1 to see the stack trace for a bug report.\n',
+      );
     } catch {
       // stderr is gone too: the exit code says it
     }

@@ -55,7 +55,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     term.out(parsed.options.json ? JSON.stringify({ hl_version: HL_VERSION, node: process.version }) + '\n' : `hl ${HL_VERSION}\n`);
     return EXIT_OK;
   }
-  const ctx: CommandContext = { cmd: parsed, term, env: io.env, onInterrupt: io.onInterrupt, providers: io.providers, emulators: io.emulators };
+  const ctx: CommandContext = {
+    cmd: parsed,
+    term,
+    env: io.env,
+    onInterrupt: io.onInterrupt,
+    providers: io.providers,
+    emulators: io.emulators,
+  };
   try {
     return await COMMANDS[parsed.command]!(ctx);
   } catch (e) {
@@ -64,7 +71,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_ERROR;
     }
     const err = e as Error;
-    term.err(`Error: internal error in hl: ${err?.message ?? String(e)}\n\nThis is a bug in hl, not in your configuration. State was not changed by this error.\n`);
+    term.err(
+      `Error: internal error in hl: ${err?.message ?? String(e)}\n\nThis is a bug in hl, not in your configuration. State was not changed by this error.\n`,
+    );
     if (io.env['HL_DEBUG']) term.err(`${err?.stack ?? ''}\n`);
     else term.err('Run again with HL_DEBUG=1 to see the stack trace for a bug report.\n');
     return EXIT_ERROR;

@@ -98,7 +98,10 @@ function decodeValidations(n: Node, name: string, report: DecodeReport): Variabl
 export function decodeProvider(key: string, keyLoc: SourceLocation, value: Node, report: DecodeReport): ProviderBlock | undefined {
   const m = PROVIDER_KEY.exec(key);
   if (!m) {
-    report.shapeError(`Invalid provider key "${key}": expected a provider type such as proxmox, or type.alias such as kuma.fun-bedbug`, keyLoc);
+    report.shapeError(
+      `Invalid provider key "${key}": expected a provider type such as proxmox, or type.alias such as kuma.fun-bedbug`,
+      keyLoc,
+    );
     return undefined;
   }
   const body = asOptionalMap(value);

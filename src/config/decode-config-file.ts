@@ -43,7 +43,10 @@ export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile 
     }
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(section.key)) {
       const suggestion = didYouMean(section.key, TOP_LEVEL_KEYS);
-      report.shapeError(`Unsupported key "${section.key}" in the configuration file${suggestion ? `. Did you mean "${suggestion}"?` : ''}`, section.keyLoc);
+      report.shapeError(
+        `Unsupported key "${section.key}" in the configuration file${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+        section.keyLoc,
+      );
       continue;
     }
     const body = asOptionalMap(v);

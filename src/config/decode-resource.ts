@@ -22,7 +22,10 @@ export function decodeResource(
   const what = mode === 'data' ? 'data source' : 'resource';
   const m = (mode === 'data' ? DATA_KEY : RESOURCE_KEY).exec(key);
   if (!m) {
-    report.shapeError(`Invalid ${what} key "${key}": expected TYPE.NAME such as ${mode === 'data' ? 'maas_subnet.lan' : 'proxmox_vm.k3s'}`, keyLoc);
+    report.shapeError(
+      `Invalid ${what} key "${key}": expected TYPE.NAME such as ${mode === 'data' ? 'maas_subnet.lan' : 'proxmox_vm.k3s'}`,
+      keyLoc,
+    );
     return undefined;
   }
   const type = m[1]!;
@@ -160,7 +163,8 @@ function decodeIgnoreChanges(v: Node, report: DecodeReport): Lifecycle['ignoreCh
   }
   const out: { path: string; loc: SourceLocation }[] = [];
   for (const item of v.items) {
-    if (item.kind === 'scalar' && typeof item.value === 'string' && ATTRIBUTE_PATH.test(item.value)) out.push({ path: item.value, loc: item.loc });
+    if (item.kind === 'scalar' && typeof item.value === 'string' && ATTRIBUTE_PATH.test(item.value))
+      out.push({ path: item.value, loc: item.loc });
     else report.shapeError('lifecycle.ignore_changes entries must be attribute paths such as description or disks.scsi0.size', item.loc);
   }
   return out;

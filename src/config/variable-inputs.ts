@@ -86,7 +86,9 @@ export function parseVarFlags(flags: readonly string[]): CollectedInputs {
       continue;
     }
     if (!IDENTIFIER.test(name)) {
-      diagnostics.push(error(`Invalid --var "${flag}": "${name}" is not a variable name`, undefined, 'Variable names are letters, digits, _ and -.'));
+      diagnostics.push(
+        error(`Invalid --var "${flag}": "${name}" is not a variable name`, undefined, 'Variable names are letters, digits, _ and -.'),
+      );
       continue;
     }
     inputs.set(name, { raw: flag.slice(eq + 1), kind: 'text', source: '--var' });
@@ -101,7 +103,13 @@ export function parseVarFile(file: ConfigFile): CollectedInputs {
   const diagnostics = [...parsed.diagnostics];
   if (!parsed.node) return { inputs, diagnostics };
   if (parsed.node.kind !== 'map') {
-    diagnostics.push(error(`Variable file "${file.path}" must be a map of variable names to values`, parsed.node.loc, 'For example:\n  domain: maas\n  vmids: [107, 120]'));
+    diagnostics.push(
+      error(
+        `Variable file "${file.path}" must be a map of variable names to values`,
+        parsed.node.loc,
+        'For example:\n  domain: maas\n  vmids: [107, 120]',
+      ),
+    );
     return { inputs, diagnostics };
   }
   for (const e of parsed.node.entries) {
@@ -134,14 +142,19 @@ export interface ResolveOptions {
   checkValidations?: (decl: VariableDecl, value: Value) => Diagnostic[];
 }
 
-export function resolveVariables(decls: ReadonlyMap<string, VariableDecl>, inputs: ReadonlyMap<string, VariableInput>, options: ResolveOptions = {}): ResolvedVariables {
+export function resolveVariables(
+  decls: ReadonlyMap<string, VariableDecl>,
+  inputs: ReadonlyMap<string, VariableInput>,
+  options: ResolveOptions = {},
+): ResolvedVariables {
   const values = new Map<string, ResolvedVariable>();
   const diagnostics: Diagnostic[] = [];
   for (const decl of decls.values()) {
     const input = inputs.get(decl.name);
     let resolved: ResolvedVariable | undefined;
     if (input) {
-      const converted = input.kind === 'text' && typeof input.raw === 'string' ? convertText(input.raw, decl.type) : convertValue(input.raw, decl.type);
+      const converted =
+        input.kind === 'text' && typeof input.raw === 'string' ? convertText(input.raw, decl.type) : convertValue(input.raw, decl.type);
       if (converted.ok) resolved = { value: converted.value, source: input.source, sensitive: decl.sensitive };
       else {
         diagnostics.push(
@@ -157,7 +170,12 @@ export function resolveVariables(decls: ReadonlyMap<string, VariableDecl>, input
       const converted = convertValue(given, decl.type);
       if (converted.ok) resolved = { value: converted.value, source: 'default', sensitive: decl.sensitive };
       else {
-        diagnostics.push(error(`Default value of variable "${decl.name}" must be ${converted.expected}, got ${describeGiven(given, decl.sensitive)}`, decl.default.loc));
+        diagnostics.push(
+          error(
+            `Default value of variable "${decl.name}" must be ${converted.expected}, got ${describeGiven(given, decl.sensitive)}`,
+            decl.default.loc,
+          ),
+        );
       }
     } else {
       diagnostics.push(
@@ -177,7 +195,13 @@ export function resolveVariables(decls: ReadonlyMap<string, VariableDecl>, input
     const suggestion = didYouMean(name, decls.keys());
     const summary = `Value given for undeclared variable "${name}" (from ${input.source})${suggestion ? `. Did you mean "${suggestion}"?` : ''}`;
     // The environment is shared with other projects: an unused HL_VAR_ is only a warning.
-    diagnostics.push((input.kind === 'text' && input.source.startsWith('environment') ? warning : error)(summary, input.loc, 'Declare it under variables: or remove it.'));
+    diagnostics.push(
+      (input.kind === 'text' && input.source.startsWith('environment') ? warning : error)(
+        summary,
+        input.loc,
+        'Declare it under variables: or remove it.',
+      ),
+    );
   }
   return { values, diagnostics };
 }

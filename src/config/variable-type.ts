@@ -72,7 +72,9 @@ export function convertValue(value: Value, type: VariableType): Conversion {
   const fail: Conversion = { ok: false, expected: EXPECTED[type] };
   switch (type) {
     case 'string':
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? { ok: true, value: typeof value === 'string' ? value : String(value) } : fail;
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? { ok: true, value: typeof value === 'string' ? value : String(value) }
+        : fail;
     case 'number':
       if (typeof value === 'number') return { ok: true, value };
       if (typeof value === 'string' && NUMBER_RE.test(value.trim())) return { ok: true, value: Number(value.trim()) };

@@ -47,7 +47,16 @@ export function buildInventory(input: readonly InventoryResource[], facts: Inven
     if (f !== undefined) guests.push({ resource: r, facts: f });
     else rest.push(r);
   }
-  const inventory: Inventory = { nodes: [], guestsWithoutNode: [], devices: [], records: [], monitors: [], others: [], guestsOf: new Map(), resources };
+  const inventory: Inventory = {
+    nodes: [],
+    guestsWithoutNode: [],
+    devices: [],
+    records: [],
+    monitors: [],
+    others: [],
+    guestsOf: new Map(),
+    resources,
+  };
   const sections = new Map<string, NodeSection>();
   const section = (node: string): NodeSection => {
     let s = sections.get(node);

@@ -44,7 +44,8 @@ export function renderInventoryMarkdown(resources: readonly InventoryResource[],
   const unplaced = inv.guestsWithoutNode.length + inv.devices.length + inv.records.length + inv.monitors.length + inv.others.length;
   if (unplaced > 0) {
     blocks.push('## Not on a node');
-    if (inv.guestsWithoutNode.length > 0) blocks.push('### Guests whose node is not known', ...inv.guestsWithoutNode.map((g) => guestBlock(g, '####')));
+    if (inv.guestsWithoutNode.length > 0)
+      blocks.push('### Guests whose node is not known', ...inv.guestsWithoutNode.map((g) => guestBlock(g, '####')));
     if (inv.devices.length > 0) blocks.push('### MAAS devices', devicesTable(inv));
     if (inv.records.length > 0) blocks.push('### DNS records', recordsTable(inv));
     if (inv.monitors.length > 0) blocks.push('### Monitors', monitorsTable(inv));
@@ -92,12 +93,17 @@ function guestBlock(g: GuestEntry, heading: string): string {
   item(
     'Monitors',
     g.links.monitors.map(({ resource: m, facts: mf }) => {
-      const what = [mf.name !== undefined ? plain(mf.name) : undefined, mf.target !== undefined ? code(mf.target) : undefined].filter(Boolean);
+      const what = [mf.name !== undefined ? plain(mf.name) : undefined, mf.target !== undefined ? code(mf.target) : undefined].filter(
+        Boolean,
+      );
       return `${code(m.address)}${what.length > 0 ? ` ${what.join(' → ')}` : ''}`;
     }),
   );
   item('Passthrough', [...f.passthrough.map(plain), ...g.links.passthrough.map((p) => code(p.address))]);
-  item('MAAS', [...g.links.devices, ...g.links.records].map((x) => code(x.resource.address)));
+  item(
+    'MAAS',
+    [...g.links.devices, ...g.links.records].map((x) => code(x.resource.address)),
+  );
   return lines.join('\n');
 }
 
@@ -122,7 +128,13 @@ function recordsTable(inv: Inventory): string {
 
 function monitorsTable(inv: Inventory): string {
   const rows = inv.monitors.map(({ resource: m, facts: f }) => {
-    return [code(m.address), f.name !== undefined ? plain(f.name) : '—', f.monitorType !== undefined ? plain(f.monitorType) : '—', cell(f.target), guestsCell(inv, m)];
+    return [
+      code(m.address),
+      f.name !== undefined ? plain(f.name) : '—',
+      f.monitorType !== undefined ? plain(f.monitorType) : '—',
+      cell(f.target),
+      guestsCell(inv, m),
+    ];
   });
   return table(['Resource', 'Name', 'Type', 'Target', 'Guest'], rows);
 }

@@ -126,7 +126,9 @@ export function linkToGuests(guests: readonly Guest[], candidates: LinkCandidate
       const l = links(g);
       const hit =
         host !== undefined &&
-        (l.ips.includes(host) || l.dnsNames.includes(host) || (!/^[0-9.:]+$/.test(host) && names.get(g.resource.address)!.has(firstLabel(host))));
+        (l.ips.includes(host) ||
+          l.dnsNames.includes(host) ||
+          (!/^[0-9.:]+$/.test(host) && names.get(g.resource.address)!.has(firstLabel(host))));
       if (!hit && !dependsOn(m, g)) continue;
       link(m, g);
       l.monitors.push(monitor);

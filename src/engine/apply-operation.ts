@@ -43,27 +43,32 @@ export type ApplyOutcome =
 /** The outcome; undefined when the run stopped at an error (reported). */
 export async function applyOperation(opts: ApplyOperationOptions, events: ApplyOperationEvents): Promise<ApplyOutcome | undefined> {
   const { destroy, planFile } = opts;
-  return withWorkspace(opts.workspace, events, { operation: destroy ? 'destroy' : 'apply', write: true }, async (ws): Promise<ApplyOutcome | undefined> => {
-    let run: PlannedRun | undefined;
-    if (planFile) {
-      run = await loadSavedPlan(ws, planFile, opts, events);
-      if (run && refusedByPolicy(ws, events, run.plan, planFile)) return { kind: 'policy-refused' };
-    } else {
-      run = await planInWorkspace(opts, events, ws, destroy ? 'destroy' : opts.refreshOnly ? 'refresh-only' : 'normal', true);
-      if (run) {
-        events.planned(run.plan, ws.redact);
-        if (refusedByPolicy(ws, events, run.plan)) return { kind: 'policy-refused' };
-        // Nothing to change; drift seen by the refresh is still recorded in state.
-        if (!run.plan.hasChanges) return run.plan.drift.length > 0 ? executePlan(ws, run, opts, events, true) : { kind: 'no-changes' };
-        if (!opts.autoApprove) {
-          const answer = await events.confirm(destroy ? 'destroy' : 'apply');
-          if (answer !== 'yes') return { kind: 'cancelled', noInput: answer === undefined };
+  return withWorkspace(
+    opts.workspace,
+    events,
+    { operation: destroy ? 'destroy' : 'apply', write: true },
+    async (ws): Promise<ApplyOutcome | undefined> => {
+      let run: PlannedRun | undefined;
+      if (planFile) {
+        run = await loadSavedPlan(ws, planFile, opts, events);
+        if (run && refusedByPolicy(ws, events, run.plan, planFile)) return { kind: 'policy-refused' };
+      } else {
+        run = await planInWorkspace(opts, events, ws, destroy ? 'destroy' : opts.refreshOnly ? 'refresh-only' : 'normal', true);
+        if (run) {
+          events.planned(run.plan, ws.redact);
+          if (refusedByPolicy(ws, events, run.plan)) return { kind: 'policy-refused' };
+          // Nothing to change; drift seen by the refresh is still recorded in state.
+          if (!run.plan.hasChanges) return run.plan.drift.length > 0 ? executePlan(ws, run, opts, events, true) : { kind: 'no-changes' };
+          if (!opts.autoApprove) {
+            const answer = await events.confirm(destroy ? 'destroy' : 'apply');
+            if (answer !== 'yes') return { kind: 'cancelled', noInput: answer === undefined };
+          }
         }
       }
-    }
-    if (!run) return undefined;
-    return executePlan(ws, run, opts, events, false);
-  });
+      if (!run) return undefined;
+      return executePlan(ws, run, opts, events, false);
+    },
+  );
 }
 
 /**

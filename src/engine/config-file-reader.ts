@@ -32,7 +32,8 @@ function tooLarge(size: number | undefined): FileProblem {
 
 function unreadable(e: unknown): FileProblem {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'too many symbolic links' : (code ?? String(e));
+  const why =
+    code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'too many symbolic links' : (code ?? String(e));
   return new FileProblem('unreadable', `it exists but cannot be read (${why})`);
 }
 
@@ -75,7 +76,10 @@ export function readConfigRelativeFile(root: string, path: string): string | und
     if (filled > MAX_FILE_BYTES) throw tooLarge(undefined);
     const decoded = decodeSourceBytes(buf.subarray(0, filled));
     if (decoded.problem) {
-      throw new FileProblem('not-utf8', `${decoded.problem.summary.replace(/^The file/, 'the file')} (line ${decoded.problem.line}, column ${decoded.problem.col}); file() reads UTF-8 text`);
+      throw new FileProblem(
+        'not-utf8',
+        `${decoded.problem.summary.replace(/^The file/, 'the file')} (line ${decoded.problem.line}, column ${decoded.problem.col}); file() reads UTF-8 text`,
+      );
     }
     return decoded.text;
   } catch (e) {

@@ -20,7 +20,13 @@ export async function startEmulatorOperation(registry: EmulatorRegistry, opts: E
   const start = kind ? registry.get(kind) : undefined;
   if (!start) {
     const s = kind ? didYouMean(kind, registry.keys()) : undefined;
-    throw new DiagnosticsError([error(kind ? `No emulator "${kind}"` : 'hl emulate needs a kind', undefined, s ? `Did you mean "${s}"?` : `Available: ${[...registry.keys()].join(', ')}`)]);
+    throw new DiagnosticsError([
+      error(
+        kind ? `No emulator "${kind}"` : 'hl emulate needs a kind',
+        undefined,
+        s ? `Did you mean "${s}"?` : `Available: ${[...registry.keys()].join(', ')}`,
+      ),
+    ]);
   }
   const host = opts.host ?? '127.0.0.1';
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host)) {

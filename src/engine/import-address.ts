@@ -40,11 +40,19 @@ export function checkImportAddress(
 
   const expansion = expandWithState(project, state, block);
   const refuse = (summary: string, detail: string): { diagnostics: Diagnostic[] } => ({
-    diagnostics: [{ ...error(`Cannot import ${address}: ${summary}`, block.forEach?.loc ?? block.count?.loc ?? block.loc, detail), address }],
+    diagnostics: [
+      { ...error(`Cannot import ${address}: ${summary}`, block.forEach?.loc ?? block.count?.loc ?? block.loc, detail), address },
+    ],
   });
   const declared = (keys: InstanceKey[]): string =>
-    keys.length === 0 ? 'It declares no instances.' : `Its instances: ${keys.slice(0, 10).map((k) => `${blockAddr}${formatKey(k)}`).join(', ')}${keys.length > 10 ? `, ... (${keys.length} in all)` : ''}.`;
-  const example = (keys: InstanceKey[]): string => (keys.length > 0 ? ` For example: hl import '${blockAddr}${formatKey(keys[0]!)}' ID` : '');
+    keys.length === 0
+      ? 'It declares no instances.'
+      : `Its instances: ${keys
+          .slice(0, 10)
+          .map((k) => `${blockAddr}${formatKey(k)}`)
+          .join(', ')}${keys.length > 10 ? `, ... (${keys.length} in all)` : ''}.`;
+  const example = (keys: InstanceKey[]): string =>
+    keys.length > 0 ? ` For example: hl import '${blockAddr}${formatKey(keys[0]!)}' ID` : '';
 
   switch (expansion.kind) {
     case 'errors':
@@ -60,16 +68,28 @@ export function checkImportAddress(
     case 'count': {
       const keys = instanceKeys(expansion);
       if (addr.key === null) return refuse(`${blockAddr} has count, so the address needs an index`, `${declared(keys)}${example(keys)}`);
-      if (typeof addr.key === 'string') return refuse(`${blockAddr} has count, so its instances have numeric indexes, not ["${addr.key}"]`, `${declared(keys)}${example(keys)}`);
+      if (typeof addr.key === 'string')
+        return refuse(
+          `${blockAddr} has count, so its instances have numeric indexes, not ["${addr.key}"]`,
+          `${declared(keys)}${example(keys)}`,
+        );
       if (addr.key >= expansion.count) {
-        return refuse(`index ${addr.key} is out of range: count is ${expansion.count}${expansion.count > 0 ? ` (indexes 0 to ${expansion.count - 1})` : ''}`, `${declared(keys)}${example(keys)}`);
+        return refuse(
+          `index ${addr.key} is out of range: count is ${expansion.count}${expansion.count > 0 ? ` (indexes 0 to ${expansion.count - 1})` : ''}`,
+          `${declared(keys)}${example(keys)}`,
+        );
       }
       return { block, diagnostics: [] };
     }
     case 'for_each': {
       const keys = instanceKeys(expansion);
-      if (addr.key === null) return refuse(`${blockAddr} has for_each, so the address needs an instance key`, `${declared(keys)}${example(keys)}`);
-      if (typeof addr.key === 'number') return refuse(`${blockAddr} has for_each, so its instances have string keys, not [${addr.key}]`, `${declared(keys)}${example(keys)}`);
+      if (addr.key === null)
+        return refuse(`${blockAddr} has for_each, so the address needs an instance key`, `${declared(keys)}${example(keys)}`);
+      if (typeof addr.key === 'number')
+        return refuse(
+          `${blockAddr} has for_each, so its instances have string keys, not [${addr.key}]`,
+          `${declared(keys)}${example(keys)}`,
+        );
       if (!expansion.entries.has(addr.key)) {
         const s = didYouMean(addr.key, expansion.entries.keys());
         return refuse(`the for_each of ${blockAddr} has no key "${addr.key}"`, `${s ? `Did you mean "${s}"? ` : ''}${declared(keys)}`);
@@ -95,8 +115,17 @@ export function managedElsewhereError(address: string, other: ResourceState, id:
 function notDeclared(project: Project, addr: ResourceAddress, blockAddr: string): Diagnostic {
   const managed = [...project.config.resources.values()].filter((b) => b.mode === 'managed');
   const sameName = managed.filter((b) => b.name === addr.name && b.type !== addr.type);
-  const s = sameName.length === 1 ? sameName[0]!.address : didYouMean(blockAddr, managed.map((b) => b.address));
-  const what = sameName.length === 1 ? `"${addr.name}" is a ${sameName[0]!.type} in the configuration, not a ${addr.type}` : `${blockAddr} is not in the configuration`;
+  const s =
+    sameName.length === 1
+      ? sameName[0]!.address
+      : didYouMean(
+          blockAddr,
+          managed.map((b) => b.address),
+        );
+  const what =
+    sameName.length === 1
+      ? `"${addr.name}" is a ${sameName[0]!.type} in the configuration, not a ${addr.type}`
+      : `${blockAddr} is not in the configuration`;
   return error(
     `Cannot import ${formatAddress(addr)}: ${what}`,
     undefined,

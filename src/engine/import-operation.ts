@@ -31,7 +31,8 @@ export interface ImportOptions {
 export async function importOperation(opts: ImportOptions, events: EngineEvents): Promise<{ address: string; id: string } | undefined> {
   const { id } = opts;
   const addr = parseAddress(opts.address);
-  if (addr?.mode !== 'managed') throw new DiagnosticsError([error(`Invalid address "${opts.address}": expected type.name, type.name[0] or type.name["key"]`)]);
+  if (addr?.mode !== 'managed')
+    throw new DiagnosticsError([error(`Invalid address "${opts.address}": expected type.name, type.name[0] or type.name["key"]`)]);
   const loaded = await loadProject(opts.config, opts.variables);
   if (!loaded.project) {
     events.diagnostics(loaded.diagnostics, { files: loaded.files });
@@ -48,7 +49,10 @@ export async function importOperation(opts: ImportOptions, events: EngineEvents)
       return undefined;
     }
     const block = checked.block;
-    if (ws.store.getResource(address)) throw new DiagnosticsError([error(`${address} is already in state`, undefined, 'Remove it first with "hl state rm" if you mean to re-import.')]);
+    if (ws.store.getResource(address))
+      throw new DiagnosticsError([
+        error(`${address} is already in state`, undefined, 'Remove it first with "hl state rm" if you mean to re-import.'),
+      ]);
     const before = managedElsewhere(ws.store.state, addr.type, id, address);
     if (before) throw new DiagnosticsError([managedElsewhereError(address, before, id)]);
     await attachProviders(ws, project, true);
@@ -57,12 +61,16 @@ export async function importOperation(opts: ImportOptions, events: EngineEvents)
     const found = await importFrom(provider, block.provider, addr.type, id, address, project, ws.session!.configs.get(block.provider));
     if (!found.resource) {
       const fmt = provider.getSchema().resources[addr.type]?.importIdFormat;
-      throw new DiagnosticsError([error(`Cannot import ${address}: no ${addr.type} with id "${id}" exists`, undefined, fmt ? `Ids look like ${fmt}.` : undefined)]);
+      throw new DiagnosticsError([
+        error(`Cannot import ${address}: no ${addr.type} with id "${id}" exists`, undefined, fmt ? `Ids look like ${fmt}.` : undefined),
+      ]);
     }
     const elsewhere = managedElsewhere(ws.store.state, addr.type, found.resource.id, address);
     if (elsewhere) throw new DiagnosticsError([managedElsewhereError(address, elsewhere, found.resource.id)]);
     const schema = provider.getSchema().resources[addr.type];
-    const schemaSensitive = Object.entries(schema?.attributes ?? {}).filter(([, a]) => a.sensitive).map(([k]) => [k]);
+    const schemaSensitive = Object.entries(schema?.attributes ?? {})
+      .filter(([, a]) => a.sensitive)
+      .map(([k]) => [k]);
     // attributes holding a secret of the config (a sensitive variable's value) are sensitive too
     const holding = secretPaths(found.resource.state, ws.redact.holdsSecret).filter((p) => !schemaSensitive.some((s) => s[0] === p[0]));
     const origin = {
@@ -86,13 +94,22 @@ export async function importOperation(opts: ImportOptions, events: EngineEvents)
  * provider failure (unreachable, TLS, authentication) is reported as plan reports it, located
  * at the provider block, never as a bug in hl.
  */
-async function importFrom(provider: Provider, key: string, type: string, id: string, address: string, project: Project, providerConfig: Attributes | undefined): Promise<ImportResponse> {
+async function importFrom(
+  provider: Provider,
+  key: string,
+  type: string,
+  id: string,
+  address: string,
+  project: Project,
+  providerConfig: Attributes | undefined,
+): Promise<ImportResponse> {
   try {
     return await retryProviderCall('read', () => provider.importResource!({ type, id }));
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     const block = project.config.providers.get(key);
-    if (e.options.unreachable) throw new DiagnosticsError([unreachableDiagnostic(key, e, block?.loc, providerConfig, `${address} could not be imported`)]);
+    if (e.options.unreachable)
+      throw new DiagnosticsError([unreachableDiagnostic(key, e, block?.loc, providerConfig, `${address} could not be imported`)]);
     throw new DiagnosticsError([error(`Cannot import ${address}: provider "${key}" failed: ${e.message}`, block?.loc)]);
   }
 }

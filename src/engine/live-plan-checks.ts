@@ -19,7 +19,13 @@ export function plannedChangesByProvider(plan: Plan): Map<string, PlannedChange[
     if (!action || c.after === null) continue;
     let list = out.get(c.provider);
     if (!list) out.set(c.provider, (list = []));
-    const change: PlannedChange = { address: c.address, type: c.type, action, prior: action === 'update' ? c.before : null, planned: c.after };
+    const change: PlannedChange = {
+      address: c.address,
+      type: c.type,
+      action,
+      prior: action === 'update' ? c.before : null,
+      planned: c.after,
+    };
     if (action === 'create' && c.before) change.replaces = c.before;
     list.push(change);
   }

@@ -39,7 +39,10 @@ export async function loadConfigFiles(path: string): Promise<LoadedFiles> {
     if (s?.isFile()) files.push(full);
   }
   if (files.length === 0) {
-    return { files: [], diagnostics: [error(`No config files in directory "${shown}"`, undefined, 'A config directory holds *.yaml or *.yml files.')] };
+    return {
+      files: [],
+      diagnostics: [error(`No config files in directory "${shown}"`, undefined, 'A config directory holds *.yaml or *.yml files.')],
+    };
   }
   return readAll(files);
 }
@@ -79,7 +82,11 @@ async function readAll(paths: string[]): Promise<LoadedFiles> {
   return { files, diagnostics };
 }
 
-async function statOrProblem(path: string, shown: string, what: string): Promise<Awaited<ReturnType<typeof stat>> | { problem: Diagnostic }> {
+async function statOrProblem(
+  path: string,
+  shown: string,
+  what: string,
+): Promise<Awaited<ReturnType<typeof stat>> | { problem: Diagnostic }> {
   try {
     return await stat(path);
   } catch (e) {

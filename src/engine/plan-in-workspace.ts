@@ -37,7 +37,13 @@ export interface PlannedRun {
   plan: Plan;
 }
 
-export async function planInWorkspace(opts: PlanRunOptions, events: EngineEvents, ws: Workspace, mode: Plan['mode'], write: boolean): Promise<PlannedRun | undefined> {
+export async function planInWorkspace(
+  opts: PlanRunOptions,
+  events: EngineEvents,
+  ws: Workspace,
+  mode: Plan['mode'],
+  write: boolean,
+): Promise<PlannedRun | undefined> {
   const loaded = await loadProject(opts.config, opts.variables);
   if (!loaded.project) {
     events.diagnostics(loaded.diagnostics, { files: loaded.files });
@@ -60,7 +66,10 @@ export async function planInWorkspace(opts: PlanRunOptions, events: EngineEvents
     events.diagnostics(diags, { files: project.files, redact: ws.redact });
     return undefined;
   }
-  events.diagnostics(diags.filter((d) => d.severity === 'warning' && !r.plan!.diagnostics.includes(d)), { files: project.files, redact: ws.redact });
+  events.diagnostics(
+    diags.filter((d) => d.severity === 'warning' && !r.plan!.diagnostics.includes(d)),
+    { files: project.files, redact: ws.redact },
+  );
   const plan = rules.length > 0 ? { ...r.plan, policyResults: evaluatePolicies(r.plan, rules).results } : r.plan;
   return { project, plan };
 }
@@ -76,7 +85,9 @@ function policyRules(path: string | undefined, events: EngineEvents, project: Pr
       file = { path, text: readFileSync(path, 'utf8') };
     } catch (e) {
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      events.diagnostics([error(missing ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`)]);
+      events.diagnostics([
+        error(missing ? `Policy file ${path} does not exist` : `Cannot read policy file ${path}: ${(e as Error).message}`),
+      ]);
       return undefined;
     }
   }

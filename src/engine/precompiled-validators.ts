@@ -31,7 +31,10 @@ export const PRECOMPILED_INDEX_FILE = 'index.cjs';
 
 /** The key of `schema` compiled with the ajv options named `profile`. */
 export function precompiledKey(profile: string, schema: object): string {
-  return createHash('sha256').update(`${profile}\n${JSON.stringify(schema)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${profile}\n${JSON.stringify(schema)}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 type PrecompiledIndex = Record<string, () => SchemaValidateFunction>;
@@ -69,7 +72,8 @@ export function setPrecompiledDirectory(directory: string | null | undefined): v
 
 function loadIndex(): PrecompiledIndex | null {
   if (index !== undefined) return index;
-  const directory = directoryOverride === undefined ? fileURLToPath(new URL(`../../${PRECOMPILED_DIRECTORY}/`, import.meta.url)) : directoryOverride;
+  const directory =
+    directoryOverride === undefined ? fileURLToPath(new URL(`../../${PRECOMPILED_DIRECTORY}/`, import.meta.url)) : directoryOverride;
   const file = directory === null ? undefined : join(directory, PRECOMPILED_INDEX_FILE);
   index = file !== undefined && existsSync(file) ? (createRequire(import.meta.url)(file) as PrecompiledIndex) : null;
   return index;

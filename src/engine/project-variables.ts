@@ -67,7 +67,9 @@ function checkValidations(decl: VariableDecl, value: Value): Diagnostic[] {
     }
     if (r.value === false) out.push(error(`Invalid value for variable "${decl.name}": ${rule.errorMessage}`, rule.loc));
     else if (r.value !== true && r.value !== UNKNOWN) {
-      out.push(error(`Validation condition of variable "${decl.name}" must be true or false, got ${JSON.stringify(r.value)}`, rule.condition.loc));
+      out.push(
+        error(`Validation condition of variable "${decl.name}" must be true or false, got ${JSON.stringify(r.value)}`, rule.condition.loc),
+      );
     }
   }
   return out;

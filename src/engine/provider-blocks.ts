@@ -71,7 +71,11 @@ export async function evaluateProviderBlocks(opts: ProviderBlocksOptions): Promi
     const block = opts.config.providers.get(key);
     if (!block && key.includes('.')) {
       diagnostics.push(
-        error(`Provider "${key}" is used but not declared`, usage.loc?.providerLoc ?? usage.loc?.loc, `Declare it under "providers:" as "${key}: {...}".`),
+        error(
+          `Provider "${key}" is used but not declared`,
+          usage.loc?.providerLoc ?? usage.loc?.loc,
+          `Declare it under "providers:" as "${key}: {...}".`,
+        ),
       );
       continue;
     }
@@ -83,7 +87,9 @@ export async function evaluateProviderBlocks(opts: ProviderBlocksOptions): Promi
       diagnostics.push(...r.diagnostics, ...scope.diagnostics.splice(0));
       if (!isValueMap(r.value)) continue;
       config = r.value;
-      diagnostics.push(...validateAgainstSchema(schema.providerJsonSchema, config, block.body, `provider "${key}"`, { precompiled: precompiledValidator }));
+      diagnostics.push(
+        ...validateAgainstSchema(schema.providerJsonSchema, config, block.body, `provider "${key}"`, { precompiled: precompiledValidator }),
+      );
       for (const name of schema.providerSensitive ?? []) {
         const v = config[name];
         if (typeof v === 'string' && v.length > 0) secrets.push(v);

@@ -83,11 +83,19 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
 
 /** Why a provider instance could not be configured: a server that cannot be reached is said in words, with a hint. */
 function configureFailure(key: string, e: unknown, location: SourceLocation | undefined, config: Attributes | undefined): Diagnostic {
-  if (e instanceof ProviderError && e.options.unreachable) return unreachableDiagnostic(key, e, location, config, 'it could not be configured');
+  if (e instanceof ProviderError && e.options.unreachable)
+    return unreachableDiagnostic(key, e, location, config, 'it could not be configured');
   if (!(e instanceof ProviderError)) {
     // a connection error the provider let through unwrapped
     const cause = classifyConnectionFailure(e);
-    if (cause) return unreachableDiagnostic(key, new ProviderError((e as Error).message, { unreachable: { cause } }), location, config, 'it could not be configured');
+    if (cause)
+      return unreachableDiagnostic(
+        key,
+        new ProviderError((e as Error).message, { unreachable: { cause } }),
+        location,
+        config,
+        'it could not be configured',
+      );
   }
   return error(`Provider "${key}" could not be configured: ${(e as Error).message}`, location);
 }

@@ -56,7 +56,11 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
           const provider = providers.get(r.provider);
           if (!provider) return;
           try {
-            const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), opts.retry ? { policy: opts.retry } : {});
+            const res = await retryProviderCall(
+              'read',
+              () => provider.read({ type: r.type, id: r.id, prior: r.attributes }),
+              opts.retry ? { policy: opts.retry } : {},
+            );
             refreshed.set(r.address, res.state);
             answered.add(r.provider);
           } catch (e) {
@@ -91,7 +95,13 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
     const e = list[0]!.error as ProviderError;
     const n = list.length;
     diagnostics.push(
-      unreachableDiagnostic(key, e, opts.providerLocation?.(key), opts.providerConfig?.(key), `${n} resource${n === 1 ? '' : 's'} in state could not be read`),
+      unreachableDiagnostic(
+        key,
+        e,
+        opts.providerLocation?.(key),
+        opts.providerConfig?.(key),
+        `${n} resource${n === 1 ? '' : 's'} in state could not be read`,
+      ),
     );
   }
   // errors first: they are what stops the plan

@@ -47,7 +47,8 @@ export async function planProject(
       ...(opts.retry ? { retry: opts.retry } : {}),
     });
     // the planner says itself which instances it leaves alone because they could not be read
-    for (const d of r.diagnostics) if (!(d.severity === 'warning' && d.address !== undefined && r.unreadable.has(d.address))) diagnostics.push(d);
+    for (const d of r.diagnostics)
+      if (!(d.severity === 'warning' && d.address !== undefined && r.unreadable.has(d.address))) diagnostics.push(d);
     // a provider that cannot be reached at all stops the plan; one unreadable object does not
     if (hasErrors(r.diagnostics)) return { diagnostics };
     refreshed = r.refreshed;
@@ -90,7 +91,11 @@ export async function planProject(
           const provider = session.providers.get(d.provider);
           if (!provider?.readData) return error(`Provider "${d.provider}" cannot read data source ${d.address}`);
           try {
-            const r = await retryProviderCall('read', () => provider.readData!({ type: d.type, config: d.config }), opts.retry ? { policy: opts.retry } : {});
+            const r = await retryProviderCall(
+              'read',
+              () => provider.readData!({ type: d.type, config: d.config }),
+              opts.retry ? { policy: opts.retry } : {},
+            );
             if (r.state === null) return error(`Data source ${d.address} found nothing matching its arguments`);
             dataResults.set(d.address, r.state);
             return undefined;
@@ -108,7 +113,10 @@ export async function planProject(
     );
     const failed = reads.filter((x): x is Diagnostic => x !== undefined);
     for (const [key, u] of unreachable) {
-      const what = u.addresses.length === 1 ? `data source ${u.addresses[0]} could not be read` : `${u.addresses.length} data sources could not be read`;
+      const what =
+        u.addresses.length === 1
+          ? `data source ${u.addresses[0]} could not be read`
+          : `${u.addresses.length} data sources could not be read`;
       failed.unshift(unreachableDiagnostic(key, u.error, project.config.providers.get(key)?.loc, session.configs.get(key), what));
     }
     if (failed.length > 0) return { diagnostics: [...diagnostics, ...failed] };

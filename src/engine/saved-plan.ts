@@ -17,7 +17,12 @@ import type { VariableSources } from './project-variables.js';
 import { attachProviders, type Workspace } from './workspace.js';
 
 /** The saved plan and its project; undefined when its configuration does not load (reported). */
-export async function loadSavedPlan(ws: Workspace, file: string, opts: { config: string; variables: VariableSources }, events: EngineEvents): Promise<PlannedRun | undefined> {
+export async function loadSavedPlan(
+  ws: Workspace,
+  file: string,
+  opts: { config: string; variables: VariableSources },
+  events: EngineEvents,
+): Promise<PlannedRun | undefined> {
   const planFile = readPlanFile(file);
   const plan = planFile.plan;
   const { store } = ws;
@@ -32,7 +37,9 @@ export async function loadSavedPlan(ws: Workspace, file: string, opts: { config:
   const tampered = await checkPlanFileIntegrity(planFile, file, ws.statePath);
   if (tampered) throw new DiagnosticsError([tampered]);
   if (hashConfigFiles(plan.configuration.files) !== plan.configHash) {
-    throw new DiagnosticsError([error(`Saved plan ${file} is damaged: the configuration it carries does not match its configHash`, undefined, again)]);
+    throw new DiagnosticsError([
+      error(`Saved plan ${file} is damaged: the configuration it carries does not match its configHash`, undefined, again),
+    ]);
   }
   const stale: string[] = [];
   if (plan.state.serial !== store.serial) {
@@ -41,7 +48,11 @@ export async function loadSavedPlan(ws: Workspace, file: string, opts: { config:
   const current = await loadConfigFiles(opts.config);
   if (hasErrors(current.diagnostics)) {
     throw new DiagnosticsError([
-      error(`Saved plan ${file} cannot be checked against the configuration ${opts.config}, so it is not applied`, undefined, 'Pass the configuration the plan was made from with -c PATH.'),
+      error(
+        `Saved plan ${file} cannot be checked against the configuration ${opts.config}, so it is not applied`,
+        undefined,
+        'Pass the configuration the plan was made from with -c PATH.',
+      ),
       ...current.diagnostics,
     ]);
   }
@@ -62,7 +73,13 @@ export async function loadSavedPlan(ws: Workspace, file: string, opts: { config:
   if (mismatches.length > 0) throw new DiagnosticsError(mismatches);
   await attachProviders(ws, loaded.project, true);
   if (ws.recoveries.length > 0) {
-    throw new DiagnosticsError([error(`Saved plan ${file} is stale: interrupted operations of an earlier run were just reconciled into state`, undefined, 'Run "hl plan --out FILE" again.')]);
+    throw new DiagnosticsError([
+      error(
+        `Saved plan ${file} is stale: interrupted operations of an earlier run were just reconciled into state`,
+        undefined,
+        'Run "hl plan --out FILE" again.',
+      ),
+    ]);
   }
   return { project: loaded.project, plan };
 }

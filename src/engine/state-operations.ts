@@ -11,14 +11,22 @@ import type { EngineEvents } from './engine-events.js';
 import { withWorkspace, type Workspace, type WorkspaceOptions } from './workspace.js';
 
 /** The addresses in state, in state order, those starting with `filter` when given. */
-export async function listStateAddresses(opts: WorkspaceOptions, events: EngineEvents, filter: string | undefined): Promise<string[] | undefined> {
+export async function listStateAddresses(
+  opts: WorkspaceOptions,
+  events: EngineEvents,
+  filter: string | undefined,
+): Promise<string[] | undefined> {
   return withWorkspace(opts, events, { operation: 'state list', write: false, lock: false }, async (ws) =>
     ws.store.listResources().flatMap((r) => (!filter || r.address.startsWith(filter) ? [r.address] : [])),
   );
 }
 
 /** One resource of the state, as it is and with its sensitive values masked for showing. */
-export async function showStateResource(opts: WorkspaceOptions, events: EngineEvents, address: string): Promise<{ resource: ResourceState; masked: ResourceState } | undefined> {
+export async function showStateResource(
+  opts: WorkspaceOptions,
+  events: EngineEvents,
+  address: string,
+): Promise<{ resource: ResourceState; masked: ResourceState } | undefined> {
   return withWorkspace(opts, events, { operation: 'state show', write: false, lock: false }, async (ws) => {
     const resource = find(ws, address);
     return { resource, masked: maskedResource(resource) };
@@ -48,7 +56,10 @@ export async function moveStateResource(opts: WorkspaceOptions, events: EngineEv
 function find(ws: Workspace, address: string): ResourceState {
   const r = ws.store.getResource(address);
   if (!r) {
-    const s = didYouMean(address, ws.store.listResources().map((x) => x.address));
+    const s = didYouMean(
+      address,
+      ws.store.listResources().map((x) => x.address),
+    );
     throw new DiagnosticsError([error(`No resource ${address} in state`, undefined, s ? `Did you mean "${s}"?` : 'See "hl state list".')]);
   }
   return r;

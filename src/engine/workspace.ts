@@ -73,7 +73,17 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
   }
   let store: StateStore;
   try {
-    store = await openStore(statePath, { hlVersion: HL_VERSION, newLineage, readOnly: !open.write, settleJournal: open.write || lock !== undefined, precompiled: precompiledValidator }, lock === undefined);
+    store = await openStore(
+      statePath,
+      {
+        hlVersion: HL_VERSION,
+        newLineage,
+        readOnly: !open.write,
+        settleJournal: open.write || lock !== undefined,
+        precompiled: precompiledValidator,
+      },
+      lock === undefined,
+    );
   } catch (e) {
     await lock?.release();
     throw e;
@@ -158,14 +168,27 @@ export async function attachProviders(ws: Workspace, project: Project | undefine
 }
 
 function emptyConfig(): Project['config'] {
-  return { files: [], variables: new Map(), providers: new Map(), locals: new Map(), resources: new Map(), outputs: new Map(), policies: [] };
+  return {
+    files: [],
+    variables: new Map(),
+    providers: new Map(),
+    locals: new Map(),
+    resources: new Map(),
+    outputs: new Map(),
+    policies: [],
+  };
 }
 
 /**
  * Runs an operation's body with an open workspace and always closes it. Diagnostics the body
  * throws are reported redacted (with the workspace's secrets) and end it with undefined.
  */
-export async function withWorkspace<T>(opts: WorkspaceOptions, events: EngineEvents, open: OpenOptions, body: (ws: Workspace) => Promise<T>): Promise<T | undefined> {
+export async function withWorkspace<T>(
+  opts: WorkspaceOptions,
+  events: EngineEvents,
+  open: OpenOptions,
+  body: (ws: Workspace) => Promise<T>,
+): Promise<T | undefined> {
   const ws = await openWorkspace(opts, events, open);
   try {
     return await body(ws);

@@ -34,7 +34,9 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
       return { expansion: { kind: 'unknown' }, diagnostics };
     }
     if (typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value < 0) {
-      diagnostics.push(error(`Invalid count in ${block.address}: expected a whole number ≥ 0, got ${JSON.stringify(r.value)}`, block.count.loc));
+      diagnostics.push(
+        error(`Invalid count in ${block.address}: expected a whole number ≥ 0, got ${JSON.stringify(r.value)}`, block.count.loc),
+      );
       return { expansion: { kind: 'count', count: 0 }, diagnostics };
     }
     const tooMany = instanceLimitProblem('count', block.address, r.value);
@@ -60,10 +62,19 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
       return { expansion: { kind: 'unknown' }, diagnostics };
     }
     if (r.sensitivePaths.some((p) => p.length === 0)) {
-      diagnostics.push(error(`Invalid for_each in ${block.address}: a sensitive value cannot be used as for_each, since its keys would be shown`, block.forEach.loc));
+      diagnostics.push(
+        error(
+          `Invalid for_each in ${block.address}: a sensitive value cannot be used as for_each, since its keys would be shown`,
+          block.forEach.loc,
+        ),
+      );
       return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
     }
-    const tooMany = instanceLimitProblem('for_each', block.address, Array.isArray(v) ? new Set(v).size : isValueMap(v) ? Object.keys(v).length : 0);
+    const tooMany = instanceLimitProblem(
+      'for_each',
+      block.address,
+      Array.isArray(v) ? new Set(v).size : isValueMap(v) ? Object.keys(v).length : 0,
+    );
     if (tooMany) {
       diagnostics.push(error(tooMany, block.forEach.loc));
       return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
@@ -76,12 +87,17 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
     } else if (Array.isArray(v)) {
       for (const item of v) {
         if (isUnknown(item)) {
-          diagnostics.push(error(`Invalid for_each in ${block.address}: an element of the set is known only after apply`, block.forEach.loc));
+          diagnostics.push(
+            error(`Invalid for_each in ${block.address}: an element of the set is known only after apply`, block.forEach.loc),
+          );
           return { expansion: { kind: 'unknown' }, diagnostics };
         }
         if (typeof item !== 'string') {
           diagnostics.push(
-            error(`Invalid for_each in ${block.address}: a list must hold strings (its elements become the keys), got ${JSON.stringify(item)}`, block.forEach.loc),
+            error(
+              `Invalid for_each in ${block.address}: a list must hold strings (its elements become the keys), got ${JSON.stringify(item)}`,
+              block.forEach.loc,
+            ),
           );
           return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
         }
@@ -89,7 +105,10 @@ export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { exp
       }
     } else {
       diagnostics.push(
-        error(`Invalid for_each in ${block.address}: expected a map or a list of strings, got ${v === null ? 'null' : typeof v}`, block.forEach.loc),
+        error(
+          `Invalid for_each in ${block.address}: expected a map or a list of strings, got ${v === null ? 'null' : typeof v}`,
+          block.forEach.loc,
+        ),
       );
       return { expansion: { kind: 'for_each', entries: new Map() }, diagnostics };
     }
@@ -112,7 +131,10 @@ export function instanceKeys(expansion: Expansion): InstanceKey[] {
 }
 
 /** The `each`/`count` context for one instance. */
-export function instanceContext(expansion: Expansion, key: InstanceKey): { each?: { key: string; value: ScopedValue }; count?: { index: number } } {
+export function instanceContext(
+  expansion: Expansion,
+  key: InstanceKey,
+): { each?: { key: string; value: ScopedValue }; count?: { index: number } } {
   if (expansion.kind === 'for_each' && typeof key === 'string') return { each: { key, value: expansion.entries.get(key)! } };
   if (expansion.kind === 'count' && typeof key === 'number') return { count: { index: key } };
   return {};

@@ -135,7 +135,11 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       if (config.variables.has(ref.subject)) return `var.${ref.subject}`;
       const s = didYouMean(ref.subject, config.variables.keys());
       diagnostics.push(
-        error(`Reference to undeclared variable "${ref.subject}"`, ref.loc, s ? `Did you mean "var.${s}"?` : `Declare it under "variables:".`),
+        error(
+          `Reference to undeclared variable "${ref.subject}"`,
+          ref.loc,
+          s ? `Did you mean "var.${s}"?` : `Declare it under "variables:".`,
+        ),
       );
       return undefined;
     }
@@ -143,7 +147,11 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       if (config.locals.has(ref.subject)) return `local.${ref.subject}`;
       const s = didYouMean(ref.subject, config.locals.keys());
       diagnostics.push(
-        error(`Reference to undeclared local value "${ref.subject}"`, ref.loc, s ? `Did you mean "local.${s}"?` : `Declare it under "locals:".`),
+        error(
+          `Reference to undeclared local value "${ref.subject}"`,
+          ref.loc,
+          s ? `Did you mean "local.${s}"?` : `Declare it under "locals:".`,
+        ),
       );
       return undefined;
     }
@@ -162,12 +170,24 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
     }
     case 'each':
       if (!owner.block?.forEach) {
-        diagnostics.push(error(`Reference to "${ref.text}" outside a resource with for_each`, ref.loc, 'each.key and each.value exist only inside a block that sets for_each.'));
+        diagnostics.push(
+          error(
+            `Reference to "${ref.text}" outside a resource with for_each`,
+            ref.loc,
+            'each.key and each.value exist only inside a block that sets for_each.',
+          ),
+        );
       }
       return undefined;
     case 'count':
       if (!owner.block?.count) {
-        diagnostics.push(error(`Reference to "${ref.text}" outside a resource with count`, ref.loc, 'count.index exists only inside a block that sets count.'));
+        diagnostics.push(
+          error(
+            `Reference to "${ref.text}" outside a resource with count`,
+            ref.loc,
+            'count.index exists only inside a block that sets count.',
+          ),
+        );
       }
       return undefined;
     case 'self':

@@ -72,7 +72,8 @@ export function checkValueSize(value: Value): number {
 
 function sizeOf(v: Value, depth: number, visited: { n: number }): Size {
   if (typeof v === 'string') {
-    if (v.length > MAX_VALUE_TEXT) throw new LimitExceeded(`a string holds ${grouped(v.length)} characters, more than the limit of ${mib(MAX_VALUE_TEXT)}`);
+    if (v.length > MAX_VALUE_TEXT)
+      throw new LimitExceeded(`a string holds ${grouped(v.length)} characters, more than the limit of ${mib(MAX_VALUE_TEXT)}`);
     return { elements: 0, text: v.length, depth: 0 };
   }
   if (typeof v !== 'object' || v === null || isUnknown(v)) return LEAF;

@@ -154,7 +154,11 @@ class Evaluator {
 
   private limitFailure(message: string): EvalFailure {
     return new EvalFailure(
-      error(`Evaluation limit exceeded: ${message}`, this.locate(this.at), 'A configuration may not make hl build or walk values without bound.'),
+      error(
+        `Evaluation limit exceeded: ${message}`,
+        this.locate(this.at),
+        'A configuration may not make hl build or walk values without bound.',
+      ),
       true,
     );
   }
@@ -300,7 +304,8 @@ class Evaluator {
           this.fail(
             e.start,
             `Reference to undeclared variable "${e.name}"${suggestion(e.name, ctx.variables.keys())}`,
-            subtractionHint(e.name, (prefix) => ctx.variables.has(prefix), 'var.') ?? `Declare it under "variables:" before using var.${e.name}.`,
+            subtractionHint(e.name, (prefix) => ctx.variables.has(prefix), 'var.') ??
+              `Declare it under "variables:" before using var.${e.name}.`,
           );
         }
         return this.scoped(v);
@@ -310,7 +315,8 @@ class Evaluator {
           this.fail(
             e.start,
             `Reference to undeclared local value "${e.name}"${suggestion(e.name, ctx.locals.keys())}`,
-            subtractionHint(e.name, (prefix) => ctx.locals.has(prefix), 'local.') ?? `Declare it under "locals:" before using local.${e.name}.`,
+            subtractionHint(e.name, (prefix) => ctx.locals.has(prefix), 'local.') ??
+              `Declare it under "locals:" before using local.${e.name}.`,
           );
         }
         const v = ctx.locals.get(e.name);
@@ -333,7 +339,11 @@ class Evaluator {
         const v = ctx.resource(e.refKind === 'data' ? 'data' : 'managed', e.type, e.name);
         if (!v) {
           const what = e.refKind === 'data' ? 'data source' : 'resource';
-          this.fail(e.start, `Reference to undeclared ${what} "${e.subject}"`, `No ${what} block "${e.subject}" is declared in the configuration.`);
+          this.fail(
+            e.start,
+            `Reference to undeclared ${what} "${e.subject}"`,
+            `No ${what} block "${e.subject}" is declared in the configuration.`,
+          );
         }
         return this.scoped(v);
       }
@@ -382,7 +392,10 @@ class Evaluator {
       if (typeof key === 'number') i = key;
       else if (typeof key === 'string' && /^-?\d+$/.test(key)) i = Number(key);
       else {
-        return this.fail(e.key.start, `Invalid index: a list is indexed by a number, got ${describeType(key)}${typeof key === 'string' ? ` "${key}"` : ''}`);
+        return this.fail(
+          e.key.start,
+          `Invalid index: a list is indexed by a number, got ${describeType(key)}${typeof key === 'string' ? ` "${key}"` : ''}`,
+        );
       }
       if (!Number.isInteger(i)) this.fail(e.key.start, `Invalid index: a list index must be a whole number, got ${numberToString(i)}`);
       if (i < 0 || i >= v.length) {
@@ -537,8 +550,13 @@ class Evaluator {
     const keySens = isWhollySensitive(coll.sens) ? ALL_SENSITIVE : NOT_SENSITIVE;
     let entries: [Evaluated, Evaluated][];
     if (Array.isArray(cv)) entries = cv.map((x, i) => [plain(i), { value: x, sens: stepInto(coll.sens, i) }]);
-    else if (isValueMap(cv)) entries = sortedKeys(cv).map((k) => [{ value: k, sens: keySens }, { value: cv[k]!, sens: stepInto(coll.sens, k) }]);
-    else return this.fail(e.collection.start, `Invalid "for" collection: cannot iterate over a ${describeType(cv)}; expected a list or map`);
+    else if (isValueMap(cv))
+      entries = sortedKeys(cv).map((k) => [
+        { value: k, sens: keySens },
+        { value: cv[k]!, sens: stepInto(coll.sens, k) },
+      ]);
+    else
+      return this.fail(e.collection.start, `Invalid "for" collection: cannot iterate over a ${describeType(cv)}; expected a list or map`);
     this.budget.spend(entries.length);
 
     const vars = (this.vars ??= new Map());
@@ -553,7 +571,12 @@ class Evaluator {
   }
 
   /** Binds the loop variables and evaluates the condition: true/false, or undefined if unknown. */
-  private forIteration(e: ForExpr, entry: [Evaluated, Evaluated], vars: Map<string, Evaluated>, condSens: { any: boolean }): boolean | undefined {
+  private forIteration(
+    e: ForExpr,
+    entry: [Evaluated, Evaluated],
+    vars: Map<string, Evaluated>,
+    condSens: { any: boolean },
+  ): boolean | undefined {
     if (e.keyVar !== undefined) vars.set(e.keyVar, entry[0]);
     vars.set(e.valueVar, entry[1]);
     if (!e.condition) return true;

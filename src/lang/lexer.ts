@@ -153,10 +153,7 @@ export class Scanner {
       case undefined:
         throw syntaxFailure(at, 'Unterminated string: missing closing """');
       default:
-        throw syntaxFailure(
-          at,
-          `Invalid escape sequence "\\${next}": expected one of \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN`,
-        );
+        throw syntaxFailure(at, `Invalid escape sequence "\\${next}": expected one of \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN`);
     }
   }
 

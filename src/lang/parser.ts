@@ -367,7 +367,10 @@ class Parser {
         `Write var.${root.text} for an input variable, local.${root.text} for a local value, or TYPE.NAME for a resource.`,
       );
     }
-    throw syntaxFailure(root.start, `Invalid reference: "${written}" cannot be used on its own; expected ${what} (as in ${rootExample(root.text)})`);
+    throw syntaxFailure(
+      root.start,
+      `Invalid reference: "${written}" cannot be used on its own; expected ${what} (as in ${rootExample(root.text)})`,
+    );
   }
 
   private ref(refKind: ReferenceKind, subject: string, type: string, name: string, start: number, end: number): RefExpr {

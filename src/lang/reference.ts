@@ -121,7 +121,11 @@ function traversalRoot(e: Expr): RefExpr | undefined {
   for (;;) {
     if (cur.kind === 'ref') return cur;
     if (cur.kind === 'getattr') cur = cur.target;
-    else if (cur.kind === 'index' && cur.key.kind === 'literal' && (typeof cur.key.value === 'string' || typeof cur.key.value === 'number')) {
+    else if (
+      cur.kind === 'index' &&
+      cur.key.kind === 'literal' &&
+      (typeof cur.key.value === 'string' || typeof cur.key.value === 'number')
+    ) {
       cur = cur.target;
     } else return undefined;
   }

@@ -40,6 +40,7 @@ function referenceProblem(expr: Expr, text: string): SyntaxProblem | undefined {
   return {
     offset,
     summary: `Invalid reference in template: "${first.text}"; a template can only use the variables passed to templatefile`,
-    detail: 'Pass the value in the second argument of templatefile, e.g. templatefile("x.tpl", { name = var.name }), and write ${name} in the template.',
+    detail:
+      'Pass the value in the second argument of templatefile, e.g. templatefile("x.tpl", { name = var.name }), and write ${name} in the template.',
   };
 }

@@ -57,7 +57,8 @@ export function fromPlainData(data: unknown, depth = 0): Value {
   if (typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean') return data;
   if (data instanceof Date) return data.toISOString();
   if (typeof data !== 'object') return String(data);
-  if (depth >= MAX_VALUE_DEPTH) throw new LimitExceeded(`the decoded data nests lists and maps more than ${MAX_VALUE_DEPTH} levels deep, the limit`);
+  if (depth >= MAX_VALUE_DEPTH)
+    throw new LimitExceeded(`the decoded data nests lists and maps more than ${MAX_VALUE_DEPTH} levels deep, the limit`);
   if (Array.isArray(data)) return data.map((x) => fromPlainData(x, depth + 1));
   const out: ValueMap = {};
   for (const [k, val] of Object.entries(data as Record<string, unknown>)) setEntry(out, k, fromPlainData(val, depth + 1));

@@ -7,5 +7,5 @@ export function setEntry(map: ValueMap, key: string, value: Value): void {
 }
 
 export function hasEntry(map: ValueMap, key: string): boolean {
-  return  Object.hasOwn(map, key);
+  return Object.hasOwn(map, key);
 }

@@ -78,7 +78,9 @@ export function encodePlan(plan: Plan, key?: Uint8Array): string {
     deposed: plan.deposed.map((d) => ({ ...d, before: encodeValue(d.before, d.beforeSensitive, []) })),
     data: plan.data.map((d) => ({ ...d, attributes: encodeValue(d.attributes, d.sensitivePaths, []) })),
     outputChanges: plan.outputChanges.map((o) =>
-      o.sensitive ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK } : { ...o, after: encodeValue(o.after, [], []) },
+      o.sensitive
+        ? { ...o, before: o.before === null ? null : SENSITIVE_MARK, after: o.after === null ? null : SENSITIVE_MARK }
+        : { ...o, after: encodeValue(o.after, [], []) },
     ),
   };
   const content = JSON.parse(JSON.stringify({ hl_plan: true, ...out })) as Record<string, unknown>;
@@ -103,7 +105,11 @@ export function verifyPlanMac(text: string, file: string, key: Uint8Array | unde
   const content = raw as Record<string, unknown>;
   const mac = content['mac'];
   if (mac === undefined) {
-    return error(`Saved plan ${file} carries no integrity check: it was not written by this hl's "hl plan --out", or was edited since`, undefined, again);
+    return error(
+      `Saved plan ${file} carries no integrity check: it was not written by this hl's "hl plan --out", or was edited since`,
+      undefined,
+      again,
+    );
   }
   if (!key) {
     return error(
@@ -138,7 +144,11 @@ function decodeValue(v: unknown): Value {
 }
 
 function decodeChange(c: ResourceChange): ResourceChange {
-  return { ...c, before: c.before === null ? null : (decodeValue(c.before) as Attributes), after: c.after === null ? null : (decodeValue(c.after) as Attributes) };
+  return {
+    ...c,
+    before: c.before === null ? null : (decodeValue(c.before) as Attributes),
+    after: c.after === null ? null : (decodeValue(c.after) as Attributes),
+  };
 }
 
 /** The fields every change must have, with their kinds (a saved plan may have been edited or damaged). */
@@ -187,15 +197,26 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
   }
   const r = raw as Plan & { hl_plan: true };
   if (r.formatVersion !== PLAN_FORMAT_VERSION) {
-    return { diagnostics: [error(`${file} is a plan of format version ${String(r.formatVersion)}; this hl reads version ${PLAN_FORMAT_VERSION}`)] };
+    return {
+      diagnostics: [error(`${file} is a plan of format version ${String(r.formatVersion)}; this hl reads version ${PLAN_FORMAT_VERSION}`)],
+    };
   }
-  if (!Array.isArray(r.changes) || !Array.isArray(r.drift) || typeof r.state?.lineage !== 'string' || !Array.isArray(r.configuration?.files)) {
+  if (
+    !Array.isArray(r.changes) ||
+    !Array.isArray(r.drift) ||
+    typeof r.state?.lineage !== 'string' ||
+    !Array.isArray(r.configuration?.files)
+  ) {
     return { diagnostics: [error(`${file} is a damaged hl plan: required fields are missing`)] };
   }
   const badChange = [...r.changes, ...r.drift].findIndex((c) => !isChangeShape(c));
   const deposedOk = r.deposed === undefined || (Array.isArray(r.deposed) && r.deposed.every(isDeposedShape));
   if (badChange >= 0 || !deposedOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
-    return { diagnostics: [error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`)] };
+    return {
+      diagnostics: [
+        error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`),
+      ],
+    };
   }
   const { hl_plan: _, mac: _mac, ...rest } = r as typeof r & { mac?: unknown };
   const plan: Plan = {

@@ -21,7 +21,15 @@ import { defaultPlanResource } from '../provider/default-plan-resource.js';
 import { EvaluationScope } from '../expand/evaluation-scope.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from '../expand/expand-instances.js';
 import type { PlannerProvider } from './planner-provider.js';
-import { PLAN_FORMAT_VERSION, type ActionReason, type DataSourceRead, type DeposedDelete, type OutputChange, type Plan, type ResourceChange } from './plan-types.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type ActionReason,
+  type DataSourceRead,
+  type DeposedDelete,
+  type OutputChange,
+  type Plan,
+  type ResourceChange,
+} from './plan-types.js';
 import { summarizeChanges } from './plan-summary.js';
 import { blockValueFromInstances } from './state-block-values.js';
 
@@ -124,7 +132,9 @@ class Planner {
         const block = formatAddress({ ...addr, key: null });
         if (!req.config.resources.has(block) && !this.stateByBlock.has(block)) {
           const s = didYouMean(block, [...req.config.resources.keys(), ...this.stateByBlock.keys()]);
-          this.diagnostics.push(error(`--target "${t}" matches no resource in config or state`, undefined, s ? `Did you mean "${s}"?` : undefined));
+          this.diagnostics.push(
+            error(`--target "${t}" matches no resource in config or state`, undefined, s ? `Did you mean "${s}"?` : undefined),
+          );
           continue;
         }
         blocks.add(block);
@@ -208,7 +218,15 @@ class Planner {
       if (r.mode !== 'managed' || !r.deposed) continue;
       if (this.targetBlocks && !this.targetBlocks.has(blockAddress(r))) continue;
       for (const d of r.deposed) {
-        out.push({ address: r.address, key: d.key, type: r.type, provider: r.provider, id: d.id, before: d.attributes, beforeSensitive: d.sensitivePaths });
+        out.push({
+          address: r.address,
+          key: d.key,
+          type: r.type,
+          provider: r.provider,
+          id: d.id,
+          before: d.attributes,
+          beforeSensitive: d.sensitivePaths,
+        });
       }
     }
     return out;
@@ -230,7 +248,12 @@ class Planner {
     return drift;
   }
 
-  private stateChange(r: ResourceState, action: ResourceChange['action'], before: Attributes | null, after: Attributes | null): ResourceChange {
+  private stateChange(
+    r: ResourceState,
+    action: ResourceChange['action'],
+    before: Attributes | null,
+    after: Attributes | null,
+  ): ResourceChange {
     return {
       address: r.address,
       block: blockAddress(r),
@@ -304,9 +327,17 @@ class Planner {
       this.diagnostics.push(...ev.diagnostics);
       if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
       const config = ev.value;
-      this.diagnostics.push(...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address, { sensitivePaths: ev.sensitivePaths, precompiled: this.req.precompiled }));
+      this.diagnostics.push(
+        ...validateAgainstSchema(typeSchema.jsonSchema, config, block.body, address, {
+          sensitivePaths: ev.sensitivePaths,
+          precompiled: this.req.precompiled,
+        }),
+      );
       for (const p of provider.validateResource?.({ type: block.type, config, providerConfig: provider.providerConfig }) ?? []) {
-        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
+        this.diagnostics.push({
+          ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc),
+          address,
+        });
       }
       const value =
         block.mode === 'data'
@@ -358,11 +389,15 @@ class Planner {
     const before = prior ? this.current(prior) : null;
     const config = applyIgnoreChanges(block, configIn, before, this.diagnostics);
     const planFn = provider.planResource
-      ? (p: Attributes | null, c: Attributes) => provider.planResource!({ type: block.type, prior: p, config: c, providerConfig: provider.providerConfig })
+      ? (p: Attributes | null, c: Attributes) =>
+          provider.planResource!({ type: block.type, prior: p, config: c, providerConfig: provider.providerConfig })
       : (p: Attributes | null, c: Attributes) => defaultPlanResource(typeSchema, p, c);
     let response = planFn(before, config);
     for (const p of response.problems) {
-      this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
+      this.diagnostics.push({
+        ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc),
+        address,
+      });
     }
 
     let forced: ActionReason | undefined;
@@ -374,9 +409,16 @@ class Planner {
       // a create makes (a plan whose create cannot succeed must not destroy the old object).
       const create = planFn(null, config);
       for (const p of create.problems) {
-        this.diagnostics.push({ ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc), address });
+        this.diagnostics.push({
+          ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc),
+          address,
+        });
       }
-      response = { ...create, requiresReplace: response.requiresReplace, notes: [...response.notes, ...create.notes.filter((n) => !response.notes.includes(n))] };
+      response = {
+        ...create,
+        requiresReplace: response.requiresReplace,
+        notes: [...response.notes, ...create.notes.filter((n) => !response.notes.includes(n))],
+      };
     }
 
     const sensitive = mergeSensitive(configSensitive, typeSchema, response.planned);
@@ -385,7 +427,14 @@ class Planner {
       change = this.newChange(block, address, key, 'create', null, response.planned);
       if (prior && before === null) change.reason = 'create_because_gone';
     } else if (forced || response.requiresReplace.length > 0) {
-      change = this.newChange(block, address, key, block.lifecycle.createBeforeDestroy ? 'create-delete' : 'delete-create', before, response.planned);
+      change = this.newChange(
+        block,
+        address,
+        key,
+        block.lifecycle.createBeforeDestroy ? 'create-delete' : 'delete-create',
+        before,
+        response.planned,
+      );
       change.reason = forced ?? 'replace_because_cannot_update';
       change.replacePaths = response.requiresReplace;
       if (change.action === 'create-delete') this.checkIdentityKept(block, address, configIn, before, response.planned, typeSchema);
@@ -462,10 +511,23 @@ class Planner {
    * attribute (a VMID, a hostname) that config sets to the value the old object holds can
    * never be given to the new one, so the plan could never apply.
    */
-  private checkIdentityKept(block: ResourceBlock, address: string, config: Attributes, before: Attributes, planned: Attributes, schema: ResourceTypeSchema): void {
+  private checkIdentityKept(
+    block: ResourceBlock,
+    address: string,
+    config: Attributes,
+    before: Attributes,
+    planned: Attributes,
+    schema: ResourceTypeSchema,
+  ): void {
     for (const name of attributesFlagged(schema, 'identity')) {
       const set = config[name];
-      if (set === undefined || set === null || containsUnknown(planned[name] ?? null) || !sameValue(planned[name] ?? null, before[name] ?? null)) continue;
+      if (
+        set === undefined ||
+        set === null ||
+        containsUnknown(planned[name] ?? null) ||
+        !sameValue(planned[name] ?? null, before[name] ?? null)
+      )
+        continue;
       this.diagnostics.push({
         ...error(
           `${address}: create_before_destroy cannot work with a fixed ${name}: the new object would need ${name} ${JSON.stringify(set)} while the object it replaces still holds it`,
@@ -492,7 +554,14 @@ class Planner {
     });
   }
 
-  private newChange(block: ResourceBlock, address: string, key: InstanceKey, action: ResourceChange['action'], before: Attributes | null, after: Attributes | null): ResourceChange {
+  private newChange(
+    block: ResourceBlock,
+    address: string,
+    key: InstanceKey,
+    action: ResourceChange['action'],
+    before: Attributes | null,
+    after: Attributes | null,
+  ): ResourceChange {
     return {
       address,
       block: block.address,
@@ -657,16 +726,22 @@ class Planner {
       out.push({ name: o.name, action, before: before?.value ?? null, after: r.value, sensitive });
     }
     for (const [name, before] of Object.entries(prior)) {
-      if (!this.req.config.outputs.has(name)) out.push({ name, action: 'delete', before: before.value, after: null, sensitive: before.sensitive });
+      if (!this.req.config.outputs.has(name))
+        out.push({ name, action: 'delete', before: before.value, after: null, sensitive: before.sensitive });
     }
     return out;
   }
 
   private destroyOutputs(): OutputChange[] {
-    return Object.entries(this.req.state.outputs).map(([name, o]) => ({ name, action: 'delete' as const, before: o.value, after: null, sensitive: o.sensitive }));
+    return Object.entries(this.req.state.outputs).map(([name, o]) => ({
+      name,
+      action: 'delete' as const,
+      before: o.value,
+      after: null,
+      sensitive: o.sensitive,
+    }));
   }
 }
-
 
 /** Keeps the prior value for every ignored path, so changes there never show. */
 function applyIgnoreChanges(block: ResourceBlock, config: Attributes, prior: Attributes | null, diagnostics: Diagnostic[]): Attributes {

@@ -46,7 +46,10 @@ function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[]): 
     case 'no-destroy':
       return violations(
         changes.filter((c) => c.action === 'delete' || isReplacement(c)),
-        (c) => (c.action === 'delete' ? `${c.address} would be destroyed` : `${c.address} would be replaced, destroying the existing object${forcedBy(c)}`),
+        (c) =>
+          c.action === 'delete'
+            ? `${c.address} would be destroyed`
+            : `${c.address} would be replaced, destroying the existing object${forcedBy(c)}`,
         `No${scope} is destroyed or replaced`,
       );
     case 'no-replace':

@@ -38,7 +38,11 @@ export function decodePolicyRules(nodes: readonly Node[], precompiled?: Precompi
 }
 
 /** The config's rules, then those of a `--policy` file when there is one. */
-export function collectPolicyRules(configPolicies: readonly Node[], policyFile?: ConfigFile, precompiled?: PrecompiledValidators): ParsedPolicies {
+export function collectPolicyRules(
+  configPolicies: readonly Node[],
+  policyFile?: ConfigFile,
+  precompiled?: PrecompiledValidators,
+): ParsedPolicies {
   const fromConfig = decodePolicyRules(configPolicies, precompiled);
   if (!policyFile) return fromConfig;
   const fromFile = parsePolicyFile(policyFile, precompiled);

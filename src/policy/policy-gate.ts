@@ -20,9 +20,17 @@ export function hasBlockingViolations(results: readonly PolicyResult[] | undefin
  * `<subject> violates N policy checks of severity error; <consequence>`, with one detail
  * line per violation; undefined when nothing blocks.
  */
-export function policyGateError(results: readonly PolicyResult[] | undefined, subject: string, consequence: string): Diagnostic | undefined {
+export function policyGateError(
+  results: readonly PolicyResult[] | undefined,
+  subject: string,
+  consequence: string,
+): Diagnostic | undefined {
   const failed = blockingViolations(results);
   if (failed.length === 0) return undefined;
   const checks = `${failed.length} policy check${failed.length === 1 ? '' : 's'}`;
-  return error(`${subject} violates ${checks} of severity error; ${consequence}`, undefined, failed.map((r) => `${r.name}: ${r.message}`).join('\n'));
+  return error(
+    `${subject} violates ${checks} of severity error; ${consequence}`,
+    undefined,
+    failed.map((r) => `${r.name}: ${r.message}`).join('\n'),
+  );
 }

@@ -38,7 +38,9 @@ export function checkTransport(req: TransportRequest): TransportVerdict {
   const host = req.url.hostname;
   if (req.url.protocol === 'http:' && !isLoopbackHost(host)) {
     if (req.allowHttp) {
-      verdict.warnings.push(`${req.attribute} uses plain http to ${host} (allow_http: true): ${req.credentials} will cross the network unencrypted`);
+      verdict.warnings.push(
+        `${req.attribute} uses plain http to ${host} (allow_http: true): ${req.credentials} will cross the network unencrypted`,
+      );
     } else {
       verdict.problems.push({
         attribute: req.attribute,

@@ -25,12 +25,16 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function progressView(term: TextOutput, opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number }): ProgressView {
+export function progressView(
+  term: TextOutput,
+  opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number },
+): ProgressView {
   const now = opts.now ?? Date.now;
   const running = new Map<string, { op: OperationKind; started: number }>();
   const key = (e: OperationStart): string => `${e.operation}:${e.address}`;
   const c = palette(term.color);
-  const emit = (event: Record<string, unknown>): void => term.out(opts.redact.json({ ...event, '@timestamp': new Date(now()).toISOString() }) + '\n');
+  const emit = (event: Record<string, unknown>): void =>
+    term.out(opts.redact.json({ ...event, '@timestamp': new Date(now()).toISOString() }) + '\n');
   const timer = setInterval(() => {
     for (const [k, r] of running) {
       const address = k.slice(k.indexOf(':') + 1);

@@ -16,7 +16,11 @@ export function confirmQuestion(mode: 'apply' | 'destroy'): string {
 }
 
 export function printCancelled(term: TextOutput, noInput: boolean): void {
-  term.err(noInput ? '\nNo answer on standard input: nothing was changed. Use --auto-approve to apply without asking.\n' : '\nApply cancelled: nothing was changed.\n');
+  term.err(
+    noInput
+      ? '\nNo answer on standard input: nothing was changed. Use --auto-approve to apply without asking.\n'
+      : '\nApply cancelled: nothing was changed.\n',
+  );
 }
 
 export function printRecovered(term: TextOutput, r: Recovery): void {
@@ -24,7 +28,9 @@ export function printRecovered(term: TextOutput, r: Recovery): void {
 }
 
 export function printStopping(term: TextOutput): void {
-  term.err('\nInterrupt received: no new operations will start; waiting for those in flight to finish. Press Ctrl-C again to exit at once.\n');
+  term.err(
+    '\nInterrupt received: no new operations will start; waiting for those in flight to finish. Press Ctrl-C again to exit at once.\n',
+  );
 }
 
 /** How a run ended: stopped by an interrupt, with failures, or complete. */
@@ -44,15 +50,21 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
   const n = s.result.counts;
   const verb = s.mode === 'destroy' ? 'Destroy' : 'Apply';
   if (status === 'interrupted') {
-    term.err(`\n${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.\n`);
+    term.err(
+      `\n${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.\n`,
+    );
     return;
   }
   if (status === 'failed') {
-    term.out(`\n${c.redBold(`${verb} failed.`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.failed} failed, ${n.skipped} skipped.\n`);
+    term.out(
+      `\n${c.redBold(`${verb} failed.`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.failed} failed, ${n.skipped} skipped.\n`,
+    );
     return;
   }
   if (s.quiet) return;
-  term.out(`\n${c.greenBold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`);
+  term.out(
+    `\n${c.greenBold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`,
+  );
   const names = Object.keys(s.outputs).sort();
   if (names.length > 0 && !opts.json && s.mode !== 'destroy') {
     term.out('\nOutputs:\n\n');

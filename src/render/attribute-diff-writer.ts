@@ -127,7 +127,14 @@ export class AttributeDiffWriter {
    * The entries of a map that differ between `before` and `after` (either may be null: a
    * create shows every non-null entry of `after`), each at `depth`.
    */
-  mapBody(depth: number, before: ValueMap | null, after: ValueMap | null, bs: SensitiveCursor, as: SensitiveCursor, rp: ReplaceCursor): void {
+  mapBody(
+    depth: number,
+    before: ValueMap | null,
+    after: ValueMap | null,
+    bs: SensitiveCursor,
+    as: SensitiveCursor,
+    rp: ReplaceCursor,
+  ): void {
     const shown: string[] = [];
     let unchanged = 0;
     let width = 0;
@@ -143,7 +150,15 @@ export class AttributeDiffWriter {
       width = Math.max(width, formatKeyLabel(key).length);
     }
     for (const key of shown) {
-      this.slot(depth, attributeHead(formatKeyLabel(key), width), before?.[key] ?? null, after?.[key] ?? null, bs.step(key), as.step(key), rp.step(key));
+      this.slot(
+        depth,
+        attributeHead(formatKeyLabel(key), width),
+        before?.[key] ?? null,
+        after?.[key] ?? null,
+        bs.step(key),
+        as.step(key),
+        rp.step(key),
+      );
     }
     if (unchanged > 0) this.comment(depth, `(${plural(unchanged, 'unchanged attribute')} hidden)`);
   }

@@ -10,7 +10,11 @@ import type { ConfigFile } from '../config/config-types.js';
 import { renderDiagnostics } from './diagnostic-human.js';
 import type { TextOutput } from './text-output.js';
 
-export function printDiagnostics(term: TextOutput, diags: readonly Diagnostic[], opts: { files?: readonly ConfigFile[]; redact?: (s: string) => string } = {}): void {
+export function printDiagnostics(
+  term: TextOutput,
+  diags: readonly Diagnostic[],
+  opts: { files?: readonly ConfigFile[]; redact?: (s: string) => string } = {},
+): void {
   if (diags.length === 0) return;
   const redact = opts.redact ?? ((s: string) => s);
   const sources = new Map<string, string>();

@@ -37,7 +37,8 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
 
   if (plan.drift.length > 0) {
     const lines = [p.bold('Objects have changed outside of hl since the last apply:')];
-    for (const c of [...plan.drift].sort((a, b) => compareStrings(a.address, b.address))) lines.push('', ...renderResourceChange(c, p, 'drift'));
+    for (const c of [...plan.drift].sort((a, b) => compareStrings(a.address, b.address)))
+      lines.push('', ...renderResourceChange(c, p, 'drift'));
     section(lines);
   }
 

@@ -202,6 +202,7 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     complete: plan.options.targets.length === 0 && !errored,
     errored,
   };
-  if (opts.priorState) out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: { resources: prior } } };
+  if (opts.priorState)
+    out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: { resources: prior } } };
   return out;
 }

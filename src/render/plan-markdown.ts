@@ -84,7 +84,10 @@ function heading(plan: Plan, changes: ResourceChange[], drift: ResourceChange[],
   if (changes.length === 0) {
     lines.push('### No changes');
     if (plan.mode === 'refresh-only' && drift.length > 0) {
-      lines.push('', 'This is a refresh-only plan: applying it records the changes made outside hl in state, without changing any real infrastructure.');
+      lines.push(
+        '',
+        'This is a refresh-only plan: applying it records the changes made outside hl in state, without changing any real infrastructure.',
+      );
     } else if (outputs.length > 0) {
       lines.push('', 'No resource changes; applying this plan saves the new output values in state.');
     } else {
@@ -94,8 +97,14 @@ function heading(plan: Plan, changes: ResourceChange[], drift: ResourceChange[],
     return lines.join('\n');
   }
   const s = summarizeChanges(changes);
-  lines.push(`### Plan: ${s.add} to add, ${s.change} to change, ${s.replace} to replace, ${s.destroy} to destroy${s.read > 0 ? `, ${s.read} to read` : ''}`);
-  if (drift.length > 0) lines.push('', `⚠️ ${drift.length} ${drift.length === 1 ? 'resource has' : 'resources have'} changed outside of hl since the last apply.`);
+  lines.push(
+    `### Plan: ${s.add} to add, ${s.change} to change, ${s.replace} to replace, ${s.destroy} to destroy${s.read > 0 ? `, ${s.read} to read` : ''}`,
+  );
+  if (drift.length > 0)
+    lines.push(
+      '',
+      `⚠️ ${drift.length} ${drift.length === 1 ? 'resource has' : 'resources have'} changed outside of hl since the last apply.`,
+    );
   return lines.join('\n');
 }
 
@@ -140,10 +149,13 @@ function driftTable(drift: ResourceChange[]): string {
 function policyTable(results: PolicyResult[]): string {
   const failed = results.filter((r) => !r.passed);
   const passed = results.filter((r) => r.passed);
-  const title = failed.length > 0 ? `#### ❌ Policy: ${failed.length} failed, ${passed.length} passed` : `#### ✅ Policy: all ${passed.length} passed`;
+  const title =
+    failed.length > 0 ? `#### ❌ Policy: ${failed.length} failed, ${passed.length} passed` : `#### ✅ Policy: all ${passed.length} passed`;
   const rows = [title, '', '| Result | Rule | Resource | Message |', '| --- | --- | --- | --- |'];
   for (const r of [...failed, ...passed]) {
-    rows.push(`| ${r.passed ? '✅ pass' : '❌ fail'} | ${code(r.rule)} | ${r.resource ? code(r.resource) : '—'} | ${escapeInline(r.message)} |`);
+    rows.push(
+      `| ${r.passed ? '✅ pass' : '❌ fail'} | ${code(r.rule)} | ${r.resource ? code(r.resource) : '—'} | ${escapeInline(r.message)} |`,
+    );
   }
   return rows.join('\n');
 }
@@ -214,7 +226,10 @@ function details(changes: ResourceChange[], drift: ResourceChange[], budget: num
     for (const line of block) out.push(line);
   }
   if (left > 0) {
-    out.push('', `_${left} more ${left === 1 ? 'diff is' : 'diffs are'} left out to keep this summary short; \`hl show PLAN_FILE\` prints the whole plan._`);
+    out.push(
+      '',
+      `_${left} more ${left === 1 ? 'diff is' : 'diffs are'} left out to keep this summary short; \`hl show PLAN_FILE\` prints the whole plan._`,
+    );
   }
   return out.join('\n');
 }

@@ -16,9 +16,12 @@ export function printStateResource(term: TextOutput, r: ResourceState, masked: R
     term.out(JSON.stringify(masked) + '\n');
     return;
   }
-  term.out(`# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(masked.attributes, null, 2)}\n`);
+  term.out(
+    `# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(masked.attributes, null, 2)}\n`,
+  );
   // objects left by a create_before_destroy replacement; the next apply deletes them
-  for (const d of masked.deposed ?? []) term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
+  for (const d of masked.deposed ?? [])
+    term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
 }
 
 /** The whole state (resources already masked); sensitive outputs as null in JSON. */

@@ -101,7 +101,10 @@ function describeKeyword(e: ErrorObject, path: Path, ctx: MessageContext): Probl
           pointing: { at: 'missingKey', key: missing },
         };
       }
-      return { summary: `Missing required ${d.noun ?? 'attribute'} "${name}" in ${d.context}`, pointing: { at: 'missingKey', key: missing } };
+      return {
+        summary: `Missing required ${d.noun ?? 'attribute'} "${name}" in ${d.context}`,
+        pointing: { at: 'missingKey', key: missing },
+      };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -116,7 +119,13 @@ function describeKeyword(e: ErrorObject, path: Path, ctx: MessageContext): Probl
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
-      const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      const suggestion =
+        typeof e.data === 'string'
+          ? didYouMean(
+              e.data,
+              allowed.filter((a): a is string => typeof a === 'string'),
+            )
+          : undefined;
       const list = allowed.map((a) => literal(a)).join(', ');
       return {
         summary: `${subject} must be one of ${list}, got ${got()}${suggestion && !ctx.isSensitive(path) ? `. Did you mean "${suggestion}"?` : ''}`,
@@ -128,7 +137,11 @@ function describeKeyword(e: ErrorObject, path: Path, ctx: MessageContext): Probl
     case 'pattern': {
       const meaning = schemaString(e.parentSchema, 'patternErrorMessage');
       if (meaning !== undefined) {
-        return { summary: `${subject} is invalid: ${stripPeriod(meaning)} (got ${got()})`, detail: `Pattern: ${String(params.pattern)}`, pointing: value };
+        return {
+          summary: `${subject} is invalid: ${stripPeriod(meaning)} (got ${got()})`,
+          detail: `Pattern: ${String(params.pattern)}`,
+          pointing: value,
+        };
       }
       return { summary: `${subject} must match the pattern "${String(params.pattern)}", got ${got()}`, pointing: value };
     }
@@ -158,15 +171,17 @@ function describeKeyword(e: ErrorObject, path: Path, ctx: MessageContext): Probl
     case 'unevaluatedItems': {
       const count = Array.isArray(e.data) ? e.data.length : 0;
       const word = e.keyword === 'minItems' ? 'at least' : 'at most';
-      return { summary: `${subject} must have ${word} ${String(params.limit)} item${params.limit === 1 ? '' : 's'}, got ${count}`, pointing: value };
+      return {
+        summary: `${subject} must have ${word} ${String(params.limit)} item${params.limit === 1 ? '' : 's'}, got ${count}`,
+        pointing: value,
+      };
     }
     case 'minProperties':
     case 'maxProperties': {
       const word = e.keyword === 'minProperties' ? 'at least' : 'at most';
       return { summary: `${subject} must have ${word} ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}`, pointing: value };
     }
-    case 'uniqueItems':
-    {
+    case 'uniqueItems': {
       const [a, b] = [Number(params.i), Number(params.j)].sort((x, y) => x - y);
       return { summary: `${subject} must not contain duplicates (items ${a} and ${b} are equal)`, pointing: value };
     }
@@ -177,7 +192,10 @@ function describeKeyword(e: ErrorObject, path: Path, ctx: MessageContext): Probl
       if (Array.isArray(required) && required.length > 1) {
         const keys = required.map(String);
         const d = ctx.describe(path);
-        return { summary: `${joinAnd(keys.map((k) => `"${k}"`))} cannot be used together in ${describeWhere(d)}`, pointing: { at: 'lastOfKeys', keys } };
+        return {
+          summary: `${joinAnd(keys.map((k) => `"${k}"`))} cannot be used together in ${describeWhere(d)}`,
+          pointing: { at: 'lastOfKeys', keys },
+        };
       }
       return { summary: `${subject} is not allowed here`, pointing: { at: 'ownKey' } };
     }
@@ -210,13 +228,20 @@ function describeAlternatives(p: Extract<SchemaProblem, { kind: 'alternatives' }
   if (p.errorMessage !== undefined) return { summary: `${p.errorMessage} (got ${got})`, pointing: { at: 'value' } };
   const expected = unique(p.branches.map((b) => (b[0] ? expectation(b[0]) : undefined)).filter((x): x is string => x !== undefined));
   const subject = subjectOf(path, ctx);
-  if (expected.length === 0) return { summary: `${subject} does not match any of the allowed forms, got ${got}`, pointing: { at: 'value' } };
+  if (expected.length === 0)
+    return { summary: `${subject} does not match any of the allowed forms, got ${got}`, pointing: { at: 'value' } };
   return { summary: `${subject} must be ${expected.join(' or ')}, got ${got}`, pointing: { at: 'value' } };
 }
 
 /** What a failed branch expected, as a noun phrase ("a list", "\"all\""). */
 function expectation(p: SchemaProblem): string | undefined {
-  if (p.kind === 'alternatives') return p.branches.map((b) => (b[0] ? expectation(b[0]) : undefined)).filter(Boolean).join(' or ') || undefined;
+  if (p.kind === 'alternatives')
+    return (
+      p.branches
+        .map((b) => (b[0] ? expectation(b[0]) : undefined))
+        .filter(Boolean)
+        .join(' or ') || undefined
+    );
   const e = p.error;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {

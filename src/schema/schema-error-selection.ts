@@ -160,7 +160,10 @@ function resolve(t: ErrorTree): SchemaProblem[] {
   const deep = viable.filter((b) => maxDepth(b) > ownDepth);
 
   let chosen: SchemaProblem[] | undefined;
-  if (deep.length > 0) chosen = deep.reduce((best, b) => (maxDepth(b) > maxDepth(best) || (maxDepth(b) === maxDepth(best) && b.length < best.length) ? b : best));
+  if (deep.length > 0)
+    chosen = deep.reduce((best, b) =>
+      maxDepth(b) > maxDepth(best) || (maxDepth(b) === maxDepth(best) && b.length < best.length) ? b : best,
+    );
   else if (viable.length === 1) chosen = viable[0];
 
   const errorMessage = schemaString(e.parentSchema, 'errorMessage');
@@ -242,10 +245,12 @@ function walkPointers(branch: Branch, root: object): Set<string> {
     const { schema, pointer } = todo.pop()!;
     seen.add(pointer);
     if (!isObjectSchema(schema)) continue;
-    for (const k of OBJECT_KEYWORDS) if (isObjectSchema(schema[k]) || typeof schema[k] === 'boolean') todo.push({ schema: schema[k], pointer: `${pointer}/${k}` });
+    for (const k of OBJECT_KEYWORDS)
+      if (isObjectSchema(schema[k]) || typeof schema[k] === 'boolean') todo.push({ schema: schema[k], pointer: `${pointer}/${k}` });
     for (const k of ARRAY_KEYWORDS) {
       const list = schema[k];
-      if (Array.isArray(list)) for (const [i, s] of (list as unknown[]).entries()) todo.push({ schema: s, pointer: `${pointer}/${k}/${i}` });
+      if (Array.isArray(list))
+        for (const [i, s] of (list as unknown[]).entries()) todo.push({ schema: s, pointer: `${pointer}/${k}/${i}` });
     }
     for (const k of MAP_KEYWORDS) {
       const m = schema[k];

@@ -39,7 +39,8 @@ export function jsonBoundsProblem(doc: unknown, maxDepth: number = MAX_DOCUMENT_
     const at = stack.pop()!;
     const { value, depth } = frames[at]!;
     if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return { path: pathOf(frames, at), summary: `the number ${String(value)} is not finite (too large to represent)` };
+      if (!Number.isFinite(value))
+        return { path: pathOf(frames, at), summary: `the number ${String(value)} is not finite (too large to represent)` };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;

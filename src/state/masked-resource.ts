@@ -10,5 +10,9 @@ import type { ResourceState } from './state-types.js';
 export function maskedResource(r: ResourceState): ResourceState {
   const attributes = maskSensitive(r.attributes, r.sensitivePaths) as Attributes;
   if (!r.deposed) return { ...r, attributes };
-  return { ...r, attributes, deposed: r.deposed.map((d) => ({ ...d, attributes: maskSensitive(d.attributes, d.sensitivePaths) as Attributes })) };
+  return {
+    ...r,
+    attributes,
+    deposed: r.deposed.map((d) => ({ ...d, attributes: maskSensitive(d.attributes, d.sensitivePaths) as Attributes })),
+  };
 }

@@ -65,7 +65,11 @@ export function decodeStateFileBytes(bytes: Uint8Array, file: string, validate: 
     const { summary, line, col } = decoded.problem;
     return {
       diagnostics: [
-        error(`State file ${file} is damaged: ${summary}`, { file, line, col }, `Fix the file by hand or restore ${file}.backup. ${NEVER_OVERWRITTEN}`),
+        error(
+          `State file ${file} is damaged: ${summary}`,
+          { file, line, col },
+          `Fix the file by hand or restore ${file}.backup. ${NEVER_OVERWRITTEN}`,
+        ),
       ],
     };
   }
@@ -152,9 +156,7 @@ export function decodeStateFile(text: string, file: string, validate: StateValid
   for (const r of state.resources) {
     if (seen.has(r.address)) {
       return {
-        diagnostics: [
-          error(`State file ${file} lists resource ${r.address} more than once`, undefined, NEVER_OVERWRITTEN),
-        ],
+        diagnostics: [error(`State file ${file} lists resource ${r.address} more than once`, undefined, NEVER_OVERWRITTEN)],
       };
     }
     seen.add(r.address);

@@ -23,7 +23,10 @@ export const STATE_SCHEMA_PROFILE = 'state';
  * The build's validator for `schema` compiled with the ajv options named `profile`
  * (STATE_SCHEMA_PROFILE here), if it has one: what the engine loads and passes in.
  */
-export type PrecompiledStateValidators = (profile: string, schema: object) => { (data: unknown): boolean; errors?: ErrorObject[] | null } | undefined;
+export type PrecompiledStateValidators = (
+  profile: string,
+  schema: object,
+) => { (data: unknown): boolean; errors?: ErrorObject[] | null } | undefined;
 
 export const STATE_SCHEMA_OPTIONS: Readonly<Options> = { allErrors: true, strict: true };
 

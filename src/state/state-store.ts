@@ -86,7 +86,9 @@ function readOnlyError(): Error {
 
 /** Hash of what a checkpoint would write, serial and hlVersion aside: equal hash, nothing to write. */
 function contentHash(lineage: string, resources: ResourceState[], outputs: Record<string, OutputState>): string {
-  return createHash('sha256').update(JSON.stringify([lineage, resources, outputs])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([lineage, resources, outputs]))
+    .digest('hex');
 }
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -186,7 +188,9 @@ export class StateStore {
    * Throws DiagnosticsError for a corrupt or foreign state file or a damaged journal.
    */
   static async open(path: string, opts: StateStoreOptions): Promise<StateStore> {
-    const validate: StateValidator = opts.schema ? compileStateValidator(opts.schema, opts.precompiled) : await defaultStateValidator(opts.precompiled);
+    const validate: StateValidator = opts.schema
+      ? compileStateValidator(opts.schema, opts.precompiled)
+      : await defaultStateValidator(opts.precompiled);
     const adapter = new AtomicJsonFile<State>(path, {
       parse: (bytes) => {
         const decoded = decodeStateFileBytes(bytes, path, validate);
@@ -315,7 +319,8 @@ export class StateStore {
   async completeIntent(intentId: string, outcome: IntentOutcome, opts: { waitForDisk?: boolean } = {}): Promise<void> {
     this.#assertWritable();
     if (!this.#openIntents.has(intentId)) throw new Error(`bug: no open intent ${intentId}`);
-    const recorded: IntentOutcome = outcome.kind === 'failed' && outcome.taint ? { ...outcome, taint: { ...outcome.taint, status: 'tainted' } } : outcome;
+    const recorded: IntentOutcome =
+      outcome.kind === 'failed' && outcome.taint ? { ...outcome, taint: { ...outcome.taint, status: 'tainted' } } : outcome;
     const written = this.#commit({ t: 'done', intentId, outcome: recorded });
     if (opts.waitForDisk === false) {
       written.catch((e: unknown) => (this.#deferredWriteError ??= e));

@@ -14,7 +14,11 @@ export function nestingProblem(root: Node, limit = MAX_NESTING): Diagnostic | un
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
     if (depth > limit) {
-      return error(`The config nests maps and lists more than ${limit} levels deep`, node.loc, 'No hl config needs that; check for a runaway structure.');
+      return error(
+        `The config nests maps and lists more than ${limit} levels deep`,
+        node.loc,
+        'No hl config needs that; check for a runaway structure.',
+      );
     }
     if (node.kind === 'map') for (const e of node.entries) stack.push({ node: e.value, depth: depth + 1 });
     else if (node.kind === 'seq') for (const item of node.items) stack.push({ node: item, depth: depth + 1 });

@@ -73,7 +73,8 @@ function readableMessage(code: string, message: string): string {
     }
     case 'BAD_INDENT': {
       const m = /^Flow (sequence|mapping) in block collection must be sufficiently indented and end with a (.)/.exec(message);
-      if (m) return `a ${m[1] === 'sequence' ? 'list' : 'map'} opened with "${m[2] === ']' ? '[' : '{'}" is not closed with "${m[2]}" (or its lines are not indented enough)`;
+      if (m)
+        return `a ${m[1] === 'sequence' ? 'list' : 'map'} opened with "${m[2] === ']' ? '[' : '{'}" is not closed with "${m[2]}" (or its lines are not indented enough)`;
       return lowerFirst(message);
     }
     case 'UNEXPECTED_TOKEN': {

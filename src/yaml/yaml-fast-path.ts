@@ -283,7 +283,8 @@ class TreeBuilder {
       const emptyAt = space?.kind === Kind.Space ? this.afterToken(space) : this.afterToken(colon);
       this.skipFlowBlank(parent);
       const v = this.tokens[this.p];
-      const value: Node = v && (v.kind === Kind.Comma || v.kind === close) ? { kind: 'scalar', value: null, loc: emptyAt } : this.flowNode(parent);
+      const value: Node =
+        v && (v.kind === Kind.Comma || v.kind === close) ? { kind: 'scalar', value: null, loc: emptyAt } : this.flowNode(parent);
       entries.push({ key, keyLoc: this.at(t), value });
     }
     const loc = this.at(open);
@@ -304,7 +305,13 @@ class TreeBuilder {
     const value = t.kind === Kind.Plain ? resolvePlainScalar(text) : text;
     if (value === undefined) bail();
     if (typeof value !== 'string') return { kind: 'scalar', value, loc };
-    const style = t.source.includes('\n') ? 'block' : t.kind === Kind.SingleQuoted ? 'single' : t.kind === Kind.DoubleQuoted ? 'double' : 'plain';
+    const style = t.source.includes('\n')
+      ? 'block'
+      : t.kind === Kind.SingleQuoted
+        ? 'single'
+        : t.kind === Kind.DoubleQuoted
+          ? 'double'
+          : 'plain';
     return { kind: 'scalar', value, loc, style };
   }
 

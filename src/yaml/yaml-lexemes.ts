@@ -128,7 +128,19 @@ function isFlowIndicator(c: number): boolean {
 
 /** Plain scalars starting with these are errors or near-errors for YAML; the full path says which. */
 function isUnsurePlainStart(c: number): boolean {
-  return c === QUESTION || c === COLON || c === COMMA || c === AMP || c === STAR || c === BANG || c === PIPE || c === GT || c === PERCENT || c === AT || c === BACKQUOTE;
+  return (
+    c === QUESTION ||
+    c === COLON ||
+    c === COMMA ||
+    c === AMP ||
+    c === STAR ||
+    c === BANG ||
+    c === PIPE ||
+    c === GT ||
+    c === PERCENT ||
+    c === AT ||
+    c === BACKQUOTE
+  );
 }
 
 /** Whether the `"` at `i` is escaped by an odd run of backslashes. */

@@ -72,7 +72,11 @@ function parseYamlDocumentGuarded(path: string, text: string): YamlParseResult {
 }
 
 function tooDeepError(path: string): Diagnostic {
-  return error(`The config nests maps and lists more than ${MAX_NESTING} levels deep`, { file: path, line: 1, col: 1 }, 'No hl config needs that; check for a runaway structure.');
+  return error(
+    `The config nests maps and lists more than ${MAX_NESTING} levels deep`,
+    { file: path, line: 1, col: 1 },
+    'No hl config needs that; check for a runaway structure.',
+  );
 }
 
 /**
@@ -174,7 +178,11 @@ class Converter {
     if (this.aliasExpansion > MAX_ALIAS_EXPANSION) {
       if (!this.expansionReported) {
         this.diagnostics.push(
-          error(`Aliases expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes`, loc, 'Simplify the anchors and aliases in this file.'),
+          error(
+            `Aliases expand to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes`,
+            loc,
+            'Simplify the anchors and aliases in this file.',
+          ),
         );
         this.expansionReported = true;
       }
@@ -264,7 +272,9 @@ class Converter {
     }
     const range = (k as { range?: Range | null }).range;
     if (range) loc = this.at(range[0]);
-    this.diagnostics.push(error('A map key must be a plain value, not a map or a list', loc, 'Complex keys ("? [a, b]") are not supported.'));
+    this.diagnostics.push(
+      error('A map key must be a plain value, not a map or a list', loc, 'Complex keys ("? [a, b]") are not supported.'),
+    );
     return undefined;
   }
 
@@ -276,12 +286,18 @@ class Converter {
     if (value === null || typeof value === 'boolean') return { kind: 'scalar', value, loc };
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
-        this.diagnostics.push(error(`Unsupported number "${source ?? String(value)}": numbers must be finite`, loc, 'Quote it to use it as a string.'));
+        this.diagnostics.push(
+          error(`Unsupported number "${source ?? String(value)}": numbers must be finite`, loc, 'Quote it to use it as a string.'),
+        );
         return { kind: 'scalar', value: source ?? String(value), loc };
       }
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
         this.diagnostics.push(
-          warning(`Integer "${source ?? String(value)}" is too large to be represented exactly`, loc, 'Quote it if it is an identifier rather than a number.'),
+          warning(
+            `Integer "${source ?? String(value)}" is too large to be represented exactly`,
+            loc,
+            'Quote it if it is an identifier rather than a number.',
+          ),
         );
       }
       return { kind: 'scalar', value, loc };
@@ -307,10 +323,16 @@ class Converter {
   private reportTag(tag: string, loc: SourceLocation): void {
     const shown = shownTag(tag);
     if (shown === '!!binary') {
-      this.diagnostics.push(error('Binary data (!!binary) is not supported', loc, 'Write the data as a plain (for example base64) string without the tag.'));
+      this.diagnostics.push(
+        error('Binary data (!!binary) is not supported', loc, 'Write the data as a plain (for example base64) string without the tag.'),
+      );
     } else {
       this.diagnostics.push(
-        error(`Unsupported YAML tag "${shown}"`, loc, 'Only plain strings, numbers, booleans, null, maps and lists are allowed; remove the tag.'),
+        error(
+          `Unsupported YAML tag "${shown}"`,
+          loc,
+          'Only plain strings, numbers, booleans, null, maps and lists are allowed; remove the tag.',
+        ),
       );
     }
   }

@@ -47,7 +47,11 @@ export interface ClusterHardware {
 }
 
 /** Hardware of every online node (except those in `skip`), with the offline ones named. */
-export async function readClusterHardware(client: PveClient, op: OperationContext = {}, skip: ReadonlySet<string> = new Set()): Promise<ClusterHardware> {
+export async function readClusterHardware(
+  client: PveClient,
+  op: OperationContext = {},
+  skip: ReadonlySet<string> = new Set(),
+): Promise<ClusterHardware> {
   const nodes = await listClusterNodes(client, op);
   const online = nodes.filter((n) => n.online && !skip.has(n.node));
   const hw = await Promise.all(online.map((n) => readNodeHardware(client, n.node, op)));

@@ -41,7 +41,9 @@ export function selectCoral(node: string, corals: readonly CoralDevice[], c: Cor
     const found = ofKind[c.index];
     return found
       ? { coral: found }
-      : { error: `index ${c.index} is out of range: ${node} has ${ofKind.length} ${c.kind ? `${c.kind} ` : ''}Coral(s) (${listing(ofKind)})` };
+      : {
+          error: `index ${c.index} is out of range: ${node} has ${ofKind.length} ${c.kind ? `${c.kind} ` : ''}Coral(s) (${listing(ofKind)})`,
+        };
   }
   if (ofKind.length === 1) return { coral: ofKind[0] as CoralDevice };
   if (ofKind.length === 0) return { error: `no ${c.kind ? `${c.kind === 'usb' ? 'USB' : 'PCIe'} ` : ''}Coral on ${node}` };

@@ -52,12 +52,22 @@ export function readGuestStatus(client: PveClient, g: PassthroughGuest, op: Oper
 }
 
 /** `PUT .../config` (synchronous for VMs and containers); a config update is safe to repeat. */
-export async function writeGuestConfig(client: PveClient, g: PassthroughGuest, params: Record<string, string>, op: OperationContext = {}): Promise<void> {
+export async function writeGuestConfig(
+  client: PveClient,
+  g: PassthroughGuest,
+  params: Record<string, string>,
+  op: OperationContext = {},
+): Promise<void> {
   await client.call('PUT', `${pve.guestPath(refOf(g))}/config`, params, callOpts(op, true));
 }
 
 /** A cluster resource mapping, or null when there is none with that id. */
-export async function readMapping(client: PveClient, kind: 'usb' | 'pci', id: string, op: OperationContext = {}): Promise<MappingAnswer | null> {
+export async function readMapping(
+  client: PveClient,
+  kind: 'usb' | 'pci',
+  id: string,
+  op: OperationContext = {},
+): Promise<MappingAnswer | null> {
   try {
     return await client.call<MappingAnswer>('GET', `/cluster/mapping/${kind}/${encodeURIComponent(id)}`, undefined, callOpts(op));
   } catch (e) {

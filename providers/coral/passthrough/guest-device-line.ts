@@ -21,7 +21,14 @@ import {
 import { canonicalPciAddress } from '../hardware/coral-device.js';
 
 export type PassthroughMethod = 'usb-port' | 'usb-mapping' | 'pci-address' | 'pci-mapping' | 'lxc-device' | 'lxc-host-config';
-export const PASSTHROUGH_METHODS: readonly PassthroughMethod[] = ['usb-port', 'usb-mapping', 'pci-address', 'pci-mapping', 'lxc-device', 'lxc-host-config'];
+export const PASSTHROUGH_METHODS: readonly PassthroughMethod[] = [
+  'usb-port',
+  'usb-mapping',
+  'pci-address',
+  'pci-mapping',
+  'lxc-device',
+  'lxc-host-config',
+];
 
 export type SlotPrefix = 'usb' | 'hostpci' | 'dev';
 

@@ -17,13 +17,30 @@ import { isQ35, machineType } from './machine-type.js';
 import { mappingLocation, pciMappingProblem, proposeMapping, usbMappingProblem } from './mapping-check.js';
 import { guestLabel } from './passthrough-config.js';
 
-export async function checkMapping(client: PveClient, g: PassthroughGuest, hw: NodeHardware, coral: CoralDevice, mapping: string, op: OperationContext): Promise<void> {
+export async function checkMapping(
+  client: PveClient,
+  g: PassthroughGuest,
+  hw: NodeHardware,
+  coral: CoralDevice,
+  mapping: string,
+  op: OperationContext,
+): Promise<void> {
   const kind = coral.kind === 'usb' ? 'usb' : 'pci';
   const m = await readMapping(client, kind, mapping, op);
-  const proposal = proposeMapping(kind, mapping, g.node, { ...(coral.port ? { port: coral.port } : {}), ...(coral.pciAddress ? { pciAddress: coral.pciAddress } : {}), iommuGroup: coral.iommuGroup });
-  if (!m) throw new ProviderError(`${kind.toUpperCase()} resource mapping "${mapping}" does not exist; create it (as an administrator) with:\n    ${proposal}`);
+  const proposal = proposeMapping(kind, mapping, g.node, {
+    ...(coral.port ? { port: coral.port } : {}),
+    ...(coral.pciAddress ? { pciAddress: coral.pciAddress } : {}),
+    iommuGroup: coral.iommuGroup,
+  });
+  if (!m)
+    throw new ProviderError(
+      `${kind.toUpperCase()} resource mapping "${mapping}" does not exist; create it (as an administrator) with:\n    ${proposal}`,
+    );
   const where = mappingLocation(kind, m.map, g.node);
-  if (!where) throw new ProviderError(`resource mapping "${mapping}" has no entry for node ${g.node}; add one with: pvesh set /cluster/mapping/${kind}/${mapping} --map <existing entries> --map ${proposal.replace(/^.* --map /, '')}`);
+  if (!where)
+    throw new ProviderError(
+      `resource mapping "${mapping}" has no entry for node ${g.node}; add one with: pvesh set /cluster/mapping/${kind}/${mapping} --map <existing entries> --map ${proposal.replace(/^.* --map /, '')}`,
+    );
   const matches =
     kind === 'usb'
       ? where.port !== undefined
@@ -31,10 +48,13 @@ export async function checkMapping(client: PveClient, g: PassthroughGuest, hw: N
         : where.usbId === `${coral.vendorId}:${coral.productId}`
       : where.pciAddress === coral.pciAddress;
   if (!matches) {
-    throw new ProviderError(`resource mapping "${mapping}" on ${g.node} points at ${where.port ?? where.usbId ?? where.pciAddress}, not at the ${describeCoral(coral)}`);
+    throw new ProviderError(
+      `resource mapping "${mapping}" on ${g.node} points at ${where.port ?? where.usbId ?? where.pciAddress}, not at the ${describeCoral(coral)}`,
+    );
   }
   const problem = kind === 'usb' ? usbMappingProblem(mapping, m.map, g.node, hw.usb) : pciMappingProblem(mapping, m.map, g.node, hw.pci);
-  if (problem) throw new ProviderError(`resource mapping "${mapping}" would make the start of ${guestLabel(g.guestType, g.vmid)} fail: ${problem}`);
+  if (problem)
+    throw new ProviderError(`resource mapping "${mapping}" would make the start of ${guestLabel(g.guestType, g.vmid)} fail: ${problem}`);
 }
 
 export function checkPci(g: PassthroughGuest, cfg: GuestConfig, hw: NodeHardware, coral: CoralDevice, planned: Attributes): void {
@@ -51,6 +71,8 @@ export function checkPci(g: PassthroughGuest, cfg: GuestConfig, hw: NodeHardware
     );
   }
   if (planned.pcie !== false && !isQ35(machineType(cfg.machine))) {
-    throw new ProviderError(`pcie = true needs the q35 machine type, but ${label} uses ${typeof cfg.machine === 'string' ? cfg.machine : 'the default i440fx'}: PVE would refuse to start it ("q35 machine model is not enabled"). Set machine = "q35" on the VM, or pcie = false`);
+    throw new ProviderError(
+      `pcie = true needs the q35 machine type, but ${label} uses ${typeof cfg.machine === 'string' ? cfg.machine : 'the default i440fx'}: PVE would refuse to start it ("q35 machine model is not enabled"). Set machine = "q35" on the VM, or pcie = false`,
+    );
   }
 }

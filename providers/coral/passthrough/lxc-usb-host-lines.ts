@@ -34,7 +34,9 @@ export function isPinnedUsbDevicePath(path: string): boolean {
  * whole tree or that bus bound in.
  */
 export function hostConfigPresent(raw: readonly (readonly [string, string])[], busnum?: number): boolean {
-  const allowed = raw.some(([k, v]) => /^lxc\.cgroup2?\.devices\.allow$/.test(k) && /^\s*(?:a\b|c\s+(?:189|\*):(?:\*|\d+)\s+r?w?m?)/.test(v));
+  const allowed = raw.some(
+    ([k, v]) => /^lxc\.cgroup2?\.devices\.allow$/.test(k) && /^\s*(?:a\b|c\s+(?:189|\*):(?:\*|\d+)\s+r?w?m?)/.test(v),
+  );
   const mounted = raw.some(([k, v]) => {
     if (k !== 'lxc.mount.entry') return false;
     const m = /^\s*\/dev\/bus\/usb(?:\/(\d{3}))?\/?\s/.exec(v);

@@ -32,7 +32,12 @@ export function entriesForNode(map: readonly string[], node: string): Record<str
 const bare = (s: string): string => s.replace(/^0x/i, '').toLowerCase();
 
 /** PVE's start-time failure for a USB mapping on `node`, or undefined when the start works. */
-export function usbMappingProblem(name: string, map: readonly string[] | undefined, node: string, usb: readonly UsbListing[]): string | undefined {
+export function usbMappingProblem(
+  name: string,
+  map: readonly string[] | undefined,
+  node: string,
+  usb: readonly UsbListing[],
+): string | undefined {
   const entries = map ? entriesForNode(map, node) : [];
   if (entries.length === 0) return `USB device mapping not found for '${name}'`;
   if (entries.length > 1) return 'More than one USB mapping per host not supported';
@@ -50,7 +55,12 @@ export function usbMappingProblem(name: string, map: readonly string[] | undefin
 }
 
 /** PVE's start-time failure for a PCI mapping on `node`, or undefined when the start works. */
-export function pciMappingProblem(name: string, map: readonly string[] | undefined, node: string, pci: readonly PciListing[]): string | undefined {
+export function pciMappingProblem(
+  name: string,
+  map: readonly string[] | undefined,
+  node: string,
+  pci: readonly PciListing[],
+): string | undefined {
   const entries = map ? entriesForNode(map, node) : [];
   if (entries.length === 0) return `PCI device mapping not found for '${name}'`;
   const invalid = (why: string): string => `PCI device mapping invalid (hardware probably changed): ${why}`;
@@ -71,7 +81,8 @@ export function pciMappingProblem(name: string, map: readonly string[] | undefin
         if (want === undefined && have === undefined) continue;
         if (want !== undefined && have === undefined) return invalid(`no '${prop}' for device '${path}'`);
         if (want === undefined) return invalid(`'${prop}' configured but should not be`);
-        if (bare(want) !== bare(have as string)) return invalid(`'${prop}' does not match for '${name}' (${bare(want)} != ${bare(have as string)})`);
+        if (bare(want) !== bare(have as string))
+          return invalid(`'${prop}' does not match for '${name}' (${bare(want)} != ${bare(have as string)})`);
       }
     }
   }
@@ -79,7 +90,11 @@ export function pciMappingProblem(name: string, map: readonly string[] | undefin
 }
 
 /** Where a mapping points on `node`: a USB port (or id), or a PCI address. */
-export function mappingLocation(kind: MappingKind, map: readonly string[] | undefined, node: string): { port?: string; usbId?: string; pciAddress?: string } | undefined {
+export function mappingLocation(
+  kind: MappingKind,
+  map: readonly string[] | undefined,
+  node: string,
+): { port?: string; usbId?: string; pciAddress?: string } | undefined {
   const e = map ? entriesForNode(map, node)[0] : undefined;
   if (!e) return undefined;
   if (kind === 'usb') return e.path ? { port: e.path } : e.id ? { usbId: e.id.toLowerCase() } : undefined;
@@ -88,7 +103,12 @@ export function mappingLocation(kind: MappingKind, map: readonly string[] | unde
 }
 
 /** The command that makes a mapping for a Coral (for plan messages). */
-export function proposeMapping(kind: MappingKind, id: string, node: string, where: { port?: string; pciAddress?: string; iommuGroup?: number | null }): string {
+export function proposeMapping(
+  kind: MappingKind,
+  id: string,
+  node: string,
+  where: { port?: string; pciAddress?: string; iommuGroup?: number | null },
+): string {
   if (kind === 'usb') {
     return `pvesh create /cluster/mapping/usb --id ${id} --map node=${node},path=${where.port ?? '<bus>-<port>'},id=1a6e:089a`;
   }

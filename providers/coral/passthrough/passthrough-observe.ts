@@ -68,7 +68,11 @@ function foundAtOf(c: CoralDevice): ValueMap {
   return { node: c.node, port: c.port, pci_address: c.pciAddress, device_path: c.kind === 'pcie' ? c.deviceNode : null };
 }
 
-export async function observePassthrough(client: PveClient, id: PassthroughIdentity, op: OperationContext = {}): Promise<Attributes | null> {
+export async function observePassthrough(
+  client: PveClient,
+  id: PassthroughIdentity,
+  op: OperationContext = {},
+): Promise<Attributes | null> {
   const cfg = await readGuestConfig(client, id, op);
   if (!cfg) return null;
   let target: DeviceTarget;
@@ -90,7 +94,8 @@ export async function observePassthrough(client: PveClient, id: PassthroughIdent
     readNodeHardware(client, id.node, op),
   ]);
 
-  const kind: 'usb' | 'pcie' = target.method === 'usb-port' || target.method === 'usb-mapping' || target.method === 'lxc-host-config' ? 'usb' : 'pcie';
+  const kind: 'usb' | 'pcie' =
+    target.method === 'usb-port' || target.method === 'usb-mapping' || target.method === 'lxc-host-config' ? 'usb' : 'pcie';
   let loc: Location | undefined;
   let blocker: string | null = null;
   const machine = id.guestType === 'vm' ? machineType(cfg.machine) : null;
@@ -123,7 +128,9 @@ export async function observePassthrough(client: PveClient, id: PassthroughIdent
       if (where?.pciAddress) mappingPci = where.pciAddress;
       loc = where ? { kind, ...where } : undefined;
       blocker =
-        (mk === 'usb' ? usbMappingProblem(target.mapping as string, m?.map, id.node, hw.usb) : pciMappingProblem(target.mapping as string, m?.map, id.node, hw.pci)) ?? null;
+        (mk === 'usb'
+          ? usbMappingProblem(target.mapping as string, m?.map, id.node, hw.usb)
+          : pciMappingProblem(target.mapping as string, m?.map, id.node, hw.pci)) ?? null;
       if (!blocker && target.pcie && !isQ35(machine)) blocker = 'q35 machine model is not enabled';
       break;
     }

@@ -86,8 +86,8 @@ function driftProblems(prior: Attributes, planned: Attributes): AttributeProblem
       planned.method === 'lxc-host-config'
         ? `${prior.host_config_present === true ? `${label} still reaches it through the /dev/bus/usb bind mount. ` : ''}Set ${attr} (or leave it out to follow the Coral).`
         : planned.method === 'usb-mapping' || planned.method === 'pci-mapping'
-        ? `Update mapping "${String(planned.mapping)}" to point at ${there} (pvesh set /cluster/mapping/${planned.method === 'usb-mapping' ? 'usb' : 'pci'}/${String(planned.mapping)} --map ...), or plug it back.`
-        : `Set ${attr} (or leave it out to follow the Coral), or plug it back.`;
+          ? `Update mapping "${String(planned.mapping)}" to point at ${there} (pvesh set /cluster/mapping/${planned.method === 'usb-mapping' ? 'usb' : 'pci'}/${String(planned.mapping)} --map ...), or plug it back.`
+          : `Set ${attr} (or leave it out to follow the Coral), or plug it back.`;
     const consequence = planned.method === 'lxc-host-config' ? '' : startText;
     out.push({ path: [], severity, message: `the Coral is no longer at ${where} on ${node}: it is now at ${there}.${consequence} ${fix}` });
   } else if (status === 'moved_node' && f) {
@@ -109,7 +109,11 @@ function driftProblems(prior: Attributes, planned: Attributes): AttributeProblem
         : /q35/.test(blocker)
           ? ' Set machine = "q35" on the VM, or pcie = false.'
           : '';
-    out.push({ path: [], severity: severityFor(prior), message: `${running ? `${label} keeps running, but its next start fails` : `starting ${label} would fail`}: ${blocker}.${hint}` });
+    out.push({
+      path: [],
+      severity: severityFor(prior),
+      message: `${running ? `${label} keeps running, but its next start fails` : `starting ${label} would fail`}: ${blocker}.${hint}`,
+    });
   }
   const dev = prior.device;
   if (isValueMap(dev) && dev.iommu_group_shared === true && planned.allow_shared_iommu_group !== true) {
@@ -123,7 +127,10 @@ function driftProblems(prior: Attributes, planned: Attributes): AttributeProblem
 }
 
 /** The values the written line of `method` is made of. */
-function linePartsOf(method: PassthroughMethod, p: { port: Value; pci: Value; mapping: Value; pcie: Value; devicePath: Value; mode: Value }): Value[] {
+function linePartsOf(
+  method: PassthroughMethod,
+  p: { port: Value; pci: Value; mapping: Value; pcie: Value; devicePath: Value; mode: Value },
+): Value[] {
   switch (method) {
     case 'usb-port':
       return [p.port];
@@ -140,7 +147,11 @@ function linePartsOf(method: PassthroughMethod, p: { port: Value; pci: Value; ma
   }
 }
 
-function computePlanned(prior: Attributes | null, config: Attributes, notes: string[]): { planned: Attributes; follow: boolean; writes: boolean } {
+function computePlanned(
+  prior: Attributes | null,
+  config: Attributes,
+  notes: string[],
+): { planned: Attributes; follow: boolean; writes: boolean } {
   const c = readPassthroughConfig(config);
   const guestType: Value = v(c.guestType);
   const isVm = guestType === 'vm';
@@ -153,7 +164,8 @@ function computePlanned(prior: Attributes | null, config: Attributes, notes: str
   const pinned = c.port !== undefined || c.pciAddress !== undefined || (isLxc && c.devicePath !== undefined);
   const reselect = prior !== null && c.index !== undefined && !valueEquals(v(c.index), priorValue(prior, 'index') ?? null);
   const mapped = prior?.method === 'usb-mapping' || prior?.method === 'pci-mapping';
-  const follow = !!prior && !pinned && !reselect && !mapped && prior.hardware_status === 'moved' && f !== undefined && f.node === prior.node;
+  const follow =
+    !!prior && !pinned && !reselect && !mapped && prior.hardware_status === 'moved' && f !== undefined && f.node === prior.node;
 
   /** Which Coral: config, else the one chosen before (or where it moved), else chosen at apply. */
   const location = (configured: Maybe<string>, key: string, followed: string | null | undefined): Value => {
@@ -188,7 +200,11 @@ function computePlanned(prior: Attributes | null, config: Attributes, notes: str
 
   let configLine: Value = UNKNOWN;
   if (method === 'lxc-host-config') configLine = null;
-  else if (typeof method === 'string' && typeof slot === 'string' && !linePartsOf(method as PassthroughMethod, { port, pci, mapping, pcie, devicePath, mode }).some((x) => isUnknown(x))) {
+  else if (
+    typeof method === 'string' &&
+    typeof slot === 'string' &&
+    !linePartsOf(method as PassthroughMethod, { port, pci, mapping, pcie, devicePath, mode }).some((x) => isUnknown(x))
+  ) {
     configLine = `${slot}: ${formatDeviceValue({
       method: method as PassthroughMethod,
       ...(typeof port === 'string' ? { port } : {}),
@@ -218,7 +234,8 @@ function computePlanned(prior: Attributes | null, config: Attributes, notes: str
     config_line: configLine,
     host_config: method === 'lxc-host-config' ? [...HOST_CONFIG_LINES] : typeof method === 'string' ? [] : UNKNOWN,
   };
-  const writes = !prior || [...CONFIG_ATTRIBUTES, ...DERIVED_ATTRIBUTES].some((k) => !valueEquals(planned[k], priorValue(prior, k) ?? null));
+  const writes =
+    !prior || [...CONFIG_ATTRIBUTES, ...DERIVED_ATTRIBUTES].some((k) => !valueEquals(planned[k], priorValue(prior, k) ?? null));
   for (const k of OBSERVED_ATTRIBUTES) planned[k] = writes ? UNKNOWN : (priorValue(prior, k) as Value);
   if (follow && f && prior) {
     notes.push(
@@ -256,10 +273,14 @@ export function planPassthrough(prior: Attributes | null, config: Attributes): P
     ({ planned, follow, writes } = computePlanned(null, config, notes));
   } else if (prior) {
     // A change of where the line points is checked against the hardware by the update itself.
-    const relocating = ['port', 'pci_address', 'device_path', 'mapping', 'pcie', 'method'].some((k) => !valueEquals(planned[k], priorValue(prior, k) ?? null));
+    const relocating = ['port', 'pci_address', 'device_path', 'mapping', 'pcie', 'method'].some(
+      (k) => !valueEquals(planned[k], priorValue(prior, k) ?? null),
+    );
     if (!follow && !relocating) problems.push(...driftProblems(prior, planned));
     if (prior.pending_restart === true && !writes) {
-      notes.push(`${String(prior.slot)} waits for the next start of ${guestLabel(planned.guest_type as GuestType, planned.vmid as number)} (hl does not restart guests for it)`);
+      notes.push(
+        `${String(prior.slot)} waits for the next start of ${guestLabel(planned.guest_type as GuestType, planned.vmid as number)} (hl does not restart guests for it)`,
+      );
     }
   }
   const c = readPassthroughConfig(config);

@@ -33,7 +33,8 @@ function checkConsistency(c: PassthroughConfig, out: AttributeProblem[]): void {
   if (setCount(c.port, c.pciAddress, c.index) > 1) {
     out.push({ path: [], message: 'choose the Coral with one of port, pci_address or index, not several' });
   }
-  if (c.kind === 'usb' && c.pciAddress !== undefined) out.push({ path: ['pci_address'], message: 'pci_address is for a PCIe Coral, but kind is "usb"' });
+  if (c.kind === 'usb' && c.pciAddress !== undefined)
+    out.push({ path: ['pci_address'], message: 'pci_address is for a PCIe Coral, but kind is "usb"' });
   if (c.kind === 'pcie' && c.port !== undefined) out.push({ path: ['port'], message: 'port is for a USB Coral, but kind is "pcie"' });
   if (known(c.port) && !/^\d+-\d+(\.\d+)*$/.test(c.port)) {
     out.push({ path: ['port'], message: `port "${c.port}" is not a USB port path <busnum>-<usbpath> (e.g. "2-1", "1-1.4")` });
@@ -44,11 +45,20 @@ function checkConsistency(c: PassthroughConfig, out: AttributeProblem[]): void {
   const kind = impliedKind(c);
   if (known(c.slot) && known(c.guestType) && known(kind)) {
     const prefix = slotPrefix(methodFor(c.guestType, kind, known(c.mapping) ? c.mapping : undefined));
-    if (prefix === null) out.push({ path: ['slot'], message: 'a USB Coral in a container takes no slot (nothing is written through the API)' });
-    else if (!slotMatches(c.slot, prefix)) out.push({ path: ['slot'], message: `slot "${c.slot}" is not a ${prefix} slot (${prefix}0–${prefix}${prefix === 'usb' ? 4 : prefix === 'hostpci' ? 15 : 255})` });
+    if (prefix === null)
+      out.push({ path: ['slot'], message: 'a USB Coral in a container takes no slot (nothing is written through the API)' });
+    else if (!slotMatches(c.slot, prefix))
+      out.push({
+        path: ['slot'],
+        message: `slot "${c.slot}" is not a ${prefix} slot (${prefix}0–${prefix}${prefix === 'usb' ? 4 : prefix === 'hostpci' ? 15 : 255})`,
+      });
   }
   if (c.guestType === 'lxc') {
-    if (c.mapping !== undefined) out.push({ path: ['mapping'], message: 'mapping is for VMs: containers take a PCIe Coral through devN, a USB Coral through host config lines' });
+    if (c.mapping !== undefined)
+      out.push({
+        path: ['mapping'],
+        message: 'mapping is for VMs: containers take a PCIe Coral through devN, a USB Coral through host config lines',
+      });
     if (c.pcie !== undefined) out.push({ path: ['pcie'], message: 'pcie is an option of PCIe passthrough to a VM' });
     if (c.kind === 'usb' && known(c.devicePath) && !isPinnedUsbDevicePath(c.devicePath)) {
       out.push({ path: ['device_path'], message: 'device_path is for a PCIe Coral (/dev/apex_N)' });
@@ -56,8 +66,10 @@ function checkConsistency(c: PassthroughConfig, out: AttributeProblem[]): void {
   }
   if (c.guestType === 'vm') {
     if (c.mode !== undefined) out.push({ path: ['mode'], message: 'mode is an option of a container device (devN)' });
-    if (c.devicePath !== undefined) out.push({ path: ['device_path'], message: 'device_path is for containers; a VM takes the Coral by port or PCI address' });
-    if (c.pcie !== undefined && kind === 'usb') out.push({ path: ['pcie'], message: 'pcie is an option of PCIe passthrough, not of a USB Coral' });
+    if (c.devicePath !== undefined)
+      out.push({ path: ['device_path'], message: 'device_path is for containers; a VM takes the Coral by port or PCI address' });
+    if (c.pcie !== undefined && kind === 'usb')
+      out.push({ path: ['pcie'], message: 'pcie is an option of PCIe passthrough, not of a USB Coral' });
   }
   if (known(c.devicePath) && isPinnedUsbDevicePath(c.devicePath)) {
     out.push({
@@ -73,7 +85,11 @@ function checkPermissions(c: PassthroughConfig, root: boolean, out: AttributePro
   const label = guestLabel(c.guestType, c.vmid);
   if (c.guestType === 'vm') {
     if (c.mapping !== undefined) {
-      if (kind === undefined) out.push({ path: ['kind'], message: 'with mapping, set kind ("usb" or "pcie"), port or pci_address so hl knows which mapping type to use' });
+      if (kind === undefined)
+        out.push({
+          path: ['kind'],
+          message: 'with mapping, set kind ("usb" or "pcie"), port or pci_address so hl knows which mapping type to use',
+        });
       if (kind === 'usb') out.push({ path: ['mapping'], severity: 'warning', message: USB_MAPPING_WARNING });
       return;
     }

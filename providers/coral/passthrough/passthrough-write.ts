@@ -19,7 +19,16 @@ import { isDigestMismatch } from '../../pve/client/pve-error.js';
 import { describeCoral, type CoralDevice, type CoralKind } from '../hardware/coral-device.js';
 import { readClusterHardware, readNodeHardware, type NodeHardware } from '../hardware/hardware-reader.js';
 import { selectCoral, type CoralCriteria } from './coral-selection.js';
-import { formatDeviceValue, freeSlot, parseDeviceValue, sameDevice, slotHolding, slotMatches, slotPrefix, type DeviceTarget } from './guest-device-line.js';
+import {
+  formatDeviceValue,
+  freeSlot,
+  parseDeviceValue,
+  sameDevice,
+  slotHolding,
+  slotMatches,
+  slotPrefix,
+  type DeviceTarget,
+} from './guest-device-line.js';
 import { readGuestConfig, writeGuestConfig, type GuestConfig, type PassthroughGuest } from './guest-api.js';
 import { checkMapping, checkPci } from './live-checks.js';
 import { isPinnedUsbDevicePath } from './lxc-usb-host-lines.js';
@@ -38,7 +47,13 @@ function guestOf(planned: Attributes): PassthroughGuest {
   return { node, vmid, guestType };
 }
 
-async function chooseCoral(client: PveClient, g: PassthroughGuest, hw: NodeHardware, planned: Attributes, op: OperationContext): Promise<CoralDevice> {
+async function chooseCoral(
+  client: PveClient,
+  g: PassthroughGuest,
+  hw: NodeHardware,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<CoralDevice> {
   const criteria: CoralCriteria = {};
   const kind = s(planned, 'kind');
   if (kind === 'usb' || kind === 'pcie') criteria.kind = kind as CoralKind;
@@ -56,7 +71,8 @@ async function chooseCoral(client: PveClient, g: PassthroughGuest, hw: NodeHardw
   if (hw.corals.length === 0) {
     const cluster = await readClusterHardware(client, op, new Set([g.node]));
     const elsewhere = cluster.nodes.flatMap((x) => x.corals);
-    if (elsewhere.length > 0) hint = `; Corals elsewhere: ${elsewhere.map(describeCoral).join('; ')} (a guest can only use a Coral of its own node)`;
+    if (elsewhere.length > 0)
+      hint = `; Corals elsewhere: ${elsewhere.map(describeCoral).join('; ')} (a guest can only use a Coral of its own node)`;
   }
   throw new ProviderError(`coral_passthrough for ${guestLabel(g.guestType, g.vmid)}: ${sel.error}${hint}`);
 }
@@ -76,7 +92,8 @@ function targetFor(g: PassthroughGuest, coral: CoralDevice, planned: Attributes)
       return { method, mapping: mapping as string, pcie: planned.pcie !== false };
     case 'lxc-device': {
       const path = s(planned, 'device_path') ?? coral.deviceNode;
-      if (isPinnedUsbDevicePath(path)) throw new ProviderError(`device_path ${path} pins a USB device number, which changes when the Coral re-enumerates`);
+      if (isPinnedUsbDevicePath(path))
+        throw new ProviderError(`device_path ${path} pins a USB device number, which changes when the Coral re-enumerates`);
       return { method, devicePath: path, mode: s(planned, 'mode') ?? '0666' };
     }
     case 'lxc-host-config':
@@ -84,7 +101,13 @@ function targetFor(g: PassthroughGuest, coral: CoralDevice, planned: Attributes)
   }
 }
 
-function chooseSlot(g: PassthroughGuest, cfg: GuestConfig, target: DeviceTarget, wanted: string | undefined, own: DeviceTarget | undefined): string {
+function chooseSlot(
+  g: PassthroughGuest,
+  cfg: GuestConfig,
+  target: DeviceTarget,
+  wanted: string | undefined,
+  own: DeviceTarget | undefined,
+): string {
   const prefix = slotPrefix(target.method);
   if (!prefix) throw new Error('no slot for a container USB passthrough');
   const label = guestLabel(g.guestType, g.vmid);
@@ -94,7 +117,8 @@ function chooseSlot(g: PassthroughGuest, cfg: GuestConfig, target: DeviceTarget,
     if (typeof cur === 'string') {
       const parsed = parseDeviceValue(wanted, cur);
       const ours = parsed && ((own && sameDevice(parsed, own)) || sameDevice(parsed, target));
-      if (!ours) throw new ProviderError(`slot ${wanted} of ${label} is already used (${wanted}: ${cur}); choose another slot or leave slot out`);
+      if (!ours)
+        throw new ProviderError(`slot ${wanted} of ${label} is already used (${wanted}: ${cur}); choose another slot or leave slot out`);
     }
     return wanted;
   }
@@ -105,7 +129,14 @@ function chooseSlot(g: PassthroughGuest, cfg: GuestConfig, target: DeviceTarget,
   return free;
 }
 
-async function putSlot(client: PveClient, g: PassthroughGuest, cfg: GuestConfig, params: Record<string, string>, verify: (cfg: GuestConfig) => boolean, op: OperationContext): Promise<void> {
+async function putSlot(
+  client: PveClient,
+  g: PassthroughGuest,
+  cfg: GuestConfig,
+  params: Record<string, string>,
+  verify: (cfg: GuestConfig) => boolean,
+  op: OperationContext,
+): Promise<void> {
   try {
     await writeGuestConfig(client, g, { ...params, ...(typeof cfg.digest === 'string' ? { digest: cfg.digest } : {}) }, op);
   } catch (e) {
@@ -125,7 +156,12 @@ export interface WriteResult {
 }
 
 /** Create (prior null) or update a passthrough to match `planned`. */
-export async function applyPassthrough(client: PveClient, planned: Attributes, prior: Attributes | null, op: OperationContext = {}): Promise<WriteResult> {
+export async function applyPassthrough(
+  client: PveClient,
+  planned: Attributes,
+  prior: Attributes | null,
+  op: OperationContext = {},
+): Promise<WriteResult> {
   const g = guestOf(planned);
   const label = guestLabel(g.guestType, g.vmid);
   const cfg = await readGuestConfig(client, g, op);
@@ -134,11 +170,14 @@ export async function applyPassthrough(client: PveClient, planned: Attributes, p
   const coral = await chooseCoral(client, g, hw, planned, op);
   const target = targetFor(g, coral, planned);
   if (target.method === 'pci-address' || target.method === 'pci-mapping') checkPci(g, cfg, hw, coral, planned);
-  if (target.method === 'usb-mapping' || target.method === 'pci-mapping') await checkMapping(client, g, hw, coral, target.mapping as string, op);
+  if (target.method === 'usb-mapping' || target.method === 'pci-mapping')
+    await checkMapping(client, g, hw, coral, target.mapping as string, op);
 
   let slot: string | null = null;
   if (target.method === 'lxc-host-config') {
-    op.progress?.(`a USB Coral cannot be configured for ${label} through the API: the host lines shown in the plan are needed in /etc/pve/lxc/${g.vmid}.conf on ${g.node}`);
+    op.progress?.(
+      `a USB Coral cannot be configured for ${label} through the API: the host lines shown in the plan are needed in /etc/pve/lxc/${g.vmid}.conf on ${g.node}`,
+    );
   } else {
     const priorSlot = prior && typeof prior.slot === 'string' ? prior.slot : undefined;
     const own = priorSlot && typeof cfg[priorSlot] === 'string' ? parseDeviceValue(priorSlot, cfg[priorSlot] as string) : undefined;
@@ -170,7 +209,9 @@ export async function removePassthrough(client: PveClient, prior: Attributes, op
   const g = guestOf(prior);
   const slot = s(prior, 'slot');
   if (slot === undefined) {
-    op.progress?.(`nothing to remove through the API for ${guestLabel(g.guestType, g.vmid)}: remove the lxc.cgroup2.devices.allow / lxc.mount.entry lines for /dev/bus/usb from /etc/pve/lxc/${g.vmid}.conf on ${g.node} by hand if no longer wanted`);
+    op.progress?.(
+      `nothing to remove through the API for ${guestLabel(g.guestType, g.vmid)}: remove the lxc.cgroup2.devices.allow / lxc.mount.entry lines for /dev/bus/usb from /etc/pve/lxc/${g.vmid}.conf on ${g.node} by hand if no longer wanted`,
+    );
     return;
   }
   const cfg = await readGuestConfig(client, g, op);

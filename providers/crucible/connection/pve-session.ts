@@ -64,7 +64,14 @@ export class PveSession {
    * A write whose task is waited for; a task that failed on the guest's config lock changed
    * nothing and is tried again with backoff. Only for steps that are safe to repeat.
    */
-  task(method: HttpMethod, path: string, params: Params | undefined, what: string, operation: TaskOperation, op: OperationContext): Promise<void> {
+  task(
+    method: HttpMethod,
+    path: string,
+    params: Params | undefined,
+    what: string,
+    operation: TaskOperation,
+    op: OperationContext,
+  ): Promise<void> {
     return retryLockedTask(op, what, async () => {
       const answer = await this.send<unknown>(method, path, params, op, true);
       await this.wait(answer, what, operation, op);
@@ -109,14 +116,20 @@ export class PveSession {
     const key = `${node}/${storage}`;
     const cached = this.storages.get(key);
     if (cached && !fresh) return cached;
-    const list = await this.get<{ storage?: string; type?: string; shared?: number | boolean; content?: string }[]>(`/nodes/${node}/storage`, undefined, op);
+    const list = await this.get<{ storage?: string; type?: string; shared?: number | boolean; content?: string }[]>(
+      `/nodes/${node}/storage`,
+      undefined,
+      op,
+    );
     for (const s of Array.isArray(list) ? list : []) {
       if (!s.storage || !s.type) continue;
       this.storages.set(`${node}/${s.storage}`, {
         id: s.storage,
         type: s.type,
         shared: s.shared === 1 || s.shared === true,
-        content: String(s.content ?? '').split(',').filter((c) => c !== ''),
+        content: String(s.content ?? '')
+          .split(',')
+          .filter((c) => c !== ''),
       });
     }
     return this.storages.get(key);
@@ -125,7 +138,11 @@ export class PveSession {
   /** The size in bytes of a volume as its storage reports it; undefined when it is not there. */
   async volumeSize(node: string, volid: string, owner: number, op: OperationContext): Promise<number | undefined> {
     const storage = volid.split(':')[0]!;
-    const list = await this.get<{ volid?: string; size?: number }[]>(`/nodes/${node}/storage/${storage}/content`, { content: 'images', vmid: owner }, op);
+    const list = await this.get<{ volid?: string; size?: number }[]>(
+      `/nodes/${node}/storage/${storage}/content`,
+      { content: 'images', vmid: owner },
+      op,
+    );
     const hit = (Array.isArray(list) ? list : []).find((v) => v.volid === volid);
     return typeof hit?.size === 'number' ? hit.size : undefined;
   }

@@ -8,7 +8,10 @@ import { parseDiskSize } from './disk-size.js';
 import { wantedRedundancy, type Redundancy } from './redundancy.js';
 import { parseImageId, parseSnapshotId, type ImageRef, type SnapshotRef } from './resource-ids.js';
 
-export type DiskSource = { type: 'blank' } | { type: 'snapshot'; id: string; ref: SnapshotRef } | { type: 'image'; id: string; ref: ImageRef };
+export type DiskSource =
+  | { type: 'blank' }
+  | { type: 'snapshot'; id: string; ref: SnapshotRef }
+  | { type: 'image'; id: string; ref: ImageRef };
 
 export interface DiskSpec {
   name: string;

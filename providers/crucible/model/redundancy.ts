@@ -33,9 +33,10 @@ export function plannedRedundancy(config: Value | undefined, prior: Value | unde
   if (!isValueMap(config)) return config;
   const mode = config.mode;
   if (mode === 'async-zfs') {
-    const targets = Array.isArray(config.targets) && config.targets.every((t) => typeof t === 'string')
-      ? [...new Set(config.targets as string[])].sort()
-      : (config.targets ?? UNKNOWN);
+    const targets =
+      Array.isArray(config.targets) && config.targets.every((t) => typeof t === 'string')
+        ? [...new Set(config.targets as string[])].sort()
+        : (config.targets ?? UNKNOWN);
     return { mode, schedule: config.schedule ?? DEFAULT_SCHEDULE, targets };
   }
   if (mode === 'ceph') {
@@ -50,10 +51,16 @@ export function plannedRedundancy(config: Value | undefined, prior: Value | unde
 export function wantedRedundancy(v: Value | undefined): Redundancy | undefined {
   if (!isValueMap(v) || isUnknown(v.mode)) return undefined;
   if (v.mode === 'none') return { mode: 'none' };
-  if (v.mode === 'async-zfs' && Array.isArray(v.targets) && typeof v.schedule === 'string' && v.targets.every((t) => typeof t === 'string')) {
+  if (
+    v.mode === 'async-zfs' &&
+    Array.isArray(v.targets) &&
+    typeof v.schedule === 'string' &&
+    v.targets.every((t) => typeof t === 'string')
+  ) {
     return { mode: 'async-zfs', schedule: v.schedule, targets: v.targets as string[] };
   }
-  if (v.mode === 'ceph') return { mode: 'ceph', size: typeof v.size === 'number' ? v.size : 0, min_size: typeof v.min_size === 'number' ? v.min_size : 0 };
+  if (v.mode === 'ceph')
+    return { mode: 'ceph', size: typeof v.size === 'number' ? v.size : 0, min_size: typeof v.min_size === 'number' ? v.min_size : 0 };
   return undefined;
 }
 
@@ -64,7 +71,9 @@ export function redundancyProblems(v: Value | undefined, node: Value | undefined
   if (Array.isArray(v.targets)) {
     if (v.targets.length === 0) out.push('redundancy async-zfs needs at least one target node');
     if (typeof node === 'string' && v.targets.includes(node)) {
-      out.push(`redundancy target ${node} is the disk's own node: a replica must go to another node (PVE: "Source and target must not be identical")`);
+      out.push(
+        `redundancy target ${node} is the disk's own node: a replica must go to another node (PVE: "Source and target must not be identical")`,
+      );
     }
   }
   return out;

@@ -56,7 +56,8 @@ export function parseSnapshotId(id: string): SnapshotRef | undefined {
   const [kind, vmid, snapname, size, ...rest] = id.trim().split('/');
   const v = vmidOf(vmid);
   const bytes = size === undefined ? undefined : parseDiskSize(size);
-  if (kind !== 'snapshot' || v === undefined || !snapname || !SNAPNAME_RE.test(snapname) || bytes === undefined || rest.length > 0) return undefined;
+  if (kind !== 'snapshot' || v === undefined || !snapname || !SNAPNAME_RE.test(snapname) || bytes === undefined || rest.length > 0)
+    return undefined;
   return { vmid: v, snapname, sizeBytes: bytes };
 }
 

@@ -34,7 +34,8 @@ export function storageCan(type: string, what: Capability): boolean {
 
 const WHY: Record<Capability, string> = {
   snapshot: 'its volumes cannot be snapshotted',
-  'copy-snapshot': 'Proxmox cannot copy one of its snapshots into a new volume (pve-storage offers no copy of a snapshot there; PVE: "Full clone feature is not supported")',
+  'copy-snapshot':
+    'Proxmox cannot copy one of its snapshots into a new volume (pve-storage offers no copy of a snapshot there; PVE: "Full clone feature is not supported")',
   'linked-clone': 'Proxmox cannot make linked clones there',
   template: 'its volumes cannot become template base volumes',
 };

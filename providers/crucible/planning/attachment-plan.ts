@@ -33,23 +33,38 @@ export function entriesOf(v: Value | undefined): Entry[] | undefined {
 
 export function validateAttachment(config: Attributes): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
-  if (typeof config.vm === 'string' && !parseVmRef(config.vm)) problems.push({ path: ['vm'], message: `vm "${config.vm}" is not node/vmid (e.g. pve/107)` });
+  if (typeof config.vm === 'string' && !parseVmRef(config.vm))
+    problems.push({ path: ['vm'], message: `vm "${config.vm}" is not node/vmid (e.g. pve/107)` });
   if (Array.isArray(config.disks)) {
-    if (config.disks.length > MAX_DISKS) problems.push({ path: ['disks'], message: `${config.disks.length} disks listed: Oxide attaches at most ${MAX_DISKS} disks to an instance` });
+    if (config.disks.length > MAX_DISKS)
+      problems.push({
+        path: ['disks'],
+        message: `${config.disks.length} disks listed: Oxide attaches at most ${MAX_DISKS} disks to an instance`,
+      });
     const slots = new Map<number, number>();
     const disks = new Map<string, number>();
     config.disks.forEach((e, i) => {
       if (!isValueMap(e)) return;
       if (typeof e.slot === 'number') {
-        if (e.slot < 0 || e.slot >= MAX_DISKS || !Number.isInteger(e.slot)) problems.push({ path: ['disks', i, 'slot'], message: `slot ${e.slot} is not one of 0-${MAX_DISKS - 1}` });
+        if (e.slot < 0 || e.slot >= MAX_DISKS || !Number.isInteger(e.slot))
+          problems.push({ path: ['disks', i, 'slot'], message: `slot ${e.slot} is not one of 0-${MAX_DISKS - 1}` });
         const first = slots.get(e.slot);
-        if (first !== undefined) problems.push({ path: ['disks', i, 'slot'], message: `slot ${e.slot} is used twice (disks[${first}] and disks[${i}])` });
+        if (first !== undefined)
+          problems.push({ path: ['disks', i, 'slot'], message: `slot ${e.slot} is used twice (disks[${first}] and disks[${i}])` });
         else slots.set(e.slot, i);
       }
       if (typeof e.disk_id === 'string') {
-        if (!parseDiskId(e.disk_id)) problems.push({ path: ['disks', i, 'disk_id'], message: `"${e.disk_id}" is not a crucible_disk id (disk/<holder vmid>/<serial>)` });
+        if (!parseDiskId(e.disk_id))
+          problems.push({
+            path: ['disks', i, 'disk_id'],
+            message: `"${e.disk_id}" is not a crucible_disk id (disk/<holder vmid>/<serial>)`,
+          });
         const first = disks.get(e.disk_id);
-        if (first !== undefined) problems.push({ path: ['disks', i, 'disk_id'], message: `disk ${e.disk_id} is listed twice (disks[${first}] and disks[${i}]): a disk has one slot` });
+        if (first !== undefined)
+          problems.push({
+            path: ['disks', i, 'disk_id'],
+            message: `disk ${e.disk_id} is listed twice (disks[${first}] and disks[${i}]): a disk has one slot`,
+          });
         else disks.set(e.disk_id, i);
       }
     });
@@ -57,7 +72,10 @@ export function validateAttachment(config: Attributes): AttributeProblem[] {
   const list = entriesOf(config.disks);
   const boot = config.boot_disk_id;
   if (typeof boot === 'string' && list && !list.some((e) => e.disk_id === boot)) {
-    problems.push({ path: ['boot_disk_id'], message: `boot_disk_id ${boot} is not one of the listed disks: the boot disk must be attached` });
+    problems.push({
+      path: ['boot_disk_id'],
+      message: `boot_disk_id ${boot} is not one of the listed disks: the boot disk must be attached`,
+    });
   }
   return problems;
 }
@@ -70,7 +88,9 @@ export function planAttachment(prior: Attributes | null, config: Attributes): Pl
   const problems: AttributeProblem[] = [];
   const notes: string[] = [];
   const list = entriesOf(config.disks);
-  const disks: Value = list ? [...list].sort((a, b) => a.slot - b.slot).map((e) => ({ slot: e.slot, disk_id: e.disk_id })) : (config.disks ?? UNKNOWN);
+  const disks: Value = list
+    ? [...list].sort((a, b) => a.slot - b.slot).map((e) => ({ slot: e.slot, disk_id: e.disk_id }))
+    : (config.disks ?? UNKNOWN);
   const planned: Attributes = {
     vm: config.vm ?? null,
     disks,
@@ -83,11 +103,16 @@ export function planAttachment(prior: Attributes | null, config: Attributes): Pl
   const priorList = prior ? (entriesOf(prior.disks) ?? []) : [];
   const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
   if (prior && known(planned.vm) && !sameValue(prior.vm, planned.vm)) {
-    requiresReplace.push({ path: ['vm'], reason: `the disks move from VM ${String(prior.vm)} to VM ${vm}: detached from the one, attached to the other` });
+    requiresReplace.push({
+      path: ['vm'],
+      reason: `the disks move from VM ${String(prior.vm)} to VM ${vm}: detached from the one, attached to the other`,
+    });
   }
   if (!list) {
     // Disk ids not known yet (disks created in the same apply): announce the stop all the same.
-    const slots = Array.isArray(config.disks) ? config.disks.map((e) => (isValueMap(e) && typeof e.slot === 'number' ? `scsi${e.slot}` : 'a slot')) : [];
+    const slots = Array.isArray(config.disks)
+      ? config.disks.map((e) => (isValueMap(e) && typeof e.slot === 'number' ? `scsi${e.slot}` : 'a slot'))
+      : [];
     if (slots.length > 0) notes.push(stopNote(prior, vm, `attach disks as ${slots.join(', ')}`));
     return { planned, requiresReplace, notes, problems };
   }

@@ -44,7 +44,8 @@ export function validateDisk(config: Attributes): AttributeProblem[] {
     const p = oxideNameProblem(config.name);
     if (p) add(['name'], p);
   }
-  const blockSize = typeof config.block_size === 'number' ? config.block_size : isUnknown(config.block_size) ? undefined : SUPPORTED_BLOCK_SIZE;
+  const blockSize =
+    typeof config.block_size === 'number' ? config.block_size : isUnknown(config.block_size) ? undefined : SUPPORTED_BLOCK_SIZE;
   if (blockSize !== undefined && blockSize !== SUPPORTED_BLOCK_SIZE) {
     add(
       ['block_size'],
@@ -56,12 +57,18 @@ export function validateDisk(config: Attributes): AttributeProblem[] {
   if (typeof config.size === 'string' && bytes === undefined) add(['size'], `size "${config.size}" is not a size (e.g. "20G")`);
   if (bytes !== undefined) for (const m of diskSizeProblems(bytes, blockSize ?? SUPPORTED_BLOCK_SIZE)) add(['size'], m);
   if (type === 'blank' && (config.size === undefined || config.size === null)) add(['size'], 'a blank disk needs a size (e.g. "20G")');
-  if (config.read_only === true && type === 'blank') add(['read_only'], 'read_only is only for a disk made from a snapshot or an image: a blank read-only disk could never hold data');
+  if (config.read_only === true && type === 'blank')
+    add(['read_only'], 'read_only is only for a disk made from a snapshot or an image: a blank read-only disk could never hold data');
   const fromBytes = sourceBytes(config.source);
   if (fromBytes !== undefined && bytes !== undefined) {
     const what = type === 'snapshot' ? 'the source snapshot' : 'the source image';
-    if (bytes < fromBytes) add(['size'], `size ${formatDiskSize(bytes)} is smaller than ${what} (${formatDiskSize(fromBytes)}): a disk must be at least as large as its source`);
-    else if (config.read_only === true && bytes !== fromBytes) add(['size'], `a read-only disk has its source's size: ${what} is ${formatDiskSize(fromBytes)}, not ${formatDiskSize(bytes)}`);
+    if (bytes < fromBytes)
+      add(
+        ['size'],
+        `size ${formatDiskSize(bytes)} is smaller than ${what} (${formatDiskSize(fromBytes)}): a disk must be at least as large as its source`,
+      );
+    else if (config.read_only === true && bytes !== fromBytes)
+      add(['size'], `a read-only disk has its source's size: ${what} is ${formatDiskSize(fromBytes)}, not ${formatDiskSize(bytes)}`);
   }
   if (isValueMap(config.source)) {
     const s = config.source;
@@ -119,19 +126,32 @@ export function planDisk(prior: Attributes | null, config: Attributes): PlanReso
     if (sourceType(source) !== 'blank' && config.size === undefined) notes.push('the disk gets the size of its source');
     return { planned, requiresReplace: [], notes, problems };
   }
-  if (prior.state === 'faulted') notes.push(`the disk is faulted (its volume, node or storage is not there); changes to it are likely to fail`);
-  const rebuild = 'Oxide disks cannot be edited, and replacing this one would destroy its data; declare a new crucible_disk (from a snapshot of this one to keep the data), or run apply with --replace to recreate it empty';
+  if (prior.state === 'faulted')
+    notes.push(`the disk is faulted (its volume, node or storage is not there); changes to it are likely to fail`);
+  const rebuild =
+    'Oxide disks cannot be edited, and replacing this one would destroy its data; declare a new crucible_disk (from a snapshot of this one to keep the data), or run apply with --replace to recreate it empty';
   unchangeable(problems, prior, planned, 'source', `a disk's contents come from its source once, at creation. ${rebuild}`);
   unchangeable(problems, prior, planned, 'block_size', rebuild);
   unchangeable(problems, prior, planned, 'read_only', rebuild);
-  unchangeable(problems, prior, planned, 'placement', `moving a disk to another node or storage is not supported (Proxmox's move_disk renames the volume and is refused while snapshots reference it). ${rebuild}`);
+  unchangeable(
+    problems,
+    prior,
+    planned,
+    'placement',
+    `moving a disk to another node or storage is not supported (Proxmox's move_disk renames the volume and is refused while snapshots reference it). ${rebuild}`,
+  );
   const before = typeof prior.size === 'string' ? parseDiskSize(prior.size) : undefined;
   const after = typeof planned.size === 'string' ? parseDiskSize(planned.size) : undefined;
   if (before !== undefined && after !== undefined && after !== before) {
     if (after < before) {
-      problems.push({ path: ['size'], message: `size cannot shrink from ${formatDiskSize(before)} to ${formatDiskSize(after)}: Proxmox only grows disks` });
+      problems.push({
+        path: ['size'],
+        message: `size cannot shrink from ${formatDiskSize(before)} to ${formatDiskSize(after)}: Proxmox only grows disks`,
+      });
     } else {
-      notes.push(`size grows from ${formatDiskSize(before)} to ${formatDiskSize(after)} in place (an hl extension: Oxide disks cannot be resized); a VM using the disk sees the new size at once`);
+      notes.push(
+        `size grows from ${formatDiskSize(before)} to ${formatDiskSize(after)} in place (an hl extension: Oxide disks cannot be resized); a VM using the disk sees the new size at once`,
+      );
     }
   }
   if (known(planned.redundancy) && !sameValue(prior.redundancy, planned.redundancy)) {

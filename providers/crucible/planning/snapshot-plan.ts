@@ -35,11 +35,14 @@ export function planSnapshot(prior: Attributes | null, config: Attributes): Plan
   for (const k of COMPUTED) planned[k] = prior ? (prior[k] ?? null) : UNKNOWN;
   if (!prior) {
     if (config.consistency === undefined || config.consistency === null) {
-      notes.push('filesystems are frozen for the snapshot if a running VM with the guest agent uses the disk (consistency fs-frozen), else it is crash-consistent');
+      notes.push(
+        'filesystems are frozen for the snapshot if a running VM with the guest agent uses the disk (consistency fs-frozen), else it is crash-consistent',
+      );
     }
     return { planned, requiresReplace: [], notes, problems };
   }
-  const why = 'a snapshot is one point in time of one disk and cannot be retaken; declare a new crucible_snapshot (and delete this one if it is no longer wanted)';
+  const why =
+    'a snapshot is one point in time of one disk and cannot be retaken; declare a new crucible_snapshot (and delete this one if it is no longer wanted)';
   for (const key of ['disk_id', 'consistency'] as const) {
     if (known(planned[key]) && !sameValue(prior[key], planned[key])) {
       problems.push({ path: [key], message: `${key} cannot change from ${describe(prior[key])} to ${describe(planned[key])}: ${why}` });

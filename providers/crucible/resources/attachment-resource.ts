@@ -53,24 +53,36 @@ async function resolve(s: PveSession, vm: { node: string; vmid: number }, e: Ent
   const ref = parseDiskId(e.disk_id);
   if (!ref) throw new ProviderError(`"${e.disk_id}" is not a crucible disk id`);
   const l = await lookupHolder(s, ref.vmid, 'disk', ref.serial, op);
-  if ('unreachable' in l) throw new ProviderError(`crucible disk ${e.disk_id}: node ${l.unreachable.node} does not answer`, { retryable: true });
+  if ('unreachable' in l)
+    throw new ProviderError(`crucible disk ${e.disk_id}: node ${l.unreachable.node} does not answer`, { retryable: true });
   if (!('found' in l) || isTombstone(l.found) || !l.found.drive) throw new ProviderError(`crucible disk ${e.disk_id} does not exist`);
   const h = l.found;
   const volid = h.drive!.volid;
   const facts = await s.storage(h.node, volid.split(':')[0]!, op);
   if (h.node !== vm.node && !facts?.shared) {
-    throw new ProviderError(`crucible disk ${h.marker.fields.name ?? e.disk_id} lives on ${h.node}:${facts?.id ?? volid.split(':')[0]}, local to ${h.node}; VM ${vm.vmid} runs on ${vm.node} and cannot reach it`);
+    throw new ProviderError(
+      `crucible disk ${h.marker.fields.name ?? e.disk_id} lives on ${h.node}:${facts?.id ?? volid.split(':')[0]}, local to ${h.node}; VM ${vm.vmid} runs on ${vm.node} and cannot reach it`,
+    );
   }
   const { users } = await volumeUsers(s, volid, { node: h.node, shared: facts?.shared ?? false, owner: h.vmid }, op);
   const elsewhere = users.filter((u) => u.vmid !== vm.vmid);
   if (elsewhere.length > 0) {
-    throw new ProviderError(`crucible disk ${h.marker.fields.name ?? e.disk_id} is attached to ${elsewhere.map(describeUser).join(', ')}; a disk is attached to one VM at a time: detach it there first`);
+    throw new ProviderError(
+      `crucible disk ${h.marker.fields.name ?? e.disk_id} is attached to ${elsewhere.map(describeUser).join(', ')}; a disk is attached to one VM at a time: detach it there first`,
+    );
   }
   return { ...e, key: `scsi${e.slot}`, serial: ref.serial, volid, readOnly: h.marker.fields.read_only === '1' };
 }
 
 /** Brings VM `vmid` to the wanted crucible disks and boot disk; `before` are the disks listed before. */
-async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId: string | null, before: Entry[], op: OperationContext): Promise<void> {
+async function converge(
+  s: PveSession,
+  vmid: number,
+  wanted: Entry[],
+  bootDiskId: string | null,
+  before: Entry[],
+  op: OperationContext,
+): Promise<void> {
   const entry = await s.guest(vmid, op);
   if (entry?.type !== 'qemu') throw new ProviderError(`VM ${vmid} does not exist`);
   const vm = { node: entry.node, vmid };
@@ -90,7 +102,8 @@ async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId
       ours.add(r.key);
       // The same disk in another slot (moved, or attached there by hand): take it out of there.
       for (const [key, value] of Object.entries(config)) {
-        if (/^scsi\d+$/.test(key) && key !== r.key && driveFacts(value).serial === r.serial && driveFacts(value).volid === r.volid) del.add(key);
+        if (/^scsi\d+$/.test(key) && key !== r.key && driveFacts(value).serial === r.serial && driveFacts(value).volid === r.volid)
+          del.add(key);
       }
       const current = config[r.key];
       const value = `${r.volid},serial=${r.serial}${r.readOnly ? ',ro=1' : ''}`;
@@ -100,7 +113,9 @@ async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId
           if (/(^|,)ro=1(,|$)/.test(current) !== r.readOnly) set[r.key] = value;
           continue;
         }
-        throw new ProviderError(`scsi${r.slot} of VM ${vmid} holds ${f.volid ?? current}, which is not crucible disk ${r.disk_id}; choose another slot`);
+        throw new ProviderError(
+          `scsi${r.slot} of VM ${vmid} holds ${f.volid ?? current}, which is not crucible disk ${r.disk_id}; choose another slot`,
+        );
       }
       set[r.key] = value;
       del.delete(r.key);
@@ -133,14 +148,21 @@ async function converge(s: PveSession, vmid: number, wanted: Entry[], bootDiskId
       if (del.length > 0) params.delete = del.join(',');
       if (Object.keys(params).length === 0) return;
       if (live.digest) params.digest = live.digest;
-      op.progress?.(`VM ${vmid}: ${[...Object.keys(c.set).map((k) => `attach ${k}`), ...c.del.map((k) => `detach ${k}`)].join(', ') || 'boot order'}`);
+      op.progress?.(
+        `VM ${vmid}: ${[...Object.keys(c.set).map((k) => `attach ${k}`), ...c.del.map((k) => `detach ${k}`)].join(', ') || 'boot order'}`,
+      );
       await s.task('POST', `${vmPath(vm.node, vmid)}/config`, params, `config of VM ${vmid}`, 'update', op);
     },
     op,
   );
 }
 
-export async function readAttachment(s: PveSession, vmid: number, prior: Attributes | null, op: OperationContext): Promise<Attributes | null> {
+export async function readAttachment(
+  s: PveSession,
+  vmid: number,
+  prior: Attributes | null,
+  op: OperationContext,
+): Promise<Attributes | null> {
   const entry = await s.guest(vmid, op);
   if (entry?.type !== 'qemu') return null;
   let live: Awaited<ReturnType<PveSession['vmConfig']>>;
@@ -191,7 +213,13 @@ export async function createAttachment(s: PveSession, planned: Attributes, op: O
   return { id: attachmentId(vmid), state };
 }
 
-export async function updateAttachment(s: PveSession, id: string, prior: Attributes, planned: Attributes, op: OperationContext): Promise<Attributes> {
+export async function updateAttachment(
+  s: PveSession,
+  id: string,
+  prior: Attributes,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<Attributes> {
   const vmid = vmidOfAttachment(id, prior, planned);
   const { list, boot } = wantedOf(planned);
   await converge(s, vmid, list, boot, entriesOf(prior.disks) ?? [], op);
@@ -215,4 +243,3 @@ export async function recoverAttachment(s: PveSession, planned: Attributes, op: 
   if (!state || !Array.isArray(planned.disks) || !Array.isArray(state.disks) || state.disks.length !== planned.disks.length) return null;
   return { id: attachmentId(vmid), state };
 }
-

@@ -61,15 +61,26 @@ interface PreparedSource {
 function sizeCheck(spec: DiskSpec, sourceBytes: number, what: string): number {
   const size = spec.sizeBytes ?? sourceBytes;
   if (size < sourceBytes) {
-    throw new ProviderError(`size ${formatDiskSize(size)} is smaller than ${what} (${formatDiskSize(sourceBytes)}): a disk must be at least as large as its source`);
+    throw new ProviderError(
+      `size ${formatDiskSize(size)} is smaller than ${what} (${formatDiskSize(sourceBytes)}): a disk must be at least as large as its source`,
+    );
   }
   if (spec.readOnly && size !== sourceBytes) {
-    throw new ProviderError(`a read-only disk has its source's size: ${what} is ${formatDiskSize(sourceBytes)}, not ${formatDiskSize(size)}`);
+    throw new ProviderError(
+      `a read-only disk has its source's size: ${what} is ${formatDiskSize(sourceBytes)}, not ${formatDiskSize(size)}`,
+    );
   }
   return size;
 }
 
-async function sourceHolder(s: PveSession, vmid: number, kind: 'disk' | 'image', serial: string | undefined, what: string, op: OperationContext): Promise<Holder> {
+async function sourceHolder(
+  s: PveSession,
+  vmid: number,
+  kind: 'disk' | 'image',
+  serial: string | undefined,
+  what: string,
+  op: OperationContext,
+): Promise<Holder> {
   const l = await lookupHolder(s, vmid, kind, serial, op);
   if ('found' in l) return l.found;
   if ('unreachable' in l) throw new ProviderError(`${what} cannot be read: node ${l.unreachable.node} does not answer`);
@@ -84,7 +95,11 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
     return {
       sizeBytes: spec.sizeBytes,
       make: async (s2, id, description, op2) => {
-        await createHolderVm(s2, { node: id.node, vmid: id.vmid, name: holderName(spec.name), description, kind: 'disk', serial: id.serial }, op2);
+        await createHolderVm(
+          s2,
+          { node: id.node, vmid: id.vmid, name: holderName(spec.name), description, kind: 'disk', serial: id.serial },
+          op2,
+        );
         const volid = await allocateVolume(s2, id, spec, facts, op2);
         await setDrive(s2, id, volid, op2);
       },
@@ -94,7 +109,9 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
     const what = `snapshot ${src.id}`;
     const h = await sourceHolder(s, src.ref.vmid, 'disk', undefined, what, op);
     if (h.node !== spec.node) {
-      throw new ProviderError(`${what} is on node ${h.node}: a disk made from it lives there too (its storage is local to the node), so placement.node must be ${h.node}`);
+      throw new ProviderError(
+        `${what} is on node ${h.node}: a disk made from it lives there too (its storage is local to the node), so placement.node must be ${h.node}`,
+      );
     }
     const snaps = await holderSnapshots(s, h.node, h.vmid, op);
     if (!snaps.some((x) => x.snapname === src.ref.snapname)) throw new ProviderError(`${what} does not exist on holder VM ${h.vmid}`);
@@ -115,10 +132,25 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
           s2,
           {
             post: () =>
-              s2.send('POST', `${vmPath(h.node, h.vmid)}/clone`, {
-                newid: id.vmid, snapname: src.ref.snapname, full: 1, storage: spec.storage, name: holderName(spec.name), description,
-              }, op2, false),
-            vmid: id.vmid, kind: 'disk', serial: id.serial, what: `clone of ${what} into holder VM ${id.vmid}`, operation: 'clone',
+              s2.send(
+                'POST',
+                `${vmPath(h.node, h.vmid)}/clone`,
+                {
+                  newid: id.vmid,
+                  snapname: src.ref.snapname,
+                  full: 1,
+                  storage: spec.storage,
+                  name: holderName(spec.name),
+                  description,
+                },
+                op2,
+                false,
+              ),
+            vmid: id.vmid,
+            kind: 'disk',
+            serial: id.serial,
+            what: `clone of ${what} into holder VM ${id.vmid}`,
+            operation: 'clone',
           },
           op2,
         );
@@ -135,7 +167,8 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
       `a disk from ${what} is a linked clone of the image's base volume on ${h.node}:${baseStorage}, so placement must be {node: ${h.node}, storage: ${baseStorage}}`,
     );
   }
-  if (!storageCan(facts.type, 'linked-clone')) throw new ProviderError(`a disk cannot be made from ${what}: ${cannot(facts.type, where, 'linked-clone')}`);
+  if (!storageCan(facts.type, 'linked-clone'))
+    throw new ProviderError(`a disk cannot be made from ${what}: ${cannot(facts.type, where, 'linked-clone')}`);
   const size = sizeCheck(spec, h.drive?.sizeBytes ?? src.ref.sizeBytes, what);
   return {
     sizeBytes: size,
@@ -144,8 +177,19 @@ async function prepareSource(s: PveSession, spec: DiskSpec, facts: StorageFacts,
       await guardedCreate(
         s2,
         {
-          post: () => s2.send('POST', `${vmPath(h.node, h.vmid)}/clone`, { newid: id.vmid, full: 0, name: holderName(spec.name), description }, op2, false),
-          vmid: id.vmid, kind: 'disk', serial: id.serial, what: `linked clone of ${what} into holder VM ${id.vmid}`, operation: 'clone',
+          post: () =>
+            s2.send(
+              'POST',
+              `${vmPath(h.node, h.vmid)}/clone`,
+              { newid: id.vmid, full: 0, name: holderName(spec.name), description },
+              op2,
+              false,
+            ),
+          vmid: id.vmid,
+          kind: 'disk',
+          serial: id.serial,
+          what: `linked clone of ${what} into holder VM ${id.vmid}`,
+          operation: 'clone',
         },
         op2,
       );
@@ -161,13 +205,21 @@ async function allocateVolume(s: PveSession, id: DiskIdentity, spec: DiskSpec, f
   const path = `/nodes/${id.node}/storage/${spec.storage}/content`;
   const existing = async (): Promise<string | undefined> => {
     const list = await s.get<{ volid?: string }[]>(path, { content: 'images', vmid: id.vmid }, op);
-    return (Array.isArray(list) ? list : []).map((v) => v.volid).find((v): v is string => !!v && v.endsWith(`:${file ? `${id.vmid}/` : ''}${filename}`));
+    return (Array.isArray(list) ? list : [])
+      .map((v) => v.volid)
+      .find((v): v is string => !!v && v.endsWith(`:${file ? `${id.vmid}/` : ''}${filename}`));
   };
   const already = await existing();
   if (already) return already;
   op.progress?.(`allocating ${gib}G for holder VM ${id.vmid} on ${id.node}:${spec.storage}`);
   try {
-    const volid = await s.send<string>('POST', path, { vmid: id.vmid, filename, size: `${gib}G`, ...(file ? { format: 'qcow2' } : {}) }, op, false);
+    const volid = await s.send<string>(
+      'POST',
+      path,
+      { vmid: id.vmid, filename, size: `${gib}G`, ...(file ? { format: 'qcow2' } : {}) },
+      op,
+      false,
+    );
     return String(volid);
   } catch (e) {
     // The answer may have been lost after the volume was made: look before failing.
@@ -180,7 +232,14 @@ async function allocateVolume(s: PveSession, id: DiskIdentity, spec: DiskSpec, f
 }
 
 async function setDrive(s: PveSession, id: DiskIdentity, volid: string, op: OperationContext): Promise<void> {
-  await s.task('POST', `${vmPath(id.node, id.vmid)}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of holder VM ${id.vmid}`, 'update', op);
+  await s.task(
+    'POST',
+    `${vmPath(id.node, id.vmid)}/config`,
+    { scsi0: `${volid},serial=${id.serial}` },
+    `config of holder VM ${id.vmid}`,
+    'update',
+    op,
+  );
 }
 
 /** After a clone: the disk's own serial on the drive, and the size it was planned with. */
@@ -191,7 +250,14 @@ async function finishClone(s: PveSession, id: DiskIdentity, size: number, source
   await setDrive(s, id, volid, op);
   if (size > sourceBytes) {
     op.progress?.(`growing holder VM ${id.vmid}'s volume to ${formatDiskSize(size)}`);
-    await s.task('PUT', `${vmPath(id.node, id.vmid)}/resize`, { disk: 'scsi0', size: formatDiskSize(size) }, `resize of holder VM ${id.vmid}`, 'resize', op);
+    await s.task(
+      'PUT',
+      `${vmPath(id.node, id.vmid)}/resize`,
+      { disk: 'scsi0', size: formatDiskSize(size) },
+      `resize of holder VM ${id.vmid}`,
+      'resize',
+      op,
+    );
   }
 }
 
@@ -214,7 +280,8 @@ export async function createDisk(s: PveSession, planned: Attributes, id: DiskIde
     const where = `${spec.node}:${spec.storage}`;
     const facts = await s.storage(spec.node, spec.storage, op, true);
     if (!facts) throw new ProviderError(`node ${spec.node} has no storage "${spec.storage}"`);
-    if (!facts.content.includes('images')) throw new ProviderError(`storage ${where} does not hold VM images (content: ${facts.content.join(', ') || 'none'})`);
+    if (!facts.content.includes('images'))
+      throw new ProviderError(`storage ${where} does not hold VM images (content: ${facts.content.join(', ') || 'none'})`);
     checkRedundancyFits(spec.redundancy, facts, where);
     const source = await prepareSource(s, spec, facts, op);
     const description = joinMarker(spec.description, diskMarker(spec, id.serial));

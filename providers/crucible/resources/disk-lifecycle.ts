@@ -20,13 +20,17 @@ import { describeUser, volumeUsers } from './volume-users.js';
 export function diskRefOf(id: string, prior: Attributes | null): DiskRef {
   const ref = parseDiskId(id);
   if (ref) return ref;
-  if (prior && typeof prior.holder_vmid === 'number' && typeof prior.device_serial === 'string') return { vmid: prior.holder_vmid, serial: prior.device_serial };
+  if (prior && typeof prior.holder_vmid === 'number' && typeof prior.device_serial === 'string')
+    return { vmid: prior.holder_vmid, serial: prior.device_serial };
   throw new ProviderError(`"${id}" is not a crucible disk id (disk/<holder vmid>/<serial>)`);
 }
 
 async function liveHolder(s: PveSession, ref: DiskRef, op: OperationContext): Promise<Holder | undefined> {
   const l = await lookupHolder(s, ref.vmid, 'disk', ref.serial, op);
-  if ('unreachable' in l) throw new ProviderError(`crucible disk ${diskId(ref)}: node ${l.unreachable.node} of holder VM ${ref.vmid} does not answer`, { retryable: true });
+  if ('unreachable' in l)
+    throw new ProviderError(`crucible disk ${diskId(ref)}: node ${l.unreachable.node} of holder VM ${ref.vmid} does not answer`, {
+      retryable: true,
+    });
   return 'found' in l && !isTombstone(l.found) ? l.found : undefined;
 }
 
@@ -40,7 +44,14 @@ async function grow(s: PveSession, h: Holder, bytes: number, op: OperationContex
   const via = users[0];
   if (via) {
     op.progress?.(`growing ${volid} to ${size} through ${describeUser(via)}`);
-    await s.task('PUT', `${vmPath(via.node, via.vmid)}/resize`, { disk: via.slot, size }, `resize of ${via.slot} of VM ${via.vmid}`, 'resize', op);
+    await s.task(
+      'PUT',
+      `${vmPath(via.node, via.vmid)}/resize`,
+      { disk: via.slot, size },
+      `resize of ${via.slot} of VM ${via.vmid}`,
+      'resize',
+      op,
+    );
     // Keep the holder's informational size= in step with the volume.
     const drive = h.drive!;
     const value = `${volid},serial=${drive.serial ?? h.marker.fields.serial},size=${size}`;
@@ -51,7 +62,13 @@ async function grow(s: PveSession, h: Holder, bytes: number, op: OperationContex
   await s.task('PUT', `${vmPath(h.node, h.vmid)}/resize`, { disk: 'scsi0', size }, `resize of holder VM ${h.vmid}`, 'resize', op);
 }
 
-export async function updateDisk(s: PveSession, id: string, prior: Attributes, planned: Attributes, op: OperationContext): Promise<Attributes> {
+export async function updateDisk(
+  s: PveSession,
+  id: string,
+  prior: Attributes,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<Attributes> {
   const ref = diskRefOf(id, prior);
   const h = await liveHolder(s, ref, op);
   if (!h) throw new ProviderError(`crucible disk ${id} no longer exists; run "hl plan" to see it as gone`);
@@ -84,7 +101,10 @@ export async function deleteDisk(s: PveSession, id: string, prior: Attributes | 
       );
     }
     if (found.unreachable.length > 0) {
-      throw new ProviderError(`crucible disk ${name} cannot be deleted now: node ${found.unreachable.join(', ')} does not answer, and a VM there might use it`, { retryable: true });
+      throw new ProviderError(
+        `crucible disk ${name} cannot be deleted now: node ${found.unreachable.join(', ')} does not answer, and a VM there might use it`,
+        { retryable: true },
+      );
     }
   }
   const snapshots = (await holderSnapshots(s, h.node, h.vmid, op)).filter((x) => x.marker?.kind === 'snapshot');

@@ -16,7 +16,8 @@ async function status(s: PveSession, node: string, vmid: number, op: OperationCo
 
 async function power(s: PveSession, node: string, vmid: number, action: 'shutdown' | 'start', op: OperationContext): Promise<void> {
   const want = action === 'start' ? 'running' : 'stopped';
-  const params = action === 'shutdown' ? { forceStop: 1, timeout: Math.max(10, Math.min(180, s.options.timeouts.shutdown - 30)) } : undefined;
+  const params =
+    action === 'shutdown' ? { forceStop: 1, timeout: Math.max(10, Math.min(180, s.options.timeouts.shutdown - 30)) } : undefined;
   op.progress?.(`${action === 'start' ? 'starting' : 'shutting down'} VM ${vmid} on ${node}`);
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
@@ -36,7 +37,13 @@ async function power(s: PveSession, node: string, vmid: number, action: 'shutdow
 }
 
 /** Runs `change` with the VM stopped, shutting it down first and starting it again after if it ran. */
-export async function whileStopped<T>(s: PveSession, node: string, vmid: number, change: () => Promise<T>, op: OperationContext): Promise<T> {
+export async function whileStopped<T>(
+  s: PveSession,
+  node: string,
+  vmid: number,
+  change: () => Promise<T>,
+  op: OperationContext,
+): Promise<T> {
   const wasRunning = (await status(s, node, vmid, op)) === 'running';
   if (wasRunning) await power(s, node, vmid, 'shutdown', op);
   let result: T;

@@ -80,7 +80,13 @@ function identityOf(marker: Marker): string | undefined {
 export type HolderLookup = { found: Holder } | { absent: true } | { foreign: GuestEntry } | { unreachable: GuestEntry };
 
 /** The holder at `vmid` if it is ours (`kind`, and `serial` when given). */
-export async function lookupHolder(s: PveSession, vmid: number, kind: MarkerKind, serial: string | undefined, op: OperationContext): Promise<HolderLookup> {
+export async function lookupHolder(
+  s: PveSession,
+  vmid: number,
+  kind: MarkerKind,
+  serial: string | undefined,
+  op: OperationContext,
+): Promise<HolderLookup> {
   const entry = await s.guest(vmid, op);
   if (!entry) return { absent: true };
   if (entry.type !== 'qemu') return { foreign: entry };
@@ -116,7 +122,8 @@ async function vmidIsFree(s: PveSession, vmid: number, op: OperationContext): Pr
     await s.get('/cluster/nextid', { vmid }, op);
     return true;
   } catch (e) {
-    if (e instanceof PveApiError && e.answered && /already exists|in use/i.test(`${e.reason} ${Object.values(e.paramErrors).join(' ')}`)) return false;
+    if (e instanceof PveApiError && e.answered && /already exists|in use/i.test(`${e.reason} ${Object.values(e.paramErrors).join(' ')}`))
+      return false;
     throw e;
   }
 }
@@ -179,7 +186,9 @@ export async function guardedCreate(s: PveSession, g: GuardedCreate, op: Operati
     return 'found' in l ? 'ours' : 'absent' in l ? 'absent' : 'foreign';
   };
   const foreign = (): ProviderError =>
-    new ProviderError(`VMID ${g.vmid} was taken by a guest hl did not create (no crucible marker with serial ${g.serial}); ${g.what} was not done`);
+    new ProviderError(
+      `VMID ${g.vmid} was taken by a guest hl did not create (no crucible marker with serial ${g.serial}); ${g.what} was not done`,
+    );
   for (let attempt = 0; ; attempt++) {
     let answer: unknown;
     try {

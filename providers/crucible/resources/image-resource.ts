@@ -44,14 +44,19 @@ function snapshotOf(planned: Attributes): string {
   return id;
 }
 
-async function sourceOf(s: PveSession, planned: Attributes, op: OperationContext): Promise<{ holder: Holder; snapname: string; id: string }> {
+async function sourceOf(
+  s: PveSession,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<{ holder: Holder; snapname: string; id: string }> {
   const id = snapshotOf(planned);
   const ref = parseSnapshotId(id);
   if (!ref) throw new ProviderError(`"${id}" is not a crucible snapshot id`);
   const l = await lookupHolder(s, ref.vmid, 'disk', undefined, op);
   if ('unreachable' in l) throw new ProviderError(`snapshot ${id}: node ${l.unreachable.node} does not answer`, { retryable: true });
   if (!('found' in l)) throw new ProviderError(`snapshot ${id} does not exist`);
-  if (!(await holderSnapshots(s, l.found.node, ref.vmid, op)).some((x) => x.snapname === ref.snapname)) throw new ProviderError(`snapshot ${id} does not exist`);
+  if (!(await holderSnapshots(s, l.found.node, ref.vmid, op)).some((x) => x.snapname === ref.snapname))
+    throw new ProviderError(`snapshot ${id} does not exist`);
   return { holder: l.found, snapname: ref.snapname, id };
 }
 
@@ -76,11 +81,14 @@ async function makeImage(s: PveSession, planned: Attributes, id: ImageIdentity, 
   const storage = typeof planned.storage === 'string' ? planned.storage : srcStorage;
   const srcFacts = await s.storage(h.node, srcStorage, op);
   if (srcFacts && !storageCan(srcFacts.type, 'copy-snapshot')) {
-    throw new ProviderError(`an image cannot be made from snapshot ${src.id}: ${cannot(srcFacts.type, `${h.node}:${srcStorage}`, 'copy-snapshot')}`);
+    throw new ProviderError(
+      `an image cannot be made from snapshot ${src.id}: ${cannot(srcFacts.type, `${h.node}:${srcStorage}`, 'copy-snapshot')}`,
+    );
   }
   const facts = await s.storage(h.node, storage, op);
   if (!facts) throw new ProviderError(`node ${h.node} has no storage "${storage}"`);
-  if (!storageCan(facts.type, 'template')) throw new ProviderError(`image ${String(planned.name)}: ${cannot(facts.type, `${h.node}:${storage}`, 'template')}`);
+  if (!storageCan(facts.type, 'template'))
+    throw new ProviderError(`image ${String(planned.name)}: ${cannot(facts.type, `${h.node}:${storage}`, 'template')}`);
   const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', imageMarker(id.serial, planned));
   try {
     op.progress?.(`cloning holder VM ${h.vmid} at snapshot ${src.snapname} into image template ${id.vmid}`);
@@ -88,10 +96,25 @@ async function makeImage(s: PveSession, planned: Attributes, id: ImageIdentity, 
       s,
       {
         post: () =>
-          s.send('POST', `${vmPath(h.node, h.vmid)}/clone`, {
-            newid: id.vmid, snapname: src.snapname, full: 1, storage, name: imageHolderName(String(planned.name)), description,
-          }, op, false),
-        vmid: id.vmid, kind: 'image', serial: id.serial, what: `clone of snapshot ${src.id} into image template ${id.vmid}`, operation: 'clone',
+          s.send(
+            'POST',
+            `${vmPath(h.node, h.vmid)}/clone`,
+            {
+              newid: id.vmid,
+              snapname: src.snapname,
+              full: 1,
+              storage,
+              name: imageHolderName(String(planned.name)),
+              description,
+            },
+            op,
+            false,
+          ),
+        vmid: id.vmid,
+        kind: 'image',
+        serial: id.serial,
+        what: `clone of snapshot ${src.id} into image template ${id.vmid}`,
+        operation: 'clone',
       },
       op,
     );
@@ -99,7 +122,14 @@ async function makeImage(s: PveSession, planned: Attributes, id: ImageIdentity, 
     const volid = /^([^,=]+)(,|$)/.exec(live?.config.scsi0 ?? '')?.[1];
     if (!volid) throw new ProviderError(`image template ${id.vmid} has no volume after its clone`);
     if (live?.config.template !== '1') {
-      await s.task('POST', `${vmPath(h.node, id.vmid)}/config`, { scsi0: `${volid},serial=${id.serial}` }, `config of image template ${id.vmid}`, 'update', op);
+      await s.task(
+        'POST',
+        `${vmPath(h.node, id.vmid)}/config`,
+        { scsi0: `${volid},serial=${id.serial}` },
+        `config of image template ${id.vmid}`,
+        'update',
+        op,
+      );
       op.progress?.(`converting VM ${id.vmid} to a template`);
       await s.task('POST', `${vmPath(h.node, id.vmid)}/template`, undefined, `template conversion of VM ${id.vmid}`, 'update', op);
     }
@@ -149,14 +179,29 @@ export async function readImage(s: PveSession, ref: { vmid: number; serial: stri
   };
 }
 
-export async function updateImage(s: PveSession, id: string, prior: Attributes, planned: Attributes, op: OperationContext): Promise<Attributes> {
+export async function updateImage(
+  s: PveSession,
+  id: string,
+  prior: Attributes,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<Attributes> {
   const ref = imageRefOf(id, prior);
   const l = await lookupHolder(s, ref.vmid, 'image', ref.serial, op);
   if (!('found' in l) || isTombstone(l.found)) throw new ProviderError(`image ${id} no longer exists; run "hl plan" to see it as gone`);
   const h = l.found;
-  const marker: Marker = { kind: 'image', fields: { ...h.marker.fields, name: String(planned.name), os: String(planned.os), version: String(planned.version) } };
+  const marker: Marker = {
+    kind: 'image',
+    fields: { ...h.marker.fields, name: String(planned.name), os: String(planned.os), version: String(planned.version) },
+  };
   const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', marker);
-  await s.send('PUT', `${vmPath(h.node, h.vmid)}/config`, { name: imageHolderName(String(planned.name)), description, ...(h.digest ? { digest: h.digest } : {}) }, op, true);
+  await s.send(
+    'PUT',
+    `${vmPath(h.node, h.vmid)}/config`,
+    { name: imageHolderName(String(planned.name)), description, ...(h.digest ? { digest: h.digest } : {}) },
+    op,
+    true,
+  );
   const state = await readImage(s, ref, op);
   if (!state) throw new ProviderError(`image ${id} vanished during its update`);
   return state;

@@ -42,7 +42,13 @@ async function cephPool(s: PveSession, node: string, storage: string, op: Operat
 }
 
 /** The redundancy the holder's volume really has. */
-export async function readRedundancy(s: PveSession, node: string, vmid: number, storage: StorageFacts | undefined, op: OperationContext): Promise<ValueMap> {
+export async function readRedundancy(
+  s: PveSession,
+  node: string,
+  vmid: number,
+  storage: StorageFacts | undefined,
+  op: OperationContext,
+): Promise<ValueMap> {
   if (storage?.type === 'rbd') return redundancyValue({ mode: 'ceph', ...(await cephPool(s, node, storage.id, op)) });
   const jobs = (await jobsOf(s, vmid, op)).filter((j) => !j.remove_job);
   if (jobs.length === 0) return redundancyValue({ mode: 'none' });
@@ -62,12 +68,19 @@ export function checkRedundancyFits(wanted: Redundancy | undefined, storage: Sto
     throw new ProviderError(`redundancy ceph needs a Ceph RBD storage: ${where} is ${storage.type}; place the disk on an RBD storage`);
   }
   if (wanted.mode === 'none' && storage.type === 'rbd') {
-    throw new ProviderError(`${where} is a Ceph RBD storage: its pool replicates every volume, so redundancy cannot be none there; write {mode: ceph}`);
+    throw new ProviderError(
+      `${where} is a Ceph RBD storage: its pool replicates every volume, so redundancy cannot be none there; write {mode: ceph}`,
+    );
   }
 }
 
 /** Brings the holder's replication jobs to `wanted`. */
-export async function convergeReplication(s: PveSession, vmid: number, wanted: Redundancy | undefined, op: OperationContext): Promise<void> {
+export async function convergeReplication(
+  s: PveSession,
+  vmid: number,
+  wanted: Redundancy | undefined,
+  op: OperationContext,
+): Promise<void> {
   if (!wanted || wanted.mode === 'ceph') return;
   const targets = wanted.mode === 'async-zfs' ? new Set(wanted.targets) : new Set<string>();
   const schedule = wanted.mode === 'async-zfs' ? wanted.schedule : DEFAULT_SCHEDULE;
@@ -98,7 +111,8 @@ export async function convergeReplication(s: PveSession, vmid: number, wanted: R
       await s.send('POST', '/cluster/replication', { id, type: 'local', target, schedule }, op, false);
     } catch (e) {
       // A lost answer: the job may exist; look instead of sending the create again.
-      if (!(e instanceof PveApiError) || e.answered || !(await jobsOf(s, vmid, op)).some((j) => j.id === id && j.target === target)) throw e;
+      if (!(e instanceof PveApiError) || e.answered || !(await jobsOf(s, vmid, op)).some((j) => j.id === id && j.target === target))
+        throw e;
     }
   }
 }

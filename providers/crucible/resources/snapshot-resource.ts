@@ -44,7 +44,8 @@ async function diskHolder(s: PveSession, diskIdText: string, op: OperationContex
   const ref = parseDiskId(diskIdText);
   if (!ref) throw new ProviderError(`"${diskIdText}" is not a crucible disk id`);
   const l = await lookupHolder(s, ref.vmid, 'disk', ref.serial, op);
-  if ('unreachable' in l) throw new ProviderError(`crucible disk ${diskIdText}: node ${l.unreachable.node} does not answer`, { retryable: true });
+  if ('unreachable' in l)
+    throw new ProviderError(`crucible disk ${diskIdText}: node ${l.unreachable.node} does not answer`, { retryable: true });
   if (!('found' in l) || isTombstone(l.found)) throw new ProviderError(`crucible disk ${diskIdText} does not exist`);
   return l.found;
 }
@@ -58,7 +59,9 @@ export async function reserveSnapshot(s: PveSession, planned: Attributes, op: Op
 async function runningUsers(s: PveSession, h: Holder, op: OperationContext): Promise<VolumeUser[]> {
   if (!h.drive) return [];
   const facts = await s.storage(h.node, h.drive.volid.split(':')[0]!, op);
-  return (await volumeUsers(s, h.drive.volid, { node: h.node, shared: facts?.shared ?? false, owner: h.vmid }, op)).users.filter((u) => u.status === 'running');
+  return (await volumeUsers(s, h.drive.volid, { node: h.node, shared: facts?.shared ?? false, owner: h.vmid }, op)).users.filter(
+    (u) => u.status === 'running',
+  );
 }
 
 async function thaw(s: PveSession, users: VolumeUser[], op: OperationContext): Promise<void> {
@@ -87,14 +90,20 @@ async function freeze(s: PveSession, users: VolumeUser[], op: OperationContext):
   return { frozen };
 }
 
-export async function createSnapshot(s: PveSession, planned: Attributes, id: SnapshotIdentity, op: OperationContext): Promise<CreateResponse> {
+export async function createSnapshot(
+  s: PveSession,
+  planned: Attributes,
+  id: SnapshotIdentity,
+  op: OperationContext,
+): Promise<CreateResponse> {
   const diskIdText = String(planned.disk_id);
   const name = String(planned.name);
   const h = await diskHolder(s, diskIdText, op);
   if (h.vmid !== id.vmid) throw new ProviderError(`crucible disk ${diskIdText} is held by VM ${h.vmid}, not the reserved ${id.vmid}`);
   const storage = h.drive?.volid.split(':')[0];
   const facts = storage ? await s.storage(h.node, storage, op) : undefined;
-  if (facts && !storageCan(facts.type, 'snapshot')) throw new ProviderError(`crucible disk ${diskIdText} cannot be snapshotted: ${cannot(facts.type, `${h.node}:${storage}`, 'snapshot')}`);
+  if (facts && !storageCan(facts.type, 'snapshot'))
+    throw new ProviderError(`crucible disk ${diskIdText} cannot be snapshotted: ${cannot(facts.type, `${h.node}:${storage}`, 'snapshot')}`);
   const wanted = typeof planned.consistency === 'string' ? planned.consistency : undefined;
   let consistency = 'crash';
   let frozen: VolumeUser[] = [];
@@ -109,7 +118,8 @@ export async function createSnapshot(s: PveSession, planned: Attributes, id: Sna
     } else {
       const f = await freeze(s, users, op);
       if (f.failed !== undefined) {
-        if (wanted === 'fs-frozen') throw new ProviderError(`consistency fs-frozen: the filesystems could not be frozen (${f.failed}); no snapshot was taken`);
+        if (wanted === 'fs-frozen')
+          throw new ProviderError(`consistency fs-frozen: the filesystems could not be frozen (${f.failed}); no snapshot was taken`);
         op.progress?.(`filesystems not frozen (${f.failed}); the snapshot is crash-consistent`);
       } else {
         frozen = f.frozen;
@@ -117,7 +127,10 @@ export async function createSnapshot(s: PveSession, planned: Attributes, id: Sna
       }
     }
   }
-  const description = joinMarker(typeof planned.description === 'string' ? planned.description : '', snapshotMarker(id.snapname, { name, consistency, disk: diskIdText }));
+  const description = joinMarker(
+    typeof planned.description === 'string' ? planned.description : '',
+    snapshotMarker(id.snapname, { name, consistency, disk: diskIdText }),
+  );
   try {
     const path = `${vmPath(h.node, h.vmid)}/snapshot`;
     op.progress?.(`taking snapshot ${id.snapname} of holder VM ${h.vmid} (${consistency})`);
@@ -137,7 +150,12 @@ export async function createSnapshot(s: PveSession, planned: Attributes, id: Sna
   return { id: String(state.id), state };
 }
 
-export async function readSnapshot(s: PveSession, id: SnapshotIdentity, prior: Attributes | null, op: OperationContext): Promise<Attributes | null> {
+export async function readSnapshot(
+  s: PveSession,
+  id: SnapshotIdentity,
+  prior: Attributes | null,
+  op: OperationContext,
+): Promise<Attributes | null> {
   const l = await lookupHolder(s, id.vmid, 'disk', undefined, op);
   if ('unreachable' in l) return prior ? { ...prior, state: 'faulted' } : null;
   if (!('found' in l)) return null;
@@ -165,11 +183,18 @@ export async function readSnapshot(s: PveSession, id: SnapshotIdentity, prior: A
 export function snapshotIdentityOf(id: string, prior: Attributes | null): SnapshotIdentity {
   const ref = parseSnapshotId(id);
   if (ref) return { vmid: ref.vmid, snapname: ref.snapname };
-  if (prior && typeof prior.holder_vmid === 'number' && typeof prior.snapname === 'string') return { vmid: prior.holder_vmid, snapname: prior.snapname };
+  if (prior && typeof prior.holder_vmid === 'number' && typeof prior.snapname === 'string')
+    return { vmid: prior.holder_vmid, snapname: prior.snapname };
   throw new ProviderError(`"${id}" is not a crucible snapshot id (snapshot/<vmid>/<snapname>/<size>)`);
 }
 
-export async function updateSnapshot(s: PveSession, id: string, prior: Attributes, planned: Attributes, op: OperationContext): Promise<Attributes> {
+export async function updateSnapshot(
+  s: PveSession,
+  id: string,
+  prior: Attributes,
+  planned: Attributes,
+  op: OperationContext,
+): Promise<Attributes> {
   const ident = snapshotIdentityOf(id, prior);
   const l = await lookupHolder(s, ident.vmid, 'disk', undefined, op);
   if (!('found' in l)) throw new ProviderError(`snapshot ${id} no longer exists; run "hl plan" to see it as gone`);
@@ -193,7 +218,14 @@ export async function deleteSnapshot(s: PveSession, id: string, prior: Attribute
   if ((await holderSnapshots(s, h.node, h.vmid, op)).some((x) => x.snapname === ident.snapname)) {
     op.progress?.(`deleting snapshot ${ident.snapname} of holder VM ${h.vmid}`);
     try {
-      await s.task('DELETE', `${vmPath(h.node, h.vmid)}/snapshot/${ident.snapname}`, undefined, `delete of snapshot ${ident.snapname}`, 'delete', op);
+      await s.task(
+        'DELETE',
+        `${vmPath(h.node, h.vmid)}/snapshot/${ident.snapname}`,
+        undefined,
+        `delete of snapshot ${ident.snapname}`,
+        'delete',
+        op,
+      );
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -210,7 +242,9 @@ export async function recoverSnapshot(s: PveSession, id: SnapshotIdentity, op: O
   if (!('found' in l)) return null;
   const users = await runningUsers(s, l.found, op);
   for (const u of users) {
-    const st = await s.send<{ result?: string }>('POST', `${vmPath(u.node, u.vmid)}/agent/fsfreeze-status`, undefined, op, true).catch(() => undefined);
+    const st = await s
+      .send<{ result?: string }>('POST', `${vmPath(u.node, u.vmid)}/agent/fsfreeze-status`, undefined, op, true)
+      .catch(() => undefined);
     if (st?.result === 'frozen') await thaw(s, [u], op);
   }
   const state = await readSnapshot(s, id, null, op);

@@ -34,7 +34,12 @@ export async function holderSnapshots(s: PveSession, node: string, vmid: number,
     .filter((e) => typeof e.name === 'string' && e.name !== 'current')
     .map((e) => {
       const { text, marker } = splitMarker(e.description);
-      return { snapname: e.name!, text, ...(marker ? { marker } : {}), ...(typeof e.snaptime === 'number' ? { snaptime: e.snaptime } : {}) };
+      return {
+        snapname: e.name!,
+        text,
+        ...(marker ? { marker } : {}),
+        ...(typeof e.snaptime === 'number' ? { snaptime: e.snaptime } : {}),
+      };
     });
 }
 
@@ -47,7 +52,13 @@ export async function tombstoneHolder(s: PveSession, h: Holder, reason: string, 
   op.progress?.(`keeping holder VM ${h.vmid} as a tombstone: ${reason}`);
   await convergeReplication(s, h.vmid, { mode: 'none' }, op);
   const marker: Marker = { kind: h.marker.kind, fields: { ...h.marker.fields, state: 'destroyed' } };
-  await s.send('PUT', `${vmPath(h.node, h.vmid)}/config`, { description: joinMarker(h.text, marker), ...(h.digest ? { digest: h.digest } : {}) }, op, true);
+  await s.send(
+    'PUT',
+    `${vmPath(h.node, h.vmid)}/config`,
+    { description: joinMarker(h.text, marker), ...(h.digest ? { digest: h.digest } : {}) },
+    op,
+    true,
+  );
 }
 
 function stillInUse(e: unknown): boolean {

@@ -24,7 +24,16 @@ import { ProviderError } from '../../../src/provider/contract.js';
 import { MonitorCache } from '../protocol/monitor-cache.js';
 import { NotificationCache } from '../protocol/notification-cache.js';
 import { parseKumaVersion, type KumaServerVersion } from '../protocol/kuma-version.js';
-import { asAnswer, describeAnswer, formatSeconds, NOT_LOGGED_IN, RATE_LIMITED, refusalError, silenceError, type KumaAnswer } from './kuma-answers.js';
+import {
+  asAnswer,
+  describeAnswer,
+  formatSeconds,
+  NOT_LOGGED_IN,
+  RATE_LIMITED,
+  refusalError,
+  silenceError,
+  type KumaAnswer,
+} from './kuma-answers.js';
 import type { KumaTlsClientOptions } from './tls-options.js';
 import type { TokenStore } from './token-cache.js';
 
@@ -117,7 +126,10 @@ export class KumaSession {
       if (!(e instanceof ConnectionDropped)) throw e;
       // A read is asked again on the new connection; a write may or may not have been done.
       if (!READ_ONLY_EVENTS.has(event)) {
-        throw new ProviderError(`the connection to Uptime Kuma at ${this.url} dropped during \`${event}\`; Kuma may or may not have done it`, { retryable: true });
+        throw new ProviderError(
+          `the connection to Uptime Kuma at ${this.url} dropped during \`${event}\`; Kuma may or may not have done it`,
+          { retryable: true },
+        );
       }
       await this.ready();
       answer = await this.emit(event, args);
@@ -215,14 +227,18 @@ export class KumaSession {
         socket.disconnect();
         if (this.socket === socket) this.socket = undefined;
         // never connected: the server cannot be reached (why, when the socket said; else a timeout)
-        const unreachable = { cause: classifyConnectionFailure(lastCause ?? lastError, schemeOf(this.url)) ?? 'timeout', endpoint: endpointOf(this.url) };
+        const unreachable = {
+          cause: classifyConnectionFailure(lastCause ?? lastError, schemeOf(this.url)) ?? 'timeout',
+          endpoint: endpointOf(this.url),
+        };
         const when = within ? ` within ${formatSeconds(this.opts.timeoutMs)}` : '';
         reject(new ProviderError(`could not connect to Uptime Kuma at ${this.url}${when}: ${lastError}`, { retryable: true, unreachable }));
       };
       const onError = (err: Error): void => {
         const cause = (err as { description?: { message?: unknown; error?: { message?: unknown } } }).description;
         const why = cause?.error?.message ?? cause?.message;
-        lastError = this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
+        lastError =
+          this.opts.tls?.lastFailure?.() ?? (typeof why === 'string' && why !== err.message ? `${err.message} (${why})` : err.message);
         lastCause = { message: lastError, errors: [err, cause?.error, cause] };
         // nothing listens there: waiting out the timeout would only delay the same answer
         if (classifyConnectionFailure(lastCause, schemeOf(this.url)) === 'refused') giveUp(false);
@@ -259,7 +275,9 @@ export class KumaSession {
     }
     if (!ok) {
       this.countPasswordLogin();
-      const answer = await this.sendLogin('login', [{ username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' }]);
+      const answer = await this.sendLogin('login', [
+        { username: this.opts.username, password: this.opts.password, token: this.opts.token ?? '' },
+      ]);
       if (answer.ok === true && typeof answer.token === 'string') {
         this.jwt = answer.token;
         await this.opts.tokens?.save(answer.token);
@@ -271,7 +289,8 @@ export class KumaSession {
     // 2.x sends these before its answer, 1.23 after it (afterLogin() is not awaited there)
     await this.within(this.monitors.wholeListAfter(listSeq), 'the `monitorList` push after login');
     await this.within(this.notifications.after(notificationSeq), 'the `notificationList` push after login');
-    if (!this.version) await this.within(new Promise<void>((r) => this.versionWaiters.push(r)), 'the `info` push with the server version after login');
+    if (!this.version)
+      await this.within(new Promise<void>((r) => this.versionWaiters.push(r)), 'the `info` push with the server version after login');
     this.loggedIn = true;
   }
 
@@ -284,7 +303,10 @@ export class KumaSession {
   /** Counts one password login of the run, or gives up (for the run) once the limit is reached. */
   private countPasswordLogin(): void {
     if (this.passwordLogins >= MAX_PASSWORD_LOGINS) {
-      this.refused = new ProviderError(`gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`, { retryable: true });
+      this.refused = new ProviderError(
+        `gave up logging in to Uptime Kuma at ${this.url} after ${MAX_PASSWORD_LOGINS} attempts (Kuma allows 20 logins a minute)`,
+        { retryable: true },
+      );
       throw this.refused;
     }
     this.passwordLogins += 1;
@@ -298,7 +320,8 @@ export class KumaSession {
       try {
         return await this.emit(event, args);
       } catch (e) {
-        if (e instanceof ConnectionDropped) throw new ProviderError(`the connection to Uptime Kuma at ${this.url} dropped during \`${event}\``, { retryable: true });
+        if (e instanceof ConnectionDropped)
+          throw new ProviderError(`the connection to Uptime Kuma at ${this.url} dropped during \`${event}\``, { retryable: true });
         if (!(e instanceof ProviderError) || sent >= LOGIN_SENDS || !this.socket?.connected) throw e;
       }
     }
@@ -310,7 +333,10 @@ export class KumaSession {
       return new ProviderError(`the login of ${who} needs a 2FA token: set \`token\` in the provider block`);
     }
     if (answer.msg === RATE_LIMITED) {
-      return new ProviderError(`the login of ${who} was refused by Kuma's login rate limit (${RATE_LIMITED}); hl does not retry logins, run again in a minute`, { retryable: true });
+      return new ProviderError(
+        `the login of ${who} was refused by Kuma's login rate limit (${RATE_LIMITED}); hl does not retry logins, run again in a minute`,
+        { retryable: true },
+      );
     }
     let hint = '';
     if (answer.msg === 'authIncorrectCreds' || answer.msg === 'Incorrect username or password.') {
@@ -335,7 +361,12 @@ export class KumaSession {
   private within<T>(promise: Promise<T>, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new ProviderError(`Uptime Kuma at ${this.url} did not send ${what} within ${formatSeconds(this.opts.timeoutMs)}`, { retryable: true })),
+        () =>
+          reject(
+            new ProviderError(`Uptime Kuma at ${this.url} did not send ${what} within ${formatSeconds(this.opts.timeoutMs)}`, {
+              retryable: true,
+            }),
+          ),
         this.opts.timeoutMs,
       );
       promise.then(

@@ -11,7 +11,10 @@ import { verifyTotp } from './totp.js';
 import type { KumaUserRecord } from './kuma-world.js';
 
 function issueToken(call: HandlerCall, user: KumaUserRecord): string {
-  return signJwt({ username: user.username, h: passwordDigest(user.password), iat: Math.floor(Date.now() / 1000) }, call.shared.world.data.jwtSecret);
+  return signJwt(
+    { username: user.username, h: passwordDigest(user.password), iat: Math.floor(Date.now() / 1000) },
+    call.shared.world.data.jwtSecret,
+  );
 }
 
 /** 2.x awaits afterLogin() before the answer; 1.23 starts it and answers at once. */
@@ -68,7 +71,8 @@ const loginByToken: Handler = (call) => {
   const decoded = verifyJwt(call.args[0], world.data.jwtSecret);
   if (!decoded) return { ok: false, ...profile.messages.invalidToken };
   const user = world.userByName(decoded.username);
-  if (!user || (decoded.h !== undefined && decoded.h !== passwordDigest(user.password))) return { ok: false, ...profile.messages.userInactive };
+  if (!user || (decoded.h !== undefined && decoded.h !== passwordDigest(user.password)))
+    return { ok: false, ...profile.messages.userInactive };
   logIn(call, user);
   return { ok: true };
 };

@@ -89,9 +89,15 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
     world.commit();
   }
 
-  const httpServer: HttpServer = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, answerPlainHttp) : createHttpServer(answerPlainHttp);
+  const httpServer: HttpServer = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, answerPlainHttp)
+    : createHttpServer(answerPlainHttp);
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1e8 });
-  const faults: EmulatorFaults = { silent: options.faults?.silent ?? false, latencyMs: options.faults?.latencyMs ?? 0, dropLoginAnswers: options.faults?.dropLoginAnswers ?? 0 };
+  const faults: EmulatorFaults = {
+    silent: options.faults?.silent ?? false,
+    latencyMs: options.faults?.latencyMs ?? 0,
+    dropLoginAnswers: options.faults?.dropLoginAnswers ?? 0,
+  };
   const stats: EmulatorStats = { calls: {}, passwordChecks: 0 };
   const timing: KumaEmulatorTiming = effectiveTiming(options.timing);
   const shared: EmulatorShared = { world, profile, io, limiter: new LoginRateLimiter(), faults, stats, timing };

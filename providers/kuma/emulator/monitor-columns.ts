@@ -29,7 +29,13 @@ export function camelToSnake(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-function f(key: string, kind: FieldKind, dflt: unknown, flags: Partial<Pick<MonitorField, 'notNull' | 'v2' | 'sensitive'>> = {}, column?: string): MonitorField {
+function f(
+  key: string,
+  kind: FieldKind,
+  dflt: unknown,
+  flags: Partial<Pick<MonitorField, 'notNull' | 'v2' | 'sensitive'>> = {},
+  column?: string,
+): MonitorField {
   return { key, column: column ?? camelToSnake(key), kind, dflt, ...flags };
 }
 
@@ -174,7 +180,9 @@ export function columnDefaults(generation: 1 | 2): Record<string, unknown> {
 
 /** Columns that refuse null, for the "NOT NULL constraint failed" check. */
 export function notNullColumns(generation: 1 | 2): string[] {
-  return fieldsFor(generation).filter((x) => x.notNull).map((x) => x.column);
+  return fieldsFor(generation)
+    .filter((x) => x.notNull)
+    .map((x) => x.column);
 }
 
 function parseJsonText(text: unknown): unknown {

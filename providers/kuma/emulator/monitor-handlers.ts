@@ -48,9 +48,14 @@ function validateRow(call: HandlerCall, row: Payload): void {
   if (validatesPingTimeout && row.type === 'ping' && row.timeout) {
     const rounded = Math.round(Number(row.timeout));
     // an unset per-request timeout compares as false, as undefined does in JavaScript
-    const perRequest = row.ping_per_request_timeout === undefined || row.ping_per_request_timeout === null ? undefined : Number(row.ping_per_request_timeout);
+    const perRequest =
+      row.ping_per_request_timeout === undefined || row.ping_per_request_timeout === null
+        ? undefined
+        : Number(row.ping_per_request_timeout);
     if ((perRequest !== undefined && rounded < perRequest) || rounded < PING_GLOBAL_TIMEOUT_MIN || rounded > PING_GLOBAL_TIMEOUT_MAX) {
-      throw new Error(`Timeout must be between ${PING_GLOBAL_TIMEOUT_MIN} and ${PING_GLOBAL_TIMEOUT_MAX} seconds (default: ${PING_GLOBAL_TIMEOUT_DEFAULT})`);
+      throw new Error(
+        `Timeout must be between ${PING_GLOBAL_TIMEOUT_MIN} and ${PING_GLOBAL_TIMEOUT_MAX} seconds (default: ${PING_GLOBAL_TIMEOUT_DEFAULT})`,
+      );
     }
     row.timeout = rounded;
   }
@@ -174,7 +179,8 @@ const deleteMonitor: Handler = (call) => {
   const { world, profile } = call.shared;
   const [id, deleteChildren] = call.args;
   const row = world.monitor(Number(id));
-  const children = row && row.user_id === userId && row.type === 'group' ? world.data.monitors.filter((m) => m.parent === row.id).map((m) => m.id) : [];
+  const children =
+    row && row.user_id === userId && row.type === 'group' ? world.data.monitors.filter((m) => m.parent === row.id).map((m) => m.id) : [];
   if (deleteChildren === true) {
     for (const child of [...world.allChildrenIds(Number(id))].reverse()) {
       world.deleteMonitor(child, userId);

@@ -28,7 +28,8 @@ const addNotification: Handler = (call) => {
   if (applyExisting) {
     for (const m of world.monitorsOf(userId)) {
       const linked = world.data.monitorNotifications.some((n) => n.monitor_id === m.id && n.notification_id === record!.id);
-      if (!linked) world.data.monitorNotifications.push({ id: world.nextId('monitorNotification'), monitor_id: m.id, notification_id: record.id });
+      if (!linked)
+        world.data.monitorNotifications.push({ id: world.nextId('monitorNotification'), monitor_id: m.id, notification_id: record.id });
     }
   }
   world.commit();

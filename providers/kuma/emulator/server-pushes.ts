@@ -71,7 +71,15 @@ export function sendNotificationList(shared: EmulatorShared, userId: number): vo
 /** A first heartbeat as a monitor starts, so clients see the same traffic as on a real server. */
 export function pushMonitorStarted(shared: EmulatorShared, userId: number, monitorId: number): void {
   const room = shared.io.to(userRoom(userId));
-  room.emit('heartbeat', { monitorID: monitorId, status: 2, time: new Date().toISOString().replace('T', ' ').slice(0, 23), msg: '', important: true, duration: 0, ping: null });
+  room.emit('heartbeat', {
+    monitorID: monitorId,
+    status: 2,
+    time: new Date().toISOString().replace('T', ' ').slice(0, 23),
+    msg: '',
+    important: true,
+    duration: 0,
+    ping: null,
+  });
   room.emit('avgPing', monitorId, null);
   room.emit('uptime', monitorId, 24, 0);
 }

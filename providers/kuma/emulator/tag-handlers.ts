@@ -54,7 +54,12 @@ const addMonitorTag: Handler = (call) => {
   const { world } = call.shared;
   const [tagId, monitorId, value] = call.args;
   if (!world.tag(Number(tagId)) || !world.monitor(Number(monitorId))) throw new Error(FOREIGN_KEY);
-  world.data.monitorTags.push({ id: world.nextId('monitorTag'), tag_id: Number(tagId), monitor_id: Number(monitorId), value: value === undefined ? null : (value as string | null) });
+  world.data.monitorTags.push({
+    id: world.nextId('monitorTag'),
+    tag_id: Number(tagId),
+    monitor_id: Number(monitorId),
+    value: value === undefined ? null : (value as string | null),
+  });
   world.commit();
   monitorTagsChanged(call, userId, monitorId);
   return { ok: true, ...call.shared.profile.messages.added };
@@ -82,10 +87,20 @@ const deleteMonitorTag: Handler = (call) => {
   const { world } = call.shared;
   const [tagId, monitorId, value] = call.args;
   const sqlEquals = (stored: string | null): boolean => stored !== null && value !== null && value !== undefined && stored === value;
-  world.data.monitorTags = world.data.monitorTags.filter((t) => !(t.tag_id === Number(tagId) && t.monitor_id === Number(monitorId) && sqlEquals(t.value)));
+  world.data.monitorTags = world.data.monitorTags.filter(
+    (t) => !(t.tag_id === Number(tagId) && t.monitor_id === Number(monitorId) && sqlEquals(t.value)),
+  );
   world.commit();
   monitorTagsChanged(call, userId, monitorId);
   return { ok: true, ...call.shared.profile.messages.deleted };
 };
 
-export const tagHandlers: Record<string, Handler> = { getTags, addTag, editTag, deleteTag, addMonitorTag, editMonitorTag, deleteMonitorTag };
+export const tagHandlers: Record<string, Handler> = {
+  getTags,
+  addTag,
+  editTag,
+  deleteTag,
+  addMonitorTag,
+  editMonitorTag,
+  deleteMonitorTag,
+};

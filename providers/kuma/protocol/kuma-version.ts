@@ -25,7 +25,11 @@ export interface KumaServerVersion {
 export const MAX_INTERVAL_SECOND = 2_073_600;
 
 /** The limits to plan with when the version is not known: the strictest of all versions. */
-export const STRICTEST_LIMITS: IntervalLimits = { minIntervalSecond: 20, maxIntervalSecond: MAX_INTERVAL_SECOND, label: 'Uptime Kuma before 2.1' };
+export const STRICTEST_LIMITS: IntervalLimits = {
+  minIntervalSecond: 20,
+  maxIntervalSecond: MAX_INTERVAL_SECOND,
+  label: 'Uptime Kuma before 2.1',
+};
 
 export function parseKumaVersion(text: string): KumaServerVersion | undefined {
   const m = /^v?(\d+)\.(\d+)/.exec(text.trim());

@@ -35,7 +35,15 @@ export class NotificationCache {
         config = {};
       }
       const isDefault = n.isDefault ?? n.is_default ?? config.isDefault;
-      return [{ id: Number(n.id), name: String(n.name ?? config.name ?? ''), config, isDefault: isDefault === true || isDefault === 1, active: n.active !== false && n.active !== 0 }];
+      return [
+        {
+          id: Number(n.id),
+          name: String(n.name ?? config.name ?? ''),
+          config,
+          isDefault: isDefault === true || isDefault === 1,
+          active: n.active !== false && n.active !== 0,
+        },
+      ];
     });
     this.seq += 1;
     const ready = this.waiters.filter((w) => this.seq > w.afterSeq);

@@ -4,7 +4,13 @@
  * to a handler of the provider's router.
  */
 import type { Attributes, Value } from '../../../src/core/value.js';
-import type { AttributeProblem, CreateResponse, PlanResourceRequest, PlanResourceResponse, ResourceTypeSchema } from '../../../src/provider/contract.js';
+import type {
+  AttributeProblem,
+  CreateResponse,
+  PlanResourceRequest,
+  PlanResourceResponse,
+  ResourceTypeSchema,
+} from '../../../src/provider/contract.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { KumaSession } from '../connection/kuma-session.js';
 

@@ -25,7 +25,12 @@ export interface MaasErrorDetails {
 export class MaasApiError extends ProviderError {
   readonly details: MaasErrorDetails;
   /** `more`: e.g. `safeToRetry` and `retryAfterMs` of a 503 with Retry-After. */
-  constructor(message: string, details: MaasErrorDetails, retryable: boolean, more: Pick<ProviderErrorOptions, 'safeToRetry' | 'retryAfterMs'> = {}) {
+  constructor(
+    message: string,
+    details: MaasErrorDetails,
+    retryable: boolean,
+    more: Pick<ProviderErrorOptions, 'safeToRetry' | 'retryAfterMs'> = {},
+  ) {
     super(message, { status: details.status, retryable, detail: details.body, ...more });
     this.name = 'MaasApiError';
     this.details = details;
@@ -51,10 +56,7 @@ function flattenFieldErrors(fields: Record<string, unknown>): Record<string, str
 }
 
 /** The readable summary of a MAAS error body plus field errors when it is a JSON dict. */
-export function summarizeMaasErrorBody(
-  contentType: string,
-  bodyText: string,
-): { summary: string; fieldErrors?: Record<string, string[]> } {
+export function summarizeMaasErrorBody(contentType: string, bodyText: string): { summary: string; fieldErrors?: Record<string, string[]> } {
   const body = redactMaasText(bodyText).trim();
   if (contentType.includes('json')) {
     try {
@@ -73,7 +75,10 @@ export function summarizeMaasErrorBody(
     }
   }
   if (/^\s*</.test(body)) {
-    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return { summary: text.slice(0, 300) || '(HTML error page)' };
   }
   return { summary: body.length > 1000 ? `${body.slice(0, 1000)}...` : body || '(empty body)' };

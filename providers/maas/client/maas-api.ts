@@ -121,9 +121,7 @@ export class MaasApi {
   }
   /** false when the device was already gone. */
   async deleteDevice(systemId: string, signal?: AbortSignal): Promise<boolean> {
-    const r = await orNull(
-      this.http.delete(`devices/${encodeURIComponent(systemId)}/`, { signal }).then(() => true),
-    );
+    const r = await orNull(this.http.delete(`devices/${encodeURIComponent(systemId)}/`, { signal }).then(() => true));
     return r === true;
   }
 
@@ -202,10 +200,7 @@ export class MaasApi {
     await orNull(this.http.delete(`dnsresources/${id}/`, { signal }));
   }
   /** Records at a name; null when the domain itself does not exist. */
-  listDnsRecords(
-    filter: { name?: string; domain?: string; rrtype?: string },
-    signal?: AbortSignal,
-  ): Promise<MaasDnsData[] | null> {
+  listDnsRecords(filter: { name?: string; domain?: string; rrtype?: string }, signal?: AbortSignal): Promise<MaasDnsData[] | null> {
     return orNull(this.http.get('dnsresourcerecords/', { query: filter, signal }));
   }
   createDnsRecord(fields: FormFields, signal?: AbortSignal): Promise<MaasDnsData> {

@@ -165,7 +165,10 @@ export class MaasHttpClient {
     const cause = classifyConnectionFailure(err, schemeOf(this.options.url));
     const unreachable = cause ? { unreachable: { cause, endpoint: endpointOf(this.options.url) } } : {};
     if (code === 'HL_TLS_PIN_MISMATCH') {
-      return new ProviderError(`MAAS ${method} ${callName}: ${errorText(err)}; refusing to send the API key`, { retryable: false, ...unreachable });
+      return new ProviderError(`MAAS ${method} ${callName}: ${errorText(err)}; refusing to send the API key`, {
+        retryable: false,
+        ...unreachable,
+      });
     }
     if ((err as { name?: string })?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT') {
       return new ProviderError(
@@ -230,7 +233,13 @@ export class MaasHttpClient {
           : '';
     throw new MaasApiError(
       `MAAS ${method} ${callName} failed (${res.statusCode}): ${summary}${hint}`,
-      { method, call: callName, status: res.statusCode, body: summarizeMaasErrorBody('text/plain', text).summary, ...(fieldErrors ? { fieldErrors } : {}) },
+      {
+        method,
+        call: callName,
+        status: res.statusCode,
+        body: summarizeMaasErrorBody('text/plain', text).summary,
+        ...(fieldErrors ? { fieldErrors } : {}),
+      },
       TRANSIENT_STATUS.has(res.statusCode) && method !== 'POST',
       notApplied(res.statusCode, res.headers['retry-after']),
     );

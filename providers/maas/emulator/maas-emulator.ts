@@ -18,7 +18,16 @@ import { parseApiKey, isCredentials } from '../client/api-key.js';
 import { FaultInjector, type MaasEmulatorFaults } from './faults.js';
 import { maasProfile, type MaasVersion } from './maas-profile.js';
 import { OAuthVerifier, type EmulatorApiKey } from './oauth-verifier.js';
-import { API_PREFIX, apiException, retryConflict, rpcUnavailable, unknownEndpoint, unrecognisedSignature, type EmulatorRequest, type EmulatorResponse } from './maas-responses.js';
+import {
+  API_PREFIX,
+  apiException,
+  retryConflict,
+  rpcUnavailable,
+  unknownEndpoint,
+  unrecognisedSignature,
+  type EmulatorRequest,
+  type EmulatorResponse,
+} from './maas-responses.js';
 import { parseFormBody } from './request-body.js';
 import { maasRoutes, matchRoute } from './router.js';
 import { dropUnbackedDnsAddresses, reservedIps } from './static-ip-addresses.js';
@@ -83,7 +92,11 @@ export interface MaasEmulator {
 }
 
 function randomKey(): string {
-  const part = (n: number) => randomBytes(n).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x').slice(0, n + 4);
+  const part = (n: number) =>
+    randomBytes(n)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, 'x')
+      .slice(0, n + 4);
   return `${part(14)}:${part(14)}:${part(28)}`;
 }
 
@@ -229,7 +242,9 @@ export async function startMaasEmulator(options: MaasEmulatorOptions = {}): Prom
       }
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createHttpServer(listener);
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createHttpServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

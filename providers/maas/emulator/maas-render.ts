@@ -119,7 +119,12 @@ export function renderInterface(world: MaasWorld, node: WorldNode, iface: WorldI
     // models/interface.py get_links: `ip_address` and `subnet` only when the link has them (a link_up has no address)
     links: iface.links.map((l) => {
       const subnet = l.subnet_id === null ? undefined : world.subnets.find((s) => s.id === l.subnet_id);
-      return { id: l.id, mode: l.mode, ...(l.ip !== null ? { ip_address: l.ip } : {}), ...(subnet ? { subnet: renderSubnet(world, subnet) } : {}) };
+      return {
+        id: l.id,
+        mode: l.mode,
+        ...(l.ip !== null ? { ip_address: l.ip } : {}),
+        ...(subnet ? { subnet: renderSubnet(world, subnet) } : {}),
+      };
     }),
     params: '',
     discovered: null,
@@ -169,7 +174,14 @@ function dnsFqdn(world: MaasWorld, r: WorldDnsResource): string {
 /** api/dnsresourcerecords.py DISPLAYED_DNSDATA_FIELDS: id, fqdn, ttl, rrtype, rrdata. */
 export function renderDnsData(world: MaasWorld, d: WorldDnsData): Record<string, unknown> {
   const r = world.dnsresources.find((x) => x.id === d.dnsresource_id)!;
-  return { id: d.id, fqdn: dnsFqdn(world, r), ttl: d.ttl, rrtype: d.rrtype, rrdata: d.rrdata, resource_uri: `${API_PREFIX}dnsresourcerecords/${d.id}/` };
+  return {
+    id: d.id,
+    fqdn: dnsFqdn(world, r),
+    ttl: d.ttl,
+    rrtype: d.rrtype,
+    rrdata: d.rrdata,
+    resource_uri: `${API_PREFIX}dnsresourcerecords/${d.id}/`,
+  };
 }
 
 /** api/users.py UserHandler: fields username, email, is_local, is_superuser. */
@@ -208,9 +220,13 @@ export function renderStaticIp(world: MaasWorld, ip: string): Record<string, unk
   };
 }
 
-function nodeLinkAt(world: MaasWorld, ip: string): { node: WorldNode; iface: WorldInterface; link: WorldInterface['links'][number] } | undefined {
+function nodeLinkAt(
+  world: MaasWorld,
+  ip: string,
+): { node: WorldNode; iface: WorldInterface; link: WorldInterface['links'][number] } | undefined {
   for (const node of world.nodes) {
-    for (const iface of node.interfaces) for (const link of iface.links) if (link.ip !== null && sameIp(link.ip, ip)) return { node, iface, link };
+    for (const iface of node.interfaces)
+      for (const link of iface.links) if (link.ip !== null && sameIp(link.ip, ip)) return { node, iface, link };
   }
   return undefined;
 }

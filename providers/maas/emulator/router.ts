@@ -56,14 +56,14 @@ export function maasRoutes(profile?: MaasProfile): Route[] {
     { pattern: /^ipaddresses\/$/, handlers: ipAddressRoutes.ipaddresses },
     // urls_api.py has reservedips/ from 3.6 on; before, the URL is unknown (404).
     ...(profile?.reservedIps
-      ? [
+      ? ([
           { pattern: /^reservedips\/$/, handlers: reservedIpRoutes.reservedips, adminOnly: { POST: 'admin-method' } },
           {
             pattern: new RegExp(`^reservedips/${ID}/$`),
             handlers: reservedIpRoutes.reservedip,
             adminOnly: { PUT: 'admin-method', DELETE: 'admin-method' },
           },
-        ] satisfies Route[]
+        ] satisfies Route[])
       : []),
   ];
 }

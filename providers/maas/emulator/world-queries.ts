@@ -2,7 +2,18 @@
  * Lookups over the emulated world shared by the handlers: objects by id or name, which
  * addresses are in use and by whom, the ranges of a subnet.
  */
-import { canonicalIp, cidrContains, cidrLast, formatIp, ipInRange, parseCidr, parseIp, parseRange, sameCidr, sameIp } from '../net/ip-address.js';
+import {
+  canonicalIp,
+  cidrContains,
+  cidrLast,
+  formatIp,
+  ipInRange,
+  parseCidr,
+  parseIp,
+  parseRange,
+  sameCidr,
+  sameIp,
+} from '../net/ip-address.js';
 import { normalizeMac } from '../net/mac-address.js';
 import type {
   MaasWorld,

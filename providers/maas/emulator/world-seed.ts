@@ -29,7 +29,14 @@ function device(
     tag_names: [],
     address_ttl: null,
     interfaces: [
-      { id: ids.iface, name: 'eth0', type: 'physical', mac_address: mac, vlan_id: 5001, links: [{ id: ids.link, mode: 'static', subnet_id: 1, ip }] },
+      {
+        id: ids.iface,
+        name: 'eth0',
+        type: 'physical',
+        mac_address: mac,
+        vlan_id: 5001,
+        links: [{ id: ids.link, mode: 'static', subnet_id: 1, ip }],
+      },
     ],
   };
 }
@@ -40,7 +47,20 @@ export function seedHomelabWorld(seed = 1): MaasWorld {
     maas_name: 'ubuntumaas',
     version: '3.5.4',
     admin_user: 'admin',
-    next_id: { domain: 1, zone: 2, subnet: 2, iprange: 3, interface: 10, ip: 20, dnsresource: 1, dnsdata: 1, vlan: 5002, fabric: 1, tag: 1, reservedip: 1 },
+    next_id: {
+      domain: 1,
+      zone: 2,
+      subnet: 2,
+      iprange: 3,
+      interface: 10,
+      ip: 20,
+      dnsresource: 1,
+      dnsdata: 1,
+      vlan: 5002,
+      fabric: 1,
+      tag: 1,
+      reservedip: 1,
+    },
     rng: seed | 0,
     domains: [{ id: 0, name: 'maas', ttl: null, authoritative: true, is_default: true }],
     zones: [{ id: 1, name: 'default', description: '' }],
@@ -79,7 +99,14 @@ export function seedHomelabWorld(seed = 1): MaasWorld {
         tag_names: [],
         address_ttl: null,
         interfaces: [
-          { id: 1, name: 'ens18', type: 'physical', mac_address: 'bc:24:11:4d:41:53', vlan_id: 5001, links: [{ id: 1, mode: 'static', subnet_id: 1, ip: '192.168.4.53' }] },
+          {
+            id: 1,
+            name: 'ens18',
+            type: 'physical',
+            mac_address: 'bc:24:11:4d:41:53',
+            vlan_id: 5001,
+            links: [{ id: 1, mode: 'static', subnet_id: 1, ip: '192.168.4.53' }],
+          },
         ],
       },
       device('pqd3ht', 'pve', 'a8:a1:59:3c:10:01', '192.168.4.10', { iface: 2, link: 2 }, 'Proxmox node: primary controller'),

@@ -4,14 +4,19 @@
  * colon-separated, two digits per group).
  */
 
-const MAC_GROUPS_RE = /^([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})$/;
+const MAC_GROUPS_RE =
+  /^([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})[:-]([0-9a-fA-F]{1,2})$/;
 const MAC_BARE_RE = /^[0-9a-fA-F]{12}$/;
 
 /** The canonical form (`bc:24:11:0a:0b:0c`), or undefined when the text is not a MAC address. */
 export function normalizeMac(text: string): string | undefined {
   const t = text.trim();
   const m = MAC_GROUPS_RE.exec(t);
-  if (m) return m.slice(1, 7).map((g) => g.padStart(2, '0').toLowerCase()).join(':');
+  if (m)
+    return m
+      .slice(1, 7)
+      .map((g) => g.padStart(2, '0').toLowerCase())
+      .join(':');
   if (MAC_BARE_RE.test(t)) return (t.toLowerCase().match(/../g) ?? []).join(':');
   return undefined;
 }

@@ -11,7 +11,10 @@ export async function needsAdmin<T>(what: string, call: Promise<T>): Promise<T> 
     return await call;
   } catch (err) {
     if (err instanceof MaasApiError && err.details.status === 403) {
-      throw new ProviderError(`MAAS refused to ${what} (403): this needs the API key of a MAAS admin user`, { status: 403, detail: err.details.body });
+      throw new ProviderError(`MAAS refused to ${what} (403): this needs the API key of a MAAS admin user`, {
+        status: 403,
+        detail: err.details.body,
+      });
     }
     throw err;
   }

@@ -19,16 +19,7 @@
 import { ProviderError } from '../../../src/provider/contract.js';
 import { isValueMap, type Attributes, type Path, type Value, type ValueMap } from '../../../src/core/value.js';
 import { isUnknownValue } from '../unknown-value.js';
-import {
-  canonicalCidr,
-  formatCidr,
-  parseCidr,
-  parseIp,
-  parseRange,
-  type Cidr,
-  type IpAddress,
-  type IpRange,
-} from '../net/ip-address.js';
+import { canonicalCidr, formatCidr, parseCidr, parseIp, parseRange, type Cidr, type IpAddress, type IpRange } from '../net/ip-address.js';
 import { isMac, normalizeMac } from '../net/mac-address.js';
 
 export type SubnetRef =

@@ -76,7 +76,9 @@ export async function checkDeviceLive(api: MaasApi, spec: DeviceSpec, options: L
   for (const iface of spec.interfaces) {
     const subnet = findSubnet(subnets, iface.subnet);
     if (!subnet) {
-      problems.push(`interface "${iface.label}": ${describeSubnetRef(iface.subnet)} does not exist in MAAS (known: ${knownCidrs(subnets)})`);
+      problems.push(
+        `interface "${iface.label}": ${describeSubnetRef(iface.subnet)} does not exist in MAAS (known: ${knownCidrs(subnets)})`,
+      );
       continue;
     }
     resolved.set(iface.label, subnet);
@@ -122,7 +124,11 @@ export async function checkDeviceLive(api: MaasApi, spec: DeviceSpec, options: L
   if (ifaces.length) {
     const version = await serverVersion(api, signal);
     if (releaseHasReservedIps(version)) {
-      const reservations = (await listReservedIps(api, signal)).map((r) => ({ ip: r.ip, mac: r.mac_address, source: `reserved IP ${r.id}` }));
+      const reservations = (await listReservedIps(api, signal)).map((r) => ({
+        ip: r.ip,
+        mac: r.mac_address,
+        source: `reserved IP ${r.id}`,
+      }));
       for (const iface of ifaces) {
         const conflict = reservationConflict(reservations, iface.mac, iface.ipText);
         if (conflict) problems.push(`interface "${iface.label}": ${conflict}`);
@@ -131,10 +137,9 @@ export async function checkDeviceLive(api: MaasApi, spec: DeviceSpec, options: L
   }
 
   if (problems.length) {
-    throw new ProviderError(
-      `maas_device "${spec.hostname}" cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      { retryable: false },
-    );
+    throw new ProviderError(`maas_device "${spec.hostname}" cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      retryable: false,
+    });
   }
   return resolved;
 }

@@ -130,12 +130,7 @@ function priorLinks(prior: Attributes): { label: string; mac: string; ip: string
   return out;
 }
 
-export async function updateDevice(
-  ctx: OperationContext,
-  systemId: string,
-  prior: Attributes,
-  planned: Attributes,
-): Promise<Attributes> {
+export async function updateDevice(ctx: OperationContext, systemId: string, prior: Attributes, planned: Attributes): Promise<Attributes> {
   const spec: DeviceSpec = deviceSpec(planned);
   const device = await ctx.api.getDevice(systemId, ctx.signal);
   if (!device) throw new ProviderError(`MAAS device ${systemId} (${spec.hostname}) no longer exists; refresh to plan its re-creation`);
@@ -192,7 +187,8 @@ export async function updateDevice(
     checkZone: fields.zone !== undefined,
     signal: ctx.signal,
   });
-  for (const iface of needsLink) links.push({ label: iface.label, mac: iface.mac, subnetId: subnets.get(iface.label)!.id, ipText: iface.ipText });
+  for (const iface of needsLink)
+    links.push({ label: iface.label, mac: iface.mac, subnetId: subnets.get(iface.label)!.id, ipText: iface.ipText });
 
   if (Object.keys(fields).length) {
     ctx.progress?.(`updating MAAS device ${systemId}: ${Object.keys(fields).join(', ')}`);
@@ -206,7 +202,11 @@ export async function updateDevice(
   }
   for (const mac of addMacs) {
     ctx.progress?.(`adding interface ${mac} to MAAS device ${systemId}`);
-    const created = await ctx.api.createPhysicalInterface(systemId, { mac_address: mac, name: nextInterfaceName(device, names) }, ctx.signal);
+    const created = await ctx.api.createPhysicalInterface(
+      systemId,
+      { mac_address: mac, name: nextInterfaceName(device, names) },
+      ctx.signal,
+    );
     interfaceIds.set(mac, created.id);
   }
   for (const { iface, link } of unlinks.values()) {

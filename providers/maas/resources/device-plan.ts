@@ -10,14 +10,7 @@
  * `mac_addresses` left out means "the interfaces' MACs".
  */
 import type { PlanResourceResponse } from '../../../src/provider/contract.js';
-import {
-  UNKNOWN,
-  containsUnknown,
-  isValueMap,
-  valueEquals,
-  type Attributes,
-  type Value,
-} from '../../../src/core/value.js';
+import { UNKNOWN, containsUnknown, isValueMap, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import { isUnknownValue } from '../unknown-value.js';
 import { sameMac } from '../net/mac-address.js';
 import { desiredMacList } from './device-config.js';
@@ -82,7 +75,9 @@ export function planDevice(prior: Attributes | null, config: Attributes): PlanRe
     }
     if (!valueEquals(planned.mac_addresses, prior.mac_addresses) && !isUnknownValue(planned.mac_addresses)) {
       const added = desiredMacList(planned).filter(
-        (m) => typeof m === 'string' && !(Array.isArray(prior.mac_addresses) && prior.mac_addresses.some((p) => typeof p === 'string' && sameMac(p, m))),
+        (m) =>
+          typeof m === 'string' &&
+          !(Array.isArray(prior.mac_addresses) && prior.mac_addresses.some((p) => typeof p === 'string' && sameMac(p, m))),
       );
       const removed = (Array.isArray(prior.mac_addresses) ? prior.mac_addresses : []).filter(
         (p) => typeof p === 'string' && !desiredMacList(planned).some((m) => typeof m === 'string' && sameMac(m, p)),

@@ -15,7 +15,8 @@ import { isMac, sameMac } from '../net/mac-address.js';
 
 function staticLinks(iface: MaasInterface): (MaasLink & { ip_address: string })[] {
   return iface.links.filter(
-    (l): l is MaasLink & { ip_address: string } => l.mode.toLowerCase() === 'static' && typeof l.ip_address === 'string' && l.ip_address !== '',
+    (l): l is MaasLink & { ip_address: string } =>
+      l.mode.toLowerCase() === 'static' && typeof l.ip_address === 'string' && l.ip_address !== '',
   );
 }
 

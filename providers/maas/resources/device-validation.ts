@@ -187,7 +187,11 @@ export function validateDeviceConfig(config: Attributes): AttributeProblem[] {
         out.push({ path: [...e.path, 'ip'], message: `IP ${ipText} is the gateway address${where}`, severity: 'warning' });
       }
       if (subnet.ok.dhcpOn === false) {
-        out.push({ path: [...e.path, 'ip'], message: noDhcpWarning(ipText, cidr ? formatCidr(cidr) : 'its subnet', subnet.ok.vlanName), severity: 'warning' });
+        out.push({
+          path: [...e.path, 'ip'],
+          message: noDhcpWarning(ipText, cidr ? formatCidr(cidr) : 'its subnet', subnet.ok.vlanName),
+          severity: 'warning',
+        });
       }
     }
   }

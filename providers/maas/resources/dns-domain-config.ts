@@ -37,7 +37,8 @@ export function validateDnsDomainConfig(config: Attributes): AttributeProblem[] 
     out.push(problem(['ttl'], `ttl must be a whole number of seconds from 1 to ${MAX_DOMAIN_TTL} (MAAS DomainForm)`));
   }
   const auth = config.authoritative;
-  if (given(auth) && !isUnknownValue(auth) && typeof auth !== 'boolean') out.push(problem(['authoritative'], 'authoritative must be true or false'));
+  if (given(auth) && !isUnknownValue(auth) && typeof auth !== 'boolean')
+    out.push(problem(['authoritative'], 'authoritative must be true or false'));
   return out;
 }
 

@@ -46,11 +46,15 @@ export async function createDnsDomain(ctx: OperationContext, planned: Attributes
   const existing = (await ctx.api.listDomains(ctx.signal)).find((d) => d.name === name);
   if (existing) {
     const same = existing.ttl === (planned.ttl ?? null) && existing.authoritative === (planned.authoritative !== false);
-    if (!same) throw new ProviderError(`MAAS already has a domain ${name} (id ${existing.id}); import it with \`hl import <address> ${name}\``);
+    if (!same)
+      throw new ProviderError(`MAAS already has a domain ${name} (id ${existing.id}); import it with \`hl import <address> ${name}\``);
     return { id: String(existing.id), state: stateOf(existing) };
   }
   ctx.progress?.(`creating MAAS domain ${name}`);
-  const made = await needsAdmin(`create domain ${name}`, ctx.api.http.post<MaasDomain>('domains/', { form: form(planned), signal: ctx.signal }));
+  const made = await needsAdmin(
+    `create domain ${name}`,
+    ctx.api.http.post<MaasDomain>('domains/', { form: form(planned), signal: ctx.signal }),
+  );
   return { id: String(made.id), state: stateOf(made) };
 }
 
@@ -63,13 +67,33 @@ export async function updateDnsDomain(ctx: OperationContext, id: string, planned
 export async function deleteDnsDomain(ctx: OperationContext, id: string): Promise<void> {
   const d = await getDomain(ctx, id);
   if (!d) return;
-  if (d.is_default) throw new ProviderError(`maas_dns_domain ${d.name} is MAAS's default domain, which MAAS cannot delete; make another domain the default first`);
-  const [nodes, resources] = await Promise.all([ctx.api.listNodes({ domain: d.name }, ctx.signal), ctx.api.listDnsResources({ domain: d.name }, ctx.signal)]);
+  if (d.is_default)
+    throw new ProviderError(
+      `maas_dns_domain ${d.name} is MAAS's default domain, which MAAS cannot delete; make another domain the default first`,
+    );
+  const [nodes, resources] = await Promise.all([
+    ctx.api.listNodes({ domain: d.name }, ctx.signal),
+    ctx.api.listDnsResources({ domain: d.name }, ctx.signal),
+  ]);
   const records = (resources ?? []).filter((r) => r.id >= 0);
   if (nodes.length || records.length) {
     const what = [
-      ...(nodes.length ? [`${nodes.length} node(s) (${nodes.map((n) => n.hostname).slice(0, 5).join(', ')})`] : []),
-      ...(records.length ? [`${records.length} DNS record(s) (${records.map((r) => r.fqdn).slice(0, 5).join(', ')})`] : []),
+      ...(nodes.length
+        ? [
+            `${nodes.length} node(s) (${nodes
+              .map((n) => n.hostname)
+              .slice(0, 5)
+              .join(', ')})`,
+          ]
+        : []),
+      ...(records.length
+        ? [
+            `${records.length} DNS record(s) (${records
+              .map((r) => r.fqdn)
+              .slice(0, 5)
+              .join(', ')})`,
+          ]
+        : []),
     ];
     throw new ProviderError(`maas_dns_domain ${d.name} cannot be deleted while it holds ${what.join(' and ')}: move or delete them first`);
   }

@@ -27,14 +27,7 @@ import type { Attributes, Value } from '../../../src/core/value.js';
 import type { MaasDnsData, MaasDnsResource } from '../client/maas-types.js';
 import { dnsDeleteFreesAddresses } from '../client/maas-server-version.js';
 import { parseIp, sameIp } from '../net/ip-address.js';
-import {
-  configuredFqdn,
-  dnsRecordId,
-  isAddressType,
-  isDnsRecordType,
-  parseDnsRecordId,
-  type DnsRecordType,
-} from './dns-record-config.js';
+import { configuredFqdn, dnsRecordId, isAddressType, isDnsRecordType, parseDnsRecordId, type DnsRecordType } from './dns-record-config.js';
 import type { OperationContext } from './operation-context.js';
 
 interface RecordLocation {
@@ -171,7 +164,12 @@ async function readAt(ctx: OperationContext, loc: RecordLocation, hints: Attribu
   }
   const records = await findRecords(ctx, loc);
   if (!records || records.length === 0) return null;
-  return stateOf(loc, records[0]!.ttl ?? null, records.map((r) => r.rrdata), hints);
+  return stateOf(
+    loc,
+    records[0]!.ttl ?? null,
+    records.map((r) => r.rrdata),
+    hints,
+  );
 }
 
 export async function readDnsRecord(ctx: OperationContext, id: string, hints: Attributes | null): Promise<Attributes | null> {
@@ -208,24 +206,27 @@ export async function createDnsRecord(ctx: OperationContext, planned: Attributes
         await ctx.api.updateDnsResource(res.id, { ip_addresses: [...other, ...s.data].join(' '), address_ttl: s.ttl }, ctx.signal);
       }
     } else {
-      await ctx.api.createDnsResource(
-        { name: s.name, domain: s.domain, ip_addresses: s.data.join(' '), address_ttl: s.ttl },
-        ctx.signal,
-      );
+      await ctx.api.createDnsResource({ name: s.name, domain: s.domain, ip_addresses: s.data.join(' '), address_ttl: s.ttl }, ctx.signal);
     }
     return { id, state: await mustRead(ctx, s, planned) };
   }
   const existing = (await findRecords(ctx, s)) ?? [];
   if (existing.length) {
-    if (!sameTextSet(existing.map((r) => r.rrdata), s.data)) throw conflict(s, existing.map((r) => r.rrdata));
+    if (
+      !sameTextSet(
+        existing.map((r) => r.rrdata),
+        s.data,
+      )
+    )
+      throw conflict(
+        s,
+        existing.map((r) => r.rrdata),
+      );
   } else {
     const made: number[] = [];
     try {
       for (const rrdata of s.data) {
-        const r = await ctx.api.createDnsRecord(
-          { name: s.name, domain: s.domain, rrtype: s.type, rrdata, ttl: s.ttl },
-          ctx.signal,
-        );
+        const r = await ctx.api.createDnsRecord({ name: s.name, domain: s.domain, rrtype: s.type, rrdata, ttl: s.ttl }, ctx.signal);
         made.push(r.id);
       }
     } catch (err) {
@@ -242,10 +243,7 @@ export async function updateDnsRecord(ctx: OperationContext, planned: Attributes
   if (isAddressType(s.type)) {
     const res = await findResource(ctx, s);
     if (!res) {
-      await ctx.api.createDnsResource(
-        { name: s.name, domain: s.domain, ip_addresses: s.data.join(' '), address_ttl: s.ttl },
-        ctx.signal,
-      );
+      await ctx.api.createDnsResource({ name: s.name, domain: s.domain, ip_addresses: s.data.join(' '), address_ttl: s.ttl }, ctx.signal);
     } else {
       const other = ipsOf(res, s.type === 'A' ? 6 : 4);
       const dropped = ipsOf(res, family(s.type)).filter((ip) => !s.data.some((d) => sameIp(d, ip)));

@@ -78,7 +78,12 @@ export async function checkMaasPlan(ctx: OperationContext, changes: PlannedChang
     if (!('ok' in link.subnet)) continue;
     const subnet = findSubnet(subnets, link.subnet.ok);
     if (subnet && subnet.vlan.dhcp_on === false) {
-      problems.push({ address: link.address, path: link.path, severity: 'warning', message: noDhcpWarning(link.ip, subnet.cidr, subnet.vlan.name) });
+      problems.push({
+        address: link.address,
+        path: link.path,
+        severity: 'warning',
+        message: noDhcpWarning(link.ip, subnet.cidr, subnet.vlan.name),
+      });
     }
   }
 
@@ -110,7 +115,12 @@ export async function checkMaasPlan(ctx: OperationContext, changes: PlannedChang
       if (ip === undefined || mac === undefined) continue;
       const sameIpEntry = live.find((r) => sameIp(r.ip, ip));
       if (sameIpEntry && !sameMac(sameIpEntry.mac_address, mac)) {
-        problems.push({ address: c.address, path: ['ip'], severity: 'error', message: `MAAS already reserves ${ip} for MAC ${sameIpEntry.mac_address} (reserved IP ${sameIpEntry.id})` });
+        problems.push({
+          address: c.address,
+          path: ['ip'],
+          severity: 'error',
+          message: `MAAS already reserves ${ip} for MAC ${sameIpEntry.mac_address} (reserved IP ${sameIpEntry.id})`,
+        });
       }
       const ipAddr = parseIp(ip);
       const ref = c.planned.subnet !== undefined && c.planned.subnet !== null ? parseSubnetRef(c.planned.subnet) : undefined;
@@ -135,7 +145,12 @@ export async function checkMaasPlan(ctx: OperationContext, changes: PlannedChang
         for (const r of ranges) {
           const range = parseRange(r.start, r.end);
           if (r.purpose.includes('dynamic') && range && ipAddr && ipInRange(ipAddr, range)) {
-            problems.push({ address: c.address, path: ['ip'], severity: 'error', message: `IP ${ip} is inside the dynamic range ${r.start} to ${r.end} of ${subnet.cidr}: MAAS reserves addresses outside it only` });
+            problems.push({
+              address: c.address,
+              path: ['ip'],
+              severity: 'error',
+              message: `IP ${ip} is inside the dynamic range ${r.start} to ${r.end} of ${subnet.cidr}: MAAS reserves addresses outside it only`,
+            });
           }
         }
       }

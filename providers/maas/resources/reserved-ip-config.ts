@@ -60,7 +60,8 @@ export function validateReservedIpConfig(config: Attributes): AttributeProblem[]
   if (cidr) {
     // forms/reservedip.py clean_subnet
     if (!cidrContains(cidr, ip)) out.push(problem(['ip'], `IP ${ipText} is not in subnet ${formatCidr(cidr)}`));
-    else if (ip.value === cidr.network) out.push(problem(['ip'], `IP ${ipText} is the network address of ${formatCidr(cidr)}: MAAS cannot reserve it`));
+    else if (ip.value === cidr.network)
+      out.push(problem(['ip'], `IP ${ipText} is the network address of ${formatCidr(cidr)}: MAAS cannot reserve it`));
     else if (ip.version === 4 && ip.value === cidrLast(cidr)) {
       out.push(problem(['ip'], `IP ${ipText} is the broadcast address of ${formatCidr(cidr)}: MAAS cannot reserve it`));
     }
@@ -68,7 +69,12 @@ export function validateReservedIpConfig(config: Attributes): AttributeProblem[]
   if (subnet.ok.kind === 'object') {
     for (const r of subnet.ok.dynamicRanges) {
       if (ipInRange(ip, r)) {
-        out.push(problem(['ip'], `IP ${ipText} is inside the dynamic range ${formatIp(r.start)} to ${formatIp(r.end)}: MAAS reserves addresses outside it only`));
+        out.push(
+          problem(
+            ['ip'],
+            `IP ${ipText} is inside the dynamic range ${formatIp(r.start)} to ${formatIp(r.end)}: MAAS reserves addresses outside it only`,
+          ),
+        );
       }
     }
   }
@@ -90,12 +96,20 @@ export function planReservedIp(prior: Attributes | null, config: Attributes): Pl
     if (!ipNow || !ipBefore || ipNow.value !== ipBefore.value || ipNow.version !== ipBefore.version) {
       requiresReplace.push({ path: ['ip'], reason: why });
     }
-    if (typeof planned.mac_address !== 'string' || typeof prior.mac_address !== 'string' || !sameMac(planned.mac_address, prior.mac_address)) {
+    if (
+      typeof planned.mac_address !== 'string' ||
+      typeof prior.mac_address !== 'string' ||
+      !sameMac(planned.mac_address, prior.mac_address)
+    ) {
       requiresReplace.push({ path: ['mac_address'], reason: why });
     }
     if (given(config.subnet) && !sameSubnetValue(config.subnet, prior.subnet)) requiresReplace.push({ path: ['subnet'], reason: why });
     if (ipNow && ipBefore && ipNow.value === ipBefore.value) planned.ip = prior.ip!;
-    if (typeof planned.mac_address === 'string' && typeof prior.mac_address === 'string' && sameMac(planned.mac_address, prior.mac_address)) {
+    if (
+      typeof planned.mac_address === 'string' &&
+      typeof prior.mac_address === 'string' &&
+      sameMac(planned.mac_address, prior.mac_address)
+    ) {
       planned.mac_address = prior.mac_address;
     }
   }

@@ -45,7 +45,9 @@ export function reservedIpState(r: MaasReservedIp, hints: Attributes | null): At
 async function requireReservedIps(ctx: OperationContext): Promise<void> {
   const version = await serverVersion(ctx.api, ctx.signal);
   if (!releaseHasReservedIps(version)) {
-    throw new ProviderError(`maas_reserved_ip needs MAAS ${RESERVED_IPS_SINCE} or later (reservedips/ is new in ${RESERVED_IPS_SINCE}); this MAAS is ${version}`);
+    throw new ProviderError(
+      `maas_reserved_ip needs MAAS ${RESERVED_IPS_SINCE} or later (reservedips/ is new in ${RESERVED_IPS_SINCE}); this MAAS is ${version}`,
+    );
   }
 }
 
@@ -58,7 +60,8 @@ export async function createReservedIpResource(ctx: OperationContext, planned: A
   await requireReservedIps(ctx);
   const ip = String(planned.ip);
   const mac = normalizeMac(String(planned.mac_address));
-  if (!mac) throw new ProviderError(`maas_reserved_ip: ${String(planned.mac_address)} is not a MAC address (the plan should have refused it)`);
+  if (!mac)
+    throw new ProviderError(`maas_reserved_ip: ${String(planned.mac_address)} is not a MAC address (the plan should have refused it)`);
   let subnetId: number | undefined;
   if (planned.subnet !== undefined && planned.subnet !== null && typeof planned.subnet !== 'object') {
     const ref = parseSubnetRef(planned.subnet);
@@ -78,7 +81,10 @@ export async function createReservedIpResource(ctx: OperationContext, planned: A
       // a re-run create finds its own reservation
       const state = reservedIpState(existing, planned);
       if (typeof planned.comment === 'string' && planned.comment !== (existing.comment ?? '')) {
-        return { id: String(existing.id), state: reservedIpState(await updateReservedIpComment(ctx.api, String(existing.id), planned.comment, ctx.signal), planned) };
+        return {
+          id: String(existing.id),
+          state: reservedIpState(await updateReservedIpComment(ctx.api, String(existing.id), planned.comment, ctx.signal), planned),
+        };
       }
       return { id: String(existing.id), state };
     }
@@ -89,7 +95,11 @@ export async function createReservedIpResource(ctx: OperationContext, planned: A
   ctx.progress?.(`reserving ${ip} for ${mac} in MAAS`);
   const made = await needsAdmin(
     `reserve ${ip}`,
-    createReservedIp(ctx.api, { ip, mac_address: mac, subnet: subnetId, comment: typeof planned.comment === 'string' ? planned.comment : undefined }, ctx.signal),
+    createReservedIp(
+      ctx.api,
+      { ip, mac_address: mac, subnet: subnetId, comment: typeof planned.comment === 'string' ? planned.comment : undefined },
+      ctx.signal,
+    ),
   );
   return { id: String(made.id), state: reservedIpState(made, planned) };
 }
@@ -110,7 +120,9 @@ export async function recoverReservedIp(ctx: OperationContext, planned: Attribut
   if (typeof planned.ip !== 'string' || typeof planned.mac_address !== 'string') return null;
   const version = await serverVersion(ctx.api, ctx.signal);
   if (!releaseHasReservedIps(version)) return null;
-  const r = (await listReservedIps(ctx.api, ctx.signal)).find((x) => sameIp(x.ip, String(planned.ip)) && sameMac(x.mac_address, String(planned.mac_address)));
+  const r = (await listReservedIps(ctx.api, ctx.signal)).find(
+    (x) => sameIp(x.ip, String(planned.ip)) && sameMac(x.mac_address, String(planned.mac_address)),
+  );
   return r ? { id: String(r.id), state: reservedIpState(r, planned) } : null;
 }
 
@@ -126,7 +138,9 @@ export async function importReservedIp(ctx: OperationContext, id: string): Promi
   const mac = normalizeMac(text);
   const found = mac ? all.filter((r) => sameMac(r.mac_address, mac)) : all.filter((r) => sameIp(r.ip, text));
   if (found.length > 1) {
-    throw new ProviderError(`"${text}" has ${found.length} reserved IPs (${found.map((r) => `${r.ip} on ${r.subnet.cidr} = ${r.id}`).join(', ')}); import by id`);
+    throw new ProviderError(
+      `"${text}" has ${found.length} reserved IPs (${found.map((r) => `${r.ip} on ${r.subnet.cidr} = ${r.id}`).join(', ')}); import by id`,
+    );
   }
   const r = found[0];
   return r ? { id: String(r.id), state: reservedIpState(r, null) } : null;

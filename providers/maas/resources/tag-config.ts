@@ -66,7 +66,10 @@ export function planTag(prior: Attributes | null, config: Attributes): PlanResou
   };
   const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
   if (prior && typeof planned.name === 'string' && prior.name !== planned.name) {
-    requiresReplace.push({ path: ['name'], reason: `the tag's name is its id: ${String(prior.name)} is deleted and ${planned.name} created` });
+    requiresReplace.push({
+      path: ['name'],
+      reason: `the tag's name is its id: ${String(prior.name)} is deleted and ${planned.name} created`,
+    });
   }
   return { planned, requiresReplace, notes: [], problems: [] };
 }

@@ -61,7 +61,10 @@ async function setNodes(ctx: OperationContext, name: string, current: string[], 
   const remove = current.filter((n) => !wanted.includes(n));
   if (!add.length && !remove.length) return;
   ctx.progress?.(`tag ${name}: ${[...add.map((n) => `+${n}`), ...remove.map((n) => `-${n}`)].join(' ')}`);
-  await needsAdmin(`change the nodes of tag ${name}`, ctx.api.http.post(path(name), { op: 'update_nodes', form: { add, remove }, signal: ctx.signal }));
+  await needsAdmin(
+    `change the nodes of tag ${name}`,
+    ctx.api.http.post(path(name), { op: 'update_nodes', form: { add, remove }, signal: ctx.signal }),
+  );
 }
 
 async function mustRead(ctx: OperationContext, name: string, planned: Attributes): Promise<Attributes> {
@@ -81,7 +84,10 @@ export async function createTag(ctx: OperationContext, planned: Attributes): Pro
     }
   } else {
     ctx.progress?.(`creating MAAS tag ${name}`);
-    await needsAdmin(`create tag ${name}`, ctx.api.http.post('tags/', { form: { name, comment, kernel_opts: kernelOpts }, signal: ctx.signal }));
+    await needsAdmin(
+      `create tag ${name}`,
+      ctx.api.http.post('tags/', { form: { name, comment, kernel_opts: kernelOpts }, signal: ctx.signal }),
+    );
   }
   await setNodes(ctx, name, existing ? await taggedNodes(ctx.api, name, ctx.signal) : [], stringList(planned.nodes));
   return { id: name, state: await mustRead(ctx, name, planned) };

@@ -31,10 +31,14 @@ export function sharedAttributes(noun: 'VM' | 'container'): Record<SharedAttribu
       plan: scalar(),
       forceNew: `hl does not migrate guests; the ${noun} is replaced (destroyed and created again)`,
     },
-    vmid: settable('VMID (default: chosen from /cluster/nextid); no two guests of the cluster share one', scalar({ createDefault: 'unknown' }), {
-      forceNew: 'the VMID of a guest cannot change',
-      identity: true,
-    }),
+    vmid: settable(
+      'VMID (default: chosen from /cluster/nextid); no two guests of the cluster share one',
+      scalar({ createDefault: 'unknown' }),
+      {
+        forceNew: 'the VMID of a guest cannot change',
+        identity: true,
+      },
+    ),
     description: settable('Notes', scalar({ canon: canonDescription, createDefault: null, cloneDefault: null })),
     tags: settable('Tags (a set)', scalar({ canon: canonTags, createDefault: [] })),
     pool: settable('Resource pool', scalar({ canon: canonPool, createDefault: null, cloneDefault: null })),

@@ -19,7 +19,13 @@ function canonMountList(v: Value): Value {
 
 /** A different template means a new container; a template added to an existing one is only recorded. */
 function templateReplacement(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
-  replaceIfChanged(out, prior, planned, 'ostemplate', 'a container is created from its template once; a different template means a new container');
+  replaceIfChanged(
+    out,
+    prior,
+    planned,
+    'ostemplate',
+    'a container is created from its template once; a different template means a new container',
+  );
   if (prior.ostemplate === null && typeof planned.ostemplate === 'string') {
     notes.push('ostemplate is only used when a container is created; for this existing container it is recorded');
   }
@@ -35,9 +41,23 @@ export const LXC_ATTRIBUTES: GuestAttributeTable = {
   description: shared.description,
   tags: shared.tags,
   pool: shared.pool,
-  ostemplate: { description: 'Template (used at creation)', setBy: 'config', plan: sc({ createDefault: null }), forceNew: templateReplacement },
-  password: { description: 'Root password (used at creation)', setBy: 'config', plan: sc({ createOnly: true, createDefault: null }), sensitive: true },
-  ssh_public_keys: { description: 'Root SSH keys (used at creation)', setBy: 'config', plan: sc({ canon: canonStringList, createOnly: true, createDefault: [] }) },
+  ostemplate: {
+    description: 'Template (used at creation)',
+    setBy: 'config',
+    plan: sc({ createDefault: null }),
+    forceNew: templateReplacement,
+  },
+  password: {
+    description: 'Root password (used at creation)',
+    setBy: 'config',
+    plan: sc({ createOnly: true, createDefault: null }),
+    sensitive: true,
+  },
+  ssh_public_keys: {
+    description: 'Root SSH keys (used at creation)',
+    setBy: 'config',
+    plan: sc({ canon: canonStringList, createOnly: true, createDefault: [] }),
+  },
   cores: settable('CPU cores', sc({ createDefault: null }), { live: { key: 'cores', notePosition: 6 } }),
   memory: settable('Memory (MiB)', serverDecides, { live: { key: 'memory', notePosition: 4 } }),
   swap: settable('Swap (MiB)', serverDecides, { live: { key: 'swap', notePosition: 5 } }),
@@ -49,14 +69,20 @@ export const LXC_ATTRIBUTES: GuestAttributeTable = {
     forceNew: 'a container cannot switch between privileged and unprivileged in place',
   }),
   nameserver: settable('DNS servers', sc({ canon: canonSpaceList, createDefault: null }), { live: { key: 'nameserver', notePosition: 1 } }),
-  searchdomain: settable('DNS search domain', sc({ canon: canonSpaceList, createDefault: null }), { live: { key: 'searchdomain', notePosition: 2 } }),
+  searchdomain: settable('DNS search domain', sc({ canon: canonSpaceList, createDefault: null }), {
+    live: { key: 'searchdomain', notePosition: 2 },
+  }),
   started: shared.started,
   status: shared.status,
   pending_changes: shared.pending_changes,
   rootfs: settable('Root file system', {
     kind: 'object',
     createDefault: 'unknown',
-    fields: { storage: sc({ createDefault: 'unknown' }), size: sc({ canon: canonSize, createDefault: 'unknown' }), volume: sc({ computedOnly: true }) },
+    fields: {
+      storage: sc({ createDefault: 'unknown' }),
+      size: sc({ canon: canonSize, createDefault: 'unknown' }),
+      volume: sc({ computedOnly: true }),
+    },
   }),
   mount_points: settable('Mount points keyed by slot', {
     kind: 'slots',

@@ -110,9 +110,18 @@ export const VM_ATTRIBUTES: GuestAttributeTable = {
       storage: sc({ createDefault: 'unknown' }),
     },
   }),
-  usb: settable('USB passthrough keyed by slot', { kind: 'slots', fields: { host: sc(), mapping: sc(), usb3: sc({ createDefault: false }) } }),
+  usb: settable('USB passthrough keyed by slot', {
+    kind: 'slots',
+    fields: { host: sc(), mapping: sc(), usb3: sc({ createDefault: false }) },
+  }),
   hostpci: settable('PCI passthrough keyed by slot', {
     kind: 'slots',
-    fields: { host: sc(), mapping: sc(), pcie: sc({ createDefault: false }), rombar: sc({ createDefault: true }), x_vga: sc({ createDefault: false }) },
+    fields: {
+      host: sc(),
+      mapping: sc(),
+      pcie: sc({ createDefault: false }),
+      rombar: sc({ createDefault: true }),
+      x_vga: sc({ createDefault: false }),
+    },
   }),
 };

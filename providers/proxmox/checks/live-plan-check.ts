@@ -89,8 +89,16 @@ async function readNode(ctx: GuestContext, node: string, needs: ChangeNeeds[], o
     for (const storage of templateStorages) {
       const s = facts.storages.get(storage);
       if (!s?.enabled || !s.active) continue;
-      const volumes = await ctx.client.call<{ volid?: unknown }[]>('GET', `/nodes/${node}/storage/${storage}/content`, { content: 'vztmpl' }, callOpts(op));
-      facts.templates.set(storage, new Set((Array.isArray(volumes) ? volumes : []).map((v) => v.volid).filter((v): v is string => typeof v === 'string')));
+      const volumes = await ctx.client.call<{ volid?: unknown }[]>(
+        'GET',
+        `/nodes/${node}/storage/${storage}/content`,
+        { content: 'vztmpl' },
+        callOpts(op),
+      );
+      facts.templates.set(
+        storage,
+        new Set((Array.isArray(volumes) ? volumes : []).map((v) => v.volid).filter((v): v is string => typeof v === 'string')),
+      );
     }
   } catch (e) {
     const reason = unreachable(e);
@@ -111,7 +119,10 @@ function storageProblem(facts: NodeFacts, node: string, storage: string, content
   if (!s.enabled) return `storage "${storage}" is disabled on node ${node} (or not configured for that node)`;
   if (!s.active) return `storage "${storage}" is not active on node ${node} (it cannot be reached or mounted there now)`;
   if (!s.content.includes(content)) {
-    const fit = [...facts.storages].filter(([, x]) => x.enabled && x.active && x.content.includes(content)).map(([id]) => id).sort();
+    const fit = [...facts.storages]
+      .filter(([, x]) => x.enabled && x.active && x.content.includes(content))
+      .map(([id]) => id)
+      .sort();
     return (
       `storage "${storage}" on node ${node} does not allow ${CONTENT_WORDS[content]} (content "${content}"; it allows ${s.content.join(', ') || 'nothing'})` +
       (fit.length > 0 ? `; storages there that do: ${fit.join(', ')}` : '')
@@ -152,14 +163,22 @@ export async function checkGuestPlan(ctx: GuestContext, changes: readonly Planne
       if (status === undefined) {
         report(n, ['node'], `node "${n.node}" is not a node of the cluster (nodes: ${[...nodes.keys()].sort().join(', ')})`);
       } else if (status !== 'online') {
-        report(n, ['node'], `node ${n.node} is ${status === 'offline' ? 'offline' : `not online (status ${status})`}: nothing can be created there now`);
+        report(
+          n,
+          ['node'],
+          `node ${n.node} is ${status === 'offline' ? 'offline' : `not online (status ${status})`}: nothing can be created there now`,
+        );
       }
     }
     if (n.vmid !== undefined) {
       const taken = byVmid.get(n.vmid);
       const replaced = typeof n.change.replaces?.vmid === 'number' && n.change.replaces.vmid === n.vmid;
       if (taken && !replaced) {
-        report(n, ['vmid'], `VMID ${n.vmid} is already in use by ${taken.type === 'qemu' ? 'VM' : 'CT'} ${n.vmid}${taken.name ? ` (${taken.name})` : ''} on node ${taken.node}; choose another vmid or leave it out to let hl pick a free one`);
+        report(
+          n,
+          ['vmid'],
+          `VMID ${n.vmid} is already in use by ${taken.type === 'qemu' ? 'VM' : 'CT'} ${n.vmid}${taken.name ? ` (${taken.name})` : ''} on node ${taken.node}; choose another vmid or leave it out to let hl pick a free one`,
+        );
       } else if (claimed.has(n.vmid)) {
         report(n, ['vmid'], `VMID ${n.vmid} is also planned for ${claimed.get(n.vmid)}; two guests cannot share a VMID`);
       }
@@ -169,7 +188,11 @@ export async function checkGuestPlan(ctx: GuestContext, changes: readonly Planne
       const chosen = chooseCloneSource(guests, n.clone.source, n.node);
       if ('error' in chosen) report(n, n.clone.path, `clone source: ${chosen.error}`);
       else if (!n.clone.full && !chosen.template) {
-        report(n, ['clone', 'full'], `a linked clone (full = false) needs a template, and VM ${chosen.vmid} on ${chosen.node} is not one; make it a template or use a full clone`);
+        report(
+          n,
+          ['clone', 'full'],
+          `a linked clone (full = false) needs a template, and VM ${chosen.vmid} on ${chosen.node} is not one; make it a template or use a full clone`,
+        );
       }
     }
     const f = n.node !== undefined ? facts.get(n.node) : undefined;
@@ -184,16 +207,29 @@ export async function checkGuestPlan(ctx: GuestContext, changes: readonly Planne
     }
     if (f.bridges) {
       for (const b of n.bridges) {
-        if (!f.bridges.has(b.bridge)) report(n, b.path, `bridge "${b.bridge}" does not exist on node ${n.node} (its bridges: ${[...f.bridges].sort().join(', ')})`);
+        if (!f.bridges.has(b.bridge))
+          report(n, b.path, `bridge "${b.bridge}" does not exist on node ${n.node} (its bridges: ${[...f.bridges].sort().join(', ')})`);
       }
     }
     if (n.template) {
       const volumes = f.templates.get(n.template.storage);
       if (!volumes) {
-        report(n, n.template.path, `template ${n.template.volid}: ${storageProblem(f, n.node, n.template.storage, 'rootdir') ?? `storage ${n.template.storage} cannot be listed`}`);
+        report(
+          n,
+          n.template.path,
+          `template ${n.template.volid}: ${storageProblem(f, n.node, n.template.storage, 'rootdir') ?? `storage ${n.template.storage} cannot be listed`}`,
+        );
       } else if (!volumes.has(n.template.volid)) {
         const there = [...volumes].sort();
-        report(n, n.template.path, `template ${n.template.volid} does not exist on node ${n.node}` + (there.length > 0 ? ` (templates on ${n.template.storage}: ${there.join(', ')})` : ` (storage ${n.template.storage} holds no templates)`) + '; download it with `pveam download` or pick one listed');
+        report(
+          n,
+          n.template.path,
+          `template ${n.template.volid} does not exist on node ${n.node}` +
+            (there.length > 0
+              ? ` (templates on ${n.template.storage}: ${there.join(', ')})`
+              : ` (storage ${n.template.storage} holds no templates)`) +
+            '; download it with `pveam download` or pick one listed',
+        );
       }
     }
   }

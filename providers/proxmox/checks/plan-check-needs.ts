@@ -76,7 +76,8 @@ function volumeNeeds(change: PlannedChange, create: boolean): VolumeNeed[] {
     if (storage) out.push({ path, storage, content, ...(defaulted ? { defaulted } : {}) });
   };
   if (change.type === 'proxmox_vm') {
-    for (const [slot, disk] of newSlots(map(planned.disks), map(prior?.disks), create)) add(['disks', slot, 'storage'], str(disk.storage), 'images');
+    for (const [slot, disk] of newSlots(map(planned.disks), map(prior?.disks), create))
+      add(['disks', slot, 'storage'], str(disk.storage), 'images');
     const ci = map(planned.cloud_init);
     const ciStorage = str(ci?.storage);
     if (ciStorage && (create || ciStorage !== str(map(prior?.cloud_init)?.storage))) add(['cloud_init', 'storage'], ciStorage, 'images');
@@ -86,7 +87,12 @@ function volumeNeeds(change: PlannedChange, create: boolean): VolumeNeed[] {
     const storage = map(planned.rootfs)?.storage ?? null;
     if (create && !isUnknown(storage)) {
       const named = str(storage);
-      add(['rootfs', 'storage'], named ?? 'local', 'rootdir', named ? undefined : 'rootfs.storage is not set, so PVE puts the root file system on storage "local"; set rootfs.storage');
+      add(
+        ['rootfs', 'storage'],
+        named ?? 'local',
+        'rootdir',
+        named ? undefined : 'rootfs.storage is not set, so PVE puts the root file system on storage "local"; set rootfs.storage',
+      );
     }
     for (const [slot, mp] of newSlots(map(planned.mount_points), map(prior?.mount_points), create)) {
       if (!str(mp.host_path)) add(['mount_points', slot, 'storage'], str(mp.storage), 'rootdir');

@@ -16,9 +16,7 @@ export class ClusterOptions {
   /** The cluster's tag style (asked once; a failed request is asked again next time). */
   tagStyle(op: OperationContext = {}): Promise<TagStyle> {
     if (!this.answer) {
-      const p = this.client
-        .call<unknown>('GET', '/cluster/options', {}, op.signal ? { signal: op.signal } : {})
-        .then(tagStyleFromOptions);
+      const p = this.client.call<unknown>('GET', '/cluster/options', {}, op.signal ? { signal: op.signal } : {}).then(tagStyleFromOptions);
       p.catch(() => {
         if (this.answer === p) this.answer = undefined;
       });

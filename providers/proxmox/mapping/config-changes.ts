@@ -75,7 +75,9 @@ export class LivePropertyError extends ProviderError {
     readonly value: string,
     reason: string,
   ) {
-    super(`config key ${key} holds "${value}", which is not a valid value (${reason}); hl does not overwrite a value it cannot read — fix or remove it on the Proxmox node, then plan again`);
+    super(
+      `config key ${key} holds "${value}", which is not a valid value (${reason}); hl does not overwrite a value it cannot read — fix or remove it on the Proxmox node, then plan again`,
+    );
     this.name = 'LivePropertyError';
   }
 }
@@ -109,7 +111,8 @@ export function fieldMeaning(format: PropertyStringFormat, key: string, text: st
     const b = parseBoolean(value);
     return b === undefined ? value : b ? '1' : '0';
   }
-  if ((spec.type === 'integer' || spec.type === 'number') && value.trim() !== '' && Number.isFinite(Number(value))) return String(Number(value));
+  if ((spec.type === 'integer' || spec.type === 'number') && value.trim() !== '' && Number.isFinite(Number(value)))
+    return String(Number(value));
   if (spec.format === 'mac-addr') return value.toUpperCase();
   return value;
 }
@@ -119,7 +122,12 @@ export function fieldMeaning(format: PropertyStringFormat, key: string, text: st
  * field's meaning. Unchanged: `live` itself, byte for byte; changed: printed as PVE prints it.
  * Throws LivePropertyError when `live` does not parse.
  */
-export function mergeProps(live: string | undefined, format: PropertyStringFormat, updates: Record<string, FieldUpdate>, key: string): string {
+export function mergeProps(
+  live: string | undefined,
+  format: PropertyStringFormat,
+  updates: Record<string, FieldUpdate>,
+  key: string,
+): string {
   let map: Record<string, string> = {};
   if (live !== undefined) {
     try {

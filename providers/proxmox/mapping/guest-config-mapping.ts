@@ -83,7 +83,12 @@ export function putDescriptionAndTags(
  * Plain numeric keys. An absent key reads as PVE's default (given per key, e.g. memory 512):
  * writing the default explicitly is no change.
  */
-export function putNumbers(c: ConfigChanges, planned: Attributes, live: PveConfig, keys: readonly (readonly [key: string, pveDefault: string | undefined])[]): void {
+export function putNumbers(
+  c: ConfigChanges,
+  planned: Attributes,
+  live: PveConfig,
+  keys: readonly (readonly [key: string, pveDefault: string | undefined])[],
+): void {
   for (const [key, dflt] of keys) {
     const v = num(knownAttr(planned, key));
     if (v !== undefined) c.put(key, v, live[key] ?? (v === dflt ? dflt : undefined), (a, b) => Number(a) === Number(b));
@@ -119,7 +124,12 @@ export function putSlots(
 }
 
 /** The resize of volume `slot` from its live value to the planned size, if they differ. */
-export function volumeResize(slot: string, planned: Value | undefined, liveValue: string | undefined, format: PropertyStringFormat): VolumeResize | undefined {
+export function volumeResize(
+  slot: string,
+  planned: Value | undefined,
+  liveValue: string | undefined,
+  format: PropertyStringFormat,
+): VolumeResize | undefined {
   if (!isValueMap(planned) || !known(planned.size) || planned.size === null || liveValue === undefined) return undefined;
   const liveSize = safeParse(liveValue, format).size;
   const want = sizeBytes(planned.size);

@@ -39,7 +39,9 @@ function unescapeFact(v: string): string {
 }
 
 export function formatMarker(m: Marker): string {
-  const facts = Object.entries(m.facts).map(([k, v]) => `; ${k}=${escapeFact(v)}`).join('');
+  const facts = Object.entries(m.facts)
+    .map(([k, v]) => `; ${k}=${escapeFact(v)}`)
+    .join('');
   return `Managed by hl (create ${m.token}${facts}).`;
 }
 

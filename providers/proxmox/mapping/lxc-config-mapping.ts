@@ -95,7 +95,10 @@ function readFeatures(value: string | undefined): ValueMap {
     keyctl: boolOf(f.keyctl, false),
     fuse: boolOf(f.fuse, false),
     mknod: boolOf(f.mknod, false),
-    mount: (f.mount ?? '').split(';').filter((x) => x !== '').sort(),
+    mount: (f.mount ?? '')
+      .split(';')
+      .filter((x) => x !== '')
+      .sort(),
   };
 }
 
@@ -107,7 +110,13 @@ export function lxcAttributesFromConfig(input: GuestReadInput): Attributes {
   const dev: ValueMap = {};
   for (const slot of slotsOf(config, /^dev\d+$/)) {
     const d = safeParse(config[slot], LXC_DEV_FORMAT);
-    dev[slot] = { path: d.path ?? null, mode: d.mode ?? null, uid: intOf(d.uid), gid: intOf(d.gid), deny_write: boolOf(d['deny-write'], false) };
+    dev[slot] = {
+      path: d.path ?? null,
+      mode: d.mode ?? null,
+      uid: intOf(d.uid),
+      gid: intOf(d.gid),
+      deny_write: boolOf(d['deny-write'], false),
+    };
   }
   const networks: ValueMap = {};
   for (const slot of slotsOf(config, /^net\d+$/)) networks[slot] = readNet(slot, config[slot]!);
@@ -119,7 +128,8 @@ export function lxcAttributesFromConfig(input: GuestReadInput): Attributes {
     description: splitMarker(config.description).text,
     tags: readTags(input),
     pool: input.pool,
-    ostemplate: prior && typeof prior.ostemplate === 'string' ? prior.ostemplate : (splitMarker(config.description).marker?.facts.ostemplate ?? null),
+    ostemplate:
+      prior && typeof prior.ostemplate === 'string' ? prior.ostemplate : (splitMarker(config.description).marker?.facts.ostemplate ?? null),
     password: prior ? knownOrNull(prior.password) : null,
     ssh_public_keys: prior && Array.isArray(prior.ssh_public_keys) ? prior.ssh_public_keys : [],
     cores: intOf(config.cores),
@@ -220,7 +230,11 @@ export function lxcConfigChanges(input: LxcWriteInput): ConfigChanges {
   if (pk('hostname') !== undefined) c.put('hostname', p.hostname === null ? null : String(p.hostname), live.hostname);
   putDescriptionAndTags(c, p, live, input.markerLine, input.tagStyle);
   // An absent memory or swap reads as PVE's default 512: compare with that.
-  putNumbers(c, p, live, [['cores', undefined], ['memory', '512'], ['swap', '512']]);
+  putNumbers(c, p, live, [
+    ['cores', undefined],
+    ['memory', '512'],
+    ['swap', '512'],
+  ]);
   if (pk('ostype') !== undefined) c.put('ostype', text(p.ostype) ?? null, live.ostype);
   // PVE stores these lists joined by single spaces: compared as lists.
   for (const key of ['nameserver', 'searchdomain'] as const) {

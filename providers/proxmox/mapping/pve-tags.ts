@@ -28,7 +28,9 @@ export function tagStyleFromOptions(options: unknown): TagStyle {
   let flag: unknown;
   if (raw && typeof raw === 'object') flag = (raw as Record<string, unknown>)['case-sensitive'];
   else if (typeof raw === 'string') flag = /(?:^|,)\s*case-sensitive=([^,]*)/.exec(raw)?.[1];
-  const text = String(flag ?? '0').trim().toLowerCase();
+  const text = String(flag ?? '0')
+    .trim()
+    .toLowerCase();
   return { caseSensitive: ['1', 'on', 'yes', 'true'].includes(text) };
 }
 

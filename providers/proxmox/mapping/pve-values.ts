@@ -93,7 +93,10 @@ export function canonDescription(v: Value): Value {
 /** A list of strings with blanks dropped, order kept (ssh keys). */
 export function canonStringList(v: Value): Value {
   if (!Array.isArray(v) || v.some(isUnknown)) return v;
-  return v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '');
+  return v
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /** A pool name; the empty string means "in no pool" (null: a config value cannot be null). */

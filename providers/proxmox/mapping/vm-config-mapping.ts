@@ -105,7 +105,10 @@ export function decodeSshKeys(text: string | undefined): string[] {
   } catch {
     // keep as is
   }
-  return decoded.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return decoded
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** PVE's `sshkeys` encoding: the keys joined by newlines, urlencoded (`%20` for spaces). */
@@ -213,7 +216,8 @@ export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
   const { config, prior } = input;
   const priorDisks = sub(prior?.disks);
   const disks: ValueMap = {};
-  for (const slot of liveDiskSlots(config, input.vmid).sort(compareIndexed)) disks[slot] = readDisk(slot, config[slot]!, sub(priorDisks?.[slot]));
+  for (const slot of liveDiskSlots(config, input.vmid).sort(compareIndexed))
+    disks[slot] = readDisk(slot, config[slot]!, sub(priorDisks?.[slot]));
   const networks: ValueMap = {};
   for (const slot of slotsOf(config, /^net\d+$/).sort(compareIndexed)) networks[slot] = readNet(config[slot]!);
   const usb: ValueMap = {};
@@ -335,24 +339,41 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
   if (pk('name') !== undefined) c.put('name', p.name === null ? null : String(p.name), live.name);
   putDescriptionAndTags(c, p, live, input.markerLine, input.tagStyle);
   // An absent key reads as PVE's default (cores 1, sockets 1, memory 512): compare with that.
-  putNumbers(c, p, live, [['cores', '1'], ['sockets', '1'], ['balloon', undefined]]);
+  putNumbers(c, p, live, [
+    ['cores', '1'],
+    ['sockets', '1'],
+    ['balloon', undefined],
+  ]);
   if (pk('memory') !== undefined) {
     const v = num(p.memory);
     const current = intOf(prop(live.memory, QEMU_MEMORY_FORMAT, 'current')) ?? 512;
-    if (v !== null && v !== undefined && Number(v) !== current) c.set.memory = mergeProps(live.memory, QEMU_MEMORY_FORMAT, { current: v }, 'memory');
+    if (v !== null && v !== undefined && Number(v) !== current)
+      c.set.memory = mergeProps(live.memory, QEMU_MEMORY_FORMAT, { current: v }, 'memory');
   }
   if (pk('cpu') !== undefined) {
-    c.put('cpu', p.cpu === null ? null : mergeProps(live.cpu, QEMU_CPU_FORMAT, { cputype: String(p.cpu) }, 'cpu'), live.cpu, propsEqual(QEMU_CPU_FORMAT));
+    c.put(
+      'cpu',
+      p.cpu === null ? null : mergeProps(live.cpu, QEMU_CPU_FORMAT, { cputype: String(p.cpu) }, 'cpu'),
+      live.cpu,
+      propsEqual(QEMU_CPU_FORMAT),
+    );
   }
   if (pk('machine') !== undefined) {
     // A bare family (`q35`) is met by the type PVE pinned for a Windows guest (`pc-q35-10.1`): never unpin it.
     const liveType = prop(live.machine, QEMU_MACHINE_FORMAT, 'type');
     const keep = p.machine !== null && liveType !== undefined && machineSatisfies(String(p.machine), liveType);
-    if (!keep) c.put('machine', p.machine === null ? null : mergeProps(live.machine, QEMU_MACHINE_FORMAT, { type: String(p.machine) }, 'machine'), live.machine, propsEqual(QEMU_MACHINE_FORMAT));
+    if (!keep)
+      c.put(
+        'machine',
+        p.machine === null ? null : mergeProps(live.machine, QEMU_MACHINE_FORMAT, { type: String(p.machine) }, 'machine'),
+        live.machine,
+        propsEqual(QEMU_MACHINE_FORMAT),
+      );
   }
-  if (pk('bios') !== undefined) c.put('bios', p.bios === 'seabios' && live.bios === undefined ? null : text(p.bios) ?? null, live.bios);
+  if (pk('bios') !== undefined) c.put('bios', p.bios === 'seabios' && live.bios === undefined ? null : (text(p.bios) ?? null), live.bios);
   if (pk('ostype') !== undefined) c.put('ostype', text(p.ostype) ?? null, live.ostype);
-  if (pk('scsi_hardware') !== undefined) c.put('scsihw', p.scsi_hardware === 'lsi' && live.scsihw === undefined ? null : text(p.scsi_hardware) ?? null, live.scsihw);
+  if (pk('scsi_hardware') !== undefined)
+    c.put('scsihw', p.scsi_hardware === 'lsi' && live.scsihw === undefined ? null : (text(p.scsi_hardware) ?? null), live.scsihw);
   if (pk('agent') !== undefined) {
     const enabled = p.agent === true;
     const current = boolOf(prop(live.agent, QEMU_AGENT_FORMAT, 'enabled'), false);
@@ -362,7 +383,11 @@ export function vmConfigChanges(input: VmWriteInput): ConfigChanges {
 
   writeDisks(c, p.disks, live, typeof p.vmid === 'number' ? p.vmid : undefined);
   putSlots(c, p.networks, live, slotsOf(live, /^net\d+$/), QEMU_NET_FORMAT, (net, isNew) => netFields(net, isNew));
-  putSlots(c, p.usb, live, slotsOf(live, /^usb\d+$/), QEMU_USB_FORMAT, (u) => ({ host: text(u.host), mapping: text(u.mapping), usb3: flag(u.usb3) }));
+  putSlots(c, p.usb, live, slotsOf(live, /^usb\d+$/), QEMU_USB_FORMAT, (u) => ({
+    host: text(u.host),
+    mapping: text(u.mapping),
+    usb3: flag(u.usb3),
+  }));
   putSlots(c, p.hostpci, live, slotsOf(live, /^hostpci\d+$/), QEMU_HOSTPCI_FORMAT, (h) => ({
     host: text(h.host),
     mapping: text(h.mapping),
@@ -401,7 +426,12 @@ function writeCloudInit(c: ConfigChanges, p: Attributes, live: PveConfig, prior:
   }
   if (Array.isArray(ci.ssh_keys)) {
     const keys = ci.ssh_keys.filter((k): k is string => typeof k === 'string');
-    c.put('sshkeys', keys.length > 0 ? encodeSshKeys(keys) : null, live.sshkeys, (a, b) => decodeSshKeys(a).join('\n') === decodeSshKeys(b).join('\n'));
+    c.put(
+      'sshkeys',
+      keys.length > 0 ? encodeSshKeys(keys) : null,
+      live.sshkeys,
+      (a, b) => decodeSshKeys(a).join('\n') === decodeSshKeys(b).join('\n'),
+    );
   }
   putSlots(c, ci.ipconfig, live, slotsOf(live, /^ipconfig\d+$/), QEMU_IPCONFIG_FORMAT, (ip) => ({
     ip: text(ip.ip),

@@ -65,7 +65,14 @@ function pathText(path: string[]): string {
  * Plans one value. `isNew`: the value's owner (the guest, or a slot of a map) does not exist
  * yet, so unset values take their create defaults and create-only values may be set.
  */
-export function planValue(spec: Spec, config: Value | undefined, prior: Value | undefined, ctx: PlanContext, path: string[], isNew: boolean): Value {
+export function planValue(
+  spec: Spec,
+  config: Value | undefined,
+  prior: Value | undefined,
+  ctx: PlanContext,
+  path: string[],
+  isNew: boolean,
+): Value {
   if (isUnknown(config)) return UNKNOWN;
   if (spec.kind === 'scalar') {
     if (spec.computedOnly) return isNew ? UNKNOWN : (prior ?? null);

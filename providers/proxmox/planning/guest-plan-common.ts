@@ -59,7 +59,10 @@ export function volumeReplacements(out: Replacement[], path: Path, prior: Value 
 }
 
 /** Keys in `before`/`after` slot maps whose entries differ (added, removed or changed). */
-export function changedSlots(before: Value | undefined, after: Value | undefined): { added: string[]; removed: string[]; changed: string[] } {
+export function changedSlots(
+  before: Value | undefined,
+  after: Value | undefined,
+): { added: string[]; removed: string[]; changed: string[] } {
   const b = isValueMap(before) ? before : {};
   const a = isValueMap(after) ? after : {};
   const added = Object.keys(a).filter((k) => !(k in b));
@@ -90,7 +93,12 @@ export interface LiveChange {
   effect: LiveEffect;
 }
 
-export function describeChange(name: string, before: Value | undefined, after: Value | undefined, effect: LiveEffect = 'restart'): LiveChange {
+export function describeChange(
+  name: string,
+  before: Value | undefined,
+  after: Value | undefined,
+  effect: LiveEffect = 'restart',
+): LiveChange {
   const simple = (v: Value | undefined) => v === undefined || v === null || typeof v !== 'object' || isUnknown(v);
   return { label: simple(before) && simple(after) ? `${name} ${show(before)} → ${show(after)}` : name, effect };
 }
@@ -105,7 +113,10 @@ function liveNotes(kind: 'VM' | 'container', changes: LiveChange[]): string[] {
     );
   }
   const now = changes.filter((c) => c.effect === 'now');
-  if (now.length > 0) notes.push(`${now.map((c) => c.label).join(', ')}: the running ${kind} applies ${now.length === 1 ? 'this change' : 'these changes'} now, without a restart`);
+  if (now.length > 0)
+    notes.push(
+      `${now.map((c) => c.label).join(', ')}: the running ${kind} applies ${now.length === 1 ? 'this change' : 'these changes'} now, without a restart`,
+    );
   return notes;
 }
 

@@ -42,7 +42,12 @@ export interface GuestPlanKind {
   problems(config: Attributes, prior: Attributes | null, planned: Attributes, providerConfig: Attributes): AttributeProblem[];
 }
 
-export function planGuest(kind: GuestPlanKind, prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {
+export function planGuest(
+  kind: GuestPlanKind,
+  prior: Attributes | null,
+  config: Attributes,
+  providerConfig: Attributes,
+): PlanResourceResponse {
   const fromTemplate = kind.fromTemplate(config);
   // Unset values of a guest being cloned come from the template; an existing guest has its own.
   const ctx: PlanContext = { fromTemplate: fromTemplate && prior === null, notes: [] };

@@ -15,8 +15,18 @@ import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 
 /** NIC attributes and their `netN` fields. */
 const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
-  ['name', 'name'], ['mac', 'hwaddr'], ['bridge', 'bridge'], ['ip', 'ip'], ['gw', 'gw'], ['ip6', 'ip6'], ['gw6', 'gw6'],
-  ['firewall', 'firewall'], ['tag', 'tag'], ['rate', 'rate'], ['mtu', 'mtu'], ['link_down', 'link_down'],
+  ['name', 'name'],
+  ['mac', 'hwaddr'],
+  ['bridge', 'bridge'],
+  ['ip', 'ip'],
+  ['gw', 'gw'],
+  ['ip6', 'ip6'],
+  ['gw6', 'gw6'],
+  ['firewall', 'firewall'],
+  ['tag', 'tag'],
+  ['rate', 'rate'],
+  ['mtu', 'mtu'],
+  ['link_down', 'link_down'],
 ];
 
 /**
@@ -62,13 +72,19 @@ function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
 function createProblems(planned: Attributes, config: Attributes): AttributeProblem[] {
   const problems: AttributeProblem[] = [];
   if (config.ostemplate === undefined || config.ostemplate === null) {
-    problems.push({ path: ['ostemplate'], message: 'ostemplate is required to create a container (e.g. "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")' });
+    problems.push({
+      path: ['ostemplate'],
+      message: 'ostemplate is required to create a container (e.g. "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")',
+    });
   }
   const mps = isValueMap(planned.mount_points) ? planned.mount_points : {};
   for (const [slot, m] of Object.entries(mps)) {
     if (!isValueMap(m)) continue;
     if (m.host_path === null && (m.storage === null || m.size === null)) {
-      problems.push({ path: ['mount_points', slot], message: `mount_points.${slot} needs storage and size (a new volume) or host_path (a bind mount)` });
+      problems.push({
+        path: ['mount_points', slot],
+        message: `mount_points.${slot} needs storage and size (a new volume) or host_path (a bind mount)`,
+      });
     }
   }
   return problems;
@@ -122,7 +138,9 @@ const LXC_PLAN: GuestPlanKind = {
   replacements: lxcReplacements,
   liveChanges,
   problems: (config, prior, planned, providerConfig) =>
-    prior ? featureProblems(prior, planned, providerConfig) : [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)],
+    prior
+      ? featureProblems(prior, planned, providerConfig)
+      : [...createProblems(planned, config), ...featureProblems(null, planned, providerConfig)],
 };
 
 export function planLxc(prior: Attributes | null, config: Attributes, providerConfig: Attributes): PlanResourceResponse {

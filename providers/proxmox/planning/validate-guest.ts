@@ -38,7 +38,10 @@ function checkSlots(out: AttributeProblem[], attr: string, value: Value | undefi
     const m = /^([a-z]+)(\d+)$/.exec(slot);
     const family = m?.[1];
     if (!m || !family || !families.includes(family)) {
-      out.push({ path: [attr, slot], message: `${attr}.${slot}: slot names are ${families.map((f) => `${f}0–${f}${SLOT_RANGES[f]}`).join(', ')}` });
+      out.push({
+        path: [attr, slot],
+        message: `${attr}.${slot}: slot names are ${families.map((f) => `${f}0–${f}${SLOT_RANGES[f]}`).join(', ')}`,
+      });
       continue;
     }
     const n = Number(m[2]);
@@ -85,12 +88,17 @@ function validateVm(config: Attributes, root: boolean): AttributeProblem[] {
   if (isValueMap(config.cloud_init)) checkSlots(out, 'cloud_init.ipconfig', config.cloud_init.ipconfig, ['ipconfig']);
   for (const [slot, d] of entries(config.disks)) {
     checkSize(out, ['disks', slot, 'size'], d.size);
-    if (d.ssd === true && slot.startsWith('virtio')) out.push({ path: ['disks', slot, 'ssd'], message: `disks.${slot}.ssd: virtio disks have no ssd option (use scsi, sata or ide)` });
-    if (d.iothread === true && /^(sata|ide)/.test(slot)) out.push({ path: ['disks', slot, 'iothread'], message: `disks.${slot}.iothread: only scsi and virtio disks have an I/O thread` });
+    if (d.ssd === true && slot.startsWith('virtio'))
+      out.push({ path: ['disks', slot, 'ssd'], message: `disks.${slot}.ssd: virtio disks have no ssd option (use scsi, sata or ide)` });
+    if (d.iothread === true && /^(sata|ide)/.test(slot))
+      out.push({ path: ['disks', slot, 'iothread'], message: `disks.${slot}.iothread: only scsi and virtio disks have an I/O thread` });
   }
   for (const [slot, n] of entries(config.networks)) {
     if (typeof n.mac === 'string' && (!MAC_RE.test(n.mac) || (parseInt(n.mac.slice(0, 2), 16) & 1) === 1)) {
-      out.push({ path: ['networks', slot, 'mac'], message: `networks.${slot}.mac: "${n.mac}" is not a unicast MAC address (XX:XX:XX:XX:XX:XX)` });
+      out.push({
+        path: ['networks', slot, 'mac'],
+        message: `networks.${slot}.mac: "${n.mac}" is not a unicast MAC address (XX:XX:XX:XX:XX:XX)`,
+      });
     }
   }
   for (const [slot, u] of entries(config.usb)) {
@@ -126,12 +134,18 @@ function validateLxc(config: Attributes, root: boolean): AttributeProblem[] {
       out.push({ path: ['mount_points', slot], message: `mount_points.${slot}: a bind mount (host_path) has no storage or size` });
     }
     if (set(m.host_path) && !root) {
-      out.push({ path: ['mount_points', slot, 'host_path'], message: `mount_points.${slot}.host_path is a bind mount of a host directory: ${ROOT_ONLY}` });
+      out.push({
+        path: ['mount_points', slot, 'host_path'],
+        message: `mount_points.${slot}.host_path is a bind mount of a host directory: ${ROOT_ONLY}`,
+      });
     }
   }
   for (const [slot, n] of entries(config.networks)) {
     if (typeof n.mac === 'string' && (!MAC_RE.test(n.mac) || (parseInt(n.mac.slice(0, 2), 16) & 1) === 1)) {
-      out.push({ path: ['networks', slot, 'mac'], message: `networks.${slot}.mac: "${n.mac}" is not a unicast MAC address (XX:XX:XX:XX:XX:XX)` });
+      out.push({
+        path: ['networks', slot, 'mac'],
+        message: `networks.${slot}.mac: "${n.mac}" is not a unicast MAC address (XX:XX:XX:XX:XX:XX)`,
+      });
     }
   }
   if (!root) {

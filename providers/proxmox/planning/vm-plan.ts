@@ -32,8 +32,14 @@ import { planGuest, plannedChange, type GuestPlanKind } from './guest-plan.js';
 const DISK_OPTION_FIELDS = ['cache', 'discard', 'ssd', 'iothread', 'backup'];
 /** NIC attributes and their `netN` fields. */
 const NET_FIELDS: readonly (readonly [attribute: string, field: string])[] = [
-  ['model', 'model'], ['mac', 'macaddr'], ['bridge', 'bridge'], ['firewall', 'firewall'], ['tag', 'tag'], ['rate', 'rate'],
-  ['mtu', 'mtu'], ['link_down', 'link_down'],
+  ['model', 'model'],
+  ['mac', 'macaddr'],
+  ['bridge', 'bridge'],
+  ['firewall', 'firewall'],
+  ['tag', 'tag'],
+  ['rate', 'rate'],
+  ['mtu', 'mtu'],
+  ['link_down', 'link_down'],
 ];
 
 /** A planned value as config text, for the hotplug rules (undefined: unset). */
@@ -64,7 +70,8 @@ function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
   for (const [attr, key] of liveSettings(VM_ATTRIBUTES)) {
     if (!plannedChange(prior[attr], planned[attr])) continue;
     const value = configText(attr, planned[attr]);
-    const effect = value === undefined ? qemuDeleteEffect(key, ctx) : qemuSetEffect(key, configText(attr, prior[attr]), value, ctx, qemuDiskFormat);
+    const effect =
+      value === undefined ? qemuDeleteEffect(key, ctx) : qemuSetEffect(key, configText(attr, prior[attr]), value, ctx, qemuDiskFormat);
     if (effect !== 'now') out.push(describeChange(attr, prior[attr], planned[attr], effect));
   }
   const pd = isValueMap(prior.disks) ? prior.disks : {};
@@ -76,7 +83,8 @@ function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
       out.push({ label: `disks.${slot} added`, effect: newDriveEffect(slot, ctx) });
       continue;
     }
-    for (const f of DISK_OPTION_FIELDS) if (plannedChange(before[f], d[f])) out.push(describeChange(`disks.${slot}.${f}`, before[f], d[f], driveOptionEffect(f)));
+    for (const f of DISK_OPTION_FIELDS)
+      if (plannedChange(before[f], d[f])) out.push(describeChange(`disks.${slot}.${f}`, before[f], d[f], driveOptionEffect(f)));
   }
   for (const slot of Object.keys(pd)) if (!(slot in nd)) out.push({ label: `disks.${slot} removed`, effect: qemuDeleteEffect(slot, ctx) });
   const nets = changedSlots(prior.networks, planned.networks);
@@ -89,14 +97,22 @@ function liveChanges(prior: Attributes, planned: Attributes): LiveChange[] {
     // One NIC, one outcome: any field that replugs it replugs it with all its changes.
     const bridgeGone = fields.some(([attr]) => attr === 'bridge') && (before.bridge === null || after.bridge === null);
     const effects = fields.map(([, field]) => netFieldEffect(field, ctx));
-    const effect: LiveEffect = bridgeGone ? netFieldEffect('model', ctx) : effects.includes('restart') ? 'restart' : effects.includes('replug') ? 'replug' : 'now';
+    const effect: LiveEffect = bridgeGone
+      ? netFieldEffect('model', ctx)
+      : effects.includes('restart')
+        ? 'restart'
+        : effects.includes('replug')
+          ? 'replug'
+          : 'now';
     for (const [attr] of fields) out.push(describeChange(`networks.${s}.${attr}`, before[attr], after[attr], effect));
   }
   const usb = changedSlots(prior.usb, planned.usb);
-  for (const s of [...usb.added, ...usb.changed].sort()) out.push({ label: `usb.${s}`, effect: qemuSetEffect(s, undefined, '', ctx, qemuDiskFormat) });
+  for (const s of [...usb.added, ...usb.changed].sort())
+    out.push({ label: `usb.${s}`, effect: qemuSetEffect(s, undefined, '', ctx, qemuDiskFormat) });
   for (const s of usb.removed) out.push({ label: `usb.${s} removed`, effect: qemuDeleteEffect(s, ctx) });
   const pci = changedSlots(prior.hostpci, planned.hostpci);
-  for (const s of [...pci.added, ...pci.changed].sort()) out.push({ label: `hostpci.${s}`, effect: qemuSetEffect(s, undefined, '', ctx, qemuDiskFormat) });
+  for (const s of [...pci.added, ...pci.changed].sort())
+    out.push({ label: `hostpci.${s}`, effect: qemuSetEffect(s, undefined, '', ctx, qemuDiskFormat) });
   for (const s of pci.removed) out.push({ label: `hostpci.${s} removed`, effect: qemuDeleteEffect(s, ctx) });
   return out;
 }
@@ -110,10 +126,16 @@ function newDiskProblems(config: Attributes, prior: Attributes | null, fromTempl
   for (const [slot, d] of Object.entries(cd)) {
     if (!isValueMap(d) || slot in pd) continue;
     if (unset(d.storage)) {
-      problems.push({ path: ['disks', slot, 'storage'], message: `disks.${slot}.storage is required for a new disk (the storage to allocate it on)` });
+      problems.push({
+        path: ['disks', slot, 'storage'],
+        message: `disks.${slot}.storage is required for a new disk (the storage to allocate it on)`,
+      });
     }
     if (unset(d.size) && unset(d.import_from)) {
-      problems.push({ path: ['disks', slot, 'size'], message: `disks.${slot}.size is required for a new disk (e.g. "32G"), unless import_from is set` });
+      problems.push({
+        path: ['disks', slot, 'size'],
+        message: `disks.${slot}.size is required for a new disk (e.g. "32G"), unless import_from is set`,
+      });
     }
   }
   return problems;
@@ -164,5 +186,7 @@ export function planVm(prior: Attributes | null, config: Attributes, providerCon
  */
 function withPinnedMachine(prior: Attributes | null, config: Attributes): Attributes {
   if (!prior || typeof config.machine !== 'string' || typeof prior.machine !== 'string') return config;
-  return config.machine !== prior.machine && machineSatisfies(config.machine, prior.machine) ? { ...config, machine: prior.machine } : config;
+  return config.machine !== prior.machine && machineSatisfies(config.machine, prior.machine)
+    ? { ...config, machine: prior.machine }
+    : config;
 }

@@ -14,7 +14,15 @@
  * 3. `recover` (after a crash between journal and answer) does the same look-up.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { alreadyExistsText, isAlreadyExists, isLockContention, isNotFound, isTransientAnswer, lockContentionText, PveApiError } from '../../pve/client/pve-error.js';
+import {
+  alreadyExistsText,
+  isAlreadyExists,
+  isLockContention,
+  isNotFound,
+  isTransientAnswer,
+  lockContentionText,
+  PveApiError,
+} from '../../pve/client/pve-error.js';
 import { backoffDelay, sleep, TRANSIENT_RETRY, LOCK_RETRY } from '../../pve/client/retry-policy.js';
 import { isUpid, TaskFailedError, waitForTask } from '../../pve/client/task-waiter.js';
 import type { GuestType } from '../../pve/cluster-inventory.js';
@@ -52,17 +60,26 @@ async function vmidIsFree(ctx: GuestContext, vmid: number, op: OperationContext)
 }
 
 /** Chooses and checks the VMID of a guest to create. */
-export async function reserveVmid(ctx: GuestContext, node: string, wanted: number | undefined, op: OperationContext): Promise<CreateIdentity> {
+export async function reserveVmid(
+  ctx: GuestContext,
+  node: string,
+  wanted: number | undefined,
+  op: OperationContext,
+): Promise<CreateIdentity> {
   const token = newCreateToken();
   if (wanted !== undefined) {
     if (ctx.reserved.has(wanted)) {
-      throw new ProviderError(`VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`);
+      throw new ProviderError(
+        `VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`,
+      );
     }
     // claimed before the check awaits, so a parallel reserve cannot take it too
     ctx.reserved.add(wanted);
     if (!(await vmidIsFree(ctx, wanted, op))) {
       ctx.reserved.delete(wanted);
-      throw new ProviderError(`VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`);
+      throw new ProviderError(
+        `VMID ${wanted} is already in use in the cluster; choose another vmid (or leave it out to let hl pick a free one)`,
+      );
     }
     return { node, vmid: wanted, token };
   }
@@ -118,7 +135,8 @@ export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: 
   let interval = 200;
   for (;;) {
     const entry = await ctx.inventory.find(ref.vmid, { fresh: true });
-    if (!entry) throw new ProviderError(`${guestLabel(ref)} disappeared while its ${operation} was finishing (the ${operation} task failed)`);
+    if (!entry)
+      throw new ProviderError(`${guestLabel(ref)} disappeared while its ${operation} was finishing (the ${operation} task failed)`);
     let lock: string | undefined;
     try {
       lock = (await readConfig(ctx, { ...ref, node: entry.node }, op)).config.lock;
@@ -126,7 +144,8 @@ export async function waitUnlocked(ctx: GuestContext, ref: GuestRef, operation: 
       if (!isNotFound(e)) throw e;
     }
     if (lock !== 'create' && lock !== 'clone') return;
-    if (Date.now() > deadline) throw new ProviderError(`${guestLabel(ref)} is still locked (${lock}) after ${ctx.settings.timeouts[operation]} s`);
+    if (Date.now() > deadline)
+      throw new ProviderError(`${guestLabel(ref)} is still locked (${lock}) after ${ctx.settings.timeouts[operation]} s`);
     await watch.check(entry.node, lock, op);
     op.progress?.(`${guestLabel(ref)} is locked (${lock}); waiting for its task to end`);
     await sleep(interval, op.signal);

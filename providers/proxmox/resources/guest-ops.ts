@@ -44,7 +44,11 @@ export async function readPending(ctx: GuestContext, ref: GuestRef, op: Operatio
  * A running guest's config (pending values applied, as GET .../config answers) and its
  * pending keys, from one GET .../pending. Halves the requests of a refresh.
  */
-export async function readConfigWithPending(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<{ config: PveConfig; pending: string[] }> {
+export async function readConfigWithPending(
+  ctx: GuestContext,
+  ref: GuestRef,
+  op: OperationContext,
+): Promise<{ config: PveConfig; pending: string[] }> {
   return configWithPending(await readPendingItems(ctx.client, ref, op));
 }
 
@@ -184,7 +188,13 @@ function shutdownTimeout(ctx: GuestContext): number {
  * A power action, waited for. A lost answer is not blindly re-sent: the status is checked and
  * the action repeated only when the guest is not in the wanted state yet.
  */
-export async function power(ctx: GuestContext, ref: GuestRef, action: PowerAction, op: OperationContext, opts: { forceStop?: boolean } = {}): Promise<void> {
+export async function power(
+  ctx: GuestContext,
+  ref: GuestRef,
+  action: PowerAction,
+  op: OperationContext,
+  opts: { forceStop?: boolean } = {},
+): Promise<void> {
   const want = action === 'start' ? 'running' : 'stopped';
   const params: Record<string, string | number> = {};
   if (action === 'shutdown') {
@@ -249,7 +259,13 @@ export async function settlePower(ctx: GuestContext, ref: GuestRef, started: boo
  * nested pool, and whose `allow-move` came only in 8.0.6: there the guest leaves its old pool
  * first.
  */
-export async function setPool(ctx: GuestContext, vmid: number, from: string | undefined, to: string | null, op: OperationContext): Promise<void> {
+export async function setPool(
+  ctx: GuestContext,
+  vmid: number,
+  from: string | undefined,
+  to: string | null,
+  op: OperationContext,
+): Promise<void> {
   if ((from ?? null) === to) return;
   const release = await ctx.client.release(op.signal ? { signal: op.signal } : {});
   const paramApi = !release || release.major > 8 || (release.major === 8 && release.minor >= 1);
@@ -325,7 +341,12 @@ export async function destroyGuest(ctx: GuestContext, type: GuestRef['type'], vm
       op.progress?.(`destroying ${guestLabel(ref)} on ${ref.node}`);
       const what = `destroy of ${guestLabel(ref)}`;
       await retryLockedTask(op, what, async () => {
-        const answer = await ctx.client.call<unknown>('DELETE', guestPath(ref), { purge: 1, 'destroy-unreferenced-disks': 1 }, callOpts(op, false));
+        const answer = await ctx.client.call<unknown>(
+          'DELETE',
+          guestPath(ref),
+          { purge: 1, 'destroy-unreferenced-disks': 1 },
+          callOpts(op, false),
+        );
         ctx.inventory.invalidate();
         await runTask(ctx, answer, what, 'delete', op);
       });

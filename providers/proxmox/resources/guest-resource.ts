@@ -46,12 +46,24 @@ export interface GuestKindAdapter {
   resourceType: string;
   readAttributes(input: GuestReadInput): Attributes;
   /** Config changes from `live` to `planned`; `prior` for write-only values; tags compared under `tagStyle`. */
-  changes(planned: Attributes, live: PveConfig, prior: Attributes | null, markerLine: string | undefined, tagStyle: TagStyle): ConfigChanges;
+  changes(
+    planned: Attributes,
+    live: PveConfig,
+    prior: Attributes | null,
+    markerLine: string | undefined,
+    tagStyle: TagStyle,
+  ): ConfigChanges;
   /** Creation-time inputs PVE does not keep, recorded in hl's marker. */
   markerFacts(planned: Attributes): Record<string, string>;
   resizes(planned: Attributes, live: PveConfig): VolumeResize[];
   /** Sends the create (or clone) and waits for it. */
-  dispatch(ctx: GuestContext, planned: Attributes, identity: CreateIdentity, markerLine: string, op: OperationContext): Promise<'created' | 'adopted'>;
+  dispatch(
+    ctx: GuestContext,
+    planned: Attributes,
+    identity: CreateIdentity,
+    markerLine: string,
+    op: OperationContext,
+  ): Promise<'created' | 'adopted'>;
   /** Config keys that hold a volume of the guest (disks, rootfs, mount points). */
   isVolumeKey(key: string): boolean;
   /** Whether the first config pass after a create must resend write-only values (a clone: yes). */
@@ -87,12 +99,24 @@ export async function readGuest(
       // The power state is read live: the listing's is pvestatd's, up to a round old (or
       // `unknown` for a guest created since), and hl reads right after its own changes.
       const [status, { config, pending }] = await Promise.all([currentStatus(ctx, ref, op), readConfigWithPending(ctx, ref, op)]);
-      return kind.readAttributes({ node: entry.node, vmid, config, status, pool: entry.pool ?? null, pending: status === 'running' ? pending : [], prior, tagStyle });
+      return kind.readAttributes({
+        node: entry.node,
+        vmid,
+        config,
+        status,
+        pool: entry.pool ?? null,
+        pending: status === 'running' ? pending : [],
+        prior,
+        tagStyle,
+      });
     });
   } catch (e) {
     if (isNotFound(e)) return null;
     if (e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596)) {
-      throw new ProviderError(`cannot read ${guestLabel(ref)}: its node ${entry.node} is unreachable (${e.reason})`, { retryable: true, status: e.status });
+      throw new ProviderError(`cannot read ${guestLabel(ref)}: its node ${entry.node} is unreachable (${e.reason})`, {
+        retryable: true,
+        status: e.status,
+      });
     }
     throw e;
   }
@@ -104,11 +128,22 @@ export async function readGuest(
  * knows (prior state with its node) is asked for directly, and a 403 there stops the read with
  * the privilege to grant, instead of planning to create what still exists.
  */
-async function refuseHiddenGuest(ctx: GuestContext, kind: GuestKindAdapter, vmid: number, prior: Attributes | null, op: OperationContext): Promise<void> {
+async function refuseHiddenGuest(
+  ctx: GuestContext,
+  kind: GuestKindAdapter,
+  vmid: number,
+  prior: Attributes | null,
+  op: OperationContext,
+): Promise<void> {
   const node = prior && typeof prior.node === 'string' ? prior.node : undefined;
   if (node === undefined) return;
   try {
-    await ctx.client.call('GET', `${guestPath({ type: kind.type, node, vmid })}/status/current`, undefined, op.signal ? { signal: op.signal } : {});
+    await ctx.client.call(
+      'GET',
+      `${guestPath({ type: kind.type, node, vmid })}/status/current`,
+      undefined,
+      op.signal ? { signal: op.signal } : {},
+    );
   } catch (e) {
     if (e instanceof PveApiError && e.answered && e.status === 403) {
       throw new ProviderError(
@@ -119,7 +154,14 @@ async function refuseHiddenGuest(ctx: GuestContext, kind: GuestKindAdapter, vmid
   }
 }
 
-async function growVolumes(ctx: GuestContext, kind: GuestKindAdapter, ref: GuestRef, planned: Attributes, op: OperationContext, afterCreate: boolean): Promise<void> {
+async function growVolumes(
+  ctx: GuestContext,
+  kind: GuestKindAdapter,
+  ref: GuestRef,
+  planned: Attributes,
+  op: OperationContext,
+  afterCreate: boolean,
+): Promise<void> {
   const live = await readConfig(ctx, ref, op);
   for (const r of kind.resizes(planned, live.config)) {
     if (r.shrink) {
@@ -176,7 +218,13 @@ async function converge(
  * cannot be read, or the failure is not a provider failure (a bug, an abort), the original
  * error goes up unchanged (the journal's reservation lets `recover` find the guest).
  */
-async function createdButFailed(ctx: GuestContext, kind: GuestKindAdapter, ref: GuestRef, planned: Attributes, e: unknown): Promise<unknown> {
+async function createdButFailed(
+  ctx: GuestContext,
+  kind: GuestKindAdapter,
+  ref: GuestRef,
+  planned: Attributes,
+  e: unknown,
+): Promise<unknown> {
   if (!(e instanceof ProviderError)) return e;
   let state: Attributes | null;
   try {
@@ -243,7 +291,13 @@ export async function updateGuest(
   return state;
 }
 
-export async function deleteGuest(ctx: GuestContext, kind: GuestKindAdapter, id: string, prior: Attributes | null, op: OperationContext): Promise<void> {
+export async function deleteGuest(
+  ctx: GuestContext,
+  kind: GuestKindAdapter,
+  id: string,
+  prior: Attributes | null,
+  op: OperationContext,
+): Promise<void> {
   await destroyGuest(ctx, kind.type, vmidOf(id, prior), op);
 }
 
@@ -254,7 +308,9 @@ export async function importGuest(ctx: GuestContext, kind: GuestKindAdapter, id:
   const entry = await ctx.inventory.find(vmid, { fresh: true });
   if (!entry || entry.type !== kind.type) return { resource: null };
   if (m[1] && m[1] !== entry.node) {
-    throw new ProviderError(`${guestLabel({ type: kind.type, vmid })} is on node ${entry.node}, not ${m[1]}; import it as ${entry.node}/${vmid}`);
+    throw new ProviderError(
+      `${guestLabel({ type: kind.type, vmid })} is on node ${entry.node}, not ${m[1]}; import it as ${entry.node}/${vmid}`,
+    );
   }
   const state = await readGuest(ctx, kind, vmid, null, op, true);
   return state ? { resource: { id: String(state.id), state } } : { resource: null };
@@ -271,7 +327,12 @@ export async function recoverGuest(
   if (!identity) return null;
   const who = await probeGuest(ctx, kind.type, identity, op);
   if (who !== 'ours') return null;
-  await waitUnlocked(ctx, { type: kind.type, node: identity.node, vmid: identity.vmid }, isValueMap(planned.clone) ? 'clone' : 'create', op);
+  await waitUnlocked(
+    ctx,
+    { type: kind.type, node: identity.node, vmid: identity.vmid },
+    isValueMap(planned.clone) ? 'clone' : 'create',
+    op,
+  );
   const state = await readGuest(ctx, kind, identity.vmid, planned, op, true);
   return state ? { id: String(state.id), state } : null;
 }

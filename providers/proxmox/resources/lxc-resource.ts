@@ -10,7 +10,13 @@ import type { GuestContext } from './guest-context.js';
 import { dispatchCreate, type CreateIdentity } from './guest-create.js';
 import type { GuestKindAdapter } from './guest-resource.js';
 
-async function dispatchLxc(ctx: GuestContext, planned: Attributes, identity: CreateIdentity, markerLine: string, op: OperationContext): Promise<'created' | 'adopted'> {
+async function dispatchLxc(
+  ctx: GuestContext,
+  planned: Attributes,
+  identity: CreateIdentity,
+  markerLine: string,
+  op: OperationContext,
+): Promise<'created' | 'adopted'> {
   const { node, vmid } = identity;
   if (typeof planned.ostemplate !== 'string') {
     throw new ProviderError('ostemplate is required to create a container (e.g. "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst")');
@@ -42,7 +48,8 @@ export const LXC_ADAPTER: GuestKindAdapter = {
   type: 'lxc',
   resourceType: 'proxmox_lxc',
   readAttributes: (input) => lxcAttributesFromConfig(input),
-  changes: (planned, live, _prior, markerLine, tagStyle) => lxcConfigChanges({ planned, live, tagStyle, ...(markerLine ? { markerLine } : {}) }),
+  changes: (planned, live, _prior, markerLine, tagStyle) =>
+    lxcConfigChanges({ planned, live, tagStyle, ...(markerLine ? { markerLine } : {}) }),
   markerFacts: lxcMarkerFacts,
   resizes: (planned, live) => lxcVolumeResizes(planned, live),
   isVolumeKey: (key) => key === 'rootfs' || /^mp\d+$/.test(key),

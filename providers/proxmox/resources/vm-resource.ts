@@ -41,11 +41,18 @@ export function chooseCloneSource(all: readonly GuestEntry[], source: Value | un
   const templates = named.filter((g) => g.template);
   if (named.length === 1) return pick(named[0]!);
   if (templates.length === 1) return pick(templates[0]!);
-  return { error: `"${source}" names several VMs (${named.map((g) => `${g.node}/${g.vmid}`).join(', ')}) and none on node ${node}; use the VMID` };
+  return {
+    error: `"${source}" names several VMs (${named.map((g) => `${g.node}/${g.vmid}`).join(', ')}) and none on node ${node}; use the VMID`,
+  };
 }
 
 /** The VM a `clone.source` names, from a fresh cluster listing. */
-export async function resolveCloneSource(ctx: GuestContext, source: Value | undefined, node: string, op: OperationContext): Promise<CloneSource> {
+export async function resolveCloneSource(
+  ctx: GuestContext,
+  source: Value | undefined,
+  node: string,
+  op: OperationContext,
+): Promise<CloneSource> {
   const guests = await ctx.inventory.guests({ fresh: true, ...(op.signal ? { signal: op.signal } : {}) });
   const chosen = chooseCloneSource(guests, source, node);
   if ('error' in chosen) throw new ProviderError(`clone.source: ${chosen.error}`);
@@ -60,7 +67,13 @@ function cloneStorage(planned: Attributes): string | undefined {
   return storages.size === 1 ? [...storages][0] : undefined;
 }
 
-async function dispatchVm(ctx: GuestContext, planned: Attributes, identity: CreateIdentity, markerLine: string, op: OperationContext): Promise<'created' | 'adopted'> {
+async function dispatchVm(
+  ctx: GuestContext,
+  planned: Attributes,
+  identity: CreateIdentity,
+  markerLine: string,
+  op: OperationContext,
+): Promise<'created' | 'adopted'> {
   const { node, vmid } = identity;
   const clone = isValueMap(planned.clone) ? planned.clone : undefined;
   const signal = op.signal ? { signal: op.signal } : {};
@@ -100,7 +113,11 @@ async function dispatchVm(ctx: GuestContext, planned: Attributes, identity: Crea
       identity,
       operation: 'clone',
       what: `${full ? 'full' : 'linked'} clone of VM ${source.vmid} (${source.node}) to VM ${vmid} on ${node}`,
-      post: () => ctx.client.request('POST', `${guestPath({ type: 'qemu', node: source.node, vmid: source.vmid })}/clone`, params, { resend: false, ...signal }),
+      post: () =>
+        ctx.client.request('POST', `${guestPath({ type: 'qemu', node: source.node, vmid: source.vmid })}/clone`, params, {
+          resend: false,
+          ...signal,
+        }),
     },
     op,
   );
@@ -110,7 +127,8 @@ export const VM_ADAPTER: GuestKindAdapter = {
   type: 'qemu',
   resourceType: 'proxmox_vm',
   readAttributes: (input) => vmAttributesFromConfig(input),
-  changes: (planned, live, prior, markerLine, tagStyle) => vmConfigChanges({ planned, live, prior, tagStyle, ...(markerLine ? { markerLine } : {}) }),
+  changes: (planned, live, prior, markerLine, tagStyle) =>
+    vmConfigChanges({ planned, live, prior, tagStyle, ...(markerLine ? { markerLine } : {}) }),
   markerFacts: vmMarkerFacts,
   resizes: (planned, live) => vmDiskResizes(planned.disks, live),
   isVolumeKey: (key) => /^(ide|sata|scsi|virtio)\d+$/.test(key),

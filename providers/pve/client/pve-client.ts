@@ -151,7 +151,9 @@ export class PveClient {
   constructor(private readonly options: PveClientOptions) {
     const { auth } = options;
     const credentials =
-      auth.kind === 'token' ? { tokenID: auth.tokenId, tokenSecret: auth.tokenSecret } : { username: auth.username, password: auth.password };
+      auth.kind === 'token'
+        ? { tokenID: auth.tokenId, tokenSecret: auth.tokenSecret }
+        : { username: auth.username, password: auth.password };
     const guarded = (url: string | URL, init?: RequestInit) => this.guardedFetch(url, init);
     this.api = proxmoxApiModule().proxmoxApi({
       host: options.host,
@@ -220,7 +222,12 @@ export class PveClient {
    * One request. `resend` lets proxmox-api repeat it once after a lost answer (only for
    * idempotent calls). Throws PveApiError.
    */
-  async request<T = unknown>(method: HttpMethod, path: string, params?: Params, opts: { resend?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+  async request<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    params?: Params,
+    opts: { resend?: boolean; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const state: CallState = { attempts: 0, resend: opts.resend ?? method === 'GET', ...(opts.signal ? { signal: opts.signal } : {}) };
     const clean: Params = {};
     for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) clean[k] = v;
@@ -247,11 +254,24 @@ export class PveClient {
   private toApiError(method: string, path: string, e: unknown, state: CallState): PveApiError {
     if (e instanceof PveApiError) return e;
     if (state.ticketResponse && state.ticketResponse.status !== 200) {
-      return new PveApiError('POST', '/access/ticket', 'http', state.ticketResponse.statusText || 'authentication failure', state.ticketResponse.status);
+      return new PveApiError(
+        'POST',
+        '/access/ticket',
+        'http',
+        state.ticketResponse.statusText || 'authentication failure',
+        state.ticketResponse.status,
+      );
     }
     const r = state.response;
     if (r && r.status !== 200) {
-      return new PveApiError(method, path, 'http', bodyMessage(r.body) ?? (r.statusText || `HTTP ${r.status}`), r.status, parseParamErrors(r.body));
+      return new PveApiError(
+        method,
+        path,
+        'http',
+        bodyMessage(r.body) ?? (r.statusText || `HTTP ${r.status}`),
+        r.status,
+        parseParamErrors(r.body),
+      );
     }
     if (r && r.status === 200) {
       return new PveApiError(method, path, 'http', `unexpected answer: ${(e as Error)?.message ?? String(e)}`, 200);

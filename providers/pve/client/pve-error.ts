@@ -54,21 +54,30 @@ function unreachableCause(kind: PveFailureKind, reason: string): UnreachableCaus
   return kind === 'tls' ? 'tls' : undefined;
 }
 
-function describe(method: string, path: string, kind: PveFailureKind, reason: string, status: number | undefined, errors: Record<string, string>): string {
+function describe(
+  method: string,
+  path: string,
+  kind: PveFailureKind,
+  reason: string,
+  status: number | undefined,
+  errors: Record<string, string>,
+): string {
   const params = Object.entries(errors).map(([k, v]) => `${k}: ${v.trim()}`);
   const where = `${method} ${path}`;
   if (kind === 'http') {
     return `Proxmox API ${where} failed (HTTP ${status}): ${reason}${params.length > 0 ? ` — ${params.join('; ')}` : ''}`;
   }
   if (kind === 'tls') return `Proxmox API ${where}: TLS verification failed: ${reason}`;
-  if (kind === 'not-resent') return `Proxmox API ${where}: the answer was lost and the request is not idempotent, so it was not re-sent (${reason})`;
+  if (kind === 'not-resent')
+    return `Proxmox API ${where}: the answer was lost and the request is not idempotent, so it was not re-sent (${reason})`;
   return `Proxmox API ${where}: no answer (${reason})`;
 }
 
 const LOCK_RE = /\b(?:VM|CT)(?: \d+)? is locked\b|can't lock file .* got timeout|\bgot timeout\b.*lock|trying to acquire lock/i;
 const TRANSIENT_RE =
   /got no worker upid|start worker failed|temporarily unavailable|connection refused|connection reset|connection timed out|proxy loop|cluster not ready|no quorum|service unavailable|gateway|broken pipe/i;
-const ALREADY_EXISTS_RE = /\b(?:VM|CT) \d+ already exists\b|already exists on node|config file already exists|unable to create (?:VM|CT) \d+ - .*already exists/i;
+const ALREADY_EXISTS_RE =
+  /\b(?:VM|CT) \d+ already exists\b|already exists on node|config file already exists|unable to create (?:VM|CT) \d+ - .*already exists/i;
 // PVE's digest refusals: qemu-server PVE/API2/Qemu.pm update_vm_api "checksum mismatch (file
 // change by other user?)", pve-common PVE/Tools.pm assert_if_modified "detected modified
 // configuration - file changed by other user? Try again."

@@ -43,7 +43,6 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
-
 export interface RetryOptions {
   idempotent: boolean;
   signal?: AbortSignal;

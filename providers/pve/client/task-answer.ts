@@ -10,7 +10,13 @@ import { backoffDelay, LOCK_RETRY, sleep } from './retry-policy.js';
 import { isUpid, TaskFailedError, waitForTask } from './task-waiter.js';
 
 /** Waits for the task `answer` names; a null answer (sync call) is done at once. */
-export async function awaitTaskAnswer(client: PveClient, answer: unknown, what: string, timeoutSeconds: number, op: OperationContext): Promise<void> {
+export async function awaitTaskAnswer(
+  client: PveClient,
+  answer: unknown,
+  what: string,
+  timeoutSeconds: number,
+  op: OperationContext,
+): Promise<void> {
   if (!isUpid(answer)) return;
   await waitForTask(client, answer, {
     what,

@@ -23,7 +23,8 @@ export interface Upid {
   startTime: number;
 }
 
-const UPID_RE = /^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
+const UPID_RE =
+  /^UPID:([a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
 
 export function parseUpid(text: string): Upid | undefined {
   const m = UPID_RE.exec(text);
@@ -92,8 +93,16 @@ interface TaskStatus {
 /** The `WARN: ` lines of a task's log; none when the log cannot be read (the task still succeeded). */
 async function warningLines(client: PveClient, node: string, upid: string, signal: AbortSignal | undefined): Promise<string[]> {
   try {
-    const log = await client.call<{ n?: number; t?: string }[]>('GET', `/nodes/${node}/tasks/${upid}/log`, { limit: 1000 }, { ...(signal ? { signal } : {}) });
-    return (Array.isArray(log) ? log : []).map((l) => String(l.t ?? '')).filter((t) => t.startsWith('WARN: ')).map((t) => t.slice(6));
+    const log = await client.call<{ n?: number; t?: string }[]>(
+      'GET',
+      `/nodes/${node}/tasks/${upid}/log`,
+      { limit: 1000 },
+      { ...(signal ? { signal } : {}) },
+    );
+    return (Array.isArray(log) ? log : [])
+      .map((l) => String(l.t ?? ''))
+      .filter((t) => t.startsWith('WARN: '))
+      .map((t) => t.slice(6));
   } catch {
     return [];
   }

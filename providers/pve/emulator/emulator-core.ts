@@ -36,10 +36,7 @@ export class EmulatorCore {
   private signature: FileSignature | undefined;
 
   constructor(readonly options: EmulatorCoreOptions) {
-    this.faults = new FaultController(
-      { taskDurationMs: options.taskDurationMs, latencyMs: options.latencyMs },
-      options.faults,
-    );
+    this.faults = new FaultController({ taskDurationMs: options.taskDurationMs, latencyMs: options.latencyMs }, options.faults);
     this.locks = new ConfigLocks(this.faults);
     this.tasks = new TaskRunner(this);
     this.profile = pveProfile(options.pveVersion);

@@ -18,14 +18,7 @@
 import { LXC_DEV_FORMAT, parsePropertyString, QEMU_HOSTPCI_FORMAT, QEMU_MACHINE_FORMAT, QEMU_USB_FORMAT } from '../property-string.js';
 import { fail } from './api-error.js';
 import type { ConfigSection } from './config-text.js';
-import {
-  hostDeviceNodes,
-  initializeCoralUsb,
-  isCoralUsb,
-  isModelledDeviceNode,
-  usbDeviceNode,
-  usbPortPath,
-} from './coral-hardware.js';
+import { hostDeviceNodes, initializeCoralUsb, isCoralUsb, isModelledDeviceNode, usbDeviceNode, usbPortPath } from './coral-hardware.js';
 import { assertPciMapValid, assertUsbMapValid, nodeMapEntries } from './resource-mappings.js';
 import { findNode, guestConfig, type GuestState, type NodeState, type UsbDevice, type World } from './world.js';
 

@@ -21,7 +21,8 @@ export const TAG_STYLE_FORMAT: PropertyStringFormat = {
     'case-sensitive': { type: 'boolean' },
     'color-map': {
       type: 'string',
-      pattern: /(?:[a-z0-9_][a-z0-9_\-+.]*:[0-9a-fA-F]{6}(?::[0-9a-fA-F]{6})?)(?:;(?:[a-z0-9_][a-z0-9_\-+.]*:[0-9a-fA-F]{6}(?::[0-9a-fA-F]{6})?))*/i,
+      pattern:
+        /(?:[a-z0-9_][a-z0-9_\-+.]*:[0-9a-fA-F]{6}(?::[0-9a-fA-F]{6})?)(?:;(?:[a-z0-9_][a-z0-9_\-+.]*:[0-9a-fA-F]{6}(?::[0-9a-fA-F]{6})?))*/i,
     },
     ordering: { type: 'string', enum: ['config', 'alphabetical'] },
     shape: { type: 'string', enum: ['full', 'circle', 'dense', 'none'] },

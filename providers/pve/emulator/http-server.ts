@@ -87,7 +87,8 @@ function parseBody(text: string, contentType: string | undefined): Record<string
     for (const [k, v] of Object.entries(obj)) {
       if (v === null || v === undefined) continue;
       const values = Array.isArray(v) ? v : [v];
-      for (const x of values) addParam(out, k, typeof x === 'boolean' ? (x ? '1' : '0') : typeof x === 'object' ? JSON.stringify(x) : String(x));
+      for (const x of values)
+        addParam(out, k, typeof x === 'boolean' ? (x ? '1' : '0') : typeof x === 'object' ? JSON.stringify(x) : String(x));
     }
     return out;
   }
@@ -98,7 +99,12 @@ function parseBody(text: string, contentType: string | undefined): Record<string
 /** A reason phrase Node accepts: first line, printable Latin-1 only. */
 function reasonPhrase(message: string): string {
   const first = message.split('\n').find((l) => l.trim() !== '') ?? message;
-  return first.trim().replace(/[^\t\x20-\x7e\xa0-\xff]/g, '?').slice(0, 512) || 'Error';
+  return (
+    first
+      .trim()
+      .replace(/[^\t\x20-\x7e\xa0-\xff]/g, '?')
+      .slice(0, 512) || 'Error'
+  );
 }
 
 /**
@@ -150,7 +156,14 @@ export function createApiServer(opts: ApiServerOptions): Server {
     let route: string | undefined;
     const finish = (status: number, statusText: string, payload: unknown, dropResponse = false): void => {
       const entry: Omit<RecordedRequest, 'seq'> = {
-        time: started, method, path: rel, query, body, status, statusText: reasonPhrase(statusText), durationMs: Date.now() - started,
+        time: started,
+        method,
+        path: rel,
+        query,
+        body,
+        status,
+        statusText: reasonPhrase(statusText),
+        durationMs: Date.now() - started,
       };
       if (route) entry.route = route;
       if (dropResponse) {
@@ -165,7 +178,17 @@ export function createApiServer(opts: ApiServerOptions): Server {
 
     await sleep(core.faults.latencyMs());
     if (core.faults.shouldDropConnection(method, rel)) {
-      record({ time: started, method, path: rel, query, body, status: 0, statusText: 'connection dropped', dropped: 'request', durationMs: 0 });
+      record({
+        time: started,
+        method,
+        path: rel,
+        query,
+        body,
+        status: 0,
+        statusText: 'connection dropped',
+        dropped: 'request',
+        durationMs: 0,
+      });
       req.socket.destroy();
       return;
     }
@@ -187,7 +210,11 @@ export function createApiServer(opts: ApiServerOptions): Server {
       if (match.route.proxyToNode) {
         const nodeName = match.pathParams.node as string;
         const node = findNode(core.world, nodeName);
-        if (!node) throw new ApiError(500, `hostname lookup '${nodeName}' failed - failed to get address info for: ${nodeName}: Name or service not known`);
+        if (!node)
+          throw new ApiError(
+            500,
+            `hostname lookup '${nodeName}' failed - failed to get address info for: ${nodeName}: Name or service not known`,
+          );
         if (!node.online) throw new ApiError(595, 'No route to host');
       }
       const raw: Record<string, string> = {};
@@ -206,7 +233,8 @@ export function createApiServer(opts: ApiServerOptions): Server {
         reason = errorText(err);
         payload = { data: null };
       }
-      if (core.profile.errorMessageInBody && status !== 401 && status !== 595) (payload as Record<string, unknown>).message = bodyMessage(status, reason);
+      if (core.profile.errorMessageInBody && status !== 401 && status !== 595)
+        (payload as Record<string, unknown>).message = bodyMessage(status, reason);
     }
     if (method !== 'GET') {
       try {

@@ -80,7 +80,15 @@ function foreignVolume(volid: string, vmid: number | undefined): boolean {
 }
 
 /** A volume replaced or removed from `key`: freed (cloud-init, forced) or kept as unusedN. */
-function releaseVolume(kind: GuestKind, cfg: GuestConfigFile, key: string, value: string, force: boolean, out: UpdateOutcome, vmid?: number): void {
+function releaseVolume(
+  kind: GuestKind,
+  cfg: GuestConfigFile,
+  key: string,
+  value: string,
+  force: boolean,
+  out: UpdateOutcome,
+  vmid?: number,
+): void {
   const volid = kind.volumeOf(key, value);
   if (!volid || /^unused\d+$/.test(key)) return;
   if (stillUsed(kind, cfg, volid, key, cfg.main)) return;
@@ -111,7 +119,13 @@ function selected(kind: GuestKind, scope: HotplugScope, key: string, isDelete: b
  * Applies pending changes: all of them (`hotplug` false: stopped guest, start, reboot) or
  * those a running guest takes at once (`hotplug`: its scope).
  */
-export function applyPending(kind: GuestKind, cfg: GuestConfigFile, hotplug: HotplugScope | false, out: UpdateOutcome, vmid?: number): void {
+export function applyPending(
+  kind: GuestKind,
+  cfg: GuestConfigFile,
+  hotplug: HotplugScope | false,
+  out: UpdateOutcome,
+  vmid?: number,
+): void {
   const del = parsePendingDelete(cfg.pending.delete);
   for (const [key, force] of [...del.entries()]) {
     if (hotplug && (!selected(kind, hotplug, key, true) || kind.deleteEffect(cfg, key, hotplug.env) === 'restart')) continue;

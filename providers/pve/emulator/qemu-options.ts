@@ -160,4 +160,3 @@ export const QEMU_DRIVE_ORDER: readonly string[] = [
   ...Array.from({ length: 31 }, (_, i) => `scsi${i}`),
   ...Array.from({ length: 16 }, (_, i) => `virtio${i}`),
 ];
-

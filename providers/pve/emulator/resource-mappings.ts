@@ -79,7 +79,8 @@ export function mapEntryProblem(kind: MappingKind, text: string): string | undef
   for (const [k, v] of Object.entries(entry)) {
     const spec = keys[k];
     if (!spec) return `invalid format - property '${k}' not defined`;
-    if (spec.pattern && !new RegExp(`^(?:${spec.pattern.source})$`).test(v)) return `invalid format - ${k}: value does not match the regex pattern`;
+    if (spec.pattern && !new RegExp(`^(?:${spec.pattern.source})$`).test(v))
+      return `invalid format - ${k}: value does not match the regex pattern`;
     if (spec.type === 'integer' && !/^-?\d+$/.test(v)) return `invalid format - ${k}: type check ('integer') failed - got '${v}'`;
   }
   for (const required of kind === 'usb' ? ['node', 'id'] : ['node', 'id', 'path']) {
@@ -137,7 +138,8 @@ export function assertPciMapValid(name: string, entry: Record<string, string>, n
       if (want === undefined && have === undefined) continue;
       if (want !== undefined && have === undefined) throw new Error(`no '${prop}' for device '${path}'`);
       if (want === undefined && have !== undefined) throw new Error(`'${prop}' configured but should not be`);
-      if (bare(want as string) !== bare(have as string)) throw new Error(`'${prop}' does not match for '${name}' (${bare(want as string)} != ${bare(have as string)})`);
+      if (bare(want as string) !== bare(have as string))
+        throw new Error(`'${prop}' does not match for '${name}' (${bare(want as string)} != ${bare(have as string)})`);
     }
   });
 }

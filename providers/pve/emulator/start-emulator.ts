@@ -139,7 +139,8 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
 export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): Promise<ProxmoxEmulator> {
   const host = opts.host ?? '127.0.0.1';
   const rrdIntervalMs = opts.rrdIntervalMs ?? PVESTATD_INTERVAL_MS;
-  if (!(rrdIntervalMs > 0)) throw new Error(`rrdIntervalMs must be a positive number of ms (got ${rrdIntervalMs}): PVE's listings are never live`);
+  if (!(rrdIntervalMs > 0))
+    throw new Error(`rrdIntervalMs must be a positive number of ms (got ${rrdIntervalMs}): PVE's listings are never live`);
   const core = new EmulatorCore({
     seed: opts.seed ?? 'homelab',
     taskDurationMs: opts.taskDurationMs ?? 100,

@@ -25,7 +25,13 @@ type FeatureKey = 'current' | 'base' | 'snap';
 
 const BLOCK_FEATURES: Record<'lvmthin' | 'zfspool' | 'rbd' | 'lvm', Record<StorageFeature, readonly FeatureKey[]>> = {
   lvmthin: { snapshot: ['current'], clone: ['base', 'snap'], copy: ['base', 'current', 'snap'], template: ['current'], replicate: [] },
-  zfspool: { snapshot: ['current', 'snap'], clone: ['base'], copy: ['base', 'current'], template: ['current'], replicate: ['base', 'current'] },
+  zfspool: {
+    snapshot: ['current', 'snap'],
+    clone: ['base'],
+    copy: ['base', 'current'],
+    template: ['current'],
+    replicate: ['base', 'current'],
+  },
   rbd: { snapshot: ['current', 'snap'], clone: ['base', 'snap'], copy: ['base', 'current', 'snap'], template: ['current'], replicate: [] },
   lvm: { snapshot: [], clone: [], copy: ['base', 'current'], template: [], replicate: [] },
 };

@@ -7,14 +7,7 @@
  * Capacity is accounted thick: every volume consumes its full size except linked clones.
  */
 import { fail } from './api-error.js';
-import {
-  findStorage,
-  storageAvailBytes,
-  type ContentType,
-  type NodeState,
-  type StorageState,
-  type VolumeState,
-} from './world.js';
+import { findStorage, storageAvailBytes, type ContentType, type NodeState, type StorageState, type VolumeState } from './world.js';
 
 export interface ParsedVolid {
   storage: string;
@@ -56,7 +49,14 @@ function nameFor(s: StorageState, vmid: number, stem: string, format: string): s
 
 /** PVE's next free disk name for `vmid` on `s` (`vm-<vmid>-disk-0`, then 1, ...). */
 export function nextDiskName(s: StorageState, vmid: number, format: string, prefix: 'vm' | 'subvol' = 'vm'): string {
-  const taken = new Set(s.volumes.map((v) => (v.volid.split(':')[1] ?? '').split('/').pop()?.replace(/\.[a-z0-9]+$/, '')));
+  const taken = new Set(
+    s.volumes.map((v) =>
+      (v.volid.split(':')[1] ?? '')
+        .split('/')
+        .pop()
+        ?.replace(/\.[a-z0-9]+$/, ''),
+    ),
+  );
   for (let i = 0; i < 10000; i++) {
     const stem = `${prefix}-${vmid}-disk-${i}`;
     const clash = ['vm', 'base', 'subvol', 'basevol'].some((p) => taken.has(`${p}-${vmid}-disk-${i}`));

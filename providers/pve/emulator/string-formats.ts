@@ -76,9 +76,7 @@ const FORMATS: Record<string, FormatCheck> = {
   'pve-tag-list': listOf((t) => (TAG_RE.test(t) ? undefined : `invalid tag '${t}'`)),
   'mac-addr': (v) => {
     const m = MAC_RE.exec(v);
-    return m && (parseInt(m[1] as string, 16) & 1) === 0
-      ? undefined
-      : 'value does not look like a valid unicast MAC address';
+    return m && (parseInt(m[1] as string, 16) & 1) === 0 ? undefined : 'value does not look like a valid unicast MAC address';
   },
   'disk-size': (v) => (tryParseSize(v) === undefined ? `unable to parse size '${v}'` : undefined),
   'pve-volume-id': volumeId,
@@ -91,9 +89,7 @@ const FORMATS: Record<string, FormatCheck> = {
   ipv4: (v) => (isIpv4(v) ? undefined : 'value does not look like a valid IPv4 address'),
   ipv6: (v) => (isIpv6(v) ? undefined : 'value does not look like a valid IPv6 address'),
   'pve-ipv4-config': (v) =>
-    v === 'dhcp' || v === 'manual' || cidr(v, isIpv4, 32)
-      ? undefined
-      : 'value does not look like a valid ipv4 network configuration',
+    v === 'dhcp' || v === 'manual' || cidr(v, isIpv4, 32) ? undefined : 'value does not look like a valid ipv4 network configuration',
   'pve-ipv6-config': (v) =>
     v === 'auto' || v === 'dhcp' || v === 'manual' || cidr(v, isIpv6, 128)
       ? undefined

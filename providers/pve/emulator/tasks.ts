@@ -68,9 +68,10 @@ export interface DecodedUpid {
 }
 
 export function parseUpid(upid: string): DecodedUpid | undefined {
-  const m = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/.exec(
-    upid,
-  );
+  const m =
+    /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/.exec(
+      upid,
+    );
   if (!m) return undefined;
   return {
     node: m[1] as string,

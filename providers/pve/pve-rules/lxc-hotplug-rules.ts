@@ -18,7 +18,17 @@
 import { LXC_NET_FORMAT, parsePropertyString, type PropertyMap } from '../property-string.js';
 import type { LiveEffect } from './qemu-hotplug-rules.js';
 
-export const LXC_FAST_PLUG_KEYS: ReadonlySet<string> = new Set(['description', 'onboot', 'startup', 'protection', 'hostname', 'hookscript', 'cores', 'tags', 'lock']);
+export const LXC_FAST_PLUG_KEYS: ReadonlySet<string> = new Set([
+  'description',
+  'onboot',
+  'startup',
+  'protection',
+  'hostname',
+  'hookscript',
+  'cores',
+  'tags',
+  'lock',
+]);
 
 /** Keys a running container takes at once through its cgroup. */
 const CGROUP_KEYS = new Set(['cpulimit', 'cpuunits', 'memory', 'swap']);

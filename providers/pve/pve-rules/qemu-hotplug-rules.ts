@@ -37,7 +37,13 @@
  * Pure: the emulator (emulator/guest-kind.ts, pending.ts) applies these rules, and the provider's
  * planning (planning/vm-plan.ts) names their outcome in its notes.
  */
-import { parsePropertyString, QEMU_AGENT_FORMAT, QEMU_NET_FORMAT, type PropertyMap, type PropertyStringFormat } from '../property-string.js';
+import {
+  parsePropertyString,
+  QEMU_AGENT_FORMAT,
+  QEMU_NET_FORMAT,
+  type PropertyMap,
+  type PropertyStringFormat,
+} from '../property-string.js';
 
 /** What a running guest does with one change. */
 export type LiveEffect = 'now' | 'replug' | 'restart';
@@ -73,7 +79,10 @@ export interface QemuLiveContext {
 }
 
 /** The context of a VM from its current config and the QEMU version running it. */
-export function qemuLiveContext(main: Readonly<Record<string, string | undefined>>, runningQemu?: readonly [number, number]): QemuLiveContext {
+export function qemuLiveContext(
+  main: Readonly<Record<string, string | undefined>>,
+  runningQemu?: readonly [number, number],
+): QemuLiveContext {
   return {
     hotplug: hotplugFeatures(main.hotplug),
     ostype: main.ostype,
@@ -109,9 +118,26 @@ export function usbHotplugSupported(ctx: QemuLiveContext): boolean {
 
 /** Keys written at once on a running VM (`$fast_plug_option` plus `$confdesc_cloudinit`). */
 export const QEMU_FAST_PLUG_KEYS: ReadonlySet<string> = new Set([
-  'description', 'hookscript', 'lock', 'migrate_downtime', 'migrate_speed', 'name', 'onboot', 'protection', 'shares',
-  'startup', 'tags', 'vmstatestorage',
-  'citype', 'ciuser', 'cipassword', 'ciupgrade', 'cicustom', 'searchdomain', 'nameserver', 'sshkeys',
+  'description',
+  'hookscript',
+  'lock',
+  'migrate_downtime',
+  'migrate_speed',
+  'name',
+  'onboot',
+  'protection',
+  'shares',
+  'startup',
+  'tags',
+  'vmstatestorage',
+  'citype',
+  'ciuser',
+  'cipassword',
+  'ciupgrade',
+  'cicustom',
+  'searchdomain',
+  'nameserver',
+  'sshkeys',
 ]);
 
 export function isFastPlugKey(key: string): boolean {
@@ -123,9 +149,24 @@ export const DRIVE_RESTART_OPTIONS: readonly string[] = ['aio', 'discard', 'ioth
 
 /** I/O throttles of a disk, applied to the running VM (vmconfig_update_disk set_io_throttle). */
 export const DRIVE_THROTTLE_OPTIONS: readonly string[] = [
-  'mbps', 'mbps_rd', 'mbps_wr', 'iops', 'iops_rd', 'iops_wr', 'mbps_max', 'mbps_rd_max', 'mbps_wr_max',
-  'iops_max', 'iops_rd_max', 'iops_wr_max', 'bps_max_length', 'bps_rd_max_length', 'bps_wr_max_length',
-  'iops_max_length', 'iops_rd_max_length', 'iops_wr_max_length',
+  'mbps',
+  'mbps_rd',
+  'mbps_wr',
+  'iops',
+  'iops_rd',
+  'iops_wr',
+  'mbps_max',
+  'mbps_rd_max',
+  'mbps_wr_max',
+  'iops_max',
+  'iops_rd_max',
+  'iops_wr_max',
+  'bps_max_length',
+  'bps_rd_max_length',
+  'bps_wr_max_length',
+  'iops_max_length',
+  'iops_rd_max_length',
+  'iops_wr_max_length',
 ];
 
 /** What a running VM does when option `field` of an existing disk changes (same volume). */
@@ -145,12 +186,14 @@ export function netFieldEffect(field: string, ctx: QemuLiveContext): LiveEffect 
 /** Fields whose values differ, compared as PVE does: present on one side only differs. */
 export function differingFields(before: PropertyMap, after: PropertyMap, numeric: readonly string[] = []): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => {
-    const a = before[k];
-    const b = after[k];
-    if (a === undefined || b === undefined) return a !== b;
-    return numeric.includes(k) ? Number(a) !== Number(b) : a !== b;
-  }).sort();
+  return [...keys]
+    .filter((k) => {
+      const a = before[k];
+      const b = after[k];
+      if (a === undefined || b === undefined) return a !== b;
+      return numeric.includes(k) ? Number(a) !== Number(b) : a !== b;
+    })
+    .sort();
 }
 
 const NET_NUMERIC = ['queues', 'mtu', 'tag', 'firewall', 'rate'];
@@ -187,7 +230,8 @@ export function netChangeEffect(before: string | undefined, after: string, ctx: 
   const a = parse(after, QEMU_NET_FORMAT);
   if (b === undefined || a === undefined) return newNetEffect(ctx);
   const changed = differingFields(b, a, NET_NUMERIC);
-  if (!b.bridge || !a.bridge || changed.some((f) => NET_REPLUG_FIELDS.includes(f))) return ctx.hotplug.has('network') ? 'replug' : 'restart';
+  if (!b.bridge || !a.bridge || changed.some((f) => NET_REPLUG_FIELDS.includes(f)))
+    return ctx.hotplug.has('network') ? 'replug' : 'restart';
   return 'now';
 }
 
@@ -195,7 +239,13 @@ export function netChangeEffect(before: string | undefined, after: string, ctx: 
  * How a drive change is taken (vmconfig_update_disk); `format` parses the drive.
  * `before` undefined: a new drive.
  */
-export function driveChangeEffect(key: string, before: string | undefined, after: string, format: PropertyStringFormat, ctx: QemuLiveContext): LiveEffect {
+export function driveChangeEffect(
+  key: string,
+  before: string | undefined,
+  after: string,
+  format: PropertyStringFormat,
+  ctx: QemuLiveContext,
+): LiveEffect {
   if (key === 'efidisk0' || key === 'tpmstate0') return 'restart';
   const b = before === undefined ? undefined : parse(before, format);
   const a = parse(after, format);

@@ -44,7 +44,12 @@ export function pinnedMachineType(family: MachineFamily, version: string): strin
  * (not Windows, or already versioned). `type` is the `type` field of the machine string (undefined:
  * unset); `arch` the VM's arch (default x86_64).
  */
-export function windowsPinnedMachine(type: string | undefined, ostype: string | undefined, arch: string | undefined, version: string): string | undefined {
+export function windowsPinnedMachine(
+  type: string | undefined,
+  ostype: string | undefined,
+  arch: string | undefined,
+  version: string,
+): string | undefined {
   if (windowsVersion(ostype) === 0) return undefined;
   if (type !== undefined && type !== 'pc' && type !== 'q35' && type !== 'virt') return undefined;
   const family: MachineFamily = type ?? (arch === 'aarch64' ? 'virt' : 'pc');

@@ -6,7 +6,14 @@
 import { DiagnosticsError, error, hasErrors } from '../../core/diagnostic.js';
 import { applyOperation } from '../../engine/apply-operation.js';
 import { progressView } from '../../render/apply-progress.js';
-import { confirmQuestion, printApplySummary, printCancelled, printRecovered, printStopping, type ApplyStatus } from '../../render/apply-view.js';
+import {
+  confirmQuestion,
+  printApplySummary,
+  printCancelled,
+  printRecovered,
+  printStopping,
+  type ApplyStatus,
+} from '../../render/apply-view.js';
 import { printPlan } from '../../render/plan-view.js';
 import { HL_VERSION } from '../../version.js';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
@@ -16,7 +23,8 @@ import { terminalEvents } from '../terminal-events.js';
 export async function applyCommand(ctx: CommandContext, destroy = false): Promise<number> {
   const o = ctx.cmd.options;
   const planFile = ctx.cmd.args[0];
-  if (ctx.cmd.args.length > 1) throw new DiagnosticsError([error(`hl ${destroy ? 'destroy' : 'apply'} takes at most one argument, a saved plan file`)]);
+  if (ctx.cmd.args.length > 1)
+    throw new DiagnosticsError([error(`hl ${destroy ? 'destroy' : 'apply'} takes at most one argument, a saved plan file`)]);
   if (destroy && planFile) throw new DiagnosticsError([error('hl destroy does not take a plan file')]);
   const term = ctx.term;
   const r = await applyOperation(
@@ -55,7 +63,11 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
       return EXIT_OK;
     case 'executed': {
       const n = r.result.counts;
-      const status: ApplyStatus = r.result.stopped ? 'interrupted' : n.failed > 0 || hasErrors(r.result.diagnostics) ? 'failed' : 'complete';
+      const status: ApplyStatus = r.result.stopped
+        ? 'interrupted'
+        : n.failed > 0 || hasErrors(r.result.diagnostics)
+          ? 'failed'
+          : 'complete';
       printApplySummary(term, r, status, { json: o.json });
       return status === 'interrupted' ? EXIT_INTERRUPTED : status === 'failed' ? EXIT_ERROR : EXIT_OK;
     }

@@ -11,7 +11,8 @@ import { terminalEvents } from '../terminal-events.js';
 
 export async function docsCommand(ctx: CommandContext): Promise<number> {
   const o = ctx.cmd.options;
-  if (ctx.cmd.args.length > 0) throw new DiagnosticsError([error('hl docs takes no arguments', undefined, 'Use --out FILE to write the page to a file.')]);
+  if (ctx.cmd.args.length > 0)
+    throw new DiagnosticsError([error('hl docs takes no arguments', undefined, 'Use --out FILE to write the page to a file.')]);
   const page = await docsOperation(
     { workspace: workspaceOptions(ctx), config: o.config, variables: variableSources(ctx), refresh: o.refresh, parallelism: o.parallelism },
     terminalEvents(ctx.term),

@@ -11,7 +11,9 @@ export async function emulateCommand(ctx: CommandContext): Promise<number> {
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.world ? { world: o.world } : {}),
   });
-  ctx.term.out(`${kind} emulator listening on ${running.url}${o.world ? ` (world: ${o.world})` : ' (world in memory)'}\n${running.hint ?? ''}Press Ctrl-C to stop.\n`);
+  ctx.term.out(
+    `${kind} emulator listening on ${running.url}${o.world ? ` (world: ${o.world})` : ' (world in memory)'}\n${running.hint ?? ''}Press Ctrl-C to stop.\n`,
+  );
   await new Promise<void>((done) => {
     const remove = ctx.onInterrupt(() => {
       remove();

@@ -6,7 +6,8 @@ import { EXIT_OK, type CommandContext } from '../command-context.js';
 
 export async function forceUnlockCommand(ctx: CommandContext): Promise<number> {
   const id = ctx.cmd.args[0];
-  if (!id || ctx.cmd.args.length > 1) throw new DiagnosticsError([error('Usage: hl force-unlock LOCK_ID', undefined, 'The id is printed in the "state is locked" message.')]);
+  if (!id || ctx.cmd.args.length > 1)
+    throw new DiagnosticsError([error('Usage: hl force-unlock LOCK_ID', undefined, 'The id is printed in the "state is locked" message.')]);
   printUnlocked(ctx.term, id, await forceUnlockOperation(ctx.cmd.options.state, id));
   return EXIT_OK;
 }

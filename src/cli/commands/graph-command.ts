@@ -8,7 +8,8 @@ import { variableSources } from '../engine-options.js';
 
 export async function graphCommand(ctx: CommandContext): Promise<number> {
   const format = ctx.cmd.options.format ?? 'dot';
-  if (format !== 'dot' && format !== 'mermaid') throw new DiagnosticsError([error(`Unknown --format "${format}"`, undefined, 'Use dot or mermaid.')]);
+  if (format !== 'dot' && format !== 'mermaid')
+    throw new DiagnosticsError([error(`Unknown --format "${format}"`, undefined, 'Use dot or mermaid.')]);
   const r = await graphOperation({ config: ctx.cmd.options.config, variables: variableSources(ctx) });
   if (!r.resourceDeps) {
     printDiagnostics(ctx.term, r.diagnostics, { files: r.files });

@@ -7,7 +7,8 @@ import { terminalEvents } from '../terminal-events.js';
 
 export async function importCommand(ctx: CommandContext): Promise<number> {
   const [typed, id] = ctx.cmd.args;
-  if (!typed || !id || ctx.cmd.args.length !== 2) throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
+  if (!typed || !id || ctx.cmd.args.length !== 2)
+    throw new DiagnosticsError([error('Usage: hl import ADDRESS ID', undefined, 'Example: hl import proxmox_vm.opnsense pve/101')]);
   const r = await importOperation(
     { workspace: workspaceOptions(ctx), config: ctx.cmd.options.config, variables: variableSources(ctx), address: typed, id },
     terminalEvents(ctx.term),

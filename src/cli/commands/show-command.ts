@@ -16,7 +16,10 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   }
   const json = o.json || o.format === 'json';
   if (file) {
-    printSavedPlan(ctx.term, showPlanFile(file), { format: json ? 'json' : o.format === 'markdown' ? 'markdown' : 'human', hlVersion: HL_VERSION });
+    printSavedPlan(ctx.term, showPlanFile(file), {
+      format: json ? 'json' : o.format === 'markdown' ? 'markdown' : 'human',
+      hlVersion: HL_VERSION,
+    });
     return EXIT_OK;
   }
   const state = await showState(workspaceOptions(ctx), terminalEvents(ctx.term));

@@ -39,7 +39,11 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
       return EXIT_OK;
     default:
       throw new DiagnosticsError([
-        error(sub ? `Unknown state subcommand "${sub}"` : 'hl state needs a subcommand', undefined, 'Use one of: list, show ADDRESS, rm ADDRESS, mv FROM TO.'),
+        error(
+          sub ? `Unknown state subcommand "${sub}"` : 'hl state needs a subcommand',
+          undefined,
+          'Use one of: list, show ADDRESS, rm ADDRESS, mv FROM TO.',
+        ),
       ]);
   }
 }

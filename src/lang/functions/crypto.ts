@@ -5,11 +5,23 @@ import type { FunctionDef } from '../function-types.js';
 const str = { name: 'string', type: 'string' as const };
 
 function hex(algorithm: string): FunctionDef {
-  return { params: [str], body: (args) => createHash(algorithm).update(args[0] as string, 'utf8').digest('hex') };
+  return {
+    params: [str],
+    body: (args) =>
+      createHash(algorithm)
+        .update(args[0] as string, 'utf8')
+        .digest('hex'),
+  };
 }
 
 function base64(algorithm: string): FunctionDef {
-  return { params: [str], body: (args) => createHash(algorithm).update(args[0] as string, 'utf8').digest('base64') };
+  return {
+    params: [str],
+    body: (args) =>
+      createHash(algorithm)
+        .update(args[0] as string, 'utf8')
+        .digest('base64'),
+  };
 }
 
 export const CRYPTO_FUNCTIONS: Record<string, FunctionDef> = {

@@ -217,7 +217,9 @@ function render(pieces: Piece[], values: readonly Value[], argOffset: number): s
       continue;
     }
     if (p.arg >= values.length) {
-      fail(`not enough arguments for "%${p.verb}" at offset ${p.at}: it needs argument ${p.arg + 2}, but only ${values.length + 1} were given`);
+      fail(
+        `not enough arguments for "%${p.verb}" at offset ${p.at}: it needs argument ${p.arg + 2}, but only ${values.length + 1} were given`,
+      );
     }
     const piece = formatOne(values[p.arg]!, p, p.arg + argOffset);
     checkStringLength(out.length + piece.length);
@@ -269,7 +271,8 @@ export const FORMAT_FUNCTIONS: Record<string, FunctionDef> = {
         const rowValues = values.map((v) => (Array.isArray(v) ? v[row]! : v));
         const line = render(pieces, rowValues, 1);
         total += line.length;
-        if (total > MAX_VALUE_TEXT) throw new LimitExceeded(`formatlist's results would hold more than ${mib(MAX_VALUE_TEXT)} of text, the limit`);
+        if (total > MAX_VALUE_TEXT)
+          throw new LimitExceeded(`formatlist's results would hold more than ${mib(MAX_VALUE_TEXT)} of text, the limit`);
         out.push(line);
       }
       return out;

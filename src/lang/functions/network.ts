@@ -56,7 +56,7 @@ export const NETWORK_FUNCTIONS: Record<string, FunctionDef> = {
       });
       // As go-cidr: start just before the prefix, then take each next aligned subnet.
       let curLen = p.length + newbits[0]!;
-      let cur = ((p.network - 1n) & all) & networkMask(p.bits, curLen);
+      let cur = (p.network - 1n) & all & networkMask(p.bits, curLen);
       const out: string[] = [];
       newbits.forEach((nb, i) => {
         const length = p.length + nb;

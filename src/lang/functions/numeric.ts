@@ -28,7 +28,10 @@ export const NUMERIC_FUNCTIONS: Record<string, FunctionDef> = {
     },
   },
   parseint: {
-    params: [{ name: 'string', type: 'string' }, { name: 'base', type: 'integer' }],
+    params: [
+      { name: 'string', type: 'string' },
+      { name: 'base', type: 'integer' },
+    ],
     body: (args): Value => {
       const [text, base] = [args[0] as string, args[1] as number];
       if (base < 2 || base > 62) fail(`the base must be between 2 and 62, got ${base}`, 1);
@@ -36,7 +39,8 @@ export const NUMERIC_FUNCTIONS: Record<string, FunctionDef> = {
       const alphabet = base <= 36 ? digits.slice(0, base) + digits.slice(10, base).toUpperCase() : digits.slice(0, base);
       const neg = text.startsWith('-');
       const body = text.replace(/^[+-]/, '');
-      if (body === '' || [...body].some((c) => !alphabet.includes(c))) fail(`cannot parse ${JSON.stringify(text)} as a base ${base} integer`, 0);
+      if (body === '' || [...body].some((c) => !alphabet.includes(c)))
+        fail(`cannot parse ${JSON.stringify(text)} as a base ${base} integer`, 0);
       let n = 0;
       for (const c of body) {
         const d = base <= 36 ? parseInt(c, 36) : digits.indexOf(c);

@@ -150,7 +150,12 @@ export function monitorDefault(attribute: string, type: MonitorType, planned: Re
   }
 }
 
-const computedOptional = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({ optional: true, computed: true, description, ...extra });
+const computedOptional = (description: string, extra: Partial<AttributeSchema> = {}): AttributeSchema => ({
+  optional: true,
+  computed: true,
+  description,
+  ...extra,
+});
 const optional = (description: string): AttributeSchema => ({ optional: true, description });
 
 export const MONITOR_ATTRIBUTE_SCHEMA: Record<string, AttributeSchema> = {
@@ -158,7 +163,9 @@ export const MONITOR_ATTRIBUTE_SCHEMA: Record<string, AttributeSchema> = {
   name: { required: true, description: 'Display name.' },
   type: { required: true, description: `One of ${MONITOR_TYPES.join(', ')}.` },
   description: optional('Description shown under the name.'),
-  parent: optional('The group monitor this one belongs to: its id (e.g. `${kuma_monitor.lab.id}`, which also orders the creates) or its name.'),
+  parent: optional(
+    'The group monitor this one belongs to: its id (e.g. `${kuma_monitor.lab.id}`, which also orders the creates) or its name.',
+  ),
   parent_name: { computed: true, description: "The parent group's name as Kuma has it (null without a parent)." },
   url: optional('URL to check (http, keyword, json-query).'),
   method: computedOptional('HTTP method (default GET).'),
@@ -168,7 +175,9 @@ export const MONITOR_ATTRIBUTE_SCHEMA: Record<string, AttributeSchema> = {
   retry_interval: computedOptional('Seconds between retries while failing (default: the interval).'),
   resend_interval: computedOptional('Re-send the down notification every N checks (0: never; default 0).'),
   max_retries: computedOptional('Retries before the monitor is marked down (default 0).'),
-  timeout: computedOptional('Seconds before a check times out (default and maximum: 80 % of the interval; ping: whole seconds from 2 to 300, default 10).'),
+  timeout: computedOptional(
+    'Seconds before a check times out (default and maximum: 80 % of the interval; ping: whole seconds from 2 to 300, default 10).',
+  ),
   active: computedOptional('false pauses the monitor, true resumes it (default true).'),
   upside_down: computedOptional('Invert the status: up when the check fails (default false).'),
   keyword: optional('Text the response must contain (keyword).'),

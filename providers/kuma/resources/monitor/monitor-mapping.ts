@@ -27,7 +27,16 @@ export interface ResolvedReferences {
 }
 
 const BOOLEAN_ATTRIBUTES = new Set(['active', 'upside_down', 'ignore_tls']);
-const NUMBER_ATTRIBUTES = new Set(['interval', 'retry_interval', 'resend_interval', 'max_retries', 'timeout', 'max_redirects', 'port', 'docker_host']);
+const NUMBER_ATTRIBUTES = new Set([
+  'interval',
+  'retry_interval',
+  'resend_interval',
+  'max_retries',
+  'timeout',
+  'max_redirects',
+  'port',
+  'docker_host',
+]);
 
 function toNumber(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -87,9 +96,14 @@ export function monitorToAttributes(m: KumaMonitorObject, dir: NameDirectory, pr
   out.parent = parentId === null ? null : typeof prior?.parent === 'string' ? (dir.monitorName(parentId) ?? parentId) : parentId;
   out.parent_name = parentId === null ? null : (dir.monitorName(parentId) ?? null);
   const tags = Array.isArray(m.tags) ? (m.tags as Record<string, unknown>[]) : [];
-  out.tags = normalizeTags(tags.map((t) => ({ name: toText(t.name), value: t.value === null || t.value === undefined ? null : String(t.value) })));
-  const ids = m.notificationIDList && typeof m.notificationIDList === 'object' ? Object.entries(m.notificationIDList as Record<string, unknown>) : [];
-  out.notifications = normalizeNotifications(ids.filter(([, on]) => on === true || on === 1).map(([id]) => dir.notificationName(Number(id)) ?? `#${id}`));
+  out.tags = normalizeTags(
+    tags.map((t) => ({ name: toText(t.name), value: t.value === null || t.value === undefined ? null : String(t.value) })),
+  );
+  const ids =
+    m.notificationIDList && typeof m.notificationIDList === 'object' ? Object.entries(m.notificationIDList as Record<string, unknown>) : [];
+  out.notifications = normalizeNotifications(
+    ids.filter(([, on]) => on === true || on === 1).map(([id]) => dir.notificationName(Number(id)) ?? `#${id}`),
+  );
   return out;
 }
 
@@ -137,7 +151,12 @@ export function addPayload(planned: Attributes, refs: ResolvedReferences, genera
  * hl does not manage (headers, body, proxy, retryOnlyOnStatusCodeFailure, ...) go back as
  * the server sent them, so nothing is reset behind the user's back.
  */
-export function editPayload(current: KumaMonitorObject, planned: Attributes, refs: ResolvedReferences, generation: ProtocolGeneration): Record<string, unknown> {
+export function editPayload(
+  current: KumaMonitorObject,
+  planned: Attributes,
+  refs: ResolvedReferences,
+  generation: ProtocolGeneration,
+): Record<string, unknown> {
   const type = String(planned.type);
   const body: Record<string, unknown> = { ...current };
   for (const [attribute, key] of Object.entries(KUMA_KEY) as [ScalarMonitorAttribute, string][]) {

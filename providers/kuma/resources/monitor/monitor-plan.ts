@@ -10,11 +10,24 @@
 import { isUnknown, UNKNOWN, valueEquals, type Attributes, type Value } from '../../../../src/core/value.js';
 import type { PlanResourceRequest, PlanResourceResponse } from '../../../../src/provider/contract.js';
 import { limitsForStatedVersion } from '../../protocol/kuma-version.js';
-import { appliesTo, dependsOnType, isComputedOptional, isMonitorType, maxTimeoutFor, monitorDefault, MONITOR_ATTRIBUTE_SCHEMA } from './monitor-attributes.js';
+import {
+  appliesTo,
+  dependsOnType,
+  isComputedOptional,
+  isMonitorType,
+  maxTimeoutFor,
+  monitorDefault,
+  MONITOR_ATTRIBUTE_SCHEMA,
+} from './monitor-attributes.js';
 import { normalizeNotifications, normalizeTags } from './monitor-mapping.js';
 
 /** Planning order: what later defaults depend on comes first. */
-const PLAN_ORDER = ['type', 'name', 'interval', ...Object.keys(MONITOR_ATTRIBUTE_SCHEMA).filter((a) => !['id', 'type', 'name', 'interval'].includes(a))];
+const PLAN_ORDER = [
+  'type',
+  'name',
+  'interval',
+  ...Object.keys(MONITOR_ATTRIBUTE_SCHEMA).filter((a) => !['id', 'type', 'name', 'interval'].includes(a)),
+];
 
 /** A config value the way a read would report it. */
 export function normalizeMonitorValue(attribute: string, v: Value | undefined): Value | undefined {
@@ -36,7 +49,8 @@ export function statedVersion(providerConfig: Attributes): string | undefined {
  */
 function planParentName(planned: Attributes, prior: Attributes | null): void {
   const parent = planned.parent;
-  if (prior && typeof parent === 'string' && typeof prior.parent === 'number' && prior.parent_name === parent) planned.parent = prior.parent;
+  if (prior && typeof parent === 'string' && typeof prior.parent === 'number' && prior.parent_name === parent)
+    planned.parent = prior.parent;
   if (planned.parent === null || planned.parent === undefined) planned.parent_name = null;
   else if (prior && valueEquals(planned.parent, prior.parent) && prior.parent_name !== undefined) planned.parent_name = prior.parent_name;
   else if (typeof planned.parent === 'string') planned.parent_name = planned.parent;
@@ -81,7 +95,9 @@ export function planMonitor(req: PlanResourceRequest): PlanResourceResponse {
     const changing = Object.keys(planned).some((k) => k !== 'retry_interval' && !valueEquals(planned[k], prior[k]));
     if (changing && typeof retry === 'number' && retry < minIntervalSecond && typeof interval === 'number') {
       planned.retry_interval = interval;
-      notes.push(`retry_interval raised from ${retry} s to the ${interval} s interval: Kuma refuses to save a monitor whose retry interval is below ${minIntervalSecond} s`);
+      notes.push(
+        `retry_interval raised from ${retry} s to the ${interval} s interval: Kuma refuses to save a monitor whose retry interval is below ${minIntervalSecond} s`,
+      );
     }
   }
 

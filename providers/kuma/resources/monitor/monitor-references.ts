@@ -32,7 +32,8 @@ export async function resolveParent(session: KumaSession, parent: Value | undefi
   if (typeof parent === 'number') {
     const group = await findMonitor(session, parent);
     if (!group) throw new ProviderError(`parent monitor ${parent} does not exist on Uptime Kuma at ${session.url}`);
-    if (group.type !== 'group') throw new ProviderError(`parent monitor ${parent} (${String(group.name)}) is a ${String(group.type)} monitor, not a group`);
+    if (group.type !== 'group')
+      throw new ProviderError(`parent monitor ${parent} (${String(group.name)}) is a ${String(group.type)} monitor, not a group`);
     return parent;
   }
   const name = String(parent);
@@ -42,7 +43,10 @@ export async function resolveParent(session: KumaSession, parent: Value | undefi
     groups = session.monitors.byName(name).filter((m) => m.type === 'group');
   }
   if (groups.length === 0) throw new ProviderError(`no group monitor named ${JSON.stringify(name)} on Uptime Kuma at ${session.url}`);
-  if (groups.length > 1) throw new ProviderError(`${groups.length} group monitors are named ${JSON.stringify(name)} (ids ${groups.map((g) => g.id).join(', ')}); refer to the parent by id`);
+  if (groups.length > 1)
+    throw new ProviderError(
+      `${groups.length} group monitors are named ${JSON.stringify(name)} (ids ${groups.map((g) => g.id).join(', ')}); refer to the parent by id`,
+    );
   return groups[0]!.id;
 }
 
@@ -53,7 +57,9 @@ export function resolveNotifications(session: KumaSession, names: Value | undefi
     const found = session.notifications.byName(name);
     if (found.length === 0) {
       const known = session.notifications.all().map((x) => x.name);
-      throw new ProviderError(`no notification named ${JSON.stringify(name)} on Uptime Kuma at ${session.url} (known: ${known.length ? known.join(', ') : 'none'}); declare it as a kuma_notification`);
+      throw new ProviderError(
+        `no notification named ${JSON.stringify(name)} on Uptime Kuma at ${session.url} (known: ${known.length ? known.join(', ') : 'none'}); declare it as a kuma_notification`,
+      );
     }
     return found[0]!.id;
   });
@@ -68,7 +74,9 @@ export async function resolveTags(session: KumaSession, tags: Value | undefined)
     const name = String(rec.name);
     const tag = known.filter((k) => k.name === name).sort((a, b) => a.id - b.id)[0];
     if (!tag) {
-      throw new ProviderError(`no tag named ${JSON.stringify(name)} on Uptime Kuma at ${session.url} (known: ${known.map((k) => k.name).join(', ') || 'none'}); declare it as a kuma_tag and refer to it as \${kuma_tag.<name>.name} so it is created first`);
+      throw new ProviderError(
+        `no tag named ${JSON.stringify(name)} on Uptime Kuma at ${session.url} (known: ${known.map((k) => k.name).join(', ') || 'none'}); declare it as a kuma_tag and refer to it as \${kuma_tag.<name>.name} so it is created first`,
+      );
     }
     return { tagId: tag.id, value: rec.value === null || rec.value === undefined ? null : String(rec.value) };
   });

@@ -6,7 +6,14 @@
  * again against the real server's version before every write.
  */
 import type { Attributes, Value } from '../../../../src/core/value.js';
-import { ProviderError, type AttributeProblem, type CreateResponse, type PlanResourceRequest, type PlanResourceResponse, type ResourceTypeSchema } from '../../../../src/provider/contract.js';
+import {
+  ProviderError,
+  type AttributeProblem,
+  type CreateResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
+  type ResourceTypeSchema,
+} from '../../../../src/provider/contract.js';
 import type { KumaSession } from '../../connection/kuma-session.js';
 import type { KumaMonitorObject } from '../../protocol/monitor-cache.js';
 import { limitsForStatedVersion } from '../../protocol/kuma-version.js';
@@ -32,7 +39,10 @@ async function fetchMonitor(session: KumaSession, id: number): Promise<KumaMonit
 async function checkLimitsAtApply(session: KumaSession, planned: Attributes): Promise<void> {
   const version = await session.serverVersion();
   const problems = intervalProblems(planned, version.limits, '');
-  if (problems.length > 0) throw new ProviderError(`monitor ${JSON.stringify(planned.name)} cannot be saved on Uptime Kuma at ${session.url}: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length > 0)
+    throw new ProviderError(
+      `monitor ${JSON.stringify(planned.name)} cannot be saved on Uptime Kuma at ${session.url}: ${problems.map((p) => p.message).join('; ')}`,
+    );
 }
 
 function tagKey(tagId: number, value: string | null): string {
@@ -68,7 +78,9 @@ async function syncTags(session: KumaSession, monitorId: number, current: unknow
   const after = await fetchMonitor(session, monitorId);
   const left = ((after?.tags ?? []) as { tag_id: number; value: string | null; name?: unknown }[]).filter((t) => !want.has(keyOf(t)));
   if (left.length > 0) {
-    const names = left.map((t) => `${String(t.name ?? t.tag_id)}${t.value === null ? ' (value NULL)' : t.value === '' ? '' : `=${t.value}`}`);
+    const names = left.map(
+      (t) => `${String(t.name ?? t.tag_id)}${t.value === null ? ' (value NULL)' : t.value === '' ? '' : `=${t.value}`}`,
+    );
     throw new ProviderError(`Uptime Kuma at ${session.url} answered ok but kept the tags ${names.join(', ')} on monitor ${monitorId}`);
   }
 }
@@ -120,12 +132,15 @@ export class MonitorResource implements KumaResource {
     const refs = await resolveReferences(session, planned, null);
     const twin = session.monitors.byName(name).find((m) => (m.parent ?? null) === refs.parent);
     if (twin) {
-      throw new ProviderError(`a monitor named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\` or choose another name`);
+      throw new ProviderError(
+        `a monitor named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\` or choose another name`,
+      );
     }
     const tags = await resolveTags(session, planned.tags);
     const answer = await session.call('add', addPayload(planned, refs, version.generation));
     const id = Number(answer.monitorID);
-    if (!Number.isInteger(id)) throw new ProviderError(`Uptime Kuma at ${session.url} answered \`add\` without a monitor id: ${JSON.stringify(answer)}`);
+    if (!Number.isInteger(id))
+      throw new ProviderError(`Uptime Kuma at ${session.url} answered \`add\` without a monitor id: ${JSON.stringify(answer)}`);
     try {
       await syncTags(session, id, [], tags);
       const created = await fetchMonitor(session, id);
@@ -136,7 +151,9 @@ export class MonitorResource implements KumaResource {
       return { id: String(id), state };
     } catch (e) {
       await session.request('deleteMonitor', id).catch(() => undefined);
-      throw new ProviderError(`monitor ${JSON.stringify(name)} was added as ${id} but could not be completed, so it was deleted again: ${(e as Error).message}`);
+      throw new ProviderError(
+        `monitor ${JSON.stringify(name)} was added as ${id} but could not be completed, so it was deleted again: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -145,7 +162,10 @@ export class MonitorResource implements KumaResource {
     const version = await session.serverVersion();
     await checkLimitsAtApply(session, planned);
     const current = await fetchMonitor(session, monitorId);
-    if (!current) throw new ProviderError(`monitor ${monitorId} no longer exists on Uptime Kuma at ${session.url} (deleted outside hl?); refresh and plan again`);
+    if (!current)
+      throw new ProviderError(
+        `monitor ${monitorId} no longer exists on Uptime Kuma at ${session.url} (deleted outside hl?); refresh and plan again`,
+      );
     const refs = await resolveReferences(session, planned, current.pushToken);
     const tags = await resolveTags(session, planned.tags);
     await session.call('editMonitor', editPayload(current, planned, refs, version.generation));
@@ -171,7 +191,12 @@ export class MonitorResource implements KumaResource {
       await session.refreshMonitors();
       const found = session.monitors.byName(key.name);
       if (found.length === 0) return null;
-      if (found.length > 1) throw ambiguousName(TYPE, key.name, found.map((m) => m.id));
+      if (found.length > 1)
+        throw ambiguousName(
+          TYPE,
+          key.name,
+          found.map((m) => m.id),
+        );
       id = found[0]!.id;
     }
     const state = await this.read(session, String(id), null);
@@ -184,7 +209,12 @@ export class MonitorResource implements KumaResource {
     await session.refreshMonitors();
     const found = session.monitors.byName(name).filter((m) => m.type === type);
     if (found.length === 0) return null;
-    if (found.length > 1) throw ambiguousName(TYPE, name, found.map((m) => m.id));
+    if (found.length > 1)
+      throw ambiguousName(
+        TYPE,
+        name,
+        found.map((m) => m.id),
+      );
     const id = String(found[0]!.id);
     const state = await this.read(session, id, planned);
     return state ? { id, state } : null;

@@ -13,7 +13,14 @@
  * which would re-attach the notification to monitors it was removed from by hand.
  */
 import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Value } from '../../../../src/core/value.js';
-import { ProviderError, type AttributeProblem, type CreateResponse, type PlanResourceRequest, type PlanResourceResponse, type ResourceTypeSchema } from '../../../../src/provider/contract.js';
+import {
+  ProviderError,
+  type AttributeProblem,
+  type CreateResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
+  type ResourceTypeSchema,
+} from '../../../../src/provider/contract.js';
 import type { KumaSession } from '../../connection/kuma-session.js';
 import type { KumaNotificationObject } from '../../protocol/notification-cache.js';
 import { kumaJsonSchemas } from '../../kuma-json-schemas.js';
@@ -54,12 +61,18 @@ export class NotificationResource implements KumaResource {
       id: { computed: true, description: 'The notification id Kuma gave (a number).' },
       name: { required: true, description: 'Name, as monitors refer to it.' },
       type: { required: true, description: "Kuma's notification provider: ntfy, webhook, discord, telegram, smtp, ..." },
-      config: { optional: true, sensitive: true, description: 'The provider-specific fields as Kuma names them, e.g. {ntfyserverurl, ntfytopic} or {webhookURL, webhookContentType}.' },
+      config: {
+        optional: true,
+        sensitive: true,
+        description:
+          'The provider-specific fields as Kuma names them, e.g. {ntfyserverurl, ntfytopic} or {webhookURL, webhookContentType}.',
+      },
       is_default: { optional: true, computed: true, description: 'Enabled by default for new monitors in the web UI (default false).' },
       apply_existing: {
         optional: true,
         computed: true,
-        description: 'On create (or when switched on), also enable it on every existing monitor; an action Kuma does not store, so it is not re-applied on later saves (default false).',
+        description:
+          'On create (or when switched on), also enable it on every existing monitor; an action Kuma does not store, so it is not re-applied on later saves (default false).',
       },
     },
     importIdFormat: 'the notification id (2) or name:<notification name>',
@@ -70,7 +83,8 @@ export class NotificationResource implements KumaResource {
     if (config.type === '') problems.push({ path: ['type'], message: 'type cannot be empty' });
     if (isValueMap(config.config)) {
       for (const k of Object.keys(config.config)) {
-        if (RESERVED_KEYS.has(k)) problems.push({ path: ['config', k], message: `${k} is not a config field: set it as the resource's own attribute` });
+        if (RESERVED_KEYS.has(k))
+          problems.push({ path: ['config', k], message: `${k} is not a config field: set it as the resource's own attribute` });
       }
     }
     return problems;
@@ -113,7 +127,8 @@ export class NotificationResource implements KumaResource {
     const savedId = Number(answer.id ?? id);
     await session.notificationsAfter(seq);
     const saved = session.notifications.get(savedId);
-    if (!saved) throw new ProviderError(`notification ${savedId} is missing from the list Uptime Kuma at ${session.url} sent after saving it`);
+    if (!saved)
+      throw new ProviderError(`notification ${savedId} is missing from the list Uptime Kuma at ${session.url} sent after saving it`);
     return notificationToState(saved, recorded(planned));
   }
 
@@ -121,7 +136,10 @@ export class NotificationResource implements KumaResource {
     await session.ready();
     const name = String(planned.name);
     const twin = session.notifications.byName(name)[0];
-    if (twin) throw new ProviderError(`a notification named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\``);
+    if (twin)
+      throw new ProviderError(
+        `a notification named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\``,
+      );
     const state = await this.save(session, planned, null, null);
     return { id: String(state.id), state };
   }
@@ -145,7 +163,12 @@ export class NotificationResource implements KumaResource {
     await session.ready();
     const found = 'id' in key ? session.notifications.all().filter((n) => n.id === key.id) : session.notifications.byName(key.name);
     if (found.length === 0) return null;
-    if (found.length > 1 && 'name' in key) throw ambiguousName(TYPE, key.name, found.map((n) => n.id));
+    if (found.length > 1 && 'name' in key)
+      throw ambiguousName(
+        TYPE,
+        key.name,
+        found.map((n) => n.id),
+      );
     return { id: String(found[0]!.id), state: notificationToState(found[0]!, false) };
   }
 
@@ -154,7 +177,12 @@ export class NotificationResource implements KumaResource {
     await session.ready();
     const found = session.notifications.byName(name);
     if (found.length === 0) return null;
-    if (found.length > 1) throw ambiguousName(TYPE, name, found.map((n) => n.id));
+    if (found.length > 1)
+      throw ambiguousName(
+        TYPE,
+        name,
+        found.map((n) => n.id),
+      );
     return { id: String(found[0]!.id), state: notificationToState(found[0]!, recorded(planned)) };
   }
 }

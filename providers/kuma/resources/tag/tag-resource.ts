@@ -4,7 +4,14 @@
  * tag with an existing name is refused so names stay unambiguous.
  */
 import { isUnknown, UNKNOWN, type Attributes, type Value } from '../../../../src/core/value.js';
-import { ProviderError, type AttributeProblem, type CreateResponse, type PlanResourceRequest, type PlanResourceResponse, type ResourceTypeSchema } from '../../../../src/provider/contract.js';
+import {
+  ProviderError,
+  type AttributeProblem,
+  type CreateResponse,
+  type PlanResourceRequest,
+  type PlanResourceResponse,
+  type ResourceTypeSchema,
+} from '../../../../src/provider/contract.js';
 import type { KumaSession } from '../../connection/kuma-session.js';
 import { kumaJsonSchemas } from '../../kuma-json-schemas.js';
 import { ambiguousName, numericId, parseImportId, type KumaResource } from '../kuma-resource.js';
@@ -43,7 +50,8 @@ export class TagResource implements KumaResource {
   validate(config: Attributes): AttributeProblem[] {
     const problems: AttributeProblem[] = [];
     const color = config.color;
-    if (typeof color === 'string' && !/^#[0-9a-fA-F]{6}$/.test(color)) problems.push({ path: ['color'], message: `color ${JSON.stringify(color)} is not a #RRGGBB colour` });
+    if (typeof color === 'string' && !/^#[0-9a-fA-F]{6}$/.test(color))
+      problems.push({ path: ['color'], message: `color ${JSON.stringify(color)} is not a #RRGGBB colour` });
     if (config.name === '') problems.push({ path: ['name'], message: 'name cannot be empty' });
     return problems;
   }
@@ -51,7 +59,12 @@ export class TagResource implements KumaResource {
   plan(req: PlanResourceRequest): PlanResourceResponse {
     const { config, prior } = req;
     const color: Value = config.color ?? prior?.color ?? DEFAULT_TAG_COLOR;
-    return { planned: { id: prior?.id ?? UNKNOWN, name: config.name ?? null, color: isUnknown(color) ? UNKNOWN : color }, requiresReplace: [], notes: [], problems: [] };
+    return {
+      planned: { id: prior?.id ?? UNKNOWN, name: config.name ?? null, color: isUnknown(color) ? UNKNOWN : color },
+      requiresReplace: [],
+      notes: [],
+      problems: [],
+    };
   }
 
   identity(planned: Attributes): Record<string, Value> {
@@ -67,10 +80,14 @@ export class TagResource implements KumaResource {
   async create(session: KumaSession, planned: Attributes): Promise<CreateResponse> {
     const name = String(planned.name);
     const twin = (await listTags(session)).find((t) => t.name === name);
-    if (twin) throw new ProviderError(`a tag named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\``);
+    if (twin)
+      throw new ProviderError(
+        `a tag named ${JSON.stringify(name)} already exists on Uptime Kuma at ${session.url} (id ${twin.id}); import it with \`hl import <address> ${twin.id}\``,
+      );
     const answer = await session.call('addTag', { name, color: String(planned.color) });
     const tag = answer.tag as KumaTag | undefined;
-    if (!tag || typeof tag.id !== 'number') throw new ProviderError(`Uptime Kuma at ${session.url} answered \`addTag\` without the tag: ${JSON.stringify(answer)}`);
+    if (!tag || typeof tag.id !== 'number')
+      throw new ProviderError(`Uptime Kuma at ${session.url} answered \`addTag\` without the tag: ${JSON.stringify(answer)}`);
     return { id: String(tag.id), state: toState(tag) };
   }
 
@@ -91,7 +108,12 @@ export class TagResource implements KumaResource {
     const tags = await listTags(session);
     const found = 'id' in key ? tags.filter((t) => t.id === key.id) : tags.filter((t) => t.name === key.name);
     if (found.length === 0) return null;
-    if (found.length > 1 && 'name' in key) throw ambiguousName(TYPE, key.name, found.map((t) => t.id));
+    if (found.length > 1 && 'name' in key)
+      throw ambiguousName(
+        TYPE,
+        key.name,
+        found.map((t) => t.id),
+      );
     return { id: String(found[0]!.id), state: toState(found[0]!) };
   }
 
@@ -99,7 +121,12 @@ export class TagResource implements KumaResource {
     const name = String(identity.name ?? planned.name);
     const found = (await listTags(session)).filter((t) => t.name === name);
     if (found.length === 0) return null;
-    if (found.length > 1) throw ambiguousName(TYPE, name, found.map((t) => t.id));
+    if (found.length > 1)
+      throw ambiguousName(
+        TYPE,
+        name,
+        found.map((t) => t.id),
+      );
     return { id: String(found[0]!.id), state: toState(found[0]!) };
   }
 }

@@ -47,10 +47,7 @@ function separateFqdn(world: MaasWorld, fqdn: string): { name: string; domain: s
 }
 
 /** Resolves the fqdn/name/domain triple of a request; a Response when the domain is unknown. */
-function nameAndDomain(
-  ctx: HandlerContext,
-  params: URLSearchParams,
-): { name?: string; domain?: WorldDomain } | EmulatorResponse {
+function nameAndDomain(ctx: HandlerContext, params: URLSearchParams): { name?: string; domain?: WorldDomain } | EmulatorResponse {
   let name = params.get('name') ?? undefined;
   let domainSpec = params.get('domain') ?? undefined;
   const fqdn = params.get('fqdn') ?? undefined;
@@ -219,7 +216,9 @@ function checkData(
 ): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   if (!SUPPORTED_RRTYPES.includes(rrtype)) {
-    errors.rrtype = [`'${rrtype}' is not a valid resource record type.  It should be one of: ${SUPPORTED_RRTYPES.map((t) => `'${t}'`).join(', ')}.`];
+    errors.rrtype = [
+      `'${rrtype}' is not a valid resource record type.  It should be one of: ${SUPPORTED_RRTYPES.map((t) => `'${t}'`).join(', ')}.`,
+    ];
     return errors;
   }
   const others = dataOf(world, resource).filter((d) => d !== self);

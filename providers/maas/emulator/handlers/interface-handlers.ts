@@ -152,7 +152,10 @@ const linkSubnet: Handler = (ctx) => {
       const reserved = reservedIpsFor(world, iface.mac_address, ipText!);
       const text = formatIp(ip);
       if (reserved.length > 1) {
-        return apiException(409, `The MAC address ${iface.mac_address} or the static IP ${text} are associated with a reserved IP and cannot be used.`);
+        return apiException(
+          409,
+          `The MAC address ${iface.mac_address} or the static IP ${text} are associated with a reserved IP and cannot be used.`,
+        );
       }
       const r = reserved[0];
       if (r && !sameIp(r.ip, text)) {

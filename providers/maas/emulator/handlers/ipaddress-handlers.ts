@@ -28,7 +28,8 @@ const listIpAddresses: Handler = (ctx) => {
     .filter((r) => (owner !== undefined ? r.user === owner : all || r.user === ctx.world.admin_user))
     .map((r) => ({ id: r.id, ip: r.ip }));
   if (all && owner === undefined) {
-    for (const n of ctx.world.nodes) for (const i of n.interfaces) for (const l of i.links) if (l.ip !== null) entries.push({ id: l.id, ip: l.ip });
+    for (const n of ctx.world.nodes)
+      for (const i of n.interfaces) for (const l of i.links) if (l.ip !== null) entries.push({ id: l.id, ip: l.ip });
   }
   const out = entries.filter((e) => ip === undefined || sameIp(e.ip, ip)).sort((a, b) => a.id - b.id);
   return json(out.map((e) => renderStaticIp(ctx.world, e.ip)));

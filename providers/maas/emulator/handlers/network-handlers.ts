@@ -98,7 +98,11 @@ const readDomain: Handler = (ctx) => {
  * `authoritative` a NullBooleanField; models/domain.py strips a trailing dot of the name and
  * validates it like a DNS name; names are unique. On update, fields left out keep their value.
  */
-function checkDomainForm(ctx: HandlerContext, self: WorldDomain | undefined, errors: Record<string, string[]>): { name?: string; ttl?: number | null; authoritative?: boolean } {
+function checkDomainForm(
+  ctx: HandlerContext,
+  self: WorldDomain | undefined,
+  errors: Record<string, string[]>,
+): { name?: string; ttl?: number | null; authoritative?: boolean } {
   const f = ctx.req.form;
   const out: { name?: string; ttl?: number | null; authoritative?: boolean } = {};
   const raw = formValue(f, 'name');

@@ -9,13 +9,19 @@ import type { Authenticator } from '../auth.js';
 export function accessRoutes(auth: Authenticator): RouteDef[] {
   return [
     {
-      method: 'POST', path: '/access/ticket',
+      method: 'POST',
+      path: '/access/ticket',
       params: {
-        username: str({ maxLength: 64 }), password: str(), realm: opt(str({ maxLength: 32 })), otp: opt(str()),
-        path: opt(str({ maxLength: 64 })), privs: opt(str({ maxLength: 64 })), 'new-format': opt(bool()), 'tfa-challenge': opt(str()),
+        username: str({ maxLength: 64 }),
+        password: str(),
+        realm: opt(str({ maxLength: 32 })),
+        otp: opt(str()),
+        path: opt(str({ maxLength: 64 })),
+        privs: opt(str({ maxLength: 64 })),
+        'new-format': opt(bool()),
+        'tfa-challenge': opt(str()),
       },
-      handler: (_emu, req) =>
-        auth.login(String(req.params.username), String(req.params.password), req.params.realm as string | undefined),
+      handler: (_emu, req) => auth.login(String(req.params.username), String(req.params.password), req.params.realm as string | undefined),
     },
   ];
 }

@@ -36,7 +36,10 @@ const PARAMS = { node: NODE, vmid: VMID };
 
 export const AGENT_ROUTES: RouteDef[] = [
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze', params: PARAMS, proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-freeze',
+    params: PARAMS,
+    proxyToNode: true,
     handler: (emu, req) => {
       const g = availableAgent(emu, req);
       if (g.fsFrozen) fail('Agent error: Command guest-fsfreeze-freeze has been disabled: the agent is in frozen state');
@@ -45,7 +48,10 @@ export const AGENT_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw', params: PARAMS, proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-thaw',
+    params: PARAMS,
+    proxyToNode: true,
     handler: (emu, req) => {
       const g = availableAgent(emu, req);
       const thawed = g.fsFrozen ? FILESYSTEMS : 0;
@@ -54,7 +60,10 @@ export const AGENT_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-status', params: PARAMS, proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/agent/fsfreeze-status',
+    params: PARAMS,
+    proxyToNode: true,
     handler: (emu, req) => ({ result: availableAgent(emu, req).fsFrozen ? 'frozen' : 'thawed' }),
   },
 ];

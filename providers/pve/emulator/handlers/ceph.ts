@@ -21,7 +21,9 @@ function storageConfig(s: StorageState): Record<string, unknown> {
 
 export const CEPH_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/storage/{storage}', params: { storage: STORAGE_ID },
+    method: 'GET',
+    path: '/storage/{storage}',
+    params: { storage: STORAGE_ID },
     handler: (emu, req) => {
       const id = req.params.storage as string;
       for (const n of emu.world.nodes) {
@@ -35,7 +37,9 @@ export const CEPH_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/ceph/pool/{name}/status', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/ceph/pool/{name}/status',
+    proxyToNode: true,
     params: { node: NODE, name: str(), verbose: opt(bool()) },
     handler: (emu, req) => {
       const pools = emu.world.ceph?.pools;

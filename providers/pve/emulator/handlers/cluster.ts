@@ -51,8 +51,20 @@ function vmStats(emu: EmulatorCore, g: GuestState): Record<string, unknown> {
   const d = emu.rrd.guest(g.vmid, nowSeconds(emu));
   if (d) {
     Object.assign(e, {
-      uptime: d.uptime, name: d.name, status: d.status, template: d.template, maxcpu: d.maxcpu, cpu: d.cpu, maxmem: d.maxmem,
-      mem: d.mem, maxdisk: d.maxdisk, disk: d.disk, netin: d.netin, netout: d.netout, diskread: d.diskread, diskwrite: d.diskwrite,
+      uptime: d.uptime,
+      name: d.name,
+      status: d.status,
+      template: d.template,
+      maxcpu: d.maxcpu,
+      cpu: d.cpu,
+      maxmem: d.maxmem,
+      mem: d.mem,
+      maxdisk: d.maxdisk,
+      disk: d.disk,
+      netin: d.netin,
+      netout: d.netout,
+      diskread: d.diskread,
+      diskwrite: d.diskwrite,
     });
   }
   return e;
@@ -166,12 +178,18 @@ function nodeStatus(emu: EmulatorCore, req: ApiRequest): Record<string, unknown>
       model: n.cpuModel,
       mhz: '2500.000',
       hvm: '1',
-      flags: 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm aes avx avx2',
+      flags:
+        'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm aes avx avx2',
       user_hz: 100,
     },
     memory: { total: n.memoryBytes, used, free: n.memoryBytes - used, available: n.memoryBytes - used },
     swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },
-    rootfs: { total: root?.totalBytes ?? 0, used: rootUsed, free: (root?.totalBytes ?? 0) - rootUsed, avail: (root?.totalBytes ?? 0) - rootUsed },
+    rootfs: {
+      total: root?.totalBytes ?? 0,
+      used: rootUsed,
+      free: (root?.totalBytes ?? 0) - rootUsed,
+      avail: (root?.totalBytes ?? 0) - rootUsed,
+    },
     ksm: { shared: 0 },
     kversion: `Linux ${emu.profile.kernel} #1 SMP PREEMPT_DYNAMIC PMX ${emu.profile.kernel.replace(/-pve$/, '')}`,
     pveversion: `pve-manager/${emu.world.pveVersion}/emulated`,
@@ -252,11 +270,20 @@ const POOL_UPDATE: ParamSchema = {
 
 export const CLUSTER_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/version', params: {},
-    handler: (emu) => ({ version: emu.world.pveVersion, release: emu.world.pveVersion.split('.').slice(0, 2).join('.'), repoid: 'e7e2f5b0c1d4a3b2', console: 'xtermjs' }),
+    method: 'GET',
+    path: '/version',
+    params: {},
+    handler: (emu) => ({
+      version: emu.world.pveVersion,
+      release: emu.world.pveVersion.split('.').slice(0, 2).join('.'),
+      repoid: 'e7e2f5b0c1d4a3b2',
+      console: 'xtermjs',
+    }),
   },
   {
-    method: 'GET', path: '/nodes', params: {},
+    method: 'GET',
+    path: '/nodes',
+    params: {},
     handler: (emu) =>
       emu.world.nodes.map((n) => {
         const e = nodeEntry(emu, n);
@@ -266,25 +293,78 @@ export const CLUSTER_ROUTES: RouteDef[] = [
       }),
   },
   {
-    method: 'GET', path: '/nodes/{node}', params: { node: NODE }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}',
+    params: { node: NODE },
+    proxyToNode: true,
     handler: () =>
-      ['apt', 'capabilities', 'ceph', 'certificates', 'config', 'disks', 'dns', 'firewall', 'hardware', 'hosts', 'journal', 'lxc', 'netstat', 'network', 'qemu', 'replication', 'report', 'rrd', 'rrddata', 'scan', 'services', 'sdn', 'spiceshell', 'status', 'storage', 'subscription', 'syslog', 'tasks', 'termproxy', 'time', 'version', 'vncshell', 'vzdump', 'wakeonlan'].map((name) => ({ name })),
+      [
+        'apt',
+        'capabilities',
+        'ceph',
+        'certificates',
+        'config',
+        'disks',
+        'dns',
+        'firewall',
+        'hardware',
+        'hosts',
+        'journal',
+        'lxc',
+        'netstat',
+        'network',
+        'qemu',
+        'replication',
+        'report',
+        'rrd',
+        'rrddata',
+        'scan',
+        'services',
+        'sdn',
+        'spiceshell',
+        'status',
+        'storage',
+        'subscription',
+        'syslog',
+        'tasks',
+        'termproxy',
+        'time',
+        'version',
+        'vncshell',
+        'vzdump',
+        'wakeonlan',
+      ].map((name) => ({ name })),
   },
   { method: 'GET', path: '/nodes/{node}/status', params: { node: NODE }, proxyToNode: true, handler: nodeStatus },
-  { method: 'GET', path: '/cluster/resources', params: { type: opt(str({ enum: ['vm', 'storage', 'node', 'sdn'] })) }, handler: clusterResources },
+  {
+    method: 'GET',
+    path: '/cluster/resources',
+    params: { type: opt(str({ enum: ['vm', 'storage', 'node', 'sdn'] })) },
+    handler: clusterResources,
+  },
   { method: 'GET', path: '/cluster/nextid', params: { vmid: opt(VMID) }, handler: nextId },
   {
-    method: 'GET', path: '/cluster/status', params: {},
+    method: 'GET',
+    path: '/cluster/status',
+    params: {},
     handler: (emu) => [
       { id: 'cluster', type: 'cluster', name: emu.world.clusterName, nodes: emu.world.nodes.length, quorate: 1, version: 12 },
       ...emu.world.nodes.map((n, i) => ({
-        id: `node/${n.name}`, type: 'node', name: n.name, nodeid: i + 1, ip: n.ip, online: n.online ? 1 : 0,
-        local: i === 0 ? 1 : 0, level: '',
+        id: `node/${n.name}`,
+        type: 'node',
+        name: n.name,
+        nodeid: i + 1,
+        ip: n.ip,
+        online: n.online ? 1 : 0,
+        local: i === 0 ? 1 : 0,
+        level: '',
       })),
     ],
   },
   {
-    method: 'GET', path: '/pools', params: { poolid: opt(POOLID), type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
+    method: 'GET',
+    path: '/pools',
+    params: { poolid: opt(POOLID), type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
     handler: (emu, req) => {
       const only = req.params.poolid as string | undefined;
       if (!emu.profile.poolParamApi) {
@@ -306,22 +386,34 @@ export const CLUSTER_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'POST', path: '/pools', params: { poolid: POOLID, comment: opt(str()) },
+    method: 'POST',
+    path: '/pools',
+    params: { poolid: POOLID, comment: opt(str()) },
     handler: (emu, req) => {
       const poolid = req.params.poolid as string;
       if (emu.world.pools[poolid]) fail(`pool '${poolid}' already exists`);
-      emu.world.pools[poolid] = { poolid, vmids: [], storages: [], ...(req.params.comment !== undefined ? { comment: String(req.params.comment) } : {}) };
+      emu.world.pools[poolid] = {
+        poolid,
+        vmids: [],
+        storages: [],
+        ...(req.params.comment !== undefined ? { comment: String(req.params.comment) } : {}),
+      };
       return null;
     },
   },
   // Since pve-manager 8.1.0 (PveProfile.poolParamApi); before, only PUT/DELETE /pools/{poolid}.
   { method: 'PUT', path: '/pools', params: POOL_UPDATE, available: (p) => p.poolParamApi, handler: updatePool },
   {
-    method: 'DELETE', path: '/pools', params: { poolid: POOLID }, available: (p) => p.poolParamApi,
+    method: 'DELETE',
+    path: '/pools',
+    params: { poolid: POOLID },
+    available: (p) => p.poolParamApi,
     handler: (emu, req) => deletePool(emu, req.params.poolid as string),
   },
   {
-    method: 'GET', path: '/pools/{poolid}', params: { poolid: POOLID, type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
+    method: 'GET',
+    path: '/pools/{poolid}',
+    params: { poolid: POOLID, type: opt(str({ enum: ['qemu', 'lxc', 'storage'] })) },
     handler: (emu, req) => {
       const pool = requirePool(emu, req.params.poolid as string);
       const e: Record<string, unknown> = { members: poolMembers(emu, pool.poolid, req.params.type as string | undefined) };
@@ -330,5 +422,10 @@ export const CLUSTER_ROUTES: RouteDef[] = [
     },
   },
   { method: 'PUT', path: '/pools/{poolid}', params: POOL_UPDATE, handler: updatePool },
-  { method: 'DELETE', path: '/pools/{poolid}', params: { poolid: POOLID }, handler: (emu, req) => deletePool(emu, req.params.poolid as string) },
+  {
+    method: 'DELETE',
+    path: '/pools/{poolid}',
+    params: { poolid: POOLID },
+    handler: (emu, req) => deletePool(emu, req.params.poolid as string),
+  },
 ];

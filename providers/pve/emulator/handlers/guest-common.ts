@@ -6,13 +6,7 @@
  */
 import { formatPropertyString, LXC_NET_FORMAT, parsePropertyString, parseSize, QEMU_NET_FORMAT } from '../../property-string.js';
 import { fail, paramFail } from '../api-error.js';
-import {
-  effectiveConfig,
-  formatConfigText,
-  parsePendingDelete,
-  type ConfigSection,
-  type GuestConfigFile,
-} from '../config-text.js';
+import { effectiveConfig, formatConfigText, parsePendingDelete, type ConfigSection, type GuestConfigFile } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { checkGuestDevicesAtStart, foldRawLxcKeys, initializeCoralsUsedBy } from '../guest-devices.js';
 import { configKeyDef, guestKind, type GuestKind } from '../guest-kind.js';
@@ -343,7 +337,11 @@ export function undoCreate(
   allocated: readonly VolumeState[],
   placeholder: (g: GuestState) => boolean,
 ): void {
-  freeVolumes(emu.world, nodeName, allocated.map((v) => v.volid));
+  freeVolumes(
+    emu.world,
+    nodeName,
+    allocated.map((v) => v.volid),
+  );
   const g = emu.world.guests[String(vmid)];
   if (g && placeholder(g)) delete emu.world.guests[String(vmid)];
 }
@@ -369,7 +367,11 @@ export function canonicalNets(emu: EmulatorCore, type: GuestType, values: Record
 }
 
 /** The node a clone goes to (undefined: the source's own), checked, and the pool it joins. */
-export function cloneTarget(emu: EmulatorCore, req: ApiRequest, sourceNode: string): { target: string | undefined; pool: string | undefined } {
+export function cloneTarget(
+  emu: EmulatorCore,
+  req: ApiRequest,
+  sourceNode: string,
+): { target: string | undefined; pool: string | undefined } {
   let target = req.params.target as string | undefined;
   if (target === sourceNode || target === 'localhost') target = undefined;
   const pool = req.params.pool as string | undefined;

@@ -56,7 +56,10 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
   const base = `/nodes/{node}/${type}`;
   return [
     {
-      method: 'GET', path: base, params: { node: NODE, ...options.listParams }, proxyToNode: true,
+      method: 'GET',
+      path: base,
+      params: { node: NODE, ...options.listParams },
+      proxyToNode: true,
       handler: (emu, req) =>
         Object.values(emu.world.guests)
           .filter((g) => g.type === type && g.node === req.params.node)
@@ -66,14 +69,19 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
           .map((g) => listEntry(emu, g)),
     },
     {
-      method: 'GET', path: `${base}/{vmid}`, params: GUEST_BASE, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}`,
+      params: GUEST_BASE,
+      proxyToNode: true,
       handler: (emu, req) => {
         guestOf(emu, req, type);
         return subdirs(options.index);
       },
     },
     {
-      method: 'GET', path: `${base}/{vmid}/config`, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/config`,
+      proxyToNode: true,
       params: { ...GUEST_BASE, current: opt(bool()), snapshot: opt(SNAPNAME) },
       handler: (emu, req) => {
         requireAudit(req);
@@ -81,48 +89,75 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
       },
     },
     {
-      method: 'GET', path: `${base}/{vmid}/pending`, params: GUEST_BASE, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/pending`,
+      params: GUEST_BASE,
+      proxyToNode: true,
       handler: (emu, req) => {
         requireAudit(req);
         return pendingAnswer(guestOf(emu, req, type));
       },
     },
     {
-      method: 'GET', path: `${base}/{vmid}/status`, params: GUEST_BASE, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/status`,
+      params: GUEST_BASE,
+      proxyToNode: true,
       handler: (emu, req) => {
         guestOf(emu, req, type);
         return subdirs(options.statusIndex);
       },
     },
     {
-      method: 'GET', path: `${base}/{vmid}/status/current`, params: GUEST_BASE, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/status/current`,
+      params: GUEST_BASE,
+      proxyToNode: true,
       handler: (emu, req) => {
         requireAudit(req);
         return currentStatus(emu, guestOf(emu, req, type));
       },
     },
     {
-      method: 'POST', path: `${base}/{vmid}/status/reboot`, proxyToNode: true,
+      method: 'POST',
+      path: `${base}/{vmid}/status/reboot`,
+      proxyToNode: true,
       params: { ...GUEST_BASE, timeout: opt(int({ minimum: 0 })) },
       handler: (emu, req) => rebootGuest(emu, req, type),
     },
-    { method: 'GET', path: `${base}/{vmid}/snapshot`, params: GUEST_BASE, proxyToNode: true, handler: (emu, req) => listSnapshots(emu, req, type) },
     {
-      method: 'POST', path: `${base}/{vmid}/snapshot`, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/snapshot`,
+      params: GUEST_BASE,
+      proxyToNode: true,
+      handler: (emu, req) => listSnapshots(emu, req, type),
+    },
+    {
+      method: 'POST',
+      path: `${base}/{vmid}/snapshot`,
+      proxyToNode: true,
       params: { ...GUEST_BASE, snapname: SNAPNAME, ...options.snapshotParams, description: opt(str()) },
       handler: (emu, req) => createSnapshot(emu, req, type),
     },
     {
-      method: 'GET', path: `${base}/{vmid}/snapshot/{snapname}`, params: { ...GUEST_BASE, snapname: SNAPNAME }, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/snapshot/{snapname}`,
+      params: { ...GUEST_BASE, snapname: SNAPNAME },
+      proxyToNode: true,
       handler: () => [{ cmd: 'rollback' }, { cmd: 'config' }],
     },
     {
-      method: 'DELETE', path: `${base}/{vmid}/snapshot/{snapname}`, proxyToNode: true,
+      method: 'DELETE',
+      path: `${base}/{vmid}/snapshot/{snapname}`,
+      proxyToNode: true,
       params: { ...GUEST_BASE, snapname: SNAPNAME, force: opt(bool()) },
       handler: (emu, req) => deleteSnapshot(emu, req, type),
     },
     {
-      method: 'GET', path: `${base}/{vmid}/snapshot/{snapname}/config`, params: { ...GUEST_BASE, snapname: SNAPNAME }, proxyToNode: true,
+      method: 'GET',
+      path: `${base}/{vmid}/snapshot/{snapname}/config`,
+      params: { ...GUEST_BASE, snapname: SNAPNAME },
+      proxyToNode: true,
       handler: (emu, req) => {
         const g = guestOf(emu, req, type);
         const snap = guestConfig(g).snapshots[req.params.snapname as string];
@@ -131,7 +166,9 @@ export function guestRoutes(type: GuestType, options: GuestRouteOptions): RouteD
       },
     },
     {
-      method: 'POST', path: `${base}/{vmid}/snapshot/{snapname}/rollback`, proxyToNode: true,
+      method: 'POST',
+      path: `${base}/{vmid}/snapshot/{snapname}/rollback`,
+      proxyToNode: true,
       params: { ...GUEST_BASE, snapname: SNAPNAME, start: opt(bool()) },
       handler: (emu, req) => rollbackSnapshot(emu, req, type),
     },

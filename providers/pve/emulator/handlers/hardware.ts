@@ -13,15 +13,23 @@ function nodeOf(emu: EmulatorCore, req: ApiRequest): NodeState {
 
 export const HARDWARE_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/nodes/{node}/hardware', params: { node: NODE }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/hardware',
+    params: { node: NODE },
+    proxyToNode: true,
     handler: () => [{ type: 'pci' }, { type: 'usb' }],
   },
   {
-    method: 'GET', path: '/nodes/{node}/hardware/usb', params: { node: NODE }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/hardware/usb',
+    params: { node: NODE },
+    proxyToNode: true,
     handler: (emu, req) => nodeOf(emu, req).usb.map((d) => ({ ...d })),
   },
   {
-    method: 'GET', path: '/nodes/{node}/hardware/pci', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/hardware/pci',
+    proxyToNode: true,
     params: { node: NODE, 'pci-class-blacklist': opt(str()), verbose: opt(bool()) },
     handler: (emu, req) => {
       const blacklist = String(req.params['pci-class-blacklist'] ?? '05;06;0b')

@@ -3,7 +3,14 @@
  * create from an `ostemplate`, config read/update (PUT only, synchronous), pending, power
  * actions, destroy, clone, resize, template and snapshots, with PVE's checks and messages.
  */
-import { formatPropertyString, formatSize, LXC_FEATURES_FORMAT, LXC_MP_FORMAT, LXC_ROOTFS_FORMAT, parsePropertyString } from '../../property-string.js';
+import {
+  formatPropertyString,
+  formatSize,
+  LXC_FEATURES_FORMAT,
+  LXC_MP_FORMAT,
+  LXC_ROOTFS_FORMAT,
+  parsePropertyString,
+} from '../../property-string.js';
 import { fail, paramFail, permFail } from '../api-error.js';
 import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
@@ -66,8 +73,23 @@ const GiB = 1024 ** 3;
 const MODIFIED = 'detected modified configuration - file changed by other user? Try again.';
 
 const NON_CONFIG = new Set([
-  'node', 'vmid', 'digest', 'delete', 'revert', 'ostemplate', 'password', 'ssh-public-keys', 'storage', 'pool',
-  'start', 'unique', 'force', 'restore', 'ignore-unpack-errors', 'bwlimit', 'ha-managed',
+  'node',
+  'vmid',
+  'digest',
+  'delete',
+  'revert',
+  'ostemplate',
+  'password',
+  'ssh-public-keys',
+  'storage',
+  'pool',
+  'start',
+  'unique',
+  'force',
+  'restore',
+  'ignore-unpack-errors',
+  'bwlimit',
+  'ha-managed',
 ]);
 
 function configValues(params: ApiRequest['params']): Record<string, string> {
@@ -190,8 +212,7 @@ function createCt(emu: EmulatorCore, req: ApiRequest): string {
   // pve-container src/PVE/API2/LXC.pm create_vm: a create without `unprivileged` takes the
   // release's default (unprivileged since 6.0.6), and a privileged one needs Sys.Modify on `/`
   // (also since 6.0.6), checked before anything else about the container.
-  const unprivileged =
-    values.unprivileged === undefined ? emu.profile.containersUnprivilegedByDefault : values.unprivileged === '1';
+  const unprivileged = values.unprivileged === undefined ? emu.profile.containersUnprivilegedByDefault : values.unprivileged === '1';
   if (!unprivileged && emu.profile.privilegedContainerCreateNeedsSysModify && !req.auth.has('Sys.Modify', '/')) {
     permFail('/, Sys.Modify');
   }
@@ -346,13 +367,22 @@ function cloneCt(emu: EmulatorCore, req: ApiRequest): string {
   if (p.hostname !== undefined) newconf.hostname = String(p.hostname);
   if (p.description !== undefined && p.description !== '') newconf.description = String(p.description);
   const targetNode = target ?? nodeName;
-  emu.world.guests[String(newid)] = { vmid: newid, type: 'lxc', node: targetNode, config: lockedConfigText('lxc', 'create', newconf), status: 'stopped' };
+  emu.world.guests[String(newid)] = {
+    vmid: newid,
+    type: 'lxc',
+    node: targetNode,
+    config: lockedConfigText('lxc', 'create', newconf),
+    status: 'stopped',
+  };
   const allocated: VolumeState[] = [];
   return startTask(emu, req, {
     type: 'vzclone',
     id: String(vmid),
     placeholder: { type: 'lxc', vmid: newid },
-    holds: [{ type: 'lxc', vmid, shared: true }, { type: 'lxc', vmid: newid }],
+    holds: [
+      { type: 'lxc', vmid, shared: true },
+      { type: 'lxc', vmid: newid },
+    ],
     run: () => {
       const liveNode = requireNodeState(emu, nodeName);
       const tgt = liveGuest(emu, 'lxc', newid, targetNode);
@@ -395,7 +425,8 @@ function resizeCt(emu: EmulatorCore, req: ApiRequest): string {
   const node = requireNodeState(emu, nodeName);
   const found = findVolume(node, volid);
   if (!found) fail(`Could not determine current size of volume '${volid}'`);
-  if (found.volume.vmid !== undefined && found.volume.vmid !== vmid) fail(`can't resize mount point owned by another container (${found.volume.vmid})`);
+  if (found.volume.vmid !== undefined && found.volume.vmid !== vmid)
+    fail(`can't resize mount point owned by another container (${found.volume.vmid})`);
   const size = found.volume.sizeBytes;
   const newsize = resizeTarget(p.size as string, size);
   if (newsize < size) fail('unable to shrink disk size');
@@ -482,43 +513,76 @@ const MOUNT_NAMES = ['rootfs', ...Array.from({ length: 256 }, (_, i) => `mp${i}`
 export const LXC_ROUTES: RouteDef[] = [
   { method: 'POST', path: '/nodes/{node}/lxc', params: CREATE_PARAMS, proxyToNode: true, handler: createCt },
   {
-    method: 'DELETE', path: '/nodes/{node}/lxc/{vmid}', proxyToNode: true,
+    method: 'DELETE',
+    path: '/nodes/{node}/lxc/{vmid}',
+    proxyToNode: true,
     params: { ...BASE, force: opt(bool()), purge: opt(bool()), 'destroy-unreferenced-disks': opt(bool()) },
     handler: (emu, req) => destroyGuest(emu, req, 'lxc'),
   },
   { method: 'PUT', path: '/nodes/{node}/lxc/{vmid}/config', params: UPDATE_PARAMS, proxyToNode: true, handler: updateCt },
   {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/status/start', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/lxc/{vmid}/status/start',
+    proxyToNode: true,
     params: { ...BASE, skiplock: opt(bool()), debug: opt(bool()) },
     handler: (emu, req) => startGuest(emu, req, 'lxc'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/status/stop', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/lxc/{vmid}/status/stop',
+    proxyToNode: true,
     params: { ...BASE, skiplock: opt(bool()), 'overrule-shutdown': opt(bool()) },
     handler: (emu, req) => stopGuest(emu, req, 'lxc', 'stop'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/status/shutdown', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/lxc/{vmid}/status/shutdown',
+    proxyToNode: true,
     params: { ...BASE, timeout: opt(int({ minimum: 0 })), forceStop: opt(bool()) },
     handler: (emu, req) => stopGuest(emu, req, 'lxc', 'shutdown'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/lxc/{vmid}/clone', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/lxc/{vmid}/clone',
+    proxyToNode: true,
     params: {
-      ...BASE, newid: VMID, hostname: opt(str({ format: 'dns-name' })), description: opt(str()), pool: opt(str({ format: 'pve-poolid' })),
-      snapname: opt(SNAPNAME), storage: opt(STORAGE_ID), full: opt(bool()), target: opt(NODE), bwlimit: opt(num({ minimum: 0 })),
+      ...BASE,
+      newid: VMID,
+      hostname: opt(str({ format: 'dns-name' })),
+      description: opt(str()),
+      pool: opt(str({ format: 'pve-poolid' })),
+      snapname: opt(SNAPNAME),
+      storage: opt(STORAGE_ID),
+      full: opt(bool()),
+      target: opt(NODE),
+      bwlimit: opt(num({ minimum: 0 })),
     },
     handler: cloneCt,
   },
   {
-    method: 'PUT', path: '/nodes/{node}/lxc/{vmid}/resize', proxyToNode: true,
+    method: 'PUT',
+    path: '/nodes/{node}/lxc/{vmid}/resize',
+    proxyToNode: true,
     params: { ...BASE, disk: str({ enum: MOUNT_NAMES }), size: str({ pattern: /\+?\d+(\.\d+)?[KMGT]?/ }), digest: DIGEST },
     handler: resizeCt,
   },
   { method: 'POST', path: '/nodes/{node}/lxc/{vmid}/template', params: BASE, proxyToNode: true, handler: templateCt },
   ...guestRoutes('lxc', {
     listParams: {},
-    index: ['config', 'status', 'vncproxy', 'vncwebsocket', 'spiceproxy', 'migrate', 'clone', 'rrd', 'rrddata', 'firewall', 'snapshot', 'resize'],
+    index: [
+      'config',
+      'status',
+      'vncproxy',
+      'vncwebsocket',
+      'spiceproxy',
+      'migrate',
+      'clone',
+      'rrd',
+      'rrddata',
+      'firewall',
+      'snapshot',
+      'resize',
+    ],
     statusIndex: ['current', 'start', 'stop', 'shutdown', 'reboot', 'suspend', 'resume'],
     snapshotParams: {},
   }),

@@ -37,12 +37,19 @@ function createParams(kind: MappingKind): ParamSchema {
 
 function updateParams(kind: MappingKind): ParamSchema {
   // PVE requires `map` when updating a USB mapping, not a PCI one.
-  return { ...createParams(kind), map: kind === 'usb' ? MAP : opt(MAP), delete: opt(str({ format: 'pve-configid-list', maxLength: 4096 })), digest: DIGEST };
+  return {
+    ...createParams(kind),
+    map: kind === 'usb' ? MAP : opt(MAP),
+    delete: opt(str({ format: 'pve-configid-list', maxLength: 4096 })),
+    digest: DIGEST,
+  };
 }
 
 /** The `map` values of a request, each checked against the entry format. */
 function mapValues(kind: MappingKind, raw: unknown): string[] {
-  const values = String(raw).split('\0').filter((v) => v !== '');
+  const values = String(raw)
+    .split('\0')
+    .filter((v) => v !== '');
   const errors: Record<string, string> = {};
   values.forEach((v, i) => {
     const problem = mapEntryProblem(kind, v);

@@ -10,7 +10,22 @@ import type { ApiRequest, RouteDef } from '../router.js';
 import { findNode, nodeBridges, type NodeState } from '../world.js';
 
 // pve-manager 9.x PVE/API2/Network.pm $network_type_enum plus the filter-only values (`fabric` is new in 9)
-const TYPES = ['bridge', 'bond', 'eth', 'alias', 'vlan', 'fabric', 'OVSBridge', 'OVSBond', 'OVSPort', 'OVSIntPort', 'vnet', 'any_bridge', 'any_local_bridge', 'include_sdn'];
+const TYPES = [
+  'bridge',
+  'bond',
+  'eth',
+  'alias',
+  'vlan',
+  'fabric',
+  'OVSBridge',
+  'OVSBond',
+  'OVSPort',
+  'OVSIntPort',
+  'vnet',
+  'any_bridge',
+  'any_local_bridge',
+  'include_sdn',
+];
 
 function interfaces(emu: EmulatorCore, node: NodeState): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [
@@ -38,7 +53,9 @@ function interfaces(emu: EmulatorCore, node: NodeState): Record<string, unknown>
 
 export const NETWORK_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/nodes/{node}/network', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/network',
+    proxyToNode: true,
     params: { node: NODE, type: opt(str({ enum: TYPES })) },
     handler: (emu: EmulatorCore, req: ApiRequest) => {
       const node = findNode(emu.world, req.params.node as string) as NodeState;

@@ -18,30 +18,12 @@ import { parseConfigText, type ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { isCdromDrive, isCloudinitDrive, QEMU_KIND } from '../guest-kind.js';
 import { canonicalTags } from '../guest-tags.js';
-import {
-  bool,
-  DIGEST,
-  int,
-  NODE,
-  opt,
-  SNAPNAME,
-  STORAGE_ID,
-  str,
-  VMID,
-  type ParamSchema,
-} from '../param-schema.js';
+import { bool, DIGEST, int, NODE, opt, SNAPNAME, STORAGE_ID, str, VMID, type ParamSchema } from '../param-schema.js';
 import { updateConfig, type UpdateOutcome } from '../pending.js';
 import { isQemuDriveKey, qemuDriveFormat, QEMU_CONFIG_OPTIONS, QEMU_DRIVE_ORDER } from '../qemu-options.js';
 import { windowsPinnedMachine } from '../../pve-rules/qemu-machine-rules.js';
 import type { ApiRequest, RouteDef } from '../router.js';
-import {
-  allocateVolume,
-  convertToBase,
-  copyVolume,
-  findVolume,
-  growVolume,
-  parseVolid,
-} from '../storage-ops.js';
+import { allocateVolume, convertToBase, copyVolume, findVolume, growVolume, parseVolid } from '../storage-ops.js';
 import { splitList } from '../string-formats.js';
 import { checkCloneFeature, cloneDriveVolume } from './snapshot-clone.js';
 import {
@@ -87,8 +69,23 @@ const MiB = 1024 ** 2;
 
 /** Parameters of create/update that are not config keys. */
 const NON_CONFIG = new Set([
-  'node', 'vmid', 'digest', 'delete', 'revert', 'force', 'skiplock', 'background_delay', 'import-working-storage',
-  'archive', 'bwlimit', 'ha-managed', 'live-restore', 'pool', 'start', 'storage', 'unique',
+  'node',
+  'vmid',
+  'digest',
+  'delete',
+  'revert',
+  'force',
+  'skiplock',
+  'background_delay',
+  'import-working-storage',
+  'archive',
+  'bwlimit',
+  'ha-managed',
+  'live-restore',
+  'pool',
+  'start',
+  'storage',
+  'unique',
 ]);
 
 /** Config values of the request as config text (booleans 1/0, numbers canonical). */
@@ -192,7 +189,6 @@ function prepareDrives(ctx: AllocationContext, values: Record<string, string>): 
   });
 }
 
-
 /** PVE's default boot order: first disk, first CD-ROM, first NIC. */
 function defaultBootOrder(main: ConfigSection): string {
   const devs: string[] = [];
@@ -200,7 +196,9 @@ function defaultBootOrder(main: ConfigSection): string {
   if (disk) devs.push(disk);
   const cd = QEMU_DRIVE_ORDER.find((k) => main[k] !== undefined && isCdromDrive(k, main[k] as string));
   if (cd) devs.push(cd);
-  const net = Object.keys(main).filter((k) => /^net\d+$/.test(k)).sort()[0];
+  const net = Object.keys(main)
+    .filter((k) => /^net\d+$/.test(k))
+    .sort()[0];
   if (net) devs.push(net);
   return `order=${devs.join(';')}`;
 }
@@ -210,7 +208,12 @@ function defaultBootOrder(main: ConfigSection): string {
  * alone (qemu-server Machine.pm check_and_pin_machine_string, see pve-rules/qemu-machine-rules.ts):
  * the version is the profile's latest installed machine version.
  */
-function pinWindowsMachine(emu: EmulatorCore, machine: string | undefined, ostype: string | undefined, arch: string | undefined): string | undefined {
+function pinWindowsMachine(
+  emu: EmulatorCore,
+  machine: string | undefined,
+  ostype: string | undefined,
+  arch: string | undefined,
+): string | undefined {
   const m = machine === undefined ? {} : parsePropertyString(machine, QEMU_MACHINE_FORMAT);
   const pinned = windowsPinnedMachine(m.type, ostype, arch, emu.profile.machineVersion);
   if (pinned === undefined) return undefined;
@@ -233,7 +236,11 @@ function createVm(emu: EmulatorCore, req: ApiRequest): string {
   canonicalNets(emu, 'qemu', values);
   const start = p.start === true;
   emu.world.guests[String(vmid)] = {
-    vmid, type: 'qemu', node: nodeName, config: lockedConfigText('qemu', 'create'), status: 'stopped',
+    vmid,
+    type: 'qemu',
+    node: nodeName,
+    config: lockedConfigText('qemu', 'create'),
+    status: 'stopped',
   };
   const allocated: VolumeState[] = [];
   return startTask(emu, req, {
@@ -299,10 +306,14 @@ function parseDeleteRevert(
 }
 
 function qemuOptionExists(key: string): boolean {
-  return isQemuDriveKey(key) || /^unused\d+$/.test(key) || Object.keys(QEMU_CONFIG_OPTIONS).some((k) => {
-    if (!k.endsWith('[n]')) return k === key;
-    return new RegExp(`^${k.slice(0, -3)}\\d+$`).test(key);
-  });
+  return (
+    isQemuDriveKey(key) ||
+    /^unused\d+$/.test(key) ||
+    Object.keys(QEMU_CONFIG_OPTIONS).some((k) => {
+      if (!k.endsWith('[n]')) return k === key;
+      return new RegExp(`^${k.slice(0, -3)}\\d+$`).test(key);
+    })
+  );
 }
 
 /** PUT (sync) and POST (async) config of a VM. */
@@ -346,11 +357,23 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
     prepareDrives({ emu, node, vmid, allocated }, values);
     // update_vm_api: a new ostype pins the machine as on create, unless `machine` is set, pending
     // or deleted in the same request.
-    if (values.ostype !== undefined && values.machine === undefined && cfg.pending.machine === undefined && !deletes.some((d) => d.key === 'machine')) {
+    if (
+      values.ostype !== undefined &&
+      values.machine === undefined &&
+      cfg.pending.machine === undefined &&
+      !deletes.some((d) => d.key === 'machine')
+    ) {
       const pinned = pinWindowsMachine(emu, cfg.main.machine, values.ostype, cfg.main.arch);
       if (pinned !== undefined) values.machine = pinned;
     }
-    const outcome = updateConfig(QEMU_KIND, cfg, { values, deletes, reverts, running: live.status === 'running', vmid, env: { qemu: emu.profile.qemu } });
+    const outcome = updateConfig(QEMU_KIND, cfg, {
+      values,
+      deletes,
+      reverts,
+      running: live.status === 'running',
+      vmid,
+      env: { qemu: emu.profile.qemu },
+    });
     writeGuestConfig(live, cfg);
     freeVolumes(emu.world, nodeName, outcome.freeVolumes);
     return outcome;
@@ -365,7 +388,9 @@ async function updateVm(emu: EmulatorCore, req: ApiRequest, sync: boolean): Prom
     }
     return null;
   }
-  const line = `update VM ${vmid}: ${Object.entries(values).map(([k, v]) => `-${k} ${k === 'cipassword' ? '<hidden>' : v}`).join(' ')}`;
+  const line = `update VM ${vmid}: ${Object.entries(values)
+    .map(([k, v]) => `-${k} ${k === 'cipassword' ? '<hidden>' : v}`)
+    .join(' ')}`;
   return startTask(emu, req, {
     type: 'qmconfig',
     id: String(vmid),
@@ -407,7 +432,8 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
   let shared = true;
   for (const key of Object.keys(old).sort()) {
     const value = old[key] as string;
-    if (['snapshots', 'parent', 'snaptime', 'vmstate', 'snapstate', 'runningcpu', 'runningmachine', 'lock', 'digest'].includes(key)) continue;
+    if (['snapshots', 'parent', 'snaptime', 'vmstate', 'snapstate', 'runningcpu', 'runningmachine', 'lock', 'digest'].includes(key))
+      continue;
     if (/^unused\d+$/.test(key)) continue;
     if (/^net\d+$/.test(key)) {
       newconf[key] = canonicalNet(emu, 'qemu', value, true);
@@ -446,7 +472,11 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
   if (p.description !== undefined && p.description !== '') newconf.description = String(p.description);
   const targetNode = target ?? nodeName;
   emu.world.guests[String(newid)] = {
-    vmid: newid, type: 'qemu', node: targetNode, config: lockedConfigText('qemu', 'clone', newconf), status: 'stopped',
+    vmid: newid,
+    type: 'qemu',
+    node: targetNode,
+    config: lockedConfigText('qemu', 'clone', newconf),
+    status: 'stopped',
   };
   const running = src.status === 'running';
   const allocated: VolumeState[] = [];
@@ -454,7 +484,10 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
     type: 'qmclone',
     id: String(vmid),
     placeholder: { type: 'qemu', vmid: newid },
-    holds: [{ type: 'qemu', vmid, shared: !running }, { type: 'qemu', vmid: newid }],
+    holds: [
+      { type: 'qemu', vmid, shared: !running },
+      { type: 'qemu', vmid: newid },
+    ],
     log: [`create ${full ? 'full' : 'linked'} clone of drive(s) ${drives.map(([k]) => k).join(', ')}`],
     run: (log) => {
       const liveNode = requireNodeState(emu, nodeName);
@@ -470,7 +503,10 @@ function cloneVm(emu: EmulatorCore, req: ApiRequest): string {
           const now = emu.now();
           if (isCloudinitDrive(key, value)) {
             vol = allocateVolume(storage !== undefined && full ? requireStorage(liveNode, storage) : found.storage, {
-              vmid: newid, sizeBytes: 4 * MiB, stem: `vm-${newid}-cloudinit`, now,
+              vmid: newid,
+              sizeBytes: 4 * MiB,
+              stem: `vm-${newid}-cloudinit`,
+              now,
             });
           } else {
             const target = full && storage !== undefined ? requireStorage(liveNode, storage) : found.storage;
@@ -616,58 +652,130 @@ const UPDATE_PARAMS: ParamSchema = {
 export const QEMU_ROUTES: RouteDef[] = [
   { method: 'POST', path: '/nodes/{node}/qemu', params: CREATE_PARAMS, proxyToNode: true, handler: createVm },
   {
-    method: 'DELETE', path: '/nodes/{node}/qemu/{vmid}', proxyToNode: true,
+    method: 'DELETE',
+    path: '/nodes/{node}/qemu/{vmid}',
+    proxyToNode: true,
     params: { ...BASE, skiplock: SKIPLOCK, purge: opt(bool()), 'destroy-unreferenced-disks': opt(bool()) },
     handler: (emu, req) => destroyGuest(emu, req, 'qemu'),
   },
-  { method: 'PUT', path: '/nodes/{node}/qemu/{vmid}/config', params: UPDATE_PARAMS, proxyToNode: true, handler: (emu, req) => updateVm(emu, req, true) },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/config', proxyToNode: true,
+    method: 'PUT',
+    path: '/nodes/{node}/qemu/{vmid}/config',
+    params: UPDATE_PARAMS,
+    proxyToNode: true,
+    handler: (emu, req) => updateVm(emu, req, true),
+  },
+  {
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/config',
+    proxyToNode: true,
     params: { ...UPDATE_PARAMS, background_delay: opt(int({ minimum: 1, maximum: 30 })), 'import-working-storage': opt(STORAGE_ID) },
     handler: (emu, req) => updateVm(emu, req, false),
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/start', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/status/start',
+    proxyToNode: true,
     params: {
-      ...BASE, skiplock: SKIPLOCK, stateuri: opt(str({ maxLength: 128 })), migratedfrom: opt(NODE),
-      migration_type: opt(str({ enum: ['secure', 'insecure'] })), migration_network: opt(str()), machine: opt(str()),
-      'force-cpu': opt(str()), targetstorage: opt(str()), timeout: opt(int({ minimum: 0 })),
-      'with-conntrack-state': opt(bool()), 'nets-host-mtu': opt(str()),
+      ...BASE,
+      skiplock: SKIPLOCK,
+      stateuri: opt(str({ maxLength: 128 })),
+      migratedfrom: opt(NODE),
+      migration_type: opt(str({ enum: ['secure', 'insecure'] })),
+      migration_network: opt(str()),
+      machine: opt(str()),
+      'force-cpu': opt(str()),
+      targetstorage: opt(str()),
+      timeout: opt(int({ minimum: 0 })),
+      'with-conntrack-state': opt(bool()),
+      'nets-host-mtu': opt(str()),
     },
     handler: (emu, req) => startGuest(emu, req, 'qemu'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/stop', proxyToNode: true,
-    params: { ...BASE, skiplock: SKIPLOCK, migratedfrom: opt(NODE), timeout: opt(int({ minimum: 0 })), keepActive: opt(bool()), 'overrule-shutdown': opt(bool()) },
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/status/stop',
+    proxyToNode: true,
+    params: {
+      ...BASE,
+      skiplock: SKIPLOCK,
+      migratedfrom: opt(NODE),
+      timeout: opt(int({ minimum: 0 })),
+      keepActive: opt(bool()),
+      'overrule-shutdown': opt(bool()),
+    },
     handler: (emu, req) => stopGuest(emu, req, 'qemu', 'stop'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/status/shutdown', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/status/shutdown',
+    proxyToNode: true,
     params: { ...BASE, skiplock: SKIPLOCK, timeout: opt(int({ minimum: 0 })), forceStop: opt(bool()), keepActive: opt(bool()) },
     handler: (emu, req) => stopGuest(emu, req, 'qemu', 'shutdown'),
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/clone', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/clone',
+    proxyToNode: true,
     params: {
-      ...BASE, newid: VMID, name: opt(str({ format: 'dns-name' })), description: opt(str()), pool: opt(str({ format: 'pve-poolid' })),
-      snapname: opt(SNAPNAME), storage: opt(STORAGE_ID), format: opt(str({ enum: ['raw', 'qcow2', 'vmdk'] })), full: opt(bool()),
-      target: opt(NODE), bwlimit: opt(int({ minimum: 0 })),
+      ...BASE,
+      newid: VMID,
+      name: opt(str({ format: 'dns-name' })),
+      description: opt(str()),
+      pool: opt(str({ format: 'pve-poolid' })),
+      snapname: opt(SNAPNAME),
+      storage: opt(STORAGE_ID),
+      format: opt(str({ enum: ['raw', 'qcow2', 'vmdk'] })),
+      full: opt(bool()),
+      target: opt(NODE),
+      bwlimit: opt(int({ minimum: 0 })),
     },
     handler: cloneVm,
   },
   {
-    method: 'PUT', path: '/nodes/{node}/qemu/{vmid}/resize', proxyToNode: true,
-    params: { ...BASE, skiplock: SKIPLOCK, disk: str({ enum: DRIVE_NAMES }), size: str({ pattern: /\+?\d+(\.\d+)?[KMGT]?/ }), digest: DIGEST },
+    method: 'PUT',
+    path: '/nodes/{node}/qemu/{vmid}/resize',
+    proxyToNode: true,
+    params: {
+      ...BASE,
+      skiplock: SKIPLOCK,
+      disk: str({ enum: DRIVE_NAMES }),
+      size: str({ pattern: /\+?\d+(\.\d+)?[KMGT]?/ }),
+      digest: DIGEST,
+    },
     handler: resizeVm,
   },
   {
-    method: 'POST', path: '/nodes/{node}/qemu/{vmid}/template', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/qemu/{vmid}/template',
+    proxyToNode: true,
     params: { ...BASE, disk: opt(str({ enum: DRIVE_NAMES })) },
     handler: templateVm,
   },
   ...guestRoutes('qemu', {
     listParams: { full: opt(bool()) },
-    index: ['config', 'cloudinit', 'pending', 'status', 'unlink', 'vncproxy', 'termproxy', 'migrate', 'resize', 'move', 'rrd', 'rrddata', 'monitor', 'agent', 'snapshot', 'spiceproxy', 'sendkey', 'firewall', 'mtunnel', 'remote_migrate'],
+    index: [
+      'config',
+      'cloudinit',
+      'pending',
+      'status',
+      'unlink',
+      'vncproxy',
+      'termproxy',
+      'migrate',
+      'resize',
+      'move',
+      'rrd',
+      'rrddata',
+      'monitor',
+      'agent',
+      'snapshot',
+      'spiceproxy',
+      'sendkey',
+      'firewall',
+      'mtunnel',
+      'remote_migrate',
+    ],
     statusIndex: ['current', 'start', 'stop', 'reset', 'shutdown', 'suspend', 'reboot'],
     snapshotParams: { vmstate: opt(bool()) },
   }),

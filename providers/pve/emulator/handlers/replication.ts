@@ -121,7 +121,8 @@ const OPTIONAL_KEYS = new Set(['schedule', 'rate', 'comment', 'disable', 'remove
 function updateJob(emu: EmulatorCore, req: ApiRequest): null {
   const p = req.params;
   const id = p.id as string;
-  if (p.digest !== undefined && p.digest !== configDigest(emu.world)) fail('detected modified configuration - file changed by other user? Try again.');
+  if (p.digest !== undefined && p.digest !== configDigest(emu.world))
+    fail('detected modified configuration - file changed by other user? Try again.');
   const job = requireJob(emu, id, `no such job '${id}'`);
   if (p.schedule !== undefined) job.schedule = String(p.schedule);
   if (p.rate !== undefined) job.rate = Number(p.rate);
@@ -174,14 +175,19 @@ const UPDATE: ParamSchema = {
 
 export const REPLICATION_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/cluster/replication', params: {},
+    method: 'GET',
+    path: '/cluster/replication',
+    params: {},
     handler: (emu) => {
       runRemovals(emu);
-      return Object.keys(jobs(emu.world)).sort().map((id) => jobAnswer(jobs(emu.world)[id] as ReplicationJobState));
+      return Object.keys(jobs(emu.world))
+        .sort()
+        .map((id) => jobAnswer(jobs(emu.world)[id] as ReplicationJobState));
     },
   },
   {
-    method: 'POST', path: '/cluster/replication',
+    method: 'POST',
+    path: '/cluster/replication',
     params: {
       id: JOB_ID,
       type: str({ enum: ['local'] }),
@@ -196,7 +202,9 @@ export const REPLICATION_ROUTES: RouteDef[] = [
     handler: createJob,
   },
   {
-    method: 'GET', path: '/cluster/replication/{id}', params: { id: JOB_ID },
+    method: 'GET',
+    path: '/cluster/replication/{id}',
+    params: { id: JOB_ID },
     handler: (emu, req) => {
       const id = req.params.id as string;
       const job = requireJob(emu, id, `no such replication job '${id}'`);
@@ -205,7 +213,9 @@ export const REPLICATION_ROUTES: RouteDef[] = [
   },
   { method: 'PUT', path: '/cluster/replication/{id}', params: UPDATE, handler: updateJob },
   {
-    method: 'DELETE', path: '/cluster/replication/{id}', params: { id: JOB_ID, keep: opt(bool()), force: opt(bool()) },
+    method: 'DELETE',
+    path: '/cluster/replication/{id}',
+    params: { id: JOB_ID, keep: opt(bool()), force: opt(bool()) },
     handler: deleteJob,
   },
 ];

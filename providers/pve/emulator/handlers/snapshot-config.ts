@@ -11,7 +11,9 @@ import { checkConfigLock, guestOf } from './guest-common.js';
 
 export const SNAPSHOT_CONFIG_ROUTES: RouteDef[] = [
   {
-    method: 'PUT', path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config', proxyToNode: true,
+    method: 'PUT',
+    path: '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config',
+    proxyToNode: true,
     params: { node: NODE, vmid: VMID, snapname: SNAPNAME, description: opt(str()) },
     handler: async (emu, req) => {
       const g = guestOf(emu, req, 'qemu');

@@ -10,7 +10,16 @@ import type { ApiRequest, RouteDef } from '../router.js';
 import { allocateVolume, findVolume, freeVolume, isFileStorage } from '../storage-ops.js';
 import { linkedCloneOf } from '../storage-features.js';
 import { splitList } from '../string-formats.js';
-import { findNode, requireStorage, storageAvailBytes, storageUsable, storageUsedBytes, type NodeState, type StorageState, type VolumeState } from '../world.js';
+import {
+  findNode,
+  requireStorage,
+  storageAvailBytes,
+  storageUsable,
+  storageUsedBytes,
+  type NodeState,
+  type StorageState,
+  type VolumeState,
+} from '../world.js';
 import { startTask } from './guest-common.js';
 
 function nodeOf(emu: EmulatorCore, req: ApiRequest): NodeState {
@@ -94,10 +103,16 @@ function allocate(emu: EmulatorCore, req: ApiRequest): string {
 
 export const STORAGE_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/nodes/{node}/storage', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/storage',
+    proxyToNode: true,
     params: {
-      node: NODE, content: opt(str({ format: 'pve-storage-content-list' })), enabled: opt(bool()), format: opt(bool()),
-      storage: opt(STORAGE_ID), target: opt(NODE),
+      node: NODE,
+      content: opt(str({ format: 'pve-storage-content-list' })),
+      enabled: opt(bool()),
+      format: opt(bool()),
+      storage: opt(STORAGE_ID),
+      target: opt(NODE),
     },
     handler: (emu, req) => {
       const wanted = req.params.content !== undefined ? splitList(String(req.params.content)) : undefined;
@@ -110,14 +125,22 @@ export const STORAGE_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/storage/{storage}', params: { node: NODE, storage: STORAGE_ID }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/storage/{storage}',
+    params: { node: NODE, storage: STORAGE_ID },
+    proxyToNode: true,
     handler: (emu, req) => {
       storageOf(emu, req);
-      return ['content', 'download-url', 'file-restore', 'import-metadata', 'prunebackups', 'rrd', 'rrddata', 'status', 'upload'].map((subdir) => ({ subdir }));
+      return ['content', 'download-url', 'file-restore', 'import-metadata', 'prunebackups', 'rrd', 'rrddata', 'status', 'upload'].map(
+        (subdir) => ({ subdir }),
+      );
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/storage/{storage}/status', params: { node: NODE, storage: STORAGE_ID }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/storage/{storage}/status',
+    params: { node: NODE, storage: STORAGE_ID },
+    proxyToNode: true,
     handler: (emu, req) => {
       const info = storageInfo(storageOf(emu, req));
       delete info.storage;
@@ -126,7 +149,9 @@ export const STORAGE_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/storage/{storage}/content', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/storage/{storage}/content',
+    proxyToNode: true,
     params: { node: NODE, storage: STORAGE_ID, content: opt(str({ format: 'pve-storage-content' })), vmid: opt(VMID) },
     handler: (emu, req) =>
       storageOf(emu, req)
@@ -135,15 +160,23 @@ export const STORAGE_ROUTES: RouteDef[] = [
         .map(volumeInfo),
   },
   {
-    method: 'POST', path: '/nodes/{node}/storage/{storage}/content', proxyToNode: true,
+    method: 'POST',
+    path: '/nodes/{node}/storage/{storage}/content',
+    proxyToNode: true,
     params: {
-      node: NODE, storage: STORAGE_ID, vmid: VMID, filename: str(), size: str({ pattern: /\d+[MG]?/ }),
+      node: NODE,
+      storage: STORAGE_ID,
+      vmid: VMID,
+      filename: str(),
+      size: str({ pattern: /\d+[MG]?/ }),
       format: opt(str({ enum: ['raw', 'qcow2', 'subvol', 'vmdk'] })),
     },
     handler: allocate,
   },
   {
-    method: 'GET', path: '/nodes/{node}/storage/{storage}/content/{volume}', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/storage/{storage}/content/{volume}',
+    proxyToNode: true,
     params: { node: NODE, storage: opt(STORAGE_ID), volume: str() },
     handler: (emu, req) => {
       const s = storageOf(emu, req);
@@ -155,7 +188,9 @@ export const STORAGE_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'DELETE', path: '/nodes/{node}/storage/{storage}/content/{volume}', proxyToNode: true,
+    method: 'DELETE',
+    path: '/nodes/{node}/storage/{storage}/content/{volume}',
+    proxyToNode: true,
     params: { node: NODE, storage: opt(STORAGE_ID), volume: str(), delay: opt(int({ minimum: 1, maximum: 30 })) },
     handler: (emu, req) => {
       const s = storageOf(emu, req);

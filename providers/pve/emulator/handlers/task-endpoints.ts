@@ -40,10 +40,21 @@ function statusOf(t: TaskRecord): Record<string, unknown> {
 
 export const TASK_ROUTES: RouteDef[] = [
   {
-    method: 'GET', path: '/nodes/{node}/tasks', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/tasks',
+    proxyToNode: true,
     params: {
-      node: NODE, errors: opt(bool()), limit: opt(int({ minimum: 0 })), since: opt(int()), source: opt(str({ enum: ['archive', 'active', 'all'] })),
-      start: opt(int({ minimum: 0 })), statusfilter: opt(str()), typefilter: opt(str()), until: opt(int()), userfilter: opt(str()), vmid: opt(VMID),
+      node: NODE,
+      errors: opt(bool()),
+      limit: opt(int({ minimum: 0 })),
+      since: opt(int()),
+      source: opt(str({ enum: ['archive', 'active', 'all'] })),
+      start: opt(int({ minimum: 0 })),
+      statusfilter: opt(str()),
+      typefilter: opt(str()),
+      until: opt(int()),
+      userfilter: opt(str()),
+      vmid: opt(VMID),
     },
     handler: (emu, req) => {
       const p = req.params;
@@ -63,7 +74,14 @@ export const TASK_ROUTES: RouteDef[] = [
       const limit = (p.limit as number | undefined) ?? 50;
       return list.slice(start, start + limit).map((t) => {
         const e: Record<string, unknown> = {
-          upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user,
+          upid: t.upid,
+          node: t.node,
+          pid: t.pid,
+          pstart: t.pstart,
+          starttime: t.starttime,
+          type: t.type,
+          id: t.id,
+          user: t.user,
         };
         if (t.status === 'stopped') {
           e.status = t.exitstatus;
@@ -74,18 +92,26 @@ export const TASK_ROUTES: RouteDef[] = [
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/tasks/{upid}', params: { node: NODE, upid: str() }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/tasks/{upid}',
+    params: { node: NODE, upid: str() },
+    proxyToNode: true,
     handler: (emu, req) => {
       taskOf(emu, req);
       return [{ name: 'log' }, { name: 'status' }];
     },
   },
   {
-    method: 'GET', path: '/nodes/{node}/tasks/{upid}/status', params: { node: NODE, upid: str() }, proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/tasks/{upid}/status',
+    params: { node: NODE, upid: str() },
+    proxyToNode: true,
     handler: (emu, req) => statusOf(taskOf(emu, req)),
   },
   {
-    method: 'GET', path: '/nodes/{node}/tasks/{upid}/log', proxyToNode: true,
+    method: 'GET',
+    path: '/nodes/{node}/tasks/{upid}/log',
+    proxyToNode: true,
     params: { node: NODE, upid: str(), start: opt(int({ minimum: 0 })), limit: opt(int({ minimum: 0 })), download: opt(bool()) },
     handler: (emu, req) => {
       const t = taskOf(emu, req);
