@@ -5,8 +5,8 @@
  * `*_passthrough`; see link-to-guests.ts for how those are linked).
  */
 import type { GuestFacts, InventoryFactsLookup } from '../provider/inventory-facts.js';
-import { text } from './attribute-text.js';
-import { readGuestFacts } from './guest-facts.js';
+import { text } from '../provider/attribute-text.js';
+import { readGuestFacts } from '../provider/guest-facts-reader.js';
 import type { InventoryResource } from './inventory-resource.js';
 
 /** The `node` attribute, when it is a known string. */

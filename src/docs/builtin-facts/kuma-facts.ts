@@ -5,7 +5,7 @@
  */
 import type { Attributes } from '../../core/value.js';
 import type { InventoryFactsHook, MonitorFacts } from '../../provider/inventory-facts.js';
-import { known } from '../attribute-text.js';
+import { known } from '../../provider/attribute-text.js';
 
 export const kumaInventoryFacts: Readonly<Record<string, InventoryFactsHook>> = {
   kuma_monitor: { monitor: monitorFacts },

@@ -5,7 +5,7 @@
  */
 import { isValueMap, type Attributes } from '../../core/value.js';
 import type { AddressFacts, DnsRecordFacts, InventoryFactsHook } from '../../provider/inventory-facts.js';
-import { known, normalizeMac, strings } from '../attribute-text.js';
+import { known, normalizeMac, strings } from '../../provider/attribute-text.js';
 
 export const maasInventoryFacts: Readonly<Record<string, InventoryFactsHook>> = {
   maas_device: { address: deviceFacts },

@@ -3,7 +3,7 @@
  * `proxmox_lxc` a CT (container), both read by the guest reader.
  */
 import type { InventoryFactsHook } from '../../provider/inventory-facts.js';
-import { readGuestFacts } from '../guest-facts.js';
+import { readGuestFacts } from '../../provider/guest-facts-reader.js';
 
 export const proxmoxInventoryFacts: Readonly<Record<string, InventoryFactsHook>> = {
   proxmox_vm: { guest: (a) => readGuestFacts('VM', a) },

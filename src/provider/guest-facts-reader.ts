@@ -3,11 +3,12 @@
  * VMID, name, CPU and memory, disks, networks with their MACs, the IPs written in its own
  * config (cloud-init `ipconfig`, container `networks.*.ip`), and passthrough devices
  * (`usb`, `hostpci`, container `dev`). The kind label (`VM`, `CT`, or the resource type)
- * is the caller's.
+ * is the caller's. One reader for both of its callers: the proxmox provider's inventory hook
+ * and the rule `hl docs` applies to other guests (any managed resource with `node` and `vmid`).
  */
 import { MASK } from '../core/redact.js';
 import { isValueMap, type Attributes, type ValueMap } from '../core/value.js';
-import type { GuestFacts } from '../provider/inventory-facts.js';
+import type { GuestFacts } from './inventory-facts.js';
 import { normalizeMac, slots, text } from './attribute-text.js';
 
 export function readGuestFacts(kind: string, a: Attributes): GuestFacts {

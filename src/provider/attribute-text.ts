@@ -1,7 +1,8 @@
 /**
- * Readers of attribute values for the inventory: a known string, a known string that is not
- * masked, a list of them, a MAC in one spelling, and the slots of a map (`disks`,
- * `networks`, ...) in natural order.
+ * Readers of attribute values for the inventory (inventory-facts.ts): a known string, a known
+ * string that is not masked, a list of them, a MAC in one spelling, and the slots of a map
+ * (`disks`, `networks`, ...) in natural order. Used by the providers' inventory hooks and by
+ * `hl docs` itself.
  */
 import { MASK } from '../core/redact.js';
 import { isValueMap, type Value, type ValueMap } from '../core/value.js';
