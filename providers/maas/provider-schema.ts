@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProviderSchema, ResourceTypeSchema } from '../../src/provider/contract.js';
+import { deviceInventoryFacts, dnsRecordInventoryFacts } from './inventory-facts.js';
 
 function findSchemasDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +30,7 @@ export function maasProviderSchema(): ProviderSchema {
   const device: ResourceTypeSchema = {
     jsonSchema: loadJson(dir, 'maas_device.schema.json'),
     importIdFormat: 'system_id (4y3h7n), hostname or fqdn (k3s.maas), or a MAC address',
+    inventory: deviceInventoryFacts,
     attributes: {
       // MAAS keeps hostnames and MACs unique across its nodes (Node.hostname is a unique field in
       // src/maasserver/models/node.py: "Node with this Hostname already exists."), so a
@@ -48,6 +50,7 @@ export function maasProviderSchema(): ProviderSchema {
   const dnsRecord: ResourceTypeSchema = {
     jsonSchema: loadJson(dir, 'maas_dns_record.schema.json'),
     importIdFormat: '<TYPE>:<fqdn>, e.g. A:kuma.maas or CNAME:www.maas',
+    inventory: dnsRecordInventoryFacts,
     attributes: {
       type: { required: true, forceNew: true },
       fqdn: { optional: true, computed: true, forceNew: true },

@@ -8,6 +8,7 @@ import lxcJsonSchema from '../../schemas/proxmox_lxc.schema.json' with { type: '
 import providerJsonSchema from '../../schemas/provider-proxmox.schema.json' with { type: 'json' };
 import vmJsonSchema from '../../schemas/proxmox_vm.schema.json' with { type: 'json' };
 import { attributeSchemas } from './attributes/derive-schema.js';
+import { lxcInventoryFacts, vmInventoryFacts } from './inventory-facts.js';
 import { LXC_ATTRIBUTES } from './attributes/lxc-attributes.js';
 import { VM_ATTRIBUTES } from './attributes/vm-attributes.js';
 import { PROVIDER_SENSITIVE } from '../pve/provider-settings.js';
@@ -22,11 +23,13 @@ export function proxmoxSchema(): ProviderSchema {
     sensitivePaths: [['cloud_init', 'password']],
     importIdFormat: 'node/vmid (e.g. pve/101) or vmid',
     attributes: attributeSchemas(VM_ATTRIBUTES),
+    inventory: vmInventoryFacts,
   };
   const lxc: ResourceTypeSchema = {
     jsonSchema: lxcJsonSchema,
     importIdFormat: 'node/vmid (e.g. pve/100) or vmid',
     attributes: attributeSchemas(LXC_ATTRIBUTES),
+    inventory: lxcInventoryFacts,
   };
   cached = { providerJsonSchema, providerSensitive: PROVIDER_SENSITIVE, resources: { proxmox_vm: vm, proxmox_lxc: lxc }, dataSources: {} };
   return cached;

@@ -13,11 +13,11 @@
  *   ## Dependency graph                            (a mermaid block)
  *
  * Only chosen facts are shown (never whole attribute maps), and attributes come in with
- * sensitive values masked.
+ * sensitive values masked. What each resource type tells (a guest, a device, a DNS record,
+ * a monitor) comes from the lookup the caller passes: the providers' `inventory` hooks.
  */
 import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
 import { buildInventory, type GuestEntry, type Inventory } from './build-inventory.js';
-import { builtinInventoryFacts } from './builtin-facts/builtin-inventory-facts.js';
 import { renderDependencyMermaid } from './dependency-mermaid.js';
 import type { InventoryResource } from './inventory-resource.js';
 import { code, plain, table } from './markdown-text.js';
@@ -27,12 +27,15 @@ export interface InventoryMarkdownOptions {
   title?: string;
   /** Whether attributes come from live reads (said in the page's introduction). */
   live?: boolean;
-  /** The facts each resource type gives (default: the built-in providers' types). */
-  facts?: InventoryFactsLookup;
 }
 
-export function renderInventoryMarkdown(resources: readonly InventoryResource[], opts: InventoryMarkdownOptions = {}): string {
-  const inv = buildInventory(resources, opts.facts ?? builtinInventoryFacts);
+/** `facts`: the hook of each resource type (the providers' `ResourceTypeSchema.inventory`). */
+export function renderInventoryMarkdown(
+  resources: readonly InventoryResource[],
+  facts: InventoryFactsLookup,
+  opts: InventoryMarkdownOptions = {},
+): string {
+  const inv = buildInventory(resources, facts);
   const blocks: string[] = [`# ${opts.title ?? 'Homelab inventory'}`, introduction(inv, opts.live ?? false)];
   if (inv.resources.length > 0) blocks.push(overview(inv));
   for (const s of inv.nodes) {

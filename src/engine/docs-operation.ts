@@ -1,15 +1,21 @@
 /**
  * `docs`: the inventory page (Markdown) from the state and, unless refresh is off, a live
  * read of every resource. Only reads: state is not written and not locked. A resource whose
- * read fails is documented from state, with a warning.
+ * read fails is documented from state, with a warning. What each resource type tells the
+ * page comes from its provider's schema (the `inventory` hooks), each provider of a type in
+ * state loaded from the registry.
  */
+import { providerTypeOf } from '../core/address.js';
 import { warning } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import { renderInventoryMarkdown } from '../docs/inventory-markdown.js';
 import { inventoryResources } from '../docs/inventory-resource.js';
+import type { ResourceTypeSchema } from '../provider/contract.js';
+import { inventoryFactsOf, type InventoryFactsLookup } from '../provider/inventory-facts.js';
 import type { EngineEvents } from './engine-events.js';
 import { loadProject } from './project.js';
 import type { VariableSources } from './project-variables.js';
+import type { ProviderRegistry } from './provider-registry.js';
 import { refreshState } from './refresh.js';
 import { attachProviders, withWorkspace, type WorkspaceOptions } from './workspace.js';
 
@@ -37,6 +43,21 @@ export async function docsOperation(opts: DocsOptions, events: EngineEvents): Pr
       events.diagnostics([...ws.diagnostics.splice(0), ...failures], { files: loaded.project.files, redact: ws.redact });
       live = r.refreshed;
     }
-    return ws.redact(renderInventoryMarkdown(inventoryResources(ws.store.state, live), { live: live !== undefined }));
+    const resources = inventoryResources(ws.store.state, live);
+    const facts = await inventoryFacts(
+      ws.registry,
+      resources.map((r) => r.type),
+    );
+    return ws.redact(renderInventoryMarkdown(resources, facts, { live: live !== undefined }));
   });
+}
+
+/** The `inventory` hooks of the resource types' providers (a type whose provider is unknown gives none). */
+async function inventoryFacts(registry: ProviderRegistry, types: readonly string[]): Promise<InventoryFactsLookup> {
+  const tables: Record<string, ResourceTypeSchema>[] = [];
+  for (const provider of [...new Set(types.map(providerTypeOf))].sort()) {
+    const factory = await registry.load(provider);
+    if (factory !== undefined) tables.push(factory.create().getSchema().resources);
+  }
+  return inventoryFactsOf(tables);
 }

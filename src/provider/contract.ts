@@ -24,6 +24,7 @@
  *   engine records in state so the next plan finishes the work.
  */
 import type { Attributes, Path, Value } from '../core/value.js';
+import type { InventoryFactsHook } from './inventory-facts.js';
 
 export interface AttributeSchema {
   /** Set by the provider, not by config (e.g. a MAC address, a MAAS system_id). */
@@ -55,6 +56,8 @@ export interface ResourceTypeSchema {
   sensitivePaths?: Path[];
   /** Whether `hl import` is supported, and what an ID looks like (for messages). */
   importIdFormat?: string;
+  /** What the type's resources tell `hl docs` (a guest, a device, a DNS record, a monitor); none when absent. */
+  inventory?: InventoryFactsHook;
 }
 
 export interface ProviderSchema {

@@ -2,8 +2,9 @@
  * The facts a resource type can give `hl docs` about its resources, each a pure function of
  * the resource's attributes (sensitive values already masked): what a guest (a VM or a
  * container) runs with, a device's MACs and addresses, a DNS record's name and data, what
- * a monitor checks. A type gives the facts that fit it and none of the others. No I/O and
- * no configured provider: the inventory is built from state.
+ * a monitor checks. A type gives the facts that fit it and none of the others, as the
+ * optional `inventory` hook of its schema (`ResourceTypeSchema`, contract.ts). No I/O and no
+ * configured provider: the inventory is built from state.
  */
 import type { Attributes } from '../core/value.js';
 
@@ -61,3 +62,14 @@ export interface InventoryFactsHook {
 
 /** The hook of a resource type, by type name; undefined when the type gives no facts. */
 export type InventoryFactsLookup = (type: string) => InventoryFactsHook | undefined;
+
+/**
+ * The lookup over providers' resource tables (`ProviderSchema.resources`): a type's hook is
+ * the `inventory` of the first table that declares the type.
+ */
+export function inventoryFactsOf(tables: readonly Readonly<Record<string, { inventory?: InventoryFactsHook }>>[]): InventoryFactsLookup {
+  return (type) => {
+    for (const t of tables) if (Object.hasOwn(t, type)) return t[type]!.inventory;
+    return undefined;
+  };
+}

@@ -18,6 +18,7 @@ import type { KumaSession } from '../../connection/kuma-session.js';
 import type { KumaMonitorObject } from '../../protocol/monitor-cache.js';
 import { limitsForStatedVersion } from '../../protocol/kuma-version.js';
 import { kumaJsonSchemas } from '../../kuma-json-schemas.js';
+import { monitorInventoryFacts } from '../../inventory-facts.js';
 import { ambiguousName, numericId, parseImportId, type KumaResource } from '../kuma-resource.js';
 import { MONITOR_ATTRIBUTE_SCHEMA } from './monitor-attributes.js';
 import { addPayload, editPayload, monitorToAttributes } from './monitor-mapping.js';
@@ -98,6 +99,7 @@ export class MonitorResource implements KumaResource {
     jsonSchema: kumaJsonSchemas.monitor,
     attributes: MONITOR_ATTRIBUTE_SCHEMA,
     importIdFormat: 'the monitor id (12) or name:<monitor name>',
+    inventory: monitorInventoryFacts,
   };
 
   validate(config: Attributes, providerConfig: Attributes): AttributeProblem[] {

@@ -1,16 +1,16 @@
 /**
- * The inventory facts of MAAS resources: a `maas_device` (hostname, DNS name, MACs from
- * `mac_addresses` and `interfaces`, IPs from `interfaces.*.ip` and `ip_addresses`) and a
- * `maas_dns_record` (name, type, data).
+ * The inventory facts (`hl docs`) of MAAS resources: a `maas_device` (hostname, DNS name, MACs
+ * from `mac_addresses` and `interfaces`, IPs from `interfaces.*.ip` and `ip_addresses`) and a
+ * `maas_dns_record` (name, type, data). Each is its type's `inventory` hook in the schema
+ * (provider-schema.ts).
  */
-import { isValueMap, type Attributes } from '../../core/value.js';
-import type { AddressFacts, DnsRecordFacts, InventoryFactsHook } from '../../provider/inventory-facts.js';
-import { known, normalizeMac, strings } from '../../provider/attribute-text.js';
+import { isValueMap, type Attributes } from '../../src/core/value.js';
+import type { AddressFacts, DnsRecordFacts, InventoryFactsHook } from '../../src/provider/inventory-facts.js';
+import { known, normalizeMac, strings } from '../../src/provider/attribute-text.js';
 
-export const maasInventoryFacts: Readonly<Record<string, InventoryFactsHook>> = {
-  maas_device: { address: deviceFacts },
-  maas_dns_record: { dnsRecord: dnsRecordFacts },
-};
+export const deviceInventoryFacts: InventoryFactsHook = { address: deviceFacts };
+
+export const dnsRecordInventoryFacts: InventoryFactsHook = { dnsRecord: dnsRecordFacts };
 
 function deviceFacts(a: Attributes): AddressFacts {
   const facts: AddressFacts = { macs: [], ips: [] };

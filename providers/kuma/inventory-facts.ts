@@ -1,15 +1,14 @@
 /**
- * The inventory facts of an Uptime Kuma `kuma_monitor`: its name, type, and what it checks
- * (the `url` without credentials, query or fragment, or `hostname` and `port`), with the
- * host it checks in lower case.
+ * The inventory facts (`hl docs`) of an Uptime Kuma `kuma_monitor`: its name, type, and what
+ * it checks (the `url` without credentials, query or fragment, or `hostname` and `port`), with
+ * the host it checks in lower case. The `inventory` hook of the monitor's schema
+ * (resources/monitor/monitor-resource.ts).
  */
-import type { Attributes } from '../../core/value.js';
-import type { InventoryFactsHook, MonitorFacts } from '../../provider/inventory-facts.js';
-import { known } from '../../provider/attribute-text.js';
+import type { Attributes } from '../../src/core/value.js';
+import type { InventoryFactsHook, MonitorFacts } from '../../src/provider/inventory-facts.js';
+import { known } from '../../src/provider/attribute-text.js';
 
-export const kumaInventoryFacts: Readonly<Record<string, InventoryFactsHook>> = {
-  kuma_monitor: { monitor: monitorFacts },
-};
+export const monitorInventoryFacts: InventoryFactsHook = { monitor: monitorFacts };
 
 function monitorFacts(a: Attributes): MonitorFacts {
   const facts: MonitorFacts = {};

@@ -1,0 +1,34 @@
+/**
+ * The inventory page with the built-in providers' facts bound, for a caller that has the
+ * resources but no provider registry to load them from (the docs tests): the `inventory`
+ * hooks are read from the providers' schemas, as `hl docs` reads them through the registry
+ * (engine/docs-operation.ts). It names `providers/*`, so nothing on the entry point's path
+ * imports it; `hl docs` itself does not use it.
+ */
+import { renderInventoryMarkdown as renderWithFacts, type InventoryMarkdownOptions } from '../docs/inventory-markdown.js';
+import type { InventoryResource } from '../docs/inventory-resource.js';
+import { inventoryFactsOf, type InventoryFactsLookup } from '../provider/inventory-facts.js';
+import { coralSchema } from '../../providers/coral/resource-schemas.js';
+import { kumaProviderFactory } from '../../providers/kuma/kuma-provider.js';
+import { maasProviderSchema } from '../../providers/maas/provider-schema.js';
+import { proxmoxSchema } from '../../providers/proxmox/resource-schemas.js';
+
+export interface BuiltinInventoryMarkdownOptions extends InventoryMarkdownOptions {
+  /** The facts each resource type gives (default: the built-in providers' hooks). */
+  facts?: InventoryFactsLookup;
+}
+
+/** The hooks of the built-in providers' resource types, from their schemas. */
+export function builtinInventoryFacts(): InventoryFactsLookup {
+  return inventoryFactsOf([
+    proxmoxSchema().resources,
+    maasProviderSchema().resources,
+    kumaProviderFactory.create().getSchema().resources,
+    coralSchema().resources,
+  ]);
+}
+
+export function renderInventoryMarkdown(resources: readonly InventoryResource[], opts: BuiltinInventoryMarkdownOptions = {}): string {
+  const { facts, ...rest } = opts;
+  return renderWithFacts(resources, facts ?? builtinInventoryFacts(), rest);
+}
