@@ -18,7 +18,7 @@ export interface BuiltinInventoryMarkdownOptions extends InventoryMarkdownOption
   facts?: InventoryFactsLookup;
 }
 
-/** The hooks of the built-in providers' resource types, from their schemas. */
+/** The hooks of the built-in providers' resource types, from their schemas (crucible's and fake's types give none). */
 export function builtinInventoryFacts(): InventoryFactsLookup {
   return inventoryFactsOf([
     proxmoxSchema().resources,
