@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import { inventoryResources } from '../../src/docs/inventory-resource.js';
-import { renderInventoryMarkdown } from '../../src/cli/builtin-inventory-docs.js';
+import { renderInventoryMarkdown } from './builtin-inventory-docs.js';
 import { renderDependencyMermaid } from '../../src/docs/dependency-mermaid.js';
 import { homelabResources, homelabState, SECRETS } from './homelab-state.js';
 

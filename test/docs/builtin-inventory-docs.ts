@@ -1,13 +1,12 @@
 /**
- * The inventory page with the built-in providers' facts bound, for a caller that has the
- * resources but no provider registry to load them from (the docs tests): the `inventory`
- * hooks are read from the providers' schemas, as `hl docs` reads them through the registry
- * (engine/docs-operation.ts). It names `providers/*`, so nothing on the entry point's path
- * imports it; `hl docs` itself does not use it.
+ * The inventory page with the built-in providers' facts bound, for the docs tests, which have
+ * the resources but no provider registry to load them from: the `inventory` hooks are read
+ * from the providers' schemas, as `hl docs` reads them through the registry
+ * (src/engine/docs-operation.ts).
  */
-import { renderInventoryMarkdown as renderWithFacts, type InventoryMarkdownOptions } from '../docs/inventory-markdown.js';
-import type { InventoryResource } from '../docs/inventory-resource.js';
-import { inventoryFactsOf, type InventoryFactsLookup } from '../provider/inventory-facts.js';
+import { renderInventoryMarkdown as renderWithFacts, type InventoryMarkdownOptions } from '../../src/docs/inventory-markdown.js';
+import type { InventoryResource } from '../../src/docs/inventory-resource.js';
+import { inventoryFactsOf, type InventoryFactsLookup } from '../../src/provider/inventory-facts.js';
 import { coralSchema } from '../../providers/coral/resource-schemas.js';
 import { kumaProviderFactory } from '../../providers/kuma/kuma-provider.js';
 import { maasProviderSchema } from '../../providers/maas/provider-schema.js';
