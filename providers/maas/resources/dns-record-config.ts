@@ -14,6 +14,8 @@
  */
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { UNKNOWN, type Attributes, type Path, type Value } from '../../../src/core/value.js';
+import { forceNewChanges, type ForceNewRule, type ForceNewValues } from '../../../src/provider/force-new.js';
+import { maasProviderSchema } from '../provider-schema.js';
 import { isUnknownValue } from '../unknown-value.js';
 import { formatIp, parseIp } from '../net/ip-address.js';
 import { addressRecordNameProblem, domainNameProblem, recordNameProblem } from '../net/dns-name.js';
@@ -151,6 +153,33 @@ export function configuredFqdn(config: Attributes): string | undefined {
   return undefined;
 }
 
+/** Where the record moves, when config names another fqdn than the one it has. */
+function moved({ prior, config }: ForceNewValues): { from: string; to: string } | undefined {
+  const to = configuredFqdn(config);
+  const from = typeof prior.fqdn === 'string' ? prior.fqdn.toLowerCase() : undefined;
+  return to !== undefined && from !== undefined && from !== to.toLowerCase() ? { from, to } : undefined;
+}
+
+function movedReason(v: ForceNewValues): string {
+  const m = moved(v)!;
+  return `the record moves from ${m.from} to ${m.to}: MAAS records are created anew under the new name`;
+}
+
+/**
+ * How a change of each forceNew attribute (provider-schema.ts) is seen: another type; another
+ * fqdn (names compared without case), reported at `fqdn` when config sets it, else at `name`
+ * (a change of `domain` moves the record under `name` too).
+ */
+const DNS_RECORD_REPLACEMENTS: Record<string, ForceNewRule> = {
+  type: {
+    changed: ({ prior, config }) => isDnsRecordType(config.type) && prior.type !== config.type,
+    reason: ({ prior, config }) => `a ${String(prior.type)} record cannot become a ${String(config.type)} record in place`,
+  },
+  fqdn: { changed: (v) => given(v.config.fqdn) && moved(v) !== undefined, reason: movedReason },
+  name: { changed: (v) => !given(v.config.fqdn) && moved(v) !== undefined, reason: movedReason },
+  domain: { reportedUnder: 'name' },
+};
+
 export function planDnsRecord(prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const planned: Attributes = { type: config.type ?? null };
   const fqdn = configuredFqdn(config);
@@ -167,18 +196,7 @@ export function planDnsRecord(prior: Attributes | null, config: Attributes): Pla
   planned.ttl = config.ttl ?? null;
   planned.data = config.data ?? null;
 
-  const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
-  if (prior) {
-    if (isDnsRecordType(config.type) && prior.type !== config.type) {
-      requiresReplace.push({ path: ['type'], reason: `a ${String(prior.type)} record cannot become a ${config.type} record in place` });
-    }
-    const before = typeof prior.fqdn === 'string' ? prior.fqdn.toLowerCase() : undefined;
-    if (fqdn !== undefined && before !== undefined && before !== fqdn.toLowerCase()) {
-      requiresReplace.push({
-        path: [given(config.fqdn) ? 'fqdn' : 'name'],
-        reason: `the record moves from ${before} to ${fqdn}: MAAS records are created anew under the new name`,
-      });
-    }
-  }
+  const attributes = maasProviderSchema().resources.maas_dns_record!.attributes;
+  const requiresReplace = prior ? forceNewChanges(attributes, { prior, planned, config }, DNS_RECORD_REPLACEMENTS) : [];
   return { planned, requiresReplace, notes: [], problems: [] };
 }

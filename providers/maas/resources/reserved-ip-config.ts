@@ -15,6 +15,8 @@
  */
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import { UNKNOWN, type Attributes, type Path, type Value } from '../../../src/core/value.js';
+import { forceNewChanges, type ForceNewRule } from '../../../src/provider/force-new.js';
+import { maasProviderSchema } from '../provider-schema.js';
 import { isUnknownValue } from '../unknown-value.js';
 import { cidrContains, cidrLast, formatCidr, formatIp, ipInRange, parseIp } from '../net/ip-address.js';
 import { normalizeMac, sameMac } from '../net/mac-address.js';
@@ -81,6 +83,30 @@ export function validateReservedIpConfig(config: Attributes): AttributeProblem[]
   return out;
 }
 
+const FIXED = 'MAAS keeps the ip, MAC and subnet of a reserved IP fixed (delete and recreate)';
+
+/**
+ * How a change of each forceNew attribute (provider-schema.ts) is seen: the IP as an address
+ * (an unknown or unparsable one counts as changed), the MAC in any notation, the subnet only
+ * when config names one.
+ */
+const RESERVED_IP_REPLACEMENTS: Record<string, ForceNewRule> = {
+  ip: {
+    changed: ({ prior, planned }) => {
+      const now = typeof planned.ip === 'string' ? parseIp(planned.ip) : undefined;
+      const before = typeof prior.ip === 'string' ? parseIp(prior.ip) : undefined;
+      return !now || !before || now.value !== before.value || now.version !== before.version;
+    },
+    reason: FIXED,
+  },
+  mac_address: {
+    changed: ({ prior, planned }) =>
+      typeof planned.mac_address !== 'string' || typeof prior.mac_address !== 'string' || !sameMac(planned.mac_address, prior.mac_address),
+    reason: FIXED,
+  },
+  subnet: { changed: ({ prior, config }) => given(config.subnet) && !sameSubnetValue(config.subnet, prior.subnet), reason: FIXED },
+};
+
 export function planReservedIp(prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const planned: Attributes = {
     ip: config.ip ?? null,
@@ -88,22 +114,11 @@ export function planReservedIp(prior: Attributes | null, config: Attributes): Pl
     subnet: given(config.subnet) ? config.subnet : (prior?.subnet ?? UNKNOWN),
     comment: given(config.comment) ? config.comment : (prior?.comment ?? ''),
   };
-  const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
+  const attributes = maasProviderSchema().resources.maas_reserved_ip!.attributes;
+  const requiresReplace = prior ? forceNewChanges(attributes, { prior, planned, config }, RESERVED_IP_REPLACEMENTS) : [];
   if (prior) {
-    const why = 'MAAS keeps the ip, MAC and subnet of a reserved IP fixed (delete and recreate)';
     const ipNow = typeof planned.ip === 'string' ? parseIp(planned.ip) : undefined;
     const ipBefore = typeof prior.ip === 'string' ? parseIp(prior.ip) : undefined;
-    if (!ipNow || !ipBefore || ipNow.value !== ipBefore.value || ipNow.version !== ipBefore.version) {
-      requiresReplace.push({ path: ['ip'], reason: why });
-    }
-    if (
-      typeof planned.mac_address !== 'string' ||
-      typeof prior.mac_address !== 'string' ||
-      !sameMac(planned.mac_address, prior.mac_address)
-    ) {
-      requiresReplace.push({ path: ['mac_address'], reason: why });
-    }
-    if (given(config.subnet) && !sameSubnetValue(config.subnet, prior.subnet)) requiresReplace.push({ path: ['subnet'], reason: why });
     if (ipNow && ipBefore && ipNow.value === ipBefore.value) planned.ip = prior.ip!;
     if (
       typeof planned.mac_address === 'string' &&

@@ -14,6 +14,8 @@
  */
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
 import type { Attributes, Path, Value } from '../../../src/core/value.js';
+import { forceNewChanges, type ForceNewRule } from '../../../src/provider/force-new.js';
+import { maasProviderSchema } from '../provider-schema.js';
 import { isUnknownValue } from '../unknown-value.js';
 
 const TAG_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -57,6 +59,14 @@ export function validateTagConfig(config: Attributes): AttributeProblem[] {
   return out;
 }
 
+/** How a change of each forceNew attribute (provider-schema.ts) is seen: a known new name. */
+const TAG_REPLACEMENTS: Record<string, ForceNewRule> = {
+  name: {
+    changed: ({ prior, planned }) => typeof planned.name === 'string' && prior.name !== planned.name,
+    reason: ({ prior, planned }) => `the tag's name is its id: ${String(prior.name)} is deleted and ${String(planned.name)} created`,
+  },
+};
+
 export function planTag(prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const planned: Attributes = {
     name: config.name ?? null,
@@ -64,12 +74,7 @@ export function planTag(prior: Attributes | null, config: Attributes): PlanResou
     kernel_opts: given(config.kernel_opts) ? config.kernel_opts : (prior?.kernel_opts ?? ''),
     nodes: given(config.nodes) ? config.nodes : (prior?.nodes ?? []),
   };
-  const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
-  if (prior && typeof planned.name === 'string' && prior.name !== planned.name) {
-    requiresReplace.push({
-      path: ['name'],
-      reason: `the tag's name is its id: ${String(prior.name)} is deleted and ${planned.name} created`,
-    });
-  }
+  const attributes = maasProviderSchema().resources.maas_tag!.attributes;
+  const requiresReplace = prior ? forceNewChanges(attributes, { prior, planned, config }, TAG_REPLACEMENTS) : [];
   return { planned, requiresReplace, notes: [], problems: [] };
 }
