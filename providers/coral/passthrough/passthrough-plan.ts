@@ -2,7 +2,8 @@
  * `planResource` for `coral_passthrough` (pure): the planned attributes from config and the
  * refreshed state, what forces a replacement, and the problems a refresh revealed.
  *
- * - node, vmid, guest_type, kind and an explicit slot cannot change in place (replacement).
+ * - node, vmid, guest_type, kind and an explicit slot cannot change in place (replacement): the
+ *   attributes resource-schemas.ts flags forceNew, each compared by its rule here.
  * - Which Coral: an explicit port / pci_address wins; otherwise the one chosen at create is
  *   kept, and when the refresh found it moved to another port of the same node the passthrough
  *   follows it (an in-place update of the slot line), with a note.
@@ -17,7 +18,9 @@
  */
 import { isUnknown, isValueMap, UNKNOWN, valueEquals, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
+import { forceNewChanges, type ForceNewRule } from '../../../src/provider/force-new.js';
 import type { CoralKind } from '../hardware/coral-device.js';
+import { PASSTHROUGH_SCHEMA } from '../resource-schemas.js';
 import { formatDeviceValue, slotPrefix, type PassthroughMethod } from './guest-device-line.js';
 import { HOST_CONFIG_LINES, hostConfigAdvice } from './lxc-usb-host-lines.js';
 import { guestLabel, impliedKind, known, methodFor, readPassthroughConfig, type GuestType, type Maybe } from './passthrough-config.js';
@@ -245,21 +248,31 @@ function computePlanned(
   return { planned, follow, writes };
 }
 
+const ONE_GUEST = (k: string): ForceNewRule => ({
+  changed: ({ prior, planned }) => !isUnknown(planned[k] as Value) && !valueEquals(planned[k], prior[k] ?? null),
+  reason: `${k} cannot change: a passthrough belongs to one guest on one node`,
+});
+
+/**
+ * How a change of each forceNew attribute (resource-schemas.ts) is seen: another guest or
+ * node once known, another kind once one was chosen, another slot only when config names one.
+ */
+const PASSTHROUGH_REPLACEMENTS: Record<string, ForceNewRule> = {
+  node: ONE_GUEST('node'),
+  vmid: ONE_GUEST('vmid'),
+  guest_type: ONE_GUEST('guest_type'),
+  kind: {
+    changed: ({ prior, planned }) => !isUnknown(planned.kind as Value) && typeof prior.kind === 'string' && planned.kind !== prior.kind,
+    reason: 'a USB and a PCIe Coral are passed through differently',
+  },
+  slot: {
+    changed: ({ prior, config }) => typeof config.slot === 'string' && typeof prior.slot === 'string' && config.slot !== prior.slot,
+    reason: ({ prior, config }) => `the device moves from ${String(prior.slot)} to ${String(config.slot)}`,
+  },
+};
+
 function replacements(prior: Attributes, planned: Attributes, config: Attributes): PlanResourceResponse['requiresReplace'] {
-  const out: PlanResourceResponse['requiresReplace'] = [];
-  for (const k of ['node', 'vmid', 'guest_type'] as const) {
-    if (!isUnknown(planned[k] as Value) && !valueEquals(planned[k], prior[k] ?? null)) {
-      out.push({ path: [k], reason: `${k} cannot change: a passthrough belongs to one guest on one node` });
-    }
-  }
-  if (!isUnknown(planned.kind as Value) && typeof prior.kind === 'string' && planned.kind !== prior.kind) {
-    out.push({ path: ['kind'], reason: 'a USB and a PCIe Coral are passed through differently' });
-  }
-  const slot = config.slot;
-  if (typeof slot === 'string' && typeof prior.slot === 'string' && slot !== prior.slot) {
-    out.push({ path: ['slot'], reason: `the device moves from ${prior.slot} to ${slot}` });
-  }
-  return out;
+  return forceNewChanges(PASSTHROUGH_SCHEMA.attributes, { prior, planned, config }, PASSTHROUGH_REPLACEMENTS);
 }
 
 export function planPassthrough(prior: Attributes | null, config: Attributes): PlanResourceResponse {
