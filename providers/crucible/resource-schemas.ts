@@ -1,7 +1,8 @@
 /**
  * The crucible provider's schema: the JSON Schemas in `schemas/` and the top-level attribute
- * flags the engine uses for diffing and computed values. No attribute is forceNew: what Oxide
- * cannot change is refused at plan time instead of planned as a replacement (see planning/).
+ * flags the engine uses for diffing and computed values. What Oxide cannot change is refused
+ * at plan time instead of planned as a replacement (see planning/); the one forceNew attribute
+ * is an attachment's `vm` (its disks move to another VM).
  */
 import type { AttributeSchema, ProviderSchema } from '../../src/provider/contract.js';
 import attachmentJsonSchema from '../../schemas/crucible_attachment.schema.json' with { type: 'json' };
@@ -14,6 +15,16 @@ const required = (description: string): AttributeSchema => ({ required: true, de
 const optional = (description: string): AttributeSchema => ({ optional: true, description });
 const settable = (description: string): AttributeSchema => ({ optional: true, computed: true, description });
 const computed = (description: string): AttributeSchema => ({ computed: true, description });
+
+/** The attachment's table, which its planner (planning/attachment-plan.ts) reads too. */
+export const ATTACHMENT_ATTRIBUTES: Record<string, AttributeSchema> = {
+  vm: { ...required('node/vmid'), forceNew: true },
+  disks: required('Disks by slot'),
+  boot_disk_id: optional('The boot disk'),
+  id: computed('vm/<vmid>'),
+  vm_status: computed('running, stopped, ...'),
+  devices: computed('scsiN → volume id'),
+};
 
 export function crucibleSchema(): ProviderSchema {
   return {
@@ -74,14 +85,7 @@ export function crucibleSchema(): ProviderSchema {
       crucible_attachment: {
         jsonSchema: attachmentJsonSchema,
         importIdFormat: 'vm/<vmid>',
-        attributes: {
-          vm: required('node/vmid'),
-          disks: required('Disks by slot'),
-          boot_disk_id: optional('The boot disk'),
-          id: computed('vm/<vmid>'),
-          vm_status: computed('running, stopped, ...'),
-          devices: computed('scsiN → volume id'),
-        },
+        attributes: ATTACHMENT_ATTRIBUTES,
       },
     },
     dataSources: {},

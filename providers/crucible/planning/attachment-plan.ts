@@ -6,11 +6,13 @@
  * the listed disks, and — against the state — that the current boot disk is not detached
  * (Oxide refuses; change boot_disk_id first). Announced in the notes: which disks are attached
  * and detached, that a running VM is shut down for it and started again, the boot order change.
- * A different VM replaces the attachment (its disks move).
+ * A different VM replaces the attachment (its disks move): `vm` is forceNew in its table.
  */
 import { isValueMap, sameValue, UNKNOWN, type Attributes, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
+import { forceNewChanges, type ForceNewRule } from '../../../src/provider/force-new.js';
 import { parseDiskId, parseVmRef } from '../model/resource-ids.js';
+import { ATTACHMENT_ATTRIBUTES } from '../resource-schemas.js';
 import { known } from './plan-values.js';
 
 export const MAX_DISKS = 12;
@@ -84,6 +86,15 @@ function slotOf(list: Entry[], diskId: string): number | undefined {
   return list.find((e) => e.disk_id === diskId)?.slot;
 }
 
+/** How a change of each forceNew attribute (resource-schemas.ts) is seen: another known VM. */
+const ATTACHMENT_REPLACEMENTS: Record<string, ForceNewRule> = {
+  vm: {
+    changed: ({ prior, planned }) => known(planned.vm) && !sameValue(prior.vm, planned.vm),
+    reason: ({ prior, config }) =>
+      `the disks move from VM ${String(prior.vm)} to VM ${typeof config.vm === 'string' ? config.vm : 'the VM'}: detached from the one, attached to the other`,
+  },
+};
+
 export function planAttachment(prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const problems: AttributeProblem[] = [];
   const notes: string[] = [];
@@ -101,13 +112,7 @@ export function planAttachment(prior: Attributes | null, config: Attributes): Pl
   };
   const vm = typeof config.vm === 'string' ? config.vm : 'the VM';
   const priorList = prior ? (entriesOf(prior.disks) ?? []) : [];
-  const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
-  if (prior && known(planned.vm) && !sameValue(prior.vm, planned.vm)) {
-    requiresReplace.push({
-      path: ['vm'],
-      reason: `the disks move from VM ${String(prior.vm)} to VM ${vm}: detached from the one, attached to the other`,
-    });
-  }
+  const requiresReplace = prior ? forceNewChanges(ATTACHMENT_ATTRIBUTES, { prior, planned, config }, ATTACHMENT_REPLACEMENTS) : [];
   if (!list) {
     // Disk ids not known yet (disks created in the same apply): announce the stop all the same.
     const slots = Array.isArray(config.disks)
