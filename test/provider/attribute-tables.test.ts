@@ -27,6 +27,7 @@ import { vmAttributesFromConfig } from '../../providers/proxmox/mapping/vm-confi
 import { planLxc } from '../../providers/proxmox/planning/lxc-plan.js';
 import { planVm } from '../../providers/proxmox/planning/vm-plan.js';
 import { isUnknown, type Attributes, type Value } from '../../src/core/value.js';
+import { forceNewChanges } from '../../src/provider/force-new.js';
 
 const FACTORIES: ProviderFactory[] = [proxmoxProviderFactory, crucibleProviderFactory, coralProviderFactory, maasProviderFactory, kumaProviderFactory, fakeProviderFactory];
 
@@ -370,4 +371,17 @@ describe('forceNew flags are what planning does', () => {
       });
     }
   }
+
+  it('forceNewChanges: flagged attributes in table order, structural without a rule, no rule for an unflagged one', () => {
+    const table: Record<string, AttributeSchema> = { b: { required: true, forceNew: true }, a: { optional: true, forceNew: true }, c: { optional: true } };
+    const values = { prior: { a: 1, b: 'x', c: 1 }, planned: { a: 2, b: 'y', c: 2 }, config: {} };
+    const rules = { a: { changed: () => true, reason: ({ prior }: { prior: Attributes }) => `a was ${String(prior.a)}` } };
+    expect(forceNewChanges(table, values, rules)).toEqual([
+      { path: ['b'], reason: 'b cannot be changed in place' },
+      { path: ['a'], reason: 'a was 1' },
+    ]);
+    expect(forceNewChanges(table, values, { a: { reportedUnder: 'b' } }).map((r) => r.path)).toEqual([['b']]);
+    expect(() => forceNewChanges(table, values, { c: { changed: () => true, reason: 'c' } })).toThrow(/does not flag forceNew/);
+    expect(() => forceNewChanges(table, values, { a: { reportedUnder: 'c' } })).toThrow(/not forceNew/);
+  });
 });
