@@ -30,17 +30,14 @@ export interface ParseConfigOptions {
   precompiled?: PrecompiledValidators;
 }
 
+/** A config with no blocks (the start of a parse, or what a command without a config works on). */
+export function emptyConfig(files: ConfigFile[] = []): Config {
+  return { files, variables: new Map(), providers: new Map(), locals: new Map(), resources: new Map(), outputs: new Map(), policies: [] };
+}
+
 export function parseConfig(files: ConfigFile[], options: ParseConfigOptions = {}): ParseConfigResult {
   const diagnostics: Diagnostic[] = [];
-  const config: Config = {
-    files,
-    variables: new Map(),
-    providers: new Map(),
-    locals: new Map(),
-    resources: new Map(),
-    outputs: new Map(),
-    policies: [],
-  };
+  const config = emptyConfig(files);
   for (const file of files) {
     const parsed = parseYamlFile(file);
     diagnostics.push(...parsed.diagnostics);

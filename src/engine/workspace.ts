@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { makeRedactor, type Redactor } from '../core/redact.js';
 import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
+import { emptyConfig } from '../config/parse-config.js';
 import { precompiledValidator } from './precompiled-validators.js';
 import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
 import { newLineage } from '../state/new-lineage.js';
@@ -165,18 +166,6 @@ export async function attachProviders(ws: Workspace, project: Project | undefine
   // an intent that could not be checked must be settled before anything is planned over it
   if (hasErrors(r.diagnostics)) throw new DiagnosticsError(r.diagnostics);
   ws.diagnostics.push(...r.diagnostics);
-}
-
-function emptyConfig(): Project['config'] {
-  return {
-    files: [],
-    variables: new Map(),
-    providers: new Map(),
-    locals: new Map(),
-    resources: new Map(),
-    outputs: new Map(),
-    policies: [],
-  };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import { printPlan } from '../../render/plan-view.js';
 import { HL_VERSION } from '../../version.js';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
-import { variableSources, workspaceOptions } from '../engine-options.js';
+import { planRunOptions, workspaceOptions } from '../engine-options.js';
 import { terminalEvents } from '../terminal-events.js';
 
 export async function applyCommand(ctx: CommandContext, destroy = false): Promise<number> {
@@ -30,14 +30,8 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
   const r = await applyOperation(
     {
       workspace: workspaceOptions(ctx),
-      config: o.config,
-      variables: variableSources(ctx),
-      ...(o.policy !== undefined ? { policy: o.policy } : {}),
-      targets: o.targets,
-      replace: o.replace,
-      refresh: o.refresh,
+      ...planRunOptions(ctx),
       refreshOnly: o.refreshOnly,
-      parallelism: o.parallelism,
       destroy,
       ...(planFile ? { planFile } : {}),
       autoApprove: o.autoApprove,

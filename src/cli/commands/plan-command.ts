@@ -4,7 +4,7 @@ import { printDiagnostics } from '../../render/diagnostics-output.js';
 import { printPlan } from '../../render/plan-view.js';
 import { HL_VERSION } from '../../version.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
-import { variableSources, workspaceOptions } from '../engine-options.js';
+import { planRunOptions, workspaceOptions } from '../engine-options.js';
 import { terminalEvents } from '../terminal-events.js';
 
 export async function planCommand(ctx: CommandContext): Promise<number> {
@@ -12,14 +12,8 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
   const r = await planOperation(
     {
       workspace: workspaceOptions(ctx),
-      config: o.config,
-      variables: variableSources(ctx),
-      ...(o.policy !== undefined ? { policy: o.policy } : {}),
-      targets: o.targets,
-      replace: o.replace,
-      refresh: o.refresh,
+      ...planRunOptions(ctx),
       refreshOnly: o.refreshOnly,
-      parallelism: o.parallelism,
       ...(o.out ? { out: o.out } : {}),
     },
     terminalEvents(ctx.term),
