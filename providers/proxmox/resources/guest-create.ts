@@ -24,7 +24,8 @@ import {
   PveApiError,
 } from '../../pve/client/pve-error.js';
 import { backoffDelay, sleep, TRANSIENT_RETRY, LOCK_RETRY } from '../../pve/client/retry-policy.js';
-import { isUpid, TaskFailedError, waitForTask } from '../../pve/client/task-waiter.js';
+import { awaitTaskAnswer } from '../../pve/client/task-answer.js';
+import { TaskFailedError } from '../../pve/client/task-waiter.js';
 import type { GuestType } from '../../pve/cluster-inventory.js';
 import { splitMarker, newCreateToken } from '../mapping/hl-marker.js';
 import type { TaskOperation } from '../../pve/provider-settings.js';
@@ -220,14 +221,8 @@ export async function dispatchCreate(ctx: GuestContext, d: DispatchOptions, op: 
       continue;
     }
     ctx.inventory.invalidate();
-    if (!isUpid(answer)) return 'created';
     try {
-      await waitForTask(ctx.client, answer, {
-        what: d.what,
-        timeoutSeconds: ctx.settings.timeouts[d.operation],
-        ...(op.signal ? { signal: op.signal } : {}),
-        ...(op.progress ? { progress: op.progress } : {}),
-      });
+      await awaitTaskAnswer(ctx.client, answer, d.what, ctx.settings.timeouts[d.operation], op);
       return 'created';
     } catch (e) {
       ctx.inventory.invalidate();
