@@ -7,11 +7,12 @@
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { PveApiError } from '../../pve/client/pve-error.js';
 import { sleep } from '../../pve/client/retry-policy.js';
+import { readGuestStatus } from '../../pve/guest-api.js';
 import { type PveSession, vmPath } from '../connection/pve-session.js';
 
-async function status(s: PveSession, node: string, vmid: number, op: OperationContext): Promise<string> {
-  const raw = await s.get<{ status?: string }>(`${vmPath(node, vmid)}/status/current`, undefined, op);
-  return raw?.status ?? 'unknown';
+/** The VM's power state now; unlike PveSession.liveStatus, an unreachable node is an error here. */
+function status(s: PveSession, node: string, vmid: number, op: OperationContext): Promise<string> {
+  return readGuestStatus(s.client, { type: 'qemu', node, vmid }, op);
 }
 
 async function power(s: PveSession, node: string, vmid: number, action: 'shutdown' | 'start', op: OperationContext): Promise<void> {

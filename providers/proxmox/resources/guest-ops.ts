@@ -20,6 +20,7 @@ import {
   guestPath,
   pendingKeys,
   readGuestConfig,
+  readGuestStatus,
   readPendingItems,
   type GuestRef,
   type LiveConfig,
@@ -172,9 +173,8 @@ export async function resizeVolume(ctx: GuestContext, ref: GuestRef, slot: strin
 }
 
 /** The current power status, read fresh (GET .../status/current). */
-export async function currentStatus(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<string> {
-  const raw = await ctx.client.call<{ status?: string }>('GET', `${guestPath(ref)}/status/current`, undefined, callOpts(op));
-  return raw?.status ?? 'unknown';
+export function currentStatus(ctx: GuestContext, ref: GuestRef, op: OperationContext): Promise<string> {
+  return readGuestStatus(ctx.client, ref, op);
 }
 
 type PowerAction = 'start' | 'shutdown' | 'stop';
