@@ -14,7 +14,7 @@
  * whoever decides on a guest's power state reads `status/current` (guest-ops.ts currentStatus).
  */
 import type { PveClient } from './client/pve-client.js';
-import { isNotFound, PveApiError } from './client/pve-error.js';
+import { isNodeUnreachable, isNotFound } from './client/pve-error.js';
 
 export type GuestType = 'qemu' | 'lxc';
 
@@ -94,7 +94,7 @@ export async function settleUnknown(client: PveClient, guests: GuestEntry[], sig
         );
       } catch (e) {
         if (isNotFound(e)) return undefined;
-        if (e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596)) return g;
+        if (isNodeUnreachable(e)) return g;
         throw e;
       }
       const template = cur?.template === 1 || cur?.template === true || cur?.template === '1';

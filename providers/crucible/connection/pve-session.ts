@@ -9,7 +9,7 @@
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
 import { callOpts } from '../../pve/client/call-options.js';
 import type { HttpMethod, Params, PveClient } from '../../pve/client/pve-client.js';
-import { PveApiError } from '../../pve/client/pve-error.js';
+import { isNodeUnreachable } from '../../pve/client/pve-error.js';
 import { awaitTaskAnswer, retryLockedTask } from '../../pve/client/task-answer.js';
 import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
 import { guestPath, readGuestConfigIfPresent, readGuestStatus, type LiveConfig } from '../../pve/guest-api.js';
@@ -98,7 +98,7 @@ export class PveSession {
     try {
       return await readGuestStatus(this.client, { type: 'qemu', node, vmid }, op);
     } catch (e) {
-      if (PveSession.unreachable(e)) return 'unknown';
+      if (isNodeUnreachable(e)) return 'unknown';
       throw e;
     }
   }
@@ -145,11 +145,6 @@ export class PveSession {
     );
     const hit = (Array.isArray(list) ? list : []).find((v) => v.volid === volid);
     return typeof hit?.size === 'number' ? hit.size : undefined;
-  }
-
-  /** Whether PVE's answer says the node cannot be reached (595/596 from its proxy). */
-  static unreachable(e: unknown): boolean {
-    return e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596);
   }
 }
 

@@ -14,8 +14,9 @@
  */
 import type { Attributes } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type OperationContext } from '../../../src/provider/contract.js';
+import { isNodeUnreachable } from '../../pve/client/pve-error.js';
 import { parseDiskId, parseVmRef, attachmentId } from '../model/resource-ids.js';
-import { PveSession, vmPath } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 import { entriesOf } from '../planning/attachment-plan.js';
 import { whileStopped } from './guest-power.js';
 import { lookupHolder } from './holder-guest.js';
@@ -170,7 +171,7 @@ export async function readAttachment(
     live = await s.vmConfig(entry.node, vmid, op);
   } catch (e) {
     // The VM's node does not answer: what is attached is as last known.
-    if (PveSession.unreachable(e) && prior) return { ...prior, vm_status: 'unknown' };
+    if (isNodeUnreachable(e) && prior) return { ...prior, vm_status: 'unknown' };
     throw e;
   }
   if (!live) return null;

@@ -12,7 +12,8 @@ import type { Attributes, ValueMap } from '../../../src/core/value.js';
 import type { OperationContext } from '../../../src/provider/contract.js';
 import { formatDiskSize } from '../model/disk-size.js';
 import { diskId, type DiskRef } from '../model/resource-ids.js';
-import { PveSession } from '../connection/pve-session.js';
+import { isNodeUnreachable } from '../../pve/client/pve-error.js';
+import type { PveSession } from '../connection/pve-session.js';
 import { lookupHolder, type Holder } from './holder-guest.js';
 import { readRedundancy } from './replication-jobs.js';
 import { isTombstone } from './tombstones.js';
@@ -68,7 +69,7 @@ export async function readDisk(s: PveSession, ref: DiskRef, prior: Attributes | 
   try {
     return await diskAttributes(s, l.found, op);
   } catch (e) {
-    if (PveSession.unreachable(e) && prior) return { ...prior, state: 'faulted' };
+    if (isNodeUnreachable(e) && prior) return { ...prior, state: 'faulted' };
     throw e;
   }
 }

@@ -15,7 +15,7 @@
  * absent means the request never happened (sent again), anyone else's is an error.
  */
 import { ProviderError, type OperationContext } from '../../../src/provider/contract.js';
-import { isAlreadyExists, isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { isAlreadyExists, isNodeUnreachable, isNotFound, PveApiError } from '../../pve/client/pve-error.js';
 import { backoffDelay, sleep, TRANSIENT_RETRY } from '../../pve/client/retry-policy.js';
 import { TaskFailedError } from '../../pve/client/task-waiter.js';
 import type { Params } from '../../pve/client/pve-client.js';
@@ -25,7 +25,7 @@ import { parsePropertyString, parseSize, QEMU_SCSI_FORMAT, type PropertyMap } fr
 import type { TaskOperation } from '../../pve/provider-settings.js';
 import { splitMarker, type Marker, type MarkerKind } from '../model/holder-marker.js';
 import { UnfinishedCreateWatch } from '../../pve/unfinished-create.js';
-import { PveSession, vmPath } from '../connection/pve-session.js';
+import { type PveSession, vmPath } from '../connection/pve-session.js';
 
 /** The tag every holder carries, so that people (and imports) can find them. */
 export const HOLDER_TAG = 'crucible';
@@ -94,7 +94,7 @@ export async function lookupHolder(
   try {
     live = await s.vmConfig(entry.node, vmid, op);
   } catch (e) {
-    if (PveSession.unreachable(e)) return { unreachable: entry };
+    if (isNodeUnreachable(e)) return { unreachable: entry };
     throw e;
   }
   if (!live) return { absent: true };

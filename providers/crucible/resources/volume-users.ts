@@ -5,7 +5,8 @@
  * not answer is reported, since a VM there might use the volume.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
-import { PveSession } from '../connection/pve-session.js';
+import { isNodeUnreachable } from '../../pve/client/pve-error.js';
+import type { PveSession } from '../connection/pve-session.js';
 import { HOLDER_TAG } from './holder-guest.js';
 
 export const DRIVE_KEY_RE = /^(scsi|virtio|sata|ide)\d+$/;
@@ -60,7 +61,7 @@ export async function volumeUsers(
     try {
       live = await s.vmConfig(g.node, g.vmid, op);
     } catch (e) {
-      if (PveSession.unreachable(e)) {
+      if (isNodeUnreachable(e)) {
         if (!out.unreachable.includes(g.node)) out.unreachable.push(g.node);
         continue;
       }

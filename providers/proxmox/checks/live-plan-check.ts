@@ -19,7 +19,7 @@
  */
 import type { Path } from '../../../src/core/value.js';
 import type { OperationContext, PlannedChange, PlanProblem } from '../../../src/provider/contract.js';
-import { PveApiError } from '../../pve/client/pve-error.js';
+import { isNodeUnreachable } from '../../pve/client/pve-error.js';
 import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluster-inventory.js';
 import { callOpts } from '../../pve/client/call-options.js';
 import type { GuestContext } from '../resources/guest-context.js';
@@ -61,7 +61,7 @@ async function readNodes(ctx: GuestContext, op: OperationContext): Promise<{ nod
 }
 
 function unreachable(e: unknown): string | undefined {
-  return e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596) ? e.reason : undefined;
+  return isNodeUnreachable(e) ? e.reason : undefined;
 }
 
 async function readNode(ctx: GuestContext, node: string, needs: ChangeNeeds[], op: OperationContext): Promise<NodeFacts> {

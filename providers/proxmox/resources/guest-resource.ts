@@ -18,7 +18,7 @@
  */
 import { isValueMap, type Attributes, type Value } from '../../../src/core/value.js';
 import { ProviderError, type CreateResponse, type ImportResponse, type OperationContext } from '../../../src/provider/contract.js';
-import { isNotFound, PveApiError } from '../../pve/client/pve-error.js';
+import { isNodeUnreachable, isNotFound, PveApiError } from '../../pve/client/pve-error.js';
 import type { GuestType } from '../../pve/cluster-inventory.js';
 import type { ConfigChanges } from '../mapping/config-changes.js';
 import type { GuestReadInput, VolumeResize } from '../mapping/guest-config-mapping.js';
@@ -112,7 +112,7 @@ export async function readGuest(
     });
   } catch (e) {
     if (isNotFound(e)) return null;
-    if (e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596)) {
+    if (isNodeUnreachable(e)) {
       throw new ProviderError(`cannot read ${guestLabel(ref)}: its node ${entry.node} is unreachable (${e.reason})`, {
         retryable: true,
         status: e.status,

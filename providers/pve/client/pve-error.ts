@@ -112,6 +112,11 @@ export function isNotFound(e: unknown): boolean {
   return e instanceof PveApiError && e.answered && (e.status === 404 || (e.status === 500 && NOT_FOUND_RE.test(e.reason)));
 }
 
+/** Whether PVE's proxy answered that the guest's node cannot be reached (595/596). */
+export function isNodeUnreachable(e: unknown): e is PveApiError {
+  return e instanceof PveApiError && e.answered && (e.status === 595 || e.status === 596);
+}
+
 export function alreadyExistsText(text: string): boolean {
   return ALREADY_EXISTS_RE.test(text);
 }
