@@ -4,7 +4,7 @@
  * `maas_dns_record` (name, type, data). Each is its type's `inventory` hook in the schema
  * (provider-schema.ts).
  */
-import { isValueMap, type Attributes } from '../../src/core/value.js';
+import { compareStrings, isValueMap, type Attributes } from '../../src/core/value.js';
 import type { AddressFacts, DnsRecordFacts, InventoryFactsHook } from '../../src/provider/inventory-facts.js';
 import { known, normalizeMac, strings } from '../../src/provider/attribute-text.js';
 
@@ -30,7 +30,7 @@ function deviceFacts(a: Attributes): AddressFacts {
   for (const m of strings(a['mac_addresses'])) addMac(m);
   const interfaces = a['interfaces'];
   if (isValueMap(interfaces)) {
-    for (const [label, entry] of Object.entries(interfaces).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    for (const [label, entry] of Object.entries(interfaces).sort(([x], [y]) => compareStrings(x, y))) {
       addMac(label);
       if (isValueMap(entry)) {
         addMac(known(entry['mac']));
