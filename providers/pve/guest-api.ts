@@ -28,7 +28,7 @@ export function guestLabel(ref: Pick<GuestRef, 'type' | 'vmid'>): string {
 export type PveConfig = Record<string, string>;
 
 /** GET config answers numbers for some keys: make everything text. */
-export function toPveConfig(raw: unknown): PveConfig {
+function toPveConfig(raw: unknown): PveConfig {
   const out: PveConfig = {};
   if (!raw || typeof raw !== 'object') return out;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
