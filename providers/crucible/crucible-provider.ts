@@ -2,7 +2,7 @@
  * The `crucible` provider: Oxide's disk model (disks, snapshots, images, attachments) on a
  * Proxmox VE cluster's storage, through the PVE API only. This file wires the pieces together:
  * provider-settings.ts (the block, sharing the proxmox connection settings), connection/ (the
- * proxmox provider's client, TLS fetch and task waiting), model/ (names, sizes, ids, markers,
+ * PVE platform's client, TLS fetch and task waiting, providers/pve), model/ (names, sizes, ids, markers,
  * redundancy), planning/ (pure validation and plans), resources/ (holder guests and the CRUD of
  * each resource type); resource-planning.ts and resource-operations.ts are its handler table,
  * one entry per resource type, behind the ResourceRouter.
