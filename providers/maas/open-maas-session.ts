@@ -8,7 +8,8 @@ import { ProviderError, type ConfigureRequest } from '../../src/provider/contrac
 import { isCredentials, parseApiKey } from './client/api-key.js';
 import { MaasApi } from './client/maas-api.js';
 import { MaasHttpClient } from './client/maas-http-client.js';
-import { createMaasDispatcher, readCaFile } from './client/tls-dispatcher.js';
+import { createMaasDispatcher } from './client/tls-dispatcher.js';
+import { readCaBundle } from '../shared/ca-file.js';
 import type { MaasProviderOptions } from './maas-provider.js';
 import type { MaasSession } from './maas-session.js';
 import type { MaasSettings } from './provider-config.js';
@@ -35,11 +36,9 @@ export async function openMaasSession(s: MaasSettings, req: ConfigureRequest, op
   let ca: string | undefined;
   if (s.caFile !== undefined) {
     const path = isAbsolute(s.caFile) ? s.caFile : resolve(req.configDir, s.caFile);
-    try {
-      ca = readCaFile(path);
-    } catch (err) {
-      throw new ProviderError(`maas provider: cannot read ca_file ${path}: ${(err as Error).message}`);
-    }
+    const read = readCaBundle(path);
+    if ('reason' in read) throw new ProviderError(`maas provider: cannot read ca_file ${path}: ${read.reason}`);
+    ca = read.pem;
   }
   if (s.insecure) req.progress?.(`maas: TLS verification is OFF for ${s.url} (insecure: true)`);
   const dispatcher = createMaasDispatcher({

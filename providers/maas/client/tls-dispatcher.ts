@@ -7,7 +7,6 @@
  * any accepted spelling and words a mismatch in plain hex.
  */
 import type { Agent } from 'undici';
-import { readCaBundle } from '../../shared/ca-file.js';
 import { createTlsAgent, normalizeFingerprint, type TlsAgentOptions } from '../../shared/tls-agent.js';
 
 export { normalizeFingerprint, TlsPinError } from '../../shared/tls-agent.js';
@@ -15,13 +14,6 @@ export { normalizeFingerprint, TlsPinError } from '../../shared/tls-agent.js';
 export interface TlsOptions extends Omit<TlsAgentOptions, 'fingerprint' | 'describeMismatch'> {
   /** SHA-256 fingerprint, hex with or without colons. */
   fingerprint?: string;
-}
-
-/** The CA bundle at `path`; throws the file system's message when it cannot be read (the provider words it). */
-export function readCaFile(path: string): string {
-  const read = readCaBundle(path);
-  if ('reason' in read) throw new Error(read.reason);
-  return read.pem;
 }
 
 export function createMaasDispatcher(options: TlsOptions): Agent {
