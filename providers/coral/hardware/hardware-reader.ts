@@ -4,6 +4,7 @@
  * Coral devices (see coral-device.ts). Reads only; offline nodes are reported, not fatal.
  */
 import type { OperationContext } from '../../../src/provider/contract.js';
+import { callOpts } from '../../pve/client/call-options.js';
 import type { PveClient } from '../../pve/client/pve-client.js';
 import { coralsOfNode, type CoralDevice, type PciListing, type UsbListing } from './coral-device.js';
 
@@ -17,10 +18,6 @@ export interface NodeHardware {
 export interface ClusterNode {
   node: string;
   online: boolean;
-}
-
-function callOpts(op: OperationContext): { signal?: AbortSignal; onRetry?: (m: string) => void } {
-  return { ...(op.signal ? { signal: op.signal } : {}), ...(op.progress ? { onRetry: op.progress } : {}) };
 }
 
 export async function readNodeHardware(client: PveClient, node: string, op: OperationContext = {}): Promise<NodeHardware> {
