@@ -3,7 +3,7 @@
  * `{ a = 1, b = "x" }`, with `(known after apply)` for unknowns and `(sensitive value)` for
  * anything sensitive. Map keys print bare when they are identifiers, quoted otherwise.
  */
-import { isUnknown, isValueMap, type Value } from '../core/value.js';
+import { compareStrings, isUnknown, isValueMap, type Value } from '../core/value.js';
 import { isRedacted } from '../plan/plan-codec.js';
 import type { SensitiveCursor } from './path-cursor.js';
 
@@ -25,10 +25,6 @@ export function sortedKeys(...maps: (Record<string, unknown> | null | undefined)
   const keys = new Set<string>();
   for (const m of maps) if (m) for (const k of Object.keys(m)) keys.add(k);
   return [...keys].sort(compareStrings);
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function formatInline(v: Value | undefined, sensitive: SensitiveCursor): string {

@@ -11,12 +11,13 @@
  * Only changes other than no-op are looked at beyond a type check, so a 10,000-resource plan
  * with nothing to do renders at once. With `color: false` the text holds no ANSI code.
  */
+import { compareStrings } from '../core/value.js';
 import type { OutputChange, Plan } from '../plan/plan-types.js';
 import { summarizeChanges } from '../plan/plan-summary.js';
 import { attributeHead, AttributeDiffWriter } from './attribute-diff-writer.js';
 import { visibleChanges } from './change-labels.js';
 import { renderDiagnostics } from './diagnostic-human.js';
-import { compareStrings, formatKeyLabel } from './format-value.js';
+import { formatKeyLabel } from './format-value.js';
 import { palette, type Palette } from './palette.js';
 import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange } from './resource-change-human.js';

@@ -7,12 +7,12 @@
  * are masked exactly as in the terminal. Deterministic: no clock, sorted output.
  */
 import { formatLocation } from '../core/diagnostic.js';
-import { pathToString, type Path } from '../core/value.js';
+import { compareStrings, pathToString, type Path } from '../core/value.js';
 import type { Action, OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
 import { summarizeChanges } from '../plan/plan-summary.js';
 import { changedPaths } from './changed-paths.js';
 import { driftPhrase, isReplace, plannedPhrase, reasonText, visibleChanges } from './change-labels.js';
-import { compareStrings, formatInline } from './format-value.js';
+import { formatInline } from './format-value.js';
 import { palette } from './palette.js';
 import { SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange, type ChangeKind } from './resource-change-human.js';
