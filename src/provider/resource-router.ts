@@ -102,11 +102,6 @@ export class ResourceRouter<S> {
     return ops.recover ? ops.recover(session, req) : null;
   }
 
-  /** Whether `hl import` works for this type (the engine asks before it configures anything). */
-  canImport(type: string): boolean {
-    return this.options.schema().resources[type]?.importIdFormat !== undefined;
-  }
-
   async importResource(session: S, req: ImportRequest): Promise<ImportResponse> {
     const ops = this.operationsOf(req.type);
     if (!ops.importResource) throw new ProviderError(`the ${this.options.provider} provider cannot import ${req.type}`);
