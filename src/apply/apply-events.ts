@@ -19,6 +19,11 @@ export interface ApplyEvents {
   operationEnd(e: OperationEnd): void;
 }
 
+/** Apply progress as a caller shows it (render/apply-progress.ts): the events, and a stop once the run ends. */
+export interface ApplyProgress extends ApplyEvents {
+  stop(): void;
+}
+
 export const silentEvents: ApplyEvents = {
   operationStart() {},
   operationProgress() {},

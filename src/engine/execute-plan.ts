@@ -3,7 +3,7 @@
  * the executor with progress events, periodic state checkpoints and an interrupt that stops
  * new operations from starting; the result, with the outputs now in state, is returned.
  */
-import type { ApplyEvents } from '../apply/apply-events.js';
+import type { ApplyProgress } from '../apply/apply-events.js';
 import { applyPlan, type ApplyResult } from '../apply/executor.js';
 import type { Recovery } from '../apply/reconcile-journal.js';
 import type { Redactor } from '../core/redact.js';
@@ -13,16 +13,11 @@ import type { EngineEvents } from './engine-events.js';
 import type { PlannedRun } from './plan-in-workspace.js';
 import type { Workspace } from './workspace.js';
 
-/** Apply progress as the caller shows it; stopped once the run ends. */
-export interface ProgressSink extends ApplyEvents {
-  stop(): void;
-}
-
 export interface ExecuteEvents {
   /** An interrupted operation of an earlier run, settled into state before this run. */
   recovered(recovery: Recovery): void;
   /** Starts showing progress, redacting with the workspace's secrets. */
-  startProgress(redact: Redactor): ProgressSink;
+  startProgress(redact: Redactor): ApplyProgress;
   /** An interrupt was received: no new operation starts; those in flight finish. */
   stopping(): void;
 }

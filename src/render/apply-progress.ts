@@ -3,7 +3,7 @@
  * elapsed time, and a still-running line every 10 s) or for machines (`--json`: one JSON
  * event per line, in the spirit of Terraform's streaming events).
  */
-import type { ApplyEvents, OperationKind, OperationStart } from '../apply/apply-events.js';
+import type { ApplyProgress, OperationKind, OperationStart } from '../apply/apply-events.js';
 import type { Redactor } from '../core/redact.js';
 import { palette } from './palette.js';
 import type { TextOutput } from './text-output.js';
@@ -15,10 +15,6 @@ const PRESENT: Record<OperationKind, [string, string, string]> = {
   read: ['Reading...', 'Still reading...', 'Read complete'],
 };
 
-export interface ProgressView extends ApplyEvents {
-  stop(): void;
-}
-
 export function formatElapsed(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
@@ -28,7 +24,7 @@ export function formatElapsed(ms: number): string {
 export function progressView(
   term: TextOutput,
   opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number },
-): ProgressView {
+): ApplyProgress {
   const now = opts.now ?? Date.now;
   const running = new Map<string, { op: OperationKind; started: number }>();
   const key = (e: OperationStart): string => `${e.operation}:${e.address}`;
