@@ -15,8 +15,6 @@ import type formatsModule from 'ajv-formats';
 import { lazyModule } from '../core/lazy-module.js';
 import type { PrecompiledValidators, SchemaValidateFunction } from './precompiled-validators.js';
 
-export type { SchemaValidateFunction } from './precompiled-validators.js';
-
 const loadAjv = lazyModule<typeof import('ajv')>('ajv');
 const loadAjv2020 = lazyModule<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
 /** ajv-formats is CommonJS: the module is the plugin itself. */
