@@ -11,30 +11,30 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
   const need = (n: number, usage: string): void => {
     if (args.length !== n) throw new DiagnosticsError([error(`Usage: hl state ${usage}`)]);
   };
-  const ws = (): ReturnType<typeof workspaceOptions> => workspaceOptions(ctx);
+  const ws = workspaceOptions(ctx);
   const events = terminalEvents(ctx.term);
   switch (sub) {
     case 'list': {
-      const addresses = await listStateAddresses(ws(), events, args[0]);
+      const addresses = await listStateAddresses(ws, events, args[0]);
       if (!addresses) return EXIT_ERROR;
       printAddresses(ctx.term, addresses);
       return EXIT_OK;
     }
     case 'show': {
       need(1, 'show ADDRESS');
-      const shown = await showStateResource(ws(), events, args[0]!);
+      const shown = await showStateResource(ws, events, args[0]!);
       if (!shown) return EXIT_ERROR;
       printStateResource(ctx.term, shown.resource, shown.masked, { json: ctx.cmd.options.json });
       return EXIT_OK;
     }
     case 'rm':
       need(1, 'rm ADDRESS');
-      if (!(await removeStateResource(ws(), events, args[0]!))) return EXIT_ERROR;
+      if (!(await removeStateResource(ws, events, args[0]!))) return EXIT_ERROR;
       printRemoved(ctx.term, args[0]!);
       return EXIT_OK;
     case 'mv':
       need(2, 'mv FROM TO');
-      if (!(await moveStateResource(ws(), events, args[0]!, args[1]!))) return EXIT_ERROR;
+      if (!(await moveStateResource(ws, events, args[0]!, args[1]!))) return EXIT_ERROR;
       printMoved(ctx.term, args[0]!, args[1]!);
       return EXIT_OK;
     default:
