@@ -4,8 +4,9 @@
  * even when its own detection (TTY, NO_COLOR) would say no: the caller has already decided
  * (`--no-color`, NO_COLOR, a pipe), and the renderers are pure functions of their arguments.
  */
-import chain from 'kleur';
+import type chainModule from 'kleur';
 import * as kleur from 'kleur/colors';
+import { lazyModule } from '../core/lazy-module.js';
 
 export type Paint = (text: string) => string;
 
@@ -53,13 +54,20 @@ function forced(fn: (text: string) => string): Paint {
   };
 }
 
+/**
+ * kleur's chaining API, for the two paints that need its exact bytes: loaded when one of them
+ * is first used, not at import (every `hl` run, `hl --help` too, loads this palette).
+ */
+const loadChain = lazyModule<typeof chainModule>('kleur');
+
 /** A kleur chain run with colouring switched on, restoring kleur's own setting. */
-function forcedChain(fn: (text: string) => string): Paint {
+function forcedChain(fn: (chain: typeof chainModule, text: string) => string): Paint {
   return (text) => {
+    const chain = loadChain();
     const previous = chain.enabled;
     chain.enabled = true;
     try {
-      return fn(text);
+      return fn(chain, text);
     } finally {
       chain.enabled = previous;
     }
@@ -79,8 +87,8 @@ export function palette(color: boolean): Palette {
     magenta: forced(kleur.magenta),
     bold: forced(kleur.bold),
     dim: forced(kleur.dim),
-    redBold: forcedChain((text) => chain.red().bold(text)),
-    greenBold: forcedChain((text) => chain.green().bold(text)),
+    redBold: forcedChain((chain, text) => chain.red().bold(text)),
+    greenBold: forcedChain((chain, text) => chain.green().bold(text)),
   };
   return colored;
 }
