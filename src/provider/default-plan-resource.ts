@@ -3,8 +3,9 @@
  * values win, computed attributes keep their prior value (or become unknown on create or
  * replace), and a change to a `forceNew` attribute requires replacement.
  */
-import { sameValue, UNKNOWN, type Attributes } from '../core/value.js';
+import { UNKNOWN, type Attributes } from '../core/value.js';
 import type { PlanResourceResponse, ResourceTypeSchema } from './contract.js';
+import { forceNewChanges } from './force-new.js';
 
 export function defaultPlanResource(schema: ResourceTypeSchema, prior: Attributes | null, config: Attributes): PlanResourceResponse {
   const planned: Attributes = {};
@@ -15,17 +16,11 @@ export function defaultPlanResource(schema: ResourceTypeSchema, prior: Attribute
     else planned[name] = null;
   }
   for (const [name, v] of Object.entries(config)) if (!(name in planned)) planned[name] = v;
-  const requiresReplace: PlanResourceResponse['requiresReplace'] = [];
-  if (prior) {
+  // every forceNew attribute compared structurally (no provider rules)
+  const requiresReplace = prior ? forceNewChanges(schema.attributes, { prior, planned, config }, {}) : [];
+  if (requiresReplace.length > 0) {
     for (const [name, attr] of Object.entries(schema.attributes)) {
-      if (attr.forceNew && !sameValue(prior[name], planned[name])) {
-        requiresReplace.push({ path: [name], reason: `${name} cannot be changed in place` });
-      }
-    }
-    if (requiresReplace.length > 0) {
-      for (const [name, attr] of Object.entries(schema.attributes)) {
-        if (attr.computed && (config[name] === undefined || config[name] === null)) planned[name] = UNKNOWN;
-      }
+      if (attr.computed && (config[name] === undefined || config[name] === null)) planned[name] = UNKNOWN;
     }
   }
   return { planned, requiresReplace, notes: [], problems: [] };

@@ -4,8 +4,9 @@
  * and, when it changed, named in `requiresReplace` with the rule's reason. The table decides
  * which attributes replace the object; a rule only says how a provider compares the values
  * (IPs, MACs, lower-cased names) and in what words. A flagged attribute without a rule is
- * compared structurally (`sameValue`), as the engine's structural planning does; a rule for
- * an attribute the table does not flag is a bug (the two declarations drifted apart).
+ * compared structurally (`sameValue`): the engine's structural planning is this with no
+ * rules (default-plan-resource.ts); a rule for an attribute the table does not flag is a bug
+ * (the two declarations drifted apart).
  */
 import { sameValue, type Attributes } from '../core/value.js';
 import type { AttributeSchema, PlanResourceResponse } from './contract.js';
@@ -32,7 +33,7 @@ export type ForceNewRule =
       reportedUnder: string;
     };
 
-/** Structural comparison, the engine's (src/provider/default-plan-resource.ts). */
+/** Structural comparison, the engine's default (src/provider/default-plan-resource.ts uses no rules). */
 function structural(name: string): ForceNewRule {
   return {
     changed: ({ prior, planned }) => !sameValue(prior[name], planned[name]),
