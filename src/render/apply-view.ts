@@ -8,6 +8,7 @@ import type { Recovery } from '../apply/reconcile-journal.js';
 import type { Redactor } from '../core/redact.js';
 import type { Plan } from '../plan/plan-types.js';
 import type { OutputState } from '../state/state-types.js';
+import { printOutputLines } from './outputs-view.js';
 import { palette } from './palette.js';
 import type { TextOutput } from './text-output.js';
 
@@ -65,12 +66,8 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
   term.out(
     `\n${c.greenBold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`,
   );
-  const names = Object.keys(s.outputs).sort();
-  if (names.length > 0 && !opts.json && s.mode !== 'destroy') {
+  if (Object.keys(s.outputs).length > 0 && !opts.json && s.mode !== 'destroy') {
     term.out('\nOutputs:\n\n');
-    for (const name of names) {
-      const out = s.outputs[name]!;
-      term.out(`${name} = ${out.sensitive ? '(sensitive value)' : s.redact.json(out.value)}\n`);
-    }
+    printOutputLines(term, s.outputs, (v) => s.redact.json(v));
   }
 }

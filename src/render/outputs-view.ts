@@ -1,4 +1,5 @@
 /** `hl output`: one output by name (its raw value, or JSON) or all of them (lines, or one JSON object). */
+import type { Value } from '../core/value.js';
 import type { OutputState } from '../state/state-types.js';
 import type { TextOutput } from './text-output.js';
 
@@ -16,8 +17,13 @@ export function printOutputs(term: TextOutput, outputs: Record<string, OutputSta
     term.out(JSON.stringify(out) + '\n');
     return;
   }
+  printOutputLines(term, outputs, (v) => JSON.stringify(v));
+}
+
+/** `name = value`, one line per output sorted by name; a sensitive one as `(sensitive value)` (hl output, and the apply summary). */
+export function printOutputLines(term: TextOutput, outputs: Record<string, OutputState>, toJson: (v: Value) => string): void {
   for (const k of Object.keys(outputs).sort()) {
     const o = outputs[k]!;
-    term.out(`${k} = ${o.sensitive ? '(sensitive value)' : JSON.stringify(o.value)}\n`);
+    term.out(`${k} = ${o.sensitive ? '(sensitive value)' : toJson(o.value)}\n`);
   }
 }
