@@ -21,16 +21,11 @@ export async function listStateAddresses(
   );
 }
 
-/** One resource of the state, as it is and with its sensitive values masked for showing. */
-export async function showStateResource(
-  opts: WorkspaceOptions,
-  events: EngineEvents,
-  address: string,
-): Promise<{ resource: ResourceState; masked: ResourceState } | undefined> {
-  return withWorkspace(opts, events, { operation: 'state show', write: false, lock: false }, async (ws) => {
-    const resource = find(ws, address);
-    return { resource, masked: maskedResource(resource) };
-  });
+/** One resource of the state, its sensitive values (and its deposed objects') masked for showing. */
+export async function showStateResource(opts: WorkspaceOptions, events: EngineEvents, address: string): Promise<ResourceState | undefined> {
+  return withWorkspace(opts, events, { operation: 'state show', write: false, lock: false }, async (ws) =>
+    maskedResource(find(ws, address)),
+  );
 }
 
 /** Forgets a resource (the object itself is not touched). */

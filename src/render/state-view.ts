@@ -10,17 +10,17 @@ export function printAddresses(term: TextOutput, addresses: readonly string[]): 
   for (const a of addresses) term.out(`${a}\n`);
 }
 
-/** One resource; `masked` is it with its sensitive values masked, which is what is shown. */
-export function printStateResource(term: TextOutput, r: ResourceState, masked: ResourceState, opts: { json: boolean }): void {
+/** One resource, its sensitive values already masked (state/masked-resource.ts). */
+export function printStateResource(term: TextOutput, r: ResourceState, opts: { json: boolean }): void {
   if (opts.json) {
-    term.out(JSON.stringify(masked) + '\n');
+    term.out(JSON.stringify(r) + '\n');
     return;
   }
   term.out(
-    `# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(masked.attributes, null, 2)}\n`,
+    `# ${r.address} (id ${r.id}, provider ${r.provider}${r.status === 'tainted' ? ', tainted' : ''})\n${JSON.stringify(r.attributes, null, 2)}\n`,
   );
   // objects left by a create_before_destroy replacement; the next apply deletes them
-  for (const d of masked.deposed ?? [])
+  for (const d of r.deposed ?? [])
     term.out(`\n# ${r.address} (deposed object ${d.key}, id ${d.id})\n${JSON.stringify(d.attributes, null, 2)}\n`);
 }
 

@@ -24,7 +24,7 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
       need(1, 'show ADDRESS');
       const shown = await showStateResource(ws, events, args[0]!);
       if (!shown) return EXIT_ERROR;
-      printStateResource(ctx.term, shown.resource, shown.masked, { json: ctx.cmd.options.json });
+      printStateResource(ctx.term, shown, { json: ctx.cmd.options.json });
       return EXIT_OK;
     }
     case 'rm':
