@@ -1,8 +1,8 @@
 /**
  * hl as an installed tool: `npm pack` of the built tree, `npm install --global` of the tarball
- * into a temporary prefix (offline, from npm's cache: nothing is built at install), then the
- * installed `hl` run from an unrelated directory. Skipped, saying why, when npm's cache lacks
- * what the offline install needs.
+ * into a temporary prefix (npm's cache first, the registry for what it lacks; nothing is built
+ * at install), then the installed `hl` run from an unrelated directory. Skipped, saying why,
+ * only when the registry cannot be reached for what the cache lacks.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ const temp = mkdtempSync(join(tmpdir(), 'hl-installed-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('hl installed from its npm package', () => {
-  it('packs the build without tests or bench, installs offline with no build, and plans in an unrelated directory', { timeout: 60_000 }, async (ctx) => {
+  it('packs the build without tests or bench, installs from the npm cache with no build, and plans in an unrelated directory', { timeout: 60_000 }, async (ctx) => {
     assertBuilt();
     // --ignore-scripts: npm test has just built dist/ (pretest); pack would run prepare, a second build.
     const packed = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', temp], repo, npmEnv());
@@ -68,13 +68,13 @@ describe('hl installed from its npm package', () => {
     const prefix = join(temp, 'prefix');
     const installed = await exec(
       'npm',
-      ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(temp, pack!.filename)],
+      ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(temp, pack!.filename)],
       temp,
       npmEnv(),
     );
-    if (installed.code !== 0 && /ENOTCACHED/.test(installed.stderr)) {
+    if (installed.code !== 0 && /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH/.test(installed.stderr)) {
       const missing = /request to (\S+) failed/.exec(installed.stderr)?.[1] ?? 'a package';
-      ctx.skip(`npm's cache lacks ${missing}, which the offline global install needs (npm ci caches only what its lockfile install asks for)`);
+      ctx.skip(`the install needs ${missing}, which is neither in npm's cache nor reachable on the registry`);
     }
     expect(installed.code, installed.stderr).toBe(0);
     const pkgDir = join(prefix, 'lib', 'node_modules', 'hl');
