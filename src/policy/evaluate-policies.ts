@@ -8,7 +8,8 @@
 import { pathToString } from '../core/value.js';
 import type { Action, Plan, ResourceChange } from '../plan/plan-types.js';
 import { isChange, isReplacement, matchesSelector, nodesOf } from './match-resource.js';
-import type { PolicyEvaluation, PolicyResult, PolicyRule } from './policy-types.js';
+import type { PolicyResult } from '../plan/policy-result.js';
+import type { PolicyEvaluation, PolicyRule } from './policy-types.js';
 
 export function evaluatePolicies(plan: Plan, rules: readonly PolicyRule[]): PolicyEvaluation {
   const changes = [...plan.changes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

@@ -14,7 +14,8 @@ import type { PrecompiledValidators } from '../schema/precompiled-validators.js'
 import { validateAgainstSchema, type PathDescription } from '../schema/schema-validator.js';
 import { parseYamlFile } from '../yaml/yaml-to-node.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from './policy-schema.js';
-import type { PolicyRule, PolicyRuleKind, PolicySeverity, ResourceSelector } from './policy-types.js';
+import type { PolicyRuleKind, PolicySeverity } from '../plan/policy-result.js';
+import type { PolicyRule, ResourceSelector } from './policy-types.js';
 
 export interface ParsedPolicies {
   rules: PolicyRule[];

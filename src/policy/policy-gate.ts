@@ -4,7 +4,7 @@
  * naming every such rule and resource.
  */
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import type { PolicyResult } from './policy-types.js';
+import type { PolicyResult } from '../plan/policy-result.js';
 
 /** The failed results of severity error. */
 export function blockingViolations(results: readonly PolicyResult[] | undefined): PolicyResult[] {

@@ -36,8 +36,7 @@
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { PolicyResult, PolicySeverity } from '../plan/policy-result.js';
 
-/** The rule kinds, severities and findings are the plan's (a saved plan carries the findings). */
-export { POLICY_RULE_KINDS, type PolicyResult, type PolicyRuleKind, type PolicySeverity } from '../plan/policy-result.js';
+// The rule kinds, severities and findings are the plan's (a saved plan carries the findings): plan/policy-result.ts.
 
 /** Which resources a rule looks at; an absent key matches everything. Lists mean "any of". */
 export interface ResourceSelector {

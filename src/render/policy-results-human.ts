@@ -10,7 +10,7 @@
  * text holds no ANSI code.
  */
 import { palette } from './palette.js';
-import type { PolicyResult } from '../policy/policy-types.js';
+import type { PolicyResult } from '../plan/policy-result.js';
 
 export function renderPolicyResultsHuman(results: readonly PolicyResult[], opts: { color: boolean }): string {
   const p = palette(opts.color);

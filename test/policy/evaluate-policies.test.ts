@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../src/policy/evaluate-policies.js';
 import { hasBlockingViolations, policyGateError } from '../../src/policy/policy-gate.js';
-import type { PolicyResult } from '../../src/policy/policy-types.js';
+import type { PolicyResult } from '../../src/plan/policy-result.js';
 import { change, makePlan } from '../render/plan-fixtures.js';
 import { rulesFrom } from './policy-rules.js';
 
