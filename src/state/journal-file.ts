@@ -11,15 +11,10 @@ import { constants } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDirectory, PRIVATE_FILE_MODE, tempPathFor } from './atomic-write.js';
+import { GroupCommit } from './group-commit.js';
 import { encodeJournalLine, type JournalHeader } from './journal-records.js';
 
 const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-
-interface Waiter {
-  text: string;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
 
 async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
   let off = 0;
@@ -35,10 +30,7 @@ export class JournalFile {
   #handle: FileHandle | undefined;
   /** Bytes of valid content; anything beyond (a torn line) is cut off when the file is opened. */
   #size: number;
-  #queue: Waiter[] = [];
-  #flushing: Promise<void> | undefined;
-  #exclusive = false;
-  #exclusiveChain: Promise<void> = Promise.resolve();
+  readonly #commits: GroupCommit;
   #needsDirSync = false;
   #broken: unknown;
   #closed = false;
@@ -51,6 +43,7 @@ export class JournalFile {
     this.#path = path;
     this.#size = validBytes;
     this.#header = header;
+    this.#commits = new GroupCommit((texts) => this.#writeDurably(texts.join('')), `journal ${path}`);
   }
 
   get path(): string {
@@ -65,27 +58,12 @@ export class JournalFile {
   /** Appends one encoded line (newline included); resolves once it is on disk. */
   append(text: string): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`journal ${this.#path} is closed`));
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ text, resolve, reject });
-      this.#kick();
-    });
+    return this.#commits.append(text);
   }
 
   /** Runs `fn` while no line is written; lines appended meanwhile wait and are written after. */
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const previous = this.#exclusiveChain;
-    let release!: () => void;
-    this.#exclusiveChain = new Promise<void>((r) => (release = r));
-    await previous;
-    this.#exclusive = true;
-    try {
-      await this.#flushing;
-      return await fn();
-    } finally {
-      this.#exclusive = false;
-      release();
-      this.#kick();
-    }
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#commits.exclusive(fn);
   }
 
   /**
@@ -117,42 +95,17 @@ export class JournalFile {
   }
 
   /** Resolves once every line appended so far is on disk (or has failed). */
-  async flush(): Promise<void> {
-    for (;;) {
-      await this.#exclusiveChain;
-      if (this.#queue.length === 0 && this.#flushing === undefined) return;
-      this.#kick();
-      await this.#flushing;
-    }
+  flush(): Promise<void> {
+    return this.#commits.flush();
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.flush();
+    await this.#commits.close();
     this.#closed = true;
     const handle = this.#handle;
     this.#handle = undefined;
     await handle?.close();
-  }
-
-  #kick(): void {
-    if (this.#flushing !== undefined || this.#exclusive || this.#queue.length === 0) return;
-    this.#flushing = this.#flushAll().finally(() => {
-      this.#flushing = undefined;
-      this.#kick();
-    });
-  }
-
-  async #flushAll(): Promise<void> {
-    while (this.#queue.length > 0 && !this.#exclusive) {
-      const batch = this.#queue.splice(0);
-      try {
-        await this.#writeDurably(batch.map((w) => w.text).join(''));
-        for (const w of batch) w.resolve();
-      } catch (e) {
-        for (const w of batch) w.reject(e);
-      }
-    }
   }
 
   async #open(): Promise<FileHandle> {

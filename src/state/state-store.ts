@@ -1,45 +1,29 @@
 /**
- * The durable state: the state file (`homelab.state.json`, kept with lowdb through an atomic
- * adapter) plus an append-only journal (`<state>.journal`).
+ * The durable state: the last checkpointed state plus the records made since (the journal),
+ * kept by a StatePersistence: files beside the config (file-state-persistence.ts, the
+ * default) or rows in PostgreSQL (src/backend/pg).
  *
- * Every mutation is first a journal line (one fdatasync, cost independent of the state's
- * size); the full state file is rewritten only by `checkpoint()`, which the engine calls at
- * the end of a run and at most every `checkpointIntervalMs` (see `checkpointIfDue`). Opening
- * replays the journal, so nothing acknowledged before a crash is lost, and reports intents
- * that were begun but never completed, for reconciliation.
+ * Every mutation is first a journal record (durable before it is acknowledged, cost
+ * independent of the state's size); the full state is rewritten only by `checkpoint()`, which
+ * the engine calls at the end of a run and at most every `checkpointIntervalMs` (see
+ * `checkpointIfDue`). Opening replays the journal, so nothing acknowledged before a crash is
+ * lost, and reports intents that were begun but never completed, for reconciliation.
  *
- * Checkpoint order: (1) the first write of a run copies the previous file to `<state>.backup`;
- * (2) the new state file (serial + 1, only when the content changed) is renamed into place;
- * (3) the journal is atomically replaced by a header and the still-open intents. A crash
- * between (2) and (3) replays the old journal over the new file, which is harmless because
- * every journal record is absolute.
- *
- * A corrupt or foreign state file, or a damaged journal, is refused with a diagnostic and
- * never written to. The store does not take the lock: callers hold it (see state-lock.ts).
+ * A corrupt or foreign state, or a damaged journal, is refused with a diagnostic and never
+ * written to. The store does not take the lock: callers hold it (see state-lock.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Low } from 'lowdb';
 import { DiagnosticsError, error } from '../core/diagnostic.js';
 import { parseAddress } from '../core/address.js';
 import { didYouMean } from '../core/suggest.js';
 import { containsUnknown } from '../core/value.js';
-import { AtomicJsonFile } from './atomic-json-file.js';
-import { removeStaleTempFiles, restrictMode, writeFileAtomic } from './atomic-write.js';
+import { FileStatePersistence } from './file-state-persistence.js';
 import type { IntentInput, IntentOutcome, PendingIntent, PendingResolution } from './intent-types.js';
-import { JournalFile } from './journal-file.js';
-import {
-  decodeJournal,
-  encodeJournalLine,
-  JOURNAL_FORMAT_VERSION,
-  journalHeader,
-  type DecodedJournal,
-  type JournalRecord,
-} from './journal-records.js';
-import { decodeStateFileBytes, encodeStateFile, sortedResources } from './state-file-format.js';
+import { encodeJournalLine, journalHeader, type DecodedJournal, type JournalRecord } from './journal-records.js';
+import { sortedResources } from './state-file-format.js';
+import type { StatePersistence } from './state-persistence.js';
 import { defaultStateValidator, compileStateValidator, type PrecompiledStateValidators, type StateValidator } from './state-schema.js';
-import { emptyState, STATE_FORMAT_VERSION, type OutputState, type ResourceState, type State } from './state-types.js';
+import { STATE_FORMAT_VERSION, type OutputState, type ResourceState, type State } from './state-types.js';
 
 export type { IntentInput, IntentOperation, IntentOutcome, PendingIntent, PendingResolution } from './intent-types.js';
 
@@ -72,14 +56,6 @@ export interface StateStoreOptions {
   settleJournal?: boolean;
 }
 
-function journalPathOf(statePath: string): string {
-  return `${statePath}.journal`;
-}
-
-function backupPathOf(statePath: string): string {
-  return `${statePath}.backup`;
-}
-
 function readOnlyError(): Error {
   return new Error('bug: this StateStore was opened read-only');
 }
@@ -93,25 +69,15 @@ function contentHash(lineage: string, resources: ResourceState[], outputs: Recor
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-async function readJournal(path: string): Promise<Uint8Array | null> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new DiagnosticsError([error(`Cannot read state journal ${path}: ${(e as Error).message}`)]);
-  }
-}
-
 export class StateStore {
+  /** Where the state is: a file path, or the database and workspace. */
   readonly path: string;
   readonly journalPath: string;
-  readonly backupPath: string;
   readonly readOnly: boolean;
 
-  readonly #db: Low<State>;
+  readonly #persistence: StatePersistence;
   readonly #validate: StateValidator;
   readonly #hlVersion: string;
-  readonly #journal: JournalFile | undefined;
   readonly #checkpointIntervalMs: number;
   readonly #now: () => number;
 
@@ -130,7 +96,6 @@ export class StateStore {
    * computed at the first checkpoint, from what was loaded (a plan, read-only, never needs it).
    */
   #persistedHash: string | (() => string);
-  #stateFileExists: boolean;
   #backupDone = false;
   /** Records applied (replayed or committed) so far, and how many the last checkpoint covered. */
   #mutations = 0;
@@ -145,20 +110,18 @@ export class StateStore {
   readonly #settleJournal: boolean;
 
   private constructor(init: {
-    path: string;
+    persistence: StatePersistence;
     opts: StateStoreOptions;
-    db: Low<State>;
     validate: StateValidator;
     fileState: State | null;
     lineage: string;
     journal: DecodedJournal | null;
   }) {
-    const { path, opts, db, fileState, journal } = init;
-    this.path = path;
-    this.journalPath = journalPathOf(path);
-    this.backupPath = backupPathOf(path);
+    const { persistence, opts, fileState, journal } = init;
+    this.#persistence = persistence;
+    this.path = persistence.location;
+    this.journalPath = persistence.journalLocation;
     this.readOnly = opts.readOnly === true;
-    this.#db = db;
     this.#validate = init.validate;
     this.#hlVersion = opts.hlVersion;
     this.#checkpointIntervalMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
@@ -166,7 +129,6 @@ export class StateStore {
     this.#lastCheckpointAt = this.#now();
     this.#lineage = init.lineage;
     this.#serial = fileState?.serial ?? 0;
-    this.#stateFileExists = fileState !== null;
     for (const r of fileState?.resources ?? []) this.#resources.set(r.address, r);
     this.#outputs = fileState?.outputs ?? {};
     const loaded = { resources: [...this.#resources.values()], outputs: this.#outputs };
@@ -177,9 +139,6 @@ export class StateStore {
     this.#settleJournal = opts.settleJournal === true;
     this.#journalNeedsRotation = (journal?.validBytes ?? 0) > 0;
     for (const id of this.#openIntents.keys()) this.#pendingAtOpen.add(id);
-    this.#journal = this.readOnly
-      ? undefined
-      : new JournalFile(this.journalPath, journal?.validBytes ?? 0, () => journalHeader(this.#lineage, this.#serial));
   }
 
   /**
@@ -187,62 +146,29 @@ export class StateStore {
    * state, written only on the first change) and replays the journal.
    * Throws DiagnosticsError for a corrupt or foreign state file or a damaged journal.
    */
-  static async open(path: string, opts: StateStoreOptions): Promise<StateStore> {
+  static open(path: string, opts: StateStoreOptions): Promise<StateStore> {
+    return StateStore.openOn(new FileStatePersistence(path), opts);
+  }
+
+  /**
+   * Opens the state a persistence keeps: loads and validates it (none is an empty state,
+   * written only on the first change) and replays the journal.
+   * Throws DiagnosticsError for a corrupt or foreign state or a damaged journal.
+   */
+  static async openOn(persistence: StatePersistence, opts: StateStoreOptions): Promise<StateStore> {
     const validate: StateValidator = opts.schema
       ? compileStateValidator(opts.schema, opts.precompiled)
       : await defaultStateValidator(opts.precompiled);
-    const adapter = new AtomicJsonFile<State>(path, {
-      parse: (bytes) => {
-        const decoded = decodeStateFileBytes(bytes, path, validate);
-        if ('diagnostics' in decoded) throw new DiagnosticsError(decoded.diagnostics);
-        return decoded.state;
-      },
-      stringify: encodeStateFile,
-    });
-    const placeholder = emptyState('00000000-0000-0000-0000-000000000000', opts.hlVersion);
-    const db = new Low<State>(adapter, placeholder);
-    try {
-      await db.read();
-    } catch (e) {
-      if (e instanceof DiagnosticsError) throw e;
-      throw new DiagnosticsError([error(`Cannot read state file ${path}: ${(e as Error).message}`)]);
-    }
-    const fileState = db.data === placeholder ? null : db.data;
-
-    const journalPath = journalPathOf(path);
-    const journalBytes = await readJournal(journalPath);
-    let journal: DecodedJournal | null = null;
-    if (journalBytes !== null) {
-      const decoded = decodeJournal(journalBytes, validate);
-      if ('corruption' in decoded) {
-        const { line, col, message } = decoded.corruption;
-        throw new DiagnosticsError([
-          error(
-            `State journal ${journalPath} is damaged at line ${line}${col === undefined ? '' : `, column ${col}`}: ${message}`,
-            { file: journalPath, line, col: col ?? 1 },
-            `The journal records operations made since ${path} was last written. hl will not use or modify it; ` +
-              `repair it by hand, or move it aside if you accept losing those records (run \`hl plan\` afterwards to see what is unaccounted for).`,
-          ),
-        ]);
-      }
-      journal = decoded;
-      checkJournalHeader(decoded, path, journalPath, fileState);
-    }
+    const loaded = await persistence.load(validate);
+    const { state: fileState, journal } = loaded;
     const lineage = fileState?.lineage ?? journal?.header?.lineage ?? opts.newLineage();
     if (!UUID_RE.test(lineage)) throw new Error(`bug: state lineage ${JSON.stringify(lineage)} is not a UUID`);
     if (opts.readOnly && opts.settleJournal && (journal?.records ?? []).some((r) => r.t !== 'begin')) {
-      // Bring the state file up to date, then read it afresh.
-      if (await checkpointJournalOf(path, opts)) return StateStore.open(path, { ...opts, settleJournal: false });
+      // Bring the stored state up to date, then read it afresh.
+      if (await settleJournalOf(persistence, opts)) return StateStore.openOn(persistence, { ...opts, settleJournal: false });
     }
-    const store = new StateStore({ path, opts, db, validate, fileState, lineage, journal });
-    if (!store.readOnly) {
-      if (fileState !== null) await restrictMode(path);
-      else await assertDirectory(path);
-      // Litter from a process killed mid-write; harmless, but each may be megabytes.
-      for (const target of [path, store.journalPath, store.backupPath, `${path}.lock`, `${path}.lock.break`, `${path}.plankey`]) {
-        await removeStaleTempFiles(target);
-      }
-    }
+    const store = new StateStore({ persistence, opts, validate, fileState, lineage, journal });
+    if (!store.readOnly) await persistence.openForWriting(loaded, () => journalHeader(store.#lineage, store.#serial));
     return store;
   }
 
@@ -401,16 +327,16 @@ export class StateStore {
    */
   async checkpoint(): Promise<void> {
     this.#assertWritable();
-    const journal = this.#journal!;
-    await journal.exclusive(async () => {
+    const persistence = this.#persistence;
+    await persistence.exclusive(async () => {
       const covered = this.#mutations;
       if (covered === this.#checkpointedMutations && !this.#journalNeedsRotation) return;
       const resources = sortedResources(this.#resources.values());
       const hash = contentHash(this.#lineage, resources, this.#outputs);
       if (typeof this.#persistedHash === 'function') this.#persistedHash = this.#persistedHash();
+      let next: State | undefined;
       if (hash !== this.#persistedHash) {
-        if (!this.#backupDone) await this.#writeBackup();
-        const next: State = {
+        next = {
           version: STATE_FORMAT_VERSION,
           lineage: this.#lineage,
           serial: this.#serial + 1,
@@ -418,16 +344,16 @@ export class StateStore {
           resources,
           outputs: this.#outputs,
         };
-        this.#db.data = next;
-        await this.#db.write();
+      }
+      // Lines committed while the state was written are queued and land after these.
+      const open = [...this.#openIntents.values()].map((intent) => encodeJournalLine({ t: 'begin', intent }));
+      await persistence.checkpoint(next, open, { hlVersion: this.#hlVersion, firstOfRun: !this.#backupDone });
+      if (next !== undefined) {
+        this.#backupDone = true;
         this.#serial = next.serial;
         this.#persistedHash = hash;
-        this.#stateFileExists = true;
         this.#cachedState = undefined;
       }
-      // Only now, with the state file in place, may the journal forget what it holds.
-      // Lines committed while the state file was written are queued and land after these.
-      await journal.replace([...this.#openIntents.values()].map((intent) => encodeJournalLine({ t: 'begin', intent })));
       this.#journalNeedsRotation = false;
       this.#checkpointedMutations = covered;
       this.#replayedUncheckpointed = false;
@@ -456,7 +382,7 @@ export class StateStore {
       }
     } finally {
       this.#closed = true;
-      await this.#journal?.close();
+      if (!this.readOnly) await this.#persistence.close();
     }
   }
 
@@ -498,7 +424,7 @@ export class StateStore {
       if (problems.length > 0) throw new Error(`bug: invalid state for ${r.address}: ${problems.join('; ')}`);
     }
     this.#apply(stored);
-    await this.#journal!.append(line);
+    await this.#persistence.append(line);
   }
 
   #apply(record: JournalRecord): void {
@@ -560,93 +486,28 @@ export class StateStore {
   #touched(): void {
     this.#cachedState = undefined;
   }
-
-  async #writeBackup(): Promise<void> {
-    if (this.#stateFileExists) {
-      let previous: Buffer | undefined;
-      try {
-        previous = await readFile(this.path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      if (previous !== undefined) await writeFileAtomic(this.backupPath, previous);
-    }
-    this.#backupDone = true;
-  }
 }
 
 /**
- * Checkpoints the journal beside `path` through a writable store (the caller holds the lock).
- * False when that fails: nothing is lost, the journal stays and is replayed in memory.
+ * Checkpoints the journal through a writable persistence of the same state (the caller holds
+ * the lock). False when that cannot be done or fails: nothing is lost, the journal stays and
+ * is replayed in memory.
  */
-async function checkpointJournalOf(path: string, opts: StateStoreOptions): Promise<boolean> {
-  let writer: StateStore;
+async function settleJournalOf(persistence: StatePersistence, opts: StateStoreOptions): Promise<boolean> {
+  const settler = await persistence.settler?.().catch(() => undefined);
+  if (!settler) return false;
   try {
-    writer = await StateStore.open(path, { ...opts, readOnly: false, settleJournal: false });
-  } catch {
-    return false;
-  }
-  try {
-    await writer.checkpoint();
-    return true;
+    const writer = await StateStore.openOn(settler.persistence, { ...opts, readOnly: false, settleJournal: false });
+    try {
+      await writer.checkpoint();
+      return true;
+    } finally {
+      await writer.close().catch(() => undefined);
+    }
   } catch {
     return false;
   } finally {
-    await writer.close().catch(() => undefined);
-  }
-}
-
-/** A new state file will be written beside `path`: its directory must exist. */
-async function assertDirectory(path: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    if ((await stat(dir)).isDirectory()) return;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  throw new DiagnosticsError([error(`Cannot create state file ${path}: directory ${dir} does not exist`)]);
-}
-
-/** Refuses a journal that does not belong on top of this state file. */
-function checkJournalHeader(journal: DecodedJournal, path: string, journalPath: string, fileState: State | null): void {
-  const header = journal.header;
-  if (!header) return;
-  const keep = `hl will not use or modify ${journalPath} or ${path}.`;
-  if (header.v > JOURNAL_FORMAT_VERSION) {
-    throw new DiagnosticsError([
-      error(`State journal ${journalPath} was written by a newer hl (journal format ${header.v})`, undefined, keep),
-    ]);
-  }
-  if (fileState === null) {
-    if (header.serial > 0) {
-      throw new DiagnosticsError([
-        error(
-          `State file ${path} is missing, but its journal ${journalPath} continues serial ${header.serial} of lineage ${header.lineage}`,
-          undefined,
-          `The state file was deleted or moved after it was written. Restore it (or ${path}.backup), ` +
-            `or, to really start from an empty state, move the journal aside too. ${keep}`,
-        ),
-      ]);
-    }
-    return;
-  }
-  if (header.lineage !== fileState.lineage) {
-    throw new DiagnosticsError([
-      error(
-        `State journal ${journalPath} belongs to a different state (lineage ${header.lineage}; ${path} has lineage ${fileState.lineage})`,
-        undefined,
-        `The state file was replaced while a journal was left from an earlier run. ${keep}`,
-      ),
-    ]);
-  }
-  if (header.serial > fileState.serial) {
-    throw new DiagnosticsError([
-      error(
-        `State journal ${journalPath} continues serial ${header.serial}, but ${path} has the older serial ${fileState.serial}`,
-        undefined,
-        `The state file was replaced by an older copy (a backup?) after the journal was started. ${keep}`,
-      ),
-    ]);
+    await settler.done().catch(() => undefined);
   }
 }
 
