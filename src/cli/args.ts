@@ -8,7 +8,10 @@ import { didYouMean } from '../core/suggest.js';
 
 export interface CliOptions {
   config: string;
-  state: string;
+  /** --state: a state file instead of homelab.state.json beside the config. */
+  state?: string;
+  /** --backend: file or pg, instead of what the config and environment say. */
+  backend?: string;
   color: boolean | undefined;
   json: boolean;
   vars: string[];
@@ -40,6 +43,7 @@ export interface ParsedCommand {
 type OptionName =
   | 'config'
   | 'state'
+  | 'backend'
   | 'no-color'
   | 'json'
   | 'var'
@@ -64,6 +68,7 @@ type OptionName =
 const SPEC = {
   config: { type: 'string', short: 'c' },
   state: { type: 'string' },
+  backend: { type: 'string' },
   'no-color': { type: 'boolean' },
   json: { type: 'boolean' },
   var: { type: 'string', multiple: true },
@@ -86,7 +91,7 @@ const SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const COMMON: OptionName[] = ['config', 'state', 'no-color', 'help'];
+const COMMON: OptionName[] = ['config', 'state', 'backend', 'no-color', 'help'];
 const VARS: OptionName[] = ['var', 'var-file'];
 const PLANNING: OptionName[] = [...VARS, 'lock', 'lock-timeout', 'parallelism', 'target', 'replace', 'refresh', 'json'];
 
@@ -159,6 +164,7 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   const list = (k: string): string[] => (values[k] as string[] | undefined) ?? [];
   if (str('config') !== undefined) options.config = str('config')!;
   if (str('state') !== undefined) options.state = str('state')!;
+  if (str('backend') !== undefined) options.backend = str('backend')!;
   if (values['no-color']) options.color = false;
   options.json = values['json'] === true;
   options.vars = list('var');
@@ -201,7 +207,6 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
 function defaults(): CliOptions {
   return {
     config: 'homelab.yaml',
-    state: 'homelab.state.json',
     color: undefined,
     json: false,
     vars: [],

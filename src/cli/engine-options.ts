@@ -10,7 +10,16 @@ export function variableSources(ctx: CommandContext): VariableSources {
 
 export function workspaceOptions(ctx: CommandContext): WorkspaceOptions {
   const o = ctx.cmd.options;
-  return { state: o.state, lock: o.lock, lockTimeoutMs: o.lockTimeoutMs, registry: ctx.providers };
+  return {
+    config: o.config,
+    ...(o.state !== undefined ? { state: o.state } : {}),
+    ...(o.backend !== undefined ? { backend: o.backend } : {}),
+    env: ctx.env,
+    cwd: process.cwd(),
+    lock: o.lock,
+    lockTimeoutMs: o.lockTimeoutMs,
+    registry: ctx.providers,
+  };
 }
 
 /** What `hl plan`, `hl apply` and `hl destroy` make their plan from. */

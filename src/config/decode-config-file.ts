@@ -86,6 +86,7 @@ function checkSettings(n: Node, report: DecodeReport): void {
     return;
   }
   for (const e of n.entries) {
+    if (e.key === 'backend') continue; // read before everything else: backend-block.ts
     if (e.key !== 'version') report.shapeError(`Unsupported setting "hl.${e.key}"`, e.keyLoc);
     else if (!(e.value.kind === 'scalar' && e.value.value === CONFIG_LANGUAGE_VERSION)) {
       report.shapeError(`Setting "hl.version" must be ${CONFIG_LANGUAGE_VERSION}`, e.value.loc);

@@ -1,8 +1,12 @@
 /** `force-unlock ID`: removes a stuck state lock, only when its id matches. */
-import { resolve } from 'node:path';
-import { describeHolder, forceUnlock } from '../state/state-lock.js';
+import { openRunBackend, type BackendOptions } from './run-backend.js';
 
-/** Removes the lock of the state at `state` held under `id`; returns its holder, described in words. */
-export async function forceUnlockOperation(state: string, id: string): Promise<string> {
-  return describeHolder(await forceUnlock(resolve(state), id));
+/** Removes the lock of the selected workspace held under `id`; returns its holder, described in words. */
+export async function forceUnlockOperation(opts: BackendOptions, id: string): Promise<string> {
+  const { backend } = await openRunBackend(opts);
+  try {
+    return await backend.forceUnlock(id);
+  } finally {
+    await backend.close();
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Saved plan files, the one place they are written and read: `hl plan --out FILE` encodes
- * the plan with its integrity check (a MAC with the plan key kept beside the state) and
+ * the plan with its integrity check (a MAC with the plan key the state's backend keeps) and
  * writes it; `hl apply FILE` and `hl show FILE` read and decode it, and apply verifies the
  * MAC against the key of the state it applies to.
  */
@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
 import { decodePlan, encodePlan, verifyPlanMac } from '../plan/plan-codec.js';
 import type { Plan } from '../plan/plan-types.js';
-import { planKeyForWriting, planKeyPathOf, readPlanKey } from '../state/plan-key.js';
+import type { StateBackend } from '../backend/state-backend.js';
 
 export interface PlanFile {
   plan: Plan;
@@ -17,8 +17,10 @@ export interface PlanFile {
 }
 
 /** Encodes the plan with the MAC of the state's plan key and writes it, readable by its owner only. */
-export async function writePlanFile(file: string, plan: Plan, statePath: string): Promise<void> {
-  writeFileSync(file, encodePlan(plan, await planKeyForWriting(statePath)), { mode: 0o600 });
+export async function writePlanFile(file: string, plan: Plan, backend: StateBackend): Promise<void> {
+  const key = await backend.planKey(true);
+  if (!key) throw new Error('bug: the backend made no plan key');
+  writeFileSync(file, encodePlan(plan, key), { mode: 0o600 });
 }
 
 /** Reads and decodes a plan file; a missing or undecodable file throws its diagnostics. */
@@ -31,6 +33,6 @@ export function readPlanFile(file: string): PlanFile {
 }
 
 /** The error when the file is not exactly what `hl plan` wrote for this state (its MAC with the state's plan key). */
-export async function checkPlanFileIntegrity(planFile: PlanFile, file: string, statePath: string): Promise<Diagnostic | undefined> {
-  return verifyPlanMac(planFile.text, file, await readPlanKey(statePath), planKeyPathOf(statePath));
+export async function checkPlanFileIntegrity(planFile: PlanFile, file: string, backend: StateBackend): Promise<Diagnostic | undefined> {
+  return verifyPlanMac(planFile.text, file, await backend.planKey(false), backend.planKeyLocation);
 }

@@ -28,10 +28,10 @@ export interface PlanOperationResult {
 
 /** The plan; undefined when planning stopped at an error (reported). */
 export async function planOperation(opts: PlanOperationOptions, events: EngineEvents): Promise<PlanOperationResult | undefined> {
-  return withWorkspace(opts.workspace, events, { operation: 'plan', write: false }, async (ws) => {
+  return withWorkspace(opts.workspace, events, { operation: 'plan', write: false, shared: true }, async (ws) => {
     const run = await planInWorkspace(opts, events, ws, opts.refreshOnly ? 'refresh-only' : 'normal', false);
     if (!run) return undefined;
-    if (opts.out) await writePlanFile(opts.out, run.plan, ws.statePath);
+    if (opts.out) await writePlanFile(opts.out, run.plan, ws.backend);
     const policyGate = policyGateError(run.plan.policyResults, 'The plan', 'hl apply refuses it');
     return { plan: run.plan, redact: ws.redact, ...(policyGate ? { policyGate } : {}) };
   });

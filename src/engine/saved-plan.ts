@@ -34,7 +34,7 @@ export async function loadSavedPlan(
     const why = `it was made for a different state (lineage ${plan.state.lineage}; ${ws.statePath} has lineage ${store.lineage})`;
     throw new DiagnosticsError([error(`Saved plan ${file} is stale: ${why}`, undefined, again)]);
   }
-  const tampered = await checkPlanFileIntegrity(planFile, file, ws.statePath);
+  const tampered = await checkPlanFileIntegrity(planFile, file, ws.backend);
   if (tampered) throw new DiagnosticsError([tampered]);
   if (hashConfigFiles(plan.configuration.files) !== plan.configHash) {
     throw new DiagnosticsError([

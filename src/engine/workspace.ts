@@ -3,25 +3,24 @@
  * configured providers, opened in that order and always closed, whatever happens; attaching
  * the providers reconciles the journal of an interrupted run when the operation writes.
  */
-import { dirname, join, resolve } from 'node:path';
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { makeRedactor, type Redactor } from '../core/redact.js';
 import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
 import { emptyConfig } from '../config/parse-config.js';
 import { precompiledValidator } from './precompiled-validators.js';
-import { acquireLock, describeHolder, type StateLock } from '../state/state-lock.js';
+import type { HeldLock, StateBackend } from '../backend/state-backend.js';
 import { newLineage } from '../state/new-lineage.js';
+import type { StatePersistence } from '../state/state-persistence.js';
 import { StateStore, type StateStoreOptions } from '../state/state-store.js';
 import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
 import type { Project } from './project.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { openProviderSession, type ProviderSession } from './provider-session.js';
+import { openRunBackend, type BackendOptions } from './run-backend.js';
 
 /** Where the state is and how it is locked, as the command line says, and the providers hl knows. */
-export interface WorkspaceOptions {
-  /** The state file (--state). */
-  state: string;
+export interface WorkspaceOptions extends BackendOptions {
   /** Whether to take the state lock at all (--lock). */
   lock: boolean;
   /** How long to wait for a held lock (--lock-timeout). */
@@ -31,8 +30,11 @@ export interface WorkspaceOptions {
 
 export interface Workspace {
   store: StateStore;
-  lock?: StateLock;
+  lock?: HeldLock;
+  backend: StateBackend;
+  /** Where the state is, for messages: the state file, or the database and workspace. */
   statePath: string;
+  /** `.hl/` beside the config. */
   workDir: string;
   recoveries: Recovery[];
   diagnostics: Diagnostic[];
@@ -55,27 +57,30 @@ export interface OpenOptions {
    * its journal as they are, and work while another run holds the lock.
    */
   lock?: boolean;
+  /**
+   * A read-only operation that takes the lock may share it with others like it (plans: many
+   * at once, no writer meanwhile) where the backend can tell readers apart (PostgreSQL).
+   */
+  shared?: boolean;
 }
 
 export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents, open: OpenOptions): Promise<Workspace> {
-  const statePath = resolve(opts.state);
-  const workDir = join(dirname(statePath), '.hl');
-  let lock: StateLock | undefined;
-  if (opts.lock && open.lock !== false) {
-    lock = await acquireLock(
-      statePath,
-      { operation: open.operation, version: HL_VERSION },
-      {
-        timeoutMs: opts.lockTimeoutMs,
-        onWait: (holder) => events.lockWait(holder ? describeHolder(holder) : undefined),
-        onStaleTakeover: (holder) => events.staleLockTakeover(describeHolder(holder)),
-      },
-    );
-  }
+  const { backend, workDir } = await openRunBackend(opts);
+  let lock: HeldLock | undefined;
   let store: StateStore;
   try {
+    if (opts.lock && open.lock !== false) {
+      lock = await backend.lock({
+        operation: open.operation,
+        version: HL_VERSION,
+        mode: !open.write && open.shared ? 'shared' : 'exclusive',
+        timeoutMs: opts.lockTimeoutMs,
+        onWait: (holder) => events.lockWait(holder),
+        onStaleTakeover: (holder) => events.staleLockTakeover(holder),
+      });
+    }
     store = await openStore(
-      statePath,
+      backend.persistence(),
       {
         hlVersion: HL_VERSION,
         newLineage,
@@ -86,7 +91,8 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
       lock === undefined,
     );
   } catch (e) {
-    await lock?.release();
+    await lock?.release().catch(() => undefined);
+    await backend.close().catch(() => undefined);
     throw e;
   }
   const secrets: string[] = [];
@@ -97,7 +103,8 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
   redact.holdsSecret = (s) => redactor.holdsSecret(s);
   const ws: Workspace = {
     store,
-    statePath,
+    backend,
+    statePath: backend.location,
     workDir,
     recoveries: [],
     diagnostics: [],
@@ -108,9 +115,13 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
       redactor = makeRedactor(secrets);
     },
     close: async () => {
-      await ws.session?.close();
-      if (open.write) await store.close();
-      await lock?.release();
+      try {
+        await ws.session?.close();
+        if (open.write) await store.close();
+      } finally {
+        await lock?.release().catch(() => undefined);
+        await backend.close();
+      }
     },
   };
   if (lock) ws.lock = lock;
@@ -122,10 +133,10 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
  * of the state file and of its journal (the two then disagree for an instant): such a read
  * is tried again a few times before its error is believed.
  */
-async function openStore(statePath: string, opts: StateStoreOptions, unlocked: boolean): Promise<StateStore> {
+async function openStore(persistence: StatePersistence, opts: StateStoreOptions, unlocked: boolean): Promise<StateStore> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await StateStore.open(statePath, opts);
+      return await StateStore.openOn(persistence, opts);
     } catch (e) {
       if (!unlocked || attempt >= 4 || !(e instanceof DiagnosticsError)) throw e;
       await new Promise((r) => setTimeout(r, 25 * attempt));
