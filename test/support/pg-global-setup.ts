@@ -6,6 +6,7 @@
  *   cluster is started in a temporary directory with scripts/pg-test-cluster.sh and stopped,
  *   its directory removed, in the teardown. Starting it fails the run loudly when it breaks.
  * - Else nothing is provided, and describeWithPg suites skip (fail when CI=true).
+ * - HL_TEST_PG=off starts nothing (`npm run test:fast`, whose tests need no database).
  *
  * The URL reaches the tests as inject('pgUrl') and, for the processes they spawn, as
  * process.env.HL_TEST_PG_URL (set here before the test workers are forked, so they inherit it).
@@ -42,6 +43,7 @@ function script(...args: string[]): Promise<ScriptResult> {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.HL_TEST_PG === 'off') return undefined;
   const given = process.env.HL_TEST_PG_URL;
   if (given) {
     project.provide('pgUrl', given);
