@@ -162,7 +162,7 @@ export class PgStatePersistence implements StatePersistence {
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
+      throw writeFailed(this.location, e);
     }
   }
 
@@ -172,7 +172,11 @@ export class PgStatePersistence implements StatePersistence {
 
   /** One statement, one transaction, however many lines. */
   async #insert(lines: string[]): Promise<void> {
-    await this.#insertRows(lines);
+    try {
+      await this.#insertRows(lines);
+    } catch (e) {
+      throw writeFailed(this.location, e);
+    }
   }
 
   async #insertRows(lines: string[]): Promise<void> {
@@ -189,6 +193,24 @@ export class PgStatePersistence implements StatePersistence {
       [this.#o.workspace, kinds, intents, lines],
     );
   }
+}
+
+/**
+ * A write PostgreSQL did not take: most often the connection is gone (the server restarted, an
+ * administrator ended the session, the network dropped), and the workspace lock with it. hl
+ * stops there: no operation starts without its intent stored, and the intents stored before
+ * are checked by the next apply.
+ */
+function writeFailed(location: string, e: unknown): DiagnosticsError {
+  if (e instanceof DiagnosticsError) return e;
+  return new DiagnosticsError([
+    error(
+      `Cannot write the state at ${location}: ${(e as Error).message}`,
+      undefined,
+      'hl stopped here: nothing starts without its record stored. If the connection was lost, the workspace lock ended with it; ' +
+        'operations begun before are recorded and the next "hl apply" checks each with its provider.',
+    ),
+  ]);
 }
 
 function unreachable(location: string, e: unknown): DiagnosticsError {
