@@ -27,6 +27,11 @@ export interface StatePersistence {
   /** Where the journal is, for messages. */
   readonly journalLocation: string;
   /**
+   * The least time between two checkpoints during a run, when the persistence wants another
+   * than the store's default (each checkpoint of a persistence that keeps history is a version).
+   */
+  readonly checkpointIntervalMs?: number;
+  /**
    * Reads the last state and the records since, refusing (DiagnosticsError) a damaged or
    * foreign state or journal.
    */

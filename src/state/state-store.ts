@@ -124,7 +124,7 @@ export class StateStore {
     this.readOnly = opts.readOnly === true;
     this.#validate = init.validate;
     this.#hlVersion = opts.hlVersion;
-    this.#checkpointIntervalMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    this.#checkpointIntervalMs = opts.checkpointIntervalMs ?? persistence.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     this.#now = opts.now ?? Date.now;
     this.#lastCheckpointAt = this.#now();
     this.#lineage = init.lineage;

@@ -49,6 +49,13 @@ export class PgStatePersistence implements StatePersistence {
 
   settler?: () => Promise<{ persistence: StatePersistence; done(): Promise<void> } | undefined>;
 
+  /**
+   * Journal rows are as durable as a version and cheap to replay, and every checkpoint is a
+   * version kept in the history: during a run, one every 30 s at most (the end of a run
+   * always makes one).
+   */
+  readonly checkpointIntervalMs = 30_000;
+
   get location(): string {
     return `${this.#o.location} (workspace ${this.#o.workspace})`;
   }
