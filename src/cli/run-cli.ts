@@ -35,6 +35,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   show: async (ctx) => (await import('./commands/show-command.js')).showCommand(ctx),
   import: async (ctx) => (await import('./commands/import-command.js')).importCommand(ctx),
   state: async (ctx) => (await import('./commands/state-command.js')).stateCommand(ctx),
+  workspace: async (ctx) => (await import('./commands/workspace-command.js')).workspaceCommand(ctx),
   'force-unlock': async (ctx) => (await import('./commands/force-unlock-command.js')).forceUnlockCommand(ctx),
   emulate: async (ctx) => (await import('./commands/emulate-command.js')).emulateCommand(ctx),
   docs: async (ctx) => (await import('./commands/docs-command.js')).docsCommand(ctx),
