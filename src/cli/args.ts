@@ -31,6 +31,12 @@ export interface CliOptions {
   port?: number;
   host?: string;
   world?: string;
+  /** --force: workspace delete, state push and state migrate. */
+  force: boolean;
+  /** --to: the destination backend of state migrate. */
+  to?: string;
+  /** --serial: the stored version state show reads. */
+  serial?: number;
   help: boolean;
 }
 
@@ -63,6 +69,9 @@ type OptionName =
   | 'port'
   | 'host'
   | 'world'
+  | 'force'
+  | 'to'
+  | 'serial'
   | 'help';
 
 const SPEC = {
@@ -88,6 +97,9 @@ const SPEC = {
   port: { type: 'string' },
   host: { type: 'string' },
   world: { type: 'string' },
+  force: { type: 'boolean' },
+  to: { type: 'string' },
+  serial: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -104,7 +116,8 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   output: [...COMMON, 'json'],
   show: [...COMMON, 'json', 'format'],
   import: [...COMMON, ...VARS, 'lock', 'lock-timeout'],
-  state: [...COMMON, 'lock', 'lock-timeout', 'json'],
+  state: [...COMMON, 'lock', 'lock-timeout', 'json', 'force', 'to', 'serial'],
+  workspace: [...COMMON, 'lock', 'lock-timeout', 'json', 'force'],
   'force-unlock': [...COMMON],
   emulate: ['port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
@@ -175,6 +188,8 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.detailedExitcode = values['detailed-exitcode'] === true;
   options.autoApprove = values['auto-approve'] === true;
   options.help = values['help'] === true;
+  options.force = values['force'] === true;
+  if (str('to') !== undefined) options.to = str('to')!;
   for (const k of ['out', 'format', 'policy', 'host', 'world'] as const) if (str(k) !== undefined) options[k] = str(k)!;
   const bool = (k: string): boolean | undefined => {
     const v = str(k);
@@ -191,6 +206,12 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
     if (ms === undefined)
       diagnostics.push(error(`Invalid value for --lock-timeout: "${str('lock-timeout')}" (expected a duration such as 30s, 2m or 500ms)`));
     else options.lockTimeoutMs = ms;
+  }
+  if (str('serial') !== undefined) {
+    const n = Number(str('serial'));
+    if (!/^\d+$/.test(str('serial')!) || !Number.isSafeInteger(n) || n < 1)
+      diagnostics.push(error(`Invalid value for --serial: "${str('serial')}" (expected a whole number ≥ 1; see "hl state history")`));
+    else options.serial = n;
   }
   for (const k of ['parallelism', 'port'] as const) {
     const v = str(k);
@@ -220,6 +241,7 @@ function defaults(): CliOptions {
     refreshOnly: false,
     detailedExitcode: false,
     autoApprove: false,
+    force: false,
     help: false,
   };
 }
