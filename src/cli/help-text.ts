@@ -16,8 +16,10 @@ Other commands:
   output [NAME]    Show output values from state
   show [PLAN]      Show a saved plan, or the state (--json, --format markdown)
   import ADDR ID   Bring an existing object under management
-  state list|show ADDR|rm ADDR|mv FROM TO
-                   Inspect or edit the state
+  state list|show|rm|mv|pull|push|history|migrate
+                   Inspect, edit, copy or move the state (hl state --help)
+  workspace list|new|select|show|delete
+                   Separate states for one config (default, staging, ...)
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
@@ -25,11 +27,19 @@ Other commands:
 
 Common options:
   -c, --config PATH      Config file or directory (default: homelab.yaml)
-      --state PATH       State file (default: homelab.state.json)
+      --state PATH       State file (default: homelab.state.json beside the config)
+      --backend file|pg  Where the state lives (also HL_BACKEND, HL_PG_CONN_STR, hl.backend)
       --var NAME=VALUE   Set a variable (repeatable); also --var-file FILE, HL_VAR_<name>
       --no-color         No colors (also when NO_COLOR is set)
       --json             Machine-readable output
   -h, --help             Help for a command
+
+The state lives in a backend: the file backend (default) keeps homelab.state.json and .hl/
+beside the config; the pg backend keeps it in PostgreSQL (--backend pg, HL_BACKEND=pg,
+HL_PG_CONN_STR=postgres://USER@HOST/DB, or hl: { backend: { type: pg } } in the config),
+with PG* variables for what the URL leaves out and the password in PGPASSWORD or ~/.pgpass
+(never in the config).
+The workspace is HL_WORKSPACE, else the one "hl workspace select" chose, else default.
 
 Exit codes: 0 success; 1 error; 2 changes present (plan --detailed-exitcode);
 3 policy violation (plan; apply and destroy refuse the plan); 130 interrupted.
@@ -115,13 +125,48 @@ shell). An object state already manages at another address is refused (use hl st
 Example: hl import proxmox_vm.opnsense pve/101
          hl import 'maas_device.k3s["pve"]' k3s-vm-pve
 `,
-  state: `Usage: hl state list | show ADDRESS | rm ADDRESS | mv FROM TO
+  state: `Usage: hl state SUBCOMMAND [ARGS] [OPTIONS]
 
-list   the addresses in state
-show   one resource's attributes (sensitive values masked)
-rm     forget a resource (the object itself is not touched)
-mv     give a resource a new address (after renaming it in config)
-list and show take no state lock: they work while another run holds it.
+list                   the addresses in state
+show ADDRESS           one resource's attributes (sensitive values masked)
+show --serial N [ADDRESS]
+                       version N of the state as stored, or ADDRESS as it was in it
+rm ADDRESS             forget a resource (the object itself is not touched)
+mv FROM TO             give a resource a new address (after renaming it in config)
+pull                   print the current state (journal replayed) in the state file's
+                       format; warns on stderr when operations are pending
+push FILE [--force]    replace the state by FILE. Refused: another lineage, an older
+                       serial, the same serial with other content (unless --force), and
+                       always while operations are pending (run hl apply first). The
+                       serial is raised above the current one when needed.
+history [--json]       the stored versions: serial, time, who, hl version, resources,
+                       sha256 (the file backend keeps the current state and its backup)
+migrate --to file|pg [--force]
+                       copy the selected workspace's state and journal (pending
+                       operations included) from the backend this run uses to the
+                       other, lineage and serial kept; the copy is read back and
+                       checked, the source left as it was. A destination that already
+                       holds a state is refused unless --force. --state names the file
+                       backend's state file (the destination's with --to file).
+                       Example: hl state migrate --backend file --to pg
+
+list, show, pull and history take no state lock: they work while another run holds it.
+rm, mv, push and migrate take it (--lock-timeout 30s waits for it).
+`,
+  workspace: `Usage: hl workspace list [--json] | new NAME | select NAME | show | delete NAME [--force]
+
+A workspace is a separate state for the same config (default, staging, ...), in the backend
+the run uses: the file backend keeps workspace W in homelab.state.d/W/ beside the state
+file, the pg backend in its tables. The selected one is written to .hl/environment beside
+the config; HL_WORKSPACE overrides it.
+
+list     the workspaces, the selected one marked with *, each with its serial and resources
+new      create an empty workspace and select it
+select   select an existing workspace
+show     print the selected workspace's name
+delete   delete a workspace and its state, under its lock. Refused for default, for the
+         selected one, and, unless --force, for one whose state holds resources or pending
+         operations (the objects themselves are never touched)
 `,
   'force-unlock': `Usage: hl force-unlock LOCK_ID
 
