@@ -163,6 +163,8 @@ export class PgStatePersistence implements StatePersistence {
             who,
           ],
         );
+        // a push or migrate with --force may bring another lineage: the journal follows the new state
+        await client.query(`UPDATE ${s}.workspaces SET lineage = $2 WHERE name = $1`, [workspace, next.lineage]);
       }
       await client.query(`DELETE FROM ${s}.journal WHERE workspace = $1`, [workspace]);
       if (openIntentLines.length > 0) await this.#insertRows(openIntentLines);
