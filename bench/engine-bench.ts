@@ -33,7 +33,7 @@ export interface BenchRow {
   figures: Record<string, number | string>;
 }
 
-function planOf(project: Awaited<ReturnType<typeof load>>, state: State, provider: FakeProvider): Plan {
+export function planOf(project: Awaited<ReturnType<typeof load>>, state: State, provider: FakeProvider): Plan {
   const r = makePlan({
     config: project.config,
     graph: project.graph,
@@ -54,7 +54,7 @@ function planOf(project: Awaited<ReturnType<typeof load>>, state: State, provide
   return r.plan;
 }
 
-async function load(yaml: string) {
+export async function load(yaml: string) {
   const r = await projectFromFiles([{ path: 'bench.yaml', text: yaml }], tmpdir(), { vars: [], varFiles: [], env: {} });
   if (!r.project) throw new Error(r.diagnostics.map((d) => d.summary).join('\n'));
   return r.project;
@@ -136,7 +136,7 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
 }
 
 /** An ApplyStore that persists nothing: the baseline for the cost of persistence. */
-function memoryStore(): ApplyStore {
+export function memoryStore(): ApplyStore {
   const resources = new Map<string, import('../src/state/state-types.js').ResourceState>();
   let n = 0;
   return {

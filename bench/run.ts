@@ -1,11 +1,12 @@
 /**
- * `npm run bench [GROUP]`: runs the benchmark groups (startup, plan, emulator, apply; all
+ * `npm run bench [GROUP]`: runs the benchmark groups (startup, plan, emulator, apply, backend, emulator-apply; all
  * by default), prints their figures and the targets of issue #6, and records them in
  * bench/results.json by group (a group run alone replaces only its own entry). Nothing here
  * fails a build: the figures are for reading.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchBackends } from './backend-bench.js';
 import { benchEmulatorApply } from './emulator-apply-bench.js';
 import { benchEmulatorPlans } from './emulator-bench.js';
 import { benchStartup } from './startup-bench.js';
@@ -24,6 +25,10 @@ const GROUPS: Record<string, { target: string; run: () => Promise<BenchRow[]> }>
   apply: {
     target: 'persistence under 10% of a 5k-create apply; apply within 1.15 of the critical path',
     run: async () => [await benchApplyPersistence(1000), await benchApplyPersistence(5000), await benchApplyLatency(500, 10, 50, 10)],
+  },
+  backend: {
+    target: 'a 5k-create apply with the pg backend against the file backend: wall time, pg/file ratio, persistence share of each',
+    run: () => benchBackends(5000),
   },
   'emulator-apply': {
     target: 'apply within 1.15 of the critical path (500 guests, 50 ms per call, 200 ms tasks)',
