@@ -1,7 +1,8 @@
 /**
- * Group commit: appends that arrive while a write is in flight are written together by the
- * next one, so parallel operations do not queue behind one fsync (or one database
- * transaction) each. `exclusive` runs a function while nothing is being written (a
+ * Group commit: appends made in the same turn of the event loop's microtasks (operations that
+ * become ready at once) are written together, and appends that arrive while a write is in
+ * flight are written together by the next one, so parallel operations do not queue behind one
+ * fsync (or one database transaction) each. `exclusive` runs a function while nothing is being written (a
  * checkpoint); appends made meanwhile wait and are written after it.
  */
 
@@ -19,6 +20,7 @@ export class GroupCommit {
   #exclusive = false;
   #exclusiveChain: Promise<void> = Promise.resolve();
   #closed = false;
+  #kickQueued = false;
 
   /**
    * @param write makes a batch durable, all of it or none of it (it throws then)
@@ -34,7 +36,14 @@ export class GroupCommit {
     if (this.#closed) return Promise.reject(new Error(`${this.#name} is closed`));
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ text, resolve, reject });
-      this.#kick();
+      // not at once: the appends made by the callers that run before the next microtask join this batch
+      if (!this.#kickQueued) {
+        this.#kickQueued = true;
+        queueMicrotask(() => {
+          this.#kickQueued = false;
+          this.#kick();
+        });
+      }
     });
   }
 
