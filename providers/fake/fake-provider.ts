@@ -18,7 +18,7 @@
  * Pieces: fake-schema.ts, fake-session.ts (recording, latency, faults), fake-faults.ts,
  * fake-world.ts, and resource-handlers.ts (the handler table behind the ResourceRouter).
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type {
   AttributeProblem,
   ConfigureRequest,
@@ -69,9 +69,9 @@ export class FakeProvider implements Provider {
   async configure(req: ConfigureRequest): Promise<void> {
     const c = req.config;
     this.session.latencyMs = typeof c['latency_ms'] === 'number' ? c['latency_ms'] : 0;
-    const world = typeof c['world'] === 'string' ? join(req.configDir, c['world']) : join(req.workDir, 'fake-world.jsonl');
+    const world = typeof c['world'] === 'string' ? resolve(req.configDir, c['world']) : join(req.workDir, 'fake-world.jsonl');
     this.session.world = new FakeWorld(world);
-    this.session.callsLog = typeof c['calls_log'] === 'string' ? join(req.configDir, c['calls_log']) : undefined;
+    this.session.callsLog = typeof c['calls_log'] === 'string' ? resolve(req.configDir, c['calls_log']) : undefined;
     const rate = (k: string): number => (typeof c[k] === 'number' ? c[k] : 0);
     const seed = typeof c['fault_seed'] === 'number' ? c['fault_seed'] : Math.floor(Math.random() * 2 ** 32);
     this.session.faults = { failRate: rate('fail_rate'), lostReplyRate: rate('lost_reply_rate'), random: seededRandom(seed) };
