@@ -145,10 +145,10 @@ export class PgStatePersistence implements StatePersistence {
   async checkpoint(next: State | undefined, openIntentLines: string[], meta: CheckpointMeta & { firstOfRun: boolean }): Promise<void> {
     const { client, workspace, who } = this.#o;
     const s = this.#s;
+    const content = next !== undefined ? encodeStateFile(next) : undefined;
     try {
       await client.query('BEGIN');
-      if (next !== undefined) {
-        const content = encodeStateFile(next);
+      if (next !== undefined && content !== undefined) {
         await client.query(
           `INSERT INTO ${s}.state_versions (workspace, serial, lineage, content, sha256, resources, hl_version, created_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
