@@ -12,7 +12,7 @@ import { checkConsistency } from './consistency.js';
 import { clip, runHl, startHl, uncleanFailure, type HlResult } from './hl-process.js';
 import { emptySummary, recordTrial, stopEarly, type PartSummary } from './part-summary.js';
 import type { Random } from './random.js';
-import { applyArgs, type TargetSetup, type TortureTarget } from './targets.js';
+import { applyArgs, hlRun, type TargetSetup, type TortureTarget } from './targets.js';
 
 export interface ConcurrencyPartOptions {
   trials: number;
@@ -49,9 +49,9 @@ async function concurrencyTrial(
   const dir = mkdtempSync(join(tmpdir(), `hl-concurrency-${target.name}-`));
   writeFileSync(join(dir, 'homelab.yaml'), target.config(chains, depth));
   const timeoutMs = 300_000;
-  const first = startHl(applyArgs(target), { cwd: dir, timeoutMs });
+  const first = startHl(applyArgs(target), hlRun(target, dir, timeoutMs));
   await sleep(staggerMs);
-  const second = startHl(applyArgs(target), { cwd: dir, timeoutMs });
+  const second = startHl(applyArgs(target), hlRun(target, dir, timeoutMs));
   const [a, b] = await Promise.all([first.done, second.done]);
   const problems: string[] = [];
   for (const [name, r] of [
@@ -61,7 +61,8 @@ async function concurrencyTrial(
     const unclean = uncleanFailure(r);
     if (unclean) problems.push(`${name} apply: ${unclean}`);
   }
-  const locked = [a, b].filter((r) => /State is locked/.test(r.stderr));
+  // the file backend says `State is locked by`, the pg backend `State workspace "NAME" is locked by`
+  const locked = [a, b].filter((r) => /State (workspace "[^"]*" )?is locked by/.test(r.stderr));
   const others = [a, b].filter((r) => !locked.includes(r));
   if (locked.length !== 1) problems.push(`${locked.length} of the two applies failed on the lock: ${describe(a)} / ${describe(b)}`);
   for (const r of others) if (r.code !== 0) problems.push(`the apply holding the lock failed: ${describe(r)}`);
@@ -76,10 +77,11 @@ async function concurrencyTrial(
   }
   const c = await checkConsistency(dir, target, chains * depth);
   problems.push(...c.problems);
-  const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir, timeoutMs });
+  const plan = await runHl(['plan', '--detailed-exitcode'], hlRun(target, dir, timeoutMs));
   if (plan.code !== 0) problems.push(`final plan exited ${plan.code}: ${clip(plan.stdout.slice(-300))} ${clip(plan.stderr)}`);
   const failed = problems.length > 0;
   if (!failed) rmSync(dir, { recursive: true, force: true });
+  else if (target.stateLocation) problems.push(`state in ${target.stateLocation}`);
   return { problems, orphans: c.orphans, corrupt: c.corrupt, ...(failed ? { dir } : {}) };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The invariant every torture part ends on: the state (file and journal, read as hl reads
- * them) is valid and has nothing left pending, and it matches the provider's world — every
+ * The invariant every torture part ends on: the state (file and journal, or the database's
+ * version and journal rows, read as hl reads them) is valid and has nothing left pending, and it matches the provider's world — every
  * object hl made is in state exactly once, state holds nothing that does not exist, and the
  * expected number of objects exists. Between runs (`betweenRuns`), a create whose outcome hl
  * could not learn may stay pending in the journal: the object its identity names counts as
@@ -39,11 +39,20 @@ export async function checkConsistency(
   const pendingIds = new Set<string>();
   let corrupt = false;
   try {
-    if (existsSync(statePath)) {
-      const decoded = decodeStateFile(readFileSync(statePath, 'utf8'), statePath, await defaultStateValidator(precompiledValidator));
-      if ('diagnostics' in decoded) throw new DiagnosticsError(decoded.diagnostics);
+    const storeOpts = { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator };
+    let store: StateStore;
+    if (target.readState) {
+      // the backend's store decodes and validates the latest version and the journal rows
+      const opened = await target.readState(storeOpts);
+      store = opened.store;
+      await opened.close();
+    } else {
+      if (existsSync(statePath)) {
+        const decoded = decodeStateFile(readFileSync(statePath, 'utf8'), statePath, await defaultStateValidator(precompiledValidator));
+        if ('diagnostics' in decoded) throw new DiagnosticsError(decoded.diagnostics);
+      }
+      store = await StateStore.open(statePath, storeOpts);
     }
-    const store = await StateStore.open(statePath, { hlVersion: 'torture', newLineage, readOnly: true, precompiled: precompiledValidator });
     ids = store.listResources().map((r) => r.id);
     const pending = store.pendingIntents();
     const settledLater = opts.betweenRuns

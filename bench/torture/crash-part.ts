@@ -10,7 +10,7 @@ import { crashTrialOn, prepareTrialConfig } from './crash-trial.js';
 import { clip, runHl } from './hl-process.js';
 import { emptySummary, recordTrial, stopEarly, type PartSummary } from './part-summary.js';
 import type { Random } from './random.js';
-import { applyArgs, type TargetSetup, type TortureTarget } from './targets.js';
+import { applyArgs, hlRun, type TargetSetup, type TortureTarget } from './targets.js';
 
 export interface CrashPartOptions {
   trials: number;
@@ -67,7 +67,7 @@ async function timeFullApply(
   try {
     const unprepared = await prepareTrialConfig(target, dir, { ...opts, killAfterMs: 0 });
     if (unprepared) return { ms: 0, problem: unprepared };
-    const r = await runHl(applyArgs(target), { cwd: dir, timeoutMs });
+    const r = await runHl(applyArgs(target), hlRun(target, dir, timeoutMs));
     if (r.code !== 0) return { ms: r.ms, problem: `exited ${r.code}: ${clip(r.stderr, 500)}` };
     return { ms: r.ms };
   } finally {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkConsistency } from './consistency.js';
 import { clip, runHl, startHl, uncleanFailure } from './hl-process.js';
-import { applyArgs, fakeConfig, fakeTarget, type TortureTarget } from './targets.js';
+import { applyArgs, fakeConfig, fakeTarget, hlRun, type TortureTarget } from './targets.js';
 
 export interface TrialResult {
   killedAfterMs: number;
@@ -46,7 +46,7 @@ export async function prepareTrialConfig(
   }
   if (!target.replaceConfig) throw new Error(`the ${target.name} target cannot run replacement trials`);
   writeFileSync(join(dir, 'homelab.yaml'), target.replaceConfig(opts.chains, opts.depth, 1));
-  const first = await runHl(applyArgs(target), { cwd: dir, timeoutMs: opts.timeoutMs });
+  const first = await runHl(applyArgs(target), hlRun(target, dir, opts.timeoutMs));
   writeFileSync(join(dir, 'homelab.yaml'), target.replaceConfig(opts.chains, opts.depth, 2));
   return first.code === 0 ? undefined : `the apply of generation 1 exited ${first.code}: ${clip(first.stderr, 500)}`;
 }
@@ -67,12 +67,12 @@ export async function crashTrialOn(target: TortureTarget, opts: CrashTrialOption
   const problems: string[] = [];
   const unprepared = await prepareTrialConfig(target, dir, { ...opts, timeoutMs });
   if (unprepared) problems.push(unprepared);
-  const run = startHl(applyArgs(target), { cwd: dir, timeoutMs });
+  const run = startHl(applyArgs(target), hlRun(target, dir, timeoutMs));
   await sleep(opts.killAfterMs);
   run.child.kill('SIGKILL');
   await run.done;
 
-  const again = await runHl(applyArgs(target), { cwd: dir, timeoutMs });
+  const again = await runHl(applyArgs(target), hlRun(target, dir, timeoutMs));
   if (again.code !== 0) problems.push(`second apply exited ${again.code}: ${clip(again.stderr, 500)}`);
   const unclean = uncleanFailure(again);
   if (unclean) problems.push(`second apply: ${unclean}`);
@@ -80,11 +80,12 @@ export async function crashTrialOn(target: TortureTarget, opts: CrashTrialOption
   const consistency = await checkConsistency(dir, target, opts.chains * opts.depth);
   problems.push(...consistency.problems);
 
-  const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir, timeoutMs });
+  const plan = await runHl(['plan', '--detailed-exitcode'], hlRun(target, dir, timeoutMs));
   if (plan.code !== 0) problems.push(`final plan exited ${plan.code}: ${clip(plan.stdout.slice(-300))} ${clip(plan.stderr)}`);
 
   const failed = problems.length > 0;
   if (!failed) rmSync(dir, { recursive: true, force: true });
+  else if (target.stateLocation) problems.push(`state in ${target.stateLocation}`);
   return {
     killedAfterMs: opts.killAfterMs,
     problems,

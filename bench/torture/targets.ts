@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeWorld } from '../../providers/fake/fake-world.js';
+import type { StateStore, StateStoreOptions } from '../../src/state/state-store.js';
 import type { Random } from './random.js';
 
 export interface TortureTarget {
@@ -29,6 +30,21 @@ export interface TortureTarget {
   idOfIdentity(identity: Record<string, unknown>): string | undefined;
   /** `--parallelism` of its applies (hl's default when absent). */
   parallelism?: number;
+  /** Environment of its hl runs (the state backend's settings, say). */
+  env?: Record<string, string>;
+  /** Opens its state as hl would; without it, the state file in the project directory. */
+  readState?(opts: StateStoreOptions): Promise<{ store: StateStore; close(): Promise<void> }>;
+  /** Where its state is kept when not in the project directory, for the details of a failed trial. */
+  stateLocation?: string;
+}
+
+/** How to run hl for `target` in `dir`. */
+export function hlRun(
+  target: TortureTarget,
+  dir: string,
+  timeoutMs: number,
+): { cwd: string; timeoutMs: number; env?: Record<string, string> } {
+  return { cwd: dir, timeoutMs, ...(target.env ? { env: target.env } : {}) };
 }
 
 /** The `hl apply` command line for `target`. */
