@@ -11,6 +11,10 @@
  *                         when it is: --parts plan-promise --trials 40 runs 40 per kind)
  *   --parts a,b           crash, faults, concurrency, bad-input, plan-promise (default: all)
  *   --providers a,b       fake, proxmox (default: both)
+ *   --backends a,b        file, pg (default: file): where hl keeps the state. On pg the crash
+ *                         and concurrency parts run with every trial's state in a schema of its
+ *                         own, on HL_TEST_PG_URL's server or a throwaway cluster this run starts
+ *                         (scripts/pg-test-cluster.sh) and stops; the other parts run on file only
  *   --seed S              replay a run (the seed is printed at the start)
  *   --parallelism N       run every apply with --parallelism N (to tell concurrency bugs apart)
  *   --verbose             print each plan-promise trial's change and outcome
@@ -27,25 +31,35 @@ import { planPromisePart } from './torture/plan-promise-part.js';
 import { repoRoot } from './torture/hl-process.js';
 import { emptySummary, recordTrial, summaryLine, type PartSummary } from './torture/part-summary.js';
 import { PROXMOX_FAULT_KINDS, proxmoxFaultScenario, standaloneProxmox } from './torture/proxmox-standalone.js';
+import { createTortureDatabase, onPg, pgServer } from './torture/pg-state.js';
 import { Random } from './torture/random.js';
 import { fakeTarget, fixedTarget, proxmoxTarget, withParallelism, type TargetSetup } from './torture/targets.js';
 
 const PARTS = ['crash', 'faults', 'concurrency', 'bad-input', 'plan-promise'] as const;
 const PROVIDERS = ['fake', 'proxmox'] as const;
+const BACKENDS = ['file', 'pg'] as const;
 type Part = (typeof PARTS)[number];
 type ProviderName = (typeof PROVIDERS)[number];
+type BackendName = (typeof BACKENDS)[number];
 
 interface Options {
   trials: number;
   parts: Part[];
   providers: ProviderName[];
+  backends: BackendName[];
   seed: number;
   parallelism?: number;
   verbose?: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { trials: 200, parts: [...PARTS], providers: [...PROVIDERS], seed: Math.floor(Math.random() * 2 ** 31) };
+  const opts: Options = {
+    trials: 200,
+    parts: [...PARTS],
+    providers: [...PROVIDERS],
+    backends: ['file'],
+    seed: Math.floor(Math.random() * 2 ** 31),
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -63,6 +77,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--parallelism') opts.parallelism = positive(flag, value);
     else if (flag === '--parts') opts.parts = list(PARTS);
     else if (flag === '--providers') opts.providers = list(PROVIDERS);
+    else if (flag === '--backends') opts.backends = list(BACKENDS);
     else usage(`unknown option ${flag}`);
     i++;
   }
@@ -77,7 +92,7 @@ function positive(flag: string, value: string | undefined): number {
 
 function usage(problem: string): never {
   console.error(
-    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input,plan-promise] [--providers fake,proxmox] [--seed S] [--parallelism N] [--verbose]`,
+    `torture: ${problem}\nUsage: npm run torture -- [--trials N] [--parts crash,faults,concurrency,bad-input,plan-promise] [--providers fake,proxmox] [--backends file,pg] [--seed S] [--parallelism N] [--verbose]`,
   );
   process.exit(2);
 }
@@ -91,7 +106,7 @@ async function main(): Promise<void> {
   const random = new Random(opts.seed);
   const scaled = (divisor: number) => Math.max(1, Math.round(opts.trials / divisor));
   console.log(
-    `hl torture: seed ${opts.seed}, ${opts.trials} crash trials per provider, parts ${opts.parts.join(', ')}, providers ${opts.providers.join(', ')}`,
+    `hl torture: seed ${opts.seed}, ${opts.trials} crash trials per provider, parts ${opts.parts.join(', ')}, providers ${opts.providers.join(', ')}, backends ${opts.backends.join(', ')}`,
   );
   const summaries: PartSummary[] = [];
   const report = (s: PartSummary): void => {
@@ -111,18 +126,29 @@ async function main(): Promise<void> {
     [...(opts.providers.includes('fake') ? [fake] : []), ...(opts.providers.includes('proxmox') ? proxmoxSetups : [])].map(limit);
   const timeoutMs = (s: TargetSetup) => (s.name.startsWith('proxmox') ? 60_000 : 120_000);
 
-  if (opts.parts.includes('crash')) {
-    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 15 })))) {
+  // the parts that test the state's storage: they run on each backend asked for
+  const crashParts = async (backend: (s: TargetSetup) => TargetSetup): Promise<void> => {
+    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 15 }))).map(backend)) {
       report(await crashPart(s, { trials: opts.trials, random, timeoutMs: timeoutMs(s), onTrial: onTrial(opts.trials) }));
     }
     if (opts.providers.includes('fake')) {
       // replacements with create_before_destroy: the old objects must never be lost
       const trials = scaled(4);
-      const s = limit(fixedTarget(fakeTarget({ latencyMs: 15 })));
+      const s = backend(limit(fixedTarget(fakeTarget({ latencyMs: 15 }))));
       report(await crashPart(s, { trials, random, timeoutMs: timeoutMs(s), onTrial: onTrial(trials), replace: true }));
     }
-  }
-  if (opts.parts.includes('faults')) {
+  };
+  const concurrencyParts = async (backend: (s: TargetSetup) => TargetSetup): Promise<void> => {
+    const trials = scaled(10);
+    // slow enough that the two runs overlap
+    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 100 }))).map(backend))
+      report(await concurrencyPart(s, { trials, random, onTrial: onTrial(trials) }));
+  };
+  const onFile = opts.backends.includes('file');
+  const asIs = (s: TargetSetup): TargetSetup => s;
+
+  if (onFile && opts.parts.includes('crash')) await crashParts(asIs);
+  if (onFile && opts.parts.includes('faults')) {
     if (opts.providers.includes('fake')) {
       const trials = scaled(20);
       for (const scenario of [fakeRefusals(0.1), fakeRefusals(0.3), fakeLostReplies(0.1), fakeLostReplies(0.3)]) {
@@ -137,13 +163,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (opts.parts.includes('concurrency')) {
-    const trials = scaled(10);
-    // slow enough that the two runs overlap
-    for (const s of setups(fixedTarget(fakeTarget({ latencyMs: 100 }))))
-      report(await concurrencyPart(s, { trials, random, onTrial: onTrial(trials) }));
-  }
-  if (opts.parts.includes('bad-input')) {
+  if (onFile && opts.parts.includes('concurrency')) await concurrencyParts(asIs);
+  if (onFile && opts.parts.includes('bad-input')) {
     const base = await makeBaseProject();
     if (!base.dir) {
       const s = emptySummary('bad input base project');
@@ -160,12 +181,35 @@ async function main(): Promise<void> {
       for (const [name, cases] of families) report(await badInputPart(name, cases, base.dir, { onTrial: onTrial(cases.length) }));
     }
   }
-  if (opts.parts.includes('plan-promise') && opts.providers.includes('proxmox')) {
+  if (onFile && opts.parts.includes('plan-promise') && opts.providers.includes('proxmox')) {
     // random configs and changes: every plan hl accepts must apply, or fail before destroying anything
     const trials = opts.parts.length === 1 ? opts.trials : scaled(5);
     for (const pve of ['embedded', 'standalone'] as const) {
       const log = opts.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
       report(await planPromisePart({ trials, random, pve, onTrial: onTrial(trials), ...(log ? { log } : {}) }));
+    }
+  }
+
+  if (opts.backends.includes('pg') && (opts.parts.includes('crash') || opts.parts.includes('concurrency'))) {
+    const server = await pgServer();
+    if ('problem' in server) {
+      const s = emptySummary('pg server');
+      recordTrial(s, { label: 'setup', problems: [server.problem] });
+      report(s);
+    } else {
+      try {
+        const db = await createTortureDatabase(server.url);
+        const before = summaries.length;
+        const pg = (s: TargetSetup): TargetSetup => onPg(s, db);
+        if (opts.parts.includes('crash')) await crashParts(pg);
+        if (opts.parts.includes('concurrency')) await concurrencyParts(pg);
+        const pgFailed = summaries.slice(before).some((s) => s.failures > 0 || s.orphans > 0 || s.corruptStates > 0);
+        // a failed trial's state stays in its schema, for a look (while the server lives)
+        if (pgFailed && process.env.HL_TEST_PG_URL) console.log(`Kept database ${db.name}: each trial's state is in a schema of its own.`);
+        else await db.drop();
+      } finally {
+        await server.stop();
+      }
     }
   }
 
