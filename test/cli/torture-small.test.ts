@@ -26,9 +26,11 @@ import { CHANGE_KINDS, type ChangeKind } from '../../bench/torture/plan-promise-
 import { planPromisePart } from '../../bench/torture/plan-promise-part.js';
 import { repoRoot } from '../../bench/torture/hl-process.js';
 import type { PartSummary } from '../../bench/torture/part-summary.js';
+import { onPg } from '../../bench/torture/pg-state.js';
 import { standaloneProxmox } from '../../bench/torture/proxmox-standalone.js';
 import { Random } from '../../bench/torture/random.js';
 import { fakeTarget, fixedTarget } from '../../bench/torture/targets.js';
+import { createTestDatabase, describeWithPg } from '../support/pg.js';
 
 const SEED = 20_241_126;
 
@@ -122,5 +124,18 @@ describe('torture (small)', () => {
   // Diagnostics cut long lines: a 10 MB key is not printed back in full.
   it('bad input: a 10 MB key gives an error of a readable size', async () => {
     expectClean(await badInputs('huge key', hugeValueCases(new Random(SEED)).filter((c) => /10 MB key/.test(c.name))));
+  }, 120_000);
+});
+
+describeWithPg('torture (small) on the pg backend', () => {
+  it('crash: SIGKILLed applies with the state in PostgreSQL (fake provider) lose and duplicate nothing', async () => {
+    const db = await createTestDatabase('torture_small');
+    try {
+      const s = await crashPart(onPg(fixedTarget(fakeTarget({ latencyMs: 15 })), db), { trials: 2, random: new Random(SEED) });
+      expect(s.part).toBe('crash fake on pg');
+      expectClean(s);
+    } finally {
+      await db.drop();
+    }
   }, 120_000);
 });
