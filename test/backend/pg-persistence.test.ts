@@ -128,6 +128,25 @@ describeWithPg('StateStore on the pg persistence', () => {
     await s.close();
   });
 
+  it('a write the database does not take (its connection killed) is a diagnostic, not a bug', async () => {
+    const schema = freshSchema();
+    const { store: s } = await store(schema);
+    await s.setResource(resource('proxmox_vm.a'));
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hl' AND datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    for (const write of [() => s.setResource(resource('proxmox_vm.b')), () => s.checkpoint()]) {
+      const failure = await write().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(DiagnosticsError);
+      expect((failure as DiagnosticsError).diagnostics[0]!.summary).toMatch(/^Cannot write the state at postgres:\/\/[^:]+@127/);
+    }
+    const { store: after } = await store(schema, true);
+    expect(after.listResources().map((r) => r.address)).toEqual(['proxmox_vm.a']);
+  });
+
   it('refuses a damaged journal row, naming its seq', async () => {
     const schema = freshSchema();
     const { store: s } = await store(schema);
