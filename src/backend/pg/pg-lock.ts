@@ -3,8 +3,8 @@
  * write and shared for plans (any number at once, no writer meanwhile). It belongs to the
  * connection: when hl dies, even by SIGKILL, the server ends its session and the lock is gone;
  * there is no stale lock to take over. Who holds it is written to `lock_holders` (the
- * lock's id, pid, user, host, operation) so that a waiting run can name the holder; a row
- * counts only while pg_locks shows its session still holding the lock.
+ * lock's id, pid, user, host, operation), before the lock is taken, so that a waiting run can
+ * always name the holder; a row counts only while pg_locks shows its session holding the lock.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
@@ -59,24 +59,6 @@ export function describePgHolders(holders: PgHolder[]): string {
 export async function acquirePgLock(client: Client, schema: string, workspace: string, request: LockRequest): Promise<HeldLock> {
   const k = lockKeyOf(schema, workspace);
   const shared = request.mode === 'shared';
-  const started = Date.now();
-  let lastSeen: string | undefined;
-  for (;;) {
-    const { rows } = await client.query<{ ok: boolean }>(
-      `SELECT ${shared ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'}($1::bigint) AS ok`,
-      [k.key],
-    );
-    if (rows[0]?.ok) break;
-    const holders = await pgHolders(client, schema, workspace);
-    const described = describePgHolders(holders);
-    const waited = Date.now() - started;
-    if (waited >= request.timeoutMs) throw lockedError(workspace, holders, described, request.timeoutMs > 0 ? waited : undefined);
-    if (described !== lastSeen) {
-      lastSeen = described;
-      request.onWait?.(described);
-    }
-    await new Promise((r) => setTimeout(r, Math.min(250, request.timeoutMs - waited)));
-  }
   const info: LockInfo = {
     id: randomUUID(),
     pid: process.pid,
@@ -87,19 +69,40 @@ export async function acquirePgLock(client: Client, schema: string, workspace: s
     version: request.version,
   };
   const s = quoteIdent(schema);
+  // Who we are is written before the lock is taken: a run that finds the lock held then always
+  // finds its holder's row (the row of a session that does not hold the lock means nothing).
+  // Rows of sessions that are gone (killed holders) are litter: cleared on the way in.
+  await client.query(
+    `DELETE FROM ${s}.lock_holders h WHERE h.workspace = $1
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.backend_pid)`,
+    [workspace],
+  );
+  await client.query(
+    `INSERT INTO ${s}.lock_holders (lock_id, workspace, mode, backend_pid, info) VALUES ($1, $2, $3, pg_backend_pid(), $4)`,
+    [info.id, workspace, request.mode, JSON.stringify(info)],
+  );
+  const forget = () => client.query(`DELETE FROM ${s}.lock_holders WHERE lock_id = $1`, [info.id]).catch(() => undefined);
+  const started = Date.now();
+  let lastSeen: string | undefined;
   try {
-    // rows of sessions that are gone (killed holders) are litter: clear them on the way in
-    await client.query(
-      `DELETE FROM ${s}.lock_holders h WHERE h.workspace = $1
-         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = h.backend_pid)`,
-      [workspace],
-    );
-    await client.query(
-      `INSERT INTO ${s}.lock_holders (lock_id, workspace, mode, backend_pid, info) VALUES ($1, $2, $3, pg_backend_pid(), $4)`,
-      [info.id, workspace, request.mode, JSON.stringify(info)],
-    );
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>(
+        `SELECT ${shared ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'}($1::bigint) AS ok`,
+        [k.key],
+      );
+      if (rows[0]?.ok) break;
+      const holders = await pgHolders(client, schema, workspace);
+      const described = describePgHolders(holders);
+      const waited = Date.now() - started;
+      if (waited >= request.timeoutMs) throw lockedError(workspace, holders, described, request.timeoutMs > 0 ? waited : undefined);
+      if (described !== lastSeen) {
+        lastSeen = described;
+        request.onWait?.(described);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(250, request.timeoutMs - waited)));
+    }
   } catch (e) {
-    await client.query(`SELECT ${shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock'}($1::bigint)`, [k.key]).catch(() => undefined);
+    await forget();
     throw e;
   }
   let released = false;
@@ -109,11 +112,11 @@ export async function acquirePgLock(client: Client, schema: string, workspace: s
     release: async () => {
       if (released) return;
       released = true;
-      // when the connection is gone, so is the lock
-      await client.query(`DELETE FROM ${s}.lock_holders WHERE lock_id = $1`, [info.id]).catch(() => undefined);
+      // when the connection is gone, so is the lock; the row goes after the lock, as it came before it
       await client
         .query(`SELECT ${shared ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock'}($1::bigint)`, [k.key])
         .catch(() => undefined);
+      await forget();
     },
   };
 }
