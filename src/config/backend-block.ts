@@ -34,7 +34,7 @@ export function findBackendBlock(files: readonly ConfigFile[]): { block?: Backen
   for (const file of files) {
     if (!/^hl\s*:/m.test(file.text)) continue; // cheap: most files have no hl block
     const parsed = parseYamlFile(file);
-    if (!parsed.node || parsed.node.kind !== 'map') continue; // reported when the config is parsed
+    if (parsed.node?.kind !== 'map') continue; // reported when the config is parsed
     const hl = parsed.node.entries.find((e) => e.key === 'hl');
     if (hl?.value.kind !== 'map') continue;
     const backend = hl.value.entries.find((e) => e.key === 'backend');
