@@ -1,6 +1,6 @@
 /**
  * The selected workspace: `HL_WORKSPACE` when set, else what `hl workspace select` wrote to
- * `.hl/environment` beside the config, else `default`.
+ * `.hl/environment` (beside the state file, or the config with pg), else `default`.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

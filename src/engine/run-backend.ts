@@ -1,10 +1,10 @@
 /**
  * The backend of a run: settings from the command line, the environment and the config's
  * `hl.backend` block (backend-settings.ts), the workspace selected (selected-workspace.ts),
- * and `.hl/` beside the config.
+ * and `.hl/`: beside the state file (by default beside the config), or the config with pg.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findBackendBlock } from '../config/backend-block.js';
 import { DiagnosticsError, hasErrors } from '../core/diagnostic.js';
 import { resolveBackendSettings, type BackendSettings } from '../backend/backend-settings.js';
@@ -29,7 +29,7 @@ export interface BackendOptions {
 export interface RunBackend {
   backend: StateBackend;
   settings: BackendSettings;
-  /** `.hl/` beside the config: the selected workspace, the providers' files, the emulators' data. */
+  /** `.hl/` beside the state file (or the config, with pg): the selected workspace, the providers' files, the emulators' data. */
   workDir: string;
   configRoot: string;
 }
@@ -50,7 +50,11 @@ export async function backendSettingsOf(opts: BackendOptions): Promise<{ setting
     ...(opts.backend !== undefined ? { backendFlag: opts.backend } : {}),
   });
   if (!r.settings) throw new DiagnosticsError(r.diagnostics);
-  return { settings: r.settings, workDir: join(root, '.hl'), configRoot: root };
+  // `.hl/` goes with the state file (beside the config unless --state or hl.backend.path
+  // moves it), so two state files never share providers' files or emulated worlds; with
+  // PostgreSQL, beside the config
+  const workDir = r.settings.type === 'file' ? join(dirname(r.settings.path), '.hl') : join(root, '.hl');
+  return { settings: r.settings, workDir, configRoot: root };
 }
 
 /** Opens the backend for `workspace` (default: the selected one). */

@@ -1,6 +1,6 @@
 /**
  * `hl workspace list | new NAME | select NAME | show | delete NAME`: the workspaces of the
- * backend a run uses, and which one is selected (`.hl/environment` beside the config, or
+ * backend a run uses, and which one is selected (`.hl/environment` beside the state file or config, or
  * HL_WORKSPACE). Each returns what it found or did and prints nothing; a user error is a
  * DiagnosticsError.
  */

@@ -34,7 +34,7 @@ export interface Workspace {
   backend: StateBackend;
   /** Where the state is, for messages: the state file, or the database and workspace. */
   statePath: string;
-  /** `.hl/` beside the config. */
+  /** `.hl/`: beside the state file (by default beside the config), or the config with pg. */
   workDir: string;
   recoveries: Recovery[];
   diagnostics: Diagnostic[];

@@ -30,12 +30,12 @@ describe('plan-time refusals that keep what exists', () => {
     expect(plan.stderr).toContain('proxmox_lxc.cloudflared: ostemplate is required to create a container');
     expect(plan.stderr).toMatch(/on examples\/homelab\.yaml:\d+:\d+/);
     expect(plan.stderr).not.toMatch(/\n\s+at \S+ \(.*:\d+:\d+\)/); // no stack trace
-    expect(guestIds(join(dir, 'examples'))).toContain('111');
+    expect(guestIds(dir)).toContain('111');
 
     const apply = await runHl(['apply', '-c', 'examples/homelab.yaml', '--replace', 'proxmox_lxc.cloudflared', '--auto-approve'], { cwd: dir });
     expect(apply.code).toBe(1);
     expect(apply.stdout).not.toContain('Destroying');
-    expect(guestIds(join(dir, 'examples'))).toContain('111');
+    expect(guestIds(dir)).toContain('111');
     expect(readFileSync(join(dir, 'homelab.state.json'), 'utf8')).toBe(stateBefore);
   }, 60_000);
 

@@ -97,9 +97,9 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
       expect(apply.stdout).toContain('k3s_ips = ["192.168.4.52","192.168.4.51","192.168.4.50"]');
       expect(apply.stdout + apply.stderr).not.toContain('hl-emulator-1');
       expect(apply.stdout + apply.stderr).not.toMatch(/inconsistent/i);
-      const world = JSON.parse(readFileSync(join(dir, 'examples', '.hl', 'providers', 'proxmox', 'proxmox-world.json'), 'utf8')) as { pveVersion: string };
+      const world = JSON.parse(readFileSync(join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json'), 'utf8')) as { pveVersion: string };
       expect(world.pveVersion.startsWith(`${version}.`), `the emulated cluster played ${world.pveVersion}`).toBe(true);
-      const maasWorld = JSON.parse(readFileSync(join(dir, 'examples', '.hl', 'providers', 'maas', 'maas-world.json'), 'utf8')) as { version: string };
+      const maasWorld = JSON.parse(readFileSync(join(dir, '.hl', 'providers', 'maas', 'maas-world.json'), 'utf8')) as { version: string };
       expect(maasWorld.version.startsWith(`${releases.maas}.`), `the emulated MAAS played ${maasWorld.version}`).toBe(true);
 
       const again = await runHl(['plan', '-c', 'examples/homelab.yaml', '--detailed-exitcode'], { cwd: dir });
