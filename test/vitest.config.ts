@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,5 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default (one fewer than the cores) runs one file at a time on CI's 2 cores,
+    // while most files wait on child processes and servers: two at a time takes the suite
+    // from about 8.5 to 5.5 minutes there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
