@@ -11,17 +11,15 @@ import type { BackendKind, HeldLock, StateBackend } from '../backend/state-backe
 import { openBackend } from '../backend/open-backend.js';
 import { selectedWorkspace } from '../backend/selected-workspace.js';
 import { encodeJournalLine, journalHeader } from '../state/journal-records.js';
-import { newLineage } from '../state/new-lineage.js';
 import { sortedResources } from '../state/state-file-format.js';
 import type { LoadedState } from '../state/state-persistence.js';
-import { StateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import type { State } from '../state/state-types.js';
 import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
 import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
-import { precompiledValidator } from './precompiled-validators.js';
 import { backendSettingsOf } from './run-backend.js';
-import { engineStateValidator } from './state-validator.js';
+import { engineStateValidator, readStateOf } from './state-validator.js';
 
 export interface MigratedState {
   workspace: string;
@@ -136,10 +134,8 @@ async function verify(
   dest: StateBackend,
   serial: number,
 ): Promise<{ lineage: string; serial: number; resources: number; outputs: number; pendingIntents: number }> {
-  const open = (b: StateBackend) =>
-    StateStore.openOn(b.persistence(), { hlVersion: HL_VERSION, newLineage, readOnly: true, precompiled: precompiledValidator });
-  const a = await open(source);
-  const b = await open(dest);
+  const a = await readStateOf(source);
+  const b = await readStateOf(dest);
   const view = (s: StateStore) =>
     JSON.stringify({
       lineage: s.lineage,

@@ -10,16 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DiagnosticsError, error } from '../core/diagnostic.js';
 import { journalHeader } from '../state/journal-records.js';
-import { newLineage } from '../state/new-lineage.js';
 import { decodeStateFileBytes, sortedResources } from '../state/state-file-format.js';
-import { StateStore } from '../state/state-store.js';
 import type { State } from '../state/state-types.js';
 import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
 import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
-import { precompiledValidator } from './precompiled-validators.js';
 import { openRunBackend } from './run-backend.js';
-import { engineStateValidator } from './state-validator.js';
+import { engineStateValidator, readStateOf } from './state-validator.js';
 
 export interface PushedState {
   /** False when the workspace already held exactly this state: nothing was written. */
@@ -48,12 +45,7 @@ export async function pushState(opts: LockingBackendOptions, events: EngineEvent
   try {
     const lock = await lockExclusively(backend, 'state push', opts.lockTimeoutMs, events);
     try {
-      const current = await StateStore.openOn(backend.persistence(), {
-        hlVersion: HL_VERSION,
-        newLineage,
-        readOnly: true,
-        precompiled: precompiledValidator,
-      });
+      const current = await readStateOf(backend);
       const pending = current.pendingIntents().length;
       if (pending > 0) {
         throw new DiagnosticsError([

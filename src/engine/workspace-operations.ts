@@ -9,12 +9,9 @@ import { didYouMean } from '../core/suggest.js';
 import { selectedWorkspace, writeSelectedWorkspace } from '../backend/selected-workspace.js';
 import type { StateBackend, WorkspaceInfo } from '../backend/state-backend.js';
 import { DEFAULT_WORKSPACE, workspaceNameProblem } from '../backend/workspace-name.js';
-import { newLineage } from '../state/new-lineage.js';
-import { StateStore } from '../state/state-store.js';
-import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
+import { readStateOf } from './state-validator.js';
 import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
-import { precompiledValidator } from './precompiled-validators.js';
 import { backendSettingsOf, openRunBackend, type BackendOptions } from './run-backend.js';
 
 export interface WorkspaceListing {
@@ -119,12 +116,7 @@ export async function deleteWorkspace(
     if (!(await backend.hasWorkspace(name))) throw await unknownWorkspace(backend, name);
     const lock = await lockExclusively(backend, 'workspace delete', opts.lockTimeoutMs, events);
     try {
-      const store = await StateStore.openOn(backend.persistence(), {
-        hlVersion: HL_VERSION,
-        newLineage,
-        readOnly: true,
-        precompiled: precompiledValidator,
-      });
+      const store = await readStateOf(backend);
       const resources = store.listResources().length;
       const pendingIntents = store.pendingIntents().length;
       if ((resources > 0 || pendingIntents > 0) && !force) {

@@ -1,4 +1,5 @@
 /** What `hl state pull | push | history | migrate` and `hl state show --serial N` print. */
+import type { StateVersion } from '../backend/state-backend.js';
 import type { TextOutput } from './text-output.js';
 
 /** The state file's text on standard output; warnings on standard error. */
@@ -29,17 +30,7 @@ export function printPushed(
   term.out(`Pushed the state to ${r.location}: serial ${r.serial}${raised}, ${r.resources} resource(s).\n`);
 }
 
-export interface VersionRow {
-  serial: number;
-  lineage: string;
-  createdAt: string;
-  createdBy?: string;
-  hlVersion: string;
-  resources: number;
-  sha256: string;
-}
-
-export function printHistory(term: TextOutput, h: { versions: readonly VersionRow[]; location: string }, opts: { json: boolean }): void {
+export function printHistory(term: TextOutput, h: { versions: readonly StateVersion[]; location: string }, opts: { json: boolean }): void {
   if (opts.json) {
     term.out(`${JSON.stringify(h.versions)}\n`);
     return;
