@@ -24,8 +24,11 @@ export interface ShippedSchema {
 }
 
 const STATE_SCHEMA_FILE = 'state.schema.json';
-/** Schema files hl itself never validates with: the `--json` plan output's is for tests and consumers. */
-const NOT_VALIDATED_BY_HL = new Set(['plan-json.schema.json']);
+/**
+ * Schema files hl itself never validates with: the `--json` plan output's is for tests and
+ * consumers, config.schema.json for editors (hl's parser uses config-shape.schema.json).
+ */
+const NOT_VALIDATED_BY_HL = new Set(['plan-json.schema.json', 'config.schema.json']);
 
 /** The schemas of `schemasDir` (hl's `schemas/`) and those derived from them. */
 export function shippedSchemas(schemasDir: string): ShippedSchema[] {

@@ -1,6 +1,6 @@
 /**
  * The grammar of names in a config: block keys, provider keys, addresses and attribute
- * paths. schemas/config.schema.json uses the same patterns (a test keeps them equal).
+ * paths. schemas/config-shape.schema.json uses the same patterns (a test keeps them equal).
  */
 
 const TYPE = '[A-Za-z_][A-Za-z0-9_]*';

@@ -1,10 +1,12 @@
 /**
- * The config file's JSON Schema (schemas/config.schema.json, also used by editors) and
- * how its paths read in messages: `/resources/proxmox_vm.k3s/lifecycle/x` is attribute
- * `lifecycle.x` of `proxmox_vm.k3s`.
+ * The config file's JSON Schema as hl's parser checks it (schemas/config-shape.schema.json:
+ * top-level keys, block keys, meta-arguments; each resource type's own schema checks the
+ * bodies at plan time) and how its paths read in messages: `/resources/proxmox_vm.k3s/lifecycle/x`
+ * is attribute `lifecycle.x` of `proxmox_vm.k3s`. Editors use schemas/config.schema.json,
+ * generated from this one and the providers' schemas (scripts/generate-editor-schema.ts).
  */
 import type { Path } from '../core/value.js';
-import schema from '../../schemas/config.schema.json' with { type: 'json' };
+import schema from '../../schemas/config-shape.schema.json' with { type: 'json' };
 import type { PathDescription } from '../schema/schema-error-message.js';
 
 export const CONFIG_SCHEMA: object = schema;

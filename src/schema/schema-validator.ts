@@ -1,7 +1,7 @@
 /**
  * Validating a value against a JSON Schema and reporting problems as located diagnostics.
  *
- * Used for whole config files (against `schemas/config.schema.json`) and by the planner
+ * Used for whole config files (against `schemas/config-shape.schema.json`) and by the planner
  * for a resource's evaluated attributes (against the resource type's schema). Values
  * may hold unknowns: they never fail a check (see schema-unknowns.ts). Each ajv error is
  * mapped back through `node` to file:line:col: the key for "should not be here" errors,

@@ -19,7 +19,7 @@ function pattern(s: unknown): RegExp {
   return new RegExp((s as { pattern: string }).pattern, 'u');
 }
 
-describe('config.schema.json', () => {
+describe('config-shape.schema.json', () => {
   it('compiles with ajv in strict mode', () => {
     expect(() => compileSchema(CONFIG_SCHEMA)).not.toThrow();
   });
