@@ -52,19 +52,30 @@ export function findBackendBlock(files: readonly ConfigFile[]): { block?: Backen
     found = { node: backend.value, keyLoc: backend.keyLoc };
   }
   if (!found || diagnostics.length > 0) return { diagnostics };
-  const block = decodeBackend(found.node, found.keyLoc, diagnostics);
+  const push = (d: Diagnostic): void => void diagnostics.push(d);
+  const block = decodeBackend(found.node, found.keyLoc, { shape: push, semantic: push });
   return block && diagnostics.length === 0 ? { block, diagnostics } : { diagnostics };
 }
 
-function decodeBackend(node: Node, keyLoc: SourceLocation, diagnostics: Diagnostic[]): BackendBlock | undefined {
+/**
+ * Where decodeBackend reports: `shape` for what the config schema also says (wrong kinds,
+ * unknown settings), `semantic` for what only this knows (an expression, a password).
+ */
+export interface BackendProblems {
+  shape(d: Diagnostic): void;
+  semantic(d: Diagnostic): void;
+}
+
+/** The block written at `keyLoc`, or undefined after reporting why not. */
+export function decodeBackend(node: Node, keyLoc: SourceLocation, problems: BackendProblems): BackendBlock | undefined {
   if (node.kind !== 'map') {
-    diagnostics.push(error('hl.backend must be a map such as { type: pg, conn_str: "postgres://hl@db/homelab" }', node.loc));
+    problems.shape(error('hl.backend must be a map such as { type: pg, conn_str: "postgres://hl@db/homelab" }', node.loc));
     return undefined;
   }
   const typeEntry = node.entries.find((e) => e.key === 'type');
   const type = typeEntry?.value.kind === 'scalar' ? typeEntry.value.value : undefined;
   if (typeof type !== 'string' || !(BACKEND_TYPES as readonly string[]).includes(type)) {
-    diagnostics.push(
+    problems.shape(
       error(
         typeEntry ? `Unknown backend type ${JSON.stringify(type)}` : 'hl.backend needs a type',
         typeEntry?.value.loc ?? keyLoc,
@@ -80,7 +91,7 @@ function decodeBackend(node: Node, keyLoc: SourceLocation, diagnostics: Diagnost
     const kind = kinds[e.key];
     if (!kind) {
       const suggestion = didYouMean(e.key, Object.keys(kinds));
-      diagnostics.push(
+      problems.shape(
         error(
           `Unsupported setting "${e.key}" for the ${type} backend`,
           e.keyLoc,
@@ -91,11 +102,11 @@ function decodeBackend(node: Node, keyLoc: SourceLocation, diagnostics: Diagnost
     }
     const v = e.value;
     if (v.kind !== 'scalar' || typeof v.value !== kind) {
-      diagnostics.push(error(`hl.backend.${e.key} must be a ${kind}`, v.loc));
+      problems.shape(error(`hl.backend.${e.key} must be a ${kind}`, v.loc));
       continue;
     }
     if (typeof v.value === 'string' && v.value.includes('${')) {
-      diagnostics.push(
+      problems.semantic(
         error(
           `hl.backend.${e.key} cannot use an expression`,
           v.loc,
@@ -105,7 +116,7 @@ function decodeBackend(node: Node, keyLoc: SourceLocation, diagnostics: Diagnost
       continue;
     }
     if (e.key === 'conn_str' && typeof v.value === 'string' && connStrHoldsPassword(v.value)) {
-      diagnostics.push(
+      problems.semantic(
         error(
           'hl.backend.conn_str holds a password',
           v.loc,

@@ -2,6 +2,7 @@
  * Decoding one config file's node tree into its blocks (before files are merged).
  * Top-level keys: hl, variables, providers, locals, resources, data, outputs, policies.
  */
+import { decodeBackend } from './backend-block.js';
 import type { LocalDecl, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
 import type { Node } from '../yaml/node.js';
 import { asOptionalMap, decodeLocal, decodeOutput, decodeProvider, decodeVariable } from './decode-blocks.js';
@@ -86,7 +87,11 @@ function checkSettings(n: Node, report: DecodeReport): void {
     return;
   }
   for (const e of n.entries) {
-    if (e.key === 'backend') continue; // read before everything else: backend-block.ts
+    if (e.key === 'backend') {
+      // read before everything else (backend-block.ts); checked here too, so hl validate tells
+      decodeBackend(e.value, e.keyLoc, { shape: (d) => report.shape.push(d), semantic: (d) => report.semantic.push(d) });
+      continue;
+    }
     if (e.key !== 'version') report.shapeError(`Unsupported setting "hl.${e.key}"`, e.keyLoc);
     else if (!(e.value.kind === 'scalar' && e.value.value === CONFIG_LANGUAGE_VERSION)) {
       report.shapeError(`Setting "hl.version" must be ${CONFIG_LANGUAGE_VERSION}`, e.value.loc);

@@ -68,3 +68,14 @@ describe('resolving the backend of a run', () => {
     );
   });
 });
+
+describe('hl validate sees the backend block too', () => {
+  it('reports a password and an expression in hl.backend where parseConfig checks the config, once each', async () => {
+    const { parseConfig } = await import('../../src/config/parse-config.js');
+    const r = parseConfig([file('hl:\n  backend:\n    type: pg\n    conn_str: "postgres://hl:s3cret@db.lan/homelab"\n    schema_name: "${var.s}"\n')]);
+    const lines = r.diagnostics.map((d) => `${d.location?.line}:${d.location?.col} ${d.summary}`);
+    expect(lines).toEqual(['4:15 hl.backend.conn_str holds a password', '5:18 hl.backend.schema_name cannot use an expression']);
+    expect(JSON.stringify(r.diagnostics)).not.toContain('s3cret');
+    expect(parseConfig([file('hl:\n  backend: { type: pg, conn_str: "postgres://hl@db.lan/homelab" }\n')]).diagnostics).toEqual([]);
+  });
+});
