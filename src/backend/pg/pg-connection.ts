@@ -11,6 +11,7 @@
  * socket, `sslmode` is followed as given (no TLS by default).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import type { Client, ClientConfig } from 'pg';
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
 import type { PgBackendSettings } from '../backend-settings.js';
@@ -112,7 +113,9 @@ async function sslOf(settings: PgBackendSettings, t: Target): Promise<ClientConf
       throw new DiagnosticsError([error(`Cannot read the PostgreSQL CA file ${settings.caFile}: ${(e as Error).message}`)]);
     }
   }
-  return { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}), ...(t.host.startsWith('/') ? {} : { servername: t.host }) };
+  // SNI names a host, never an address (RFC 6066); the certificate is checked against either
+  const sni = t.host.startsWith('/') || isIP(t.host.replace(/^\[|\]$/g, '')) !== 0 ? {} : { servername: t.host };
+  return { rejectUnauthorized: true, ...(ca !== undefined ? { ca } : {}), ...sni };
 }
 
 /** Connects; DiagnosticsError (never a password) when it cannot. */
@@ -127,6 +130,9 @@ export async function connectPg(settings: PgBackendSettings, env: Readonly<Recor
     application_name: 'hl',
     connectionTimeoutMillis: 15_000,
     keepAlive: true,
+    // a query that gets no answer (a network that drops packets, a server that hangs) fails
+    // the run instead of hanging it; the lock wait polls, so no query waits for long by design
+    query_timeout: 120_000,
   };
   const client = new pg.Client(config);
   // a connection that dies later fails the query in flight; this only keeps it from crashing the process
