@@ -22,9 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { silentEvents } from '../src/apply/apply-events.js';
 import type { ApplyStore } from '../src/apply/apply-store.js';
-import { applyPlan } from '../src/apply/executor.js';
 import type { PgBackendSettings } from '../src/backend/backend-settings.js';
 import { FileBackend } from '../src/backend/file-backend.js';
 import { openBackend } from '../src/backend/open-backend.js';
@@ -34,7 +32,7 @@ import { newLineage } from '../src/state/new-lineage.js';
 import type { StatePersistence } from '../src/state/state-persistence.js';
 import { StateStore } from '../src/state/state-store.js';
 import { FakeProvider } from '../providers/fake/fake-provider.js';
-import { type BenchRow, load, memoryStore, planOf } from './engine-bench.js';
+import { applyOnFake, type BenchRow, load, memoryStore, planOf } from './engine-bench.js';
 import { timed } from './measure.js';
 import { syntheticConfig } from './synthetic-config.js';
 
@@ -101,19 +99,7 @@ async function applyOn(backend: StateBackend, n: number): Promise<ApplyFigures> 
     // as the engine does: a checkpoint every 5 s at most while the apply runs, and one at the end
     const timer = setInterval(() => void store.checkpointIfDue().catch(() => undefined), 1000);
     const run = await timed(async () => {
-      const r = await applyPlan({
-        plan,
-        config: project.config,
-        graph: project.graph,
-        variables: project.variables,
-        store,
-        providers: new Map([['fake', provider]]),
-        providerConfigs: new Map([['fake', {}]]),
-        parallelism: 10,
-        events: silentEvents,
-        shouldStop: () => false,
-        paths: project.paths,
-      });
+      const r = await applyOnFake(project, plan, store, provider);
       await store.checkpoint();
       return r;
     });
@@ -132,21 +118,7 @@ async function applyInMemory(n: number): Promise<number> {
   const provider = new FakeProvider();
   const plan = planOf(project, { version: 1, lineage: newLineage(), serial: 0, hlVersion: 'bench', resources: [], outputs: {} }, provider);
   const store: ApplyStore = memoryStore();
-  const run = await timed(() =>
-    applyPlan({
-      plan,
-      config: project.config,
-      graph: project.graph,
-      variables: project.variables,
-      store,
-      providers: new Map([['fake', provider]]),
-      providerConfigs: new Map([['fake', {}]]),
-      parallelism: 10,
-      events: silentEvents,
-      shouldStop: () => false,
-      paths: project.paths,
-    }),
-  );
+  const run = await timed(() => applyOnFake(project, plan, store, provider));
   return run.ms;
 }
 

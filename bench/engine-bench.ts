@@ -60,6 +60,29 @@ export async function load(yaml: string) {
   return r.project;
 }
 
+/** Applies `plan` to the fake provider, as the engine would, with silent events. */
+export function applyOnFake(
+  project: Awaited<ReturnType<typeof load>>,
+  plan: Plan,
+  store: ApplyStore,
+  provider: FakeProvider,
+  parallelism = 10,
+): ReturnType<typeof applyPlan> {
+  return applyPlan({
+    plan,
+    config: project.config,
+    graph: project.graph,
+    variables: project.variables,
+    store,
+    providers: new Map([['fake', provider]]),
+    providerConfigs: new Map([['fake', {}]]),
+    parallelism,
+    events: silentEvents,
+    shouldStop: () => false,
+    paths: project.paths,
+  });
+}
+
 /** Graph build and plan time per size, with the growth ratio 10k/1k (linear = 10). */
 export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -162,20 +185,7 @@ export async function benchApplyPersistence(n: number): Promise<BenchRow> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-apply-'));
   try {
     const project = await load(syntheticConfig(n, 10));
-    const run = async (store: ApplyStore, provider: FakeProvider, plan: Plan) =>
-      applyPlan({
-        plan,
-        config: project.config,
-        graph: project.graph,
-        variables: project.variables,
-        store,
-        providers: new Map([['fake', provider]]),
-        providerConfigs: new Map([['fake', {}]]),
-        parallelism: 10,
-        events: silentEvents,
-        shouldStop: () => false,
-        paths: project.paths,
-      });
+    const run = async (store: ApplyStore, provider: FakeProvider, plan: Plan) => applyOnFake(project, plan, store, provider);
     const memProvider = new FakeProvider();
     const emptyPlan = planOf(
       project,
@@ -228,21 +238,7 @@ export async function benchApplyLatency(n: number, depth: number, latencyMs: num
     // each create is reserve + create: two calls of latencyMs
     const perOp = 2 * latencyMs;
     const bound = Math.max(depth * perOp, Math.ceil(n / parallelism) * perOp);
-    const run = await timed(() =>
-      applyPlan({
-        plan,
-        config: project.config,
-        graph: project.graph,
-        variables: project.variables,
-        store,
-        providers: new Map([['fake', provider]]),
-        providerConfigs: new Map([['fake', {}]]),
-        parallelism,
-        events: silentEvents,
-        shouldStop: () => false,
-        paths: project.paths,
-      }),
-    );
+    const run = await timed(() => applyOnFake(project, plan, store, provider, parallelism));
     await store.checkpoint();
     await store.close();
     return {
