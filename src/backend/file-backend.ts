@@ -13,7 +13,7 @@ import { backupPathOf, FileStatePersistence, journalPathOf } from '../state/file
 import { planKeyForWriting, planKeyPathOf, readPlanKey } from '../state/plan-key.js';
 import { acquireLock, describeHolder, forceUnlock, lockPathOf } from '../state/state-lock.js';
 import type { HeldLock, LockRequest, StateBackend, StateVersion, WorkspaceInfo } from './state-backend.js';
-import { DEFAULT_WORKSPACE, workspaceNameProblem } from './workspace-name.js';
+import { DEFAULT_WORKSPACE, missingWorkspace, workspaceNameProblem } from './workspace-name.js';
 
 /** `homelab.state.json` → `homelab.state.d`: the folder of the other workspaces. */
 export function workspacesDirOf(defaultStatePath: string): string {
@@ -138,14 +138,7 @@ export class FileBackend implements StateBackend {
   async close(): Promise<void> {}
 
   async #assertWorkspaceExists(): Promise<void> {
-    if (await this.hasWorkspace(this.workspace)) return;
-    throw new DiagnosticsError([
-      error(
-        `Workspace "${this.workspace}" does not exist`,
-        undefined,
-        `Create it with "hl workspace new ${this.workspace}", or select another with "hl workspace select NAME".`,
-      ),
-    ]);
+    if (!(await this.hasWorkspace(this.workspace))) throw missingWorkspace(this.workspace);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Workspace names: `default` plus names a user makes (`hl workspace new staging`). */
-import { error, type Diagnostic } from '../core/diagnostic.js';
+import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
 
 export const DEFAULT_WORKSPACE = 'default';
 
@@ -13,4 +13,15 @@ export function workspaceNameProblem(name: string): Diagnostic | undefined {
     undefined,
     'A workspace name is 1 to 63 letters, digits, "_", "." and "-", starting with a letter or digit.',
   );
+}
+
+/** A run names a workspace the backend does not have; `where` is the database, when there is one. */
+export function missingWorkspace(name: string, where?: string): DiagnosticsError {
+  return new DiagnosticsError([
+    error(
+      `Workspace "${name}" does not exist${where ? ` in ${where}` : ''}`,
+      undefined,
+      `Create it with "hl workspace new ${name}", or select another with "hl workspace select NAME".`,
+    ),
+  ]);
 }

@@ -17,7 +17,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { State } from '../state/state-types.js';
 import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
-import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
+import { lockExclusively, type LockingBackendOptions } from './workspace-lock.js';
 import { backendSettingsOf } from './run-backend.js';
 import { engineStateValidator, readStateOf } from './state-validator.js';
 

@@ -14,7 +14,7 @@ import { decodeStateFileBytes, sortedResources } from '../state/state-file-forma
 import type { State } from '../state/state-types.js';
 import { HL_VERSION } from '../version.js';
 import type { EngineEvents } from './engine-events.js';
-import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
+import { lockExclusively, type LockingBackendOptions } from './workspace-lock.js';
 import { openRunBackend } from './run-backend.js';
 import { engineStateValidator, readStateOf } from './state-validator.js';
 

@@ -11,7 +11,7 @@ import type { StateBackend, WorkspaceInfo } from '../backend/state-backend.js';
 import { DEFAULT_WORKSPACE, workspaceNameProblem } from '../backend/workspace-name.js';
 import type { EngineEvents } from './engine-events.js';
 import { readStateOf } from './state-validator.js';
-import { lockExclusively, type LockingBackendOptions } from './exclusive-backend-lock.js';
+import { lockExclusively, type LockingBackendOptions } from './workspace-lock.js';
 import { backendSettingsOf, openRunBackend, type BackendOptions } from './run-backend.js';
 
 export interface WorkspaceListing {

@@ -17,6 +17,7 @@ import type { EngineEvents } from './engine-events.js';
 import type { Project } from './project.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { openProviderSession, type ProviderSession } from './provider-session.js';
+import { lockWorkspace } from './workspace-lock.js';
 import { openRunBackend, type BackendOptions } from './run-backend.js';
 
 /** Where the state is and how it is locked, as the command line says, and the providers hl knows. */
@@ -70,14 +71,7 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
   let store: StateStore;
   try {
     if (opts.lock && open.lock !== false) {
-      lock = await backend.lock({
-        operation: open.operation,
-        version: HL_VERSION,
-        mode: !open.write && open.shared ? 'shared' : 'exclusive',
-        timeoutMs: opts.lockTimeoutMs,
-        onWait: (holder) => events.lockWait(holder),
-        onStaleTakeover: (holder) => events.staleLockTakeover(holder),
-      });
+      lock = await lockWorkspace(backend, open.operation, !open.write && open.shared ? 'shared' : 'exclusive', opts.lockTimeoutMs, events);
     }
     store = await openStore(
       backend.persistence(),

@@ -120,7 +120,8 @@ function isErrno(e: unknown, ...codes: string[]): boolean {
   return codes.includes((e as NodeJS.ErrnoException).code ?? '');
 }
 
-function currentUser(): string {
+/** The user this process runs as, recorded with a lock or a stored state version. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {

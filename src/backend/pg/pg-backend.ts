@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Client } from 'pg';
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { describeHolder, type LockInfo } from '../../state/state-lock.js';
+import { currentUser, describeHolder, type LockInfo } from '../../state/state-lock.js';
 import type { StatePersistence } from '../../state/state-persistence.js';
 import { HL_VERSION } from '../../version.js';
 import type { PgBackendSettings } from '../backend-settings.js';
 import type { HeldLock, LockRequest, StateBackend, StateVersion, WorkspaceInfo } from '../state-backend.js';
-import { DEFAULT_WORKSPACE, workspaceNameProblem } from '../workspace-name.js';
+import { DEFAULT_WORKSPACE, missingWorkspace, workspaceNameProblem } from '../workspace-name.js';
 import { connectPg, mask } from './pg-connection.js';
-import { acquirePgLock, currentUser, describePgHolders, pgHolders, tryUpgradePgLock } from './pg-lock.js';
+import { acquirePgLock, describePgHolders, pgHolders, tryUpgradePgLock } from './pg-lock.js';
 import { PgStatePersistence } from './pg-persistence.js';
 import { migrateSchema, quoteIdent } from './pg-schema.js';
 
@@ -237,14 +237,4 @@ export class PgBackend implements StateBackend {
     this.#closed = true;
     await this.#client.end().catch(() => undefined);
   }
-}
-
-function missingWorkspace(workspace: string, location: string): DiagnosticsError {
-  return new DiagnosticsError([
-    error(
-      `Workspace "${workspace}" does not exist in ${location}`,
-      undefined,
-      `Create it with "hl workspace new ${workspace}", or select another with "hl workspace select NAME".`,
-    ),
-  ]);
 }

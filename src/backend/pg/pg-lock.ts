@@ -7,23 +7,15 @@
  * always name the holder; a row counts only while pg_locks shows its session holding the lock.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import type { Client } from 'pg';
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
-import { describeHolder, type LockInfo } from '../../state/state-lock.js';
+import { currentUser, describeHolder, type LockInfo } from '../../state/state-lock.js';
 import type { HeldLock, LockMode, LockRequest } from '../state-backend.js';
 import { advisoryKey, quoteIdent } from './pg-schema.js';
 
 export function lockKeyOf(schema: string, workspace: string): { key: string; hi: number; lo: number } {
   return advisoryKey('hl-state', schema, workspace);
-}
-
-export function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
-  }
 }
 
 export interface PgHolder {

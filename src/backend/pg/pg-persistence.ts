@@ -15,7 +15,7 @@ import type { CheckpointMeta, LoadedState, StatePersistence } from '../../state/
 import type { StateValidator } from '../../state/state-schema.js';
 import type { State } from '../../state/state-types.js';
 import { quoteIdent } from './pg-schema.js';
-import { DEFAULT_WORKSPACE } from '../workspace-name.js';
+import { DEFAULT_WORKSPACE, missingWorkspace } from '../workspace-name.js';
 
 export interface PgPersistenceOptions {
   client: Client;
@@ -85,15 +85,7 @@ export class PgStatePersistence implements StatePersistence {
       await client.query('ROLLBACK').catch(() => undefined);
       throw unreachable(this.location, e);
     }
-    if (!ws && workspace !== DEFAULT_WORKSPACE) {
-      throw new DiagnosticsError([
-        error(
-          `Workspace "${workspace}" does not exist in ${this.#o.location}`,
-          undefined,
-          `Create it with "hl workspace new ${workspace}", or select another with "hl workspace select NAME".`,
-        ),
-      ]);
-    }
+    if (!ws && workspace !== DEFAULT_WORKSPACE) throw missingWorkspace(workspace, this.#o.location);
     let state: State | null = null;
     if (version) {
       const decoded = decodeStateFileBytes(Buffer.from(version.content, 'utf8'), `${this.location} serial ${version.serial}`, validate);
