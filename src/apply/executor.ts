@@ -239,7 +239,7 @@ class Executor {
     if (!e) {
       const block = this.req.config.resources.get(address);
       if (!block) return undefined;
-      const r = expandBlock(block, this.scope);
+      const r = expandBlock(block, this.scope.forModule(block.module));
       e = r.expansion;
       this.expansions.set(address, e);
     }
@@ -267,7 +267,7 @@ class Executor {
     const block = this.req.config.resources.get(change.block);
     if (!block) return this.fail(change, operation, `the plan refers to ${change.block}, which is not in the plan's configuration`);
     const expansion = this.expansionOf(change.block)!;
-    const ev = evaluateNode(block.body, this.scope.context(instanceContext(expansion, change.index)));
+    const ev = evaluateNode(block.body, this.scope.forModule(block.module).context(instanceContext(expansion, change.index)));
     if (ev.diagnostics.some((d) => d.severity === 'error')) {
       this.diagnostics.push(...ev.diagnostics);
       return this.fail(change, operation, 'its configuration could not be evaluated');

@@ -8,6 +8,8 @@ import type { ResourceState } from '../state/state-types.js';
 /** Where an object sits in the config: its address, block and provider, and its lifecycle. */
 export interface StateEntryOrigin {
   address: string;
+  /** The module instance path; absent or '' in the root module. */
+  module?: string | undefined;
   mode: ResourceState['mode'];
   type: string;
   name: string;
@@ -22,6 +24,7 @@ export interface StateEntryOrigin {
 export function resourceStateEntry(origin: StateEntryOrigin, id: string, attributes: Attributes, sensitivePaths: Path[]): ResourceState {
   const r: ResourceState = {
     address: origin.address,
+    ...(origin.module ? { module: origin.module } : {}),
     mode: origin.mode,
     type: origin.type,
     name: origin.name,

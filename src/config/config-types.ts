@@ -4,12 +4,18 @@
  * Expressions are still unevaluated here: string scalars may hold `${...}` templates.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
+import type { Path, Value } from '../core/value.js';
 import type { MapNode, Node } from '../yaml/node.js';
 
 /** One source file of the config, kept verbatim so a saved plan can carry the config. */
 export interface ConfigFile {
   path: string;
   text: string;
+  /**
+   * The module directory the file belongs to, as the engine found it (`examples/modules/k3s-node`);
+   * absent for the root module's files.
+   */
+  module?: string;
 }
 
 export type VariableType = 'string' | 'number' | 'bool' | 'list' | 'map' | 'object' | 'any';
@@ -65,8 +71,10 @@ export interface Lifecycle {
 
 export interface ResourceBlock {
   mode: 'managed' | 'data';
-  /** Block address: `proxmox_vm.k3s` or `data.maas_subnet.lan`. */
+  /** Block address: `proxmox_vm.k3s`, `data.maas_subnet.lan`, `module.k3s_node["pve"].proxmox_vm.this`. */
   address: string;
+  /** The module instance the block was expanded into (`module.k3s_node["pve"]`); '' in the root module. */
+  module: string;
   type: string;
   name: string;
   /** Provider key (`kuma.fun-bedbug`); defaults to the type's prefix. */
@@ -89,6 +97,39 @@ export interface OutputDecl {
   loc: SourceLocation;
 }
 
+/** A `modules:` entry: a call of the module in a local directory. */
+export interface ModuleCall {
+  name: string;
+  /** As written: `./modules/k3s-node`. */
+  source: string;
+  sourceLoc: SourceLocation;
+  count?: Node;
+  forEach?: Node;
+  dependsOn: DependsOn[];
+  /** Provider key inside the module → provider key in the calling module, with where it was written. */
+  providers: Map<string, { key: string; loc: SourceLocation }>;
+  /** Values for the module's variables, as written. */
+  inputs: Map<string, { value: Node; loc: SourceLocation }>;
+  loc: SourceLocation;
+}
+
+/** One instance of a module call, after its count/for_each were expanded. */
+export interface ModuleInstance {
+  /** `module.k3s_node["pve"]`, `module.a.module.b[0]`. */
+  path: string;
+  /** The calling module instance's path ('' for the root module). */
+  parent: string;
+  call: ModuleCall;
+  key: string | number | null;
+  /** How the call was expanded: the each/count value of this instance. */
+  each?: { key: string; value: { value: Value; sensitivePaths?: Path[] } };
+  count?: { index: number };
+  /** The module's own blocks (addresses unprefixed), shared by all instances of the directory. */
+  config: Config;
+  /** The module directory. */
+  dir: string;
+}
+
 export interface Config {
   files: ConfigFile[];
   variables: Map<string, VariableDecl>;
@@ -99,4 +140,11 @@ export interface Config {
   outputs: Map<string, OutputDecl>;
   /** Policy rules, kept as raw nodes for the policy engine. */
   policies: Node[];
+  /** This module's `modules:` calls, by name. */
+  moduleCalls: Map<string, ModuleCall>;
+  /**
+   * In the root config once modules are expanded (expand-modules.ts): every module instance
+   * by path; the resources of all of them are in `resources` under their full addresses.
+   */
+  moduleInstances: Map<string, ModuleInstance>;
 }

@@ -1,16 +1,17 @@
 /**
  * Decoding one config file's node tree into its blocks (before files are merged).
- * Top-level keys: hl, variables, providers, locals, resources, data, outputs, policies.
+ * Top-level keys: hl, variables, providers, locals, resources, data, modules, outputs, policies.
  */
 import { decodeBackend } from './backend-block.js';
-import type { LocalDecl, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
+import type { LocalDecl, ModuleCall, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
 import type { Node } from '../yaml/node.js';
 import { asOptionalMap, decodeLocal, decodeOutput, decodeProvider, decodeVariable } from './decode-blocks.js';
 import type { DecodeReport } from './decode-report.js';
+import { decodeModuleCall } from './decode-module-call.js';
 import { decodeResource } from './decode-resource.js';
 import { didYouMean } from '../core/suggest.js';
 
-export const TOP_LEVEL_KEYS = ['hl', 'variables', 'providers', 'locals', 'resources', 'data', 'outputs', 'policies'] as const;
+export const TOP_LEVEL_KEYS = ['hl', 'variables', 'providers', 'locals', 'resources', 'data', 'modules', 'outputs', 'policies'] as const;
 
 /** The only version of the configuration language. */
 export const CONFIG_LANGUAGE_VERSION = 1;
@@ -23,10 +24,11 @@ export interface DecodedFile {
   resources: ResourceBlock[];
   outputs: OutputDecl[];
   policies: Node[];
+  moduleCalls: ModuleCall[];
 }
 
 export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile {
-  const out: DecodedFile = { variables: [], providers: [], locals: [], resources: [], outputs: [], policies: [] };
+  const out: DecodedFile = { variables: [], providers: [], locals: [], resources: [], outputs: [], policies: [], moduleCalls: [] };
   if (root.kind !== 'map') {
     report.shapeError('A config file must be a map of top-level keys (variables, providers, resources, ...)', root.loc);
     return out;
@@ -74,6 +76,9 @@ export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile 
           break;
         case 'outputs':
           push(out.outputs, decodeOutput(e.key, e.keyLoc, e.value, report));
+          break;
+        case 'modules':
+          push(out.moduleCalls, decodeModuleCall(e.key, e.keyLoc, e.value, report));
           break;
       }
     }

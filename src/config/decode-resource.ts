@@ -40,6 +40,7 @@ export function decodeResource(
   const block: ResourceBlock = {
     mode,
     address,
+    module: '',
     type,
     name,
     provider: providerTypeOf(type),
@@ -97,18 +98,18 @@ function decodeProvider(entry: MapEntry, block: ResourceBlock, report: DecodeRep
   }
 }
 
-function isCount(n: Node): boolean {
+export function isCount(n: Node): boolean {
   if (n.kind !== 'scalar') return false;
   return typeof n.value === 'string' || (typeof n.value === 'number' && Number.isInteger(n.value) && n.value >= 0);
 }
 
-function isForEach(n: Node): boolean {
+export function isForEach(n: Node): boolean {
   if (n.kind === 'map') return true;
   if (n.kind === 'seq') return n.items.every((i) => i.kind === 'scalar' && typeof i.value === 'string');
   return typeof n.value === 'string';
 }
 
-function decodeDependsOn(n: Node, address: string, report: DecodeReport): DependsOn[] {
+export function decodeDependsOn(n: Node, address: string, report: DecodeReport): DependsOn[] {
   if (n.kind !== 'seq') {
     report.shapeError(`depends_on of ${address} must be a list of block addresses`, n.loc);
     return [];
@@ -170,7 +171,7 @@ function decodeIgnoreChanges(v: Node, report: DecodeReport): Lifecycle['ignoreCh
   return out;
 }
 
-function laterOf(a: MapEntry, b: MapEntry): MapEntry {
+export function laterOf(a: MapEntry, b: MapEntry): MapEntry {
   const ka = a.keyLoc;
   const kb = b.keyLoc;
   return kb.line > ka.line || (kb.line === ka.line && kb.col > ka.col) ? b : a;

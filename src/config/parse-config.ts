@@ -18,6 +18,7 @@ import type { PrecompiledValidators } from '../schema/precompiled-validators.js'
 import { validateAgainstSchema } from '../schema/schema-validator.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseYamlFile } from '../yaml/yaml-to-node.js';
+import type { Node } from '../yaml/node.js';
 
 export interface ParseConfigResult {
   /** Absent when there are errors. */
@@ -28,11 +29,27 @@ export interface ParseConfigResult {
 export interface ParseConfigOptions {
   /** The build's validators (the engine passes them); without them the config schema is compiled at run time. */
   precompiled?: PrecompiledValidators;
+  /**
+   * The files are a module's (its directory): provider blocks, policies and hl settings
+   * belong to the root config, and provider aliases are resolved through the calling
+   * module block, so they are not checked here.
+   */
+  module?: boolean;
 }
 
 /** A config with no blocks (the start of a parse, or what a command without a config works on). */
 export function emptyConfig(files: ConfigFile[] = []): Config {
-  return { files, variables: new Map(), providers: new Map(), locals: new Map(), resources: new Map(), outputs: new Map(), policies: [] };
+  return {
+    files,
+    variables: new Map(),
+    providers: new Map(),
+    locals: new Map(),
+    resources: new Map(),
+    outputs: new Map(),
+    policies: [],
+    moduleCalls: new Map(),
+    moduleInstances: new Map(),
+  };
 }
 
 export function parseConfig(files: ConfigFile[], options: ParseConfigOptions = {}): ParseConfigResult {
@@ -52,9 +69,10 @@ export function parseConfig(files: ConfigFile[], options: ParseConfigOptions = {
     const decoded = decodeConfigFile(parsed.node, report);
     diagnostics.push(...report.semantic);
     if (schemaProblems.length === 0) diagnostics.push(...report.shape);
+    if (options.module) diagnostics.push(...rootOnlyBlocks(parsed.node));
     merge(config, decoded, diagnostics);
   }
-  diagnostics.push(...checkProviderReferences(config));
+  if (!options.module) diagnostics.push(...checkProviderReferences(config));
   const sorted = sortDiagnostics(diagnostics, files);
   return hasErrors(sorted) ? { diagnostics: sorted } : { config, diagnostics: sorted };
 }
@@ -73,7 +91,28 @@ function merge(config: Config, file: DecodedFile, diagnostics: Diagnostic[]): vo
   for (const l of file.locals) add(config.locals, l.name, l, `local "${l.name}"`);
   for (const r of file.resources) add(config.resources, r.address, r, `${r.mode === 'data' ? 'data source' : 'resource'} "${r.address}"`);
   for (const o of file.outputs) add(config.outputs, o.name, o, `output "${o.name}"`);
+  for (const m of file.moduleCalls) add(config.moduleCalls, m.name, m, `module "${m.name}"`);
   config.policies.push(...file.policies);
+}
+
+/** What only the root config may hold: provider settings, policies and hl's own settings. */
+function rootOnlyBlocks(root: Node): Diagnostic[] {
+  if (root.kind !== 'map') return [];
+  const out: Diagnostic[] = [];
+  for (const e of root.entries) {
+    if (e.key === 'providers') {
+      out.push(
+        error(
+          'A module cannot configure providers',
+          e.keyLoc,
+          'Configure providers in the root config; a module uses them by name, or through providers: { kuma: kuma.fun-bedbug } in the module block that calls it.',
+        ),
+      );
+    } else if (e.key === 'policies' || e.key === 'hl') {
+      out.push(error(`"${e.key}" belongs in the root config, not in a module`, e.keyLoc));
+    }
+  }
+  return out;
 }
 
 /**

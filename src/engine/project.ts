@@ -8,6 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Config, ConfigFile } from '../config/config-types.js';
 import { loadConfigFiles } from './load-config.js';
+import { loadModuleFiles, moduleDirOf } from './load-modules.js';
+import { expandModules } from '../expand/expand-modules.js';
 import { parseConfig } from '../config/parse-config.js';
 import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
@@ -27,6 +29,18 @@ export interface Project {
   readFile: (path: string) => string | undefined;
 }
 
+/** A saved plan's or a loaded tree's module files, by module directory. */
+function groupByModule(files: readonly ConfigFile[]): Map<string, ConfigFile[]> {
+  const out = new Map<string, ConfigFile[]>();
+  for (const f of files) {
+    if (f.module === undefined) continue;
+    let list = out.get(f.module);
+    if (!list) out.set(f.module, (list = []));
+    list.push(f);
+  }
+  return out;
+}
+
 export function hashConfigFiles(files: readonly ConfigFile[]): string {
   const h = createHash('sha256');
   for (const f of files) h.update(f.path).update('\0').update(f.text).update('\0');
@@ -43,12 +57,20 @@ export function fileReader(root: string): (path: string) => string | undefined {
   return (p) => readConfigRelativeFile(root, p);
 }
 
+/** The config's files and those of every module it calls (tagged with their directory). */
+export async function loadConfigTree(configPath: string): Promise<{ files: ConfigFile[]; diagnostics: Diagnostic[] }> {
+  const loaded = await loadConfigFiles(configPath);
+  if (hasErrors(loaded.diagnostics)) return loaded;
+  const modules = await loadModuleFiles(loaded.files, configRoot(configPath));
+  return { files: [...loaded.files, ...modules.files], diagnostics: [...loaded.diagnostics, ...modules.diagnostics] };
+}
+
 export async function loadProject(
   configPath: string,
   sources: VariableSources,
   opts: { unsetVariablesUnknown?: boolean } = {},
 ): Promise<{ project?: Project; files: ConfigFile[]; diagnostics: Diagnostic[] }> {
-  const loaded = await loadConfigFiles(configPath);
+  const loaded = await loadConfigTree(configPath);
   if (hasErrors(loaded.diagnostics)) return { files: loaded.files, diagnostics: loaded.diagnostics };
   return { ...(await projectFromFiles(loaded.files, configRoot(configPath), sources, opts)), files: loaded.files };
 }
@@ -60,14 +82,39 @@ export async function projectFromFiles(
   sources: VariableSources,
   opts: { unsetVariablesUnknown?: boolean } = {},
 ): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
-  const parsed = parseConfig(files, { precompiled: precompiledValidator });
-  if (!parsed.config || hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
-  const config = parsed.config;
-  const g = buildConfigGraph(config);
-  if (!g.graph || hasErrors(g.diagnostics)) return { diagnostics: [...parsed.diagnostics, ...g.diagnostics] };
-  const vars = await resolveProjectVariables(config, sources, opts);
-  if (hasErrors(vars.diagnostics)) return { diagnostics: [...parsed.diagnostics, ...vars.diagnostics] };
+  const rootFiles = files.filter((f) => f.module === undefined);
+  const parsed = parseConfig(rootFiles, { precompiled: precompiledValidator });
+  const moduleConfigs = new Map<string, Config>();
+  const parseDiagnostics = [...parsed.diagnostics];
+  for (const [dir, group] of groupByModule(files)) {
+    const m = parseConfig(group, { precompiled: precompiledValidator, module: true });
+    parseDiagnostics.push(...m.diagnostics);
+    if (m.config) moduleConfigs.set(dir, m.config);
+  }
+  if (!parsed.config || hasErrors(parseDiagnostics)) return { diagnostics: parseDiagnostics };
+  const missing = [...parsed.config.moduleCalls.values(), ...[...moduleConfigs.values()].flatMap((c) => [...c.moduleCalls.values()])].find(
+    (c) => !moduleConfigs.has(moduleDirOf(c)),
+  );
+  if (missing) {
+    return { diagnostics: [error(`The files of module.${missing.name} (${missing.source}) were not loaded`, missing.sourceLoc)] };
+  }
+  const vars = await resolveProjectVariables(parsed.config, sources, opts);
+  if (hasErrors(vars.diagnostics)) return { diagnostics: [...parseDiagnostics, ...vars.diagnostics] };
   if (files.length === 0) return { diagnostics: [error('No configuration files found')] };
+  const paths = { root, cwd: process.cwd() };
+  const readFile = fileReader(root);
+  const expanded = expandModules({
+    root: parsed.config,
+    sources: { configs: moduleConfigs, dirOf: moduleDirOf },
+    variables: vars.variables,
+    paths,
+    readFile,
+    validateOnly: opts.unsetVariablesUnknown ?? false,
+  });
+  if (hasErrors(expanded.diagnostics)) return { diagnostics: [...parseDiagnostics, ...expanded.diagnostics] };
+  const config: Config = { ...expanded.config, files };
+  const g = buildConfigGraph(config);
+  if (!g.graph || hasErrors(g.diagnostics)) return { diagnostics: [...parseDiagnostics, ...expanded.diagnostics, ...g.diagnostics] };
   return {
     project: {
       files,
@@ -76,9 +123,9 @@ export async function projectFromFiles(
       configHash: hashConfigFiles(files),
       variables: vars.variables,
       secrets: vars.secrets,
-      paths: { root, cwd: process.cwd() },
-      readFile: fileReader(root),
+      paths,
+      readFile,
     },
-    diagnostics: [...parsed.diagnostics, ...g.diagnostics, ...vars.diagnostics],
+    diagnostics: [...parseDiagnostics, ...expanded.diagnostics, ...g.diagnostics, ...vars.diagnostics],
   };
 }

@@ -8,11 +8,10 @@
 import { DiagnosticsError, error, hasErrors } from '../core/diagnostic.js';
 import type { Value } from '../core/value.js';
 import { checkSavedPlan } from '../apply/saved-plan-check.js';
-import { loadConfigFiles } from './load-config.js';
 import type { EngineEvents } from './engine-events.js';
 import { checkPlanFileIntegrity, readPlanFile } from './plan-file.js';
 import type { PlannedRun } from './plan-in-workspace.js';
-import { configRoot, hashConfigFiles, projectFromFiles } from './project.js';
+import { configRoot, hashConfigFiles, loadConfigTree, projectFromFiles } from './project.js';
 import type { VariableSources } from './project-variables.js';
 import { attachProviders, type Workspace } from './workspace.js';
 
@@ -45,7 +44,7 @@ export async function loadSavedPlan(
   if (plan.state.serial !== store.serial) {
     stale.push(`the state changed since it was made (serial ${plan.state.serial} then, ${store.serial} now)`);
   }
-  const current = await loadConfigFiles(opts.config);
+  const current = await loadConfigTree(opts.config);
   if (hasErrors(current.diagnostics)) {
     throw new DiagnosticsError([
       error(

@@ -17,7 +17,10 @@ export type Expansion =
   | { kind: 'for_each'; entries: Map<string, ScopedValue> }
   | { kind: 'unknown' };
 
-export function expandBlock(block: ResourceBlock, scope: EvaluationScope): { expansion: Expansion; diagnostics: Diagnostic[] } {
+export function expandBlock(
+  block: Pick<ResourceBlock, 'address' | 'count' | 'forEach'>,
+  scope: EvaluationScope,
+): { expansion: Expansion; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (block.count) {
     const r = evaluateNode(block.count, scope.context());

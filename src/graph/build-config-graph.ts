@@ -1,12 +1,15 @@
 /**
  * Builds the dependency graph of a configuration from the references in its expressions
  * plus `depends_on`. Node ids: `var.NAME`, `local.NAME`, resource block addresses
- * (`proxmox_vm.k3s`, `data.maas_subnet.lan`) and `output.NAME`. Unknown references and
- * cycles are reported as diagnostics. Linear in the number of references.
+ * (`proxmox_vm.k3s`, `data.maas_subnet.lan`), `output.NAME` and `module.NAME` (a module
+ * call: the outputs of all its instances); inside a module instance the same ids follow its
+ * path (`module.k3s_node["pve"].var.name`). Unknown references and cycles are reported as
+ * diagnostics. Linear in the number of references.
  */
 import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
-import type { Config, ResourceBlock } from '../config/config-types.js';
+import type { Config, DependsOn } from '../config/config-types.js';
+import { withModuleTrail } from '../config/module-trail.js';
 import type { Node } from '../yaml/node.js';
 import { nodeReferences } from '../lang/node-references.js';
 import type { Reference } from '../lang/reference.js';
@@ -22,81 +25,125 @@ export interface ConfigGraph {
 
 interface Owner {
   id: string;
-  /** The resource block, when the owner is one (each/count are only valid there). */
-  block?: ResourceBlock;
+  /** The module instance the expression is written in ('' for the root module). */
+  module: string;
+  /** That module's own blocks: what its var./local./module. references may name. */
+  cfg: Config;
+  /** Whether each.* / count.* exist here (a block or module call with for_each / count). */
+  forEach?: boolean;
+  count?: boolean;
+}
+
+/** A node id inside a module instance: `module.k3s_node["pve"].local.name`. */
+function within(module: string, rest: string): string {
+  return module ? `${module}.${rest}` : rest;
 }
 
 export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const dag = new Dag();
   const declaredAt = new Map<string, SourceLocation>();
+  const cfgOf = (module: string): Config => (module === '' ? config : config.moduleInstances.get(module)!.config);
+  const declare = (id: string, loc: SourceLocation): void => {
+    dag.addNode(id);
+    declaredAt.set(id, loc);
+  };
+  const scopes: { module: string; cfg: Config }[] = [
+    { module: '', cfg: config },
+    ...[...config.moduleInstances.values()].map((m) => ({ module: m.path, cfg: m.config })),
+  ];
 
-  for (const v of config.variables.values()) {
-    dag.addNode(`var.${v.name}`);
-    declaredAt.set(`var.${v.name}`, v.loc);
+  for (const { module, cfg } of scopes) {
+    for (const v of cfg.variables.values()) declare(within(module, `var.${v.name}`), v.loc);
+    for (const l of cfg.locals.values()) declare(within(module, `local.${l.name}`), l.loc);
+    for (const o of cfg.outputs.values()) declare(within(module, `output.${o.name}`), o.loc);
+    for (const c of cfg.moduleCalls.values()) declare(within(module, `module.${c.name}`), c.loc);
   }
-  for (const l of config.locals.values()) {
-    dag.addNode(`local.${l.name}`);
-    declaredAt.set(`local.${l.name}`, l.loc);
-  }
-  for (const r of config.resources.values()) {
-    dag.addNode(r.address);
-    declaredAt.set(r.address, r.loc);
-  }
-  for (const o of config.outputs.values()) {
-    dag.addNode(`output.${o.name}`);
-    declaredAt.set(`output.${o.name}`, o.loc);
-  }
+  for (const r of config.resources.values()) declare(r.address, r.loc);
 
   const addRefs = (owner: Owner, node: Node | undefined): void => {
     if (!node) return;
     const { references, diagnostics: parseDiags } = nodeReferences(node);
-    diagnostics.push(...parseDiags);
+    diagnostics.push(...trailed(parseDiags, owner.module));
     for (const ref of references) {
-      const target = resolveReference(config, owner, ref, diagnostics);
+      const found: Diagnostic[] = [];
+      const target = resolveReference(config, owner, ref, found);
+      diagnostics.push(...trailed(found, owner.module));
       if (target !== undefined && target !== owner.id) dag.addEdge(owner.id, target);
       else if (target === owner.id) {
-        diagnostics.push(error(`Self-referential block: ${owner.id} refers to itself in "${ref.text}"`, ref.loc));
+        diagnostics.push(
+          ...trailed([error(`Self-referential block: ${owner.id} refers to itself in "${ref.text}"`, ref.loc)], owner.module),
+        );
       }
     }
   };
+  const trailed = (diags: Diagnostic[], module: string): Diagnostic[] => withModuleTrail(diags, config, module);
 
-  for (const l of config.locals.values()) addRefs({ id: `local.${l.name}` }, l.value);
-  for (const v of config.variables.values()) {
-    for (const val of v.validations) {
-      const { references, diagnostics: parseDiags } = nodeReferences(val.condition);
-      diagnostics.push(...parseDiags);
-      for (const ref of references) {
-        if (!(ref.kind === 'var' && ref.subject === v.name)) {
-          diagnostics.push(
-            error(`Invalid reference in variable validation: a condition may only refer to var.${v.name}, not "${ref.text}"`, ref.loc),
-          );
+  for (const { module, cfg } of scopes) {
+    for (const l of cfg.locals.values()) addRefs({ id: within(module, `local.${l.name}`), module, cfg }, l.value);
+    for (const v of cfg.variables.values()) {
+      for (const val of v.validations) {
+        const { references, diagnostics: parseDiags } = nodeReferences(val.condition);
+        diagnostics.push(...trailed(parseDiags, module));
+        for (const ref of references) {
+          if (!(ref.kind === 'var' && ref.subject === v.name)) {
+            diagnostics.push(
+              ...trailed(
+                [
+                  error(
+                    `Invalid reference in variable validation: a condition may only refer to var.${v.name}, not "${ref.text}"`,
+                    ref.loc,
+                  ),
+                ],
+                module,
+              ),
+            );
+          }
         }
       }
     }
+    for (const o of cfg.outputs.values()) addRefs({ id: within(module, `output.${o.name}`), module, cfg }, o.value);
+    for (const c of cfg.moduleCalls.values()) {
+      const id = within(module, `module.${c.name}`);
+      const owner: Owner = { id, module, cfg };
+      addRefs(owner, c.count);
+      addRefs(owner, c.forEach);
+    }
+  }
+  // A module instance: its variables take the module block's inputs, written in the caller's
+  // scope; the call's node stands for the outputs of all its instances.
+  for (const m of config.moduleInstances.values()) {
+    const caller: Owner = { id: '', module: m.parent, cfg: cfgOf(m.parent), forEach: !!m.call.forEach, count: !!m.call.count };
+    for (const [name, input] of m.call.inputs) {
+      if (!m.config.variables.has(name)) continue; // reported when modules were expanded
+      addRefs({ ...caller, id: within(m.path, `var.${name}`) }, input.value);
+    }
+    const callId = within(m.parent, `module.${m.call.name}`);
+    for (const o of m.config.outputs.values()) dag.addEdge(callId, within(m.path, `output.${o.name}`));
   }
   for (const r of config.resources.values()) {
-    const owner: Owner = { id: r.address, block: r };
-    addRefs({ id: r.address }, r.count);
-    addRefs({ id: r.address }, r.forEach);
+    const cfg = cfgOf(r.module);
+    const owner: Owner = { id: r.address, module: r.module, cfg, forEach: !!r.forEach, count: !!r.count };
+    addRefs({ ...owner, forEach: false, count: false }, r.count);
+    addRefs({ ...owner, forEach: false, count: false }, r.forEach);
     addRefs(owner, r.body);
     for (const t of r.lifecycle.replaceTriggeredBy) addRefs(owner, t);
     for (const d of r.dependsOn) {
-      if (!config.resources.has(d.ref)) {
-        const suggestion = didYouMean(d.ref, config.resources.keys());
-        diagnostics.push(
-          error(
-            `Reference to undeclared resource "${d.ref}" in depends_on`,
-            d.loc,
-            suggestion ? `Did you mean "${suggestion}"?` : 'depends_on lists resource blocks such as "maas_device.k3s".',
-          ),
-        );
-      } else if (d.ref === r.address) {
-        diagnostics.push(error(`${r.address} cannot depend on itself`, d.loc));
-      } else dag.addEdge(r.address, d.ref);
+      for (const target of resolveDependsOn(config, cfg, r.module, d, diagnostics)) {
+        if (target === r.address) diagnostics.push(error(`${r.address} cannot depend on itself`, d.loc));
+        else dag.addEdge(r.address, target);
+      }
+    }
+    // depends_on of the module blocks it was reached through applies to it too
+    for (let p = r.module; p !== ''; ) {
+      const m = config.moduleInstances.get(p)!;
+      for (const d of m.call.dependsOn) {
+        for (const target of resolveDependsOn(config, cfgOf(m.parent), m.parent, d, diagnostics)) dag.addEdge(r.address, target);
+      }
+      p = m.parent;
     }
   }
-  for (const o of config.outputs.values()) addRefs({ id: `output.${o.name}` }, o.value);
+  for (const o of config.outputs.values()) addRefs({ id: `output.${o.name}`, module: '', cfg: config }, o.value);
 
   const topo = dag.topologicalOrder();
   if ('cycle' in topo) {
@@ -108,11 +155,11 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
         'Break the cycle by removing one of these references or depends_on entries.',
       ),
     );
-    return { diagnostics };
+    return { diagnostics: dedupe(diagnostics) };
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: dedupe(diagnostics) };
 
-  // Resource-to-resource dependencies, looking through locals, variables and outputs.
+  // Resource-to-resource dependencies, looking through locals, variables, outputs and module calls.
   const viaNonResource = new Map<string, Set<string>>();
   const isResource = (id: string): boolean => config.resources.has(id);
   const resourceDeps = new Map<string, string[]>();
@@ -125,15 +172,72 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
     if (isResource(id)) resourceDeps.set(id, [...set].sort());
     else viaNonResource.set(id, set);
   }
-  return { graph: { dag, order: topo.order, resourceDeps }, diagnostics };
+  return { graph: { dag, order: topo.order, resourceDeps }, diagnostics: dedupe(diagnostics) };
+}
+
+/**
+ * The resource blocks a depends_on entry written in module `module` names: a resource or data
+ * source of that module, or a module call of it (every resource inside its instances).
+ */
+function resolveDependsOn(config: Config, cfg: Config, module: string, d: DependsOn, diagnostics: Diagnostic[]): string[] {
+  if (d.ref.startsWith('module.')) {
+    const name = d.ref.slice('module.'.length);
+    if (!cfg.moduleCalls.has(name)) {
+      const s = didYouMean(name, cfg.moduleCalls.keys());
+      diagnostics.push(
+        withModuleTrail(
+          [error(`Reference to undeclared module "${name}" in depends_on`, d.loc, s ? `Did you mean "module.${s}"?` : undefined)],
+          config,
+          module,
+        )[0]!,
+      );
+      return [];
+    }
+    const call = within(module, `module.${name}`);
+    return [...config.resources.values()]
+      .filter((r) => r.module === call || r.module.startsWith(`${call}[`) || r.module.startsWith(`${call}.`))
+      .map((r) => r.address);
+  }
+  const target = within(module, d.ref);
+  if (config.resources.has(target)) return [target];
+  const local = [...config.resources.values()]
+    .filter((r) => r.module === module)
+    .map((r) => r.address.slice(module ? module.length + 1 : 0));
+  const suggestion = didYouMean(d.ref, local);
+  diagnostics.push(
+    withModuleTrail(
+      [
+        error(
+          `Reference to undeclared resource "${d.ref}" in depends_on`,
+          d.loc,
+          suggestion ? `Did you mean "${suggestion}"?` : 'depends_on lists resource blocks such as "maas_device.k3s".',
+        ),
+      ],
+      config,
+      module,
+    )[0]!,
+  );
+  return [];
+}
+
+/** One report per location and message: every instance of a module would repeat it. */
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.severity}|${d.summary}|${d.location ? `${d.location.file}:${d.location.line}:${d.location.col}` : ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** The graph node a reference points to, or undefined (with a diagnostic) when invalid. */
 function resolveReference(config: Config, owner: Owner, ref: Reference, diagnostics: Diagnostic[]): string | undefined {
+  const { cfg, module } = owner;
   switch (ref.kind) {
     case 'var': {
-      if (config.variables.has(ref.subject)) return `var.${ref.subject}`;
-      const s = didYouMean(ref.subject, config.variables.keys());
+      if (cfg.variables.has(ref.subject)) return within(module, `var.${ref.subject}`);
+      const s = didYouMean(ref.subject, cfg.variables.keys());
       diagnostics.push(
         error(
           `Reference to undeclared variable "${ref.subject}"`,
@@ -144,8 +248,8 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       return undefined;
     }
     case 'local': {
-      if (config.locals.has(ref.subject)) return `local.${ref.subject}`;
-      const s = didYouMean(ref.subject, config.locals.keys());
+      if (cfg.locals.has(ref.subject)) return within(module, `local.${ref.subject}`);
+      const s = didYouMean(ref.subject, cfg.locals.keys());
       diagnostics.push(
         error(
           `Reference to undeclared local value "${ref.subject}"`,
@@ -155,10 +259,21 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       );
       return undefined;
     }
+    case 'module': {
+      const name = ref.subject.slice('module.'.length);
+      if (cfg.moduleCalls.has(name)) return within(module, ref.subject);
+      const s = didYouMean(name, cfg.moduleCalls.keys());
+      diagnostics.push(
+        error(`Reference to undeclared module "${name}"`, ref.loc, s ? `Did you mean "module.${s}"?` : `Declare it under "modules:".`),
+      );
+      return undefined;
+    }
     case 'resource':
     case 'data': {
-      if (config.resources.has(ref.subject)) return ref.subject;
-      const s = didYouMean(ref.subject, config.resources.keys());
+      const target = within(module, ref.subject);
+      if (config.resources.has(target)) return target;
+      const local = [...(module === '' ? config.resources.keys() : cfg.resources.keys())];
+      const s = didYouMean(ref.subject, local);
       diagnostics.push(
         error(
           `Reference to undeclared ${ref.kind === 'data' ? 'data source' : 'resource'} "${ref.subject}"`,
@@ -169,7 +284,7 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       return undefined;
     }
     case 'each':
-      if (!owner.block?.forEach) {
+      if (!owner.forEach) {
         diagnostics.push(
           error(
             `Reference to "${ref.text}" outside a resource with for_each`,
@@ -180,7 +295,7 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       }
       return undefined;
     case 'count':
-      if (!owner.block?.count) {
+      if (!owner.count) {
         diagnostics.push(
           error(
             `Reference to "${ref.text}" outside a resource with count`,

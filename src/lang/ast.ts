@@ -6,7 +6,7 @@
 import type { Value } from '../core/value.js';
 
 /** What a reference points at; see `Reference` in reference.ts. */
-export type ReferenceKind = 'var' | 'local' | 'each' | 'count' | 'path' | 'self' | 'resource' | 'data';
+export type ReferenceKind = 'var' | 'local' | 'each' | 'count' | 'path' | 'self' | 'resource' | 'data' | 'module';
 
 interface Span {
   start: number;

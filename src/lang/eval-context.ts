@@ -27,8 +27,13 @@ export interface EvalContext {
    * the set of instances itself is not known yet. undefined when no such block exists.
    */
   resource(mode: 'managed' | 'data', type: string, name: string): ScopedValue | undefined;
-  /** `path.root`, `path.cwd`: directories, for `file()` paths. */
-  paths: { root: string; cwd: string };
+  /**
+   * `module.NAME`: the outputs of a module call of this module, as an object (one instance),
+   * a list (count) or a map by key (for_each); undefined when no such call exists.
+   */
+  module?(name: string): ScopedValue | undefined;
+  /** `path.root`, `path.cwd`, `path.module`: directories, for `file()` paths. */
+  paths: { root: string; cwd: string; module?: string };
   /**
    * Reads a file for `file()`; undefined when it does not exist. Injected by the edge. It
    * throws a `FileProblem` (file-problem.ts) when the path exists but cannot be used: not a

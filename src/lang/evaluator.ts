@@ -331,7 +331,18 @@ class Evaluator {
         return plain(ctx.count.index);
       }
       case 'path':
-        return plain(e.name === 'cwd' ? ctx.paths.cwd : ctx.paths.root);
+        return plain(e.name === 'cwd' ? ctx.paths.cwd : e.name === 'module' ? (ctx.paths.module ?? ctx.paths.root) : ctx.paths.root);
+      case 'module': {
+        const v = ctx.module?.(e.name);
+        if (!v) {
+          this.fail(
+            e.start,
+            `Reference to undeclared module "${e.name}"`,
+            `No module block "${e.name}" is declared in this module's modules:.`,
+          );
+        }
+        return this.scoped(v);
+      }
       case 'self':
         return this.fail(e.start, `Invalid reference: "self.${e.name}" is not available here`);
       case 'resource':

@@ -83,7 +83,7 @@ function rootExample(root: string): string {
   return 'TYPE.NAME';
 }
 
-const KNOWN_ROOTS = new Set(['var', 'local', 'self', 'each', 'count', 'path', 'data']);
+const KNOWN_ROOTS = new Set(['var', 'local', 'self', 'each', 'count', 'path', 'data', 'module']);
 
 const CLOSER: Record<string, string> = { '${': '}', '"': '"', '[': ']', '{': '}', '(': ')' };
 
@@ -324,6 +324,10 @@ class Parser {
       case 'count':
       case 'path':
         return this.attributeRoot(t, name);
+      case 'module': {
+        const mname = this.rootStep(t, 'module', 'the module name');
+        return this.ref('module', `module.${mname.text}`, '', mname.text, t.start, mname.end);
+      }
       case 'data': {
         const type = this.rootStep(t, 'data', 'the data source type');
         const rname = this.rootStep(t, `data.${type.text}`, 'the data source name');

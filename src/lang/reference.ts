@@ -10,9 +10,11 @@ import { makeLocator, type Locator } from './source-locator.js';
 import { syntaxDiagnostic } from './syntax-problem.js';
 
 export interface Reference {
-  /** 'var' | 'local' | 'each' | 'count' | 'path' | 'self' | 'resource' | 'data' */
-  kind: 'var' | 'local' | 'each' | 'count' | 'path' | 'self' | 'resource' | 'data';
-  /** var/local: the name; resource/data: `type.name` (data: `data.type.name`); each/count/path: the attribute (key/value/index/root/cwd) */
+  kind: 'var' | 'local' | 'each' | 'count' | 'path' | 'self' | 'resource' | 'data' | 'module';
+  /**
+   * var/local: the name; resource/data: `type.name` (data: `data.type.name`); module: `module.name`;
+   * each/count/path: the attribute (key/value/index/root/cwd)
+   */
   subject: string;
   /** The full traversal text as written, for messages: `proxmox_vm.k3s["pve"].name` */
   text: string;

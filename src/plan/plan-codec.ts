@@ -158,6 +158,7 @@ function isChangeShape(c: unknown): boolean {
   return (
     typeof o['address'] === 'string' &&
     typeof o['block'] === 'string' &&
+    (o['module'] === undefined || typeof o['module'] === 'string') &&
     typeof o['type'] === 'string' &&
     typeof o['provider'] === 'string' &&
     typeof o['action'] === 'string' &&

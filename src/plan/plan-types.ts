@@ -32,6 +32,8 @@ export interface ResourceChange {
   address: string;
   /** Block address: `proxmox_vm.k3s`. */
   block: string;
+  /** The module instance path (`module.k3s_node["pve"]`); absent in the root module. */
+  module?: string;
   mode: 'managed' | 'data';
   type: string;
   name: string;

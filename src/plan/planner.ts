@@ -3,7 +3,15 @@
  * schemas) to a Plan. It does no I/O; data sources it cannot evaluate yet are returned as
  * read requests, which the caller performs before planning again.
  */
-import { blockAddress, formatAddress, parseAddress, type InstanceKey } from '../core/address.js';
+import {
+  blockAddress,
+  formatAddress,
+  formatModulePath,
+  moduleWithin,
+  parseAddress,
+  parseModulePath,
+  type InstanceKey,
+} from '../core/address.js';
 import { error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { parseAttributePath, setPath } from './path-edit.js';
 import { didYouMean } from '../core/suggest.js';
@@ -19,6 +27,7 @@ import type { ResourceTypeSchema } from '../provider/contract.js';
 import type { ResourceState, State } from '../state/state-types.js';
 import { defaultPlanResource } from '../provider/default-plan-resource.js';
 import { EvaluationScope } from '../expand/evaluation-scope.js';
+import { withModuleTrail } from '../config/module-trail.js';
 import { blockValueOf, expandBlock, instanceContext, instanceKeys, type Expansion } from '../expand/expand-instances.js';
 import type { PlannerProvider } from './planner-provider.js';
 import {
@@ -125,8 +134,26 @@ class Planner {
       const blocks = new Set<string>();
       for (const t of req.targets) {
         const addr = parseAddress(t);
+        const module = addr ? undefined : parseModulePath(t);
+        if (module) {
+          const path = formatModulePath(module);
+          const inside = [...req.config.resources.values(), ...req.state.resources]
+            .filter((r) => moduleWithin(r.module, path))
+            .map((r) => blockAddress(r));
+          if (inside.length === 0) {
+            this.diagnostics.push(error(`--target "${t}" matches no resource in config or state`));
+            continue;
+          }
+          for (const b of inside) {
+            blocks.add(b);
+            this.targetInstances.set(b, new Set(['*']));
+          }
+          continue;
+        }
         if (!addr) {
-          this.diagnostics.push(error(`Invalid --target "${t}": expected an address like proxmox_vm.k3s or proxmox_vm.k3s["pve"]`));
+          this.diagnostics.push(
+            error(`Invalid --target "${t}": expected an address like proxmox_vm.k3s, proxmox_vm.k3s["pve"] or module.k3s_node["pve"]`),
+          );
           continue;
         }
         const block = formatAddress({ ...addr, key: null });
@@ -257,6 +284,7 @@ class Planner {
     return {
       address: r.address,
       block: blockAddress(r),
+      ...(r.module ? { module: r.module } : {}),
       mode: r.mode,
       type: r.type,
       name: r.name,
@@ -293,7 +321,19 @@ class Planner {
 
   private planBlock(block: ResourceBlock): void {
     if (this.targetBlocks && !this.targetBlocks.has(block.address)) return;
-    const { expansion, diagnostics } = expandBlock(block, this.scope);
+    if (block.module === '') {
+      this.planBlockIn(block);
+      return;
+    }
+    // problems in a module's files say through which module blocks they were reached
+    const from = this.diagnostics.length;
+    this.planBlockIn(block);
+    this.diagnostics.splice(from, Infinity, ...withModuleTrail(this.diagnostics.slice(from), this.req.config, block.module));
+  }
+
+  private planBlockIn(block: ResourceBlock): void {
+    const scope = this.scope.forModule(block.module);
+    const { expansion, diagnostics } = expandBlock(block, scope);
     if (!(expansion.kind === 'unknown' && this.req.validateOnly)) this.diagnostics.push(...diagnostics);
     const provider = this.req.providers.get(block.provider);
     if (!provider) {
@@ -316,14 +356,14 @@ class Planner {
     const targeted = this.targetInstances.get(block.address);
     const values = new Map<InstanceKey, ScopedValue>();
     for (const key of instanceKeys(expansion)) {
-      const address = formatAddress({ mode: block.mode, type: block.type, name: block.name, key });
+      const address = formatAddress({ mode: block.mode, type: block.type, name: block.name, key, module: block.module });
       const prior = this.stateByAddress.get(address);
       if (targeted && !targeted.has('*') && !targeted.has(address)) {
         const v = prior ? this.current(prior) : null;
         values.set(key, { value: v ?? null, sensitivePaths: prior?.sensitivePaths ?? [] });
         continue;
       }
-      const ev = evaluateNode(block.body, this.scope.context(instanceContext(expansion, key)));
+      const ev = evaluateNode(block.body, scope.context(instanceContext(expansion, key)));
       this.diagnostics.push(...ev.diagnostics);
       if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
       const config = ev.value;
@@ -498,8 +538,8 @@ class Planner {
   private triggersFire(block: ResourceBlock, expansion: Expansion, key: InstanceKey): boolean {
     const extra = instanceContext(expansion, key);
     for (const node of block.lifecycle.replaceTriggeredBy) {
-      const after = evaluateNode(node, this.scope.context(extra));
-      const before = evaluateNode(node, this.beforeScope.context(extra));
+      const after = evaluateNode(node, this.scope.forModule(block.module).context(extra));
+      const before = evaluateNode(node, this.beforeScope.forModule(block.module).context(extra));
       this.diagnostics.push(...after.diagnostics);
       if (containsUnknown(after.value) || !sameValue(after.value, before.value)) return true;
     }
@@ -565,6 +605,7 @@ class Planner {
     return {
       address,
       block: block.address,
+      ...(block.module ? { module: block.module } : {}),
       mode: block.mode,
       type: block.type,
       name: block.name,

@@ -7,8 +7,10 @@ import type { Attributes, Path, Value } from '../core/value.js';
 export const STATE_FORMAT_VERSION = 1;
 
 export interface ResourceState {
-  /** Instance address: `proxmox_vm.k3s["pve"]`. */
+  /** Instance address: `proxmox_vm.k3s["pve"]`, `module.k3s_node["pve"].proxmox_vm.this`. */
   address: string;
+  /** The module instance path (`module.k3s_node["pve"]`); absent in the root module. */
+  module?: string;
   mode: 'managed' | 'data';
   type: string;
   name: string;

@@ -16,15 +16,17 @@ import { newLineage } from '../../src/state/new-lineage.js';
 import { FakeProvider } from '../../providers/fake/fake-provider.js';
 import { FakeWorld } from '../../providers/fake/fake-world.js';
 import { plannerOf } from '../../src/plan/planner-provider.js';
+import type { ConfigFile } from '../../src/config/config-types.js';
 
 export interface Harness {
   dir: string;
   statePath: string;
   world: FakeWorld;
   provider: FakeProvider;
-  load(yaml: string): Promise<Project>;
-  plan(yaml: string, opts?: { mode?: Plan['mode']; refresh?: boolean }): Promise<{ project: Project; plan: Plan }>;
-  apply(yaml: string, opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
+  /** One root file's text, or files (module files tagged with their directory). */
+  load(yaml: string | ConfigFile[]): Promise<Project>;
+  plan(yaml: string | ConfigFile[], opts?: { mode?: Plan['mode']; refresh?: boolean }): Promise<{ project: Project; plan: Plan }>;
+  apply(yaml: string | ConfigFile[], opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
   openStore(): Promise<StateStore>;
 }
 
@@ -39,7 +41,8 @@ export function makeHarness(latencyMs = 0): Harness {
     world,
     provider,
     async load(yaml) {
-      const r = await projectFromFiles([{ path: 'main.yaml', text: yaml }], dir, { vars: [], varFiles: [], env: {} });
+      const files = typeof yaml === 'string' ? [{ path: 'main.yaml', text: yaml }] : yaml;
+      const r = await projectFromFiles(files, dir, { vars: [], varFiles: [], env: {} });
       if (!r.project) throw new Error(r.diagnostics.map((d) => d.summary).join('\n'));
       return r.project;
     },
