@@ -15,7 +15,7 @@
  * another address: importing it twice would have two addresses manage one object (and the
  * plan of one of them destroy it).
  */
-import { formatAddress, formatKey, type InstanceKey, type ResourceAddress } from '../core/address.js';
+import { blockAddress, formatAddress, formatKey, type InstanceKey, type ResourceAddress } from '../core/address.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
 import { isUnknown, isValueMap, UNKNOWN, type Value, type ValueMap } from '../core/value.js';
@@ -34,7 +34,7 @@ export function checkImportAddress(
   addr: ResourceAddress,
 ): { block?: ResourceBlock; diagnostics: Diagnostic[] } {
   const address = formatAddress(addr);
-  const blockAddr = `${addr.type}.${addr.name}`;
+  const blockAddr = blockAddress({ ...addr, mode: 'managed' });
   const block = project.config.resources.get(blockAddr);
   if (block?.mode !== 'managed') return { diagnostics: [notDeclared(project, addr, blockAddr)] };
 
@@ -152,11 +152,12 @@ function expandWithState(project: Project, state: State, block: ResourceBlock): 
       const other = project.config.resources.get(address);
       if (!other || inProgress.has(address)) return { value: UNKNOWN };
       inProgress.add(address);
-      const { expansion } = expandBlock(other, scope);
+      const otherScope = scope.forModule(other.module);
+      const { expansion } = expandBlock(other, otherScope);
       const instances = new Map<InstanceKey, ScopedValue>();
       for (const key of instanceKeys(expansion)) {
-        const r = evaluateNode(other.body, scope.context(instanceContext(expansion, key)));
-        const prior = byAddress.get(formatAddress({ mode: 'managed', type: other.type, name: other.name, key }));
+        const r = evaluateNode(other.body, otherScope.context(instanceContext(expansion, key)));
+        const prior = byAddress.get(formatAddress({ mode: 'managed', type: other.type, name: other.name, key, module: other.module }));
         instances.set(key, { value: withPrior(r.value, prior?.attributes) });
       }
       inProgress.delete(address);
@@ -165,7 +166,7 @@ function expandWithState(project: Project, state: State, block: ResourceBlock): 
       return v;
     },
   });
-  const { expansion, diagnostics } = expandBlock(block, scope);
+  const { expansion, diagnostics } = expandBlock(block, scope.forModule(block.module));
   if (expansion.kind === 'unknown') return expansion;
   if (diagnostics.some((d) => d.severity === 'error')) return { kind: 'errors', diagnostics };
   return expansion;

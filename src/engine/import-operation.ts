@@ -4,7 +4,7 @@
  * count or for_each produces), and the object must not be managed at another address.
  */
 import { resourceStateEntry } from '../apply/resource-state-entry.js';
-import { formatAddress, parseAddress } from '../core/address.js';
+import { blockAddress, formatAddress, parseAddress } from '../core/address.js';
 import { DiagnosticsError, error } from '../core/diagnostic.js';
 import { secretPaths } from '../core/secret-paths.js';
 import type { Attributes } from '../core/value.js';
@@ -39,7 +39,7 @@ export async function importOperation(opts: ImportOptions, events: EngineEvents)
     return undefined;
   }
   const project = loaded.project;
-  const blockAddr = `${addr.type}.${addr.name}`;
+  const blockAddr = blockAddress({ ...addr, mode: 'managed' });
   const address = formatAddress(addr);
   return withWorkspace(opts.workspace, events, { operation: 'import', write: true }, async (ws) => {
     // the address must be one the config declares, and the object not managed elsewhere
@@ -75,6 +75,7 @@ export async function importOperation(opts: ImportOptions, events: EngineEvents)
     const holding = secretPaths(found.resource.state, ws.redact.holdsSecret).filter((p) => !schemaSensitive.some((s) => s[0] === p[0]));
     const origin = {
       address,
+      module: addr.module,
       mode: 'managed' as const,
       type: addr.type,
       name: addr.name,

@@ -32,7 +32,6 @@ export class EvaluationScope {
   readonly diagnostics: Diagnostic[];
   private readonly locals: LazyMap<ScopedValue>;
   private readonly variables: ReadonlyMap<string, ScopedValue>;
-  private readonly modules: LazyMap<ScopedValue>;
   private readonly children: Map<string, EvaluationScope>;
   /** The module's own blocks (the root config, or the module directory's). */
   private readonly own: Config;
@@ -60,7 +59,6 @@ export class EvaluationScope {
       this.diagnostics.push(...r.diagnostics);
       return { value: r.value, sensitivePaths: r.sensitivePaths };
     });
-    this.modules = new LazyMap(this.own.moduleCalls, (name) => this.moduleCallValue(name));
   }
 
   /** The scope of a module instance (`module.k3s_node["pve"]`); '' is the root module. */
@@ -83,7 +81,9 @@ export class EvaluationScope {
       variables: this.variables,
       locals: this.locals,
       resource: (mode, type, name) => inputs.blockValue(blockAddress({ mode, type, name, module: this.path })),
-      module: (name) => this.modules.get(name),
+      // not memoized: a reference to one instance's output may be evaluated before the other
+      // instances' outputs are final (the graph orders it after that one output only)
+      module: (name) => (this.own.moduleCalls.has(name) ? this.moduleCallValue(name) : undefined),
       paths: this.path === '' ? inputs.paths : { ...inputs.paths, module: this.inputs.config.moduleInstances.get(this.path)!.dir },
       ...extra,
     };

@@ -67,6 +67,12 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
     diagnostics.push(...trailed(parseDiags, owner.module));
     for (const ref of references) {
       const found: Diagnostic[] = [];
+      const outputs = ref.kind === 'module' ? moduleOutputsNamed(config, owner, ref, found) : undefined;
+      if (outputs) {
+        diagnostics.push(...trailed(found, owner.module));
+        for (const o of outputs) dag.addEdge(owner.id, o);
+        continue;
+      }
       const target = resolveReference(config, owner, ref, found);
       diagnostics.push(...trailed(found, owner.module));
       if (target !== undefined && target !== owner.id) dag.addEdge(owner.id, target);
@@ -218,6 +224,43 @@ function resolveDependsOn(config: Config, cfg: Config, module: string, d: Depend
     )[0]!,
   );
   return [];
+}
+
+const MODULE_OUTPUT_REF = /^module\.([A-Za-z_][A-Za-z0-9_-]*)\s*(?:\[\s*("(?:[^"\\]|\\.)*"|\d+)\s*\])?\s*\.\s*([A-Za-z_][A-Za-z0-9_-]*)/;
+
+/**
+ * The output nodes a reference such as `module.k3s_node["pve"].vm_id` (or `module.x.ip` of a
+ * call without count/for_each) reads: that output of that instance only, so what refers to
+ * one output waits for what that output needs and no more. undefined when the reference is
+ * not of that form (it then depends on every output of every instance of the call).
+ */
+function moduleOutputsNamed(config: Config, owner: Owner, ref: Reference, diagnostics: Diagnostic[]): string[] | undefined {
+  const m = MODULE_OUTPUT_REF.exec(ref.text);
+  if (!m) return undefined;
+  const call = owner.cfg.moduleCalls.get(m[1]!);
+  if (!call) return undefined;
+  const callPath = within(owner.module, `module.${call.name}`);
+  let instancePath: string;
+  if (m[2] !== undefined) {
+    const key = m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : Number(m[2]);
+    instancePath = `${callPath}${typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`}`;
+  } else if (!call.count && !call.forEach) instancePath = callPath;
+  else return undefined;
+  const instance = config.moduleInstances.get(instancePath);
+  if (!instance) return undefined; // a key that does not exist: the evaluator says so
+  const name = m[3]!;
+  if (!instance.config.outputs.has(name)) {
+    const s = didYouMean(name, instance.config.outputs.keys());
+    diagnostics.push(
+      error(
+        `Module ${callPath} has no output "${name}"`,
+        ref.loc,
+        s ? `Did you mean "${s}"?` : `Its outputs: ${[...instance.config.outputs.keys()].sort().join(', ') || 'none'}.`,
+      ),
+    );
+    return [];
+  }
+  return [within(instancePath, `output.${name}`)];
 }
 
 /** One report per location and message: every instance of a module would repeat it. */

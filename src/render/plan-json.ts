@@ -17,6 +17,7 @@
 import { containsUnknown, type Value } from '../core/value.js';
 import { hasErrors } from '../core/diagnostic.js';
 import { deposedAsChange } from '../plan/deposed-change.js';
+import { formatModulePath, parseAddress, splitModulePath } from '../core/address.js';
 import type { DeposedDelete, OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
 import { terraformActions } from './change-labels.js';
 import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
@@ -26,6 +27,8 @@ export const SHOW_JSON_FORMAT_VERSION = '1.2';
 
 export interface JsonResourceChange {
   address: string;
+  /** The module instance, as Terraform writes it: `module.k3s_node["pve"]`; absent in the root module. */
+  module_address?: string;
   previous_address?: string;
   mode: 'managed' | 'data';
   type: string;
@@ -57,6 +60,7 @@ export interface JsonOutputChange {
 
 export interface JsonResourceValues {
   address: string;
+  module_address?: string;
   mode: 'managed' | 'data';
   type: string;
   name: string;
@@ -66,9 +70,17 @@ export interface JsonResourceValues {
   sensitive_values: BoolTree;
 }
 
+/** A module's resources and its child modules' (Terraform's module values tree). */
+export interface JsonModule {
+  /** Absent for the root module. */
+  address?: string;
+  resources: JsonResourceValues[];
+  child_modules?: JsonModule[];
+}
+
 export interface JsonModuleValues {
   outputs?: Record<string, { sensitive: boolean; value?: JsonValue }>;
-  root_module: { resources: JsonResourceValues[] };
+  root_module: JsonModule;
 }
 
 export interface ShowJsonPlan {
@@ -93,12 +105,14 @@ export interface ShowJsonOptions {
   priorState?: boolean;
 }
 
-type Identity = Pick<JsonResourceChange, 'address' | 'mode' | 'type' | 'name' | 'index' | 'provider_name'>;
+type Identity = Pick<JsonResourceChange, 'address' | 'module_address' | 'mode' | 'type' | 'name' | 'index' | 'provider_name'>;
 
 /** The identifying keys, in Terraform's order; `index` only for an instance with a key. */
 function identity(c: ResourceChange): Identity {
+  const module = c.module ?? parseAddress(c.address)?.module;
   return {
     address: c.address,
+    ...(module ? { module_address: module } : {}),
     mode: c.mode,
     type: c.type,
     name: c.name,
@@ -194,7 +208,7 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     hl_version: hlVersion,
     ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
     variables,
-    planned_values: { outputs: plannedOutputs(plan.outputChanges), root_module: { resources: planned } },
+    planned_values: { outputs: plannedOutputs(plan.outputChanges), root_module: moduleTree(planned) },
     resource_drift: plan.drift.map(resourceChangeToJson),
     resource_changes: [...changes, ...plan.deposed.map(deposedToJson)],
     output_changes: outputChanges,
@@ -202,7 +216,28 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     complete: plan.options.targets.length === 0 && !errored,
     errored,
   };
-  if (opts.priorState)
-    out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: { resources: prior } } };
+  if (opts.priorState) out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: moduleTree(prior) } };
   return out;
+}
+
+/**
+ * Resources grouped as Terraform's module values: the root module's own resources, and a
+ * child module per module instance (`module.a["x"]`, then `module.a["x"].module.b` inside it).
+ */
+export function moduleTree(resources: readonly JsonResourceValues[]): JsonModule {
+  const root: JsonModule = { resources: [] };
+  const modules = new Map<string, JsonModule>([['', root]]);
+  const moduleAt = (path: string): JsonModule => {
+    let m = modules.get(path);
+    if (m) return m;
+    m = { address: path, resources: [] };
+    modules.set(path, m);
+    const steps = splitModulePath(path).steps;
+    const parent = moduleAt(formatModulePath(steps.slice(0, -1)));
+    (parent.child_modules ??= []).push(m);
+    return m;
+  };
+  for (const r of resources) moduleAt(r.module_address ?? '').resources.push(r);
+  for (const m of modules.values()) m.child_modules?.sort((a, b) => (a.address! < b.address! ? -1 : 1));
+  return root;
 }

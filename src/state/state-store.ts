@@ -287,7 +287,11 @@ export class StateStore {
     const target = parseAddress(to);
     if (!target) {
       throw new DiagnosticsError([
-        error(`Invalid resource address "${to}"`, undefined, 'Expected type.name, type.name[0] or type.name["key"].'),
+        error(
+          `Invalid resource address "${to}"`,
+          undefined,
+          'Expected type.name, type.name[0], type.name["key"] or module.NAME["key"].type.name.',
+        ),
       ]);
     }
     if (target.mode !== existing.mode || target.type !== existing.type) {
@@ -303,7 +307,10 @@ export class StateStore {
     if (this.#resources.has(to)) {
       throw new DiagnosticsError([error(`Cannot move ${from} to ${to}: ${to} is already in state`)]);
     }
-    await this.#commit({ t: 'mv', from, resource: { ...existing, address: to, name: target.name, index: target.key } });
+    const { module: _from, ...rest } = existing;
+    const moved: ResourceState = { ...rest, address: to, name: target.name, index: target.key };
+    if (target.module) moved.module = target.module;
+    await this.#commit({ t: 'mv', from, resource: moved });
     return this.#resources.get(to)!;
   }
 

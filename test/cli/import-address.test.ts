@@ -33,18 +33,26 @@ describe('hl import on the example homelab', () => {
   const imp = (address: string, id: string) => hl(['import', '-c', example, address, id]);
 
   it('refuses a for_each resource without an instance key, naming its instances', async () => {
-    const r = await imp('maas_device.k3s', 'abc123');
+    const r = await imp('maas_device.kuma_host', 'abc123');
     expectRefused(
       r,
-      'Cannot import maas_device.k3s: maas_device.k3s has for_each, so the address needs an instance key',
-      'maas_device.k3s["chief-horse"], maas_device.k3s["pumped-piglet"], maas_device.k3s["pve"]',
+      'Cannot import maas_device.kuma_host: maas_device.kuma_host has for_each, so the address needs an instance key',
+      'maas_device.kuma_host["fun-bedbug"], maas_device.kuma_host["pve"]',
     );
     expect(r.stderr).toMatch(/on .*homelab\.yaml:\d+:\d+/);
   });
 
   it('refuses a key its for_each does not produce, with a did-you-mean, and an index', async () => {
-    expectRefused(await imp('maas_device.k3s["pumped-piglt"]', 'abc123'), 'the for_each of maas_device.k3s has no key "pumped-piglt"', 'Did you mean "pumped-piglet"?');
-    expectRefused(await imp('maas_device.k3s[0]', 'abc123'), 'its instances have string keys, not [0]');
+    expectRefused(await imp('maas_device.kuma_host["fun-bedbg"]', 'abc123'), 'the for_each of maas_device.kuma_host has no key "fun-bedbg"', 'Did you mean "fun-bedbug"?');
+    expectRefused(await imp('maas_device.kuma_host[0]', 'abc123'), 'its instances have string keys, not [0]');
+  });
+
+  it('names resources inside modules by their module address', async () => {
+    expectRefused(
+      await imp('module.k3s_node["pve"].maas_device.thiss', 'abc123'),
+      'module.k3s_node["pve"].maas_device.thiss is not in the configuration',
+      'Did you mean "module.k3s_node["pve"].maas_device.this"?',
+    );
   });
 
   it('refuses a key on a plain resource, an unknown resource and the wrong type', async () => {

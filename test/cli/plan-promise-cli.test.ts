@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runHl } from '../support/run-hl.js';
+import { copyExampleModules } from '../support/example-modules.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,6 +23,7 @@ describe('plan-time refusals that keep what exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hl-promise-'));
     mkdirSync(join(dir, 'examples'));
     copyFileSync(join(ROOT, 'examples', 'homelab.yaml'), join(dir, 'examples', 'homelab.yaml'));
+    copyExampleModules(ROOT, join(dir, 'examples'));
     copyFileSync(join(ROOT, 'homelab.state.json'), join(dir, 'homelab.state.json'));
     const stateBefore = readFileSync(join(dir, 'homelab.state.json'), 'utf8');
 

@@ -16,6 +16,7 @@ import type { PveVersion } from '../../providers/pve/emulator/pve-profile.js';
 import { EMULATED_PVE_VERSIONS } from '../../providers/pve/provider-settings.js';
 import { EMULATED_MAAS_VERSIONS } from '../../providers/maas/provider-config.js';
 import { runHl } from '../support/run-hl.js';
+import { copyExampleModules } from '../support/example-modules.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -69,6 +70,7 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
       const dir = mkdtempSync(join(tmpdir(), 'hl-homelab-'));
       mkdirSync(join(dir, 'examples'));
       writeFileSync(join(dir, 'examples', 'homelab.yaml'), exampleFor(releases));
+      copyExampleModules(ROOT, join(dir, 'examples'));
       copyFileSync(join(ROOT, 'homelab.state.json'), join(dir, 'homelab.state.json'));
       const committed = readFileSync(join(ROOT, 'homelab.state.json'), 'utf8');
       const state = JSON.parse(committed) as { resources: { address: string; id: string }[] };
