@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLES = ['examples/homelab.yaml', 'examples/coral/main.yaml', 'examples/crucible/main.yaml', 'examples/language/main.yaml'];
+const EXAMPLES = ['examples/homelab.yaml', 'examples/coral/main.yaml', 'examples/crucible/main.yaml', 'examples/language/main.yaml', 'examples/modules/k3s-node/main.yaml'];
 
 interface Diagnostic {
   range: { start: { line: number; character: number } };
