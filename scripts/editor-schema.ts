@@ -11,7 +11,11 @@
  * - Wherever a value may be given (an attribute, a nested attribute, a list item, a map
  *   value), a string holding `${` is accepted too: its type is only known once evaluated.
  * - Resource bodies keep the meta-arguments of the parser schema (provider, count, for_each,
- *   depends_on, lifecycle), data source bodies theirs.
+ *   depends_on, lifecycle with its precondition and postcondition rules), data source bodies
+ *   theirs.
+ * - The other top-level sections (variables, locals, outputs, checks, policies) and their
+ *   definitions (a variable's validation rules, the condition rules of lifecycle and checks)
+ *   are the parser schema's, as they are.
  *
  * hl's parser keeps validating with config-shape.schema.json, so its messages do not change;
  * each type's own schema checks the bodies at plan time, as before. `editorSchema` is pure;

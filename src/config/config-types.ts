@@ -66,7 +66,27 @@ export interface Lifecycle {
   ignoreChanges: { path: string; loc: SourceLocation }[] | 'all';
   /** Expressions naming resources or their attributes; a change in any replaces this one. */
   replaceTriggeredBy: Node[];
+  /** Conditions checked before the instance is planned and applied (no `self`); set only when given. */
+  preconditions?: ConditionRule[];
+  /** Conditions on the planned and the applied object (`self`); set only when given. */
+  postconditions?: ConditionRule[];
   loc?: SourceLocation;
+}
+
+/** A custom condition (decode-conditions.ts): a lifecycle pre/postcondition or a check's assertion. */
+export interface ConditionRule {
+  /** A `${...}` expression (or true/false) that must be true. */
+  condition: Node;
+  /** Said when the condition is false; a string scalar, which may hold `${...}` templates. */
+  errorMessage: Node;
+  loc: SourceLocation;
+}
+
+/** A `checks:` block: assertions evaluated at the end of plan and after apply; failures are warnings. */
+export interface CheckBlock {
+  name: string;
+  asserts: ConditionRule[];
+  loc: SourceLocation;
 }
 
 export interface ResourceBlock {
@@ -147,4 +167,6 @@ export interface Config {
    * by path; the resources of all of them are in `resources` under their full addresses.
    */
   moduleInstances: Map<string, ModuleInstance>;
+  /** `checks:` blocks by name (absent when the config has none). */
+  checks?: Map<string, CheckBlock>;
 }

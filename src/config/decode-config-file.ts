@@ -1,17 +1,18 @@
 /**
  * Decoding one config file's node tree into its blocks (before files are merged).
- * Top-level keys: hl, variables, providers, locals, resources, data, modules, outputs, policies.
+ * Top-level keys: hl, variables, providers, locals, resources, data, modules, outputs, policies, checks.
  */
 import { decodeBackend } from './backend-block.js';
-import type { LocalDecl, ModuleCall, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
+import type { CheckBlock, LocalDecl, ModuleCall, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
 import type { Node } from '../yaml/node.js';
 import { asOptionalMap, decodeLocal, decodeOutput, decodeProvider, decodeVariable } from './decode-blocks.js';
 import type { DecodeReport } from './decode-report.js';
 import { decodeModuleCall } from './decode-module-call.js';
 import { decodeResource } from './decode-resource.js';
+import { decodeCheck } from './decode-conditions.js';
 import { didYouMean } from '../core/suggest.js';
 
-export const TOP_LEVEL_KEYS = ['hl', 'variables', 'providers', 'locals', 'resources', 'data', 'modules', 'outputs', 'policies'] as const;
+export const TOP_LEVEL_KEYS = ['hl', 'variables', 'providers', 'locals', 'resources', 'data', 'modules', 'outputs', 'policies', 'checks'] as const;
 
 /** The only version of the configuration language. */
 export const CONFIG_LANGUAGE_VERSION = 1;
@@ -25,10 +26,11 @@ export interface DecodedFile {
   outputs: OutputDecl[];
   policies: Node[];
   moduleCalls: ModuleCall[];
+  checks: CheckBlock[];
 }
 
 export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile {
-  const out: DecodedFile = { variables: [], providers: [], locals: [], resources: [], outputs: [], policies: [], moduleCalls: [] };
+  const out: DecodedFile = { variables: [], providers: [], locals: [], resources: [], outputs: [], policies: [], moduleCalls: [], checks: [] };
   if (root.kind !== 'map') {
     report.shapeError('A config file must be a map of top-level keys (variables, providers, resources, ...)', root.loc);
     return out;
@@ -79,6 +81,9 @@ export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile 
           break;
         case 'modules':
           push(out.moduleCalls, decodeModuleCall(e.key, e.keyLoc, e.value, report));
+          break;
+        case 'checks':
+          push(out.checks, decodeCheck(e.key, e.keyLoc, e.value, report));
           break;
       }
     }

@@ -9,6 +9,7 @@ import type { DependsOn, Lifecycle, ResourceBlock } from './config-types.js';
 import type { MapEntry, Node } from '../yaml/node.js';
 import { ATTRIBUTE_PATH, DATA_KEY, dependsOnAddress, PROVIDER_KEY, RESOURCE_KEY } from './config-names.js';
 import type { DecodeReport } from './decode-report.js';
+import { decodeConditionRules } from './decode-conditions.js';
 
 export const META_ARGUMENTS = ['provider', 'count', 'for_each', 'depends_on', 'lifecycle'] as const;
 
@@ -148,6 +149,12 @@ function decodeLifecycle(entry: MapEntry, address: string, report: DecodeReport)
       case 'replace_triggered_by':
         if (v.kind === 'seq') lifecycle.replaceTriggeredBy = v.items;
         else report.shapeError('lifecycle.replace_triggered_by must be a list', v.loc);
+        break;
+      case 'precondition':
+        lifecycle.preconditions = decodeConditionRules(v, `a precondition of ${address}`, report);
+        break;
+      case 'postcondition':
+        lifecycle.postconditions = decodeConditionRules(v, `a postcondition of ${address}`, report);
         break;
       default:
         report.shapeError(`Unsupported attribute "lifecycle.${e.key}" in ${address}`, e.keyLoc);

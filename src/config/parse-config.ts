@@ -93,6 +93,7 @@ function merge(config: Config, file: DecodedFile, diagnostics: Diagnostic[]): vo
   for (const o of file.outputs) add(config.outputs, o.name, o, `output "${o.name}"`);
   for (const m of file.moduleCalls) add(config.moduleCalls, m.name, m, `module "${m.name}"`);
   config.policies.push(...file.policies);
+  for (const c of file.checks) add((config.checks ??= new Map()), c.name, c, `check "${c.name}"`);
 }
 
 /** What only the root config may hold: provider settings, policies and hl's own settings. */

@@ -32,6 +32,8 @@ interface Owner {
   /** Whether each.* / count.* exist here (a block or module call with for_each / count). */
   forEach?: boolean;
   count?: boolean;
+  /** Inside a lifecycle postcondition, where `self` is the instance itself. */
+  selfAllowed?: boolean;
 }
 
 /** A node id inside a module instance: `module.k3s_node["pve"].local.name`. */
@@ -134,6 +136,10 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
     addRefs({ ...owner, forEach: false, count: false }, r.forEach);
     addRefs(owner, r.body);
     for (const t of r.lifecycle.replaceTriggeredBy) addRefs(owner, t);
+    // conditions order the resource after what they refer to; `self` only in postconditions
+    for (const c of r.lifecycle.preconditions ?? []) for (const n of [c.condition, c.errorMessage]) addRefs(owner, n);
+    for (const c of r.lifecycle.postconditions ?? [])
+      for (const n of [c.condition, c.errorMessage]) addRefs({ ...owner, selfAllowed: true }, n);
     for (const d of r.dependsOn) {
       for (const target of resolveDependsOn(config, cfg, r.module, d, diagnostics)) {
         if (target === r.address) diagnostics.push(error(`${r.address} cannot depend on itself`, d.loc));
@@ -150,6 +156,14 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
     }
   }
   for (const o of config.outputs.values()) addRefs({ id: `output.${o.name}`, module: '', cfg: config }, o.value);
+  // check blocks run last and nothing depends on them: their references are checked, no edges added
+  for (const c of config.checks?.values() ?? []) {
+    for (const n of c.asserts.flatMap((a) => [a.condition, a.errorMessage])) {
+      const { references, diagnostics: parseDiags } = nodeReferences(n);
+      diagnostics.push(...parseDiags);
+      for (const ref of references) resolveReference(config, { id: `check.${c.name}`, module: '', cfg: config }, ref, diagnostics);
+    }
+  }
 
   const topo = dag.topologicalOrder();
   if ('cycle' in topo) {
@@ -349,7 +363,15 @@ function resolveReference(config: Config, owner: Owner, ref: Reference, diagnost
       }
       return undefined;
     case 'self':
-      diagnostics.push(error(`"self" is not supported here`, ref.loc, 'Refer to the resource by its address instead.'));
+      if (!owner.selfAllowed) {
+        diagnostics.push(
+          error(
+            `"self" is not supported here`,
+            ref.loc,
+            'self may only be used in a lifecycle postcondition; elsewhere refer to the resource by its address.',
+          ),
+        );
+      }
       return undefined;
     case 'path':
       return undefined;

@@ -22,6 +22,11 @@ export interface EvalContext {
   /** `count.index` inside a count resource. */
   count?: { index: number };
   /**
+   * `self.<attr>`: the instance's own object, only inside a lifecycle postcondition (its
+   * planned values at plan, its applied attributes after apply). Absent elsewhere.
+   */
+  self?: ScopedValue;
+  /**
    * `type.name` (managed) or `data.type.name`: the block's value. For a single instance the
    * object of its attributes; with count a list; with for_each a map by key; UNKNOWN when
    * the set of instances itself is not known yet. undefined when no such block exists.

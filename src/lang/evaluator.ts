@@ -344,7 +344,21 @@ class Evaluator {
         return this.scoped(v);
       }
       case 'self':
-        return this.fail(e.start, `Invalid reference: "self.${e.name}" is not available here`);
+        if (!ctx.self) {
+          this.fail(
+            e.start,
+            `Invalid reference: "self.${e.name}" is not available here`,
+            'self exists only in a lifecycle postcondition, where it is the object of the resource instance itself.',
+          );
+        }
+        return this.getAttr(this.scoped(ctx.self), {
+          kind: 'getattr',
+          target: e,
+          name: e.name,
+          nameStart: e.start + 'self.'.length,
+          start: e.start,
+          end: e.end,
+        });
       case 'resource':
       case 'data': {
         const v = ctx.resource(e.refKind === 'data' ? 'data' : 'managed', e.type, e.name);
