@@ -186,6 +186,20 @@ function isDeposedShape(d: unknown): boolean {
   );
 }
 
+/** A condition result as the planner writes it (condition-results.ts). */
+function isCheckShape(c: unknown): boolean {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  return (
+    typeof o['kind'] === 'string' &&
+    typeof o['object'] === 'string' &&
+    typeof o['address'] === 'string' &&
+    typeof o['status'] === 'string' &&
+    typeof o['location'] === 'object' &&
+    o['location'] !== null
+  );
+}
+
 export function decodePlan(text: string, file: string): { plan?: Plan; diagnostics: Diagnostic[] } {
   let raw: unknown;
   try {
@@ -212,7 +226,8 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
   }
   const badChange = [...r.changes, ...r.drift].findIndex((c) => !isChangeShape(c));
   const deposedOk = r.deposed === undefined || (Array.isArray(r.deposed) && r.deposed.every(isDeposedShape));
-  if (badChange >= 0 || !deposedOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
+  const checksOk = r.checks === undefined || (Array.isArray(r.checks) && r.checks.every(isCheckShape));
+  if (badChange >= 0 || !deposedOk || !checksOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
     return {
       diagnostics: [
         error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`),

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { Attributes, Path, Value } from '../core/value.js';
 import type { ConfigFile } from '../config/config-types.js';
 import type { PolicyResult } from './policy-result.js';
+import type { ConditionResult } from './condition-results.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -141,4 +142,10 @@ export interface Plan {
    * Apply refuses a plan with a failed rule of severity error.
    */
   policyResults?: PolicyResult[];
+  /**
+   * Custom conditions (lifecycle pre/postconditions, check blocks) and what they gave at plan:
+   * pass, fail (checks only: a failed resource condition stops the plan), unknown until apply.
+   * Absent when the config has none. Apply evaluates them again from the configuration.
+   */
+  checks?: ConditionResult[];
 }

@@ -40,6 +40,7 @@ import {
   type ResourceChange,
 } from './plan-types.js';
 import { summarizeChanges } from './plan-summary.js';
+import { ConditionEvaluator } from './evaluate-conditions.js';
 import { blockValueFromInstances } from './state-block-values.js';
 
 export interface PlanRequest {
@@ -107,6 +108,8 @@ class Planner {
   private readonly targetBlocks: Set<string> | undefined;
   private readonly targetInstances = new Map<string, Set<string>>();
   private readonly replaceSet = new Set<string>();
+  /** Preconditions, postconditions and check blocks (evaluate-conditions.ts). */
+  private readonly conditions = new ConditionEvaluator();
 
   constructor(private readonly req: PlanRequest) {
     for (const r of req.state.resources) {
@@ -196,6 +199,8 @@ class Planner {
     this.planOrphans();
     this.addImplicitDependencies();
     const outputs = this.planOutputs();
+    if (!this.req.validateOnly) this.conditions.checks(this.req.config.checks?.values() ?? [], this.scope.context());
+    this.diagnostics.push(...this.conditions.diagnostics);
     for (const d of this.scope.diagnostics) this.diagnostics.push(d);
     if (this.needData.length > 0 && !hasErrors(this.diagnostics)) return { needData: this.needData, diagnostics: this.diagnostics };
     return this.finish(drift, outputs);
@@ -235,6 +240,7 @@ class Planner {
         outputChanges.some((o) => o.action !== 'no-op') ||
         acceptsDrift,
     };
+    if (this.conditions.results.length > 0) plan.checks = this.conditions.results;
     return { plan, diagnostics: plan.diagnostics };
   }
 
@@ -363,7 +369,10 @@ class Planner {
         values.set(key, { value: v ?? null, sensitivePaths: prior?.sensitivePaths ?? [] });
         continue;
       }
-      const ev = evaluateNode(block.body, scope.context(instanceContext(expansion, key)));
+      const ctx = scope.context(instanceContext(expansion, key));
+      const conditioned = block.mode === 'managed' && !this.req.validateOnly;
+      if (conditioned && !this.conditions.resource('precondition', block, address, ctx)) continue;
+      const ev = evaluateNode(block.body, ctx);
       this.diagnostics.push(...ev.diagnostics);
       if (hasErrors(ev.diagnostics) || !isValueMap(ev.value)) continue;
       const config = ev.value;
@@ -384,6 +393,7 @@ class Planner {
           ? this.planData(block, address, key, config, ev.sensitivePaths, typeSchema)
           : this.planManaged(block, expansion, address, key, config, ev.sensitivePaths, prior, provider, typeSchema);
       values.set(key, value);
+      if (conditioned) this.conditions.resource('postcondition', block, address, ctx, value);
     }
     this.blockValues.set(block.address, blockValueOf(expansion, values));
   }
