@@ -5,6 +5,7 @@
  *   hl will perform the following actions:                        (each change ≠ no-op)
  *   Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy.
  *   Changes to Outputs:
+ *   Checks:                                                       (check blocks, conditions left for apply)
  *   Warning: ...                                                  (the plan's diagnostics)
  *
  * Replacements are counted on their own, not as an add plus a destroy as Terraform does.
@@ -21,6 +22,7 @@ import { formatKeyLabel } from './format-value.js';
 import { palette, type Palette } from './palette.js';
 import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange } from './resource-change-human.js';
+import { checkResultLines } from './check-results-human.js';
 
 export interface RenderPlanHumanOptions {
   color: boolean;
@@ -72,6 +74,9 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
     }
     section(lines);
   }
+
+  const checks = checkResultLines(plan.checks ?? [], p, 'plan');
+  if (checks.length > 0) section(checks);
 
   if (plan.diagnostics.length > 0) {
     const sources = new Map<string, string>();

@@ -22,6 +22,7 @@ import type { DeposedDelete, OutputChange, Plan, ResourceChange } from '../plan/
 import { terraformActions } from './change-labels.js';
 import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
 import { SensitiveCursor } from './path-cursor.js';
+import { checksToJson, type JsonCheck } from './check-results-json.js';
 
 export const SHOW_JSON_FORMAT_VERSION = '1.2';
 
@@ -96,6 +97,8 @@ export interface ShowJsonPlan {
   applyable: boolean;
   complete: boolean;
   errored: boolean;
+  /** Custom conditions and check blocks (check-results-json.ts); absent when the config has none. */
+  checks?: JsonCheck[];
 }
 
 export interface ShowJsonOptions {
@@ -216,6 +219,7 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     complete: plan.options.targets.length === 0 && !errored,
     errored,
   };
+  if (plan.checks) out.checks = checksToJson(plan.checks);
   if (opts.priorState) out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: moduleTree(prior) } };
   return out;
 }
