@@ -18,10 +18,10 @@ import {
   type Path,
   type Value,
 } from '../core/value.js';
-import type { Config } from '../config/config-types.js';
+import type { Config, ResourceBlock } from '../config/config-types.js';
 import type { ConfigGraph } from '../graph/build-config-graph.js';
 import { walkDag, type VisitControls } from '../graph/walk-dag.js';
-import type { ScopedValue } from '../lang/eval-context.js';
+import type { EvalContext, ScopedValue } from '../lang/eval-context.js';
 import { evaluateNode } from '../lang/evaluate-node.js';
 import { defaultPlanResource } from '../provider/default-plan-resource.js';
 import { EvaluationScope } from '../expand/evaluation-scope.js';
@@ -38,6 +38,8 @@ import type { ApplyEvents, OperationKind } from './apply-events.js';
 import { applyNodeId, buildApplyGraph, deleteNodeId } from './apply-graph.js';
 import type { ApplyStore } from './apply-store.js';
 import { resourceStateEntry } from './resource-state-entry.js';
+import type { ConditionResult } from '../plan/condition-results.js';
+import { ConditionEvaluator } from '../plan/evaluate-conditions.js';
 
 export interface ApplyRequest {
   plan: Plan;
@@ -66,6 +68,8 @@ export interface ApplyResult {
   diagnostics: Diagnostic[];
   counts: { added: number; changed: number; replaced: number; destroyed: number; failed: number; skipped: number; notStarted: number };
   stopped: boolean;
+  /** Custom conditions evaluated during the apply, check blocks last (absent when none). */
+  checks?: ConditionResult[];
 }
 
 export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
@@ -87,6 +91,8 @@ class Executor {
   private readonly dataByBlock = new Map<string, DataSourceRead[]>();
   /** Block values built so far; an entry is dropped when one of its instances changes. */
   private readonly blockValueCache = new Map<string, ScopedValue | undefined>();
+  /** Preconditions and postconditions of the instances applied, then the check blocks. */
+  private readonly conditions = new ConditionEvaluator();
 
   constructor(private readonly req: ApplyRequest) {
     for (const r of req.store.listResources()) this.current.set(r.address, { attributes: r.attributes, sensitivePaths: r.sensitivePaths });
@@ -131,7 +137,7 @@ class Executor {
         if (leftover) return this.runDeposedDelete(leftover, controls);
         const [kind, address] = splitNode(node);
         const change = changes.get(address)!;
-        return kind === 'delete' ? this.runDelete(change, controls) : this.runApply(change, controls);
+        return kind === 'delete' ? this.runDelete(change, controls) : this.applyWithConditions(change, controls);
       },
       { parallelism: this.req.parallelism, shouldStop: this.req.shouldStop },
     );
@@ -173,8 +179,10 @@ class Executor {
       if (o !== 'done') outcomes.set(d.address, o === 'failed' ? 'failed' : (outcomes.get(d.address) ?? 'not-started'));
     }
     const stopped = this.req.shouldStop() && [...walk.outcomes.values()].includes('not-started');
+    if (plan.mode === 'normal') this.finalConditions();
     if (plan.mode !== 'refresh-only') await this.writeOutputs();
-    return { outcomes, diagnostics: this.diagnostics, counts, stopped };
+    const checks = this.conditions.results;
+    return { outcomes, diagnostics: this.diagnostics, counts, stopped, ...(checks.length > 0 ? { checks } : {}) };
   }
 
   /** Records what refresh saw outside hl, so state matches reality even with no changes. */
@@ -256,6 +264,70 @@ class Executor {
       return v;
     };
     return fill(attrs, []) as Attributes;
+  }
+
+  // ---- custom conditions --------------------------------------------------------------
+
+  /**
+   * An instance's create or update between its preconditions, evaluated again now that what
+   * it depends on exists (a false one fails it before the provider is called), and its
+   * postconditions on the attributes applied (a false one fails it: its dependents are
+   * skipped, and state keeps what was applied).
+   */
+  private async applyWithConditions(change: ResourceChange, controls: VisitControls): Promise<boolean> {
+    const block = this.req.config.resources.get(change.block);
+    const { preconditions, postconditions } = block?.lifecycle ?? {};
+    if (!block || change.mode !== 'managed' || (!preconditions?.length && !postconditions?.length)) return this.runApply(change, controls);
+    const expansion = this.expansionOf(change.block);
+    if (!expansion) return this.runApply(change, controls);
+    const operation: OperationKind = change.action === 'update' ? 'update' : 'create';
+    const ctx = this.scope.context(instanceContext(expansion, change.index));
+    if (!this.conditionsHold('precondition', block, change, ctx, operation)) return false;
+    if (!(await this.runApply(change, controls))) return false;
+    return this.conditionsHold('postcondition', block, change, ctx, operation);
+  }
+
+  private conditionsHold(
+    kind: 'precondition' | 'postcondition',
+    block: ResourceBlock,
+    change: ResourceChange,
+    ctx: EvalContext,
+    operation: OperationKind,
+  ): boolean {
+    const cur = this.current.get(change.address);
+    const self: ScopedValue = { value: cur?.attributes ?? null, sensitivePaths: cur?.sensitivePaths ?? [] };
+    const ok = this.conditions.resource(kind, block, change.address, ctx, kind === 'postcondition' ? self : undefined);
+    this.diagnostics.push(...this.conditions.diagnostics.splice(0));
+    if (!ok) {
+      const message =
+        kind === 'precondition' ? 'its precondition is not met; nothing was changed' : 'its postcondition is not met after it was applied';
+      this.req.events.operationEnd({ address: change.address, operation, outcome: 'error', message });
+    }
+    return ok;
+  }
+
+  /**
+   * After the walk: the conditions of instances left unchanged that the plan could not decide
+   * (their values are known now), then every check block (a failure is a warning).
+   */
+  private finalConditions(): void {
+    const { plan, config } = this.req;
+    const undecided = new Set((plan.checks ?? []).filter((r) => r.kind !== 'check' && r.status === 'unknown').map((r) => r.address));
+    for (const c of plan.changes) {
+      if (c.action !== 'no-op' || !undecided.has(c.address)) continue;
+      const block = config.resources.get(c.block);
+      const expansion = block && this.expansionOf(c.block);
+      if (!block || !expansion) continue;
+      const ctx = this.scope.context(instanceContext(expansion, c.index));
+      const cur = this.current.get(c.address);
+      this.conditions.resource('precondition', block, c.address, ctx);
+      this.conditions.resource('postcondition', block, c.address, ctx, {
+        value: cur?.attributes ?? null,
+        sensitivePaths: cur?.sensitivePaths ?? [],
+      });
+    }
+    this.conditions.checks(config.checks?.values() ?? [], this.scope.context());
+    this.diagnostics.push(...this.conditions.diagnostics.splice(0));
   }
 
   // ---- operations ---------------------------------------------------------------------
