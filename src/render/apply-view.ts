@@ -11,6 +11,7 @@ import type { OutputState } from '../state/state-types.js';
 import { printOutputLines } from './outputs-view.js';
 import { palette } from './palette.js';
 import type { TextOutput } from './text-output.js';
+import { checkResultLines } from './check-results-human.js';
 
 export function confirmQuestion(mode: 'apply' | 'destroy'): string {
   return `\n${mode === 'destroy' ? 'Destroy all these resources?' : 'Apply these changes?'} Only "yes" is accepted: `;
@@ -39,7 +40,7 @@ export type ApplyStatus = 'interrupted' | 'failed' | 'complete';
 
 export interface ApplySummary {
   mode: Plan['mode'];
-  result: Pick<ApplyResult, 'counts'>;
+  result: Pick<ApplyResult, 'counts' | 'checks'>;
   /** Drift recorded without changes: a complete run says nothing. */
   quiet: boolean;
   outputs: Record<string, OutputState>;
@@ -50,6 +51,8 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
   const c = palette(term.color);
   const n = s.result.counts;
   const verb = s.mode === 'destroy' ? 'Destroy' : 'Apply';
+  const checks = opts.json ? [] : checkResultLines(s.result.checks ?? [], c, 'apply');
+  if (checks.length > 0 && status !== 'interrupted') term.out(`\n${s.redact(checks.join('\n'))}\n`);
   if (status === 'interrupted') {
     term.err(
       `\n${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.\n`,
