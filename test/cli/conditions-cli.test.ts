@@ -75,4 +75,28 @@ describe('conditions and checks from the CLI', () => {
     );
     expect(r.stderr).toContain('Warning: check.k3s_named: assertion failed: the k3s VM is not named k8s');
   });
+
+  it('a saved plan applies its deferred postcondition: false after apply, the instance fails, its dependents are skipped, state keeps it', async () => {
+    const saved = mkdtempSync(join(tmpdir(), 'hl-conditions-saved-'));
+    writeFileSync(
+      join(saved, 'homelab.yaml'),
+      `resources:
+  fake_resource.vm:
+    name: vm
+    lifecycle:
+      postcondition: { condition: "\${self.id == \\"nope\\"}", error_message: "vm got id \${self.id}" }
+  fake_resource.child: { name: child, value: "\${fake_resource.vm.id}" }
+`,
+    );
+    const plan = await runHl(['plan', '--no-color', '--out', 'p.hlplan'], { cwd: saved });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Checks:\n  fake_resource.vm: postcondition will be checked after apply (known after apply)');
+    const apply = await runHl(['apply', '--no-color', 'p.hlplan'], { cwd: saved });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/Error: fake_resource\.vm: postcondition failed: vm got id fake-\d+\n\n {2}on homelab\.yaml:5:35/);
+    expect(apply.stdout).toContain('Apply failed.');
+    expect(apply.stdout).toContain('0 added, 0 changed, 0 replaced, 0 destroyed; 1 failed, 1 skipped.');
+    const list = await runHl(['state', 'list'], { cwd: saved });
+    expect(list.stdout.trim().split('\n')).toEqual(['fake_resource.vm']);
+  });
 });
