@@ -16,6 +16,7 @@ import { formatInline } from './format-value.js';
 import { palette } from './palette.js';
 import { SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange, type ChangeKind } from './resource-change-human.js';
+import { checksTable } from './check-results-markdown.js';
 
 export interface PolicyResult {
   rule: string;
@@ -71,6 +72,8 @@ export function renderPlanMarkdown(plan: Plan, opts: RenderPlanMarkdownOptions =
   if (drift.length > 0) blocks.push(driftTable(drift));
   if (opts.policyResults && opts.policyResults.length > 0) blocks.push(policyTable(opts.policyResults));
   if (outputs.length > 0) blocks.push(outputsTable(outputs));
+  const checks = checksTable(plan.checks ?? [], { code, escape: escapeInline });
+  if (checks) blocks.push(checks);
   if (plan.diagnostics.length > 0) blocks.push(diagnosticsBlock(plan));
   if (changes.length > 0 || drift.length > 0) {
     const used = blocks.reduce((n, b) => n + b.length + 2, 1);

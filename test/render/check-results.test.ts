@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { renderPlanHuman } from '../../src/render/plan-human.js';
 import { planToShowJson } from '../../src/render/plan-json.js';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { planScenario } from '../support/plan-harness.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/plan-json.schema.json', import.meta.url), 'utf8')) as object;
@@ -77,9 +78,27 @@ describe('check results in the plan views', () => {
     ]);
   });
 
+  it('the Markdown plan has a checks table', () => {
+    const md = renderPlanMarkdown(planScenario({ yaml: YAML }).plan!);
+    expect(md).toContain(
+      [
+        '#### Checks: 1 failed, 1 passed, 3 known after apply',
+        '',
+        '| Result | Check | Message |',
+        '| --- | --- | --- |',
+        '| ⚠️ fail | `check.big_enough` | value is 3 |',
+        '| ✅ pass | `check.named` |  |',
+        '| ⏳ after apply | `check.has_id` |  |',
+        '| ⏳ after apply | `fake_resource.vm["a"]` postcondition |  |',
+        '| ⏳ after apply | `fake_resource.vm["b"]` postcondition |  |',
+      ].join('\n'),
+    );
+  });
+
   it('a plan without conditions has no Checks section and no checks in its JSON', () => {
     const plan = planScenario({ yaml: 'resources:\n  fake_resource.vm: { name: vm }\n' }).plan!;
     expect(renderPlanHuman(plan, { color: false })).not.toContain('Checks:');
+    expect(renderPlanMarkdown(plan)).not.toContain('Checks');
     expect('checks' in planToShowJson(plan, '0.1.0')).toBe(false);
   });
 });
