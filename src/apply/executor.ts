@@ -281,7 +281,7 @@ class Executor {
     const expansion = this.expansionOf(change.block);
     if (!expansion) return this.runApply(change, controls);
     const operation: OperationKind = change.action === 'update' ? 'update' : 'create';
-    const ctx = this.scope.context(instanceContext(expansion, change.index));
+    const ctx = this.scope.forModule(block.module).context(instanceContext(expansion, change.index));
     if (!this.conditionsHold('precondition', block, change, ctx, operation)) return false;
     if (!(await this.runApply(change, controls))) return false;
     return this.conditionsHold('postcondition', block, change, ctx, operation);
@@ -318,7 +318,7 @@ class Executor {
       const block = config.resources.get(c.block);
       const expansion = block && this.expansionOf(c.block);
       if (!block || !expansion) continue;
-      const ctx = this.scope.context(instanceContext(expansion, c.index));
+      const ctx = this.scope.forModule(block.module).context(instanceContext(expansion, c.index));
       const cur = this.current.get(c.address);
       this.conditions.resource('precondition', block, c.address, ctx);
       this.conditions.resource('postcondition', block, c.address, ctx, {

@@ -12,7 +12,18 @@ import { decodeResource } from './decode-resource.js';
 import { decodeCheck } from './decode-conditions.js';
 import { didYouMean } from '../core/suggest.js';
 
-export const TOP_LEVEL_KEYS = ['hl', 'variables', 'providers', 'locals', 'resources', 'data', 'modules', 'outputs', 'policies', 'checks'] as const;
+export const TOP_LEVEL_KEYS = [
+  'hl',
+  'variables',
+  'providers',
+  'locals',
+  'resources',
+  'data',
+  'modules',
+  'outputs',
+  'policies',
+  'checks',
+] as const;
 
 /** The only version of the configuration language. */
 export const CONFIG_LANGUAGE_VERSION = 1;
@@ -30,7 +41,16 @@ export interface DecodedFile {
 }
 
 export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile {
-  const out: DecodedFile = { variables: [], providers: [], locals: [], resources: [], outputs: [], policies: [], moduleCalls: [], checks: [] };
+  const out: DecodedFile = {
+    variables: [],
+    providers: [],
+    locals: [],
+    resources: [],
+    outputs: [],
+    policies: [],
+    moduleCalls: [],
+    checks: [],
+  };
   if (root.kind !== 'map') {
     report.shapeError('A config file must be a map of top-level keys (variables, providers, resources, ...)', root.loc);
     return out;
