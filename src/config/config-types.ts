@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { Path, Value } from '../core/value.js';
 import type { MapNode, Node } from '../yaml/node.js';
+import type { ImportBlock, MovedBlock, RemovedBlock } from './refactoring-types.js';
 
 /** One source file of the config, kept verbatim so a saved plan can carry the config. */
 export interface ConfigFile {
@@ -169,4 +170,8 @@ export interface Config {
   moduleInstances: Map<string, ModuleInstance>;
   /** `checks:` blocks by name (absent when the config has none). */
   checks?: Map<string, CheckBlock>;
+  /** The refactoring blocks (refactoring-types.ts), in file order. */
+  moved: MovedBlock[];
+  imports: ImportBlock[];
+  removed: RemovedBlock[];
 }

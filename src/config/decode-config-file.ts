@@ -1,6 +1,7 @@
 /**
  * Decoding one config file's node tree into its blocks (before files are merged).
- * Top-level keys: hl, variables, providers, locals, resources, data, modules, outputs, policies, checks.
+ * Top-level keys: hl, variables, providers, locals, resources, data, modules, outputs, policies,
+ * checks, and the refactoring blocks moved, import, removed (decode-refactoring-blocks.ts).
  */
 import { decodeBackend } from './backend-block.js';
 import type { CheckBlock, LocalDecl, ModuleCall, OutputDecl, ProviderBlock, ResourceBlock, VariableDecl } from './config-types.js';
@@ -10,6 +11,7 @@ import type { DecodeReport } from './decode-report.js';
 import { decodeModuleCall } from './decode-module-call.js';
 import { decodeResource } from './decode-resource.js';
 import { decodeCheck } from './decode-conditions.js';
+import { decodeRefactoringList, REFACTORING_KEYS, type DecodedRefactorings } from './decode-refactoring-blocks.js';
 import { didYouMean } from '../core/suggest.js';
 
 export const TOP_LEVEL_KEYS = [
@@ -23,12 +25,13 @@ export const TOP_LEVEL_KEYS = [
   'outputs',
   'policies',
   'checks',
+  ...REFACTORING_KEYS,
 ] as const;
 
 /** The only version of the configuration language. */
 export const CONFIG_LANGUAGE_VERSION = 1;
 
-export interface DecodedFile {
+export interface DecodedFile extends DecodedRefactorings {
   variables: VariableDecl[];
   providers: ProviderBlock[];
   locals: LocalDecl[];
@@ -50,6 +53,9 @@ export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile 
     policies: [],
     moduleCalls: [],
     checks: [],
+    moved: [],
+    imports: [],
+    removed: [],
   };
   if (root.kind !== 'map') {
     report.shapeError('A config file must be a map of top-level keys (variables, providers, resources, ...)', root.loc);
@@ -64,6 +70,11 @@ export function decodeConfigFile(root: Node, report: DecodeReport): DecodedFile 
       case 'policies':
         if (v.kind === 'seq') out.policies.push(...v.items);
         else if (!(v.kind === 'scalar' && v.value === null)) report.shapeError('policies must be a list', v.loc);
+        continue;
+      case 'moved':
+      case 'import':
+      case 'removed':
+        decodeRefactoringList(section.key, v, out, report);
         continue;
     }
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(section.key)) {

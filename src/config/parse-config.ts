@@ -12,6 +12,7 @@ import { formatLocation, hasErrors, error, type Diagnostic, type SourceLocation 
 import type { Config, ConfigFile } from './config-types.js';
 import { CONFIG_SCHEMA, describeConfigPath } from './config-schema.js';
 import { decodeConfigFile, type DecodedFile } from './decode-config-file.js';
+import { checkRefactoringBlocks } from './decode-refactoring-blocks.js';
 import { DecodeReport } from './decode-report.js';
 import { nodeToValue } from '../yaml/node-value.js';
 import type { PrecompiledValidators } from '../schema/precompiled-validators.js';
@@ -49,6 +50,9 @@ export function emptyConfig(files: ConfigFile[] = []): Config {
     policies: [],
     moduleCalls: new Map(),
     moduleInstances: new Map(),
+    moved: [],
+    imports: [],
+    removed: [],
   };
 }
 
@@ -73,6 +77,7 @@ export function parseConfig(files: ConfigFile[], options: ParseConfigOptions = {
     merge(config, decoded, diagnostics);
   }
   if (!options.module) diagnostics.push(...checkProviderReferences(config));
+  diagnostics.push(...checkRefactoringBlocks(config));
   const sorted = sortDiagnostics(diagnostics, files);
   return hasErrors(sorted) ? { diagnostics: sorted } : { config, diagnostics: sorted };
 }
@@ -94,6 +99,9 @@ function merge(config: Config, file: DecodedFile, diagnostics: Diagnostic[]): vo
   for (const m of file.moduleCalls) add(config.moduleCalls, m.name, m, `module "${m.name}"`);
   config.policies.push(...file.policies);
   for (const c of file.checks) add((config.checks ??= new Map()), c.name, c, `check "${c.name}"`);
+  config.moved.push(...file.moved);
+  config.imports.push(...file.imports);
+  config.removed.push(...file.removed);
 }
 
 /** What only the root config may hold: provider settings, policies and hl's own settings. */
