@@ -167,8 +167,15 @@ function isChangeShape(c: unknown): boolean {
     Array.isArray(o['afterSensitive']) &&
     Array.isArray(o['replacePaths']) &&
     Array.isArray(o['notes']) &&
-    (o['priorDependencies'] === undefined || Array.isArray(o['priorDependencies']))
+    (o['priorDependencies'] === undefined || Array.isArray(o['priorDependencies'])) &&
+    (o['previousAddress'] === undefined || typeof o['previousAddress'] === 'string') &&
+    (o['importing'] === undefined || isImportingShape(o['importing']))
   );
+}
+
+/** `importing` of a change: `{ id }` with the object's id. */
+function isImportingShape(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)['id'] === 'string';
 }
 
 function isDeposedShape(d: unknown): boolean {

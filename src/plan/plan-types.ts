@@ -12,7 +12,16 @@ import type { ConditionResult } from './condition-results.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export type Action = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'delete-create' | 'create-delete';
+export type Action =
+  | 'no-op'
+  | 'create'
+  | 'read'
+  | 'update'
+  | 'delete'
+  | 'delete-create'
+  | 'create-delete'
+  /** Dropped from state, the object left alone (a `removed` block with `destroy: false`). */
+  | 'forget';
 
 export type ActionReason =
   | 'replace_because_tainted'
@@ -64,6 +73,10 @@ export interface ResourceChange {
   priorDependencies?: string[];
   createBeforeDestroy: boolean;
   preventDestroy: boolean;
+  /** Where state held the object before a `moved` block (Terraform's `previous_address`); apply renames it first. */
+  previousAddress?: string;
+  /** Set when an `import` block adopts the object: apply records it in state, then makes the change. */
+  importing?: { id: string };
 }
 
 /**
@@ -111,6 +124,10 @@ export interface PlanSummary {
   replace: number;
   destroy: number;
   read: number;
+  /** Objects a `moved` block renames, imports and forgets (absent in plans made before them). */
+  move?: number;
+  import?: number;
+  forget?: number;
 }
 
 export interface Plan {

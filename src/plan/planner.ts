@@ -39,8 +39,11 @@ import {
   type Plan,
   type ResourceChange,
 } from './plan-types.js';
-import { summarizeChanges } from './plan-summary.js';
 import { ConditionEvaluator } from './evaluate-conditions.js';
+import { planSummary, summarizeChanges, summaryHasChanges } from './plan-summary.js';
+import { renamedKeys, resolveMoves } from './moved-addresses.js';
+import { importedPrior, type ImportedObject } from './planned-imports.js';
+import { asForget, removedBlockFor, removedStillDeclared } from './removed-blocks.js';
 import { blockValueFromInstances } from './state-block-values.js';
 
 export interface PlanRequest {
@@ -57,6 +60,8 @@ export interface PlanRequest {
   unreadable?: ReadonlyMap<string, string>;
   /** Data source reads by instance address. */
   dataResults: ReadonlyMap<string, Attributes>;
+  /** Objects read for `import` blocks, by the instance address they are imported at (planned-imports.ts). */
+  imported?: ReadonlyMap<string, ImportedObject>;
   /** Configured providers by provider key. */
   providers: ReadonlyMap<string, PlannerProvider>;
   mode: Plan['mode'];
@@ -110,8 +115,27 @@ class Planner {
   private readonly replaceSet = new Set<string>();
   /** Preconditions, postconditions and check blocks (evaluate-conditions.ts). */
   private readonly conditions = new ConditionEvaluator();
+  private readonly req: PlanRequest;
+  /** Where `moved` blocks took state entries from, by their new address. */
+  private readonly previousAddress: ReadonlyMap<string, string>;
+  /** Imports planned (their instance is in the config), by address. */
+  private readonly importing = new Map<string, ImportedObject>();
 
-  constructor(private readonly req: PlanRequest) {
+  constructor(request: PlanRequest) {
+    // moved blocks: the plan is made as if state held every moved object at its new address
+    const moves = resolveMoves(request.config.moved, request.state.resources);
+    this.diagnostics.push(...moves.diagnostics);
+    this.previousAddress = moves.previous;
+    const req: PlanRequest =
+      moves.previous.size === 0
+        ? request
+        : {
+            ...request,
+            state: { ...request.state, resources: moves.resources },
+            refreshed: renamedKeys(request.refreshed, moves.previous),
+            unreadable: renamedKeys(request.unreadable, moves.previous),
+          };
+    this.req = req;
     for (const r of req.state.resources) {
       this.stateByAddress.set(r.address, r);
       const block = blockAddress(r);
@@ -197,6 +221,7 @@ class Planner {
       if (block) this.planBlock(block);
     }
     this.planOrphans();
+    this.checkRefactorings();
     this.addImplicitDependencies();
     const outputs = this.planOutputs();
     if (!this.req.validateOnly) this.conditions.checks(this.req.config.checks?.values() ?? [], this.scope.context());
@@ -215,7 +240,8 @@ class Planner {
       variables[name] = decl.sensitive ? { sensitive: true } : { value: v?.value ?? null, sensitive: false };
     }
     const deposed = req.mode === 'refresh-only' ? [] : this.deposedDeletes();
-    const summary = summarizeChanges(this.changes);
+    const counts = summarizeChanges(this.changes);
+    const summary = planSummary(this.changes);
     summary.destroy += deposed.length;
     // Drift alone is a change only for a refresh-only plan; otherwise apply records it quietly.
     const acceptsDrift = req.mode === 'refresh-only' && drift.length > 0;
@@ -235,10 +261,7 @@ class Planner {
       outputChanges,
       diagnostics: dedupe(this.diagnostics),
       summary,
-      hasChanges:
-        summary.add + summary.change + summary.replace + summary.destroy + summary.read > 0 ||
-        outputChanges.some((o) => o.action !== 'no-op') ||
-        acceptsDrift,
+      hasChanges: summaryHasChanges(counts) || deposed.length > 0 || outputChanges.some((o) => o.action !== 'no-op') || acceptsDrift,
     };
     if (this.conditions.results.length > 0) plan.checks = this.conditions.results;
     return { plan, diagnostics: plan.diagnostics };
@@ -363,7 +386,7 @@ class Planner {
     const values = new Map<InstanceKey, ScopedValue>();
     for (const key of instanceKeys(expansion)) {
       const address = formatAddress({ mode: block.mode, type: block.type, name: block.name, key, module: block.module });
-      const prior = this.stateByAddress.get(address);
+      const prior = this.stateByAddress.get(address) ?? this.importedPrior(block, address, key);
       if (targeted && !targeted.has('*') && !targeted.has(address)) {
         const v = prior ? this.current(prior) : null;
         values.set(key, { value: v ?? null, sensitivePaths: prior?.sensitivePaths ?? [] });
@@ -636,6 +659,10 @@ class Planner {
   }
 
   private addChange(change: ResourceChange): void {
+    const previous = this.previousAddress.get(change.address);
+    if (previous !== undefined) change.previousAddress = previous;
+    const imported = this.importing.get(change.address);
+    if (imported) change.importing = { id: imported.id };
     this.changes.push(change);
     this.changeByAddress.set(change.address, change);
   }
@@ -707,16 +734,46 @@ class Planner {
         continue;
       }
       const before = this.current(r);
-      const change = this.stateChange(r, 'delete', before, null);
+      let change = this.stateChange(r, 'delete', before, null);
       change.reason = !block
         ? 'delete_because_no_resource_config'
         : typeof r.index === 'number'
           ? 'delete_because_count_index'
           : 'delete_because_each_key';
+      // a removed block with destroy: false: state lets go, the object is left alone
+      if (removedBlockFor(this.req.config.removed, r.address)?.destroy === false) change = asForget(change);
       // gone outside hl as well: only state forgets it, nothing to protect
-      if (before !== null) this.checkPreventDestroy(change, block);
+      else if (before !== null) this.checkPreventDestroy(change, block);
       this.addChange(change);
     }
+  }
+
+  /** An object read for an import block at this address, standing in as its prior. */
+  private importedPrior(block: ResourceBlock, address: string, key: InstanceKey): ResourceState | undefined {
+    const imported = block.mode === 'managed' ? this.req.imported?.get(address) : undefined;
+    if (!imported) return undefined;
+    this.importing.set(address, imported);
+    return importedPrior(block, address, key, imported);
+  }
+
+  /** Imports whose instance the config does not declare; removed blocks naming an instance it still declares. */
+  private checkRefactorings(): void {
+    for (const [address, imported] of this.req.imported ?? []) {
+      if (this.importing.has(address) || this.req.validateOnly) continue;
+      const addr = parseAddress(address);
+      const block = addr ? this.req.config.resources.get(blockAddress(addr)) : undefined;
+      if (block && !this.plannedKeysKnown(block)) continue; // its keys are unknown or invalid: reported already
+      if (this.targetBlocks && block && !this.targetBlocks.has(block.address)) continue;
+      this.diagnostics.push({
+        ...error(
+          `Cannot import ${address}: the configuration does not declare this instance`,
+          imported.loc,
+          "The key must be one its resource block's count or for_each produces.",
+        ),
+        address,
+      });
+    }
+    this.diagnostics.push(...removedStillDeclared(this.req.config.removed, this.changeByAddress));
   }
 
   private plannedKeysKnown(block: ResourceBlock): boolean {

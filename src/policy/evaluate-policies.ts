@@ -25,6 +25,7 @@ const VERB: Record<Action, string> = {
   'create-delete': 'replaced',
   read: 'read',
   'no-op': 'left unchanged',
+  forget: 'removed from state (not destroyed)',
 };
 
 function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[]): PolicyResult[] {

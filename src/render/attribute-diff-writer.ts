@@ -25,7 +25,7 @@ import {
 import type { Palette } from './palette.js';
 import { ReplaceCursor, type SensitiveCursor } from './path-cursor.js';
 
-export type Sign = '+' | '-' | '~' | ' ' | '<=' | '-/+' | '+/-';
+export type Sign = '+' | '-' | '~' | ' ' | '<=' | '-/+' | '+/-' | '.';
 
 /** How a slot is introduced: `name = ` for an attribute, nothing (and a trailing comma) for a list element. */
 export interface SlotHead {
@@ -96,6 +96,8 @@ export class AttributeDiffWriter {
         return `${p.red('-')}/${p.green('+')}`;
       case '+/-':
         return `${p.green('+')}/${p.red('-')}`;
+      case '.':
+        return `  ${p.magenta('.')}`;
       case ' ':
         return '   ';
     }
@@ -170,8 +172,16 @@ export class AttributeDiffWriter {
     else this.changed(depth, head, b, a, bs, as, rp);
   }
 
-  /** A value appearing (`+`) or disappearing (`-`) entirely. */
-  whole(depth: number, sign: '+' | '-', head: SlotHead, v: Value, sens: SensitiveCursor, rp: ReplaceCursor, outermost: boolean): void {
+  /** A value appearing (`+`) or disappearing (`-`) entirely, or shown as it is (` `). */
+  whole(
+    depth: number,
+    sign: '+' | '-' | ' ',
+    head: SlotHead,
+    v: Value,
+    sens: SensitiveCursor,
+    rp: ReplaceCursor,
+    outermost: boolean,
+  ): void {
     const force = this.forces(rp);
     const toNull = sign === '-' && outermost && head.comma === '' ? ' -> null' : '';
     const { prefix, comma } = head;
@@ -204,7 +214,7 @@ export class AttributeDiffWriter {
   }
 
   /** Every element of a list or non-null entry of a map, all with the same sign. */
-  private contents(depth: number, sign: '+' | '-', v: Value[] | ValueMap, sens: SensitiveCursor, rp: ReplaceCursor): void {
+  private contents(depth: number, sign: '+' | '-' | ' ', v: Value[] | ValueMap, sens: SensitiveCursor, rp: ReplaceCursor): void {
     if (Array.isArray(v)) {
       v.forEach((x, i) => {
         this.whole(depth, sign, ELEMENT, x, sens.step(i), rp.step(i), false);

@@ -4,7 +4,7 @@
  * explanation of an action reason, Terraform's action arrays, and the display order.
  */
 import { deposedAsChange } from '../plan/deposed-change.js';
-import type { Action, ActionReason, DeposedDelete, ResourceChange } from '../plan/plan-types.js';
+import type { Action, ActionReason, DeposedDelete, PlanSummary, ResourceChange } from '../plan/plan-types.js';
 import { formatKey } from '../core/address.js';
 import type { Sign } from './attribute-diff-writer.js';
 
@@ -22,6 +22,8 @@ export function actionSign(action: Action): Sign {
       return '-/+';
     case 'create-delete':
       return '+/-';
+    case 'forget':
+      return '.';
     case 'no-op':
       return ' ';
   }
@@ -46,9 +48,55 @@ export function plannedPhrase(action: Action): string {
       return 'will be replaced (delete then create)';
     case 'create-delete':
       return 'will be replaced (create before destroy)';
+    case 'forget':
+      return "will be removed from hl's state (it is not destroyed)";
     case 'no-op':
       return 'is unchanged';
   }
+}
+
+/**
+ * The header of a planned change, `# addr will be ...`, as Terraform writes it for moves and
+ * imports: a move or an import with nothing else to do says so (`# a has moved to b`,
+ * `# b will be imported`); with a change besides, the header is the change's and `origin`
+ * says where the object comes from.
+ */
+export function plannedHeader(change: Pick<ResourceChange, 'address' | 'action' | 'previousAddress' | 'importing'>): {
+  subject: string;
+  phrase: string;
+  origin?: string;
+} {
+  const origin = change.importing
+    ? `imported from ${JSON.stringify(change.importing.id)}`
+    : change.previousAddress !== undefined
+      ? `moved from ${change.previousAddress}`
+      : undefined;
+  if (change.action === 'no-op' && change.importing) return { subject: change.address, phrase: 'will be imported' };
+  if (change.action === 'no-op' && change.previousAddress !== undefined)
+    return { subject: change.previousAddress, phrase: `has moved to ${change.address}` };
+  return { subject: change.address, phrase: plannedPhrase(change.action), ...(origin ? { origin } : {}) };
+}
+
+/** Whether a change is worth showing: an action other than no-op, or a move or an import. */
+export function isVisibleChange(c: Pick<ResourceChange, 'action' | 'previousAddress' | 'importing'>): boolean {
+  return c.action !== 'no-op' || c.previousAddress !== undefined || c.importing !== undefined;
+}
+
+/**
+ * The counts of a summary line: `1 to import, 0 to add, 1 to change, 0 to replace, 0 to destroy,
+ * 1 to move, 1 to forget` (imports, moves, forgets and reads only when there are any).
+ */
+export function summaryCounts(s: Required<PlanSummary>, withReads = false): string {
+  return [
+    ...(s.import > 0 ? [`${s.import} to import`] : []),
+    `${s.add} to add`,
+    `${s.change} to change`,
+    `${s.replace} to replace`,
+    `${s.destroy} to destroy`,
+    ...(withReads && s.read > 0 ? [`${s.read} to read`] : []),
+    ...(s.move > 0 ? [`${s.move} to move`] : []),
+    ...(s.forget > 0 ? [`${s.forget} to forget`] : []),
+  ].join(', ');
 }
 
 /** "has changed", for a change detected outside hl. */
@@ -112,10 +160,10 @@ export function compareChanges(a: ResourceChange, b: ResourceChange): number {
   return x < y ? -1 : 1;
 }
 
-/** The changes worth showing (action other than no-op), in display order. O(k log k) for k of them. */
+/** The changes worth showing (action other than no-op, moves and imports), in display order. O(k log k) for k of them. */
 export function visibleChanges(changes: readonly ResourceChange[], deposed: readonly DeposedDelete[] = []): ResourceChange[] {
   const out: ResourceChange[] = [];
-  for (const c of changes) if (c.action !== 'no-op') out.push(c);
+  for (const c of changes) if (isVisibleChange(c)) out.push(c);
   for (const d of deposed) out.push(deposedAsChange(d));
   return out.sort(compareChanges);
 }

@@ -16,7 +16,7 @@ import { compareStrings } from '../core/value.js';
 import type { OutputChange, Plan } from '../plan/plan-types.js';
 import { summarizeChanges } from '../plan/plan-summary.js';
 import { attributeHead, AttributeDiffWriter } from './attribute-diff-writer.js';
-import { visibleChanges } from './change-labels.js';
+import { summaryCounts, visibleChanges } from './change-labels.js';
 import { renderDiagnostics } from './diagnostic-human.js';
 import { formatKeyLabel } from './format-value.js';
 import { palette, type Palette } from './palette.js';
@@ -52,7 +52,7 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
     for (const c of changes) lines.push('', ...renderResourceChange(c, p, 'planned'));
     section(lines);
     const s = summarizeChanges(changes);
-    section([`${p.bold('Plan:')} ${s.add} to add, ${s.change} to change, ${s.replace} to replace, ${s.destroy} to destroy.`]);
+    section([`${p.bold('Plan:')} ${summaryCounts(s)}.`]);
   }
   if (outputs.length > 0) section(['Changes to Outputs:', ...renderOutputChanges(outputs, p)]);
 

@@ -47,6 +47,8 @@ export interface JsonResourceChange {
     before_sensitive: BoolTree;
     after_sensitive: BoolTree;
     replace_paths?: (string | number)[][];
+    /** Set when an import block adopts the object (Terraform 1.5). */
+    importing?: { id: string };
   };
 }
 
@@ -138,6 +140,8 @@ export function resourceChangeToJson(c: ResourceChange): JsonResourceChange {
       after_sensitive: c.after === null ? false : sensitiveTree(c.after, as),
     },
   };
+  if (c.previousAddress !== undefined) out.previous_address = c.previousAddress;
+  if (c.importing) out.change.importing = { id: c.importing.id };
   if (c.reason !== undefined) out.action_reason = c.reason;
   if (c.replacePaths.length > 0) out.change.replace_paths = c.replacePaths.map((r) => [...r.path]);
   return out;

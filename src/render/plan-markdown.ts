@@ -11,7 +11,7 @@ import { compareStrings, pathToString, type Path } from '../core/value.js';
 import type { Action, OutputChange, Plan, ResourceChange } from '../plan/plan-types.js';
 import { summarizeChanges } from '../plan/plan-summary.js';
 import { changedPaths } from './changed-paths.js';
-import { driftPhrase, isReplace, plannedPhrase, reasonText, visibleChanges } from './change-labels.js';
+import { driftPhrase, isReplace, plannedHeader, reasonText, summaryCounts, visibleChanges } from './change-labels.js';
 import { formatInline } from './format-value.js';
 import { palette } from './palette.js';
 import { SensitiveCursor } from './path-cursor.js';
@@ -51,6 +51,7 @@ const ACTION_LABEL: Record<Action, string> = {
   delete: '🗑️ destroy',
   read: '📖 read',
   'no-op': 'no-op',
+  forget: '🧹 forget',
 };
 
 const OUTPUT_LABEL: Record<OutputChange['action'], string> = {
@@ -100,9 +101,7 @@ function heading(plan: Plan, changes: ResourceChange[], drift: ResourceChange[],
     return lines.join('\n');
   }
   const s = summarizeChanges(changes);
-  lines.push(
-    `### Plan: ${s.add} to add, ${s.change} to change, ${s.replace} to replace, ${s.destroy} to destroy${s.read > 0 ? `, ${s.read} to read` : ''}`,
-  );
+  lines.push(`### Plan: ${summaryCounts(s, true)}`);
   if (drift.length > 0)
     lines.push(
       '',
@@ -113,8 +112,21 @@ function heading(plan: Plan, changes: ResourceChange[], drift: ResourceChange[],
 
 function changesTable(changes: ResourceChange[]): string {
   const rows = ['| Action | Resource | Changed attributes |', '| --- | --- | --- |'];
-  for (const c of changes) rows.push(`| ${ACTION_LABEL[c.action]} | ${code(c.address)} | ${attributesCell(c)} |`);
+  for (const c of changes) rows.push(`| ${actionLabel(c)} | ${resourceCell(c)} | ${attributesCell(c)} |`);
   return rows.join('\n');
+}
+
+/** The action, with the import or move that comes with it (a move or an import alone is just that). */
+function actionLabel(c: ResourceChange): string {
+  const extra = [...(c.importing ? ['📥 import'] : []), ...(c.previousAddress !== undefined ? ['🚚 move'] : [])];
+  if (c.action === 'no-op' && extra.length > 0) return extra.join(' + ');
+  return [...extra, ACTION_LABEL[c.action]].join(' + ');
+}
+
+function resourceCell(c: ResourceChange): string {
+  if (c.previousAddress !== undefined) return `${code(c.address)} (from ${code(c.previousAddress)})`;
+  if (c.importing) return `${code(c.address)} (id ${code(c.importing.id)})`;
+  return code(c.address);
 }
 
 function attributesCell(c: ResourceChange): string {
@@ -206,13 +218,15 @@ function details(changes: ResourceChange[], drift: ResourceChange[], budget: num
   let room = budget - out[0]!.length - 200;
   let left = 0;
   for (const { kind, change, lines } of entries) {
-    const phrase = kind === 'drift' ? `${driftPhrase(change.action)} outside of hl` : plannedPhrase(change.action);
-    const label = kind === 'drift' ? (change.action === 'delete' ? '🗑️' : '⚠️') : ACTION_LABEL[change.action].split(' ')[0]!;
+    const header =
+      kind === 'drift' ? { subject: change.address, phrase: `${driftPhrase(change.action)} outside of hl` } : plannedHeader(change);
+    const phrase = header.phrase;
+    const label = kind === 'drift' ? (change.action === 'delete' ? '🗑️' : '⚠️') : actionLabel(change).split(' ')[0]!;
     const body = lines.slice(1);
     const fence = fenceFor(body);
     const block = [
       '',
-      `<details${open}><summary>${label} <code>${escapeHtml(change.address)}</code> ${escapeHtml(phrase)}</summary>`,
+      `<details${open}><summary>${label} <code>${escapeHtml(header.subject)}</code> ${escapeHtml(phrase)}</summary>`,
       '',
       `${fence}diff`,
       ...body,

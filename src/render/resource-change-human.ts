@@ -8,7 +8,7 @@
 import { pathToString, type Value } from '../core/value.js';
 import type { ResourceChange } from '../plan/plan-types.js';
 import { attributeHead, AttributeDiffWriter } from './attribute-diff-writer.js';
-import { actionSign, driftPhrase, plannedPhrase, reasonText } from './change-labels.js';
+import { actionSign, driftPhrase, plannedHeader, reasonText } from './change-labels.js';
 import type { Palette } from './palette.js';
 import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
 
@@ -31,8 +31,10 @@ function verbColor(p: Palette, change: ResourceChange, kind: ChangeKind): (s: st
     case 'delete-create':
     case 'create-delete':
       return p.magenta;
+    case 'forget':
+      return p.magenta;
     case 'no-op':
-      return (s) => s;
+      return change.importing ? p.green : (s) => s;
   }
 }
 
@@ -42,9 +44,10 @@ function verbColor(p: Palette, change: ResourceChange, kind: ChangeKind): (s: st
  */
 export function renderResourceChange(change: ResourceChange, p: Palette, kind: ChangeKind = 'planned', diffStyle = false): string[] {
   const w = new AttributeDiffWriter(p, diffStyle);
-  const phrase = kind === 'drift' ? driftPhrase(change.action) : plannedPhrase(change.action);
-  w.lines.push(`  ${p.bold(`# ${change.address}`)} ${p.bold(verbColor(p, change, kind)(phrase))}`);
-  const reason = kind === 'planned' ? reasonText(change) : undefined;
+  const header = kind === 'drift' ? { subject: change.address, phrase: driftPhrase(change.action) } : plannedHeader(change);
+  w.lines.push(`  ${p.bold(`# ${header.subject}`)} ${p.bold(verbColor(p, change, kind)(header.phrase))}`);
+  if (header.origin !== undefined) w.lines.push(`  # (${header.origin})`);
+  const reason = kind === 'planned' && change.action !== 'forget' ? reasonText(change) : undefined;
   if (reason !== undefined) w.lines.push(`  # (${reason})`);
   for (const note of change.notes) w.lines.push(`  ${p.yellow(`# note: ${note}`)}`);
 
@@ -53,8 +56,8 @@ export function renderResourceChange(change: ResourceChange, p: Palette, kind: C
   const bs = SensitiveCursor.of(change.beforeSensitive);
   const as = SensitiveCursor.of(change.afterSensitive);
   const rp = ReplaceCursor.of(change.replacePaths);
-  if (change.action === 'delete' || change.after === null) {
-    destroyBody(w, change, bs);
+  if (change.action === 'delete' || change.action === 'forget' || change.after === null) {
+    destroyBody(w, change, bs, change.action === 'forget' ? ' ' : '-');
   } else if (change.action === 'create' || change.action === 'read' || change.before === null) {
     w.mapBody(1, null, change.after, SensitiveCursor.NONE, as, rp);
   } else {
@@ -69,7 +72,7 @@ export function renderResourceChange(change: ResourceChange, p: Palette, kind: C
 }
 
 /** A destroy: the identifying attributes going to null, the rest counted. */
-function destroyBody(w: AttributeDiffWriter, change: ResourceChange, bs: SensitiveCursor): void {
+function destroyBody(w: AttributeDiffWriter, change: ResourceChange, bs: SensitiveCursor, sign: '-' | ' '): void {
   const before = change.before ?? {};
   const shown: [string, Value][] = [];
   for (const key of IDENTIFYING) {
@@ -78,7 +81,7 @@ function destroyBody(w: AttributeDiffWriter, change: ResourceChange, bs: Sensiti
     else if (key === 'id' && change.id !== null) shown.push(['id', change.id]);
   }
   const width = Math.max(0, ...shown.map(([k]) => k.length));
-  for (const [key, v] of shown) w.whole(1, '-', attributeHead(key, width), v, bs.step(key), ReplaceCursor.NONE, true);
+  for (const [key, v] of shown) w.whole(1, sign, attributeHead(key, width), v, bs.step(key), ReplaceCursor.NONE, true);
   let hidden = 0;
   for (const key in before) {
     if (before[key] !== null && !shown.some(([k]) => k === key)) hidden++;

@@ -10,6 +10,7 @@ import type { ScopedValue } from '../../src/lang/eval-context.js';
 import { makePlan, type PlanRequest } from '../../src/plan/planner.js';
 import type { PlannerProvider } from '../../src/plan/planner-provider.js';
 import type { Plan, ResourceChange } from '../../src/plan/plan-types.js';
+import type { ImportedObject } from '../../src/plan/planned-imports.js';
 import type { ResourceState, State } from '../../src/state/state-types.js';
 import { FakeProvider } from '../../providers/fake/fake-provider.js';
 
@@ -28,6 +29,8 @@ export interface Scenario {
   planner?: (p: PlannerProvider) => PlannerProvider;
   /** Instances whose refresh failed, with why. */
   unreadable?: Record<string, string>;
+  /** Objects read for import blocks, by address (what the engine passes). */
+  imported?: Record<string, ImportedObject>;
 }
 
 export function fakeState(address: string, attributes: Attributes, extra: Partial<ResourceState> = {}): ResourceState {
@@ -84,6 +87,7 @@ export function planScenario(s: Scenario): { plan?: Plan; diagnostics: Diagnosti
   };
   if (s.refreshed) req.refreshed = new Map(Object.entries(s.refreshed));
   if (s.unreadable) req.unreadable = new Map(Object.entries(s.unreadable));
+  if (s.imported) req.imported = new Map(Object.entries(s.imported));
   let r = makePlan(req);
   if (r.needData) {
     const data = new Map<string, Attributes>();
