@@ -172,6 +172,11 @@ export function memoryStore(): ApplyStore {
     },
     setResource: async (r) => void resources.set(r.address, r),
     removeResource: async (a) => resources.delete(a),
+    moveResource: async (from, to) => {
+      const r = resources.get(from)!;
+      resources.delete(from);
+      resources.set(to, { ...r, address: to });
+    },
     setOutputs: async () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 /** What the executor reports while it works; the CLI turns these into lines or JSON events. */
 
-export type OperationKind = 'create' | 'update' | 'delete' | 'read';
+/** `move`, `import` and `forget`: what moved, import and removed blocks do to state before the rest. */
+export type OperationKind = 'create' | 'update' | 'delete' | 'read' | 'move' | 'import' | 'forget';
 
 export interface OperationStart {
   address: string;

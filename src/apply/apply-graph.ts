@@ -36,7 +36,7 @@ export function buildApplyGraph(plan: Plan): ApplyGraph {
     if (!list) byBlock.set(c.block, (list = []));
     list.push(c);
   }
-  const hasApply = (c: ResourceChange): boolean => c.action !== 'no-op' && c.action !== 'delete';
+  const hasApply = (c: ResourceChange): boolean => c.action !== 'no-op' && c.action !== 'delete' && c.action !== 'forget';
   const hasDelete = (c: ResourceChange): boolean =>
     (c.action === 'delete' || c.action === 'delete-create' || c.action === 'create-delete') && c.before !== null;
 

@@ -9,5 +9,7 @@ export interface ApplyStore {
   completeIntent(intentId: string, outcome: IntentOutcome, opts?: { waitForDisk?: boolean }): Promise<void>;
   setResource(resource: ResourceState): Promise<void>;
   removeResource(address: string): Promise<unknown>;
+  /** Renames an entry (a moved block), as `hl state mv` does. */
+  moveResource(from: string, to: string): Promise<unknown>;
   setOutputs(outputs: Record<string, OutputState>): Promise<void>;
 }

@@ -40,6 +40,7 @@ import type { ApplyStore } from './apply-store.js';
 import { resourceStateEntry } from './resource-state-entry.js';
 import type { ConditionResult } from '../plan/condition-results.js';
 import { ConditionEvaluator } from '../plan/evaluate-conditions.js';
+import { applyRefactorings, type RefactoringResult } from './apply-refactorings.js';
 
 export interface ApplyRequest {
   plan: Plan;
@@ -66,14 +67,28 @@ export type InstanceOutcome = 'applied' | 'failed' | 'skipped' | 'not-started' |
 export interface ApplyResult {
   outcomes: Map<string, InstanceOutcome>;
   diagnostics: Diagnostic[];
-  counts: { added: number; changed: number; replaced: number; destroyed: number; failed: number; skipped: number; notStarted: number };
+  counts: {
+    added: number;
+    changed: number;
+    replaced: number;
+    destroyed: number;
+    failed: number;
+    skipped: number;
+    notStarted: number;
+    /** What moved, import and removed blocks did (apply-refactorings.ts). */
+    moved?: number;
+    imported?: number;
+    forgotten?: number;
+  };
   stopped: boolean;
   /** Custom conditions evaluated during the apply, check blocks last (absent when none). */
   checks?: ConditionResult[];
 }
 
 export async function applyPlan(req: ApplyRequest): Promise<ApplyResult> {
-  return new Executor(req).run();
+  // moves, forgets and imports first: the operations below find state as the plan saw it
+  const refactored = await applyRefactorings(req);
+  return new Executor(req, refactored).run();
 }
 
 class Executor {
@@ -94,7 +109,10 @@ class Executor {
   /** Preconditions and postconditions of the instances applied, then the check blocks. */
   private readonly conditions = new ConditionEvaluator();
 
-  constructor(private readonly req: ApplyRequest) {
+  constructor(
+    private readonly req: ApplyRequest,
+    private readonly refactored: RefactoringResult,
+  ) {
     for (const r of req.store.listResources()) this.current.set(r.address, { attributes: r.attributes, sensitivePaths: r.sensitivePaths });
     for (const c of req.plan.changes) {
       let list = this.byBlock.get(c.block);
@@ -142,9 +160,16 @@ class Executor {
       { parallelism: this.req.parallelism, shouldStop: this.req.shouldStop },
     );
     const counts: ApplyResult['counts'] = { added: 0, changed: 0, replaced: 0, destroyed: 0, failed: 0, skipped: 0, notStarted: 0 };
+    const { refactored } = this;
+    this.diagnostics.unshift(...refactored.diagnostics);
+    if (refactored.moved > 0) counts.moved = refactored.moved;
+    if (refactored.imported > 0) counts.imported = refactored.imported;
+    if (refactored.forgotten > 0) counts.forgotten = refactored.forgotten;
     for (const c of plan.changes) {
-      if (c.action === 'no-op') {
-        outcomes.set(c.address, 'unchanged');
+      if (c.action === 'no-op' || c.action === 'forget') {
+        const failed = refactored.failed.has(c.address);
+        outcomes.set(c.address, failed ? 'failed' : c.action === 'forget' ? 'applied' : 'unchanged');
+        if (failed) counts.failed++;
         continue;
       }
       const nodes = [applyNodeId(c.address), deleteNodeId(c.address)].filter((n) => dag.hasNode(n));
@@ -333,6 +358,7 @@ class Executor {
   // ---- operations ---------------------------------------------------------------------
 
   private async runApply(change: ResourceChange, controls: VisitControls): Promise<boolean> {
+    if (this.refactored.failed.has(change.address)) return false; // its move or import failed: reported
     const provider = this.req.providers.get(change.provider);
     if (!provider) return this.fail(change, 'create', `provider "${change.provider}" is not configured`);
     const operation: OperationKind = change.action === 'update' ? 'update' : change.action === 'read' ? 'read' : 'create';
@@ -519,6 +545,7 @@ class Executor {
   }
 
   private async runDelete(change: ResourceChange, controls: VisitControls): Promise<boolean> {
+    if (this.refactored.failed.has(change.address)) return false; // its move failed: reported
     const provider = this.req.providers.get(change.provider);
     if (!provider) return this.fail(change, 'delete', `provider "${change.provider}" is not configured`);
     const { store } = this.req;

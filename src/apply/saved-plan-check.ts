@@ -4,8 +4,9 @@
  * address (same id, type and provider), a create does not target an address state already
  * holds (unless the plan found that object gone), drift to accept is about the object state
  * holds, nothing protected by prevent_destroy (in the configuration or kept in state) is
- * destroyed or replaced, and each deposed object to delete is the one state records. The plan's integrity check (plan-codec.ts) is what keeps an
- * edited plan out; these checks hold even against a plan signed by a buggy hl. Pure.
+ * destroyed or replaced, and each deposed object to delete is the one state records. A moved
+ * object is looked for at its previous address; an imported one must not be in state yet.
+ * The plan's integrity check (plan-codec.ts) is what keeps an edited plan out; these checks hold even against a plan signed by a buggy hl. Pure.
  */
 import { blockAddress, parseAddress } from '../core/address.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
@@ -24,7 +25,7 @@ export interface SavedPlanCheck {
 }
 
 const DESTROYS = new Set<ResourceChange['action']>(['delete', 'delete-create', 'create-delete']);
-const NEEDS_PRIOR = new Set<ResourceChange['action']>(['update', 'delete', 'delete-create', 'create-delete']);
+const NEEDS_PRIOR = new Set<ResourceChange['action']>(['update', 'delete', 'delete-create', 'create-delete', 'forget']);
 const HINT = 'Run "hl plan --out FILE" again and apply the new plan.';
 
 /** The errors that refuse the plan (empty: it may be applied). */
@@ -32,6 +33,9 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
   const { plan, file, stateAt, config } = input;
   const problems: string[] = [];
   const seen = new Set<string>();
+  // a moved object is where state holds it now, its previous address
+  const previous = new Map(plan.changes.flatMap((c) => (c.previousAddress !== undefined ? [[c.address, c.previousAddress] as const] : [])));
+  const held = (address: string): ResourceState | undefined => stateAt(previous.get(address) ?? address);
   for (const c of plan.changes) {
     const what = `${c.address} (${c.action})`;
     if (seen.has(c.address)) problems.push(`${c.address} is planned twice`);
@@ -45,13 +49,20 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
       if (c.action !== 'read' && c.action !== 'no-op') problems.push(`${what}: a data source can only be read`);
       continue;
     }
-    const prior = stateAt(c.address);
+    const prior = held(c.address);
     const block = config.resources.get(c.block);
+    if (c.previousAddress !== undefined && stateAt(c.address))
+      problems.push(`${what}: it moves from ${c.previousAddress}, but state already holds an object at ${c.address}`);
+    if (c.importing) {
+      // imported by apply: state must not hold anything there yet
+      if (prior)
+        problems.push(`${what}: it imports ${JSON.stringify(c.importing.id)}, but state already holds ${JSON.stringify(prior.id)} there`);
+    }
     if (prior) {
       if (c.type !== prior.type) problems.push(`${what}: state holds a ${prior.type} there, not a ${c.type}`);
       if (c.provider !== prior.provider) problems.push(`${what}: state manages it through provider ${prior.provider}, not ${c.provider}`);
     }
-    if (NEEDS_PRIOR.has(c.action) || (c.action === 'no-op' && c.id !== null)) {
+    if (!c.importing && (NEEDS_PRIOR.has(c.action) || (c.action === 'no-op' && c.id !== null))) {
       if (!prior) problems.push(`${what}: state holds no object at ${c.address}`);
       else if (c.id !== prior.id)
         problems.push(`${what}: the plan names object ${JSON.stringify(c.id)}, but state holds ${JSON.stringify(prior.id)} there`);
@@ -59,7 +70,7 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     if (c.action === 'create' && prior && c.reason !== 'create_because_gone') {
       problems.push(`${what}: state already holds object ${JSON.stringify(prior.id)} at ${c.address}`);
     }
-    if (c.action !== 'delete' && c.action !== 'no-op') {
+    if (c.action !== 'delete' && c.action !== 'no-op' && c.action !== 'forget') {
       if (block?.mode !== 'managed' || block.type !== c.type) problems.push(`${what}: the plan's configuration declares no ${c.block}`);
       else if (block.provider !== c.provider)
         problems.push(`${what}: the configuration gives it provider ${block.provider}, not ${c.provider}`);
@@ -72,7 +83,7 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
   }
   // Accepted drift rewrites (or, for an object gone outside hl, forgets) the state entry.
   for (const d of plan.drift) {
-    const prior = stateAt(d.address);
+    const prior = held(d.address);
     if (!prior) continue; // nothing to rewrite: apply skips it
     if (d.id !== prior.id || d.type !== prior.type || d.provider !== prior.provider) {
       problems.push(
@@ -81,7 +92,7 @@ export function checkSavedPlan(input: SavedPlanCheck): Diagnostic[] {
     }
   }
   for (const d of plan.deposed) {
-    const prior = stateAt(d.address);
+    const prior = held(d.address);
     const object = prior?.deposed?.find((o) => o.key === d.key);
     if (!prior || !object) problems.push(`${d.address} (deposed object ${d.key}): state holds no such deposed object`);
     else if (object.id !== d.id || prior.type !== d.type || prior.provider !== d.provider) {

@@ -13,6 +13,9 @@ const PRESENT: Record<OperationKind, [string, string, string]> = {
   update: ['Modifying...', 'Still modifying...', 'Modifications complete'],
   delete: ['Destroying...', 'Still destroying...', 'Destruction complete'],
   read: ['Reading...', 'Still reading...', 'Read complete'],
+  move: ['Moving in state...', 'Still moving...', 'Move complete'],
+  import: ['Importing...', 'Still importing...', 'Import complete'],
+  forget: ["Removing from hl's state...", 'Still removing...', "Removed from hl's state (not destroyed)"],
 };
 
 export function formatElapsed(ms: number): string {

@@ -47,6 +47,16 @@ export interface ApplySummary {
   redact: Redactor;
 }
 
+/** `1 imported, 0 added, 1 changed, 0 replaced, 0 destroyed, 1 moved, 1 forgotten` (the first and last two only when any). */
+function resourceCounts(n: ApplyResult['counts']): string {
+  return [
+    ...(n.imported ? [`${n.imported} imported`] : []),
+    `${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed`,
+    ...(n.moved ? [`${n.moved} moved`] : []),
+    ...(n.forgotten ? [`${n.forgotten} forgotten`] : []),
+  ].join(', ');
+}
+
 export function printApplySummary(term: TextOutput, s: ApplySummary, status: ApplyStatus, opts: { json: boolean }): void {
   const c = palette(term.color);
   const n = s.result.counts;
@@ -60,15 +70,11 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
     return;
   }
   if (status === 'failed') {
-    term.out(
-      `\n${c.redBold(`${verb} failed.`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.failed} failed, ${n.skipped} skipped.\n`,
-    );
+    term.out(`\n${c.redBold(`${verb} failed.`)} Resources: ${resourceCounts(n)}; ${n.failed} failed, ${n.skipped} skipped.\n`);
     return;
   }
   if (s.quiet) return;
-  term.out(
-    `\n${c.greenBold(`${verb} complete!`)} Resources: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed.\n`,
-  );
+  term.out(`\n${c.greenBold(`${verb} complete!`)} Resources: ${resourceCounts(n)}.\n`);
   if (Object.keys(s.outputs).length > 0 && !opts.json && s.mode !== 'destroy') {
     term.out('\nOutputs:\n\n');
     printOutputLines(term, s.outputs, (v) => s.redact.json(v));

@@ -10,6 +10,7 @@ import { silentEvents, type ApplyEvents } from '../../src/apply/apply-events.js'
 import { projectFromFiles, type Project } from '../../src/engine/project.js';
 import { makePlan } from '../../src/plan/planner.js';
 import type { Plan } from '../../src/plan/plan-types.js';
+import type { ImportedObject } from '../../src/plan/planned-imports.js';
 import type { RetryPolicy } from '../../src/provider/retry-provider-call.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { newLineage } from '../../src/state/new-lineage.js';
@@ -25,8 +26,8 @@ export interface Harness {
   provider: FakeProvider;
   /** One root file's text, or files (module files tagged with their directory). */
   load(yaml: string | ConfigFile[]): Promise<Project>;
-  plan(yaml: string | ConfigFile[], opts?: { mode?: Plan['mode']; refresh?: boolean }): Promise<{ project: Project; plan: Plan }>;
-  apply(yaml: string | ConfigFile[], opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
+  plan(yaml: string | ConfigFile[], opts?: { mode?: Plan['mode']; refresh?: boolean; imported?: ReadonlyMap<string, ImportedObject> }): Promise<{ project: Project; plan: Plan }>;
+  apply(yaml: string | ConfigFile[], opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy; imported?: ReadonlyMap<string, ImportedObject> }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
   openStore(): Promise<StateStore>;
 }
 
@@ -67,12 +68,13 @@ export function makeHarness(latencyMs = 0): Harness {
         hlVersion: 'test',
         configHash: project.configHash,
         paths: project.paths,
+        ...(opts.imported ? { imported: opts.imported } : {}),
       });
       if (!result.plan) throw new Error(result.diagnostics.map((d) => `${d.summary} ${d.detail ?? ''}`).join('\n'));
       return { project, plan: result.plan };
     },
     async apply(yaml, opts = {}) {
-      const { project, plan } = await h.plan(yaml, opts.mode ? { mode: opts.mode } : {});
+      const { project, plan } = await h.plan(yaml, { ...(opts.mode ? { mode: opts.mode } : {}), ...(opts.imported ? { imported: opts.imported } : {}) });
       const store = await h.openStore();
       const result = await applyPlan({
         plan,
