@@ -12,6 +12,8 @@ import type { Project } from './project.js';
 import type { ProviderSession } from './provider-session.js';
 import { checkPlanLive } from './live-plan-checks.js';
 import { refreshState } from './refresh.js';
+import { readImports } from './plan-imports.js';
+import type { ImportedObject } from '../plan/planned-imports.js';
 import { unreachableDiagnostic } from './unreachable-provider.js';
 import { ProviderError } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
@@ -54,6 +56,14 @@ export async function planProject(
     refreshed = r.refreshed;
     if (r.unreadable.size > 0) unreadable = r.unreadable;
   }
+  // import blocks: their objects are read now and planned as priors (plan-imports.ts)
+  let imported: Map<string, ImportedObject> | undefined;
+  if (opts.mode === 'normal' && project.config.imports.length > 0) {
+    const r = await readImports(project, state, session, { parallelism: opts.parallelism, ...(opts.retry ? { retry: opts.retry } : {}) });
+    diagnostics.push(...r.diagnostics);
+    if (hasErrors(r.diagnostics)) return { diagnostics };
+    if (r.imported.size > 0) imported = r.imported;
+  }
   const dataResults = new Map<string, Attributes>();
   const limit = pLimit(Math.max(1, opts.parallelism));
   for (let round = 0; round < MAX_DATA_ROUNDS; round++) {
@@ -76,6 +86,7 @@ export async function planProject(
     };
     if (refreshed) req.refreshed = refreshed;
     if (unreadable) req.unreadable = unreadable;
+    if (imported) req.imported = imported;
     const result = makePlan(req);
     if (!result.needData) {
       if (!result.plan) return { diagnostics: [...diagnostics, ...result.diagnostics] };
