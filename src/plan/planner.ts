@@ -123,7 +123,8 @@ class Planner {
 
   constructor(request: PlanRequest) {
     // moved blocks: the plan is made as if state held every moved object at its new address
-    const moves = resolveMoves(request.config.moved, request.state.resources);
+    // (a refresh-only plan records what it reads where state holds it now)
+    const moves = resolveMoves(request.mode === 'refresh-only' ? [] : request.config.moved, request.state.resources);
     this.diagnostics.push(...moves.diagnostics);
     this.previousAddress = moves.previous;
     const req: PlanRequest =
