@@ -259,7 +259,7 @@ class Executor {
     if (!expansion) return undefined;
     const values = new Map<InstanceKey, ScopedValue>();
     for (const c of changes) {
-      if (c.action === 'delete') continue;
+      if (c.action === 'delete' || c.action === 'forget') continue;
       const cur = this.current.get(c.address);
       const value: Value = c.action !== 'no-op' && !this.applied.has(c.address) ? (c.after ?? null) : (cur?.attributes ?? null);
       values.set(c.index, { value, sensitivePaths: cur?.sensitivePaths ?? c.afterSensitive });
