@@ -5,7 +5,7 @@
  * cycle of moves, an import into a block the config does not declare, a removed block that
  * is still in the config. Every problem is located at the value at fault.
  */
-import { blockAddress, formatAddress, parseAddress, type ResourceAddress } from '../core/address.js';
+import { blockAddress, formatAddress, parseAddress, parseModulePath, type ResourceAddress } from '../core/address.js';
 import { error, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Node, ScalarNode } from '../yaml/node.js';
 import type { DecodeReport } from './decode-report.js';
@@ -20,7 +20,7 @@ export interface DecodedRefactorings {
   removed: RemovedBlock[];
 }
 
-const ADDRESS_HINT = 'Write a resource address such as proxmox_vm.k3s or proxmox_vm.k3s["pve"].';
+const ADDRESS_HINT = 'Write a resource address such as proxmox_vm.k3s, proxmox_vm.k3s["pve"] or module.k3s_node["pve"].proxmox_vm.this.';
 
 /** Decodes one `moved:`, `import:` or `removed:` list of a file into `out`. */
 export function decodeRefactoringList(key: RefactoringKey, list: Node, out: DecodedRefactorings, report: DecodeReport): void {
@@ -65,10 +65,13 @@ function addressField(n: Node, field: string, block: RefactoringKey, report: Dec
   const text = n.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
   const addr = text === undefined ? undefined : parseAddress(text);
   if (!addr) {
+    const modulePath = text !== undefined && parseModulePath(text) !== undefined;
     report.semanticError(
       `Invalid ${field} in a ${block} block: ${text === undefined ? 'expected an address' : `"${text}" is not a resource address`}`,
       n.loc,
-      ADDRESS_HINT,
+      modulePath
+        ? 'hl moves resources, not whole module calls: write one block per resource, such as module.k3s_node["pve"].proxmox_vm.this.'
+        : ADDRESS_HINT,
     );
     return undefined;
   }
@@ -184,9 +187,20 @@ export interface RefactoringConfig extends DecodedRefactorings {
   resources: ReadonlyMap<string, { mode: 'managed' | 'data'; loc: SourceLocation }>;
 }
 
-/** The checks across all files: each problem once, at the block at fault. */
-export function checkRefactoringBlocks(config: RefactoringConfig): Diagnostic[] {
-  return [...checkMoved(config.moved), ...checkImports(config), ...checkRemoved(config)];
+/**
+ * The checks across all files: each problem once, at the block at fault. When the config is
+ * parsed (`modules: 'skip'`) addresses inside modules are not checked against the
+ * resources, since module instances are expanded later; once they are, the engine checks
+ * those (`modules: 'only'`).
+ */
+export function checkRefactoringBlocks(config: RefactoringConfig, opts: { modules: 'skip' | 'only' } = { modules: 'skip' }): Diagnostic[] {
+  const inScope = (a: ResourceAddress): boolean => (opts.modules === 'only') === Boolean(a.module);
+  const scoped: RefactoringConfig = {
+    ...config,
+    imports: config.imports.filter((i) => inScope(i.to)),
+    removed: config.removed.filter((r) => inScope(r.from)),
+  };
+  return [...(opts.modules === 'skip' ? checkMoved(config.moved) : []), ...checkImports(scoped), ...checkRemoved(scoped)];
 }
 
 /** Whether a move takes the whole block (every instance, keys kept) rather than one instance. */
@@ -242,25 +256,35 @@ function checkMoved(moved: readonly MovedBlock[]): Diagnostic[] {
     byTarget.set(to, m);
     valid.push(m);
   }
-  // a cycle: following the moves from a block's `to` comes back to its `from`
-  const reported = new Set<MovedBlock>();
+  // a cycle: following the moves from a block's `to` comes back to its `from`. Each move leads
+  // to at most one next move, so one walk with colours finds every cycle in linear time.
+  const bySourceText = new Map<string, MovedBlock>();
+  const bySourceBlock = new Map<string, MovedBlock>();
+  for (const m of valid) {
+    if (isBlockMove(m)) {
+      if (!bySourceBlock.has(blockAddress(m.from))) bySourceBlock.set(blockAddress(m.from), m);
+    } else if (!bySourceText.has(formatAddress(m.from))) bySourceText.set(formatAddress(m.from), m);
+  }
+  const nextOf = (m: MovedBlock): MovedBlock | undefined => {
+    const n = bySourceText.get(formatAddress(m.to)) ?? bySourceBlock.get(blockAddress(m.to));
+    return n === m ? undefined : n;
+  };
+  const state = new Map<MovedBlock, 'walking' | 'done'>();
   for (const start of valid) {
-    if (reported.has(start)) continue;
-    const path = [start];
-    let cur: ResourceAddress = start.to;
-    for (let step = 0; step <= valid.length; step++) {
-      const next = valid.find((m) => m !== path[path.length - 1] && movedSourceMatches(m, cur));
-      if (!next) break;
-      if (next === start) {
-        for (const m of path) reported.add(m);
-        const chain = [...path.map((m) => formatAddress(m.from)), formatAddress(start.from)].join(' -> ');
-        out.push(error(`Cycle of moved blocks: ${chain}`, start.loc, 'Each object must end at one address; remove one of these moves.'));
-        break;
-      }
-      if (path.includes(next)) break; // a cycle that does not come back to start: reported from its own blocks
-      path.push(next);
-      cur = movedTarget(next, cur);
+    if (state.has(start)) continue;
+    const path: MovedBlock[] = [];
+    let cur: MovedBlock | undefined = start;
+    while (cur && !state.has(cur)) {
+      state.set(cur, 'walking');
+      path.push(cur);
+      cur = nextOf(cur);
     }
+    if (cur && state.get(cur) === 'walking') {
+      const cycle = path.slice(path.indexOf(cur));
+      const chain = [...cycle.map((m) => formatAddress(m.from)), formatAddress(cur.from)].join(' -> ');
+      out.push(error(`Cycle of moved blocks: ${chain}`, cur.loc, 'Each object must end at one address; remove one of these moves.'));
+    }
+    for (const m of path) state.set(m, 'done');
   }
   return out;
 }

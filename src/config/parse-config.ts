@@ -117,7 +117,7 @@ function rootOnlyBlocks(root: Node): Diagnostic[] {
           'Configure providers in the root config; a module uses them by name, or through providers: { kuma: kuma.fun-bedbug } in the module block that calls it.',
         ),
       );
-    } else if (e.key === 'policies' || e.key === 'hl') {
+    } else if (e.key === 'policies' || e.key === 'hl' || e.key === 'moved' || e.key === 'import' || e.key === 'removed') {
       out.push(error(`"${e.key}" belongs in the root config, not in a module`, e.keyLoc));
     }
   }

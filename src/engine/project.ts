@@ -10,6 +10,7 @@ import type { Config, ConfigFile } from '../config/config-types.js';
 import { loadConfigFiles } from './load-config.js';
 import { loadModuleFiles, moduleDirOf } from './load-modules.js';
 import { expandModules } from '../expand/expand-modules.js';
+import { checkRefactoringBlocks } from '../config/decode-refactoring-blocks.js';
 import { parseConfig } from '../config/parse-config.js';
 import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
@@ -113,6 +114,8 @@ export async function projectFromFiles(
   });
   if (hasErrors(expanded.diagnostics)) return { diagnostics: [...parseDiagnostics, ...expanded.diagnostics] };
   const config: Config = { ...expanded.config, files };
+  const refactorings = checkRefactoringBlocks(config, { modules: 'only' });
+  if (hasErrors(refactorings)) return { diagnostics: [...parseDiagnostics, ...expanded.diagnostics, ...refactorings] };
   const g = buildConfigGraph(config);
   if (!g.graph || hasErrors(g.diagnostics)) return { diagnostics: [...parseDiagnostics, ...expanded.diagnostics, ...g.diagnostics] };
   return {

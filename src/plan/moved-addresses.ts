@@ -7,9 +7,9 @@
  * still holds, is an error at the moved block. Cycles, type changes and duplicates are the
  * config's to refuse (config/decode-refactoring-blocks.ts).
  */
-import { formatAddress, parseAddress, type ResourceAddress } from '../core/address.js';
+import { blockAddress, formatAddress, parseAddress, type ResourceAddress } from '../core/address.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import { movedSourceMatches, movedTarget } from '../config/decode-refactoring-blocks.js';
+import { isBlockMove, movedTarget } from '../config/decode-refactoring-blocks.js';
 import type { MovedBlock } from '../config/refactoring-types.js';
 import type { ResourceState } from '../state/state-types.js';
 
@@ -26,6 +26,7 @@ export function resolveMoves(moved: readonly MovedBlock[], resources: readonly R
   const diagnostics: Diagnostic[] = [];
   if (moved.length === 0) return { resources: [...resources], previous, diagnostics };
   const targets = new Map<ResourceState, { to: ResourceAddress; by: MovedBlock }>();
+  const next = moveIndex(moved);
   for (const r of resources) {
     if (r.mode !== 'managed') continue;
     const start = parseAddress(r.address);
@@ -33,10 +34,10 @@ export function resolveMoves(moved: readonly MovedBlock[], resources: readonly R
     let cur = start;
     let by: MovedBlock | undefined;
     for (let step = 0; step <= moved.length; step++) {
-      const next = moved.find((m) => m.from.key !== null && movedSourceMatches(m, cur)) ?? moved.find((m) => movedSourceMatches(m, cur));
-      if (!next) break;
-      cur = movedTarget(next, cur);
-      by = next;
+      const m = next(cur);
+      if (!m) break;
+      cur = movedTarget(m, cur);
+      by = m;
     }
     if (by && formatAddress(cur) !== r.address) targets.set(r, { to: cur, by });
   }
@@ -77,9 +78,39 @@ export function resolveMoves(moved: readonly MovedBlock[], resources: readonly R
   return { resources: out, previous, diagnostics };
 }
 
+/**
+ * The move that takes the object at an address, found through maps rather than a scan (a
+ * config may hold thousands of moves): an instance move (its \`from\` has a key) first, else
+ * the first in file order of an exact move from a keyless address and a block move.
+ */
+function moveIndex(moved: readonly MovedBlock[]): (addr: ResourceAddress) => MovedBlock | undefined {
+  const keyed = new Map<string, MovedBlock>();
+  const exact = new Map<string, { m: MovedBlock; i: number }>();
+  const whole = new Map<string, { m: MovedBlock; i: number }>();
+  moved.forEach((m, i) => {
+    const from = formatAddress(m.from);
+    if (m.from.key !== null) {
+      if (!keyed.has(from)) keyed.set(from, m);
+    } else if (isBlockMove(m)) {
+      if (!whole.has(blockAddress(m.from))) whole.set(blockAddress(m.from), { m, i });
+    } else if (!exact.has(from)) exact.set(from, { m, i });
+  });
+  return (addr) => {
+    const k = keyed.get(formatAddress(addr));
+    if (k) return k;
+    const e = exact.get(formatAddress(addr));
+    const w = whole.get(blockAddress(addr));
+    if (e && w) return e.i < w.i ? e.m : w.m;
+    return (e ?? w)?.m;
+  };
+}
+
 /** The state entry at another address of the same type (as the state store's move writes it). */
 export function relocated(r: ResourceState, to: ResourceAddress): ResourceState {
-  return { ...r, address: formatAddress(to), name: to.name, index: to.key };
+  const { module: _from, ...rest } = r;
+  const out: ResourceState = { ...rest, address: formatAddress(to), name: to.name, index: to.key };
+  if (to.module) out.module = to.module;
+  return out;
 }
 
 /** A map keyed by state address, its keys renamed by the moves (`previous`: old by new). */
