@@ -178,4 +178,59 @@ outputs:
     const errors = await diagnosticsOf(files(ROOT, `${MODULE}providers:\n  fake: {}\n`));
     expect(errors[0]).toMatch(/^modules\/node\/main\.yaml:\d+:1: A module cannot configure providers/);
   });
+
+  it('moved blocks carry flat resources into module instances and back out, without a create or destroy', async () => {
+    const flat = `
+resources:
+  fake_resource.n:
+    for_each: [a, b]
+    name: "node-\${each.key}"
+`;
+    const mod = `
+variables:
+  name: { type: string }
+resources:
+  fake_resource.this: { name: "node-\${var.name}" }
+`;
+    const intoModule = `
+modules:
+  node: { source: ./modules/node, for_each: [a, b], name: "\${each.key}" }
+moved:
+  - { from: 'fake_resource.n["a"]', to: 'module.node["a"].fake_resource.this' }
+  - { from: 'fake_resource.n["b"]', to: 'module.node["b"].fake_resource.this' }
+`;
+    const h = makeHarness();
+    const first = await h.apply(flat);
+    const ids = first.store.listResources().map((r) => r.id);
+    const tree = (root: string): ConfigFile[] => [{ path: 'main.yaml', text: root }, { path: 'modules/node/main.yaml', text: mod, module: 'modules/node' }];
+
+    const { plan } = await h.plan(tree(intoModule));
+    expect(plan.changes.map((c) => [c.address, c.action, c.previousAddress])).toEqual([
+      ['module.node["a"].fake_resource.this', 'no-op', 'fake_resource.n["a"]'],
+      ['module.node["b"].fake_resource.this', 'no-op', 'fake_resource.n["b"]'],
+    ]);
+    const moved = await h.apply(tree(intoModule));
+    const state = moved.store.listResources();
+    expect(state.map((r) => [r.address, r.module, r.id])).toEqual([
+      ['module.node["a"].fake_resource.this', 'module.node["a"]', ids[0]],
+      ['module.node["b"].fake_resource.this', 'module.node["b"]', ids[1]],
+    ]);
+    expect((await h.plan(tree(intoModule))).plan.hasChanges).toBe(false);
+
+    const backOut = `${flat}moved:\n  - { from: 'module.node["a"].fake_resource.this', to: 'fake_resource.n["a"]' }\n  - { from: 'module.node["b"].fake_resource.this', to: 'fake_resource.n["b"]' }\n`;
+    const out = await h.apply(backOut);
+    expect(out.store.listResources().map((r) => [r.address, r.module, r.id])).toEqual([
+      ['fake_resource.n["a"]', undefined, ids[0]],
+      ['fake_resource.n["b"]', undefined, ids[1]],
+    ]);
+  });
+
+  it('an object moved into a module instance the config does not declare is planned for destroy there', async () => {
+    const h = makeHarness();
+    await h.apply('resources:\n  fake_resource.old: { name: old }\n');
+    const { plan } = await h.plan("moved:\n  - { from: fake_resource.old, to: 'module.gone[\"a\"].fake_resource.this' }\n");
+    expect(plan.changes.map((c) => [c.address, c.block, c.module, c.action, c.previousAddress])).toEqual([
+      ['module.gone["a"].fake_resource.this', 'module.gone["a"].fake_resource.this', 'module.gone["a"]', 'delete', 'fake_resource.old'],
+    ]);
+  });
 });
