@@ -104,7 +104,7 @@ function merge(config: Config, file: DecodedFile, diagnostics: Diagnostic[]): vo
   config.removed.push(...file.removed);
 }
 
-/** What only the root config may hold: provider settings, policies and hl's own settings. */
+/** What only the root config may hold: provider settings, policies, hl's own settings, refactoring and check blocks. */
 function rootOnlyBlocks(root: Node): Diagnostic[] {
   if (root.kind !== 'map') return [];
   const out: Diagnostic[] = [];
@@ -117,7 +117,7 @@ function rootOnlyBlocks(root: Node): Diagnostic[] {
           'Configure providers in the root config; a module uses them by name, or through providers: { kuma: kuma.fun-bedbug } in the module block that calls it.',
         ),
       );
-    } else if (e.key === 'policies' || e.key === 'hl' || e.key === 'moved' || e.key === 'import' || e.key === 'removed') {
+    } else if (['policies', 'hl', 'moved', 'import', 'removed', 'checks'].includes(e.key)) {
       out.push(error(`"${e.key}" belongs in the root config, not in a module`, e.keyLoc));
     }
   }

@@ -174,9 +174,11 @@ outputs:
     expect(errors[0]).toMatch(/^modules\/node\/main\.yaml:\d+:\d+: Module cycle: modules\/node -> modules\/node/);
   });
 
-  it('keeps provider blocks and policies in the root config', async () => {
+  it('keeps provider blocks, policies, checks and refactoring blocks in the root config', async () => {
     const errors = await diagnosticsOf(files(ROOT, `${MODULE}providers:\n  fake: {}\n`));
     expect(errors[0]).toMatch(/^modules\/node\/main\.yaml:\d+:1: A module cannot configure providers/);
+    const moved = await diagnosticsOf(files(ROOT, `${MODULE}moved:\n  - { from: fake_resource.a, to: fake_resource.b }\n`));
+    expect(moved[0]).toMatch(/^modules\/node\/main\.yaml:\d+:1: "moved" belongs in the root config, not in a module/);
   });
 
   it('moved blocks carry flat resources into module instances and back out, without a create or destroy', async () => {
