@@ -84,6 +84,16 @@ describe('module addresses on the command line', () => {
     const clean = await hl('plan', '-c', 'homelab.yaml', '--detailed-exitcode');
     expect(clean.code, clean.stdout + clean.stderr).toBe(0);
 
+    const replace = await hl('plan', '-c', 'homelab.yaml', '--replace', 'module.node["a"].fake_resource.this');
+    expect(replace.code, replace.stderr).toBe(0);
+    expect(replace.stdout).toContain('# module.node["a"].fake_resource.this will be replaced (delete then create)\n  # (replacement was requested with --replace)');
+
+    // a policy matches resources inside modules by their address
+    writeFileSync(join(dir, 'guard.yaml'), 'policies:\n  - { rule: no-replace, match: { address: "module.node[*" } }\n');
+    const guarded = await hl('plan', '-c', 'homelab.yaml', '--replace', 'module.node["a"].fake_resource.this', '--policy', 'guard.yaml');
+    expect(guarded.code, 'a policy violation exits 3').toBe(3);
+    expect(guarded.stdout + guarded.stderr).toContain('module.node["a"].fake_resource.this');
+
     const rm = await hl('state', 'rm', '-c', 'homelab.yaml', 'module.node["b"].fake_resource.this');
     expect(rm.code, rm.stderr).toBe(0);
     expect((await hl('state', 'list', '-c', 'homelab.yaml')).stdout).not.toContain('module.node["b"]');
