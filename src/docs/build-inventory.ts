@@ -1,7 +1,8 @@
 /**
  * The inventory `hl docs` renders (pure): per Proxmox node (the `node` attribute) its
- * guests, each with what links to it (see link-to-guests.ts), and its other resources;
- * then what is on no node: guests without one, devices, DNS records, monitors and the rest.
+ * guests, each with what belongs to it (by identity, see link-to-guests.ts), and its other
+ * resources; then what is on no node: guests without one, devices, DNS records, monitors and
+ * the rest, each with its attribution (the guest it belongs to, or none).
  * What a resource is comes from its type's facts (the lookup) and the generic rules
  * (resource-facts.ts). Everything is sorted (nodes and addresses by name, guests by VMID),
  * so the same resources always give the same inventory, whatever their order in state.
@@ -9,8 +10,16 @@
 import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
 import { compareStrings } from '../core/value.js';
 import type { InventoryResource } from './inventory-resource.js';
-import { linkToGuests, type Device, type DnsRecord, type Guest, type GuestLinks, type Monitor } from './link-to-guests.js';
-import { guestFactsOf, isPassthrough, nodeOf } from './resource-facts.js';
+import {
+  linkToGuests,
+  type Attribution,
+  type Device,
+  type DnsRecord,
+  type Guest,
+  type GuestLinks,
+  type Monitor,
+} from './link-to-guests.js';
+import { guestFactsOf, nodeOf } from './resource-facts.js';
 
 export interface GuestEntry extends Guest {
   links: GuestLinks;
@@ -32,8 +41,13 @@ export interface Inventory {
   monitors: Monitor[];
   /** Everything else without a node. */
   others: InventoryResource[];
-  /** The guests (addresses) a device, record, monitor or passthrough belongs to. */
-  guestsOf: ReadonlyMap<string, string[]>;
+  /**
+   * Whose each device, record, monitor and passthrough is (by its address), and each other
+   * resource that names a guest.
+   */
+  attribution: ReadonlyMap<string, Attribution>;
+  /** Every guest by address. */
+  guests: ReadonlyMap<string, GuestEntry>;
   /** Every resource, sorted by address. */
   resources: InventoryResource[];
 }
@@ -54,7 +68,8 @@ export function buildInventory(input: readonly InventoryResource[], facts: Inven
     records: [],
     monitors: [],
     others: [],
-    guestsOf: new Map(),
+    attribution: new Map(),
+    guests: new Map(),
     resources,
   };
   const sections = new Map<string, NodeSection>();
@@ -74,16 +89,18 @@ export function buildInventory(input: readonly InventoryResource[], facts: Inven
       else inventory.others.push(r);
     }
   }
-  const { byGuest, guestsOf } = linkToGuests(guests, {
+  const linked = new Set([...inventory.devices, ...inventory.records, ...inventory.monitors].map((x) => x.resource));
+  const { byGuest, attribution } = linkToGuests(guests, {
     devices: inventory.devices,
     records: inventory.records,
     monitors: inventory.monitors,
-    passthrough: rest.filter(isPassthrough),
+    attachments: rest.filter((r) => !linked.has(r) && r.mode === 'managed'),
   });
-  inventory.guestsOf = guestsOf;
+  inventory.attribution = attribution;
   const entries: GuestEntry[] = guests
     .map((g) => ({ ...g, links: byGuest.get(g.resource.address)! }))
     .sort((a, b) => (a.facts.vmid ?? Infinity) - (b.facts.vmid ?? Infinity) || compareStrings(a.resource.address, b.resource.address));
+  inventory.guests = new Map(entries.map((g) => [g.resource.address, g]));
   for (const g of entries) {
     if (g.facts.node !== undefined) section(g.facts.node).guests.push(g);
     else inventory.guestsWithoutNode.push(g);

@@ -7,6 +7,7 @@
 import { compareStrings } from '../core/value.js';
 import { nodeOf } from './resource-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
+import { label } from './inventory-mermaid.js';
 
 export function renderDependencyMermaid(resources: readonly InventoryResource[]): string {
   const nodesOfBlock = new Map<string, Set<string | undefined>>();
@@ -21,7 +22,7 @@ export function renderDependencyMermaid(resources: readonly InventoryResource[])
   }
   const blocks = [...nodesOfBlock.keys()].sort(compareStrings);
   const id = new Map(blocks.map((b, i) => [b, `n${i}`]));
-  const box = (b: string): string => `${id.get(b)}["${b.replace(/"/g, '#quot;')}"]`;
+  const box = (b: string): string => `${id.get(b)}["${label(b)}"]`;
 
   const byNode = new Map<string, string[]>();
   const loose: string[] = [];
@@ -34,7 +35,7 @@ export function renderDependencyMermaid(resources: readonly InventoryResource[])
 
   const lines = ['flowchart LR'];
   [...byNode.keys()].sort(compareStrings).forEach((node, i) => {
-    lines.push(`  subgraph node${i}["node ${node.replace(/"/g, '#quot;')}"]`);
+    lines.push(`  subgraph node${i}["node ${label(node)}"]`);
     for (const b of byNode.get(node)!) lines.push(`    ${box(b)}`);
     lines.push('  end');
   });

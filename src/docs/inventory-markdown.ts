@@ -3,24 +3,28 @@
  * fit to be committed and diffed:
  *
  *   # Homelab inventory
- *   | Node | Guests | Other resources |            (an overview)
- *   ## Node `pve`                                  (per node, sorted)
- *   ### `k3s` (VM 101)                             (per guest, by VMID)
- *   - Resource, status, CPU, memory, disks, networks, IP addresses, DNS names,
- *     monitors, passthrough
- *   #### Other resources on `pve`
- *   ## Not on a node                               (devices, DNS records, monitors, the rest)
- *   ## Dependency graph                            (a mermaid block)
+ *   ## Summary              nodes, guests, IPs and monitors; a row per node
+ *   ## Map                  mermaid: nodes → guests → DNS names (MAAS) → monitors
+ *   ## Guests               a table: node, kind, VMID, status, CPU, memory, IPs, DNS names
+ *   ## MAAS devices         a table per kind, each with the guest it belongs to
+ *   ## DNS records            (or "unattributed": see link-to-guests.ts)
+ *   ## Monitors
+ *   ## Other resources
+ *   ## Guest details        per guest: resource, disks, networks, passthrough, ...
+ *   ## Dependency graph     mermaid: the blocks and their dependencies in state
  *
  * Only chosen facts are shown (never whole attribute maps), and attributes come in with
  * sensitive values masked. What each resource type tells (a guest, a device, a DNS record,
  * a monitor) comes from the lookup the caller passes: the providers' `inventory` hooks.
  */
+import { compareStrings } from '../core/value.js';
 import type { InventoryFactsLookup } from '../provider/inventory-facts.js';
 import { buildInventory, type GuestEntry, type Inventory } from './build-inventory.js';
 import { renderDependencyMermaid } from './dependency-mermaid.js';
+import { renderInventoryMermaid } from './inventory-mermaid.js';
 import type { InventoryResource } from './inventory-resource.js';
 import { code, plain, table } from './markdown-text.js';
+import { isPassthrough } from './resource-facts.js';
 
 export interface InventoryMarkdownOptions {
   /** Page title (default "Homelab inventory"). */
@@ -37,23 +41,22 @@ export function renderInventoryMarkdown(
 ): string {
   const inv = buildInventory(resources, facts);
   const blocks: string[] = [`# ${opts.title ?? 'Homelab inventory'}`, introduction(inv, opts.live ?? false)];
-  if (inv.resources.length > 0) blocks.push(overview(inv));
-  for (const s of inv.nodes) {
-    blocks.push(`## Node ${code(s.node)}`);
-    if (s.guests.length === 0) blocks.push('_No guests._');
-    for (const g of s.guests) blocks.push(guestBlock(g, '###'));
-    if (s.others.length > 0) blocks.push(`#### Other resources on ${code(s.node)}`, resourcesTable(s.others));
+  if (inv.resources.length > 0) blocks.push('## Summary', summary(inv), summaryTable(inv));
+  const guests = allGuests(inv);
+  if (guests.length + inv.monitors.length > 0) {
+    blocks.push(
+      '## Map',
+      'Each Proxmox node, its guests, their DNS names in MAAS and the monitors that check them.',
+      '```mermaid\n' + renderInventoryMermaid(inv) + '```',
+    );
   }
-  const unplaced = inv.guestsWithoutNode.length + inv.devices.length + inv.records.length + inv.monitors.length + inv.others.length;
-  if (unplaced > 0) {
-    blocks.push('## Not on a node');
-    if (inv.guestsWithoutNode.length > 0)
-      blocks.push('### Guests whose node is not known', ...inv.guestsWithoutNode.map((g) => guestBlock(g, '####')));
-    if (inv.devices.length > 0) blocks.push('### MAAS devices', devicesTable(inv));
-    if (inv.records.length > 0) blocks.push('### DNS records', recordsTable(inv));
-    if (inv.monitors.length > 0) blocks.push('### Monitors', monitorsTable(inv));
-    if (inv.others.length > 0) blocks.push('### Other resources', resourcesTable(inv.others));
-  }
+  if (guests.length > 0) blocks.push('## Guests', guestsTable(guests));
+  if (inv.devices.length > 0) blocks.push('## MAAS devices', devicesTable(inv));
+  if (inv.records.length > 0) blocks.push('## DNS records', recordsTable(inv));
+  if (inv.monitors.length > 0) blocks.push('## Monitors', monitorsTable(inv));
+  const others = [...inv.nodes.flatMap((s) => s.others), ...inv.others].sort((a, b) => compareStrings(a.address, b.address));
+  if (others.length > 0) blocks.push('## Other resources', resourcesTable(others, inv));
+  if (guests.length > 0) blocks.push('## Guest details', ...guests.map(guestBlock));
   blocks.push(
     '## Dependency graph',
     'An arrow points from a resource to one it depends on (as recorded in state at the last apply).',
@@ -69,19 +72,144 @@ function introduction(inv: Inventory, live: boolean): string {
   return lines.join('\n');
 }
 
-function overview(inv: Inventory): string {
-  const rows = inv.nodes.map((s) => [code(s.node), String(s.guests.length), String(s.others.length)]);
-  const elsewhere = inv.guestsWithoutNode.length;
-  const otherCount = inv.devices.length + inv.records.length + inv.monitors.length + inv.others.length;
-  if (elsewhere + otherCount > 0) rows.push(['not on a node', String(elsewhere), String(otherCount)]);
-  return table(['Node', 'Guests', 'Other resources'], rows);
+/** Guests on a node (by node, then VMID), then those whose node is not known. */
+function allGuests(inv: Inventory): GuestEntry[] {
+  return [...inv.nodes.flatMap((s) => s.guests), ...inv.guestsWithoutNode];
 }
 
-function guestBlock(g: GuestEntry, heading: string): string {
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Every IP address known: the guests', and the unattributed devices' and A/AAAA records'. */
+function allIps(inv: Inventory): Set<string> {
+  const ips = new Set(allGuests(inv).flatMap((g) => g.links.ips));
+  for (const d of inv.devices) for (const ip of d.facts.ips) ips.add(ip);
+  for (const r of inv.records) if (r.facts.recordType === 'A' || r.facts.recordType === 'AAAA') for (const ip of r.facts.data) ips.add(ip);
+  return ips;
+}
+
+function unattributed(inv: Inventory, address: string): boolean {
+  return inv.attribution.get(address)?.guest === undefined;
+}
+
+function summary(inv: Inventory): string {
+  const guests = allGuests(inv);
+  const loose = inv.monitors.filter((m) => unattributed(inv, m.resource.address)).length;
+  const parts = [
+    count(inv.nodes.length, 'Proxmox node'),
+    count(guests.length, 'guest'),
+    count(allIps(inv).size, 'IP address', 'IP addresses'),
+    `${count(inv.monitors.length, 'monitor')}${loose > 0 ? ` (${loose} unattributed)` : ''}`,
+  ];
+  return `${parts.join(', ')}; ${count(inv.resources.length, 'resource')} in all.`;
+}
+
+function summaryTable(inv: Inventory): string {
+  const row = (where: string, guests: readonly GuestEntry[], others: number): string[] => [
+    where,
+    guests.length > 0 ? `${guests.length}: ${guests.map((g) => code(guestName(g))).join(', ')}` : '0',
+    list(guests.flatMap((g) => g.links.ips)),
+    String(guests.reduce((n, g) => n + g.links.monitors.length, 0)),
+    String(others),
+  ];
+  const rows = inv.nodes.map((s) => row(code(s.node), s.guests, s.others.length));
+  if (inv.guestsWithoutNode.length + inv.others.length > 0) rows.push(row('node not known', inv.guestsWithoutNode, inv.others.length));
+  const looseMonitors = inv.monitors.filter((m) => unattributed(inv, m.resource.address));
+  const looseIps = [
+    ...inv.devices.filter((d) => unattributed(inv, d.resource.address)).flatMap((d) => d.facts.ips),
+    ...inv.records
+      .filter((r) => unattributed(inv, r.resource.address) && (r.facts.recordType === 'A' || r.facts.recordType === 'AAAA'))
+      .flatMap((r) => r.facts.data),
+  ];
+  if (looseMonitors.length + looseIps.length > 0)
+    rows.push(['unattributed', '—', list([...new Set(looseIps)]), String(looseMonitors.length), '—']);
+  return table(['Node', 'Guests', 'IP addresses', 'Monitors', 'Other resources'], rows);
+}
+
+function guestName(g: GuestEntry): string {
+  return g.facts.name ?? g.resource.address;
+}
+
+function guestsTable(guests: readonly GuestEntry[]): string {
+  const rows = guests.map((g) => {
+    const f = g.facts;
+    return [
+      code(guestName(g)) + (g.resource.gone ? ' (not found by the live read)' : ''),
+      cell(f.node),
+      f.kind,
+      f.vmid !== undefined ? String(f.vmid) : '—',
+      f.status !== undefined ? plain(f.status) : '—',
+      f.cpu !== undefined ? plain(f.cpu) : '—',
+      f.memory !== undefined ? plain(f.memory) : '—',
+      list(g.links.ips),
+      list(g.links.dnsNames),
+      String(g.links.monitors.length),
+    ];
+  });
+  return table(['Guest', 'Node', 'Kind', 'VMID', 'Status', 'CPU', 'Memory', 'IP addresses', 'DNS names', 'Monitors'], rows);
+}
+
+/** The guest a resource belongs to, and by what; "unattributed" or "ambiguous" otherwise. */
+function guestCell(inv: Inventory, address: string): string {
+  const a = inv.attribution.get(address);
+  if (a === undefined) return '—';
+  const nameOf = (guest: string): string => {
+    const g = inv.guests.get(guest);
+    return code(g !== undefined ? guestName(g) : guest);
+  };
+  if (a.guest !== undefined) return `${nameOf(a.guest)} (${plain(a.by ?? '')})`;
+  if (a.ambiguous.length > 0) return `_ambiguous:_ ${a.ambiguous.map(nameOf).join(', ')} (${plain(a.by ?? '')})`;
+  return '_unattributed_';
+}
+
+function devicesTable(inv: Inventory): string {
+  const rows = inv.devices.map(({ resource: d, facts: f }) => {
+    return [code(d.address), cell(f.fqdn ?? f.hostname), list(f.ips), list(f.macs), guestCell(inv, d.address)];
+  });
+  return table(['Resource', 'Name', 'IP addresses', 'MAC addresses', 'Guest'], rows);
+}
+
+function recordsTable(inv: Inventory): string {
+  const rows = inv.records.map(({ resource: r, facts: f }) => {
+    return [code(r.address), cell(f.fqdn), f.recordType ?? '—', list(f.data), guestCell(inv, r.address)];
+  });
+  return table(['Resource', 'Name', 'Type', 'Data', 'Guest'], rows);
+}
+
+function monitorsTable(inv: Inventory): string {
+  const rows = inv.monitors.map(({ resource: m, facts: f }) => {
+    return [
+      code(m.address),
+      f.name !== undefined ? plain(f.name) : '—',
+      code(m.provider),
+      f.monitorType !== undefined ? plain(f.monitorType) : '—',
+      cell(f.target),
+      guestCell(inv, m.address),
+    ];
+  });
+  return table(['Resource', 'Name', 'Provider', 'Type', 'Target', 'Guest'], rows);
+}
+
+function resourcesTable(resources: readonly InventoryResource[], inv: Inventory): string {
+  return table(
+    ['Resource', 'Type', 'ID', 'Node', 'Guest'],
+    resources.map((r) => [
+      code(r.address) + (r.gone ? ' (not found by the live read)' : ''),
+      code(r.type),
+      code(r.id),
+      cell(typeof r.attributes['node'] === 'string' ? r.attributes['node'] : undefined),
+      guestCell(inv, r.address),
+    ]),
+  );
+}
+
+function guestBlock(g: GuestEntry): string {
   const f = g.facts;
   const r = g.resource;
-  const title = `${f.name !== undefined ? code(f.name) : code(r.address)} (${f.kind}${f.vmid !== undefined ? ` ${f.vmid}` : ''})`;
-  const lines = [`${heading} ${title}${r.gone ? ' — not found by the live read' : ''}`, ''];
+  const where = f.node !== undefined ? ` on ${code(f.node)}` : '';
+  const title = `${code(guestName(g))} (${f.kind}${f.vmid !== undefined ? ` ${f.vmid}` : ''})${where}`;
+  const lines = [`### ${title}${r.gone ? ' — not found by the live read' : ''}`, ''];
   const item = (label: string, values: string[]): void => {
     if (values.length > 0) lines.push(`- **${label}:** ${values.join('; ')}`);
   };
@@ -102,7 +230,11 @@ function guestBlock(g: GuestEntry, heading: string): string {
       return `${code(m.address)}${what.length > 0 ? ` ${what.join(' → ')}` : ''}`;
     }),
   );
-  item('Passthrough', [...f.passthrough.map(plain), ...g.links.passthrough.map((p) => code(p.address))]);
+  item('Passthrough', [...f.passthrough.map(plain), ...g.links.attachments.filter(isPassthrough).map((p) => code(p.address))]);
+  item(
+    'Attached',
+    g.links.attachments.filter((a) => !isPassthrough(a)).map((a) => code(a.address)),
+  );
   item(
     'MAAS',
     [...g.links.devices, ...g.links.records].map((x) => code(x.resource.address)),
@@ -110,49 +242,10 @@ function guestBlock(g: GuestEntry, heading: string): string {
   return lines.join('\n');
 }
 
-function guestsCell(inv: Inventory, r: InventoryResource): string {
-  const guests = inv.guestsOf.get(r.address) ?? [];
-  return guests.length > 0 ? guests.map(code).join(', ') : '—';
-}
-
-function devicesTable(inv: Inventory): string {
-  const rows = inv.devices.map(({ resource: d, facts: f }) => {
-    return [code(d.address), cell(f.fqdn ?? f.hostname), list(f.ips), list(f.macs), guestsCell(inv, d)];
-  });
-  return table(['Resource', 'Name', 'IP addresses', 'MAC addresses', 'Guest'], rows);
-}
-
-function recordsTable(inv: Inventory): string {
-  const rows = inv.records.map(({ resource: r, facts: f }) => {
-    return [code(r.address), cell(f.fqdn), f.recordType ?? '—', list(f.data), guestsCell(inv, r)];
-  });
-  return table(['Resource', 'Name', 'Type', 'Data', 'Guest'], rows);
-}
-
-function monitorsTable(inv: Inventory): string {
-  const rows = inv.monitors.map(({ resource: m, facts: f }) => {
-    return [
-      code(m.address),
-      f.name !== undefined ? plain(f.name) : '—',
-      f.monitorType !== undefined ? plain(f.monitorType) : '—',
-      cell(f.target),
-      guestsCell(inv, m),
-    ];
-  });
-  return table(['Resource', 'Name', 'Type', 'Target', 'Guest'], rows);
-}
-
-function resourcesTable(resources: readonly InventoryResource[]): string {
-  return table(
-    ['Resource', 'Type', 'ID'],
-    resources.map((r) => [code(r.address) + (r.gone ? ' (not found by the live read)' : ''), code(r.type), code(r.id)]),
-  );
-}
-
 function cell(v: string | undefined): string {
   return v !== undefined ? code(v) : '—';
 }
 
-function list(values: string[]): string {
+function list(values: readonly string[]): string {
   return values.length > 0 ? values.map(code).join(', ') : '—';
 }

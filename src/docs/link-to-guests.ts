@@ -1,33 +1,34 @@
 /**
- * Which devices, DNS records, monitors and passthrough resources belong to which guest.
- * The rule is generous, since configs link these in many ways; a resource may belong to
- * several guests, and one that belongs to none is still listed on its own.
+ * Which guest each device, DNS record, monitor and attachment belongs to, by identity: what
+ * the resource itself says names one guest. Never from block dependencies in state (a
+ * `for_each` block depending on two guests says nothing about which instance is whose), and
+ * never a guess: a resource that names no guest is unattributed, and one that names several
+ * equally is ambiguous (and given to none). Each resource belongs to at most one guest.
  *
- * A guest is known by its names (`name`/`hostname` attribute, and the first DNS label of
- * each, compared case-insensitively), its MACs (`networks.*.mac`), and its addresses.
+ * A guest is known by its address and id (`node/vmid`), its VMID on its node, its MACs
+ * (`networks.*.mac`, compared case-insensitively: PVE writes them in upper case, MAAS in
+ * lower), its `name`/`hostname`, the IPs of its own config, and what it is given below.
  *
- * 1. A device (address facts, e.g. a `maas_device`) belongs to a guest when one of its MACs
- *    (`mac_addresses`, the MACs and MAC-shaped keys of `interfaces`) is one of the guest's,
- *    or its `hostname` (first label) is one of the guest's names. It gives the guest its IPs
- *    (`interfaces.*.ip`, `ip_addresses`) and its DNS name (`fqdn`, or `hostname.domain`).
- * 2. A DNS record (e.g. a `maas_dns_record`) belongs to a guest when its `data` holds one of
- *    the guest's IPs (A/AAAA), when its name's first label is one of the guest's names, or
- *    when it is a CNAME to one of the guest's DNS names. It gives its name (and A/AAAA data
- *    as IPs).
- * 3. A monitor (e.g. a `kuma_monitor`) belongs to a guest when the host of its `url`, or its
- *    `hostname`, is one of the guest's IPs, DNS names or names (or has a name as first
- *    label).
- * 4. A passthrough resource (`coral_passthrough`, any `*_passthrough`) belongs to a guest when
- *    an attribute naming a guest (`vm`, `guest`, `vmid`, `target`, ... : any key containing
- *    vm, guest, target or container) equals the guest's address, id, VMID or name.
- *
- * Any of them also belongs to a guest it depends on in state, when the guest's block has a
- * single instance.
+ * 1. A device (address facts: a `maas_device`) belongs to the guest whose NIC MAC it carries
+ *    (`mac_addresses`, the MACs and MAC-shaped keys of `interfaces`). Only a device that
+ *    carries no MAC at all is matched by name instead: its `hostname` equal to the guest's
+ *    name. It gives the guest its IPs and its DNS name (`fqdn`, or `hostname.domain`).
+ * 2. A DNS record (a `maas_dns_record`) belongs to the guest one of whose IPs its A/AAAA data
+ *    holds, or (a CNAME) whose DNS name it points to. It gives the guest its name (and A/AAAA
+ *    data as IPs). Other record types are unattributed.
+ * 3. A monitor (a `kuma_monitor`) belongs to the guest whose IP or DNS name the host of its
+ *    `url`, or its `hostname`, is; a host of one label (no domain) also matches the guest's
+ *    name or the first label of one of its DNS names.
+ * 4. A passthrough resource (any `*_passthrough`) or any other resource belongs to the guest
+ *    that an attribute naming a guest (a key containing vm, guest, target or container:
+ *    `vm`, `vmid`, `guest`, ...) names by address, by id, or (passthrough only) by VMID on
+ *    the resource's `node` when it has one.
  */
 import { MASK } from '../core/redact.js';
 import type { Value } from '../core/value.js';
 import type { AddressFacts, DnsRecordFacts, GuestFacts, MonitorFacts } from '../provider/inventory-facts.js';
 import type { InventoryResource } from './inventory-resource.js';
+import { isPassthrough } from './resource-facts.js';
 
 /** A resource with the facts of its kind. */
 export interface WithFacts<F> {
@@ -40,114 +41,158 @@ export type Device = WithFacts<AddressFacts>;
 export type DnsRecord = WithFacts<DnsRecordFacts>;
 export type Monitor = WithFacts<MonitorFacts>;
 
-/** What links to guests, each list sorted by address; passthrough are any `*_passthrough`. */
+/** What may belong to guests, each list sorted by address. */
 export interface LinkCandidates {
   devices: readonly Device[];
   records: readonly DnsRecord[];
   monitors: readonly Monitor[];
-  passthrough: readonly InventoryResource[];
+  /** Passthrough and every other resource that is not a guest. */
+  attachments: readonly InventoryResource[];
 }
 
 export interface GuestLinks {
   /** Its own config's addresses first, then those from MAAS; no duplicates. */
   ips: string[];
+  /** Lower case, without a trailing dot. */
   dnsNames: string[];
   devices: Device[];
   records: DnsRecord[];
   monitors: Monitor[];
-  passthrough: InventoryResource[];
+  /** Passthrough and other resources naming the guest. */
+  attachments: InventoryResource[];
+}
+
+/** Whose a device, record, monitor or attachment is. */
+export interface Attribution {
+  /** The guest's address; absent when unattributed or ambiguous. */
+  guest?: string;
+  /** What matched: `MAC bc:24:11:00:00:05`, `IP 192.168.4.20`, `DNS name docker.maas`, ... */
+  by?: string;
+  /** The guests that matched equally (two or more: ambiguous), by address. */
+  ambiguous: string[];
 }
 
 export interface Links {
   /** By guest address. */
   byGuest: Map<string, GuestLinks>;
-  /** The guests (addresses) each linked resource belongs to, by its address. */
-  guestsOf: Map<string, string[]>;
+  /** By the linked resource's address; attachments that name no guest are left out. */
+  attribution: Map<string, Attribution>;
 }
+
+/** A rule's verdict for one guest: undefined (no match) or what matched. */
+type Rule = (g: Guest, links: GuestLinks) => string | undefined;
 
 export function linkToGuests(guests: readonly Guest[], candidates: LinkCandidates): Links {
   const byGuest = new Map<string, GuestLinks>();
-  const guestsOf = new Map<string, string[]>();
-  const names = new Map<string, Set<string>>();
-  const instancesOfBlock = new Map<string, number>();
-  for (const g of guests) instancesOfBlock.set(g.resource.block, (instancesOfBlock.get(g.resource.block) ?? 0) + 1);
   for (const g of guests) {
-    byGuest.set(g.resource.address, { ips: [...g.facts.ips], dnsNames: [], devices: [], records: [], monitors: [], passthrough: [] });
-    const n = new Set<string>();
-    if (g.facts.name !== undefined) addName(n, g.facts.name);
-    names.set(g.resource.address, n);
+    byGuest.set(g.resource.address, { ips: [...g.facts.ips], dnsNames: [], devices: [], records: [], monitors: [], attachments: [] });
   }
-  const links = (g: Guest): GuestLinks => byGuest.get(g.resource.address)!;
-  const dependsOn = (r: InventoryResource, g: Guest): boolean =>
-    r.dependencies.includes(g.resource.block) && instancesOfBlock.get(g.resource.block) === 1;
-  const link = (r: InventoryResource, g: Guest): void => {
-    const list = guestsOf.get(r.address) ?? [];
-    if (!list.includes(g.resource.address)) list.push(g.resource.address);
-    guestsOf.set(r.address, list);
-  };
-  for (const device of candidates.devices) {
-    const { resource: d, facts: f } = device;
-    for (const g of guests) {
-      const sameMac = f.macs.some((m) => g.facts.macs.includes(m));
-      const sameName = f.hostname !== undefined && names.get(g.resource.address)!.has(firstLabel(f.hostname));
-      if (!sameMac && !sameName && !dependsOn(d, g)) continue;
-      link(d, g);
-      const l = links(g);
-      l.devices.push(device);
-      for (const ip of f.ips) addUnique(l.ips, ip);
-      if (f.fqdn !== undefined) addUnique(l.dnsNames, f.fqdn.toLowerCase());
+  const attribution = new Map<string, Attribution>();
+  /** The first rule that matches any guest decides: one guest, or ambiguous. */
+  const attribute = (r: InventoryResource, rules: Rule[]): Guest | undefined => {
+    for (const rule of rules) {
+      const hits = guests.flatMap((g) => {
+        const by = rule(g, byGuest.get(g.resource.address)!);
+        return by === undefined ? [] : [{ g, by }];
+      });
+      if (hits.length === 1) {
+        attribution.set(r.address, { guest: hits[0]!.g.resource.address, by: hits[0]!.by, ambiguous: [] });
+        return hits[0]!.g;
+      }
+      if (hits.length > 1) {
+        attribution.set(r.address, { ambiguous: hits.map((h) => h.g.resource.address), by: hits[0]!.by });
+        return undefined;
+      }
     }
+    attribution.set(r.address, { ambiguous: [] });
+    return undefined;
+  };
+  const linksOf = (g: Guest): GuestLinks => byGuest.get(g.resource.address)!;
+
+  for (const device of candidates.devices) {
+    const f = device.facts;
+    const rule: Rule =
+      f.macs.length > 0
+        ? (g) =>
+            prefixed(
+              'MAC',
+              f.macs.find((m) => g.facts.macs.includes(m)),
+            )
+        : (g) => (f.hostname !== undefined && sameName(g, firstLabel(f.hostname)) ? `name ${f.hostname.toLowerCase()}` : undefined);
+    const g = attribute(device.resource, [rule]);
+    if (g === undefined) continue;
+    const l = linksOf(g);
+    l.devices.push(device);
+    for (const ip of f.ips) addUnique(l.ips, ip);
+    if (f.fqdn !== undefined) addUnique(l.dnsNames, dnsName(f.fqdn));
   }
 
-  for (const record of candidates.records) {
-    const { resource: r, facts: f } = record;
-    for (const g of guests) {
-      const l = links(g);
-      const address = (f.recordType === 'A' || f.recordType === 'AAAA') && f.data.some((ip) => l.ips.includes(ip));
-      const named = f.fqdn !== undefined && names.get(g.resource.address)!.has(firstLabel(f.fqdn));
-      const alias =
-        f.recordType === 'CNAME' &&
-        f.data.some((t) => {
-          const target = t.replace(/\.$/, '').toLowerCase();
-          return l.dnsNames.includes(target) || names.get(g.resource.address)!.has(firstLabel(target));
-        });
-      if (!address && !named && !alias && !dependsOn(r, g)) continue;
-      link(r, g);
-      l.records.push(record);
-      if (f.fqdn !== undefined) addUnique(l.dnsNames, f.fqdn.toLowerCase());
-      if (f.recordType === 'A' || f.recordType === 'AAAA') for (const ip of f.data) addUnique(l.ips, ip);
-    }
+  const isAddress = (r: DnsRecord): boolean => r.facts.recordType === 'A' || r.facts.recordType === 'AAAA';
+  const addressesFirst = [...candidates.records.filter(isAddress), ...candidates.records.filter((r) => !isAddress(r))];
+  for (const record of addressesFirst) {
+    const f = record.facts;
+    const rule: Rule = (_g, l) => {
+      if (isAddress(record))
+        return prefixed(
+          'IP',
+          f.data.find((ip) => l.ips.includes(ip)),
+        );
+      if (f.recordType === 'CNAME')
+        return prefixed(
+          'DNS name',
+          f.data.map(dnsName).find((t) => l.dnsNames.includes(t)),
+        );
+      return undefined;
+    };
+    const g = attribute(record.resource, [rule]);
+    if (g === undefined) continue;
+    const l = linksOf(g);
+    l.records.push(record);
+    if (f.fqdn !== undefined) addUnique(l.dnsNames, dnsName(f.fqdn));
+    if (isAddress(record)) for (const ip of f.data) addUnique(l.ips, ip);
   }
 
   for (const monitor of candidates.monitors) {
-    const m = monitor.resource;
-    const host = monitor.facts.host;
-    for (const g of guests) {
-      const l = links(g);
-      const hit =
-        host !== undefined &&
-        (l.ips.includes(host) ||
-          l.dnsNames.includes(host) ||
-          (!/^[0-9.:]+$/.test(host) && names.get(g.resource.address)!.has(firstLabel(host))));
-      if (!hit && !dependsOn(m, g)) continue;
-      link(m, g);
-      l.monitors.push(monitor);
-    }
+    const host = monitor.facts.host === undefined ? undefined : dnsName(monitor.facts.host);
+    const rules: Rule[] =
+      host === undefined
+        ? []
+        : [
+            (_g, l) => (l.ips.includes(host) ? `IP ${host}` : l.dnsNames.includes(host) ? `DNS name ${host}` : undefined),
+            (g, l) =>
+              !host.includes('.') && !host.includes(':') && (sameName(g, host) || l.dnsNames.some((n) => firstLabel(n) === host))
+                ? `name ${host}`
+                : undefined,
+          ];
+    const g = attribute(monitor.resource, rules);
+    if (g !== undefined) linksOf(g).monitors.push(monitor);
   }
 
-  for (const p of candidates.passthrough) {
-    const refs = guestReferences(p);
-    for (const g of guests) {
-      const node = typeof p.attributes['node'] === 'string' ? p.attributes['node'] : undefined;
-      const sameNode = node === undefined || node === g.facts.node;
-      const keys = [g.resource.address, g.resource.block, g.resource.id, g.facts.name].map((k) => k?.toLowerCase());
-      const hit = refs.some((ref) => keys.includes(ref) || (sameNode && g.facts.vmid !== undefined && ref === String(g.facts.vmid)));
-      if (!hit && !dependsOn(p, g)) continue;
-      link(p, g);
-      links(g).passthrough.push(p);
-    }
+  for (const r of candidates.attachments) {
+    const refs = guestReferences(r);
+    if (refs.length === 0) continue;
+    const node = typeof r.attributes['node'] === 'string' ? r.attributes['node'] : undefined;
+    const rule: Rule = (g) => {
+      const keys = [g.resource.address, g.resource.id].map((k) => k.toLowerCase());
+      const named = refs.find((ref) => keys.includes(ref));
+      if (named !== undefined) return `id ${named}`;
+      const vmid = g.facts.vmid;
+      if (!isPassthrough(r) || vmid === undefined || (node !== undefined && node !== g.facts.node)) return undefined;
+      return refs.includes(String(vmid)) ? `VMID ${vmid}` : undefined;
+    };
+    const g = attribute(r, [rule]);
+    if (g !== undefined) linksOf(g).attachments.push(r);
+    else if (attribution.get(r.address)!.ambiguous.length === 0 && !isPassthrough(r)) attribution.delete(r.address);
   }
-  return { byGuest, guestsOf };
+  return { byGuest, attribution };
+}
+
+function prefixed(what: string, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : `${what} ${value}`;
+}
+
+function sameName(g: Guest, name: string): boolean {
+  return g.facts.name !== undefined && g.facts.name.toLowerCase() === name;
 }
 
 /** Values (lower case) of top-level attributes whose key names a guest (`vm`, `guest_id`, `target_vmid`, ...). */
@@ -169,10 +214,8 @@ function scalarText(v: Value): string | undefined {
   return undefined;
 }
 
-function addName(set: Set<string>, name: string): void {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  set.add(n);
-  set.add(firstLabel(n));
+function dnsName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
 }
 
 function firstLabel(name: string): string {

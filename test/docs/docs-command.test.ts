@@ -40,8 +40,9 @@ describe('hl docs', () => {
 
     expect(first.stdout).toMatch(/^# Homelab inventory\n/);
     expect(first.stdout).toContain('from the state and live reads of every resource');
-    expect(first.stdout).toContain('## Not on a node');
-    expect(first.stdout).toContain('| `fake_resource.app` | `fake_resource` | `fake-2` |');
+    expect(first.stdout).toContain('0 Proxmox nodes, 0 guests, 0 IP addresses, 0 monitors; 2 resources in all.');
+    expect(first.stdout).toContain('## Other resources');
+    expect(first.stdout).toContain('| `fake_resource.app` | `fake_resource` | `fake-2` | — | — |');
     expect(first.stdout).toContain('```mermaid\nflowchart LR\n  n0["fake_resource.app"]\n  n1["fake_resource.base"]\n  n0 --> n1\n```');
     expect(first.stdout + first.stderr).not.toContain(SECRET);
 
@@ -54,9 +55,9 @@ describe('hl docs', () => {
     rmSync(join(dir, '.hl', 'providers', 'fake', 'fake-world.jsonl'));
     const live = await hl(['docs']);
     expect(live.code).toBe(0);
-    expect(live.stdout).toContain('| `fake_resource.app` (not found by the live read) | `fake_resource` | `fake-2` |');
+    expect(live.stdout).toContain('| `fake_resource.app` (not found by the live read) | `fake_resource` | `fake-2` | — | — |');
     const fromState = await hl(['docs', '--refresh=false']);
-    expect(fromState.stdout).toContain('| `fake_resource.app` | `fake_resource` | `fake-2` |');
+    expect(fromState.stdout).toContain('| `fake_resource.app` | `fake_resource` | `fake-2` | — | — |');
     expect(fromState.stdout).toContain('from the state (without live reads)');
   });
 
@@ -70,14 +71,16 @@ describe('hl docs', () => {
     expect(written).toBe((await hl(['docs'])).stdout);
   });
 
-  it('--refresh=false documents a homelab state per node without any provider or config', async () => {
+  it('--refresh=false documents a homelab state without any provider or config', async () => {
     rmSync(join(dir, 'homelab.yaml'));
     writeFileSync(join(dir, 'homelab.state.json'), JSON.stringify(homelabState(), null, 1));
     const r = await hl(['docs', '--refresh=false']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('## Node `fun-bedbug`\n\n### `frigate` (VM 105)');
-    expect(r.stdout).toContain('## Node `pve`\n\n### `k3s` (VM 101)');
+    expect(r.stdout).toContain('| `fun-bedbug` | 1: `frigate` | `192.168.4.50` | 1 | 1 |');
+    expect(r.stdout).toContain('### `frigate` (VM 105) on `fun-bedbug`');
+    expect(r.stdout).toContain('### `k3s` (VM 101) on `pve`');
     expect(r.stdout).toContain('- **DNS names:** `frigate.maas`; `nvr.maas`');
+    expect(r.stdout).toContain('```mermaid\nflowchart LR\n  N0{{"node fun-bedbug"}}');
     expect(r.stdout).toContain('```mermaid\nflowchart LR\n  subgraph node0["node fun-bedbug"]');
     for (const s of SECRETS) expect(r.stdout).not.toContain(s);
     expect((await hl(['docs', '--refresh=false'])).stdout).toBe(r.stdout);

@@ -1,7 +1,8 @@
 /**
- * The inventory page from hand-built state: per-node sections with guests and their
- * resources, IPs, DNS names, monitors and passthrough devices linked by the documented
- * rules; what is on no node; the mermaid diagram; determinism; sensitive values absent.
+ * The inventory page from hand-built state: the summary, the map, a table per kind with the
+ * guest each device, record, monitor and passthrough belongs to by the documented rules (or
+ * "unattributed"), the guests' details, the dependency graph; determinism; sensitive values
+ * absent.
  */
 import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
@@ -24,28 +25,56 @@ function section(text: string, heading: string): string {
 }
 
 describe('hl docs page', () => {
-  it('has a section per node, in order, with its guests by VMID', () => {
+  it('has a summary, the map, a table per kind, the guests\' details by node and VMID, and the dependency graph', () => {
     const text = page();
     const headings = text.split('\n').filter((l) => /^#{1,3} /.test(l));
     expect(headings).toEqual([
       '# Homelab inventory',
-      '## Node `fun-bedbug`',
-      '### `frigate` (VM 105)',
-      '## Node `pve`',
-      '### `k3s` (VM 101)',
-      '### `pihole` (CT 110)',
-      '## Not on a node',
-      '### MAAS devices',
-      '### DNS records',
-      '### Monitors',
-      '### Other resources',
+      '## Summary',
+      '## Map',
+      '## Guests',
+      '## MAAS devices',
+      '## DNS records',
+      '## Monitors',
+      '## Other resources',
+      '## Guest details',
+      '### `frigate` (VM 105) on `fun-bedbug`',
+      '### `k3s` (VM 101) on `pve`',
+      '### `pihole` (CT 110) on `pve`',
       '## Dependency graph',
     ]);
-    expect(text).toContain('| `fun-bedbug` | 1 | 1 |\n| `pve` | 2 | 0 |\n| not on a node | 0 | 9 |');
+  });
+
+  it('sums up nodes, guests per node, IPs and monitors', () => {
+    const text = page();
+    expect(text).toContain('2 Proxmox nodes, 3 guests, 3 IP addresses, 4 monitors (1 unattributed); 13 resources in all.');
+    expect(text).toContain(
+      [
+        '| Node | Guests | IP addresses | Monitors | Other resources |',
+        '| --- | --- | --- | --- | --- |',
+        '| `fun-bedbug` | 1: `frigate` | `192.168.4.50` | 1 | 1 |',
+        '| `pve` | 2: `k3s`, `pihole` | `192.168.4.20`, `192.168.4.53` | 2 | 0 |',
+        '| node not known | 0 | — | 0 | 1 |',
+        '| unattributed | — | — | 1 | — |',
+      ].join('\n'),
+    );
+  });
+
+  it('has a row per guest, by node and VMID', () => {
+    const text = page();
+    expect(text).toContain(
+      [
+        '| Guest | Node | Kind | VMID | Status | CPU | Memory | IP addresses | DNS names | Monitors |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| `frigate` | `fun-bedbug` | VM | 105 | running | 4 cores | 8192 MiB | `192.168.4.50` | `frigate.maas`, `nvr.maas` | 1 |',
+        '| `k3s` | `pve` | VM | 101 | — | 2 cores × 2 sockets | 4096 MiB | `192.168.4.20` | `k3s.maas` | 1 |',
+        '| `pihole` | `pve` | CT | 110 | — | 1 core | 512 MiB (+512 MiB swap) | `192.168.4.53` | `dns.maas` | 1 |',
+      ].join('\n'),
+    );
   });
 
   it('shows a VM\'s resources, IPs and DNS names from MAAS (by MAC and CNAME), its monitor and passthrough devices', () => {
-    const frigate = section(page(), '### `frigate` (VM 105)');
+    const frigate = section(page(), '### `frigate` (VM 105) on `fun-bedbug`');
     expect(frigate).toContain('- **Resource:** `proxmox_vm.frigate` (id `fun-bedbug/105`)');
     expect(frigate).toContain('- **Status:** running');
     expect(frigate).toContain('- **CPU:** 4 cores');
@@ -59,14 +88,14 @@ describe('hl docs page', () => {
     expect(frigate).toContain('- **MAAS:** `maas_device.frigate`; `maas_dns_record.nvr`');
   });
 
-  it('links a device by hostname (any case), a monitor by IP, and a DNS record by A data', () => {
+  it('links a device without a MAC by hostname (any case), a monitor by IP, and a DNS record by A data', () => {
     const text = page();
-    const k3s = section(text, '### `k3s` (VM 101)');
+    const k3s = section(text, '### `k3s` (VM 101) on `pve`');
     expect(k3s).toContain('- **CPU:** 2 cores × 2 sockets');
     expect(k3s).toContain('- **IP addresses:** `192.168.4.20`');
     expect(k3s).toContain('- **DNS names:** `k3s.maas`');
     expect(k3s).toContain('- **Monitors:** `kuma_monitor.k3s` k3s API → `192.168.4.20:6443`');
-    const pihole = section(text, '### `pihole` (CT 110)');
+    const pihole = section(text, '### `pihole` (CT 110) on `pve`');
     expect(pihole).toContain('- **Memory:** 512 MiB (+512 MiB swap)');
     expect(pihole).toContain('- **Disks:** rootfs: 8G on local-lvm; mp0: /srv/pihole at /etc/pihole (bind mount)');
     expect(pihole).toContain('- **IP addresses:** `192.168.4.53`');
@@ -74,18 +103,56 @@ describe('hl docs page', () => {
     expect(pihole).toContain('- **Monitors:** `kuma_monitor.dns` Pi-hole DNS → `dns.maas:53`');
   });
 
-  it('lists what is on no node, with the guest each belongs to', () => {
+  it('lists devices, records, monitors and the rest with the guest each belongs to and by what, or unattributed', () => {
     const text = page();
-    expect(text).toContain('| `maas_device.k3s` | `k3s.maas` | `192.168.4.20` | — | `proxmox_vm.k3s` |');
-    expect(text).toContain('| `maas_dns_record.nvr` | `nvr.maas` | CNAME | `frigate.maas` | `proxmox_vm.frigate` |');
-    expect(text).toContain('| `kuma_monitor.internet` | Internet \\| upstream | ping | `8.8.8.8` | — |');
-    expect(text).toContain('| `fake_resource.note` | `fake_resource` | `fake-1` |');
-    expect(text).toContain('#### Other resources on `fun-bedbug`');
+    expect(text).toContain('| `maas_device.frigate` | `frigate.maas` | `192.168.4.50` | `bc:24:11:00:00:05` | `frigate` (MAC bc:24:11:00:00:05) |');
+    expect(text).toContain('| `maas_device.k3s` | `k3s.maas` | `192.168.4.20` | — | `k3s` (name k3s) |');
+    expect(text).toContain('| `maas_dns_record.nvr` | `nvr.maas` | CNAME | `frigate.maas` | `frigate` (DNS name frigate.maas) |');
+    expect(text).toContain('| `maas_dns_record.dns` | `dns.maas` | A | `192.168.4.53` | `pihole` (IP 192.168.4.53) |');
+    expect(text).toContain('| `kuma_monitor.internet` | Internet \\| upstream | `kuma` | ping | `8.8.8.8` | _unattributed_ |');
+    expect(text).toContain('| `kuma_monitor.k3s` | k3s API | `kuma` | port | `192.168.4.20:6443` | `k3s` (IP 192.168.4.20) |');
+    expect(text).toContain('| `coral_passthrough.frigate` | `coral_passthrough` | `fun-bedbug/105/usb` | `fun-bedbug` | `frigate` (VMID 105) |');
+    expect(text).toContain('| `fake_resource.note` | `fake_resource` | `fake-1` | — | — |');
+  });
+
+  it('draws the map: nodes → guests → DNS names → monitors, the unattributed apart', () => {
+    const map = /## Map\n\n.*\n\n```mermaid\n([\s\S]*?)```/.exec(page())?.[1];
+    expect(map).toBe(
+      [
+        'flowchart LR',
+        '  N0{{"node fun-bedbug"}}',
+        '  G0["frigate (VM 105)"]',
+        '  D0(["frigate.maas"])',
+        '  D1(["nvr.maas"])',
+        '  M0[/"Frigate UI (kuma)"/]',
+        '  N1{{"node pve"}}',
+        '  G1["k3s (VM 101)"]',
+        '  D2(["k3s.maas"])',
+        '  M1[/"k3s API (kuma)"/]',
+        '  G2["pihole (CT 110)"]',
+        '  D3(["dns.maas"])',
+        '  M2[/"Pi-hole DNS (kuma)"/]',
+        '  subgraph unattributed["Unattributed"]',
+        '    M3[/"Internet | upstream (kuma)"/]',
+        '  end',
+        '  N0 --> G0',
+        '  G0 --> D0',
+        '  G0 --> D1',
+        '  D0 --> M0',
+        '  N1 --> G1',
+        '  G1 --> D2',
+        '  G1 --> M1',
+        '  N1 --> G2',
+        '  G2 --> D3',
+        '  D3 --> M2',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('ends with the dependency graph as a mermaid block, grouped by node', () => {
     const text = page();
-    const block = /```mermaid\n([\s\S]*?)```/.exec(text)?.[1];
+    const block = /## Dependency graph\n\n.*\n\n```mermaid\n([\s\S]*?)```/.exec(text)?.[1];
     expect(block).toBeDefined();
     expect(block).toContain('flowchart LR');
     expect(block).toContain('  subgraph node0["node fun-bedbug"]\n    n0["coral_passthrough.frigate"]\n    n11["proxmox_vm.frigate"]\n  end');
@@ -118,8 +185,9 @@ describe('hl docs page', () => {
     ]);
     const text = page(live);
     expect(text).toContain('from the state and live reads of every resource');
-    expect(section(text, '### `k3s` (VM 101)')).toContain('- **CPU:** 8 cores');
-    expect(text).toContain('### `pihole` (CT 110) — not found by the live read');
+    expect(section(text, '### `k3s` (VM 101) on `pve`')).toContain('- **CPU:** 8 cores');
+    expect(text).toContain('### `pihole` (CT 110) on `pve` — not found by the live read');
+    expect(text).toContain('| `pihole` (not found by the live read) | `pve` | CT | 110 |');
   });
 
   it('masks sensitive paths in live reads too', () => {
@@ -127,16 +195,21 @@ describe('hl docs page', () => {
     expect(page(live)).not.toContain('ct-root-pw-99');
   });
 
-  it('puts guests without a node in their own section', () => {
-    const resources = homelabResources().filter((r) => r.address === 'proxmox_vm.k3s');
-    delete resources[0]!.attributes['node'];
+  it('lists guests without a node after the others, and sums them up apart', () => {
+    const resources = homelabResources().filter((r) => r.address === 'proxmox_vm.k3s' || r.address === 'proxmox_lxc.pihole');
+    delete resources.find((r) => r.address === 'proxmox_vm.k3s')!.attributes['node'];
     const text = renderInventoryMarkdown(inventoryResources(homelabState(resources)));
-    expect(text).toContain('## Not on a node\n\n### Guests whose node is not known\n\n#### `k3s` (VM 101)');
+    expect(text).toContain('| `pve` | 1: `pihole` | `192.168.4.53` | 0 | 0 |\n| node not known | 1: `k3s` | — | 0 | 0 |');
+    expect(text).toContain('| `k3s` | — | VM | 101 |');
+    expect(text).toContain('### `pihole` (CT 110) on `pve`\n\n- **Resource:** `proxmox_lxc.pihole`');
+    expect(text).toContain('### `k3s` (VM 101)\n\n- **Resource:** `proxmox_vm.k3s`');
+    expect(text.indexOf('### `k3s` (VM 101)')).toBeGreaterThan(text.indexOf('### `pihole`'));
   });
 
-  it('says when the state is empty, and still draws an (empty) graph', () => {
+  it('says when the state is empty, and still draws an (empty) dependency graph, but no map', () => {
     const text = renderInventoryMarkdown(inventoryResources(homelabState([])));
     expect(text).toContain('_The state holds no resources._');
+    expect(text).not.toContain('## Map');
     expect(text).toContain('```mermaid\nflowchart LR\n```');
   });
 
