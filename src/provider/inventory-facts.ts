@@ -27,7 +27,7 @@ export interface GuestFacts {
   passthrough: string[];
 }
 
-/** A device known to the network (a MAAS device): linked to the guest with its MAC or name. */
+/** A device known to the network (a MAAS device): credited to the guest whose MAC it carries (by name only when it carries none). */
 export interface AddressFacts {
   hostname?: string;
   /** `host.domain`, from `fqdn` or hostname and domain. */

@@ -3,7 +3,8 @@
  * on a copy): each IP, DNS name, MAAS device and monitor is credited to the one guest it
  * names — the two Uptime Kuma hosts, whose MAAS devices and monitors come from `for_each`
  * blocks that depend on both containers, each get their own and not the other's — checked
- * on the inventory built in-process from the applied state and on the page `hl docs` prints.
+ * on the inventory built in-process from the applied state and on the page `hl docs` prints,
+ * whose Mermaid blocks parse.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,5 +120,16 @@ describe('hl docs on the example homelab', () => {
     expect(page).toContain('| `kuma_monitor.kuma_peer_pve["fun-bedbug"]` | Uptime Kuma on fun-bedbug | `kuma.pve` | http | `http://uptime-kuma.maas:3001/` | `uptime-kuma` (DNS name uptime-kuma.maas) |');
     expect(page).toContain('4 Proxmox nodes, 9 guests, 5 IP addresses, 10 monitors;');
     expect(page).not.toContain('unattributed');
+  });
+
+  it("the page's Mermaid blocks (map and dependency graph) parse with Mermaid's parser", async () => {
+    // mermaid's label sanitizer (DOMPurify) needs a DOM, found as `window` when it loads.
+    const { Window } = await import('happy-dom');
+    Object.assign(globalThis, { window: new Window() });
+    const { default: mermaid } = await import('mermaid');
+    const blocks = [...page.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toContain('  D3(["docker.maas"])');
+    for (const b of blocks) await expect(mermaid.parse(b)).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
   });
 });
