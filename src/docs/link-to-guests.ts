@@ -170,7 +170,7 @@ export function linkToGuests(guests: readonly Guest[], candidates: LinkCandidate
 
   for (const r of candidates.attachments) {
     const refs = guestReferences(r);
-    if (refs.length === 0) continue;
+    if (refs.length === 0 && !isPassthrough(r)) continue;
     const node = typeof r.attributes['node'] === 'string' ? r.attributes['node'] : undefined;
     const rule: Rule = (g) => {
       const keys = [g.resource.address, g.resource.id].map((k) => k.toLowerCase());

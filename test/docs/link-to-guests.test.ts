@@ -49,7 +49,7 @@ function attributionOf(resources: ResourceState[], address: string): Attribution
   return buildInventory(inventoryResources(homelabState(resources)), builtinInventoryFacts()).attribution.get(address);
 }
 
-const cases: { reason: string; resources: ResourceState[]; address: string; want: Attribution }[] = [
+const cases: { reason: string; resources: ResourceState[]; address: string; want: Attribution | undefined }[] = [
   {
     reason: 'a device belongs to the guest whose MAC it carries, whatever the case, not to the other guest its block depends on',
     resources: [docker, kuma, device('pve', 'docker', 'bc:24:11:d0:c1:00', '192.168.4.20')],
@@ -119,6 +119,18 @@ const cases: { reason: string; resources: ResourceState[]; address: string; want
     resources: [docker, kuma, resource('coral_passthrough.tpu', { node: 'pve', vmid: 112, kind: 'usb' }, ['proxmox_lxc.uptime_kuma'])],
     address: 'coral_passthrough.tpu',
     want: { ambiguous: [] },
+  },
+  {
+    reason: 'a passthrough naming no guest at all is unattributed',
+    resources: [docker, resource('coral_passthrough.tpu', { node: 'pve', kind: 'usb' }, ['proxmox_lxc.docker'])],
+    address: 'coral_passthrough.tpu',
+    want: { ambiguous: [] },
+  },
+  {
+    reason: 'another resource naming no guest has no attribution (it need not belong to one)',
+    resources: [docker, resource('crucible_disk.data', { name: 'data', size: '10G' }, ['proxmox_lxc.docker'])],
+    address: 'crucible_disk.data',
+    want: undefined,
   },
   {
     reason: 'another resource belongs to the guest whose id it names',
