@@ -18,6 +18,7 @@ const code = await runCli(process.argv.slice(2), {
   onInterrupt,
   providers: builtinProviders(),
   emulators: builtinEmulators(),
+  chdir: (dir) => process.chdir(dir),
 });
 process.exitCode = code;
 // Open handles (sockets of embedded emulators, timers) must not keep a finished command alive.

@@ -3,7 +3,7 @@
  * diagnostic and exit code 1. An unexpected exception is a bug in hl: it is reported as
  * such, with the stack trace only when HL_DEBUG is set.
  */
-import { DiagnosticsError } from '../core/diagnostic.js';
+import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
 import type { EmulatorRegistry } from '../engine/emulator-registry.js';
 import type { ProviderRegistry } from '../engine/provider-registry.js';
 import { parseCommandLine } from './args.js';
@@ -22,12 +22,15 @@ export interface CliIo {
   providers: ProviderRegistry;
   /** The emulators `hl emulate` runs, wired at the entry point. */
   emulators: EmulatorRegistry;
+  /** Makes DIR the working directory of the process (-chdir=DIR); throws as process.chdir does. */
+  chdir(dir: string): void;
 }
 
 /** Each command's module is loaded only when it runs, so `hl --help` starts fast. */
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   plan: async (ctx) => (await import('./commands/plan-command.js')).planCommand(ctx),
-  apply: async (ctx) => (await import('./commands/apply-command.js')).applyCommand(ctx, false),
+  // Terraform's `apply -destroy` is hl destroy
+  apply: async (ctx) => (await import('./commands/apply-command.js')).applyCommand(ctx, ctx.cmd.options.destroy),
   destroy: async (ctx) => (await import('./commands/apply-command.js')).applyCommand(ctx, true),
   validate: async (ctx) => (await import('./commands/validate-command.js')).validateCommand(ctx),
   graph: async (ctx) => (await import('./commands/graph-command.js')).graphCommand(ctx),
@@ -56,6 +59,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     term.out(parsed.options.json ? JSON.stringify({ hl_version: HL_VERSION, node: process.version }) + '\n' : `hl ${HL_VERSION}\n`);
     return EXIT_OK;
   }
+  if (parsed.options.chdir !== undefined) {
+    const problem = changeDirectory(io, parsed.options.chdir);
+    if (problem) {
+      printDiagnostics(term, [problem]);
+      return EXIT_ERROR;
+    }
+  }
   const ctx: CommandContext = {
     cmd: parsed,
     term,
@@ -78,5 +88,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (io.env['HL_DEBUG']) term.err(`${err?.stack ?? ''}\n`);
     else term.err('Run again with HL_DEBUG=1 to see the stack trace for a bug report.\n');
     return EXIT_ERROR;
+  }
+}
+
+/**
+ * -chdir=DIR: the rest of the run happens as if hl was started in DIR (the config, the
+ * state, .hl/, --var-file and every other relative path), as Terraform's -chdir does.
+ */
+function changeDirectory(io: CliIo, dir: string): Diagnostic | undefined {
+  try {
+    io.chdir(dir);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'ENOTDIR'
+          ? 'it is not a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
+    return error(`Cannot run in directory "${dir}" (-chdir): ${why}`);
   }
 }

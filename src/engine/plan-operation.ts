@@ -14,6 +14,8 @@ import { withWorkspace, type WorkspaceOptions } from './workspace.js';
 export interface PlanOperationOptions extends PlanRunOptions {
   workspace: WorkspaceOptions;
   refreshOnly: boolean;
+  /** Plan the destruction of everything in state (Terraform's `plan -destroy`). */
+  destroy?: boolean;
   /** Where to save the plan (--out). */
   out?: string;
 }
@@ -29,7 +31,7 @@ export interface PlanOperationResult {
 /** The plan; undefined when planning stopped at an error (reported). */
 export async function planOperation(opts: PlanOperationOptions, events: EngineEvents): Promise<PlanOperationResult | undefined> {
   return withWorkspace(opts.workspace, events, { operation: 'plan', write: false, shared: true }, async (ws) => {
-    const run = await planInWorkspace(opts, events, ws, opts.refreshOnly ? 'refresh-only' : 'normal', false);
+    const run = await planInWorkspace(opts, events, ws, opts.destroy ? 'destroy' : opts.refreshOnly ? 'refresh-only' : 'normal', false);
     if (!run) return undefined;
     if (opts.out) await writePlanFile(opts.out, run.plan, ws.backend);
     const policyGate = policyGateError(run.plan.policyResults, 'The plan', 'hl apply refuses it');

@@ -25,7 +25,10 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
   const planFile = ctx.cmd.args[0];
   if (ctx.cmd.args.length > 1)
     throw new DiagnosticsError([error(`hl ${destroy ? 'destroy' : 'apply'} takes at most one argument, a saved plan file`)]);
-  if (destroy && planFile) throw new DiagnosticsError([error('hl destroy does not take a plan file')]);
+  if (destroy && planFile)
+    throw new DiagnosticsError([
+      error(`${ctx.cmd.command === 'apply' ? 'hl apply -destroy (which is hl destroy)' : 'hl destroy'} does not take a plan file`),
+    ]);
   const term = ctx.term;
   const r = await applyOperation(
     {
@@ -40,7 +43,8 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
     {
       ...terminalEvents(term),
       planned: (plan, redact) => printPlan(term, plan, { json: o.json, redact, hlVersion: HL_VERSION }),
-      confirm: (mode) => term.ask(confirmQuestion(mode)),
+      // -input=false: nobody is asked, so nothing is approved (as Terraform: use -auto-approve)
+      confirm: (mode) => (o.input ? term.ask(confirmQuestion(mode)) : Promise.resolve(undefined)),
       recovered: (recovery) => printRecovered(term, recovery),
       startProgress: (redact) => progressView(term, { json: o.json, redact }),
       stopping: () => printStopping(term),
@@ -51,6 +55,12 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
     case 'policy-refused':
       return EXIT_POLICY;
     case 'cancelled':
+      if (!o.input) {
+        term.err(
+          `\n${destroy ? 'Destroy' : 'Apply'} not approved: -input=false means hl asks nothing, so nothing was changed. Add -auto-approve.\n`,
+        );
+        return EXIT_ERROR;
+      }
       printCancelled(term, r.noInput);
       return EXIT_ERROR;
     case 'no-changes':

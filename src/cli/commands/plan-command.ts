@@ -14,6 +14,7 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
       workspace: workspaceOptions(ctx),
       ...planRunOptions(ctx),
       refreshOnly: o.refreshOnly,
+      destroy: o.destroy,
       ...(o.out ? { out: o.out } : {}),
     },
     terminalEvents(ctx.term),
