@@ -3,7 +3,7 @@ import { HL_VERSION } from '../version.js';
 
 const MAIN = `hl ${HL_VERSION} — declarative homelab infrastructure (Proxmox, MAAS, Uptime Kuma, Coral TPU)
 
-Usage: hl COMMAND [ARGS] [OPTIONS]
+Usage: hl [-chdir=DIR] COMMAND [ARGS] [OPTIONS]
 
 Main commands:
   plan             Show what apply would change (compare config, state and live reads)
@@ -26,6 +26,7 @@ Other commands:
   version          Print the version
 
 Common options:
+      --chdir DIR        Run as if started in DIR (config, state, .hl/, --var-file)
   -c, --config PATH      Config file or directory (default: homelab.yaml)
       --state PATH       State file (default: homelab.state.json beside the config)
       --backend file|pg  Where the state lives (also HL_BACKEND, HL_PG_CONN_STR, hl.backend)
@@ -33,6 +34,22 @@ Common options:
       --no-color         No colors (also when NO_COLOR is set)
       --json             Machine-readable output
   -h, --help             Help for a command
+
+Terraform's habits: every option may be written with one dash, as Terraform does
+(-target=ADDR, -var 'a=b', -var-file=F, -auto-approve, -refresh=false, -lock=false,
+-lock-timeout=30s, -parallelism=N, -out=FILE, -state=PATH, -no-color, -json, -help), and
+options may come before the command (hl -chdir=DIR plan, hl -no-color plan). After one
+dash comes one option name, never a cluster of one-letter options: -chdir=DIR is never
+-c hdir=DIR, and an option hl does not know is always an error naming it. Durations are
+Go's (30s, 5m, 1h30m, 0s; a bare number is seconds). Where hl differs:
+  -input=false           Accepted: hl never asks for variable values (one without a
+                         value is an error); apply and destroy then ask nothing either,
+                         so without -auto-approve they change nothing
+  -compact-warnings      Accepted; has no effect
+  plan -destroy          Plans destroying everything; save it with -out, apply the file
+  apply -destroy         Is hl destroy
+  -state-out, -backup    Refused: hl writes the state back where it read it, and keeps
+                         the previous version itself
 
 The state lives in a backend: the file backend (default) keeps homelab.state.json and .hl/
 beside the config; the pg backend keeps it in PostgreSQL (--backend pg, HL_BACKEND=pg,
@@ -60,6 +77,8 @@ Options:
   --parallelism N        Concurrent provider calls (default 10)
   --detailed-exitcode    Exit 0 when no changes, 2 when there are changes, 1 on error
   --policy FILE          Extra policy rules to check the plan against (see below)
+  --destroy              Plan the destruction of everything in state (as hl destroy
+                         would); with --out, "hl apply FILE" carries it out
   --lock=false           Do not take the state lock; --lock-timeout 30s waits for it
   --json                 Print the plan in the shape of "terraform show -json", with
                          "policy_results" when there are policy rules
@@ -86,6 +105,8 @@ config's "policies:", or --policy when it was saved) is refused with exit code 3
 
 Options:
   --auto-approve         Do not ask
+  --input=false          Do not ask either: without --auto-approve, nothing is changed
+  --destroy              Be "hl destroy" (Terraform's apply -destroy)
   --parallelism N        Concurrent operations (default 10)
   --target, --replace, --refresh, --refresh-only, --var, --var-file, --lock, --lock-timeout
   --json                 Stream progress as JSON events, one per line
@@ -95,6 +116,7 @@ Options:
 Plans the deletion of every resource in state (or --target ADDR and what depends on it),
 shows it, asks for "yes" (or --auto-approve), and applies it. prevent_destroy is honoured,
 and the config's policy rules are checked (exit code 3 when one of severity error fails).
+"hl apply --destroy" is the same; "hl plan --destroy --out FILE" saves such a plan.
 `,
   validate: `Usage: hl validate [-c PATH]
 
