@@ -165,6 +165,9 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   help: [...GLOBAL, 'help', 'no-color'],
 };
 
+/** Commands that take no positional arguments: a stray word is refused, never ignored. */
+const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version']);
+
 const SHORT: Record<string, OptionName> = Object.fromEntries(
   (Object.entries(SPEC) as [OptionName, OptionSpec][]).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),
 );
@@ -274,6 +277,15 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
     if (!allowed.includes(g.name)) {
       return { diagnostics: [error(`Option "${g.spelled}" does not apply to "hl ${command}"`, undefined, `Run "hl ${command} --help".`)] };
     }
+  }
+  const stray = positionals[0];
+  if (stray !== undefined && NO_ARGUMENTS.has(command)) {
+    const hint = BOOL_WORD.test(stray)
+      ? `A flag takes its value after "=" (-detailed-exitcode=true), not as the next word.`
+      : command === 'plan' || command === 'validate'
+        ? `To work on the config in another directory, use -chdir=${stray} (or -c ${stray}).`
+        : `Run "hl ${command} --help".`;
+    return { diagnostics: [error(`"hl ${command}" takes no arguments, but was given "${stray}"`, undefined, hint)] };
   }
   const diagnostics: Diagnostic[] = [];
   const last = new Map<OptionName, Given>();

@@ -116,6 +116,12 @@ const REFUSED: Refused[] = [
   { reason: 'plan does not approve', argv: ['plan', '-auto-approve'], says: ['Option "-auto-approve" does not apply to "hl plan"'] },
   { reason: 'detailed exit code is for plan', argv: ['apply', '-detailed-exitcode'], says: ['Option "-detailed-exitcode" does not apply to "hl apply"'] },
   { reason: 'destroy and refresh-only contradict', argv: ['plan', '-destroy', '-refresh-only'], says: ['-destroy and -refresh-only cannot be used together'] },
+  {
+    reason: 'a flag is not followed by its value as a separate word (Go flags do not allow it either)',
+    argv: ['plan', '-detailed-exitcode', 'true'],
+    says: ['"hl plan" takes no arguments, but was given "true"', 'after "="'],
+  },
+  { reason: 'the old terraform plan DIR', argv: ['plan', 'infra'], says: ['"hl plan" takes no arguments', '-chdir=infra'] },
   { reason: 'an unknown option before an unknown command is named first', argv: ['-upgrade', 'init'], says: ['Unknown option "-upgrade"'] },
 ];
 
