@@ -275,6 +275,12 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
     // `hl --version` and `hl -v` are the version command; elsewhere --version is not an option
     if (g.name === 'version' && command === 'version' && words.positionals.length === 0) continue;
     if (!allowed.includes(g.name)) {
+      if (words.positionals.length === 0)
+        return {
+          diagnostics: [
+            error(`Option "${g.spelled}" needs a command`, undefined, `Write hl COMMAND ${g.spelled}; "hl --help" lists the commands.`),
+          ],
+        };
       return { diagnostics: [error(`Option "${g.spelled}" does not apply to "hl ${command}"`, undefined, `Run "hl ${command} --help".`)] };
     }
   }

@@ -122,6 +122,7 @@ const REFUSED: Refused[] = [
     says: ['"hl plan" takes no arguments, but was given "true"', 'after "="'],
   },
   { reason: 'the old terraform plan DIR', argv: ['plan', 'infra'], says: ['"hl plan" takes no arguments', '-chdir=infra'] },
+  { reason: 'options and no command', argv: ['-json'], says: ['Option "-json" needs a command'] },
   { reason: 'an unknown option before an unknown command is named first', argv: ['-upgrade', 'init'], says: ['Unknown option "-upgrade"'] },
 ];
 
