@@ -200,7 +200,7 @@ function looksLikeOption(arg: string): boolean {
  * Splits argv into options and positionals. An option may be written with two dashes (hl's
  * habit) or one (Terraform's): `--target ADDR`, `-target=ADDR`. A word after one dash is one
  * option name, never a cluster of one-letter options, so `-chdir=x` is never `-c hdir=x`;
- * `-c` and `-h` are the only one-letter options. Options may come before the command.
+ * `-c`, `-h` and `-v` are the only one-letter options. Options may come before the command.
  */
 function splitWords(argv: string[]): Words {
   const words: Words = { given: [], positionals: [], diagnostics: [] };
@@ -228,9 +228,9 @@ function splitWords(argv: string[]): Words {
     }
     const spec = SPEC[name];
     let value = inline;
-    if (spec.kind === 'string' && value === undefined) {
+    if (spec.kind === 'string' && !value) {
       const next = argv[i + 1];
-      if (next === undefined || looksLikeOption(next)) {
+      if (value === '' || next === undefined || looksLikeOption(next)) {
         words.diagnostics.push(
           error(
             `Option "${spelled}" needs a value`,

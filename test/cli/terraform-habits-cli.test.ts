@@ -107,6 +107,7 @@ const REFUSED: Refused[] = [
   { reason: 'misspelt target, two dashes', argv: ['plan', '--taget', 'a.b'], says: ['Unknown option "--taget"', 'Did you mean "--target"?'] },
   { reason: '-c glued to its value', argv: ['-chomelab.yaml', 'plan'], says: ['Unknown option "-chomelab.yaml"', '-c homelab.yaml'] },
   { reason: 'target without a value', argv: ['plan', '-target'], says: ['Option "-target" needs a value', '-target=ADDR'] },
+  { reason: 'an empty value', argv: ['plan', '-out=', 'x'], says: ['Option "-out" needs a value'] },
   { reason: 'target whose next word is an option', argv: ['plan', '-target', '-auto-approve'], says: ['Option "-target" needs a value'] },
   { reason: 'parallelism 0', argv: ['plan', '-parallelism=0'], says: ['Invalid value for -parallelism: "0"', '≥ 1'] },
   { reason: 'lock timeout not a duration', argv: ['plan', '-lock-timeout=abc'], says: ['Invalid value for -lock-timeout: "abc"', '30s'] },
