@@ -3,7 +3,8 @@
  * The `hl` executable: wires the process (argv, stdout/stderr, environment, signals and every
  * other exit path, see process-exit-paths.ts) to runCli. The first Ctrl-C asks the running
  * command to stop cleanly; a second exits at once. The built-in providers and emulators are
- * wired here (builtin-registries.ts), each loaded only when a command asks for it.
+ * wired here (builtin-registries.ts), each loaded only when a command asks for it, and so is
+ * the one change of working directory hl makes (-chdir=DIR, asked for by runCli).
  */
 import { builtinEmulators, builtinProviders } from './builtin-registries.js';
 import { installExitPaths } from './process-exit-paths.js';
