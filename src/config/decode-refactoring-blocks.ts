@@ -257,16 +257,11 @@ function checkMoved(moved: readonly MovedBlock[]): Diagnostic[] {
     valid.push(m);
   }
   // a cycle: following the moves from a block's `to` comes back to its `from`. Each move leads
-  // to at most one next move, so one walk with colours finds every cycle in linear time.
-  const bySourceText = new Map<string, MovedBlock>();
-  const bySourceBlock = new Map<string, MovedBlock>();
-  for (const m of valid) {
-    if (isBlockMove(m)) {
-      if (!bySourceBlock.has(blockAddress(m.from))) bySourceBlock.set(blockAddress(m.from), m);
-    } else if (!bySourceText.has(formatAddress(m.from))) bySourceText.set(formatAddress(m.from), m);
-  }
+  // to at most one next move (the one that would take the object there), so one walk with
+  // colours finds every cycle in linear time.
+  const takes = moveFrom(valid);
   const nextOf = (m: MovedBlock): MovedBlock | undefined => {
-    const n = bySourceText.get(formatAddress(m.to)) ?? bySourceBlock.get(blockAddress(m.to));
+    const n = takes(m.to);
     return n === m ? undefined : n;
   };
   const state = new Map<MovedBlock, 'walking' | 'done'>();
@@ -289,9 +284,31 @@ function checkMoved(moved: readonly MovedBlock[]): Diagnostic[] {
   return out;
 }
 
-/** Whether `m` moves the object at `addr` (for a block move: any instance of its block). */
-export function movedSourceMatches(m: Pick<MovedBlock, 'from' | 'to'>, addr: ResourceAddress): boolean {
-  return isBlockMove(m) ? blockAddress(addr) === blockAddress(m.from) : formatAddress(addr) === formatAddress(m.from);
+/**
+ * The move that takes the object at an address, found through maps rather than a scan (a
+ * config may hold thousands of moves): an instance move (its `from` has a key) first, else
+ * the first in file order of an exact move from a keyless address and a block move.
+ */
+export function moveFrom(moved: readonly MovedBlock[]): (addr: ResourceAddress) => MovedBlock | undefined {
+  const keyed = new Map<string, MovedBlock>();
+  const exact = new Map<string, { m: MovedBlock; i: number }>();
+  const whole = new Map<string, { m: MovedBlock; i: number }>();
+  moved.forEach((m, i) => {
+    const from = formatAddress(m.from);
+    if (m.from.key !== null) {
+      if (!keyed.has(from)) keyed.set(from, m);
+    } else if (isBlockMove(m)) {
+      if (!whole.has(blockAddress(m.from))) whole.set(blockAddress(m.from), { m, i });
+    } else if (!exact.has(from)) exact.set(from, { m, i });
+  });
+  return (addr) => {
+    const k = keyed.get(formatAddress(addr));
+    if (k) return k;
+    const e = exact.get(formatAddress(addr));
+    const w = whole.get(blockAddress(addr));
+    if (e && w) return e.i < w.i ? e.m : w.m;
+    return (e ?? w)?.m;
+  };
 }
 
 /** Where `m` puts the object at `addr` (which it matches). */

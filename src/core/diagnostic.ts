@@ -55,3 +55,17 @@ export class DiagnosticsError extends Error {
     this.name = 'DiagnosticsError';
   }
 }
+
+/**
+ * Each problem once: the same severity, summary and location reported again (every instance
+ * of a block or module repeats its block's problems) is dropped, the first kept in place.
+ */
+export function dedupeDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.severity}|${d.summary}|${d.location?.file}:${d.location?.line}:${d.location?.col}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -37,6 +37,8 @@ export class EvaluationScope {
   private readonly own: Config;
   private readonly path: string;
   private readonly root: EvaluationScope;
+  /** Instances of each module call of this module, by call name (see instancesOf). */
+  private readonly callInstances = new Map<string, ModuleInstance[]>();
 
   constructor(
     private readonly inputs: ScopeInputs,
@@ -98,11 +100,10 @@ export class EvaluationScope {
   private moduleCallValue(name: string): ScopedValue {
     const call = this.own.moduleCalls.get(name)!;
     if (this.inputs.moduleOutputsUnknown) return { value: UNKNOWN };
-    const instances = [...this.inputs.config.moduleInstances.values()].filter((m) => m.parent === this.path && m.call.name === name);
+    const instances = this.instancesOf(name);
     if (!call.count && !call.forEach) return instances[0] ? this.outputsOf(instances[0]) : { value: UNKNOWN };
     const sensitivePaths: Path[] = [];
     if (call.count) {
-      instances.sort((a, b) => Number(a.key) - Number(b.key));
       const list = instances.map((m, i) => {
         const v = this.outputsOf(m);
         for (const p of v.sensitivePaths ?? []) sensitivePaths.push([i, ...p]);
@@ -118,6 +119,17 @@ export class EvaluationScope {
       for (const p of v.sensitivePaths ?? []) sensitivePaths.push([key, ...p]);
     }
     return { value: map, sensitivePaths };
+  }
+
+  /** The instances of this module's call `name`, found once (they are fixed once modules are expanded). */
+  private instancesOf(name: string): ModuleInstance[] {
+    let list = this.callInstances.get(name);
+    if (!list) {
+      list = [...this.inputs.config.moduleInstances.values()].filter((m) => m.parent === this.path && m.call.name === name);
+      if (list.every((m) => typeof m.key === 'number')) list.sort((a, b) => Number(a.key) - Number(b.key));
+      this.callInstances.set(name, list);
+    }
+    return list;
   }
 
   private outputsOf(instance: ModuleInstance): ScopedValue {

@@ -11,7 +11,7 @@
  * variables, locals and module inputs, not resource attributes.
  */
 import { blockAddress, formatKey } from '../core/address.js';
-import { error, formatLocation, type Diagnostic } from '../core/diagnostic.js';
+import { dedupeDiagnostics, error, formatLocation, type Diagnostic } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
 import { UNKNOWN } from '../core/value.js';
 import type { Config, ModuleCall, ModuleInstance } from '../config/config-types.js';
@@ -117,7 +117,7 @@ export function expandModules(req: ExpandModulesRequest): { config: Config; diag
       }
     }
   }
-  return { config, diagnostics: dedupeByLocation([...diagnostics, ...scope.diagnostics]) };
+  return { config, diagnostics: byLocation([...diagnostics, ...scope.diagnostics]) };
 }
 
 /** Inputs the module does not declare, and variables without a default the call does not set. */
@@ -160,20 +160,13 @@ function undeclaredProvider(local: string, mapped: string, path: string, loc: Di
   );
 }
 
-/** One report per location and message (every instance of a module would repeat it), by location. */
-function dedupeByLocation(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+/** Each problem once (every instance of a module would repeat it), by location. */
+function byLocation(diags: Diagnostic[]): Diagnostic[] {
   const at = (d: Diagnostic): [string, number, number] =>
     d.location ? [d.location.file, d.location.line, d.location.col] : ['\uffff', 0, 0];
-  const sorted = [...diags].sort((a, b) => {
+  return dedupeDiagnostics(diags).sort((a, b) => {
     const [fa, la, ca] = at(a);
     const [fb, lb, cb] = at(b);
     return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
-  });
-  return sorted.filter((d) => {
-    const k = `${d.severity}|${d.summary}|${d.location ? formatLocation(d.location) : ''}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
   });
 }

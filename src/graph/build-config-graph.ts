@@ -6,7 +6,7 @@
  * path (`module.k3s_node["pve"].var.name`). Unknown references and cycles are reported as
  * diagnostics. Linear in the number of references.
  */
-import { error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import { dedupeDiagnostics, error, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Config, DependsOn } from '../config/config-types.js';
 import { withModuleTrail } from '../config/module-trail.js';
@@ -175,9 +175,9 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
         'Break the cycle by removing one of these references or depends_on entries.',
       ),
     );
-    return { diagnostics: dedupe(diagnostics) };
+    return { diagnostics: dedupeDiagnostics(diagnostics) };
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: dedupe(diagnostics) };
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: dedupeDiagnostics(diagnostics) };
 
   // Resource-to-resource dependencies, looking through locals, variables, outputs and module calls.
   const viaNonResource = new Map<string, Set<string>>();
@@ -192,7 +192,7 @@ export function buildConfigGraph(config: Config): { graph?: ConfigGraph; diagnos
     if (isResource(id)) resourceDeps.set(id, [...set].sort());
     else viaNonResource.set(id, set);
   }
-  return { graph: { dag, order: topo.order, resourceDeps }, diagnostics: dedupe(diagnostics) };
+  return { graph: { dag, order: topo.order, resourceDeps }, diagnostics: dedupeDiagnostics(diagnostics) };
 }
 
 /**
@@ -275,17 +275,6 @@ function moduleOutputsNamed(config: Config, owner: Owner, ref: Reference, diagno
     return [];
   }
   return [within(instancePath, `output.${name}`)];
-}
-
-/** One report per location and message: every instance of a module would repeat it. */
-function dedupe(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diags.filter((d) => {
-    const k = `${d.severity}|${d.summary}|${d.location ? `${d.location.file}:${d.location.line}:${d.location.col}` : ''}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** The graph node a reference points to, or undefined (with a diagnostic) when invalid. */

@@ -7,9 +7,9 @@
  * still holds, is an error at the moved block. Cycles, type changes and duplicates are the
  * config's to refuse (config/decode-refactoring-blocks.ts).
  */
-import { blockAddress, formatAddress, parseAddress, type ResourceAddress } from '../core/address.js';
+import { formatAddress, parseAddress, type ResourceAddress } from '../core/address.js';
 import { error, type Diagnostic } from '../core/diagnostic.js';
-import { isBlockMove, movedTarget } from '../config/decode-refactoring-blocks.js';
+import { moveFrom, movedTarget } from '../config/decode-refactoring-blocks.js';
 import type { MovedBlock } from '../config/refactoring-types.js';
 import type { ResourceState } from '../state/state-types.js';
 
@@ -26,7 +26,7 @@ export function resolveMoves(moved: readonly MovedBlock[], resources: readonly R
   const diagnostics: Diagnostic[] = [];
   if (moved.length === 0) return { resources: [...resources], previous, diagnostics };
   const targets = new Map<ResourceState, { to: ResourceAddress; by: MovedBlock }>();
-  const next = moveIndex(moved);
+  const next = moveFrom(moved);
   for (const r of resources) {
     if (r.mode !== 'managed') continue;
     const start = parseAddress(r.address);
@@ -76,33 +76,6 @@ export function resolveMoves(moved: readonly MovedBlock[], resources: readonly R
     out.push(moved);
   }
   return { resources: out, previous, diagnostics };
-}
-
-/**
- * The move that takes the object at an address, found through maps rather than a scan (a
- * config may hold thousands of moves): an instance move (its \`from\` has a key) first, else
- * the first in file order of an exact move from a keyless address and a block move.
- */
-function moveIndex(moved: readonly MovedBlock[]): (addr: ResourceAddress) => MovedBlock | undefined {
-  const keyed = new Map<string, MovedBlock>();
-  const exact = new Map<string, { m: MovedBlock; i: number }>();
-  const whole = new Map<string, { m: MovedBlock; i: number }>();
-  moved.forEach((m, i) => {
-    const from = formatAddress(m.from);
-    if (m.from.key !== null) {
-      if (!keyed.has(from)) keyed.set(from, m);
-    } else if (isBlockMove(m)) {
-      if (!whole.has(blockAddress(m.from))) whole.set(blockAddress(m.from), { m, i });
-    } else if (!exact.has(from)) exact.set(from, { m, i });
-  });
-  return (addr) => {
-    const k = keyed.get(formatAddress(addr));
-    if (k) return k;
-    const e = exact.get(formatAddress(addr));
-    const w = whole.get(blockAddress(addr));
-    if (e && w) return e.i < w.i ? e.m : w.m;
-    return (e ?? w)?.m;
-  };
 }
 
 /** The state entry at another address of the same type (as the state store's move writes it). */

@@ -12,7 +12,7 @@ import {
   parseModulePath,
   type InstanceKey,
 } from '../core/address.js';
-import { error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
+import { dedupeDiagnostics, error, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { parseAttributePath, setPath } from './path-edit.js';
 import { didYouMean } from '../core/suggest.js';
 import { containsUnknown, getPath, isValueMap, sameValue, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
@@ -233,7 +233,7 @@ class Planner {
   }
 
   private finish(drift: ResourceChange[], outputChanges: OutputChange[]): PlanResult {
-    if (hasErrors(this.diagnostics)) return { diagnostics: dedupe(this.diagnostics) };
+    if (hasErrors(this.diagnostics)) return { diagnostics: dedupeDiagnostics(this.diagnostics) };
     const { req } = this;
     const variables: Plan['variables'] = {};
     for (const [name, decl] of req.config.variables) {
@@ -260,7 +260,7 @@ class Planner {
       deposed,
       data: this.dataReads,
       outputChanges,
-      diagnostics: dedupe(this.diagnostics),
+      diagnostics: dedupeDiagnostics(this.diagnostics),
       summary,
       hasChanges: summaryHasChanges(counts) || deposed.length > 0 || outputChanges.some((o) => o.action !== 'no-op') || acceptsDrift,
     };
@@ -908,14 +908,4 @@ function expandPattern(value: Value | undefined, pattern: Path, prefix: Path = [
   if (!isValueMap(value)) return [];
   const keys = step === '*' ? Object.keys(value) : typeof step === 'string' && step in value ? [step] : [];
   return keys.flatMap((k) => expandPattern(value[k], rest, [...prefix, k]));
-}
-
-function dedupe(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diags.filter((d) => {
-    const k = `${d.severity}|${d.summary}|${d.location?.file}:${d.location?.line}:${d.location?.col}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
