@@ -1,5 +1,5 @@
 /**
- * `npm run bench [GROUP]`: runs the benchmark groups (startup, plan, emulator, apply, backend, emulator-apply; all
+ * `npm run bench [GROUP]`: runs the benchmark groups (startup, plan, emulator, apply, backend, refactor, emulator-apply; all
  * by default), prints their figures and the targets of issue #6, and records them in
  * bench/results.json by group (a group run alone replaces only its own entry). Nothing here
  * fails a build: the figures are for reading.
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchBackends } from './backend-bench.js';
 import { benchEmulatorApply } from './emulator-apply-bench.js';
 import { benchEmulatorPlans } from './emulator-bench.js';
+import { benchRefactoring } from './refactor-bench.js';
 import { benchStartup } from './startup-bench.js';
 import { benchApplyLatency, benchApplyPersistence, benchPlanScaling, type BenchRow } from './engine-bench.js';
 
@@ -29,6 +30,10 @@ const GROUPS: Record<string, { target: string; run: () => Promise<BenchRow[]> }>
   backend: {
     target: 'a 5k-create apply with the pg backend against the file backend: wall time, pg/file ratio, persistence share of each',
     run: () => benchBackends(5000),
+  },
+  refactor: {
+    target: 'modules and moved blocks grow linearly: 2,500/250 module instances and 10k/1k moves near 10',
+    run: benchRefactoring,
   },
   'emulator-apply': {
     target: 'apply within 1.15 of the critical path (500 guests, 50 ms per call, 200 ms tasks)',
