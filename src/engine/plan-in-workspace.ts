@@ -60,6 +60,7 @@ export async function planInWorkspace(
     refresh: opts.refresh,
     parallelism: opts.parallelism,
     hlVersion: HL_VERSION,
+    createdAt: new Date().toISOString(),
   });
   const diags = [...loaded.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];
   if (!r.plan || hasErrors(diags)) {

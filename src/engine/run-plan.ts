@@ -26,6 +26,8 @@ export interface PlanOptions {
   refresh: boolean;
   parallelism: number;
   hlVersion: string;
+  /** When the plan is made (RFC 3339), recorded in it. */
+  createdAt?: string;
   /** How failed reads are retried (tests shorten the waits). */
   retry?: RetryPolicy;
 }
@@ -87,6 +89,7 @@ export async function planProject(
     if (refreshed) req.refreshed = refreshed;
     if (unreadable) req.unreadable = unreadable;
     if (imported) req.imported = imported;
+    if (opts.createdAt !== undefined) req.createdAt = opts.createdAt;
     const result = makePlan(req);
     if (!result.needData) {
       if (!result.plan) return { diagnostics: [...diagnostics, ...result.diagnostics] };

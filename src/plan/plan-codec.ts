@@ -227,7 +227,8 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
     !Array.isArray(r.changes) ||
     !Array.isArray(r.drift) ||
     typeof r.state?.lineage !== 'string' ||
-    !Array.isArray(r.configuration?.files)
+    !Array.isArray(r.configuration?.files) ||
+    (r.createdAt !== undefined && typeof r.createdAt !== 'string')
   ) {
     return { diagnostics: [error(`${file} is a damaged hl plan: required fields are missing`)] };
   }

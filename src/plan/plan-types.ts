@@ -133,6 +133,11 @@ export interface PlanSummary {
 export interface Plan {
   formatVersion: number;
   hlVersion: string;
+  /**
+   * When the plan was made (RFC 3339, UTC), as the engine's clock said: `hl show --json`
+   * prints it as `timestamp`. Absent in plans saved before it was recorded.
+   */
+  createdAt?: string;
   mode: 'normal' | 'destroy' | 'refresh-only';
   /** The state the plan was made against: apply refuses it when these differ. */
   state: { lineage: string; serial: number };

@@ -69,6 +69,8 @@ export interface PlanRequest {
   replace: string[];
   refresh: boolean;
   hlVersion: string;
+  /** When the plan is made (RFC 3339): the engine reads the clock, the planner only records it. */
+  createdAt?: string;
   configHash: string;
   paths: { root: string; cwd: string };
   readFile?: (path: string) => string | undefined;
@@ -249,6 +251,7 @@ class Planner {
     const plan: Plan = {
       formatVersion: PLAN_FORMAT_VERSION,
       hlVersion: req.hlVersion,
+      ...(req.createdAt !== undefined ? { createdAt: req.createdAt } : {}),
       mode: req.mode,
       state: { lineage: req.state.lineage, serial: req.state.serial },
       configHash: req.configHash,
