@@ -31,7 +31,7 @@ export interface Project {
 }
 
 /** A saved plan's or a loaded tree's module files, by module directory. */
-function groupByModule(files: readonly ConfigFile[]): Map<string, ConfigFile[]> {
+export function groupByModule(files: readonly ConfigFile[]): Map<string, ConfigFile[]> {
   const out = new Map<string, ConfigFile[]>();
   for (const f of files) {
     if (f.module === undefined) continue;

@@ -2,7 +2,9 @@
  * The plan in the shape of `terraform show -json` (format_version "1.2"), validated by
  * `schemas/plan-json.schema.json`. Differences from Terraform, on purpose:
  *
- * - `hl_version` instead of `terraform_version`.
+ * - `hl_version` beside `terraform_version`: the latter is the Terraform release whose
+ *   `show -json` shape this follows (TERRAFORM_COMPAT_VERSION), since tools written for
+ *   Terraform's plan JSON require the field; it is not a Terraform hl runs.
  * - Sensitive values are replaced by null in `before`/`after`/`values` (Terraform prints them
  *   in cleartext and only flags them in `*_sensitive`); the `*_sensitive` trees still say
  *   where they were. Sensitive variables are left out of `variables`; sensitive outputs have
@@ -10,9 +12,12 @@
  * - `provider_name` is the provider key of the config (`proxmox`, `kuma.fun-bedbug`), not a
  *   registry address.
  * - `resource_changes` keep the plan's dependency order (Terraform sorts by address).
- * - No `configuration` block; `prior_state` only on request (built from the refreshed
- *   `before` values of the plan); `timestamp` only when the caller passes one (this module
- *   reads no clock).
+ * - `prior_state` is built from the refreshed `before` values of the plan's changes (managed
+ *   resources) and outputs, not from a whole state file.
+ * - `timestamp` is when the plan was made, as the plan file records it (this module reads no
+ *   clock); absent only for a plan saved before hl recorded it.
+ * - `configuration` and `relevant_attributes` (plan-config-json.ts) are written when the caller
+ *   passes the config the plan was made from (`hl show --json PLANFILE` does).
  */
 import { containsUnknown, type Value } from '../core/value.js';
 import { hasErrors } from '../core/diagnostic.js';
@@ -23,8 +28,12 @@ import { terraformActions } from './change-labels.js';
 import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
 import { SensitiveCursor } from './path-cursor.js';
 import { checksToJson, type JsonCheck } from './check-results-json.js';
+import type { ConfigTree } from '../config/config-tree.js';
+import { configurationToJson, relevantAttributes, type JsonConfiguration, type JsonRelevantAttribute } from './plan-config-json.js';
 
 export const SHOW_JSON_FORMAT_VERSION = '1.2';
+/** The Terraform release whose `show -json` (format 1.2) hl's document follows, written as `terraform_version`. */
+export const TERRAFORM_COMPAT_VERSION = '1.9.0';
 
 export interface JsonResourceChange {
   address: string;
@@ -88,6 +97,7 @@ export interface JsonModuleValues {
 
 export interface ShowJsonPlan {
   format_version: string;
+  terraform_version: string;
   hl_version: string;
   timestamp?: string;
   variables: Record<string, { value: JsonValue }>;
@@ -95,7 +105,9 @@ export interface ShowJsonPlan {
   resource_drift: JsonResourceChange[];
   resource_changes: JsonResourceChange[];
   output_changes: Record<string, JsonOutputChange>;
-  prior_state?: { format_version: string; hl_version: string; values: JsonModuleValues };
+  prior_state: { format_version: string; terraform_version: string; hl_version: string; values: JsonModuleValues };
+  configuration?: JsonConfiguration;
+  relevant_attributes?: JsonRelevantAttribute[];
   applyable: boolean;
   complete: boolean;
   errored: boolean;
@@ -104,10 +116,10 @@ export interface ShowJsonPlan {
 }
 
 export interface ShowJsonOptions {
-  /** RFC 3339 time the plan was made; omitted when not given. */
+  /** RFC 3339 time the plan was made, when the plan does not say (`plan.createdAt` wins). */
   timestamp?: string;
-  /** Include `prior_state`: the refreshed values the plan was made against. */
-  priorState?: boolean;
+  /** The config the plan was made from, as written: gives `configuration` and `relevant_attributes`. */
+  config?: ConfigTree;
 }
 
 type Identity = Pick<JsonResourceChange, 'address' | 'module_address' | 'mode' | 'type' | 'name' | 'index' | 'provider_name'>;
@@ -185,6 +197,18 @@ function plannedOutputs(outputs: readonly OutputChange[]): Record<string, { sens
   return out;
 }
 
+/** The outputs as they were before the plan: those that existed, sensitive ones without a value. */
+function priorOutputs(outputs: readonly OutputChange[]): Record<string, { sensitive: boolean; value?: JsonValue }> {
+  const out: Record<string, { sensitive: boolean; value?: JsonValue }> = {};
+  for (const o of byName(outputs)) {
+    if (o.action === 'create' || o.before === null) continue;
+    const entry: { sensitive: boolean; value?: JsonValue } = { sensitive: o.sensitive };
+    if (!o.sensitive && !containsUnknown(o.before)) entry.value = jsonValue(o.before);
+    out[o.name] = entry;
+  }
+  return out;
+}
+
 function byName(outputs: readonly OutputChange[]): OutputChange[] {
   return [...outputs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -203,28 +227,39 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
   for (const c of plan.changes) {
     changes.push(resourceChangeToJson(c));
     if (c.after !== null && c.action !== 'delete') planned.push(resourceValues(c, 'after'));
-    if (opts.priorState && c.before !== null && c.mode === 'managed') prior.push(resourceValues(c, 'before'));
+    if (c.before !== null && c.mode === 'managed') prior.push(resourceValues(c, 'before'));
   }
 
   const outputChanges: Record<string, JsonOutputChange> = {};
   for (const o of byName(plan.outputChanges)) outputChanges[o.name] = outputChangeToJson(o);
 
   const errored = hasErrors(plan.diagnostics);
+  const timestamp = plan.createdAt ?? opts.timestamp;
   const out: ShowJsonPlan = {
     format_version: SHOW_JSON_FORMAT_VERSION,
+    terraform_version: TERRAFORM_COMPAT_VERSION,
     hl_version: hlVersion,
-    ...(opts.timestamp !== undefined ? { timestamp: opts.timestamp } : {}),
+    ...(timestamp !== undefined ? { timestamp } : {}),
     variables,
     planned_values: { outputs: plannedOutputs(plan.outputChanges), root_module: moduleTree(planned) },
     resource_drift: plan.drift.map(resourceChangeToJson),
     resource_changes: [...changes, ...plan.deposed.map(deposedToJson)],
     output_changes: outputChanges,
+    prior_state: {
+      format_version: '1.0',
+      terraform_version: TERRAFORM_COMPAT_VERSION,
+      hl_version: plan.hlVersion,
+      values: { outputs: priorOutputs(plan.outputChanges), root_module: moduleTree(prior) },
+    },
     applyable: plan.hasChanges && !errored,
     complete: plan.options.targets.length === 0 && !errored,
     errored,
   };
   if (plan.checks) out.checks = checksToJson(plan.checks);
-  if (opts.priorState) out.prior_state = { format_version: '1.0', hl_version: plan.hlVersion, values: { root_module: moduleTree(prior) } };
+  if (opts.config) {
+    out.configuration = configurationToJson(opts.config, plan);
+    out.relevant_attributes = relevantAttributes(opts.config, plan);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
  * (human, JSON or Markdown).
  */
 import type { Redactor } from '../core/redact.js';
+import type { ConfigTree } from '../config/config-tree.js';
 import type { Plan } from '../plan/plan-types.js';
 import { renderPlanHuman } from './plan-human.js';
 import { planToShowJson } from './plan-json.js';
@@ -23,8 +24,13 @@ export function printPlan(term: TextOutput, plan: Plan, opts: { json: boolean; r
 }
 
 /** A saved plan as `hl show FILE` prints it (what it holds is already masked). */
-export function printSavedPlan(term: TextOutput, plan: Plan, opts: { format: 'json' | 'markdown' | 'human'; hlVersion: string }): void {
-  if (opts.format === 'json') term.out(JSON.stringify(planToShowJson(plan, opts.hlVersion)) + '\n');
+export function printSavedPlan(
+  term: TextOutput,
+  plan: Plan,
+  opts: { format: 'json' | 'markdown' | 'human'; hlVersion: string; config?: ConfigTree },
+): void {
+  if (opts.format === 'json')
+    term.out(JSON.stringify(planToShowJson(plan, opts.hlVersion, opts.config ? { config: opts.config } : {})) + '\n');
   else if (opts.format === 'markdown') term.out(renderPlanMarkdown(plan, plan.policyResults ? { policyResults: plan.policyResults } : {}));
   else term.out(renderPlanHuman(plan, { color: term.color }));
 }

@@ -23,7 +23,7 @@ function roundTrip(doc: ShowJsonPlan): ShowJsonPlan {
 describe('planToShowJson', () => {
   it('validates against schemas/plan-json.schema.json, fresh and from a saved plan', () => {
     expectValid(roundTrip(planToShowJson(samplePlan(), '0.1.0')));
-    expectValid(roundTrip(planToShowJson(samplePlan(), '0.1.0', { timestamp: '2025-01-02T03:04:05Z', priorState: true })));
+    expectValid(roundTrip(planToShowJson(samplePlan(), '0.1.0', { timestamp: '2025-01-02T03:04:05Z' })));
     const decoded = decodePlan(encodePlan(samplePlan()), 'plan.hlplan').plan!;
     expectValid(roundTrip(planToShowJson(decoded, '0.1.0')));
     expectValid(roundTrip(planToShowJson(makePlan({ changes: [] }), '0.1.0')));
@@ -57,6 +57,7 @@ describe('planToShowJson', () => {
     const doc = planToShowJson(samplePlan(), '0.2.0', { timestamp: '2025-01-02T03:04:05Z' });
     expect(Object.keys(doc)).toEqual([
       'format_version',
+      'terraform_version',
       'hl_version',
       'timestamp',
       'variables',
@@ -64,12 +65,14 @@ describe('planToShowJson', () => {
       'resource_drift',
       'resource_changes',
       'output_changes',
+      'prior_state',
       'applyable',
       'complete',
       'errored',
     ]);
     expect(doc.format_version).toBe('1.2');
     expect(doc.hl_version).toBe('0.2.0');
+    expect(doc.terraform_version).toBe('1.9.0');
     expect(doc).toMatchObject({ applyable: true, complete: true, errored: false });
     expect(planToShowJson(samplePlan(), '0.2.0')).not.toHaveProperty('timestamp');
   });
@@ -142,7 +145,7 @@ describe('planToShowJson', () => {
 
   it('never prints a secret: sample plan, saved plan, sensitive variables and outputs', () => {
     const plan = samplePlan();
-    for (const doc of [planToShowJson(plan, 'x', { priorState: true }), planToShowJson(decodePlan(encodePlan(plan), 'p').plan!, 'x')]) {
+    for (const doc of [planToShowJson(plan, 'x'), planToShowJson(decodePlan(encodePlan(plan), 'p').plan!, 'x')]) {
       const text = JSON.stringify(doc);
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(NESTED_SECRET);
@@ -166,8 +169,8 @@ describe('planToShowJson', () => {
     });
   });
 
-  it('lists planned values for everything that exists after apply, prior state on request', () => {
-    const doc = planToShowJson(samplePlan(), 'x', { priorState: true });
+  it('lists planned values for everything that exists after apply, and the prior state', () => {
+    const doc = planToShowJson(samplePlan(), 'x');
     expect(doc.planned_values.root_module.resources.map((r) => r.address)).toEqual([
       'proxmox_vm.k3s["still"]',
       'proxmox_vm.k3s["pve"]',
@@ -175,7 +178,7 @@ describe('planToShowJson', () => {
       'proxmox_lxc.dns',
       'data.maas_machine.gpu',
     ]);
-    expect(doc.prior_state!.values.root_module.resources.map((r) => r.address)).toEqual(['proxmox_vm.k3s["still"]', 'proxmox_vm.k3s["pve"]', 'proxmox_lxc.dns', 'kuma_monitor.old']);
+    expect(doc.prior_state.values.root_module.resources.map((r) => r.address)).toEqual(['proxmox_vm.k3s["still"]', 'proxmox_vm.k3s["pve"]', 'proxmox_lxc.dns', 'kuma_monitor.old']);
   });
 
   it('is not applyable when errored, and not complete when targeted', () => {
@@ -195,7 +198,10 @@ describe('planToShowJson', () => {
     expect(bad(() => {})).toBe(true);
     expect(bad((d) => delete d['resource_changes'])).toBe(false);
     expect(bad((d) => (d['format_version'] = '1.0'))).toBe(false);
-    expect(bad((d) => (d['terraform_version'] = '1.9.0'))).toBe(false);
+    expect(bad((d) => delete d['terraform_version'])).toBe(false);
+    expect(bad((d) => delete d['prior_state'])).toBe(false);
+    expect(bad((d) => (d['relevant_attributes'] = [{ resource: 'a_b.c', attribute: 'id' }]))).toBe(false);
+    expect(bad((d) => (d['configuration'] = { root_module: { resources: [] } }))).toBe(false);
     expect(bad((d) => (d['resource_changes'][0].change.actions = ['replace']))).toBe(false);
     expect(bad((d) => (d['resource_changes'][0].change.actions = ['create', 'create']))).toBe(false);
     expect(bad((d) => delete d['resource_changes'][0].change.after_unknown)).toBe(false);

@@ -16,9 +16,11 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   }
   const json = o.json || o.format === 'json';
   if (file) {
-    printSavedPlan(ctx.term, showPlanFile(file), {
+    const saved = showPlanFile(file);
+    printSavedPlan(ctx.term, saved.plan, {
       format: json ? 'json' : o.format === 'markdown' ? 'markdown' : 'human',
       hlVersion: HL_VERSION,
+      ...(saved.config ? { config: saved.config } : {}),
     });
     return EXIT_OK;
   }
