@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
 import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHl } from '../support/run-hl.js';
@@ -25,6 +26,9 @@ import { runHl } from '../support/run-hl.js';
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const SECRET = 'tok-consumer-s3cret';
+const validate = new Ajv({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(new URL('../../schemas/plan-json.schema.json', import.meta.url), 'utf8')) as object,
+);
 
 const BEFORE = `
 resources:
@@ -64,6 +68,7 @@ resources:
 const dir = mkdtempSync(join(tmpdir(), 'hl-plan-json-consumers-'));
 const planJson = join(dir, 'plan.json');
 let showText = '';
+let plannedAt: { from: number; to: number };
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'modules', 'app'), { recursive: true });
@@ -72,7 +77,9 @@ beforeAll(async () => {
   const applied = await runHl(['apply', '--auto-approve'], { cwd: dir });
   expect(applied.code, applied.stderr).toBe(0);
   writeFileSync(join(dir, 'homelab.yaml'), AFTER);
+  const from = Date.now();
   const planned = await runHl(['plan', '--out', 'p.plan'], { cwd: dir, env: { HL_VAR_token: SECRET } });
+  plannedAt = { from, to: Date.now() };
   expect(planned.code, planned.stderr).toBe(0);
   const shown = await runHl(['show', '--json', 'p.plan'], { cwd: dir });
   expect(shown.code, shown.stderr).toBe(0);
@@ -93,6 +100,16 @@ describe('hl show --json PLANFILE read by tools written for Terraform plan JSON'
       'fake_resource.gone': 'delete',
     });
     expect(showText).not.toContain(SECRET);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('has the time the plan was made, the same on every show of the file', async () => {
+    const { timestamp } = JSON.parse(showText) as { timestamp: string };
+    expect(timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(timestamp)).toBeGreaterThanOrEqual(plannedAt.from);
+    expect(Date.parse(timestamp)).toBeLessThanOrEqual(plannedAt.to);
+    const again = await runHl(['show', '--json', 'p.plan'], { cwd: dir });
+    expect(again.stdout).toBe(showText);
   });
 
   it('@ahmadnassri/terraform-unidiff accepts it and prints a diff per change and the right counts', async () => {
