@@ -136,6 +136,8 @@ Takes no state lock: works while another run holds it.
   show: `Usage: hl show [PLANFILE] [--json | --format markdown]
 
 Shows a saved plan, or the current state when no plan file is given.
+With --json, a plan file is printed as Terraform's plan JSON ("terraform show -json"),
+with its configuration, prior state and the time it was made.
 Takes no state lock: works while another run holds it.
 `,
   import: `Usage: hl import ADDRESS ID
