@@ -1,7 +1,6 @@
 /**
- * Progress of an apply for people (a line when each operation starts and ends, with the
- * elapsed time, and a still-running line every 10 s) or for machines (`--json`: one JSON
- * event per line, in the spirit of Terraform's streaming events).
+ * Progress of an apply for people: a line when each operation starts and ends, with the
+ * elapsed time, and a still-running line every 10 s (`--json` is render/json-ui-lines.ts).
  */
 import type { ApplyProgress, OperationKind, OperationStart } from '../apply/apply-events.js';
 import type { Redactor } from '../core/redact.js';
@@ -24,49 +23,32 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function progressView(
-  term: TextOutput,
-  opts: { json: boolean; redact: Redactor; intervalMs?: number; now?: () => number },
-): ApplyProgress {
+export function progressView(term: TextOutput, opts: { redact: Redactor; intervalMs?: number; now?: () => number }): ApplyProgress {
   const now = opts.now ?? Date.now;
   const running = new Map<string, { op: OperationKind; started: number }>();
   const key = (e: OperationStart): string => `${e.operation}:${e.address}`;
   const c = palette(term.color);
-  const emit = (event: Record<string, unknown>): void =>
-    term.out(opts.redact.json({ ...event, '@timestamp': new Date(now()).toISOString() }) + '\n');
   const timer = setInterval(() => {
     for (const [k, r] of running) {
       const address = k.slice(k.indexOf(':') + 1);
       const elapsed = now() - r.started;
-      if (opts.json) emit({ type: 'apply_progress', address, action: r.op, elapsed_seconds: Math.round(elapsed / 1000) });
-      else term.out(`${c.bold(address)}: ${PRESENT[r.op][1]} [${formatElapsed(elapsed)} elapsed]\n`);
+      term.out(`${c.bold(address)}: ${PRESENT[r.op][1]} [${formatElapsed(elapsed)} elapsed]\n`);
     }
   }, opts.intervalMs ?? 10_000);
   timer.unref();
   return {
     operationStart(e) {
       running.set(key(e), { op: e.operation, started: now() });
-      if (opts.json) emit({ type: 'apply_start', address: e.address, action: e.operation });
-      else term.out(`${c.bold(e.address)}: ${PRESENT[e.operation][0]}\n`);
+      term.out(`${c.bold(e.address)}: ${PRESENT[e.operation][0]}\n`);
     },
     operationProgress(e) {
-      if (opts.json) emit({ type: 'apply_progress', address: e.address, action: e.operation, message: e.message });
-      else term.out(`${c.bold(e.address)}: ${c.dim(opts.redact(e.message))}\n`);
+      term.out(`${c.bold(e.address)}: ${c.dim(opts.redact(e.message))}\n`);
     },
     operationEnd(e) {
       const r = running.get(key(e));
       running.delete(key(e));
       const elapsed = r ? now() - r.started : 0;
-      if (opts.json) {
-        emit({
-          type: e.outcome === 'ok' ? 'apply_complete' : 'apply_errored',
-          address: e.address,
-          action: e.operation,
-          elapsed_seconds: Math.round(elapsed / 1000),
-          ...(e.id ? { id: e.id } : {}),
-          ...(e.message ? { message: e.message } : {}),
-        });
-      } else if (e.outcome === 'ok') {
+      if (e.outcome === 'ok') {
         term.out(`${c.bold(e.address)}: ${PRESENT[e.operation][2]} after ${formatElapsed(elapsed)}${e.id ? ` [id=${e.id}]` : ''}\n`);
       } else {
         term.out(`${c.bold(e.address)}: ${c.red('Failed')} after ${formatElapsed(elapsed)}: ${opts.redact(e.message ?? '')}\n`);

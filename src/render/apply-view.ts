@@ -25,14 +25,19 @@ export function printCancelled(term: TextOutput, noInput: boolean): void {
   );
 }
 
-export function printRecovered(term: TextOutput, r: Recovery): void {
-  term.err(`Recovered an interrupted ${r.operation} of ${r.address}: ${r.result}${r.id ? ` (id ${r.id})` : ''}\n`);
+export function recoveredText(r: Recovery): string {
+  return `Recovered an interrupted ${r.operation} of ${r.address}: ${r.result}${r.id ? ` (id ${r.id})` : ''}`;
 }
 
+export function printRecovered(term: TextOutput, r: Recovery): void {
+  term.err(`${recoveredText(r)}\n`);
+}
+
+export const STOPPING_TEXT =
+  'Interrupt received: no new operations will start; waiting for those in flight to finish. Press Ctrl-C again to exit at once.';
+
 export function printStopping(term: TextOutput): void {
-  term.err(
-    '\nInterrupt received: no new operations will start; waiting for those in flight to finish. Press Ctrl-C again to exit at once.\n',
-  );
+  term.err(`\n${STOPPING_TEXT}\n`);
 }
 
 /** How a run ended: stopped by an interrupt, with failures, or complete. */
@@ -57,16 +62,25 @@ function resourceCounts(n: ApplyResult['counts']): string {
   ].join(', ');
 }
 
-export function printApplySummary(term: TextOutput, s: ApplySummary, status: ApplyStatus, opts: { json: boolean }): void {
+/** `Apply interrupted: ...; N not started. State is saved.` */
+export function applyStoppedText(mode: Plan['mode'], n: ApplyResult['counts']): string {
+  const verb = mode === 'destroy' ? 'Destroy' : 'Apply';
+  return `${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.`;
+}
+
+/** `Apply failed. Resources: ...; N failed, M skipped.` */
+export function applyFailedText(mode: Plan['mode'], n: ApplyResult['counts']): string {
+  return `${mode === 'destroy' ? 'Destroy' : 'Apply'} failed. Resources: ${resourceCounts(n)}; ${n.failed} failed, ${n.skipped} skipped.`;
+}
+
+export function printApplySummary(term: TextOutput, s: ApplySummary, status: ApplyStatus): void {
   const c = palette(term.color);
   const n = s.result.counts;
   const verb = s.mode === 'destroy' ? 'Destroy' : 'Apply';
-  const checks = opts.json ? [] : checkResultLines(s.result.checks ?? [], c, 'apply');
+  const checks = checkResultLines(s.result.checks ?? [], c, 'apply');
   if (checks.length > 0 && status !== 'interrupted') term.out(`\n${s.redact(checks.join('\n'))}\n`);
   if (status === 'interrupted') {
-    term.err(
-      `\n${verb} interrupted: ${n.added} added, ${n.changed} changed, ${n.replaced} replaced, ${n.destroyed} destroyed; ${n.notStarted} not started. State is saved.\n`,
-    );
+    term.err(`\n${applyStoppedText(s.mode, n)}\n`);
     return;
   }
   if (status === 'failed') {
@@ -75,7 +89,7 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
   }
   if (s.quiet) return;
   term.out(`\n${c.greenBold(`${verb} complete!`)} Resources: ${resourceCounts(n)}.\n`);
-  if (Object.keys(s.outputs).length > 0 && !opts.json && s.mode !== 'destroy') {
+  if (Object.keys(s.outputs).length > 0 && s.mode !== 'destroy') {
     term.out('\nOutputs:\n\n');
     printOutputLines(term, s.outputs, (v) => s.redact.json(v));
   }

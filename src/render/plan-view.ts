@@ -1,7 +1,7 @@
 /**
- * A plan on the terminal: for people (the plan, then its "Policy checks" section) or as JSON
- * (`policy_results` beside the plan), secrets masked; and a saved plan for `hl show FILE`
- * (human, JSON or Markdown).
+ * A plan on the terminal for people (the plan, then its "Policy checks" section), secrets
+ * masked (`--json` is render/json-ui-lines.ts); and a saved plan for `hl show FILE` (human,
+ * JSON or Markdown).
  */
 import type { Redactor } from '../core/redact.js';
 import type { ConfigTree } from '../config/config-tree.js';
@@ -12,13 +12,8 @@ import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPolicyResultsHuman } from './policy-results-human.js';
 import type { TextOutput } from './text-output.js';
 
-export function printPlan(term: TextOutput, plan: Plan, opts: { json: boolean; redact: Redactor; hlVersion: string }): void {
+export function printPlan(term: TextOutput, plan: Plan, opts: { redact: Redactor }): void {
   const results = plan.policyResults;
-  if (opts.json) {
-    const json = { ...planToShowJson(plan, opts.hlVersion), ...(results ? { policy_results: results } : {}) };
-    term.out(opts.redact.json(json) + '\n');
-    return;
-  }
   term.out(opts.redact(renderPlanHuman(plan, { color: term.color })));
   if (results) term.out('\n' + opts.redact(renderPolicyResultsHuman(results, { color: term.color })));
 }

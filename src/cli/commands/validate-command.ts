@@ -4,10 +4,18 @@ import { validateProject } from '../../engine/validate-project.js';
 import { printValidation } from '../../render/validate-view.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
 import { variableSources } from '../engine-options.js';
+import { withJsonUi } from '../json-ui.js';
 
 export async function validateCommand(ctx: CommandContext): Promise<number> {
+  if (ctx.cmd.options.json) {
+    return withJsonUi(ctx, async (ui) => {
+      const r = await validateProject(ctx.cmd.options.config, variableSources(ctx), ctx.providers);
+      ui.validated(r);
+      return hasErrors(r.diagnostics) ? EXIT_ERROR : EXIT_OK;
+    });
+  }
   const r = await validateProject(ctx.cmd.options.config, variableSources(ctx), ctx.providers);
   const ok = !hasErrors(r.diagnostics);
-  printValidation(ctx.term, r, ok, { json: ctx.cmd.options.json });
+  printValidation(ctx.term, r, ok);
   return ok ? EXIT_OK : EXIT_ERROR;
 }
