@@ -1,6 +1,6 @@
 /**
- * What `hl plan` prints, from a real process: the JSON plan validates against
- * schemas/plan-json.schema.json, drift shows apart from changes, --refresh-only and
+ * What `hl plan` prints, from a real process: the JSON plan (`hl plan --out F`, then `hl show
+ * --json F`) validates against schemas/plan-json.schema.json, drift shows apart from changes, --refresh-only and
  * --target behave, and `hl graph` prints DOT and Mermaid.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,8 +30,9 @@ beforeAll(async () => {
 });
 
 describe('hl plan output', () => {
-  it('prints JSON in the show -json shape that validates against the schema, with unknowns and secrets masked', async () => {
-    const r = await runHl(['plan', '--json'], { cwd: dir });
+  it('hl plan --out F then hl show --json F print the plan in the show -json shape that validates against the schema, with unknowns and secrets masked', async () => {
+    expect((await runHl(['plan', '--out', 'tfplan'], { cwd: dir })).code).toBe(0);
+    const r = await runHl(['show', '--json', 'tfplan'], { cwd: dir });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as { resource_changes: { address: string; change: { actions: string[]; after_unknown: Record<string, unknown>; after_sensitive: Record<string, unknown> } }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);

@@ -47,9 +47,9 @@ describe('hl validate on provider blocks', () => {
     expect(r.stderr).toContain('on homelab.yaml:7:22');
     const json = await hl(['validate', '--json']);
     expect(json.code).toBe(1);
-    const out = JSON.parse(json.stdout) as { valid: boolean; diagnostics: { summary: string; range?: { start: { line: number } } }[] };
-    expect(out.valid).toBe(false);
-    expect(out.diagnostics.some((d) => d.summary.includes('undeclared variable "x"') && d.range?.start.line === 7)).toBe(true);
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; diagnostic?: { summary: string; range?: { start: { line: number } } } });
+    const diagnostics = lines.flatMap((l) => (l.type === 'diagnostic' && l.diagnostic ? [l.diagnostic] : []));
+    expect(diagnostics.some((d) => d.summary.includes('undeclared variable "x"') && d.range?.start.line === 7)).toBe(true);
   });
 
   it('accepts a valid block whose variables have no value at validate (unknown, not an error)', async () => {

@@ -57,7 +57,8 @@ describe('module addresses on the command line', () => {
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('node-a');
 
-    const json = await hl('plan', '-c', 'homelab.yaml', '--json');
+    expect((await hl('plan', '-c', 'homelab.yaml', '--out', 'tfplan')).code).toBe(0);
+    const json = await hl('show', '-c', 'homelab.yaml', '--json', 'tfplan');
     const doc = JSON.parse(json.stdout) as {
       resource_changes: { address: string; module_address?: string }[];
       planned_values: { root_module: { resources: { address: string }[]; child_modules?: { address: string; resources: { address: string }[] }[] } };

@@ -107,22 +107,26 @@ describe('hl plan exit codes with policies', () => {
 });
 
 describe('policy results in outputs', () => {
-  it('--json: one document with policy_results when there are rules, none without; exit 3 said on stderr', async () => {
+  it('--json: a policy_results line when there are rules (none without) and the refusal as a diagnostic line; exit 3', async () => {
     policyFile('policies:\n  - { rule: max-changes, limit: 1 }\n  - { rule: prevent-destroy }\n');
     const r = await hl(['plan', '--json', '--policy', 'policy.yaml']);
     expect(r.code).toBe(3);
-    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(doc['format_version']).toBe('1.2');
-    expect(doc['policy_results']).toEqual([
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const results = lines.filter((l) => l['type'] === 'policy_results');
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ '@level': 'error', '@message': 'Policy checks: 1 passed, 1 failed' });
+    expect(results[0]!['policy_results']).toEqual([
       { rule: 'max-changes', name: 'max-changes (limit 1)', passed: false, message: '2 changes, more than the limit of 1', severity: 'error' },
       { rule: 'prevent-destroy', name: 'prevent-destroy', passed: true, message: 'No resource has lifecycle.prevent_destroy', severity: 'error' },
     ]);
-    expect(r.stderr).toContain('The plan violates 1 policy check of severity error; hl apply refuses it');
+    const diagnostics = lines.filter((l) => l['type'] === 'diagnostic').map((l) => l['diagnostic'] as { summary: string });
+    expect(diagnostics.map((d) => d.summary)).toContainEqual(expect.stringContaining('The plan violates 1 policy check of severity error; hl apply refuses it'));
+    expect(r.stderr).toBe('');
     expect(r.stdout + r.stderr).not.toContain(SECRET);
 
     const none = await hl(['plan', '--json']);
     expect(none.code).toBe(0);
-    expect(JSON.parse(none.stdout)).not.toHaveProperty('policy_results');
+    expect(none.stdout).not.toContain('policy_results');
   });
 
   it('a saved plan carries its policy results, without sensitive values, into the Markdown summary', async () => {
