@@ -80,8 +80,8 @@ Options:
   --destroy              Plan the destruction of everything in state (as hl destroy
                          would); with --out, "hl apply FILE" carries it out
   --lock=false           Do not take the state lock; --lock-timeout 30s waits for it
-  --json                 Print the plan in the shape of "terraform show -json", with
-                         "policy_results" when there are policy rules
+  --json                 Stream Terraform's machine-readable UI, one JSON object a line
+                         (the whole plan as one document: --out F, then hl show --json F)
 
 Policy rules (the config's "policies:" list, and "policies:" in --policy FILE):
   - { rule: no-destroy, match: { type: proxmox_vm } }   not deleted and not replaced
@@ -109,7 +109,8 @@ Options:
   --destroy              Be "hl destroy" (Terraform's apply -destroy)
   --parallelism N        Concurrent operations (default 10)
   --target, --replace, --refresh, --refresh-only, --var, --var-file, --lock, --lock-timeout
-  --json                 Stream progress as JSON events, one per line
+  --json                 Stream Terraform's machine-readable UI, one JSON object a line
+                         (needs --auto-approve or PLANFILE, as Terraform)
 `,
   destroy: `Usage: hl destroy [OPTIONS]
 
@@ -118,11 +119,12 @@ shows it, asks for "yes" (or --auto-approve), and applies it. prevent_destroy is
 and the config's policy rules are checked (exit code 3 when one of severity error fails).
 "hl apply --destroy" is the same; "hl plan --destroy --out FILE" saves such a plan.
 `,
-  validate: `Usage: hl validate [-c PATH]
+  validate: `Usage: hl validate [-c PATH] [--json]
 
 Checks the config without contacting anything: YAML syntax, the schema of every block
 (provider blocks included, as hl plan checks them), references, types, for_each/count,
 cycles. Errors point at file:line:col. Variables without a value are unknown, not errors.
+--json streams them as "diagnostic" lines of Terraform's machine-readable UI.
 `,
   graph: `Usage: hl graph [--format dot|mermaid]
 
