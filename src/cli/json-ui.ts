@@ -3,9 +3,9 @@
  * render/json-ui-lines.ts on stdout, and nothing else there. The clock and the timer of the
  * still-running lines are here, at the edge.
  */
-import type { ApplyProgress } from '../apply/apply-events.js';
 import { DiagnosticsError } from '../core/diagnostic.js';
 import type { EngineEvents } from '../engine/engine-events.js';
+import type { ExecuteEvents } from '../engine/execute-plan.js';
 import { JsonUiLines } from '../render/json-ui-lines.js';
 import { lockWaitText, staleLockTakeoverText } from '../render/lock-messages.js';
 import { HL_VERSION } from '../version.js';
@@ -40,7 +40,7 @@ export function jsonUiEvents(ui: JsonUiLines): EngineEvents {
 }
 
 /** Apply progress as lines, with an `apply_progress` line for each operation still running every 10 s. */
-export function jsonUiProgress(ui: JsonUiLines, intervalMs = PROGRESS_INTERVAL_MS): ApplyProgress {
+export function jsonUiProgress(ui: JsonUiLines, intervalMs = PROGRESS_INTERVAL_MS): ReturnType<ExecuteEvents['startProgress']> {
   const timer = setInterval(() => ui.tick(), intervalMs);
   timer.unref();
   return {
