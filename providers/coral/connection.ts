@@ -30,6 +30,6 @@ export async function openConnection(req: ConfigureRequest): Promise<CoralConnec
   }
   for (const w of parsed.warnings) req.warn?.(w);
   const settings = parsed.settings;
-  const { client, close } = await openPveConnection(settings, req.workDir, 'coral');
+  const { client, close } = await openPveConnection(settings, req.workDir, 'coral', req.log);
   return { client, settings, close };
 }

@@ -68,7 +68,7 @@ export class CrucibleProvider implements Provider {
     this.settings = parsed.settings;
     const c = parsed.settings.connection;
     this.rt ??= await import('./provider-runtime.js');
-    this.connection = await this.rt.openPveConnection(c, req.workDir, 'crucible');
+    this.connection = await this.rt.openPveConnection(c, req.workDir, 'crucible', req.log);
     const client = this.connection.client;
     this.session = new this.rt.PveSession(client, { timeouts: c.timeouts, holderVmids: parsed.settings.holderVmids });
   }

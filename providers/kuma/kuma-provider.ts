@@ -103,6 +103,7 @@ export class KumaProvider implements Provider {
       tls,
       // the JWT is kept beside the state for the next runs (an emulator's port changes each run)
       tokens: fileTokenStore(req.workDir, config.emulated ? 'emulated' : url!, config.username),
+      ...(req.log ? { log: req.log } : {}),
     });
   }
 

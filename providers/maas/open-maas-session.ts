@@ -30,6 +30,7 @@ export async function openMaasSession(s: MaasSettings, req: ConfigureRequest, op
       maxRetries: s.maxRetries,
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+      ...(req.log ? { log: req.log } : {}),
     });
     return { api: new MaasApi(http), dispatcher, emulator };
   }
@@ -55,6 +56,7 @@ export async function openMaasSession(s: MaasSettings, req: ConfigureRequest, op
     maxRetries: s.maxRetries,
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    ...(req.log ? { log: req.log } : {}),
   });
   return { api: new MaasApi(http), dispatcher };
 }

@@ -5,6 +5,7 @@
  * never load any of it.
  */
 import pLimit from 'p-limit';
+import type { ProviderCallLog } from '../../src/provider/call-log.js';
 import { openPveConnection, type PveConnection } from '../pve/client/pve-connection.js';
 import { ClusterInventory } from '../pve/cluster-inventory.js';
 import { ClusterOptions } from './inventory/cluster-options.js';
@@ -19,8 +20,9 @@ export async function openGuestContext(
   settings: ProxmoxSettings,
   workDir: string,
   inventoryTtlMs: number,
+  log?: ProviderCallLog,
 ): Promise<{ ctx: GuestContext; connection: PveConnection }> {
-  const connection = await openPveConnection(settings, workDir, 'proxmox');
+  const connection = await openPveConnection(settings, workDir, 'proxmox', log);
   const client = connection.client;
   const ctx: GuestContext = {
     client,

@@ -76,7 +76,7 @@ export class ProxmoxProvider implements Provider {
     const settings = parsed.settings;
     if (this.ctx) await this.close(); // configured again: drop the previous client (and emulator)
     this.rt ??= await import('./provider-runtime.js');
-    const opened = await this.rt.openGuestContext(settings, req.workDir, this.options.inventoryTtlMs ?? 15_000);
+    const opened = await this.rt.openGuestContext(settings, req.workDir, this.options.inventoryTtlMs ?? 15_000, req.log);
     this.connection = opened.connection;
     this.ctx = opened.ctx;
   }

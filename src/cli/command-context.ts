@@ -1,6 +1,7 @@
 /** What every command receives: the parsed command line, the terminal, the environment and the registries wired at the entry point. */
 import type { EmulatorRegistry } from '../engine/emulator-registry.js';
 import type { ProviderRegistry } from '../engine/provider-registry.js';
+import type { RunLog } from '../engine/run-log.js';
 import type { ParsedCommand } from './args.js';
 import type { Terminal } from './terminal.js';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   onInterrupt(handler: () => void): () => void;
   providers: ProviderRegistry;
   emulators: EmulatorRegistry;
+  /** The provider call log (HL_LOG); absent, nothing is logged. */
+  log?: RunLog;
 }
 
 export const EXIT_OK = 0;

@@ -19,6 +19,7 @@ export function workspaceOptions(ctx: CommandContext): WorkspaceOptions {
     lock: o.lock,
     lockTimeoutMs: o.lockTimeoutMs,
     registry: ctx.providers,
+    ...(ctx.log ? { log: ctx.log } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
 import type { EmulatorRegistry } from '../engine/emulator-registry.js';
 import type { ProviderRegistry } from '../engine/provider-registry.js';
+import type { RunLog } from '../engine/run-log.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
 import { printDiagnostics } from '../render/diagnostics-output.js';
@@ -24,6 +25,8 @@ export interface CliIo {
   emulators: EmulatorRegistry;
   /** Makes DIR the working directory of the process (-chdir=DIR); throws as process.chdir does. */
   chdir(dir: string): void;
+  /** The provider call log (HL_LOG), made from the environment at the entry point. */
+  log?: RunLog;
 }
 
 /** Each command's module is loaded only when it runs, so `hl --help` starts fast. */
@@ -73,6 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     onInterrupt: io.onInterrupt,
     providers: io.providers,
     emulators: io.emulators,
+    ...(io.log ? { log: io.log } : {}),
   };
   try {
     return await COMMANDS[parsed.command]!(ctx);

@@ -1,7 +1,9 @@
 /**
  * What every engine operation reports while it runs, instead of printing: diagnostics to
- * show now (with the config files they point into and the redactor for secrets), and the
- * moments a state lock is waited for or taken over. The CLI turns these into lines.
+ * show now (with the config files they point into and the redactor for secrets), the
+ * moments a state lock is waited for or taken over, and — for a view that wants them — the
+ * embedded emulators the run talks to and the refresh's progress. The CLI turns these into
+ * lines.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile } from '../config/config-types.js';
@@ -17,4 +19,20 @@ export interface EngineEvents {
   lockWait(holder: string | undefined): void;
   /** The lock's holder process (described in words) is gone: its lock was taken over. */
   staleLockTakeover(holder: string): void;
+  /**
+   * The provider instances of the run that talk to embedded emulators (`emulated: true`),
+   * told once, when the providers are configured; `workDir` is where the emulated worlds are kept.
+   */
+  emulators?(instances: readonly string[], workDir: string): void;
+  /** The refresh is about to read a resource in state: the `n`th of `total` reads. */
+  refreshing?(read: RefreshRead): void;
+}
+
+/** One read of a refresh, as it starts. */
+export interface RefreshRead {
+  address: string;
+  /** The resource's id in its provider (`pve/101`). */
+  id: string;
+  n: number;
+  total: number;
 }

@@ -8,10 +8,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { error, hasErrors, warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
+import { makeRedactor } from '../core/redact.js';
 import type { Attributes } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
+import { makeProviderCallLog, type RunLog } from '../provider/call-log.js';
 import { classifyConnectionFailure } from '../provider/connection-failure.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import type { State } from '../state/state-types.js';
@@ -24,6 +26,8 @@ export interface ProviderSession {
   configs: Map<string, Attributes>;
   /** Sensitive provider-block values, for redaction of logs and errors. */
   secrets: string[];
+  /** The provider instances running against an embedded emulator (`emulated: true`), in config order. */
+  emulated: string[];
   planners(): Map<string, PlannerProvider>;
   close(): Promise<void>;
 }
@@ -37,6 +41,10 @@ export interface ProviderSessionOptions {
   /** Directory under which each provider instance gets `providers/<key>/`. */
   workDir: string;
   paths: { root: string; cwd: string };
+  /** Where every provider call is logged (HL_LOG); nothing is logged without it. */
+  log?: RunLog;
+  /** Secrets of the project (sensitive variables' values), masked in the log besides the provider blocks' own. */
+  secrets?: readonly string[];
 }
 
 export async function openProviderSession(opts: ProviderSessionOptions): Promise<{ session?: ProviderSession; diagnostics: Diagnostic[] }> {
@@ -53,6 +61,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
   const close = async (): Promise<void> => {
     await Promise.allSettled(configured.map((p) => p.close?.()));
   };
+  const redact = makeRedactor([...secrets, ...(opts.secrets ?? [])]);
   // every instance is tried, so that each one that fails is reported (once, at its block)
   for (const [key, provider] of providers) {
     const workDir = join(opts.workDir, 'providers', key);
@@ -60,7 +69,8 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     try {
       const loc = opts.config.providers.get(key)?.loc;
       const warn = (message: string): void => void diagnostics.push(warning(`Provider "${key}": ${message}`, loc));
-      await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir, warn });
+      const log = opts.log ? makeProviderCallLog({ run: opts.log, provider: key, redact }) : undefined;
+      await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir, warn, ...(log ? { log } : {}) });
       configured.push(provider);
     } catch (e) {
       diagnostics.push(configureFailure(key, e, opts.config.providers.get(key)?.loc, configs.get(key)));
@@ -75,10 +85,18 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     providers,
     configs,
     secrets,
+    emulated: inConfigOrder([...providers.keys()], opts.config).filter((key) => configs.get(key)?.['emulated'] === true),
     planners: () => (planners ??= new Map([...providers].map(([key, p]) => [key, plannerOf(p, configs.get(key)!)]))),
     close,
   };
   return { session, diagnostics };
+}
+
+/** Provider keys in the order of the config's blocks (keys only state uses last). */
+function inConfigOrder(keys: string[], config: Config): string[] {
+  const order = [...config.providers.keys()];
+  const rank = (k: string): number => (order.includes(k) ? order.indexOf(k) : order.length);
+  return [...keys].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Why a provider instance could not be configured: a server that cannot be reached is said in words, with a hint. */

@@ -5,6 +5,7 @@
  */
 import { DiagnosticsError, hasErrors, warning, type Diagnostic } from '../core/diagnostic.js';
 import { makeRedactor, type Redactor } from '../core/redact.js';
+import type { RunLog } from '../provider/call-log.js';
 import { reconcileJournal, type Recovery } from '../apply/reconcile-journal.js';
 import { emptyConfig } from '../config/parse-config.js';
 import { precompiledValidator } from './precompiled-validators.js';
@@ -27,6 +28,8 @@ export interface WorkspaceOptions extends BackendOptions {
   /** How long to wait for a held lock (--lock-timeout). */
   lockTimeoutMs: number;
   registry: ProviderRegistry;
+  /** Where every provider call is logged (HL_LOG), made at the edge; absent, nothing is. */
+  log?: RunLog;
 }
 
 export interface Workspace {
@@ -41,6 +44,7 @@ export interface Workspace {
   diagnostics: Diagnostic[];
   session?: ProviderSession;
   registry: ProviderRegistry;
+  log?: RunLog;
   /** Masks secrets in text; `redact.json(v)` serialises a value redacted before serialising. */
   redact: Redactor;
   /** Adds values to mask in everything printed from now on. */
@@ -104,6 +108,7 @@ export async function openWorkspace(opts: WorkspaceOptions, events: EngineEvents
     diagnostics: [],
     redact,
     registry: opts.registry,
+    ...(opts.log ? { log: opts.log } : {}),
     addSecrets: (more) => {
       secrets.push(...more);
       redactor = makeRedactor(secrets);
@@ -138,8 +143,11 @@ async function openStore(persistence: StatePersistence, opts: StateStoreOptions,
   }
 }
 
-/** Opens the providers the project and state use; recovers interrupted operations when writing. */
-export async function attachProviders(ws: Workspace, project: Project | undefined, write: boolean): Promise<void> {
+/**
+ * Opens the providers the project and state use (telling `events` which run against embedded
+ * emulators); recovers interrupted operations when writing.
+ */
+export async function attachProviders(ws: Workspace, project: Project | undefined, write: boolean, events?: EngineEvents): Promise<void> {
   const { session, diagnostics } = await openProviderSession({
     config: project?.config ?? emptyConfig(),
     state: ws.store.state,
@@ -148,9 +156,12 @@ export async function attachProviders(ws: Workspace, project: Project | undefine
     configDir: project?.paths.root ?? process.cwd(),
     workDir: ws.workDir,
     paths: project?.paths ?? { root: process.cwd(), cwd: process.cwd() },
+    ...(ws.log ? { log: ws.log } : {}),
+    ...(project?.secrets ? { secrets: project.secrets } : {}),
   });
   if (!session || hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
   ws.session = session;
+  if (session.emulated.length > 0) events?.emulators?.(session.emulated, ws.workDir);
   ws.diagnostics.push(...diagnostics);
   ws.addSecrets([...(project?.secrets ?? []), ...session.secrets]);
   const pending = ws.store.pendingIntents();

@@ -24,6 +24,7 @@
  *   engine records in state so the next plan finishes the work.
  */
 import type { Attributes, Path, Value } from '../core/value.js';
+import type { ProviderCallLog } from './call-log.js';
 import type { InventoryFactsHook } from './inventory-facts.js';
 
 export interface AttributeSchema {
@@ -84,6 +85,11 @@ export interface ConfigureRequest extends OperationContext {
   workDir: string;
   /** Reports a warning about the block (plain http by opt-in, `insecure: true`), shown at the provider block. */
   warn?: (message: string) => void;
+  /**
+   * Where the instance's client reports every call it makes to its server (HL_LOG, see
+   * call-log.ts): scoped to this instance, redacting; absent, nothing is logged.
+   */
+  log?: ProviderCallLog;
 }
 
 export interface ValidateResourceRequest {

@@ -39,6 +39,7 @@ export function makeEngineFixture(): EngineFixture {
     providers: new Map([['fake', h.provider]]),
     configs: new Map([['fake', {}]]),
     secrets: [],
+    emulated: [],
     planners: () => new Map([['fake', plannerOf(h.provider, {})]]),
     close: async () => undefined,
   });

@@ -20,6 +20,7 @@
 import type { Socket } from 'socket.io-client';
 import { lazyModule } from '../../../src/core/lazy-module.js';
 import { classifyConnectionFailure, endpointOf, schemeOf } from '../../../src/provider/connection-failure.js';
+import { SILENT_CALL_LOG, type ProviderCallLog } from '../../../src/provider/call-log.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import { MonitorCache } from '../protocol/monitor-cache.js';
 import { NotificationCache } from '../protocol/notification-cache.js';
@@ -65,7 +66,12 @@ export interface KumaSessionOptions {
   tls?: KumaTlsClientOptions;
   /** Keeps the JWT between runs. */
   tokens?: TokenStore;
+  /** Where every event sent and its answer are logged (HL_LOG). */
+  log?: ProviderCallLog;
 }
+
+/** Events whose arguments are all credentials: logged by name only. */
+const CREDENTIAL_EVENTS = new Set(['login', 'loginByToken']);
 
 export class KumaSession {
   readonly monitors = new MonitorCache();
@@ -349,11 +355,27 @@ export class KumaSession {
   private emit(event: string, args: unknown[]): Promise<KumaAnswer> {
     const socket = this.socket;
     if (!socket) return Promise.reject(new ProviderError(`not connected to Uptime Kuma at ${this.url}`, { retryable: true }));
+    const call = (this.opts.log ?? SILENT_CALL_LOG).start({
+      event,
+      ...(CREDENTIAL_EVENTS.has(event) ? {} : { args }),
+      endpoint: this.url,
+    });
     return new Promise((resolve, reject) => {
       socket.timeout(this.opts.timeoutMs).emit(event, ...args, (err: Error | null, answer: unknown) => {
-        if (!err) resolve(asAnswer(answer));
-        else if (/disconnected/.test(err.message)) reject(new ConnectionDropped(event));
-        else reject(silenceError(this.url, event, this.opts.timeoutMs));
+        if (!err) {
+          const a = asAnswer(answer);
+          call.end({
+            status: a.ok === true ? 'ok' : a.ok === false ? `refused${typeof a.msg === 'string' ? ` (${a.msg})` : ''}` : 'answered',
+            responseBody: a,
+          });
+          resolve(a);
+        } else if (/disconnected/.test(err.message)) {
+          call.end({ error: 'the connection dropped before the answer' });
+          reject(new ConnectionDropped(event));
+        } else {
+          call.end({ error: `no answer within ${formatSeconds(this.opts.timeoutMs)}` });
+          reject(silenceError(this.url, event, this.opts.timeoutMs));
+        }
       });
     });
   }

@@ -20,6 +20,7 @@
 import type { Dispatcher } from 'undici';
 import { sleep } from '../../../src/provider/abortable-sleep.js';
 import { lazyModule } from '../../../src/core/lazy-module.js';
+import { SILENT_CALL_LOG, type ProviderCallLog } from '../../../src/provider/call-log.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { MaasCredentials } from './api-key.js';
 import { toSearchParams, type FormFields } from './form-body.js';
@@ -46,6 +47,8 @@ export interface MaasHttpClientOptions {
   maxRetryAfterMs?: number;
   /** How waits are made (tests record them instead of waiting). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Where every request and retry is logged (HL_LOG). */
+  log?: ProviderCallLog;
 }
 
 export interface CallOptions {
@@ -104,6 +107,7 @@ export class MaasHttpClient {
   private readonly retryDelayMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly log: ProviderCallLog;
 
   constructor(private readonly options: MaasHttpClientOptions) {
     this.apiRoot = `${options.url.replace(/\/+$/, '')}/api/2.0/`;
@@ -112,6 +116,7 @@ export class MaasHttpClient {
     this.retryDelayMs = options.retryDelayMs ?? 500;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
     this.sleep = options.sleep ?? sleep;
+    this.log = options.log ?? SILENT_CALL_LOG;
   }
 
   async get<T>(path: string, options: CallOptions = {}): Promise<T> {
@@ -138,7 +143,9 @@ export class MaasHttpClient {
         const more = attempt < this.maxRetries && !options.signal?.aborted;
         const askedToRetry = more && err instanceof MaasApiError && err.askedToRetry && (idempotent || options.readBack !== undefined);
         if (askedToRetry) {
-          await this.sleep(Math.min((err as MaasApiError).options.retryAfterMs ?? 0, this.maxRetryAfterMs), options.signal);
+          const wait = Math.min((err as MaasApiError).options.retryAfterMs ?? 0, this.maxRetryAfterMs);
+          this.logRetry(method, callName, attempt, wait, err);
+          await this.sleep(wait, options.signal);
           if (!idempotent) {
             const made = await options.readBack!(options.signal);
             if (made !== null && made !== undefined) return made as T;
@@ -147,9 +154,23 @@ export class MaasHttpClient {
         }
         const retryable = idempotent && more && this.isTransient(err);
         if (!retryable) throw this.toProviderError(err, method, callName, idempotent);
-        await this.sleep(Math.min(this.retryDelayMs * 2 ** attempt, 5_000), options.signal);
+        const wait = Math.min(this.retryDelayMs * 2 ** attempt, 5_000);
+        this.logRetry(method, callName, attempt, wait, err);
+        await this.sleep(wait, options.signal);
       }
     }
+  }
+
+  private logRetry(method: string, callName: string, attempt: number, waitMs: number, err: unknown): void {
+    const reason = err instanceof MaasApiError ? `${err.details.status}` : errorText(err);
+    this.log.retry({ call: `${method} ${this.apiPath(callName)}`, attempt: attempt + 2, of: this.maxRetries + 1, waitMs, reason });
+  }
+
+  /** The path of a call under the server, as logged (`/MAAS/api/2.0/devices/?op=...`). */
+  private apiPath(callName: string): string {
+    return (
+      new URL(callName.replace(/^\/+/, ''), this.apiRoot).pathname + (callName.includes('?') ? callName.slice(callName.indexOf('?')) : '')
+    );
   }
 
   private isTransient(err: unknown): boolean {
@@ -204,14 +225,28 @@ export class MaasHttpClient {
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const res = await undici().request(url, {
+    const call = this.log.start({
       method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      dispatcher: this.options.dispatcher,
-      signal,
+      path: `${url.pathname}${url.search}`,
+      endpoint: url.origin,
+      ...(body !== undefined ? { requestBody: body } : {}),
     });
-    const text = await res.body.text();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await undici().request(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        dispatcher: this.options.dispatcher,
+        signal,
+      });
+      text = await res.body.text();
+    } catch (e) {
+      call.end({ error: errorText(e) });
+      throw e;
+    }
+    call.end({ status: res.statusCode, responseBytes: Buffer.byteLength(text), responseBody: text });
     const contentType = String(res.headers['content-type'] ?? '');
     if (res.statusCode >= 200 && res.statusCode < 300) {
       if (text.trim() === '') return null;

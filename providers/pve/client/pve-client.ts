@@ -11,6 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { lazyModule } from '../../../src/core/lazy-module.js';
+import { SILENT_CALL_LOG, type ProviderCallLog } from '../../../src/provider/call-log.js';
 
 import type { RequestInit } from 'undici';
 import type { ProxmoxAuth } from '../provider-settings.js';
@@ -31,6 +32,8 @@ export interface PveClientOptions {
   fetch: FetchFn;
   /** Per-request timeout (default 60 s). */
   queryTimeoutMs?: number;
+  /** Where every request and retry is logged (HL_LOG). */
+  log?: ProviderCallLog;
 }
 
 export interface CallOptions {
@@ -186,6 +189,45 @@ export class PveClient {
     return `${this.options.protocol}://${this.options.host}:${this.options.port}`;
   }
 
+  private get log(): ProviderCallLog {
+    return this.options.log ?? SILENT_CALL_LOG;
+  }
+
+  /** The fetch, with the request and its answer told to the call log. */
+  private async loggedFetch(url: string | URL, init?: RequestInit) {
+    const log = this.log;
+    if (!log.wants('warn')) return this.options.fetch(url, init);
+    const u = new URL(String(url));
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    const call = log.start({
+      method: (init?.method ?? 'GET').toUpperCase(),
+      path: `${u.pathname}${u.search}`,
+      endpoint: this.endpoint,
+      ...(body !== undefined ? { requestBody: body } : {}),
+    });
+    try {
+      const res = await this.options.fetch(url, init);
+      if (log.wants('debug')) {
+        let text: string | undefined;
+        try {
+          text = await res.clone().text();
+        } catch {
+          // an unreadable answer is told without its size
+        }
+        call.end({
+          status: res.status,
+          ...(text !== undefined ? { responseBytes: Buffer.byteLength(text) } : {}),
+          ...(text !== undefined && log.wants('trace') ? { responseBody: text } : {}),
+        });
+      } else call.end({ status: res.status });
+      return res;
+    } catch (e) {
+      const cause = rootCause(e);
+      call.end({ error: cause instanceof Error ? cause.message : String(cause) });
+      throw e;
+    }
+  }
+
   private async guardedFetch(url: string | URL, init?: RequestInit) {
     const state = this.calls.getStore();
     const isTicket = String(url).endsWith('/access/ticket');
@@ -199,7 +241,7 @@ export class PveClient {
     const signals = [init?.signal, state?.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
-      const res = await this.options.fetch(url, { ...init, ...(signal ? { signal } : {}) });
+      const res = await this.loggedFetch(url, { ...init, ...(signal ? { signal } : {}) });
       if (state && isTicket) state.ticketResponse = { status: res.status, statusText: res.statusText };
       else if (state) {
         state.response = { status: res.status, statusText: res.statusText };
@@ -247,7 +289,10 @@ export class PveClient {
     return withRetry(() => this.request<T>(method, path, params, { resend: idempotent, ...(opts.signal ? { signal: opts.signal } : {}) }), {
       idempotent,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      onRetry: (e, attempt, delay) => opts.onRetry?.(`${e.reason} — retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1})`),
+      onRetry: (e, attempt, delay, of) => {
+        this.log.retry({ call: `${method} /api2/json${path}`, attempt: attempt + 1, of, waitMs: delay, reason: e.reason });
+        opts.onRetry?.(`${e.reason} — retrying ${method} ${path} in ${delay} ms (attempt ${attempt + 1})`);
+      },
     });
   }
 

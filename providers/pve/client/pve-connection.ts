@@ -6,6 +6,7 @@
  * `--refresh=false`, `hl validate`) does not pay for loading it.
  */
 import type { Agent } from 'undici';
+import type { ProviderCallLog } from '../../../src/provider/call-log.js';
 import { ProviderError } from '../../../src/provider/contract.js';
 import { readCaBundle } from '../../shared/ca-file.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from '../embedded-emulator.js';
@@ -18,13 +19,18 @@ export interface PveConnection {
   close(): Promise<void>;
 }
 
-/** Opens the connection `settings` describe; `provider` names the provider in errors. */
-export async function openPveConnection(settings: ProxmoxSettings, workDir: string, provider: string): Promise<PveConnection> {
+/** Opens the connection `settings` describe; `provider` names the provider in errors; `log` is told every call. */
+export async function openPveConnection(
+  settings: ProxmoxSettings,
+  workDir: string,
+  provider: string,
+  log?: ProviderCallLog,
+): Promise<PveConnection> {
   if (settings.mode === 'emulated') {
     const emulator: EmbeddedEmulator = await startEmbeddedEmulator(workDir, settings.pveVersion, provider);
     const tls = lazyTlsFetch({});
     return {
-      client: new PveClient({ ...emulator, fetch: tls.fetch }),
+      client: new PveClient({ ...emulator, fetch: tls.fetch, ...(log ? { log } : {}) }),
       close: async () => {
         await tls.close();
         await emulator.close();
@@ -43,7 +49,14 @@ export async function openPveConnection(settings: ProxmoxSettings, workDir: stri
     insecure: settings.insecure,
   });
   return {
-    client: new PveClient({ protocol: settings.protocol, host: settings.host, port: settings.port, auth: settings.auth, fetch: tls.fetch }),
+    client: new PveClient({
+      protocol: settings.protocol,
+      host: settings.host,
+      port: settings.port,
+      auth: settings.auth,
+      fetch: tls.fetch,
+      ...(log ? { log } : {}),
+    }),
     close: () => tls.close(),
   };
 }

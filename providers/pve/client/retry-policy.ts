@@ -47,7 +47,7 @@ export interface RetryOptions {
   idempotent: boolean;
   signal?: AbortSignal;
   /** Called before each wait, e.g. to report "VM 120 is locked, retrying". */
-  onRetry?: (e: PveApiError, attempt: number, delayMs: number) => void;
+  onRetry?: (e: PveApiError, attempt: number, delayMs: number, attempts: number) => void;
   lock?: RetryPolicy;
   transient?: RetryPolicy;
 }
@@ -68,7 +68,7 @@ export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions):
       const n = decision === 'lock' ? ++lockTries : ++transientTries;
       if (n >= policy.attempts) throw e;
       const delay = backoffDelay(policy, n - 1);
-      options.onRetry?.(e as PveApiError, n, delay);
+      options.onRetry?.(e as PveApiError, n, delay, policy.attempts);
       await sleep(delay, options.signal);
     }
   }
