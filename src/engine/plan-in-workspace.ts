@@ -13,7 +13,7 @@ import { collectPolicyRules } from '../policy/parse-policies.js';
 import { precompiledValidator } from './precompiled-validators.js';
 import type { PolicyRule } from '../policy/policy-types.js';
 import { HL_VERSION } from '../version.js';
-import type { EngineEvents } from './engine-events.js';
+import type { EngineEvents, RefreshRead } from './engine-events.js';
 import { loadProject, type Project } from './project.js';
 import type { VariableSources } from './project-variables.js';
 import { planProject } from './run-plan.js';
@@ -52,7 +52,7 @@ export async function planInWorkspace(
   const project = loaded.project;
   const rules = policyRules(opts.policy, events, project);
   if (!rules) return undefined;
-  await attachProviders(ws, project, write);
+  await attachProviders(ws, project, write, events);
   const r = await planProject(project, ws.store.state, ws.session!, {
     mode,
     targets: opts.targets,
@@ -61,6 +61,7 @@ export async function planInWorkspace(
     parallelism: opts.parallelism,
     hlVersion: HL_VERSION,
     createdAt: new Date().toISOString(),
+    ...(events.refreshing ? { refreshProgress: (read: RefreshRead) => events.refreshing!(read) } : {}),
   });
   const diags = [...loaded.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];
   if (!r.plan || hasErrors(diags)) {

@@ -12,6 +12,7 @@ import type { Attributes } from '../core/value.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 import type { State } from '../state/state-types.js';
+import type { RefreshRead } from './engine-events.js';
 import { unreachableDiagnostic } from './unreachable-provider.js';
 
 export interface RefreshResult {
@@ -33,6 +34,8 @@ export interface RefreshOptions {
   providerLocation?: (key: string) => SourceLocation | undefined;
   /** The evaluated provider block, to name the endpoint when the error does not. */
   providerConfig?: (key: string) => Attributes | undefined;
+  /** Told as each read starts (the progress a view shows). */
+  progress?: (read: RefreshRead) => void;
 }
 
 interface Failure {
@@ -48,26 +51,26 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
   const failures: Failure[] = [];
   /** Provider instances that answered at least one read: not unreachable, whatever else failed. */
   const answered = new Set<string>();
+  const reads = state.resources.filter((r) => r.mode === 'managed' && (!opts.only || opts.only(r.address)) && providers.has(r.provider));
+  let started = 0;
   await Promise.all(
-    state.resources
-      .filter((r) => r.mode === 'managed' && (!opts.only || opts.only(r.address)))
-      .map((r) =>
-        limit(async () => {
-          const provider = providers.get(r.provider);
-          if (!provider) return;
-          try {
-            const res = await retryProviderCall(
-              'read',
-              () => provider.read({ type: r.type, id: r.id, prior: r.attributes }),
-              opts.retry ? { policy: opts.retry } : {},
-            );
-            refreshed.set(r.address, res.state);
-            answered.add(r.provider);
-          } catch (e) {
-            failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
-          }
-        }),
-      ),
+    reads.map((r) =>
+      limit(async () => {
+        const provider = providers.get(r.provider)!;
+        opts.progress?.({ address: r.address, id: r.id, n: ++started, total: reads.length });
+        try {
+          const res = await retryProviderCall(
+            'read',
+            () => provider.read({ type: r.type, id: r.id, prior: r.attributes }),
+            opts.retry ? { policy: opts.retry } : {},
+          );
+          refreshed.set(r.address, res.state);
+          answered.add(r.provider);
+        } catch (e) {
+          failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
+        }
+      }),
+    ),
   );
   const order = new Map(state.resources.map((r, i) => [r.address, i]));
   failures.sort((a, b) => order.get(a.address)! - order.get(b.address)!);

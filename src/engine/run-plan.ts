@@ -9,6 +9,7 @@ import { makePlan, type PlanRequest } from '../plan/planner.js';
 import type { Plan } from '../plan/plan-types.js';
 import type { State } from '../state/state-types.js';
 import type { Project } from './project.js';
+import type { RefreshRead } from './engine-events.js';
 import type { ProviderSession } from './provider-session.js';
 import { checkPlanLive } from './live-plan-checks.js';
 import { refreshState } from './refresh.js';
@@ -30,6 +31,8 @@ export interface PlanOptions {
   createdAt?: string;
   /** How failed reads are retried (tests shorten the waits). */
   retry?: RetryPolicy;
+  /** Told as each read of the refresh starts. */
+  refreshProgress?: (read: RefreshRead) => void;
 }
 
 const MAX_DATA_ROUNDS = 20;
@@ -49,6 +52,7 @@ export async function planProject(
       providerLocation: (key) => project.config.providers.get(key)?.loc,
       providerConfig: (key) => session.configs.get(key),
       ...(opts.retry ? { retry: opts.retry } : {}),
+      ...(opts.refreshProgress ? { progress: opts.refreshProgress } : {}),
     });
     // the planner says itself which instances it leaves alone because they could not be read
     for (const d of r.diagnostics)

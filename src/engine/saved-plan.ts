@@ -70,7 +70,7 @@ export async function loadSavedPlan(
   }
   const mismatches = checkSavedPlan({ plan, file, stateAt: (a) => store.getResource(a), config: loaded.project.config });
   if (mismatches.length > 0) throw new DiagnosticsError(mismatches);
-  await attachProviders(ws, loaded.project, true);
+  await attachProviders(ws, loaded.project, true, events);
   if (ws.recoveries.length > 0) {
     throw new DiagnosticsError([
       error(

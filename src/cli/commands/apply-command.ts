@@ -23,7 +23,7 @@ import { printPlan } from '../../render/plan-view.js';
 import { EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
 import { planRunOptions, workspaceOptions } from '../engine-options.js';
 import { jsonUiEvents, jsonUiProgress, withJsonUi } from '../json-ui.js';
-import { terminalEvents } from '../terminal-events.js';
+import { runProgressEvents, terminalEvents } from '../terminal-events.js';
 
 export async function applyCommand(ctx: CommandContext, destroy = false): Promise<number> {
   const o = ctx.cmd.options;
@@ -47,6 +47,7 @@ export async function applyCommand(ctx: CommandContext, destroy = false): Promis
   if (o.json) return withJsonUi(ctx, (ui) => applyJson(ui, opts, destroy));
   const r = await applyOperation(opts, {
     ...terminalEvents(term),
+    ...runProgressEvents(term, false),
     planned: (plan, redact) => printPlan(term, plan, { redact }),
     // -input=false: nobody is asked, so nothing is approved (as Terraform: use -auto-approve)
     confirm: (mode) => (o.input ? term.ask(confirmQuestion(mode)) : Promise.resolve(undefined)),

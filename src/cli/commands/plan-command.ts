@@ -4,7 +4,7 @@ import { printPlan } from '../../render/plan-view.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_POLICY, type CommandContext } from '../command-context.js';
 import { planRunOptions, workspaceOptions } from '../engine-options.js';
 import { jsonUiEvents, withJsonUi } from '../json-ui.js';
-import { terminalEvents } from '../terminal-events.js';
+import { runProgressEvents, terminalEvents } from '../terminal-events.js';
 
 export async function planCommand(ctx: CommandContext): Promise<number> {
   const o = ctx.cmd.options;
@@ -29,7 +29,7 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
       return o.detailedExitcode && r.plan.hasChanges ? EXIT_CHANGES : EXIT_OK;
     });
   }
-  const r = await planOperation(opts, terminalEvents(ctx.term));
+  const r = await planOperation(opts, { ...terminalEvents(ctx.term), ...runProgressEvents(ctx.term, false) });
   if (!r) return EXIT_ERROR;
   printPlan(ctx.term, r.plan, { redact: r.redact });
   if (o.out) ctx.term.out(`\nSaved the plan to ${o.out}. Apply exactly it with: hl apply ${o.out}\n`);
