@@ -7,7 +7,7 @@
  * HL_LOG_PATH writes the lines to a file made 0600, appended to; without HL_LOG nothing is
  * logged. Runs on a copy: the committed files are never touched.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,18 @@ describe('HL_LOG on examples/homelab.yaml against the emulators', () => {
     expect(fileLines.every((m) => m[1] === 'INFO' || m[1] === 'WARN')).toBe(true);
     expect(fileLines.map((m) => `${m[2]}: ${m[3]}`)).toContainEqual(expect.stringMatching(/^proxmox: GET \/api2\/json\/cluster\/resources(\?\S*)? 200 \d+ms$/));
     expect(logLines(plan.stderr)).toEqual([]);
+
+    // trace, with the bodies: a password login again (the cached JWTs gone), and still no secret
+    rmSync(join(dir, '.hl', 'providers', 'kuma.pve', 'kuma-token.json'));
+    rmSync(join(dir, '.hl', 'providers', 'kuma.fun-bedbug', 'kuma-token.json'));
+    const traced = await runHl(['plan', ...config], { cwd: dir, env: { HL_LOG: 'trace' }, timeoutMs: 120_000 });
+    expect(traced.code, traced.stderr).toBe(0);
+    const traceLines = logLines(traced.stderr);
+    expect(traceLines.filter((m) => m[1] === 'TRACE' && / response body: /.test(m[3]!)).length).toBeGreaterThan(10);
+    expect(traceLines.map((m) => `${m[2]}: ${m[3]}`)).toContainEqual(expect.stringMatching(/^kuma\.pve: event login response body: .*"token":"\(sensitive value\)"/));
+    const traceLog = traceLines.map((m) => m[0]).join('\n');
+    for (const secret of [DEFAULT_TOKEN_SECRET, 'PVEAPIToken', 'hl-emulator-1', 'oauth_signature', 'oauth_token='])
+      expect(traceLog, `a secret in the trace log: ${secret}`).not.toContain(secret);
 
     // HL_LOG unset: nothing
     const quiet = await runHl(['plan', ...config], { cwd: dir, env: { HL_LOG_PATH: join(dir, 'unused.log') }, timeoutMs: 120_000 });
