@@ -13,7 +13,7 @@ import type { Attributes } from '../core/value.js';
 import type { Config } from '../config/config-types.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { plannerOf, type PlannerProvider } from '../plan/planner-provider.js';
-import { makeProviderCallLog, type RunLog } from '../provider/call-log.js';
+import { makeProviderCallLog, type ProviderCallLog, type RunLog } from '../provider/call-log.js';
 import { classifyConnectionFailure } from '../provider/connection-failure.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import type { State } from '../state/state-types.js';
@@ -26,6 +26,8 @@ export interface ProviderSession {
   configs: Map<string, Attributes>;
   /** Sensitive provider-block values, for redaction of logs and errors. */
   secrets: string[];
+  /** Each instance's call log (HL_LOG), when there is one. */
+  callLogs?: ReadonlyMap<string, ProviderCallLog>;
   /** The provider instances running against an embedded emulator (`emulated: true`), in config order. */
   emulated: string[];
   planners(): Map<string, PlannerProvider>;
@@ -62,6 +64,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     await Promise.allSettled(configured.map((p) => p.close?.()));
   };
   const redact = makeRedactor([...secrets, ...(opts.secrets ?? [])]);
+  const callLogs = new Map<string, ProviderCallLog>();
   // every instance is tried, so that each one that fails is reported (once, at its block)
   for (const [key, provider] of providers) {
     const workDir = join(opts.workDir, 'providers', key);
@@ -70,6 +73,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
       const loc = opts.config.providers.get(key)?.loc;
       const warn = (message: string): void => void diagnostics.push(warning(`Provider "${key}": ${message}`, loc));
       const log = opts.log ? makeProviderCallLog({ run: opts.log, provider: key, redact }) : undefined;
+      if (log) callLogs.set(key, log);
       await provider.configure({ config: configs.get(key)!, configDir: opts.configDir, workDir, warn, ...(log ? { log } : {}) });
       configured.push(provider);
     } catch (e) {
@@ -85,6 +89,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     providers,
     configs,
     secrets,
+    callLogs,
     emulated: inConfigOrder([...providers.keys()], opts.config).filter((key) => configs.get(key)?.['emulated'] === true),
     planners: () => (planners ??= new Map([...providers].map(([key, p]) => [key, plannerOf(p, configs.get(key)!)]))),
     close,

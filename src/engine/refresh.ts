@@ -9,6 +9,7 @@
 import pLimit from 'p-limit';
 import { warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
+import type { ProviderCallLog } from '../provider/call-log.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 import type { State } from '../state/state-types.js';
@@ -34,6 +35,8 @@ export interface RefreshOptions {
   providerLocation?: (key: string) => SourceLocation | undefined;
   /** The evaluated provider block, to name the endpoint when the error does not. */
   providerConfig?: (key: string) => Attributes | undefined;
+  /** A provider instance's call log, told of the reads' retries (HL_LOG). */
+  callLog?: (key: string) => ProviderCallLog | undefined;
   /** Told as each read starts (the progress a view shows). */
   progress?: (read: RefreshRead) => void;
 }
@@ -43,6 +46,11 @@ interface Failure {
   provider: string;
   message: string;
   error: unknown;
+}
+
+/** The retry options that tell `log` of each retry of `call`. */
+export function retryLog(log: ProviderCallLog | undefined, call: string): { log?: ProviderCallLog; call?: string } {
+  return log ? { log, call } : {};
 }
 
 export async function refreshState(state: State, providers: ReadonlyMap<string, Provider>, opts: RefreshOptions): Promise<RefreshResult> {
@@ -59,11 +67,10 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
         const provider = providers.get(r.provider)!;
         opts.progress?.({ address: r.address, id: r.id, n: ++started, total: reads.length });
         try {
-          const res = await retryProviderCall(
-            'read',
-            () => provider.read({ type: r.type, id: r.id, prior: r.attributes }),
-            opts.retry ? { policy: opts.retry } : {},
-          );
+          const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), {
+            ...(opts.retry ? { policy: opts.retry } : {}),
+            ...retryLog(opts.callLog?.(r.provider), `read ${r.address} [id=${r.id}]`),
+          });
           refreshed.set(r.address, res.state);
           answered.add(r.provider);
         } catch (e) {

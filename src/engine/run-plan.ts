@@ -12,7 +12,7 @@ import type { Project } from './project.js';
 import type { RefreshRead } from './engine-events.js';
 import type { ProviderSession } from './provider-session.js';
 import { checkPlanLive } from './live-plan-checks.js';
-import { refreshState } from './refresh.js';
+import { refreshState, retryLog } from './refresh.js';
 import { readImports } from './plan-imports.js';
 import type { ImportedObject } from '../plan/planned-imports.js';
 import { unreachableDiagnostic } from './unreachable-provider.js';
@@ -53,6 +53,7 @@ export async function planProject(
       providerConfig: (key) => session.configs.get(key),
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.refreshProgress ? { progress: opts.refreshProgress } : {}),
+      callLog: (key) => session.callLogs?.get(key),
     });
     // the planner says itself which instances it leaves alone because they could not be read
     for (const d of r.diagnostics)
@@ -109,11 +110,10 @@ export async function planProject(
           const provider = session.providers.get(d.provider);
           if (!provider?.readData) return error(`Provider "${d.provider}" cannot read data source ${d.address}`);
           try {
-            const r = await retryProviderCall(
-              'read',
-              () => provider.readData!({ type: d.type, config: d.config }),
-              opts.retry ? { policy: opts.retry } : {},
-            );
+            const r = await retryProviderCall('read', () => provider.readData!({ type: d.type, config: d.config }), {
+              ...(opts.retry ? { policy: opts.retry } : {}),
+              ...retryLog(session.callLogs?.get(d.provider), `read data source ${d.address}`),
+            });
             if (r.state === null) return error(`Data source ${d.address} found nothing matching its arguments`);
             dataResults.set(d.address, r.state);
             return undefined;

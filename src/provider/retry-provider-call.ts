@@ -8,6 +8,7 @@
  * never retried. The sleeper and the randomness are injectable, so tests run fast.
  */
 import { sleep } from './abortable-sleep.js';
+import type { ProviderCallLog } from './call-log.js';
 import { ProviderError } from './contract.js';
 
 export interface RetryPolicy {
@@ -40,6 +41,9 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Told before each wait, e.g. to show "retrying in 1.2 s". */
   onRetry?: (e: ProviderError, attempt: number, delayMs: number) => void;
+  /** The provider instance's call log, told of each retry (HL_LOG), naming the call as `call` says. */
+  log?: ProviderCallLog;
+  call?: string;
 }
 
 /** Whether a failed call of `kind` may be sent again. */
@@ -68,6 +72,13 @@ export async function retryProviderCall<T>(kind: CallKind, call: () => Promise<T
       if (attempt >= policy.attempts || !mayRetry(kind, e) || options.signal?.aborted) throw e;
       const delay = retryDelay(policy, attempt, e);
       options.onRetry?.(e, attempt, delay);
+      options.log?.retry({
+        call: options.call ?? 'a provider call',
+        attempt: attempt + 1,
+        of: policy.attempts,
+        waitMs: delay,
+        reason: e.message,
+      });
       await policy.sleep(delay, options.signal);
     }
   }

@@ -17,6 +17,8 @@ import {
   type LogLevel,
   type RunLog,
 } from '../../src/provider/call-log.js';
+import { ProviderError } from '../../src/provider/contract.js';
+import { DEFAULT_RETRY_POLICY, retryProviderCall } from '../../src/provider/retry-provider-call.js';
 
 /** A run log at `level` whose clock advances 12 ms per reading, from a fixed wall time. */
 function recorder(level: LogLevel, secrets: string[] = []) {
@@ -169,5 +171,25 @@ describe('redaction', () => {
     log.start({ method: 'GET', path: '/x?note=tok-0123456789' }).end({ status: 200, responseBody: '{"note":"tok-0123456789"}' });
     expect(lines.join('')).not.toContain('tok-0123456789');
     expect(lines.join('')).toContain(MASK);
+  });
+});
+
+describe("the engine's retries", () => {
+  it('a read the engine sends again is logged with attempt n of m and the wait', async () => {
+    const { lines, log } = recorder('warn');
+    let n = 0;
+    const answer = await retryProviderCall(
+      'read',
+      async () => {
+        if (++n < 3) throw new ProviderError('VM 101 is locked', { retryable: true });
+        return 'read';
+      },
+      { policy: { ...DEFAULT_RETRY_POLICY, sleep: async () => undefined, random: () => 0.5 }, log, call: 'read proxmox_vm.opnsense [id=pve/101]' },
+    );
+    expect(answer).toBe('read');
+    expect(lines).toEqual([
+      '2026-12-07T06:20:00.123Z [WARN] proxmox: read proxmox_vm.opnsense [id=pve/101] failed (VM 101 is locked); retrying in 375ms (attempt 2 of 4)\n',
+      '2026-12-07T06:20:00.123Z [WARN] proxmox: read proxmox_vm.opnsense [id=pve/101] failed (VM 101 is locked); retrying in 750ms (attempt 3 of 4)\n',
+    ]);
   });
 });
