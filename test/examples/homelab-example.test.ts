@@ -95,7 +95,12 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
       expect(plan.stdout).toContain('crucible_attachment.k3s_pve will be created');
       expect(plan.stdout).toMatch(/VM pve\/107 must be stopped/);
       expect(plan.stdout).toContain('lxc.cgroup2.devices.allow: c 189:* rwm');
-      expect(plan.stdout).not.toMatch(/opnsense|proxmox_vm\.maas|docker will|cloudflared will/);
+      // the emulators once at the top, then the refresh of what exists, then the plan, which leaves it alone
+      expect(plan.stdout).toMatch(/^Using embedded emulators for: proxmox, coral, crucible, maas, kuma\.pve, kuma\.fun-bedbug \(state of the emulated homelab in \.hl\/\)\n/);
+      expect(plan.stdout.split('Using embedded emulators').length).toBe(2);
+      expect(plan.stdout).toContain('proxmox_vm.opnsense: Refreshing state... [id=pve/101]\n');
+      const changes = plan.stdout.slice(plan.stdout.indexOf('hl will perform the following actions'));
+      expect(changes).not.toMatch(/opnsense|proxmox_vm\.maas|docker will|cloudflared will/);
 
       const apply = await runHl(['apply', '-c', 'examples/homelab.yaml', '--auto-approve'], { cwd: dir });
       expect(apply.code, apply.stderr).toBe(0);
