@@ -195,8 +195,6 @@ export interface ProviderCallLog {
   start(call: CallStart): { end(result: CallEnd): void };
   /** A failed call is sent again after `waitMs`. */
   retry(r: CallRetry): void;
-  /** A free line, for what is neither a call nor a retry (a login, a reconnect). */
-  note(level: LogLevel, message: string): void;
 }
 
 /** A log that writes nothing: what a provider uses when it was given none. */
@@ -204,7 +202,6 @@ export const SILENT_CALL_LOG: ProviderCallLog = {
   wants: () => false,
   start: () => ({ end: () => undefined }),
   retry: () => undefined,
-  note: () => undefined,
 };
 
 export interface ProviderCallLogOptions {
@@ -300,6 +297,5 @@ export function makeProviderCallLog(opts: ProviderCallLogOptions): ProviderCallL
     retry(r) {
       line('warn', `${r.call} failed (${r.reason}); retrying in ${Math.round(r.waitMs)}ms (attempt ${r.attempt} of ${r.of})`);
     },
-    note: line,
   };
 }
