@@ -46,6 +46,8 @@ export interface CliOptions {
   to?: string;
   /** --serial: the stored version state show reads. */
   serial?: number;
+  /** -raw: output prints one string, number or bool as it is. */
+  raw: boolean;
   help: boolean;
 }
 
@@ -85,6 +87,7 @@ type OptionName =
   | 'force'
   | 'to'
   | 'serial'
+  | 'raw'
   | 'version'
   | 'help';
 
@@ -131,6 +134,7 @@ const SPEC: Record<OptionName, OptionSpec> = {
   force: { kind: 'flag' },
   to: { kind: 'string', value: 'file|pg' },
   serial: { kind: 'string', value: 'N' },
+  raw: { kind: 'flag' },
   version: { kind: 'flag', short: 'v' },
   help: { kind: 'flag', short: 'h' },
 };
@@ -153,7 +157,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   destroy: [...COMMON, ...PLANNING, 'auto-approve'],
   validate: [...COMMON, ...VARS, 'json', 'compact-warnings'],
   graph: [...COMMON, 'format'],
-  output: [...COMMON, 'json'],
+  output: [...COMMON, 'json', 'raw'],
   show: [...COMMON, 'json', 'format'],
   import: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'compact-warnings'],
   state: [...COMMON, 'lock', 'lock-timeout', 'json', 'force', 'to', 'serial'],
@@ -328,6 +332,7 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.compactWarnings = bool('compact-warnings') === true;
   options.help = bool('help') === true;
   options.force = bool('force') === true;
+  options.raw = bool('raw') === true;
   bool('version');
   if (str('to') !== undefined) options.to = str('to')!;
   for (const k of ['out', 'format', 'policy', 'host', 'world'] as const) if (str(k) !== undefined) options[k] = str(k)!;
@@ -401,6 +406,7 @@ function defaults(): CliOptions {
     input: true,
     compactWarnings: false,
     force: false,
+    raw: false,
     help: false,
   };
 }

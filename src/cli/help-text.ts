@@ -13,7 +13,7 @@ Main commands:
 Other commands:
   validate         Check the config: syntax, references, types, cycles
   graph            Print the dependency graph (--format dot|mermaid)
-  output [NAME]    Show output values from state
+  output [NAME]    Show output values from state (-json, -raw NAME)
   show [PLAN]      Show a saved plan, or the state (--json, --format markdown)
   import ADDR ID   Bring an existing object under management
   state list|show|rm|mv|pull|push|history|migrate
@@ -130,9 +130,13 @@ cycles. Errors point at file:line:col. Variables without a value are unknown, no
 
 Prints the dependency graph of the config's resources.
 `,
-  output: `Usage: hl output [NAME] [--json]
+  output: `Usage: hl output [NAME] [--json] | hl output -raw NAME
 
-Prints outputs recorded in state. Sensitive outputs are masked unless asked for by NAME with --json.
+Prints outputs recorded in state as Terraform does: name = value, lists and maps over
+several lines, a sensitive one as <sensitive>. With NAME, that output's value.
+  -json          JSON (one object; with NAME, its value, shown even when sensitive)
+  -raw NAME      a string, number or bool as it is, with no newline (for scripts;
+                 shown even when sensitive); lists and maps are refused (use -json)
 Takes no state lock: works while another run holds it.
 `,
   show: `Usage: hl show [PLANFILE] [--json | --format markdown]

@@ -91,6 +91,6 @@ export function printApplySummary(term: TextOutput, s: ApplySummary, status: App
   term.out(`\n${c.greenBold(`${verb} complete!`)} Resources: ${resourceCounts(n)}.\n`);
   if (Object.keys(s.outputs).length > 0 && s.mode !== 'destroy') {
     term.out('\nOutputs:\n\n');
-    printOutputLines(term, s.outputs, (v) => s.redact.json(v));
+    printOutputLines(term, s.outputs, (v) => s.redact.value(v));
   }
 }

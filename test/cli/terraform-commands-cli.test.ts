@@ -1,0 +1,111 @@
+/**
+ * The commands a Terraform user reaches for, run with the built hl against the fake
+ * provider: output (the Terraform form, -raw, -json), state list --json, providers, version,
+ * console, fmt and completion.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runHl } from '../support/run-hl.js';
+
+const SECRET = 'tok-QWERTY-secret';
+
+const CONFIG = `providers:
+  fake: {}
+variables:
+  token: { type: string, sensitive: true }
+locals:
+  nodes:
+    pve: { vmid: 101 }
+    pve2: { vmid: 102 }
+resources:
+  fake_resource.base: { name: base, value: 1 }
+  fake_resource.app:
+    name: app
+    value: "\${fake_resource.base.id}"
+    secret: "\${var.token}"
+outputs:
+  base_id: { value: "\${fake_resource.base.id}" }
+  count: { value: 3 }
+  enabled: { value: true }
+  names: { value: ["\${fake_resource.base.name}", "\${fake_resource.app.name}"] }
+  tags: { value: { env: prod, "two words": x } }
+  token: { value: "\${var.token}", sensitive: true }
+`;
+
+let dir: string;
+const hl = (args: string[], input?: string) =>
+  runHl(args, { cwd: dir, env: { HL_VAR_token: SECRET }, ...(input !== undefined ? { input } : {}) });
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'hl-cmds-'));
+  writeFileSync(join(dir, 'homelab.yaml'), CONFIG);
+  const applied = await hl(['apply', '-auto-approve']);
+  expect(applied.stderr).toBe('');
+  expect(applied.code).toBe(0);
+}, 60_000);
+
+describe('hl output', () => {
+  it('prints the Outputs: block after apply as Terraform does, lists and maps over several lines, the secret as <sensitive>', async () => {
+    writeFileSync(join(dir, 'homelab.yaml'), CONFIG.replace('value: 3', 'value: 4'));
+    const r = await hl(['apply', '-auto-approve']);
+    writeFileSync(join(dir, 'homelab.yaml'), CONFIG);
+    await hl(['apply', '-auto-approve']);
+    expect(r.code).toBe(0);
+    const block = r.stdout.slice(r.stdout.indexOf('Outputs:'));
+    expect(block).toMatch(
+      new RegExp(
+        [
+          'Outputs:',
+          '',
+          'base_id = "fake-\\d+"',
+          'count = 4',
+          'enabled = true',
+          'names = \\[',
+          '  "base",',
+          '  "app",',
+          '\\]',
+          'tags = \\{',
+          '  "env" = "prod"',
+          '  "two words" = "x"',
+          '\\}',
+          'token = <sensitive>',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(r.stdout).not.toContain(SECRET);
+  });
+
+  it('hl output prints the same block; one output by name in HCL form', async () => {
+    const all = await hl(['output']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('count = 3\nenabled = true\nnames = [\n  "base",\n  "app",\n]\n');
+    expect(all.stdout).toContain('token = <sensitive>\n');
+    expect(all.stdout).not.toContain(SECRET);
+    expect((await hl(['output', 'names'])).stdout).toBe('[\n  "base",\n  "app",\n]\n');
+    expect((await hl(['output', 'token'])).stdout).toBe('<sensitive>\n');
+  });
+
+  it('-raw prints a string, number or bool bare with no newline, and refuses a list or a map', async () => {
+    expect((await hl(['output', '-raw', 'base_id'])).stdout).toMatch(/^fake-\d+$/);
+    expect((await hl(['output', '-raw', 'count'])).stdout).toBe('3');
+    expect((await hl(['output', '-raw', 'enabled'])).stdout).toBe('true');
+    // as Terraform, -raw is how a script reads a secret on purpose
+    expect((await hl(['output', '-raw', 'token'])).stdout).toBe(SECRET);
+    for (const [name, kind] of [
+      ['names', 'a list'],
+      ['tags', 'a map'],
+    ]) {
+      const r = await hl(['output', '-raw', name!]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`Unsupported value for raw output: output "${name}" is ${kind}`);
+    }
+    const noName = await hl(['output', '-raw']);
+    expect(noName.code).toBe(1);
+    expect(noName.stderr).toContain('needs an output name');
+  });
+});
