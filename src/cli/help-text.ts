@@ -157,7 +157,9 @@ Example: hl import proxmox_vm.opnsense pve/101
 `,
   state: `Usage: hl state SUBCOMMAND [ARGS] [OPTIONS]
 
-list                   the addresses in state
+list [PREFIX] [--json] the addresses in state (those starting with PREFIX); --json: an
+                       array of {address, mode, type, name, module, index, provider, id,
+                       status}, never an attribute
 show ADDRESS           one resource's attributes (sensitive values masked)
 show --serial N [ADDRESS]
                        version N of the state as stored, or ADDRESS as it was in it

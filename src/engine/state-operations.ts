@@ -10,14 +10,44 @@ import type { ResourceState } from '../state/state-types.js';
 import type { EngineEvents } from './engine-events.js';
 import { withWorkspace, type Workspace, type WorkspaceOptions } from './workspace.js';
 
-/** The addresses in state, in state order, those starting with `filter` when given. */
+/** One resource of `hl state list`: its address and what `--json` says of it (never an attribute). */
+export interface StateListEntry {
+  address: string;
+  mode: ResourceState['mode'];
+  type: string;
+  name: string;
+  /** The module instance path; absent in the root module. */
+  module?: string;
+  index: ResourceState['index'];
+  provider: string;
+  id: string;
+  status: ResourceState['status'];
+}
+
+/** The resources in state, in state order, those whose address starts with `filter` when given. */
 export async function listStateAddresses(
   opts: WorkspaceOptions,
   events: EngineEvents,
   filter: string | undefined,
-): Promise<string[] | undefined> {
+): Promise<StateListEntry[] | undefined> {
   return withWorkspace(opts, events, { operation: 'state list', write: false, lock: false }, async (ws) =>
-    ws.store.listResources().flatMap((r) => (!filter || r.address.startsWith(filter) ? [r.address] : [])),
+    ws.store.listResources().flatMap((r): StateListEntry[] =>
+      !filter || r.address.startsWith(filter)
+        ? [
+            {
+              address: r.address,
+              mode: r.mode,
+              type: r.type,
+              name: r.name,
+              ...(r.module !== undefined ? { module: r.module } : {}),
+              index: r.index,
+              provider: r.provider,
+              id: r.id,
+              status: r.status,
+            },
+          ]
+        : [],
+    ),
   );
 }
 

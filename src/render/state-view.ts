@@ -6,8 +6,10 @@
 import type { OutputState, ResourceState } from '../state/state-types.js';
 import type { TextOutput } from './text-output.js';
 
-export function printAddresses(term: TextOutput, addresses: readonly string[]): void {
-  for (const a of addresses) term.out(`${a}\n`);
+/** `hl state list`: one address a line; with --json one array of `{address, mode, type, name, module?, index, provider, id, status}`. */
+export function printAddresses(term: TextOutput, entries: readonly { address: string }[], opts: { json: boolean }): void {
+  if (opts.json) term.out(`${JSON.stringify(entries, null, 2)}\n`);
+  else for (const e of entries) term.out(`${e.address}\n`);
 }
 
 /** One resource, its sensitive values already masked (state/masked-resource.ts). */

@@ -3,7 +3,7 @@
  * provider: output (the Terraform form, -raw, -json), state list --json, providers, version,
  * console, fmt and completion.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,12 @@ locals:
   nodes:
     pve: { vmid: 101 }
     pve2: { vmid: 102 }
+modules:
+  k3s_node:
+    source: ./modules/node
+    for_each: "\${local.nodes}"
+    name: "\${each.key}"
+    vmid: "\${each.value.vmid}"
 resources:
   fake_resource.base: { name: base, value: 1 }
   fake_resource.app:
@@ -34,6 +40,16 @@ outputs:
   token: { value: "\${var.token}", sensitive: true }
 `;
 
+const MODULE = `variables:
+  name: { type: string }
+  vmid: { type: number }
+resources:
+  fake_resource.this: { name: "node-\${var.name}", value: "\${var.vmid}" }
+outputs:
+  vm_id: { value: "\${fake_resource.this.id}" }
+  vmid: { value: "\${var.vmid}" }
+`;
+
 let dir: string;
 const hl = (args: string[], input?: string) =>
   runHl(args, { cwd: dir, env: { HL_VAR_token: SECRET }, ...(input !== undefined ? { input } : {}) });
@@ -42,6 +58,8 @@ beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'hl-cmds-'));
   writeFileSync(join(dir, 'homelab.yaml'), CONFIG);
+  mkdirSync(join(dir, 'modules', 'node'), { recursive: true });
+  writeFileSync(join(dir, 'modules', 'node', 'main.yaml'), MODULE);
   const applied = await hl(['apply', '-auto-approve']);
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);
@@ -107,5 +125,31 @@ describe('hl output', () => {
     const noName = await hl(['output', '-raw']);
     expect(noName.code).toBe(1);
     expect(noName.stderr).toContain('needs an output name');
+  });
+});
+
+describe('hl state list --json', () => {
+  it('lists every resource with its address, type, module and id, and no attribute', async () => {
+    const plain = await hl(['state', 'list']);
+    const r = await hl(['state', 'list', '--json']);
+    expect(r.code).toBe(0);
+    const entries = JSON.parse(r.stdout) as { address: string; type: string; module?: string; id: string; mode: string; provider: string }[];
+    expect(entries.map((e) => e.address)).toEqual(plain.stdout.trim().split('\n'));
+    expect(entries.map((e) => e.address).sort()).toEqual([
+      'fake_resource.app',
+      'fake_resource.base',
+      'module.k3s_node["pve"].fake_resource.this',
+      'module.k3s_node["pve2"].fake_resource.this',
+    ]);
+    const inModule = entries.find((e) => e.address === 'module.k3s_node["pve"].fake_resource.this')!;
+    expect(inModule).toMatchObject({ type: 'fake_resource', module: 'module.k3s_node["pve"]', mode: 'managed', provider: 'fake' });
+    expect(inModule.id).toMatch(/^fake-\d+$/);
+    const root = entries.find((e) => e.address === 'fake_resource.app')!;
+    expect(root.module).toBeUndefined();
+    expect(root.id).toMatch(/^fake-\d+$/);
+    expect(r.stdout).not.toContain(SECRET);
+    expect(r.stdout).not.toContain('attributes');
+    const filtered = JSON.parse((await hl(['state', 'list', '-json', 'module.'])).stdout) as unknown[];
+    expect(filtered).toHaveLength(2);
   });
 });

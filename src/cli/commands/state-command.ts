@@ -35,7 +35,7 @@ export async function stateCommand(ctx: CommandContext): Promise<number> {
     case 'list': {
       const addresses = await listStateAddresses(ws, events, args[0]);
       if (!addresses) return EXIT_ERROR;
-      printAddresses(ctx.term, addresses);
+      printAddresses(ctx.term, addresses, { json: o.json });
       return EXIT_OK;
     }
     case 'show': {
