@@ -93,6 +93,10 @@ export async function readCaFile(caFile: string, configDir: string): Promise<str
   return read.pem;
 }
 
+/** The Uptime Kuma releases the emulator plays, and the one it plays unless `version` names a 1.x. */
+export const EMULATED_KUMA_VERSIONS: readonly ('2.5.3' | '1.23.16')[] = ['1.23.16', '2.5.3'];
+export const DEFAULT_EMULATED_KUMA_VERSION = '2.5.3';
+
 /** Which emulator version a stated version stands for. */
 export function emulatorVersionFor(version: string | undefined): '2.5.3' | '1.23.16' {
   const parsed = version ? parseKumaVersion(version) : undefined;

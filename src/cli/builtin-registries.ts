@@ -3,7 +3,7 @@
  * one file besides it that names `providers/*`. Each provider's module (and its emulator's)
  * is imported only when asked for, so `hl --help` and `hl validate` load none of them.
  */
-import type { EmulatorRegistry, EmulatorStarter } from '../engine/emulator-registry.js';
+import type { EmulatorProfiles, EmulatorRegistry, EmulatorStarter } from '../engine/emulator-registry.js';
 import type { ProviderRegistry } from '../engine/provider-registry.js';
 
 type ProviderFactory = NonNullable<Awaited<ReturnType<ProviderRegistry['load']>>>;
@@ -30,4 +30,18 @@ export function builtinEmulators(): EmulatorRegistry {
     ['maas', async (o) => (await import('../../providers/maas/index.js')).startEmulator(o)],
     ['kuma', async (o) => (await import('../../providers/kuma/index.js')).startEmulator(o)],
   ]);
+}
+
+/** The releases each emulator plays, for `hl version` (only the small files naming them are loaded). */
+export async function builtinEmulatorProfiles(): Promise<EmulatorProfiles[]> {
+  const [pve, maas, kuma] = await Promise.all([
+    import('../../providers/pve/emulator/pve-profile.js'),
+    import('../../providers/maas/provider-config.js'),
+    import('../../providers/kuma/provider-config.js'),
+  ]);
+  return [
+    { provider: 'proxmox', product: 'Proxmox VE', versions: pve.PVE_VERSIONS, default: pve.DEFAULT_PVE_VERSION },
+    { provider: 'maas', product: 'MAAS', versions: maas.EMULATED_MAAS_VERSIONS, default: maas.DEFAULT_EMULATED_MAAS_VERSION },
+    { provider: 'kuma', product: 'Uptime Kuma', versions: kuma.EMULATED_KUMA_VERSIONS, default: kuma.DEFAULT_EMULATED_KUMA_VERSION },
+  ];
 }

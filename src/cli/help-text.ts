@@ -23,7 +23,7 @@ Other commands:
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
-  version          Print the version
+  version          Print the versions of hl and Node, and the emulator profiles
 
 Common options:
       --chdir DIR        Run as if started in DIR (config, state, .hl/, --var-file)
@@ -222,7 +222,11 @@ Options:
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
 `,
-  version: `Usage: hl version [--json]
+  version: `Usage: hl version [-json]   (also hl -version, hl --version, hl -v)
+
+Prints hl's version (the first line, "hl X.Y.Z"), the Node.js it runs on, and the releases
+each emulator can play (pve_version, maas_version, kuma's version). -json: one object with
+hl_version, node_version, platform and emulators.
 `,
 };
 

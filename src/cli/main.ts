@@ -7,7 +7,7 @@
  * the one change of working directory hl makes (-chdir=DIR, asked for by runCli), and the
  * provider call log HL_LOG and HL_LOG_PATH ask for (run-log.ts).
  */
-import { builtinEmulators, builtinProviders } from './builtin-registries.js';
+import { builtinEmulatorProfiles, builtinEmulators, builtinProviders } from './builtin-registries.js';
 import { installExitPaths } from './process-exit-paths.js';
 import { runCli } from './run-cli.js';
 import { openRunLog } from './run-log.js';
@@ -24,6 +24,7 @@ const code = await runCli(process.argv.slice(2), {
   onInterrupt,
   providers: builtinProviders(),
   emulators: builtinEmulators(),
+  emulatorProfiles: builtinEmulatorProfiles,
   chdir: (dir) => process.chdir(dir),
   ...(runLog.log ? { log: runLog.log } : {}),
 });

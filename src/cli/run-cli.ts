@@ -4,12 +4,13 @@
  * such, with the stack trace only when HL_DEBUG is set.
  */
 import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
-import type { EmulatorRegistry } from '../engine/emulator-registry.js';
+import type { EmulatorProfiles, EmulatorRegistry } from '../engine/emulator-registry.js';
 import type { ProviderRegistry } from '../engine/provider-registry.js';
 import type { RunLog } from '../engine/run-log.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
 import { printDiagnostics } from '../render/diagnostics-output.js';
+import { printVersion } from '../render/version-view.js';
 import { HL_VERSION } from '../version.js';
 import { helpText } from './help-text.js';
 import { colorWanted, type Terminal } from './terminal.js';
@@ -23,6 +24,8 @@ export interface CliIo {
   providers: ProviderRegistry;
   /** The emulators `hl emulate` runs, wired at the entry point. */
   emulators: EmulatorRegistry;
+  /** The releases each emulator plays, for `hl version` (none when not wired). */
+  emulatorProfiles?: () => Promise<EmulatorProfiles[]>;
   /** Makes DIR the working directory of the process (-chdir=DIR); throws as process.chdir does. */
   chdir(dir: string): void;
   /** The provider call log (HL_LOG), made from the environment at the entry point. */
@@ -59,7 +62,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (parsed.command === 'version') {
-    term.out(parsed.options.json ? JSON.stringify({ hl_version: HL_VERSION, node: process.version }) + '\n' : `hl ${HL_VERSION}\n`);
+    const emulators = (await io.emulatorProfiles?.()) ?? [];
+    printVersion(
+      term,
+      { hl: HL_VERSION, node: process.version, platform: `${process.platform}_${process.arch}`, emulators },
+      parsed.options,
+    );
     return EXIT_OK;
   }
   if (parsed.options.chdir !== undefined) {

@@ -14,3 +14,12 @@ export interface RunningEmulator {
 export type EmulatorStarter = (opts: { host: string; port: number; worldFile?: string }) => Promise<RunningEmulator>;
 
 export type EmulatorRegistry = ReadonlyMap<string, EmulatorStarter>;
+
+/** The releases one provider's emulator can play (`pve_version`, `maas_version`, kuma's `version`), for `hl version`. */
+export interface EmulatorProfiles {
+  provider: string;
+  /** What the versions are of: `Proxmox VE`, `MAAS`, `Uptime Kuma`. */
+  product: string;
+  versions: readonly string[];
+  default: string;
+}

@@ -90,7 +90,7 @@ describe('hl installed from its npm package', () => {
 
     const shown = await exec(hl, ['--version'], work, env);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout.trim()).toBe(`hl ${version}`);
+    expect(shown.stdout.split('\n')[0]).toBe(`hl ${version}`);
 
     const plan = await exec(hl, ['plan'], work, env);
     expect(plan.code, plan.stderr).toBe(0);

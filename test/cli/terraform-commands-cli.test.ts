@@ -3,10 +3,11 @@
  * provider: output (the Terraform form, -raw, -json), state list --json, providers, version,
  * console, fmt and completion.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../bench/torture/hl-process.js';
 import { assertBuilt, runHl } from '../support/run-hl.js';
 
 const SECRET = 'tok-QWERTY-secret';
@@ -151,5 +152,36 @@ describe('hl state list --json', () => {
     expect(r.stdout).not.toContain('attributes');
     const filtered = JSON.parse((await hl(['state', 'list', '-json', 'module.'])).stdout) as unknown[];
     expect(filtered).toHaveLength(2);
+  });
+});
+
+describe('hl version', () => {
+  it('prints hl, Node and the emulator profiles, the same for version, -version and --version; -json as one object', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
+    const texts = await Promise.all([['version'], ['-version'], ['--version']].map((a) => hl(a)));
+    for (const r of texts) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(texts[0]!.stdout);
+    }
+    const lines = texts[0]!.stdout.split('\n');
+    expect(lines[0]).toBe(`hl ${version}`);
+    expect(lines[1]).toBe(`on Node.js ${process.version} (${process.platform}_${process.arch})`);
+    expect(texts[0]!.stdout).toMatch(/proxmox +Proxmox VE 8\.0, 8\.4, 9\.1 \(default 9\.1\)/);
+    expect(texts[0]!.stdout).toMatch(/maas +MAAS 3\.5, 3\.6, 3\.7 \(default 3\.5\)/);
+    expect(texts[0]!.stdout).toMatch(/kuma +Uptime Kuma 1\.23\.16, 2\.5\.3 \(default 2\.5\.3\)/);
+    for (const argv of [['version', '-json'], ['-version', '-json']]) {
+      const j = await hl(argv);
+      expect(j.code).toBe(0);
+      expect(JSON.parse(j.stdout)).toEqual({
+        hl_version: version,
+        node_version: process.version,
+        platform: `${process.platform}_${process.arch}`,
+        emulators: {
+          proxmox: { product: 'Proxmox VE', versions: ['8.0', '8.4', '9.1'], default: '9.1' },
+          maas: { product: 'MAAS', versions: ['3.5', '3.6', '3.7'], default: '3.5' },
+          kuma: { product: 'Uptime Kuma', versions: ['1.23.16', '2.5.3'], default: '2.5.3' },
+        },
+      });
+    }
   });
 });
