@@ -165,12 +165,13 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   'force-unlock': [...COMMON],
   emulate: [...GLOBAL, 'port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
+  providers: [...COMMON, ...VARS, 'json'],
   version: [...GLOBAL, 'json', 'help'],
   help: [...GLOBAL, 'help', 'no-color'],
 };
 
 /** Commands that take no positional arguments: a stray word is refused, never ignored. */
-const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version']);
+const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers']);
 
 const SHORT: Record<string, OptionName> = Object.fromEntries(
   (Object.entries(SPEC) as [OptionName, OptionSpec][]).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),

@@ -23,6 +23,7 @@ Other commands:
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
+  providers        The provider instances: type, emulated or real, endpoint, resources
   version          Print the versions of hl and Node, and the emulator profiles
 
 Common options:
@@ -221,6 +222,13 @@ Options:
   --out FILE             Write the page to FILE instead of standard output
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
+`,
+  providers: `Usage: hl providers [-json]
+
+Lists each provider instance the config (or the state) uses: its key (proxmox,
+kuma.fun-bedbug), type, whether it is emulated (emulated: true) or real, the endpoint or
+url of its block (credentials cut out), and how many resource and data blocks use it and
+how many instances state holds. Nothing is contacted; no secret is shown.
 `,
   version: `Usage: hl version [-json]   (also hl -version, hl --version, hl -v)
 

@@ -185,3 +185,55 @@ describe('hl version', () => {
     }
   });
 });
+
+describe('hl providers', () => {
+  it('lists each instance with its type, emulated or real, its endpoint without credentials, and resource counts; no secret', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hl-providers-'));
+    const pveSecret = 'pve-token-SECRET-1234';
+    const maasKey = 'maas:KEY:SECRET-5678';
+    writeFileSync(
+      join(d, 'homelab.yaml'),
+      `variables:
+  pve_secret: { type: string, sensitive: true }
+providers:
+  fake: {}
+  proxmox:
+    endpoint: https://root%40pam:hunter2-PASS@pve.lan:8006
+    token_id: root@pam!hl
+    token_secret: "\${var.pve_secret}"
+  maas: { url: "http://maas.lan:5240/MAAS", api_key: "${maasKey}" }
+  kuma.pve: { emulated: true, username: admin, password: kuma-PASS-9 }
+resources:
+  fake_resource.a: { name: a }
+  fake_resource.b: { name: b }
+`,
+    );
+    const env = { HL_VAR_pve_secret: pveSecret };
+    const text = await runHl(['providers'], { cwd: d, env });
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROVIDER +TYPE +MODE +ENDPOINT +RESOURCES +DATA +IN STATE$/);
+    expect(lines.slice(1).map((l) => l.split(/ {2,}/))).toEqual([
+      ['fake', 'fake', 'real', '(not set)', '2', '0', '0'],
+      ['kuma.pve', 'kuma', 'emulated', '(embedded emulator)', '0', '0', '0'],
+      ['maas', 'maas', 'real', 'http://maas.lan:5240/MAAS', '0', '0', '0'],
+      ['proxmox', 'proxmox', 'real', 'https://pve.lan:8006', '0', '0', '0'],
+    ]);
+    const json = await runHl(['providers', '-json'], { cwd: d, env });
+    expect(JSON.parse(json.stdout)).toContainEqual({
+      key: 'proxmox',
+      type: 'proxmox',
+      declared: true,
+      mode: 'real',
+      endpoint: 'https://pve.lan:8006',
+      resources: { config: 0, data: 0, state: 0 },
+    });
+    for (const out of [text.stdout, json.stdout]) for (const secret of [pveSecret, maasKey, 'hunter2-PASS', 'kuma-PASS-9', 'root%40pam']) expect(out).not.toContain(secret);
+    // the state's count: after an apply of the fake resources (the others have none)
+    writeFileSync(join(d, 'homelab.yaml'), 'providers:\n  fake: {}\nresources:\n  fake_resource.a: { name: a }\n  fake_resource.b: { name: b }\n');
+    expect((await runHl(['apply', '-auto-approve'], { cwd: d })).code).toBe(0);
+    const after = JSON.parse((await runHl(['providers', '-json'], { cwd: d })).stdout) as { key: string; resources: unknown }[];
+    expect(after).toEqual([{ key: 'fake', type: 'fake', declared: true, mode: 'real', resources: { config: 2, data: 0, state: 2 } }]);
+  });
+});
