@@ -1,6 +1,8 @@
 /**
  * The plan as GitHub-flavoured Markdown, for a pull-request comment or $GITHUB_STEP_SUMMARY:
- * a heading with the counts, a table of changes with their changed attributes, the
+ * a heading with the counts, the destroys and replacements called out in a caution block, a
+ * table of changes grouped by action (destroys first, then replacements, forgets, updates,
+ * creates, reads, moves and imports) with their changed attributes, the
  * replacements and why, the drift, policy results when given, output changes, warnings, and
  * one collapsible `<details>` block per resource with its diff (open when the whole plan is
  * short). Values come only through the human renderer or `formatInline`, so sensitive values
@@ -23,6 +25,8 @@ export interface PolicyResult {
   resource?: string;
   passed: boolean;
   message: string;
+  /** A failed rule of severity warning is shown as a warning, not a failure (default error). */
+  severity?: 'error' | 'warning';
 }
 
 export interface RenderPlanMarkdownOptions {
@@ -54,6 +58,18 @@ const ACTION_LABEL: Record<Action, string> = {
   forget: '🧹 forget',
 };
 
+/** The order of the groups of the changes table: what loses something first. */
+const ACTION_ORDER: Record<Action, number> = {
+  delete: 0,
+  'delete-create': 1,
+  'create-delete': 1,
+  forget: 2,
+  update: 3,
+  create: 4,
+  read: 5,
+  'no-op': 6,
+};
+
 const OUTPUT_LABEL: Record<OutputChange['action'], string> = {
   create: '➕ create',
   update: '✏️ update',
@@ -67,8 +83,10 @@ export function renderPlanMarkdown(plan: Plan, opts: RenderPlanMarkdownOptions =
   const outputs = plan.outputChanges.filter((o) => o.action !== 'no-op').sort((a, b) => compareStrings(a.name, b.name));
   const blocks: string[] = [heading(plan, changes, drift, outputs)];
 
+  const losing = changes.filter((c) => c.action === 'delete' || isReplace(c.action));
+  if (losing.length > 0) blocks.push(caution(losing));
   if (changes.length > 0) blocks.push(changesTable(changes));
-  const replaced = changes.filter((c) => isReplace(c.action));
+  const replaced = byGroup(changes.filter((c) => isReplace(c.action)));
   if (replaced.length > 0) blocks.push(replacements(replaced));
   if (drift.length > 0) blocks.push(driftTable(drift));
   if (opts.policyResults && opts.policyResults.length > 0) blocks.push(policyTable(opts.policyResults));
@@ -110,9 +128,31 @@ function heading(plan: Plan, changes: ResourceChange[], drift: ResourceChange[],
   return lines.join('\n');
 }
 
+/** GitHub's caution alert naming every destroy and replacement, destroys first. */
+function caution(losing: ResourceChange[]): string {
+  const destroys = losing.filter((c) => c.action === 'delete').length;
+  const replaces = losing.length - destroys;
+  const what = [
+    destroys > 0 ? `destroys ${destroys} ${destroys === 1 ? 'resource' : 'resources'}` : '',
+    replaces > 0 ? `replaces ${replaces} ${replaces === 1 ? 'resource' : 'resources'}` : '',
+  ].filter((x) => x !== '');
+  const lines = ['> [!CAUTION]', `> This plan ${what.join(' and ')}:`];
+  for (const c of byGroup(losing)) {
+    const how =
+      c.action === 'delete' ? 'destroyed' : `replaced (${c.action === 'create-delete' ? 'create before destroy' : 'delete then create'})`;
+    lines.push(`> - ${ACTION_LABEL[c.action].split(' ')[0]} ${code(c.address)} is ${how}`);
+  }
+  return lines.join('\n');
+}
+
+/** Changes in the order of their groups (ACTION_ORDER), by address within a group. */
+function byGroup(changes: readonly ResourceChange[]): ResourceChange[] {
+  return [...changes].sort((a, b) => ACTION_ORDER[a.action] - ACTION_ORDER[b.action] || compareStrings(a.address, b.address));
+}
+
 function changesTable(changes: ResourceChange[]): string {
   const rows = ['| Action | Resource | Changed attributes |', '| --- | --- | --- |'];
-  for (const c of changes) rows.push(`| ${actionLabel(c)} | ${resourceCell(c)} | ${attributesCell(c)} |`);
+  for (const c of byGroup(changes)) rows.push(`| ${actionLabel(c)} | ${resourceCell(c)} | ${attributesCell(c)} |`);
   return rows.join('\n');
 }
 
@@ -161,18 +201,45 @@ function driftTable(drift: ResourceChange[]): string {
   return rows.join('\n');
 }
 
+/**
+ * Failed rules of severity error (❌ fail), then those of severity warning (⚠️ warning: they do
+ * not block the plan), then the passed ones. A message of several lines shows its first line
+ * in the table and, below it, whole as written in a quote.
+ */
 function policyTable(results: PolicyResult[]): string {
-  const failed = results.filter((r) => !r.passed);
+  const failed = results.filter((r) => !r.passed && r.severity !== 'warning');
+  const warned = results.filter((r) => !r.passed && r.severity === 'warning');
   const passed = results.filter((r) => r.passed);
+  const counts = [
+    failed.length > 0 ? `${failed.length} failed` : '',
+    warned.length > 0 ? `${warned.length} ${warned.length === 1 ? 'warning' : 'warnings'}` : '',
+    `${passed.length} passed`,
+  ].filter((x) => x !== '');
   const title =
-    failed.length > 0 ? `#### ❌ Policy: ${failed.length} failed, ${passed.length} passed` : `#### ✅ Policy: all ${passed.length} passed`;
+    failed.length > 0
+      ? `#### ❌ Policy: ${counts.join(', ')}`
+      : warned.length > 0
+        ? `#### ⚠️ Policy: ${counts.join(', ')}`
+        : `#### ✅ Policy: all ${passed.length} passed`;
   const rows = [title, '', '| Result | Rule | Resource | Message |', '| --- | --- | --- | --- |'];
-  for (const r of [...failed, ...passed]) {
+  const long: string[] = [];
+  for (const r of [...failed, ...warned, ...passed]) {
+    const label = r.passed ? '✅ pass' : r.severity === 'warning' ? '⚠️ warning' : '❌ fail';
+    const [first = '', ...rest] = r.message.split(/\r?\n/);
     rows.push(
-      `| ${r.passed ? '✅ pass' : '❌ fail'} | ${code(r.rule)} | ${r.resource ? code(r.resource) : '—'} | ${escapeInline(r.message)} |`,
+      `| ${label} | ${code(r.rule)} | ${r.resource ? code(r.resource) : '—'} | ${escapeInline(first)}${rest.length > 0 ? ' (below)' : ''} |`,
     );
+    if (rest.length > 0) {
+      const kind = r.passed ? 'Passed' : r.severity === 'warning' ? 'Warning' : 'Failed';
+      long.push(
+        '',
+        `> **${kind}:** ${code(r.rule)}${r.resource ? ` on ${code(r.resource)}` : ''}`,
+        '>',
+        ...[first, ...rest].map((l) => (l === '' ? '>' : `> ${l}`)),
+      );
+    }
   }
-  return rows.join('\n');
+  return [...rows, ...long].join('\n');
 }
 
 function outputsTable(outputs: OutputChange[]): string {
@@ -210,7 +277,7 @@ function details(changes: ResourceChange[], drift: ResourceChange[], budget: num
   const p = palette(false);
   const entries: { kind: ChangeKind; change: ResourceChange; lines: string[] }[] = [];
   for (const c of drift) entries.push({ kind: 'drift', change: c, lines: renderResourceChange(c, p, 'drift', true) });
-  for (const c of changes) entries.push({ kind: 'planned', change: c, lines: renderResourceChange(c, p, 'planned', true) });
+  for (const c of byGroup(changes)) entries.push({ kind: 'planned', change: c, lines: renderResourceChange(c, p, 'planned', true) });
   const total = entries.reduce((n, e) => n + e.lines.length, 0);
   const open = total <= SHORT_PLAN_LINES ? ' open' : '';
   const out = ['#### Details'];

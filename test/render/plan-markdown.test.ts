@@ -30,6 +30,10 @@ describe('renderPlanMarkdown', () => {
         '',
         '⚠️ 1 resource has changed outside of hl since the last apply.',
         '',
+        '> [!CAUTION]',
+        '> This plan replaces 1 resource:',
+        '> - ♻️ `proxmox_lxc.dns` is replaced (delete then create)',
+        '',
         '| Action | Resource | Changed attributes |',
         '| --- | --- | --- |',
         '| ♻️ replace | `proxmox_lxc.dns` | `id`, `ostemplate` |',
@@ -131,6 +135,91 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('| ✏️ update | `proxmox_vm.vm[49]` | `memory` |');
     expect(md).toMatch(/_\d+ more diffs are left out to keep this summary short; `hl show PLAN_FILE` prints the whole plan._\n$/);
     expect(renderPlanMarkdown(makePlan({ changes }))).not.toContain('left out');
+  });
+});
+
+describe('the Markdown plan for a pull request', () => {
+  const mixed = () =>
+    makePlan({
+      changes: [
+        change('proxmox_vm.a_new', 'create', null, { name: 'a' }),
+        change('proxmox_vm.b_grown', 'update', { memory: 1 }, { memory: 2 }),
+        change('proxmox_vm.c_gone', 'delete', { name: 'c' }, null),
+        change('proxmox_lxc.d_rebuilt', 'create-delete', { ostemplate: 'x' }, { ostemplate: 'y' }),
+        change('kuma_monitor.e_gone', 'delete', { name: 'e' }, null),
+        change('data.maas_subnet.f', 'read', null, { cidr: '10.0.0.0/24' }),
+      ],
+    });
+
+  it('groups the changes by action, destroys and replacements first, and calls them out', () => {
+    const md = renderPlanMarkdown(mixed());
+    const table = md.slice(md.indexOf('| Action |'), md.indexOf('\n\n', md.indexOf('| Action |')));
+    expect(table.split('\n').slice(2)).toEqual([
+      '| 🗑️ destroy | `kuma_monitor.e_gone` | — |',
+      '| 🗑️ destroy | `proxmox_vm.c_gone` | — |',
+      '| ♻️ replace | `proxmox_lxc.d_rebuilt` | `ostemplate` |',
+      '| ✏️ update | `proxmox_vm.b_grown` | `memory` |',
+      '| ➕ create | `proxmox_vm.a_new` | — |',
+      '| 📖 read | `data.maas_subnet.f` | — |',
+    ]);
+    expect(md).toContain(
+      [
+        '> [!CAUTION]',
+        '> This plan destroys 2 resources and replaces 1 resource:',
+        '> - 🗑️ `kuma_monitor.e_gone` is destroyed',
+        '> - 🗑️ `proxmox_vm.c_gone` is destroyed',
+        '> - ♻️ `proxmox_lxc.d_rebuilt` is replaced (create before destroy)',
+        '',
+        '| Action |',
+      ].join('\n'),
+    );
+    // the caution comes before the table, right after the heading
+    expect(md.indexOf('[!CAUTION]')).toBeLessThan(md.indexOf('| Action |'));
+    // the per-resource diffs follow the same order
+    const order = ['kuma_monitor.e_gone', 'proxmox_vm.c_gone', 'proxmox_lxc.d_rebuilt', 'proxmox_vm.b_grown', 'proxmox_vm.a_new'].map((a) =>
+      md.indexOf(`<code>${a}</code>`),
+    );
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(renderPlanMarkdown(makePlan({ changes: [change('proxmox_vm.b', 'update', { m: 1 }, { m: 2 })] }))).not.toContain('CAUTION');
+  });
+
+  it('shows a failed policy of severity warning as a warning, not a failure, and keeps a message of several lines as written', () => {
+    const md = renderPlanMarkdown(mixed(), {
+      policyResults: [
+        { rule: 'max-changes', passed: true, message: 'at most 10 changes', severity: 'error' },
+        {
+          rule: 'no-destroy',
+          resource: 'kuma_monitor.e_gone',
+          passed: false,
+          message: 'monitors are kept on purpose\n  ask #ops first:\n    hl state rm kuma_monitor.e_gone',
+          severity: 'warning',
+        },
+        { rule: 'no-destroy', resource: 'proxmox_vm.c_gone', passed: false, message: 'VMs are never destroyed', severity: 'error' },
+      ],
+    });
+    expect(md).toContain(
+      [
+        '#### ❌ Policy: 1 failed, 1 warning, 1 passed',
+        '',
+        '| Result | Rule | Resource | Message |',
+        '| --- | --- | --- | --- |',
+        '| ❌ fail | `no-destroy` | `proxmox_vm.c_gone` | VMs are never destroyed |',
+        '| ⚠️ warning | `no-destroy` | `kuma_monitor.e_gone` | monitors are kept on purpose (below) |',
+        '| ✅ pass | `max-changes` | — | at most 10 changes |',
+        '',
+        '> **Warning:** `no-destroy` on `kuma_monitor.e_gone`',
+        '>',
+        '> monitors are kept on purpose',
+        '>   ask #ops first:',
+        '>     hl state rm kuma_monitor.e_gone',
+      ].join('\n'),
+    );
+    const onlyWarning = renderPlanMarkdown(mixed(), {
+      policyResults: [{ rule: 'no-destroy', resource: 'proxmox_vm.c_gone', passed: false, message: 'think twice', severity: 'warning' }],
+    });
+    expect(onlyWarning).toContain('#### ⚠️ Policy: 1 warning, 0 passed');
+    expect(onlyWarning).toContain('| ⚠️ warning | `no-destroy` | `proxmox_vm.c_gone` | think twice |');
+    expect(onlyWarning).not.toContain('fail');
   });
 });
 
