@@ -166,12 +166,13 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   emulate: [...GLOBAL, 'port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
   providers: [...COMMON, ...VARS, 'json'],
+  console: [...COMMON, ...VARS],
   version: [...GLOBAL, 'json', 'help'],
   help: [...GLOBAL, 'help', 'no-color'],
 };
 
 /** Commands that take no positional arguments: a stray word is refused, never ignored. */
-const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers']);
+const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers', 'console']);
 
 const SHORT: Record<string, OptionName> = Object.fromEntries(
   (Object.entries(SPEC) as [OptionName, OptionSpec][]).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),

@@ -23,6 +23,7 @@ Other commands:
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
+  console          Evaluate expressions from stdin against the config and state
   providers        The provider instances: type, emulated or real, endpoint, resources
   version          Print the versions of hl and Node, and the emulator profiles
 
@@ -222,6 +223,17 @@ Options:
   --out FILE             Write the page to FILE instead of standard output
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
+`,
+  console: `Usage: hl console [--var NAME=VALUE] < EXPRESSIONS
+
+Evaluates expressions, one a line from standard input, as the config would evaluate them,
+and prints each value (as terraform console): var.x, local.k3s, module.k3s_node["pve"].vm_id,
+proxmox_vm.maas.name, [for k, v in local.k3s : v.vmid]. A resource's value comes from state
+where it has been applied, from its config block otherwise (attributes only known after
+apply print as (known after apply)); sensitive values print as (sensitive value). An error
+for one line is printed and the next lines go on; the exit code is then 1. No provider is
+contacted, nothing is locked or written.
+Example: echo 'module.k3s_node["pve"].vm_id' | hl console
 `,
   providers: `Usage: hl providers [-json]
 

@@ -237,3 +237,43 @@ resources:
     expect(after).toEqual([{ key: 'fake', type: 'fake', declared: true, mode: 'real', resources: { config: 2, data: 0, state: 2 } }]);
   });
 });
+
+describe('hl console', () => {
+  it('evaluates each line against config and state, a module output and a sensitive value among them; an error does not stop the rest', async () => {
+    const lines = [
+      'module.k3s_node["pve"].vm_id',
+      'fake_resource.app.name',
+      '[for k, v in local.nodes : v.vmid]',
+      'nope.x',
+      'var.token',
+      'fake_resource.app.secret',
+      'fake_resource.app',
+      'module.k3s_node["pve2"].vmid + 1',
+      'upper("done")',
+    ];
+    const r = await hl(['console'], `${lines.join('\n')}\n`);
+    expect(r.code).toBe(1);
+    const state = JSON.parse((await hl(['state', 'list', '-json'])).stdout) as { address: string; id: string }[];
+    const pveId = state.find((e) => e.address === 'module.k3s_node["pve"].fake_resource.this')!.id;
+    const out = r.stdout.split('\n');
+    expect(out.slice(0, 7)).toEqual([`"${pveId}"`, '"app"', '[', '  101,', '  102,', ']', '(sensitive value)']);
+    expect(out[7]).toBe('(sensitive value)');
+    // the resource as a whole: its attributes from state, the secret inside it masked
+    const whole = r.stdout.slice(r.stdout.indexOf('{'), r.stdout.indexOf('\n}\n') + 2);
+    expect(whole).toContain('  "name" = "app"\n');
+    expect(whole).toContain('  "secret" = (sensitive value)\n');
+    expect(r.stdout.trimEnd().split('\n').slice(-2)).toEqual(['103', '"DONE"']);
+    expect(r.stderr).toContain('Reference to undeclared resource "nope.x"');
+    expect(r.stderr).toContain('<console>:4:1');
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it('takes a resource not yet applied from its config block, and contacts nothing', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hl-console-'));
+    writeFileSync(join(d, 'homelab.yaml'), 'providers:\n  fake: {}\nresources:\n  fake_resource.web: { name: web, value: 3 }\n');
+    const r = await runHl(['console'], { cwd: d, input: 'fake_resource.web.name\nfake_resource.web.id\nfake_resource.web.value * 2\n' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('"web"\n(known after apply)\n6\n');
+    expect(r.code).toBe(0);
+  });
+});
