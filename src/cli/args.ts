@@ -46,6 +46,12 @@ export interface CliOptions {
   to?: string;
   /** --serial: the stored version state show reads. */
   serial?: number;
+  /** fmt -check: write nothing, exit 3 when a file is not in canonical layout. */
+  check: boolean;
+  /** fmt -diff: print a unified diff of each file fmt changes. */
+  diff: boolean;
+  /** fmt -recursive: the subdirectories too. */
+  recursive: boolean;
   /** -raw: output prints one string, number or bool as it is. */
   raw: boolean;
   help: boolean;
@@ -88,6 +94,9 @@ type OptionName =
   | 'to'
   | 'serial'
   | 'raw'
+  | 'check'
+  | 'diff'
+  | 'recursive'
   | 'version'
   | 'help';
 
@@ -135,6 +144,9 @@ const SPEC: Record<OptionName, OptionSpec> = {
   to: { kind: 'string', value: 'file|pg' },
   serial: { kind: 'string', value: 'N' },
   raw: { kind: 'flag' },
+  check: { kind: 'flag' },
+  diff: { kind: 'flag' },
+  recursive: { kind: 'flag' },
   version: { kind: 'flag', short: 'v' },
   help: { kind: 'flag', short: 'h' },
 };
@@ -167,6 +179,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
   providers: [...COMMON, ...VARS, 'json'],
   console: [...COMMON, ...VARS],
+  fmt: [...GLOBAL, 'check', 'diff', 'recursive', 'no-color', 'help'],
   version: [...GLOBAL, 'json', 'help'],
   help: [...GLOBAL, 'help', 'no-color'],
 };
@@ -335,6 +348,9 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.help = bool('help') === true;
   options.force = bool('force') === true;
   options.raw = bool('raw') === true;
+  options.check = bool('check') === true;
+  options.diff = bool('diff') === true;
+  options.recursive = bool('recursive') === true;
   bool('version');
   if (str('to') !== undefined) options.to = str('to')!;
   for (const k of ['out', 'format', 'policy', 'host', 'world'] as const) if (str(k) !== undefined) options[k] = str(k)!;
@@ -409,6 +425,9 @@ function defaults(): CliOptions {
     compactWarnings: false,
     force: false,
     raw: false,
+    check: false,
+    diff: false,
+    recursive: false,
     help: false,
   };
 }

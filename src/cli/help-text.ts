@@ -23,6 +23,7 @@ Other commands:
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
+  fmt [PATH...]    Rewrite config files in canonical layout (-check, -diff, -recursive)
   console          Evaluate expressions from stdin against the config and state
   providers        The provider instances: type, emulated or real, endpoint, resources
   version          Print the versions of hl and Node, and the emulator profiles
@@ -223,6 +224,18 @@ Options:
   --out FILE             Write the page to FILE instead of standard output
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
+`,
+  fmt: `Usage: hl fmt [-check] [-diff] [-recursive] [PATH...]
+
+Rewrites config files (*.yaml, *.yml of each PATH, by default the current directory) in
+canonical layout and lists the files it changed. Comments are kept; blocks and attributes
+keep their order, except that a resource or data block starts with its meta-arguments
+(provider, count, for_each, depends_on) and ends with lifecycle; two-space indentation; a
+one-line string holding \${ is double-quoted, any other one-line string plain where YAML
+reads it back the same; block scalars and flow collections stay. Never changes meaning.
+  -check       Write nothing; list the files not in canonical layout and exit 3 if any
+  -diff        Print a unified diff of each change
+  -recursive   Also the subdirectories (not dot-directories or node_modules)
 `,
   console: `Usage: hl console [--var NAME=VALUE] < EXPRESSIONS
 

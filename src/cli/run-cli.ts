@@ -48,6 +48,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   'force-unlock': async (ctx) => (await import('./commands/force-unlock-command.js')).forceUnlockCommand(ctx),
   emulate: async (ctx) => (await import('./commands/emulate-command.js')).emulateCommand(ctx),
   docs: async (ctx) => (await import('./commands/docs-command.js')).docsCommand(ctx),
+  fmt: async (ctx) => (await import('./commands/fmt-command.js')).fmtCommand(ctx),
   console: async (ctx) => (await import('./commands/console-command.js')).consoleCommand(ctx),
   providers: async (ctx) => (await import('./commands/providers-command.js')).providersCommand(ctx),
 };

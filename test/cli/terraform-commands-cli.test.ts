@@ -277,3 +277,37 @@ describe('hl console', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('hl fmt', () => {
+  it('-check lists the files not in canonical layout and exits 3 writing nothing; -diff prints a unified diff; fmt rewrites them, then -check passes', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hl-fmt-'));
+    mkdirSync(join(d, 'sub'));
+    const messy = "resources:\n    # the first\n    fake_resource.a:\n        name: 'a'   # its name\n        count: 2\n";
+    const tidy = 'resources:\n  # the first\n  fake_resource.a:\n    count: 2\n    name: a # its name\n';
+    writeFileSync(join(d, 'main.yaml'), messy);
+    writeFileSync(join(d, 'ok.yaml'), tidy);
+    writeFileSync(join(d, 'sub', 'more.yaml'), messy);
+    const check = await runHl(['fmt', '-check'], { cwd: d });
+    expect(check.code).toBe(3);
+    expect(check.stdout).toBe('main.yaml\n');
+    expect(readFileSync(join(d, 'main.yaml'), 'utf8')).toBe(messy);
+    const recursive = await runHl(['fmt', '-check', '-recursive', '-diff'], { cwd: d });
+    expect(recursive.code).toBe(3);
+    expect(recursive.stdout).toContain('main.yaml\n');
+    expect(recursive.stdout).toContain('sub/more.yaml\n');
+    expect(recursive.stdout).toContain(
+      ['--- old/main.yaml', '+++ new/main.yaml', '@@ -1,5 +1,5 @@', ' resources:', '-    # the first', '-    fake_resource.a:', "-        name: 'a'   # its name", '-        count: 2', '+  # the first', '+  fake_resource.a:', '+    count: 2', '+    name: a # its name'].join('\n'),
+    );
+    const written = await runHl(['fmt', 'main.yaml'], { cwd: d });
+    expect(written.code).toBe(0);
+    expect(written.stdout).toBe('main.yaml\n');
+    expect(readFileSync(join(d, 'main.yaml'), 'utf8')).toBe(tidy);
+    expect(readFileSync(join(d, 'sub', 'more.yaml'), 'utf8')).toBe(messy);
+    const again = await runHl(['fmt', '-check'], { cwd: d });
+    expect({ code: again.code, stdout: again.stdout }).toEqual({ code: 0, stdout: '' });
+    writeFileSync(join(d, 'bad.yaml'), 'a: [1, 2\n');
+    const bad = await runHl(['fmt', 'bad.yaml'], { cwd: d });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad.yaml');
+  });
+});
