@@ -180,6 +180,9 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   providers: [...COMMON, ...VARS, 'json'],
   console: [...COMMON, ...VARS],
   fmt: [...GLOBAL, 'check', 'diff', 'recursive', 'no-color', 'help'],
+  completion: [...GLOBAL, 'help'],
+  /** What the completion scripts call: `hl complete -- WORDS...` (not listed in the help). */
+  complete: [...COMMON],
   version: [...GLOBAL, 'json', 'help'],
   help: [...GLOBAL, 'help', 'no-color'],
 };

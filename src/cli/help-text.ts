@@ -26,6 +26,7 @@ Other commands:
   fmt [PATH...]    Rewrite config files in canonical layout (-check, -diff, -recursive)
   console          Evaluate expressions from stdin against the config and state
   providers        The provider instances: type, emulated or real, endpoint, resources
+  completion SHELL Print the completion script for bash, zsh or fish
   version          Print the versions of hl and Node, and the emulator profiles
 
 Common options:
@@ -224,6 +225,14 @@ Options:
   --out FILE             Write the page to FILE instead of standard output
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
+`,
+  completion: `Usage: hl completion bash|zsh|fish
+
+Prints the shell's completion script: commands, options, and resource addresses from state
+for --target, --replace, state show/rm/mv and import.
+  bash:  source <(hl completion bash)          (in ~/.bashrc)
+  zsh:   source <(hl completion zsh)           (in ~/.zshrc)
+  fish:  hl completion fish > ~/.config/fish/completions/hl.fish
 `,
   fmt: `Usage: hl fmt [-check] [-diff] [-recursive] [PATH...]
 

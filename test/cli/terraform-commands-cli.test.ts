@@ -3,6 +3,7 @@
  * provider: output (the Terraform form, -raw, -json), state list --json, providers, version,
  * console, fmt and completion.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -310,4 +311,51 @@ describe('hl fmt', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('bad.yaml');
   });
+});
+
+describe('hl completion', () => {
+  it('prints a script for each of bash, zsh and fish, and refuses another shell', async () => {
+    const bash = await hl(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F __hl_complete hl');
+    expect(bash.stdout).toContain('hl complete -- ');
+    const zsh = await hl(['completion', 'zsh']);
+    expect(zsh.stdout).toMatch(/^#compdef hl/);
+    const fish = await hl(['completion', 'fish']);
+    expect(fish.stdout).toContain('complete -c hl');
+    expect((await hl(['completion', 'tcsh'])).code).toBe(1);
+  });
+
+  it('answers with commands, the options of a command, and resource addresses from state', async () => {
+    const words = async (...w: string[]) =>
+      (await hl(['complete', '--', ...w])).stdout
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith(':'))
+        .map((l) => l.split('\t')[0]);
+    expect(await words('pl')).toEqual(['plan']);
+    expect(await words('st')).toEqual(['state']);
+    expect(await words('plan', '--tar')).toEqual(['--target']);
+    expect(await words('plan', '--target', '')).toEqual(expect.arrayContaining(['fake_resource.app', 'fake_resource.base', 'module.k3s_node["pve"].fake_resource.this']));
+    expect(await words('state', 'show', 'fake_resource.a')).toEqual(['fake_resource.app']);
+    expect(await words('completion', '')).toEqual(['bash', 'zsh', 'fish']);
+  });
+
+  it('works when sourced in bash: COMP_WORDS in, COMPREPLY out', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'hl-bin-'));
+    writeFileSync(join(bin, 'hl'), `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot(), 'dist', 'src', 'cli', 'main.js')}" "$@"\n`, { mode: 0o755 });
+    // the bash-completion package's helpers, as far as the script uses them (absent on a bare bash)
+    const shim = '_get_comp_words_by_ref() { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }; compopt() { :; }';
+    const complete = (line: string[]) =>
+      new Promise<string[]>((resolve, reject) => {
+        const words = line.map((w) => `'${w}'`).join(' ');
+        const script = `${shim}; source <(hl completion bash); COMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; __hl_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+        execFile('bash', ['-c', script], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env['PATH']}` } }, (e, stdout) =>
+          e ? reject(e) : resolve(stdout.split('\n').filter((l) => l !== '')),
+        );
+      });
+    expect(await complete(['hl', 'pro'])).toEqual(['providers']);
+    expect(await complete(['hl', 'apply', '--auto'])).toEqual(['--auto-approve']);
+    expect(await complete(['hl', 'apply', '--target', 'fake_resource.b'])).toEqual(['fake_resource.base']);
+    expect(await complete(['hl', 'state', 'show', 'fake_resource.a'])).toEqual(['fake_resource.app']);
+  }, 30_000);
 });
