@@ -31,6 +31,7 @@ import { isRedacted } from '../plan/plan-codec.js';
 import type { DataSourceRead, DeposedDelete, Plan, ResourceChange } from '../plan/plan-types.js';
 import { blockValueFromInstances } from '../plan/state-block-values.js';
 import { ProviderError, type Provider } from '../provider/contract.js';
+import type { ProviderCallLog } from '../provider/call-log.js';
 import { retryProviderCall, type CallKind, type RetryPolicy } from '../provider/retry-provider-call.js';
 import { deposedById, withDeposed, withoutDeposed } from '../state/deposed-objects.js';
 import type { OutputState, ResourceState } from '../state/state-types.js';
@@ -60,6 +61,8 @@ export interface ApplyRequest {
   readFile?: (path: string) => string | undefined;
   /** How failed provider calls are retried (tests shorten the waits). */
   retry?: RetryPolicy;
+  /** Each provider instance's call log (HL_LOG), told of the retries of operations. */
+  callLog?: (providerKey: string) => ProviderCallLog | undefined;
 }
 
 export type InstanceOutcome = 'applied' | 'failed' | 'skipped' | 'not-started' | 'unchanged';
@@ -381,7 +384,9 @@ class Executor {
     if (operation === 'read') {
       this.req.events.operationStart({ address: change.address, operation });
       try {
-        const r = await this.retrying('read', change.address, operation, () => provider.readData!({ type: change.type, config }));
+        const r = await this.retrying(change.provider, 'read', change.address, operation, () =>
+          provider.readData!({ type: change.type, config }),
+        );
         this.applied.add(change.address);
         this.setCurrent(change.address, change.block, r.state, ev.sensitivePaths);
         this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok' });
@@ -429,7 +434,7 @@ class Executor {
         }),
       );
       try {
-        const res = await this.retrying('write', change.address, operation, () =>
+        const res = await this.retrying(change.provider, 'write', change.address, operation, () =>
           provider.create({ type: change.type, planned, progress, ...(identity ? { identity } : {}) }),
         );
         const resource = this.resourceState(change, res.id, res.state, sensitivePaths);
@@ -458,7 +463,9 @@ class Executor {
           try {
             const recover = provider.recover.bind(provider);
             const known = identity;
-            found = await this.retrying('read', change.address, operation, () => recover({ type: change.type, identity: known, planned }));
+            found = await this.retrying(change.provider, 'read', change.address, operation, () =>
+              recover({ type: change.type, identity: known, planned }),
+            );
           } catch (recoverError) {
             // Unknown whether it exists: the intent stays open, and the next run asks again.
             return this.fail(
@@ -489,7 +496,7 @@ class Executor {
       store.beginIntent({ address: change.address, operation: 'update', type: change.type, provider: change.provider, id, planned }),
     );
     try {
-      const res = await this.retrying('write', change.address, operation, () =>
+      const res = await this.retrying(change.provider, 'write', change.address, operation, () =>
         provider.update({ type: change.type, id, prior: prior!, planned, progress }),
       );
       const resource = this.resourceState(change, id, res.state, sensitivePaths);
@@ -566,7 +573,7 @@ class Executor {
       store.beginIntent({ address: change.address, operation: 'delete', type: change.type, provider: change.provider, id }),
     );
     try {
-      await this.retrying('write', change.address, 'delete', () =>
+      await this.retrying(change.provider, 'write', change.address, 'delete', () =>
         provider.delete({
           type: change.type,
           id,
@@ -601,7 +608,7 @@ class Executor {
       store.beginIntent({ address: d.address, operation: 'delete', type: d.type, provider: d.provider, id: d.id }),
     );
     try {
-      await this.retrying('write', label, 'delete', () =>
+      await this.retrying(d.provider, 'write', label, 'delete', () =>
         provider.delete({
           type: d.type,
           id: d.id,
@@ -638,9 +645,12 @@ class Executor {
    * A provider call, sent again as the retry policy allows (reads when retryable, writes when
    * safe to retry), each wait shown as progress.
    */
-  private retrying<T>(kind: CallKind, label: string, operation: OperationKind, call: () => Promise<T>): Promise<T> {
+  private retrying<T>(providerKey: string, kind: CallKind, label: string, operation: OperationKind, call: () => Promise<T>): Promise<T> {
+    const log = this.req.callLog?.(providerKey);
     return retryProviderCall(kind, call, {
       ...(this.req.retry ? { policy: this.req.retry } : {}),
+      // HL_LOG: each retry of the operation, as the clients' own retries are
+      ...(log ? { log, call: `${operation} ${label}` } : {}),
       onRetry: (e, attempt, delayMs) =>
         this.req.events.operationProgress({
           address: label,

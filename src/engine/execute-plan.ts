@@ -67,6 +67,7 @@ export async function executePlan(
       shouldStop: () => stopRequested,
       paths: project.paths,
       readFile: project.readFile,
+      callLog: (key) => ws.session!.callLogs?.get(key),
     });
   } finally {
     clearInterval(checkpointTimer);

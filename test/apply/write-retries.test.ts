@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type CreateRequest, type DeleteRequest, type UpdateRequest } from '../../src/provider/contract.js';
 import { mayRetry } from '../../src/provider/retry-provider-call.js';
+import { SILENT_CALL_LOG, type CallRetry, type ProviderCallLog } from '../../src/provider/call-log.js';
 import { FakeProvider } from '../../providers/fake/fake-provider.js';
 import { makeEngineFixture } from '../engine/engine-fixture.js';
 
@@ -25,6 +26,22 @@ describe('retries of writes', () => {
     expect(calls).toBe(2);
     expect(f.sleeps).toHaveLength(1);
     expect(f.world.list()).toHaveLength(1);
+  });
+
+  it('tells the provider call log (HL_LOG) of each retry of an operation', async () => {
+    const f = makeEngineFixture();
+    const real = f.provider.create.bind(f.provider);
+    let calls = 0;
+    f.provider.create = async (req: CreateRequest) => {
+      calls++;
+      if (calls === 1) throw new ProviderError('HTTP 503: try later', { retryable: true, safeToRetry: true });
+      return real(req);
+    };
+    const retries: CallRetry[] = [];
+    const log: ProviderCallLog = { ...SILENT_CALL_LOG, retry: (r) => retries.push(r) };
+    const r = await f.apply('resources:\n  fake_resource.a: { name: a }\n', { retry: f.retry, callLog: (key) => (key === 'fake' ? log : undefined) });
+    expect(r.outcomes.get('fake_resource.a')).toBe('applied');
+    expect(retries).toEqual([{ call: 'create fake_resource.a', attempt: 2, of: 4, waitMs: f.sleeps[0], reason: 'HTTP 503: try later' }]);
   });
 
   it('does not re-send a create whose reply was lost (retryable, not safe to retry)', async () => {

@@ -18,6 +18,7 @@ import { FakeProvider } from '../../providers/fake/fake-provider.js';
 import { FakeWorld } from '../../providers/fake/fake-world.js';
 import { plannerOf } from '../../src/plan/planner-provider.js';
 import type { ConfigFile } from '../../src/config/config-types.js';
+import type { ProviderCallLog } from '../../src/provider/call-log.js';
 
 export interface Harness {
   dir: string;
@@ -27,7 +28,7 @@ export interface Harness {
   /** One root file's text, or files (module files tagged with their directory). */
   load(yaml: string | ConfigFile[]): Promise<Project>;
   plan(yaml: string | ConfigFile[], opts?: { mode?: Plan['mode']; refresh?: boolean; imported?: ReadonlyMap<string, ImportedObject> }): Promise<{ project: Project; plan: Plan }>;
-  apply(yaml: string | ConfigFile[], opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy; imported?: ReadonlyMap<string, ImportedObject> }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
+  apply(yaml: string | ConfigFile[], opts?: { parallelism?: number; events?: ApplyEvents; shouldStop?: () => boolean; mode?: Plan['mode']; retry?: RetryPolicy; imported?: ReadonlyMap<string, ImportedObject>; callLog?: (key: string) => ProviderCallLog | undefined }): Promise<ApplyResult & { plan: Plan; store: StateStore }>;
   openStore(): Promise<StateStore>;
 }
 
@@ -89,6 +90,7 @@ export function makeHarness(latencyMs = 0): Harness {
         shouldStop: opts.shouldStop ?? (() => false),
         paths: project.paths,
         ...(opts.retry ? { retry: opts.retry } : {}),
+        ...(opts.callLog ? { callLog: opts.callLog } : {}),
       });
       await store.checkpoint();
       await store.close();
