@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { error, warning, type Diagnostic } from '../../src/core/diagnostic.js';
 import { renderDiagnostics } from '../../src/render/diagnostic-human.js';
-import { diagnosticsToJson, diagnosticToJson } from '../../src/render/diagnostic-json.js';
 
 const source = ['variables:', '  domain: { type: string }', 'providers:', '  proxmox: { token_secret: "${var.pve_tokn}" }', ''].join('\n');
 const sources = new Map([['homelab.yaml', source]]);
@@ -96,21 +95,5 @@ describe('renderDiagnostics never cuts what the user must act on (issue 14, item
     const out = renderDiagnostics([error('Bad', { file: 'long.yaml', line: 1, col: 9 })], { color: false, sources: new Map([['long.yaml', line]]) });
     expect(out.length).toBeLessThan(600);
     expect(out).toContain('…');
-  });
-});
-
-describe('diagnostic JSON', () => {
-  it('has the shape of Terraform diagnostics', () => {
-    const d = error('Unknown variable', { file: 'homelab.yaml', line: 4, col: 31 }, 'Did you mean "x"?');
-    expect(diagnosticToJson(d)).toEqual({
-      severity: 'error',
-      summary: 'Unknown variable',
-      detail: 'Did you mean "x"?',
-      range: { filename: 'homelab.yaml', start: { line: 4, column: 31 } },
-    });
-    expect(diagnosticsToJson([warning('W'), { ...error('E'), address: 'a.b' }])).toEqual([
-      { severity: 'warning', summary: 'W', detail: '' },
-      { severity: 'error', summary: 'E', detail: '', address: 'a.b' },
-    ]);
   });
 });
