@@ -10,12 +10,10 @@ import { checkRefactoringBlocks } from '../src/config/decode-refactoring-blocks.
 import type { MovedBlock } from '../src/config/refactoring-types.js';
 import { parseAddress } from '../src/core/address.js';
 import { projectFromFiles } from '../src/engine/project.js';
-import { makePlan } from '../src/plan/planner.js';
-import { plannerOf } from '../src/plan/planner-provider.js';
 import { resolveMoves } from '../src/plan/moved-addresses.js';
 import type { ResourceState } from '../src/state/state-types.js';
 import { FakeProvider } from '../providers/fake/fake-provider.js';
-import type { BenchRow } from './engine-bench.js';
+import { planOf, type BenchRow } from './engine-bench.js';
 import { fmtMs, timed } from './measure.js';
 
 const MODULE = `variables:
@@ -76,25 +74,8 @@ async function modulesRow(n: number): Promise<BenchRow> {
   if (!project) throw new Error(load.result.diagnostics.map((d) => d.summary).join('\n'));
   const provider = new FakeProvider();
   const state = { version: 1, lineage: 'bench', serial: 1, hlVersion: 'bench', resources: flatState(n), outputs: {} };
-  const plan = await timed(() =>
-    makePlan({
-      config: project.config,
-      graph: project.graph,
-      variables: project.variables,
-      state,
-      dataResults: new Map(),
-      providers: new Map([['fake', plannerOf(provider, {})]]),
-      mode: 'normal',
-      targets: [],
-      replace: [],
-      refresh: false,
-      hlVersion: 'bench',
-      configHash: project.configHash,
-      paths: project.paths,
-    }),
-  );
-  const p = plan.result.plan;
-  if (!p) throw new Error(plan.result.diagnostics.map((d) => d.summary).join('\n'));
+  const plan = await timed(() => planOf(project, state, provider));
+  const p = plan.result;
   const moved = p.changes.filter((c) => c.previousAddress !== undefined).length;
   const other = p.changes.filter((c) => c.action !== 'no-op').length;
   return {
