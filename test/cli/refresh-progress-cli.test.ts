@@ -28,10 +28,10 @@ describe('refresh progress of hl plan', () => {
     expect(refreshing.sort()).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^fake_resource\\.r${i}: Refreshing state\\.\\.\\. \\[id=\\S+\\]$`))));
     expect(r.stdout).toMatch(/Refreshing state\.\.\. \[id=\S+\]\n\nNo changes\./);
     expect(r.stdout).not.toContain('Using embedded emulators');
-    // stdout of --json holds JSON only
+    // stdout of --json holds JSON lines only
     const json = await runHl(['plan', '--json'], { cwd: dir });
     expect(json.stdout).not.toContain('Refreshing state');
-    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+    for (const line of json.stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
   });
 
   it('shows a count for a large state, not a line per resource', async () => {

@@ -105,7 +105,7 @@ describe('examples/homelab.yaml with the committed homelab.state.json', () => {
       const apply = await runHl(['apply', '-c', 'examples/homelab.yaml', '--auto-approve'], { cwd: dir });
       expect(apply.code, apply.stderr).toBe(0);
       expect(apply.stdout).toContain('Apply complete!');
-      expect(apply.stdout).toContain('k3s_ips = ["192.168.4.52","192.168.4.51","192.168.4.50"]');
+      expect(apply.stdout).toContain('k3s_ips = [\n  "192.168.4.52",\n  "192.168.4.51",\n  "192.168.4.50",\n]');
       expect(apply.stdout + apply.stderr).not.toContain('hl-emulator-1');
       expect(apply.stdout + apply.stderr).not.toMatch(/inconsistent/i);
       const world = JSON.parse(readFileSync(join(dir, '.hl', 'providers', 'proxmox', 'proxmox-world.json'), 'utf8')) as { pveVersion: string };

@@ -17,7 +17,7 @@ describe('examples/language', () => {
     const a = await runHl(['apply', '-c', EXAMPLE, '--state', state, '--auto-approve'], { cwd: dir });
     expect(a.code).toBe(0);
     expect(a.stdout).toContain('Apply complete! Resources: 7 added');
-    expect(a.stdout).toContain('worker_ips = ["192.168.4.50","192.168.4.51"]');
+    expect(a.stdout).toContain('worker_ips = [\n  "192.168.4.50",\n  "192.168.4.51",\n]');
     expect(a.stdout).not.toContain('not-a-real-token-123');
     const p = await runHl(['plan', '-c', EXAMPLE, '--state', state, '--detailed-exitcode'], { cwd: dir });
     expect(p.code).toBe(0);
