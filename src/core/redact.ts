@@ -15,6 +15,7 @@
  *   value containing it (from config or provider data) is already masked when sensitive,
  *   through the sensitivity of the values it came from.
  */
+import { isValueMap, type Value } from './value.js';
 
 export const MASK = '(sensitive value)';
 
@@ -62,4 +63,12 @@ export function makeRedactor(secrets: Iterable<string>): Redactor {
   r.json = (v, space) => JSON.stringify(r.value(v), null, space);
   r.holdsSecret = (s) => short.has(s) || long.some((x) => s.includes(x));
   return r;
+}
+
+/** Every string inside a value (a sensitive variable's, a sensitive attribute's): what a redactor masks. */
+export function stringsIn(v: Value | undefined, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) stringsIn(x, out);
+  else if (isValueMap(v)) for (const x of Object.values(v)) stringsIn(x, out);
+  return out;
 }

@@ -7,8 +7,8 @@
  */
 import { blockAddress } from '../core/address.js';
 import { DiagnosticsError, hasErrors } from '../core/diagnostic.js';
-import { makeRedactor, type Redactor } from '../core/redact.js';
-import { isValueMap, UNKNOWN } from '../core/value.js';
+import { makeRedactor, stringsIn, type Redactor } from '../core/redact.js';
+import { getPath, isValueMap, UNKNOWN } from '../core/value.js';
 import { EvaluationScope } from '../expand/evaluation-scope.js';
 import { evaluateExpressionText, type EvalResult } from '../lang/evaluate-node.js';
 import type { ScopedValue } from '../lang/eval-context.js';
@@ -67,7 +67,7 @@ export async function openConsole(
     });
     const secrets = [...project.secrets];
     for (const list of byBlock.values())
-      for (const r of list) for (const p of r.sensitivePaths) collectStrings(pick(r.attributes, p), secrets);
+      for (const r of list) for (const p of r.sensitivePaths) stringsIn(getPath(r.attributes, p), secrets);
     return {
       evaluate: (expression, line) => {
         return evaluateExpressionText(expression.trim(), { file: '<console>', line, col: 1 }, scope.context());
@@ -75,16 +75,4 @@ export async function openConsole(
       redact: makeRedactor(secrets),
     };
   });
-}
-
-function pick(v: unknown, path: readonly (string | number)[]): unknown {
-  let cur = v;
-  for (const k of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
-  return cur;
-}
-
-function collectStrings(v: unknown, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) collectStrings(x, out);
 }

@@ -5,6 +5,7 @@
  */
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { UNKNOWN, type Value } from '../core/value.js';
+import { stringsIn } from '../core/redact.js';
 import type { Config, VariableDecl } from '../config/config-types.js';
 import { loadVarFiles } from './load-config.js';
 import { collectVariableInputs, resolveVariables } from '../config/variable-inputs.js';
@@ -45,7 +46,7 @@ export async function resolveProjectVariables(
   }
   for (const [name, v] of resolved.values) {
     variables.set(name, v.sensitive ? { value: v.value, sensitivePaths: [[]] } : { value: v.value });
-    if (v.sensitive) collectStrings(v.value, secrets);
+    if (v.sensitive) stringsIn(v.value, secrets);
   }
   return { variables, secrets, diagnostics };
 }
@@ -73,10 +74,4 @@ function checkValidations(decl: VariableDecl, value: Value): Diagnostic[] {
     }
   }
   return out;
-}
-
-function collectStrings(v: Value, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectStrings(x, out);
-  else if (v && typeof v === 'object' && !(v === UNKNOWN)) for (const x of Object.values(v)) collectStrings(x as Value, out);
 }
