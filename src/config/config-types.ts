@@ -63,6 +63,11 @@ export interface DependsOn {
 export interface Lifecycle {
   preventDestroy: boolean;
   createBeforeDestroy: boolean;
+  /**
+   * false: a change of node replaces the object (destroyed and created again) instead of
+   * migrating it; set only when given (absent: migrate).
+   */
+  migrate?: boolean;
   /** Attribute paths (dotted, as written) or the single entry `all`. */
   ignoreChanges: { path: string; loc: SourceLocation }[] | 'all';
   /** Expressions naming resources or their attributes; a change in any replaces this one. */

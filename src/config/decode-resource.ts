@@ -143,6 +143,10 @@ function decodeLifecycle(entry: MapEntry, address: string, report: DecodeReport)
           report.shapeError(`lifecycle.${e.key} must be true or false`, v.loc);
         }
         break;
+      case 'migrate':
+        if (v.kind === 'scalar' && typeof v.value === 'boolean') lifecycle.migrate = v.value;
+        else report.shapeError('lifecycle.migrate must be true or false', v.loc);
+        break;
       case 'ignore_changes':
         lifecycle.ignoreChanges = decodeIgnoreChanges(v, report);
         break;

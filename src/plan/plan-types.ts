@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Attributes, Path, Value } from '../core/value.js';
+import type { PlannedMigration } from '../provider/placement.js';
 import type { ConfigFile } from '../config/config-types.js';
 import type { PolicyResult } from './policy-result.js';
 import type { ConditionResult } from './condition-results.js';
@@ -77,6 +78,8 @@ export interface ResourceChange {
   previousAddress?: string;
   /** Set when an `import` block adopts the object: apply records it in state, then makes the change. */
   importing?: { id: string };
+  /** An update that moves the object to another node in place (a migration), with how. */
+  migration?: PlannedMigration;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface PlannerProvider {
   planResource?: Provider['planResource'];
   validateResource?: Provider['validateResource'];
   implicitDependencies?: Provider['implicitDependencies'];
+  placementDemand?: Provider['placementDemand'];
+  nodeBindings?: Provider['nodeBindings'];
 }
 
 /** The planner's view of a provider instance: its schema and its pure functions, bound. */
@@ -17,5 +19,7 @@ export function plannerOf(provider: Provider, providerConfig: Attributes): Plann
   if (provider.planResource) planner.planResource = provider.planResource.bind(provider);
   if (provider.validateResource) planner.validateResource = provider.validateResource.bind(provider);
   if (provider.implicitDependencies) planner.implicitDependencies = provider.implicitDependencies.bind(provider);
+  if (provider.placementDemand) planner.placementDemand = provider.placementDemand.bind(provider);
+  if (provider.nodeBindings) planner.nodeBindings = provider.nodeBindings.bind(provider);
   return planner;
 }

@@ -26,6 +26,14 @@
 import type { Attributes, Path, Value } from '../core/value.js';
 import type { ProviderCallLog } from './call-log.js';
 import type { InventoryFactsHook } from './inventory-facts.js';
+import type {
+  NodeBinding,
+  NodeBindingsRequest,
+  PlacementDemand,
+  PlacementDemandRequest,
+  PlacementFacts,
+  PlannedMigration,
+} from './placement.js';
 
 export interface AttributeSchema {
   /** Set by the provider, not by config (e.g. a MAC address, a MAAS system_id). */
@@ -127,6 +135,11 @@ export interface PlanResourceResponse {
   /** Notes for the plan, e.g. "memory change needs a reboot (reboot policy: never)". */
   notes: string[];
   problems: AttributeProblem[];
+  /**
+   * The update moves the object to another node in place (a migration) instead of replacing
+   * it; `lifecycle.migrate: false` in config makes the planner replace it instead.
+   */
+  migration?: PlannedMigration;
 }
 
 export interface ReadRequest extends OperationContext {
@@ -139,6 +152,8 @@ export interface ReadRequest extends OperationContext {
 export interface ReadResponse {
   /** null: the resource is gone. */
   state: Attributes | null;
+  /** The object's id, when it is no longer the one asked for (a guest migrated: its id is `node/vmid`). */
+  id?: string;
 }
 
 export interface ReadDataRequest extends OperationContext {
@@ -179,6 +194,8 @@ export interface UpdateRequest extends OperationContext {
 
 export interface UpdateResponse {
   state: Attributes;
+  /** The object's id, when the update changed it (a migration to another node). */
+  id?: string;
 }
 
 export interface DeleteRequest extends OperationContext {
@@ -283,6 +300,15 @@ export interface Provider {
    * config says.
    */
   implicitDependencies?(req: ImplicitDependenciesRequest): ImplicitDependency[];
+  /**
+   * Reads where the provider's objects can run and how busy each node is (src/provider/placement.ts),
+   * for the plan's capacity table and `node: auto`. Reads only.
+   */
+  readPlacement?(req: OperationContext): Promise<PlacementFacts>;
+  /** What an instance of `type` asks of its node (pure); undefined for a type that is not placed on nodes. */
+  placementDemand?(req: PlacementDemandRequest): PlacementDemand | undefined;
+  /** Objects the given instances bind to one node (pure): a guest with hardware passed through. */
+  nodeBindings?(req: NodeBindingsRequest): NodeBinding[];
   close?(): Promise<void>;
 }
 
