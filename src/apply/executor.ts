@@ -225,7 +225,8 @@ class Executor {
         this.setCurrent(d.address, blockAddress(prior), null, []);
       } else {
         const attributes = this.fillRedacted(d.address, d.after);
-        await store.setResource({ ...prior, attributes });
+        // moved outside hl (a guest migrated by HA or by hand): the refresh found it under a new id
+        await store.setResource({ ...prior, attributes, ...(d.newId !== undefined ? { id: d.newId } : {}) });
         this.setCurrent(d.address, blockAddress(prior), attributes, prior.sensitivePaths);
       }
     }
@@ -499,11 +500,13 @@ class Executor {
       const res = await this.retrying(change.provider, 'write', change.address, operation, () =>
         provider.update({ type: change.type, id, prior: prior!, planned, progress }),
       );
-      const resource = this.resourceState(change, id, res.state, sensitivePaths);
+      // a migration gives the object a new id (a guest's is node/vmid)
+      const now = res.id ?? id;
+      const resource = this.resourceState(change, now, res.state, sensitivePaths);
       // a lost completion of an update is reconciled by a read
       await store.completeIntent(intent, { kind: 'applied', resource }, { waitForDisk: false });
       this.afterApplied(change, res.state, planned, sensitivePaths);
-      this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id });
+      this.req.events.operationEnd({ address: change.address, operation, outcome: 'ok', id: now });
       return true;
     } catch (e) {
       const partial = e instanceof ProviderError ? e.options.partial : undefined;

@@ -119,8 +119,10 @@ async function settle(
     if (existing && existing.id === id) await store.removeResource(intent.address);
     recoveries.push({ address: intent.address, operation: intent.operation, result: 'forgotten', id });
   } else {
-    await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, id, live.state, existing) });
-    recoveries.push({ address: intent.address, operation: intent.operation, result: 'refreshed', id });
+    // an interrupted migration: the object is where the cluster says it is now (live.id)
+    const now = live.id ?? id;
+    await store.resolvePending(intent.intentId, { kind: 'adopted', resource: stateFor(intent, now, live.state, existing, id) });
+    recoveries.push({ address: intent.address, operation: intent.operation, result: 'refreshed', id: now });
   }
 }
 
@@ -134,7 +136,14 @@ function retryingReads(provider: Provider, policy: RetryPolicy | undefined): Pic
   } as Pick<Provider, 'read' | 'recover'>;
 }
 
-function stateFor(intent: PendingIntent, id: string, attributes: Attributes, existing: ResourceState | undefined): ResourceState {
+/** `formerId`: the id the object had before an interrupted operation moved it (its deposed objects stay with it). */
+function stateFor(
+  intent: PendingIntent,
+  id: string,
+  attributes: Attributes,
+  existing: ResourceState | undefined,
+  formerId = id,
+): ResourceState {
   const addr = parseAddress(intent.address);
   return {
     address: intent.address,
@@ -150,6 +159,6 @@ function stateFor(intent: PendingIntent, id: string, attributes: Attributes, exi
     status: 'ready',
     ...(existing?.preventDestroy ? { preventDestroy: true } : {}),
     ...(existing?.createBeforeDestroy ? { createBeforeDestroy: true } : {}),
-    ...(existing?.deposed && existing.id === id ? { deposed: existing.deposed } : {}),
+    ...(existing?.deposed && existing.id === formerId ? { deposed: existing.deposed } : {}),
   };
 }

@@ -18,6 +18,8 @@ import { unreachableDiagnostic } from './unreachable-provider.js';
 
 export interface RefreshResult {
   refreshed: Map<string, Attributes | null>;
+  /** Objects found under another id than state holds (a guest migrated outside hl), by address. */
+  movedIds: Map<string, string>;
   /** Instances whose read failed after its retries, with why. */
   unreadable: Map<string, string>;
   /**
@@ -56,6 +58,7 @@ export function retryLog(log: ProviderCallLog | undefined, call: string): { log?
 export async function refreshState(state: State, providers: ReadonlyMap<string, Provider>, opts: RefreshOptions): Promise<RefreshResult> {
   const limit = pLimit(Math.max(1, opts.parallelism));
   const refreshed = new Map<string, Attributes | null>();
+  const movedIds = new Map<string, string>();
   const failures: Failure[] = [];
   /** Provider instances that answered at least one read: not unreachable, whatever else failed. */
   const answered = new Set<string>();
@@ -72,6 +75,7 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
             ...retryLog(opts.callLog?.(r.provider), `read ${r.address} [id=${r.id}]`),
           });
           refreshed.set(r.address, res.state);
+          if (res.state !== null && res.id !== undefined && res.id !== r.id) movedIds.set(r.address, res.id);
           answered.add(r.provider);
         } catch (e) {
           failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
@@ -116,5 +120,5 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
   }
   // errors first: they are what stops the plan
   diagnostics.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  return { refreshed, unreadable, diagnostics };
+  return { refreshed, movedIds, unreadable, diagnostics };
 }

@@ -45,6 +45,7 @@ export async function planProject(
 ): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   let refreshed: Map<string, Attributes | null> | undefined;
+  let movedIds: Map<string, string> | undefined;
   let unreadable: Map<string, string> | undefined;
   if (opts.refresh) {
     const r = await refreshState(state, session.providers, {
@@ -61,6 +62,7 @@ export async function planProject(
     // a provider that cannot be reached at all stops the plan; one unreadable object does not
     if (hasErrors(r.diagnostics)) return { diagnostics };
     refreshed = r.refreshed;
+    if (r.movedIds.size > 0) movedIds = r.movedIds;
     if (r.unreadable.size > 0) unreadable = r.unreadable;
   }
   // import blocks: their objects are read now and planned as priors (plan-imports.ts)
@@ -92,6 +94,7 @@ export async function planProject(
       precompiled: precompiledValidator,
     };
     if (refreshed) req.refreshed = refreshed;
+    if (movedIds) req.movedIds = movedIds;
     if (unreadable) req.unreadable = unreadable;
     if (imported) req.imported = imported;
     if (opts.createdAt !== undefined) req.createdAt = opts.createdAt;

@@ -169,6 +169,7 @@ function isChangeShape(c: unknown): boolean {
     Array.isArray(o['notes']) &&
     (o['priorDependencies'] === undefined || Array.isArray(o['priorDependencies'])) &&
     (o['previousAddress'] === undefined || typeof o['previousAddress'] === 'string') &&
+    (o['newId'] === undefined || typeof o['newId'] === 'string') &&
     (o['importing'] === undefined || isImportingShape(o['importing']))
   );
 }

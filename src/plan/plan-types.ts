@@ -78,6 +78,11 @@ export interface ResourceChange {
   previousAddress?: string;
   /** Set when an `import` block adopts the object: apply records it in state, then makes the change. */
   importing?: { id: string };
+  /**
+   * The object's id as the refresh found it, when it is no longer the one state holds (a
+   * guest migrated outside hl): apply records it. `id` stays the one state holds.
+   */
+  newId?: string;
   /** An update that moves the object to another node in place (a migration), with how. */
   migration?: PlannedMigration;
 }

@@ -53,6 +53,8 @@ export interface PlanRequest {
   state: State;
   /** Live reads by instance address (null = gone). Absent entries were not refreshed. */
   refreshed?: ReadonlyMap<string, Attributes | null>;
+  /** Objects the refresh found under another id than state holds (a guest migrated outside hl), by address. */
+  movedIds?: ReadonlyMap<string, string>;
   /**
    * Instances whose refresh failed (after retries), with why: they are planned as left
    * alone, so the rest of the plan can still be made and applied.
@@ -136,6 +138,7 @@ class Planner {
             ...request,
             state: { ...request.state, resources: moves.resources },
             refreshed: renamedKeys(request.refreshed, moves.previous),
+            movedIds: renamedKeys(request.movedIds, moves.previous),
             unreadable: renamedKeys(request.unreadable, moves.previous),
           };
     this.req = req;
@@ -303,7 +306,12 @@ class Planner {
       if (this.targetBlocks && !this.targetBlocks.has(blockAddress(r))) continue;
       const now = refreshed.get(r.address)!;
       if (now === null) drift.push(this.stateChange(r, 'delete', r.attributes, null));
-      else if (!sameValue(r.attributes, now)) drift.push(this.stateChange(r, 'update', r.attributes, now));
+      else if (!sameValue(r.attributes, now) || this.req.movedIds?.has(r.address)) {
+        const change = this.stateChange(r, 'update', r.attributes, now);
+        const newId = this.req.movedIds?.get(r.address);
+        if (newId !== undefined) change.newId = newId;
+        drift.push(change);
+      }
     }
     return drift;
   }
