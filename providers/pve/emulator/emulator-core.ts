@@ -22,6 +22,11 @@ export interface EmulatorCoreOptions {
   orphanedCreates?: OrphanedCreates;
   /** The Proxmox VE release to behave as (default the newest profile). */
   pveVersion?: PveVersion;
+  /**
+   * Factor (0 < f <= 1, default 1) applied to a migration's modelled duration: tests and an
+   * embedded emulator may shorten migrations, never lengthen them.
+   */
+  migrationTimeScale?: number;
 }
 
 export class EmulatorCore {
@@ -64,6 +69,11 @@ export class EmulatorCore {
 
   now(): number {
     return Date.now();
+  }
+
+  /** How long a migration modelled to take `modelledMs` runs here (the time scale applied). */
+  migrationDelayMs(modelledMs: number): number {
+    return Math.round(modelledMs * (this.options.migrationTimeScale ?? 1));
   }
 
   /** Random bytes for MAC addresses, UUIDs and secrets. */

@@ -151,6 +151,11 @@ export class FaultController {
     return this.config.transient500Message ?? DEFAULT_TRANSIENT_MESSAGE;
   }
 
+  /** The duration set for tasks of `type` in the fault settings, if any. */
+  taskDurationOverrideMs(type: string): number | undefined {
+    return this.config.taskDurationByType?.[type];
+  }
+
   taskDurationMs(type: string): number {
     return this.config.taskDurationByType?.[type] ?? this.config.taskDurationMs ?? this.base.taskDurationMs;
   }

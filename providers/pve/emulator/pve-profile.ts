@@ -49,7 +49,43 @@ export interface PveProfile {
    * `PVE/API2/Pool.pm` update_pool / delete_pool / index); before, only `/pools/{poolid}`.
    */
   poolParamApi: boolean;
+  /**
+   * How fast a migration copies a local volume to the target node, in bytes per second: the
+   * homelab's 1 Gbit/s links, which PVE's `storage_migrate` (pve-storage `src/PVE/Storage.pm`,
+   * `pvesm export | ssh | pvesm import`) and QEMU's drive mirror (qemu-server
+   * `src/PVE/QemuMigrate.pm` phase2) fill at about 110 MB/s. Shared storage copies nothing.
+   */
+  migrationBytesPerSecond: number;
+  /**
+   * The fixed part of a migration, in ms: ssh checks, config move, starting the target QEMU and
+   * moving the RAM of a small VM (pve-guest-common `src/PVE/AbstractMigrate.pm` migrate's phases).
+   */
+  migrationOverheadMs: number;
+  /** How long a container's shutdown and its start on the target take in a restart migration, in ms. */
+  containerRestartMs: number;
+  /** CPU load of a running guest, as a share of its vCPUs, unless set per guest (GuestState.cpuLoad). */
+  guestCpuLoad: number;
+  /** What the migration precondition endpoints answer. */
+  migrationPrecondition: {
+    /**
+     * `mapped-resource-info` in the VM answer (qemu-server 8.4, "api: migration preconditions:
+     * return detailed info for mapped-resources", `src/PVE/API2/Qemu.pm` migrate_vm_precondition).
+     */
+    mappedResourceInfo: boolean;
+    /** `has-dbus-vmstate` in the VM answer (qemu-server 9.0, conntrack state migration). */
+    dbusVmstate: boolean;
+    /** `GET /nodes/{node}/lxc/{vmid}/migrate` exists (pve-container 6.0, `src/PVE/API2/LXC.pm` migrate_vm_precondition). */
+    lxc: boolean;
+  };
 }
+
+/** Facts that do not change between the emulated releases. */
+const COMMON = {
+  migrationBytesPerSecond: 110 * 1000 * 1000,
+  migrationOverheadMs: 4000,
+  containerRestartMs: 6000,
+  guestCpuLoad: 0.03,
+} as const;
 
 const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
   // The last 8.0 release (pve-manager 8.0.9, before 8.1.0): kept for what changed in 8.1 and 8.4.
@@ -63,6 +99,8 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     privilegedContainerCreateNeedsSysModify: false,
     errorMessageInBody: false,
     poolParamApi: false,
+    ...COMMON,
+    migrationPrecondition: { mappedResourceInfo: false, dbusVmstate: false, lxc: false },
   },
   '8.4': {
     version: '8.4',
@@ -70,10 +108,12 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     kernel: '6.8.12-15-pve',
     qemu: [9, 2],
     machineVersion: '9.2+pve1',
+    migrationPrecondition: { mappedResourceInfo: true, dbusVmstate: false, lxc: false },
     containersUnprivilegedByDefault: false,
     privilegedContainerCreateNeedsSysModify: false,
     errorMessageInBody: true,
     poolParamApi: true,
+    ...COMMON,
   },
   '9.1': {
     version: '9.1',
@@ -81,10 +121,12 @@ const PROFILES: Readonly<Record<PveVersion, PveProfile>> = {
     kernel: '6.17.2-2-pve',
     qemu: [10, 1],
     machineVersion: '10.1',
+    migrationPrecondition: { mappedResourceInfo: true, dbusVmstate: true, lxc: true },
     containersUnprivilegedByDefault: true,
     privilegedContainerCreateNeedsSysModify: true,
     errorMessageInBody: true,
     poolParamApi: true,
+    ...COMMON,
   },
 };
 

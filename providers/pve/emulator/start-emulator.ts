@@ -20,8 +20,10 @@ import { CLUSTER_ROUTES } from './handlers/cluster.js';
 import { CLUSTER_OPTIONS_ROUTES } from './handlers/cluster-options.js';
 import { HARDWARE_ROUTES } from './handlers/hardware.js';
 import { LXC_ROUTES } from './handlers/lxc.js';
+import { LXC_MIGRATE_ROUTES } from './handlers/lxc-migrate.js';
 import { MAPPING_ROUTES } from './handlers/mapping.js';
 import { QEMU_ROUTES } from './handlers/qemu.js';
+import { QEMU_MIGRATE_ROUTES } from './handlers/qemu-migrate.js';
 import { REPLICATION_ROUTES } from './handlers/replication.js';
 import { SNAPSHOT_CONFIG_ROUTES } from './handlers/snapshot-config.js';
 import { NETWORK_ROUTES } from './handlers/network.js';
@@ -88,6 +90,12 @@ export interface ProxmoxEmulatorOptions {
    * `GET /nodes`), in ms (default 10000, as PVE). Tests may shorten it; it is never live (> 0).
    */
   rrdIntervalMs?: number;
+  /**
+   * Factor applied to a migration's modelled duration (volumes copied at the profile's
+   * `migrationBytesPerSecond`, plus its overhead): 0 < f <= 1, default 1 (as long as on the
+   * homelab). Tests and an embedded emulator may shorten migrations; they never run longer.
+   */
+  migrationTimeScale?: number;
 }
 
 export interface ProxmoxEmulator {
@@ -124,9 +132,11 @@ export function emulatorRoutes(auth: Authenticator): RouteDef[] {
     ...CLUSTER_OPTIONS_ROUTES,
     ...REPLICATION_ROUTES,
     ...QEMU_ROUTES,
+    ...QEMU_MIGRATE_ROUTES,
     ...SNAPSHOT_CONFIG_ROUTES,
     ...AGENT_ROUTES,
     ...LXC_ROUTES,
+    ...LXC_MIGRATE_ROUTES,
     ...STORAGE_ROUTES,
     ...NETWORK_ROUTES,
     ...CEPH_ROUTES,
@@ -141,7 +151,13 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
   const rrdIntervalMs = opts.rrdIntervalMs ?? PVESTATD_INTERVAL_MS;
   if (!(rrdIntervalMs > 0))
     throw new Error(`rrdIntervalMs must be a positive number of ms (got ${rrdIntervalMs}): PVE's listings are never live`);
+  const migrationTimeScale = opts.migrationTimeScale ?? 1;
+  if (!(migrationTimeScale > 0 && migrationTimeScale <= 1))
+    throw new Error(
+      `migrationTimeScale must be a number in (0, 1] (got ${migrationTimeScale}): migrations may be shortened, not lengthened`,
+    );
   const core = new EmulatorCore({
+    migrationTimeScale,
     seed: opts.seed ?? 'homelab',
     taskDurationMs: opts.taskDurationMs ?? 100,
     latencyMs: opts.latencyMs ?? 0,

@@ -10,7 +10,7 @@
  */
 import { errorText } from './api-error.js';
 import type { EmulatorCore } from './emulator-core.js';
-import { MAX_TASK_HISTORY, type GuestType, type TaskRecord, type World } from './world.js';
+import { guestConfig, MAX_TASK_HISTORY, writeGuestConfig, type GuestType, type TaskRecord, type World } from './world.js';
 
 export interface TaskHold {
   type: GuestType;
@@ -39,6 +39,15 @@ export interface TaskSpec {
   cleanup?(message: string): void;
   /** The guest this create or clone registered before its work (it carries `lock: create|clone`). */
   placeholder?: { type: GuestType; vmid: number };
+  /**
+   * Work done at once, once the holds are taken (a migration's checks and its `lock: migrate`):
+   * throw to fail the task before its time; return how long the task then takes in ms (default:
+   * the task type's duration, see FaultController.taskDurationMs).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a begin step may return nothing or a duration
+  begin?(log: (line: string) => void): void | number;
+  /** The guest this migration moves (TaskRecord.migration). */
+  migration?: TaskRecord['migration'];
 }
 
 /**
@@ -93,7 +102,24 @@ export function settleOrphanedTasks(world: World, nowSeconds: number, orphanedCr
     t.endtime = nowSeconds;
     t.log.push('TASK ERROR: unexpected status');
     if (orphanedCreates === 'roll-back' && t.placeholder) removePlaceholder(world, t.placeholder);
+    if (t.migration) abandonMigration(world, t.migration);
   }
+}
+
+/**
+ * A migration whose process vanished: its work (the guest's move to the target) is one change
+ * of the world made when the task ends, so the guest is still whole on its source; only the
+ * `lock: migrate` its first phase set is left, and is cleared, as its phase 1 cleanup would
+ * have. (A real source node that crashes mid-migration keeps the lock for `qm unlock`; the
+ * emulator has no half-copied volumes to leave behind, so it leaves nothing to clean up.)
+ */
+function abandonMigration(world: World, m: NonNullable<TaskRecord['migration']>): void {
+  const g = world.guests[String(m.vmid)];
+  if (!g || g.type !== m.type || g.node !== m.source) return;
+  const cfg = guestConfig(g);
+  if (cfg.main.lock !== 'migrate') return;
+  delete cfg.main.lock;
+  writeGuestConfig(g, cfg);
 }
 
 /** Removes a guest still registered as a create/clone placeholder (its work never ran). */
@@ -134,6 +160,7 @@ export class TaskRunner {
       status: 'running',
       log: [...(spec.log ?? [])],
       ...(spec.placeholder ? { placeholder: spec.placeholder } : {}),
+      ...(spec.migration ? { migration: spec.migration } : {}),
     };
     record.upid = formatUpid(record);
     this.startedMs.set(record.upid, nowMs);
@@ -142,8 +169,7 @@ export class TaskRunner {
     if (world.tasks.length > MAX_TASK_HISTORY) world.tasks.splice(0, world.tasks.length - MAX_TASK_HISTORY);
     const vmid = /^\d+$/.test(spec.id) ? Number(spec.id) : undefined;
     const injected = this.emu.faults.taskFailure(spec.type, vmid);
-    const duration = this.emu.faults.taskDurationMs(spec.type);
-    const p = this.execute(record, spec, injected, duration).finally(() => this.active.delete(p));
+    const p = this.execute(record, spec, injected).finally(() => this.active.delete(p));
     this.active.add(p);
     return record.upid;
   }
@@ -158,7 +184,7 @@ export class TaskRunner {
     });
   }
 
-  private async execute(record: TaskRecord, spec: TaskSpec, injected: string | undefined, duration: number): Promise<void> {
+  private async execute(record: TaskRecord, spec: TaskSpec, injected: string | undefined): Promise<void> {
     const releases: (() => void)[] = [];
     this.releases.set(record.upid, releases);
     // The world may have been reloaded from disk meanwhile: always work on its current record.
@@ -171,6 +197,13 @@ export class TaskRunner {
     try {
       for (const h of spec.holds ?? []) {
         releases.push(await this.emu.locks.acquire(h.type, h.vmid, h.shared ? { shared: true } : {}));
+      }
+      let duration = this.emu.faults.taskDurationMs(spec.type);
+      if (spec.begin) {
+        const modelled = spec.begin(log);
+        this.emu.persist();
+        // An explicit duration for the task type (faults) wins over the modelled one.
+        if (typeof modelled === 'number') duration = this.emu.faults.taskDurationOverrideMs(spec.type) ?? modelled;
       }
       await this.sleep(duration);
       if (this.closed) return;

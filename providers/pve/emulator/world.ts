@@ -90,7 +90,10 @@ export interface NodeState {
   memoryBytes: number;
   /** Memory used by the host itself, without guests. */
   memoryUsedBytes: number;
-  /** CPU utilisation 0..1. */
+  /**
+   * CPU utilisation 0..1 of the host itself, without its running guests (node-stats.ts adds
+   * their share).
+   */
   cpuLoad: number;
   /** Uptime in seconds at the time the world was seeded. */
   uptimeSeconds: number;
@@ -117,6 +120,11 @@ export interface GuestState {
   pid?: number;
   /** The guest agent froze the guest's filesystems (`agent/fsfreeze-freeze`) and has not thawed them. */
   fsFrozen?: boolean;
+  /**
+   * CPU load while running, as a share (0..1) of its own vCPUs; absent: the profile's
+   * `guestCpuLoad`. Set through the control API (`POST /_emulator/guests/{vmid}`).
+   */
+  cpuLoad?: number;
 }
 
 /** A storage replication job (`/etc/pve/replication.cfg`), keyed `<guest>-<jobnum>`. */
@@ -161,6 +169,8 @@ export interface TaskRecord {
   log: string[];
   /** The guest a create or clone task registered (a config holding only its lock) before its work. */
   placeholder?: { type: GuestType; vmid: number };
+  /** The guest a migration task moves, from `source` to `target`. */
+  migration?: { type: GuestType; vmid: number; source: string; target: string };
 }
 
 export interface World {

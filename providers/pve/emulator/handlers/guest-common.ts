@@ -161,7 +161,8 @@ export function summarize(emu: EmulatorCore, g: GuestState): GuestSummary {
     maxdisk,
     mem: running ? Math.round(maxmem * 0.42) : 0,
     disk: running && g.type === 'lxc' ? Math.round(maxdisk * 0.18) : 0,
-    cpu: running ? 0.012 + (g.vmid % 7) / 100 : 0,
+    // its own vCPUs' share in use (GuestState.cpuLoad, else the profile's default)
+    cpu: running ? (g.cpuLoad ?? emu.profile.guestCpuLoad) : 0,
     uptime,
     netin: running ? uptime * 1200 : 0,
     netout: running ? uptime * 800 : 0,
@@ -412,7 +413,7 @@ export function markRunning(emu: EmulatorCore, g: GuestState): void {
   g.pid = 1000 + ((emu.world.nextPid++ * 13) % 900000);
 }
 
-function markStopped(g: GuestState): void {
+export function markStopped(g: GuestState): void {
   g.status = 'stopped';
   delete g.startedAt;
   delete g.pid;
@@ -420,7 +421,7 @@ function markStopped(g: GuestState): void {
 }
 
 /** A start (or the start of a reboot): pending changes applied, devices checked, running. */
-function boot(emu: EmulatorCore, live: GuestState): void {
+export function bootGuest(emu: EmulatorCore, live: GuestState): void {
   applyAllPending(emu, live);
   checkGuestDevicesAtStart(emu.world, live);
   markRunning(emu, live);
@@ -447,7 +448,7 @@ export function startGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType):
       if (!skiplock) checkConfigLock(kind, main);
       if (live.status === 'running') throw new Error(`${kind.label} ${vmid} already running`);
       if (main.template === '1') throw new Error(`you can't start a vm if it's a template`);
-      boot(emu, live);
+      bootGuest(emu, live);
     },
   });
 }
@@ -484,7 +485,7 @@ export function rebootGuest(emu: EmulatorCore, req: ApiRequest, type: GuestType)
     run: () => {
       const live = liveGuest(emu, type, vmid, node);
       checkConfigLock(kind, guestConfig(live).main);
-      boot(emu, live);
+      bootGuest(emu, live);
     },
   });
 }

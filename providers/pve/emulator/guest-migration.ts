@@ -1,0 +1,191 @@
+/**
+ * What a VM and a container migration share once their checks have passed (pve-guest-common
+ * `src/PVE/AbstractMigrate.pm` migrate: prepare, phase 1 under `lock: migrate`, phase 2 for a
+ * running VM, phase 3, final cleanup): the task log's timestamped lines, the modelled duration
+ * (the local volumes copied at the profile's rate, plus a fixed overhead and a container's
+ * restart), and the move itself — done as one change of the world when the task's time is up:
+ * local volumes copied to their target storage (the name kept when it is free there, as
+ * pve-storage `storage_migrate` with `allow_rename`) and freed on the source, volumes on shared
+ * storage handed over, the config's volume ids updated, the config moved to the target node
+ * (`move_config_to_node`) and unlocked.
+ */
+import type { EmulatorCore } from './emulator-core.js';
+import { guestKind } from './guest-kind.js';
+import { allocateVolume, findVolume, freeVolume, isFileStorage, parseVolid } from './storage-ops.js';
+import {
+  findNode,
+  findStorage,
+  guestConfig,
+  requireGuest,
+  writeGuestConfig,
+  type GuestState,
+  type GuestType,
+  type NodeState,
+  type VolumeState,
+} from './world.js';
+
+/** A local volume copied to the target node. */
+export interface VolumeCopy {
+  volid: string;
+  /** The storage on the target it goes to (the source's own, or mapped). */
+  targetStorage: string;
+  sizeBytes: number;
+}
+
+/** A migration whose checks have passed. */
+export interface MigrationJob {
+  type: GuestType;
+  vmid: number;
+  source: string;
+  target: string;
+  /** Local volumes copied to the target. */
+  copies: VolumeCopy[];
+  /** Volumes on shared storage: they change node without a copy. */
+  shared: string[];
+  /**
+   * How the guest runs afterwards: `online` (a running VM moved live, running on the target),
+   * `restart` (a running container shut down, moved and started on the target), `offline`
+   * (stopped before and after).
+   */
+  mode: 'online' | 'restart' | 'offline';
+}
+
+/** A task log writer with AbstractMigrate's `log`: each line `YYYY-MM-DD HH:MM:SS msg`, errors `... ERROR: msg`. */
+export type MigrationLog = (msg: string, level?: 'info' | 'warn' | 'err') => void;
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** `strftime("%F %H:%M:%S", localtime)` of an epoch ms. */
+export function logTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** AbstractMigrate's msg2text: every line of `msg` timestamped, `ERROR:` for errors. */
+export function migrationLogger(emu: EmulatorCore, log: (line: string) => void): MigrationLog {
+  return (msg, level = 'info') => {
+    const prefix = `${logTimestamp(emu.now())}${level === 'err' ? ' ERROR:' : ''}`;
+    for (const line of msg.replace(/\n+$/, '').split('\n')) if (line !== '') log(`${prefix} ${line}`);
+  };
+}
+
+/** `HH:MM:SS` of a duration in ms (AbstractMigrate migrate's summary). */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+}
+
+/** How long the migration takes, in ms, before the emulator's time scale. */
+export function migrationDurationMs(emu: EmulatorCore, job: MigrationJob): number {
+  const p = emu.profile;
+  const bytes = job.copies.reduce((sum, c) => sum + c.sizeBytes, 0);
+  const restart = job.mode === 'restart' ? p.containerRestartMs : 0;
+  return p.migrationOverheadMs + (bytes / p.migrationBytesPerSecond) * 1000 + restart;
+}
+
+/** Sets or clears the `lock: migrate` of phase 1 (AbstractMigrate phase1 / phase1_cleanup). */
+export function setMigrateLock(g: GuestState, on: boolean): void {
+  const cfg = guestConfig(g);
+  if (on) cfg.main.lock = 'migrate';
+  else if (cfg.main.lock === 'migrate') delete cfg.main.lock;
+  else return;
+  writeGuestConfig(g, cfg);
+}
+
+/** The guest of a job, on its source node, or undefined when it is gone from there. */
+export function sourceGuest(emu: EmulatorCore, job: MigrationJob): GuestState | undefined {
+  const g = emu.world.guests[String(job.vmid)];
+  return g && g.type === job.type && g.node === job.source ? g : undefined;
+}
+
+/** The volume's name on the target: its own when free there, else the next free disk name. */
+function copyOnto(target: NodeState, copy: VolumeCopy, source: VolumeState, vmid: number, now: number): VolumeState {
+  const storage = findStorage(target, copy.targetStorage);
+  if (!storage) throw new Error(`storage '${copy.targetStorage}' is not available on node '${target.name}'`);
+  const name = (parseVolid(copy.volid)?.name ?? '').split('/').pop() as string;
+  // A container volume is a subvol on ZFS and a raw image elsewhere; VM images keep qcow2 only on file storages.
+  const subvol = source.content === 'rootdir' && storage.type === 'zfspool';
+  const format = subvol ? 'subvol' : isFileStorage(storage) && source.format !== 'subvol' ? source.format : 'raw';
+  const stem = name.replace(/\.(raw|qcow2|vmdk)$/, '').replace(/^(vm|subvol)-/, subvol ? 'subvol-' : 'vm-');
+  const taken = storage.volumes.some(
+    (v) =>
+      (v.volid.split(':')[1] ?? '')
+        .split('/')
+        .pop()
+        ?.replace(/\.[a-z0-9]+$/, '') === stem,
+  );
+  return allocateVolume(storage, {
+    vmid,
+    sizeBytes: source.sizeBytes,
+    content: source.content,
+    format,
+    ...(!taken && new RegExp(`^(vm|subvol)-${vmid}-`).test(stem) ? { stem } : {}),
+    ...(subvol ? { prefix: 'subvol' as const } : {}),
+    now,
+  });
+}
+
+/** Replaces volume ids in every volume key of every section (PVE update_volume_ids). */
+function updateVolumeIds(g: GuestState, map: ReadonlyMap<string, string>): void {
+  const kind = guestKind(g.type);
+  const cfg = guestConfig(g);
+  for (const section of [cfg.main, cfg.pending, ...Object.values(cfg.snapshots)]) {
+    for (const [key, value] of Object.entries(section)) {
+      if (!kind.isVolumeKey(key) && key !== 'vmstate') continue;
+      const parts = value.split(',');
+      let changed = false;
+      const out = parts.map((part) => {
+        const m = /^((?:file|volume)=)?(.+)$/.exec(part);
+        const renamed = m ? map.get(m[2] as string) : undefined;
+        if (!m || renamed === undefined) return part;
+        changed = true;
+        return `${m[1] ?? ''}${renamed}`;
+      });
+      if (changed) section[key] = out.join(',');
+    }
+  }
+  writeGuestConfig(g, cfg);
+}
+
+/**
+ * The move at the end of the task: volumes copied (all or none: a failed copy frees the copies
+ * made so far and fails the task with storage_migrate's message), the source copies freed,
+ * the config moved and unlocked. Returns the old → new volume ids.
+ */
+export function moveGuest(emu: EmulatorCore, job: MigrationJob, log: MigrationLog): Map<string, string> {
+  const g = requireGuest(emu.world, job.source, job.type, job.vmid);
+  const source = findNode(emu.world, job.source);
+  const target = findNode(emu.world, job.target);
+  if (!source || !target) throw new Error(`no such cluster node '${source ? job.target : job.source}'`);
+  const now = emu.now();
+  const volumeMap = new Map<string, string>();
+  const made: VolumeState[] = [];
+  for (const copy of job.copies) {
+    const found = findVolume(source, copy.volid);
+    if (!found) continue;
+    try {
+      const vol = copyOnto(target, copy, found.volume, job.vmid, now);
+      made.push(vol);
+      volumeMap.set(copy.volid, vol.volid);
+    } catch (err) {
+      for (const v of made) freeVolume(target, v.volid);
+      throw new Error(`storage migration for '${copy.volid}' to storage '${copy.targetStorage}' failed - ${(err as Error).message}`);
+    }
+  }
+  for (const [from, to] of volumeMap) log(`volume '${from}' is '${to}' on the target`);
+  for (const volid of volumeMap.keys()) freeVolume(source, volid);
+  // Shared storage: the same volume, now used from the target node.
+  for (const volid of job.shared) {
+    const found = findVolume(source, volid);
+    const into = findStorage(target, parseVolid(volid)?.storage ?? '');
+    if (!found || !into || into.volumes.some((v) => v.volid === volid)) continue;
+    found.storage.volumes = found.storage.volumes.filter((v) => v !== found.volume);
+    into.volumes.push(found.volume);
+  }
+  if (volumeMap.size) updateVolumeIds(g, volumeMap);
+  setMigrateLock(g, false);
+  g.node = job.target;
+  return volumeMap;
+}
