@@ -18,7 +18,7 @@
  */
 import type { EmulatorCore } from './emulator-core.js';
 import { summarize } from './handlers/guest-common.js';
-import { nodeMemUsed, nodeUptime, rootStorage } from './node-stats.js';
+import { nodeCpuLoad, nodeMemUsed, nodeUptime, rootStorage } from './node-stats.js';
 import { storageUsedBytes } from './world.js';
 
 /** pmxcfs `rrd_entry_is_old`: lines older than this many seconds are dropped. */
@@ -81,7 +81,7 @@ export class RrdCache {
       this.nodes.set(n.name, {
         time,
         uptime: nodeUptime(emu, n),
-        cpu: n.cpuLoad,
+        cpu: nodeCpuLoad(emu, n),
         mem: nodeMemUsed(emu, n),
         disk: root ? storageUsedBytes(root) : 0,
         maxcpu: n.cpus,

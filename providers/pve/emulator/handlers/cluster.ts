@@ -18,7 +18,7 @@ import {
   type StorageState,
   type World,
 } from '../world.js';
-import { nodeMemUsed, nodeUptime, rootStorage } from '../node-stats.js';
+import { nodeCpuLoad, nodeMemUsed, nodeUptime, rootStorage } from '../node-stats.js';
 
 function nowSeconds(emu: EmulatorCore): number {
   return Math.floor(emu.now() / 1000);
@@ -165,12 +165,14 @@ function nodeStatus(emu: EmulatorCore, req: ApiRequest): Record<string, unknown>
   const used = nodeMemUsed(emu, n);
   const root = rootStorage(n);
   const rootUsed = root ? storageUsedBytes(root) : 0;
+  // live, as pve-manager PVE/API2/Nodes.pm status reads /proc/stat (not pvestatd's last round)
+  const cpu = nodeCpuLoad(emu, n);
   return {
     uptime: nodeUptime(emu, n),
-    cpu: n.cpuLoad,
+    cpu,
     wait: 0.001,
     idle: 0,
-    loadavg: [(n.cpuLoad * n.cpus).toFixed(2), (n.cpuLoad * n.cpus * 0.9).toFixed(2), (n.cpuLoad * n.cpus * 0.8).toFixed(2)],
+    loadavg: [(cpu * n.cpus).toFixed(2), (cpu * n.cpus * 0.9).toFixed(2), (cpu * n.cpus * 0.8).toFixed(2)],
     cpuinfo: {
       cpus: n.cpus,
       cores: n.cpus / n.sockets,
