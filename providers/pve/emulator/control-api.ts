@@ -10,6 +10,7 @@
  *   GET    /_emulator/requests         DELETE /_emulator/requests
  *   POST   /_emulator/nodes/{node}     (body: {"online"?: bool, "usb"?: [...], "pci"?: [...]})
  *   POST   /_emulator/pvestatd         (one pvestatd round now: the listings catch up)
+ *   POST   /_emulator/guests/{vmid}    (body: {"cpuLoad": 0..1}: the running guest's share of its vCPUs in use)
  *
  * Answers are `application/json`; errors `{"error": "..."}` with 400/404.
  */
@@ -56,6 +57,7 @@ export function handleControl(
 ): ControlAnswer {
   const rel = path.replace(/^\/_emulator/, '') || '/';
   const nodeMatch = /^\/nodes\/([^/]+)$/.exec(rel);
+  const guestMatch = /^\/guests\/(\d+)$/.exec(rel);
   if (method === 'GET' && rel === '/health') return { status: 200, body: { ok: true } };
   if (method === 'GET' && rel === '/world') return { status: 200, body: core.world };
   if (method === 'PUT' && rel === '/world') {
@@ -103,6 +105,19 @@ export function handleControl(
     if (Array.isArray(b.pci)) node.pci = b.pci as NodeState['pci'];
     core.persist();
     return { status: 200, body: node };
+  }
+  if (method === 'POST' && guestMatch) {
+    const g = core.world.guests[guestMatch[1] as string];
+    if (!g) throw new ControlError(404, `no such guest '${guestMatch[1]}'`);
+    const b = parseJson(bodyText);
+    if (!isObject(b)) throw new ControlError(400, 'body must be an object');
+    if (b.cpuLoad !== undefined) {
+      if (typeof b.cpuLoad !== 'number' || !(b.cpuLoad >= 0 && b.cpuLoad <= 1))
+        throw new ControlError(400, 'cpuLoad must be a number from 0 to 1');
+      g.cpuLoad = b.cpuLoad;
+    }
+    core.persist();
+    return { status: 200, body: g };
   }
   throw new ControlError(404, `no control endpoint '${method} ${path}'`);
 }

@@ -112,6 +112,8 @@ export interface ProxmoxEmulator {
   getFaults(): FaultConfig;
   /** Takes a node on or offline. */
   setNodeOnline(node: string, online: boolean): void;
+  /** Sets a guest's CPU load while running, as a share (0..1) of its vCPUs (GuestState.cpuLoad). */
+  setGuestCpuLoad(vmid: number, load: number): void;
   /** Replaces the world with a fresh seed. */
   reset(seed?: SeedKind): void;
   /** Runs one pvestatd round now, as if its period had just come round (pvestatd-rrd.ts). */
@@ -217,6 +219,13 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
       const n: NodeState | undefined = findNode(core.world, node);
       if (!n) throw new Error(`no such node '${node}'`);
       n.online = online;
+      core.persist();
+    },
+    setGuestCpuLoad(vmid, load) {
+      const g = core.world.guests[String(vmid)];
+      if (!g) throw new Error(`no such guest '${vmid}'`);
+      if (!(load >= 0 && load <= 1)) throw new Error(`cpu load must be from 0 to 1 (got ${load})`);
+      g.cpuLoad = load;
       core.persist();
     },
     reset: (seed) => core.reset(seed),
