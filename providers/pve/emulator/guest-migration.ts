@@ -101,12 +101,13 @@ export function sourceGuest(emu: EmulatorCore, job: MigrationJob): GuestState | 
 }
 
 /** The volume's name on the target: its own when free there, else the next free disk name. */
-function copyOnto(target: NodeState, copy: VolumeCopy, source: VolumeState, vmid: number, now: number): VolumeState {
+function copyOnto(target: NodeState, copy: VolumeCopy, source: VolumeState, job: MigrationJob, now: number): VolumeState {
+  const vmid = job.vmid;
   const storage = findStorage(target, copy.targetStorage);
   if (!storage) throw new Error(`storage '${copy.targetStorage}' is not available on node '${target.name}'`);
   const name = (parseVolid(copy.volid)?.name ?? '').split('/').pop() as string;
   // A container volume is a subvol on ZFS and a raw image elsewhere; VM images keep qcow2 only on file storages.
-  const subvol = source.content === 'rootdir' && storage.type === 'zfspool';
+  const subvol = job.type === 'lxc' && storage.type === 'zfspool';
   const format = subvol ? 'subvol' : isFileStorage(storage) && source.format !== 'subvol' ? source.format : 'raw';
   const stem = name.replace(/\.(raw|qcow2|vmdk)$/, '').replace(/^(vm|subvol)-/, subvol ? 'subvol-' : 'vm-');
   const taken = storage.volumes.some(
@@ -166,7 +167,7 @@ export function moveGuest(emu: EmulatorCore, job: MigrationJob, log: MigrationLo
     const found = findVolume(source, copy.volid);
     if (!found) continue;
     try {
-      const vol = copyOnto(target, copy, found.volume, job.vmid, now);
+      const vol = copyOnto(target, copy, found.volume, job, now);
       made.push(vol);
       volumeMap.set(copy.volid, vol.volid);
     } catch (err) {

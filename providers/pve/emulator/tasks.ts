@@ -102,24 +102,31 @@ export function settleOrphanedTasks(world: World, nowSeconds: number, orphanedCr
     t.endtime = nowSeconds;
     t.log.push('TASK ERROR: unexpected status');
     if (orphanedCreates === 'roll-back' && t.placeholder) removePlaceholder(world, t.placeholder);
-    if (t.migration) abandonMigration(world, t.migration);
+    if (t.migration) abandonMigration(world, t.migration, nowSeconds);
   }
 }
 
 /**
  * A migration whose process vanished: its work (the guest's move to the target) is one change
- * of the world made when the task ends, so the guest is still whole on its source; only the
- * `lock: migrate` its first phase set is left, and is cleared, as its phase 1 cleanup would
- * have. (A real source node that crashes mid-migration keeps the lock for `qm unlock`; the
- * emulator has no half-copied volumes to leave behind, so it leaves nothing to clean up.)
+ * of the world made when the task ends, so the guest is still whole on its source; the
+ * `lock: migrate` its first phase set is cleared, as its phase 1 cleanup would, and a container
+ * shut down for a restart migration runs again there, as its final cleanup would start it.
+ * (A real source node that crashes mid-migration keeps the lock for `qm unlock`; the emulator
+ * has no half-copied volumes to leave behind, so it leaves nothing to clean up by hand.)
  */
-function abandonMigration(world: World, m: NonNullable<TaskRecord['migration']>): void {
+function abandonMigration(world: World, m: NonNullable<TaskRecord['migration']>, nowSeconds: number): void {
   const g = world.guests[String(m.vmid)];
   if (!g || g.type !== m.type || g.node !== m.source) return;
   const cfg = guestConfig(g);
-  if (cfg.main.lock !== 'migrate') return;
-  delete cfg.main.lock;
-  writeGuestConfig(g, cfg);
+  if (cfg.main.lock === 'migrate') {
+    delete cfg.main.lock;
+    writeGuestConfig(g, cfg);
+  }
+  if (m.restart && g.status === 'stopped') {
+    g.status = 'running';
+    g.startedAt = nowSeconds;
+    g.pid = 1000 + ((world.nextPid++ * 13) % 900000);
+  }
 }
 
 /** Removes a guest still registered as a create/clone placeholder (its work never ran). */

@@ -169,8 +169,11 @@ export interface TaskRecord {
   log: string[];
   /** The guest a create or clone task registered (a config holding only its lock) before its work. */
   placeholder?: { type: GuestType; vmid: number };
-  /** The guest a migration task moves, from `source` to `target`. */
-  migration?: { type: GuestType; vmid: number; source: string; target: string };
+  /**
+   * The guest a migration task moves, from `source` to `target`; `restart`: a running container
+   * in restart mode, shut down by the task until it starts on the target.
+   */
+  migration?: { type: GuestType; vmid: number; source: string; target: string; restart?: boolean };
 }
 
 export interface World {

@@ -259,7 +259,7 @@ function migrateCt(emu: EmulatorCore, req: ApiRequest): string {
     type: 'vzmigrate',
     id: String(vmid),
     holds: [{ type: 'lxc', vmid }],
-    migration: { type: 'lxc', vmid, source, target: targetName },
+    migration: { type: 'lxc', vmid, source, target: targetName, ...(restart && g.status === 'running' ? { restart: true } : {}) },
     begin: (line) => {
       const log = migrationLogger(emu, line);
       logger = log;
