@@ -30,8 +30,8 @@ describe('Proxmox emulator: migration tasks', () => {
   let api: Api;
 
   beforeEach(async () => {
-    // 32 GiB at 110 MB/s plus 4 s is about five minutes on the homelab; here a fiftieth of that
-    t = await startTestEmulator({ migrationTimeScale: 0.002 });
+    // 32 GiB at 110 MB/s plus 4 s is about five minutes on the homelab; here a thousandth of that
+    t = await startTestEmulator({ migrationTimeScale: 0.001 });
     api = t.api;
   });
   afterEach(async () => {
@@ -105,7 +105,7 @@ describe('Proxmox emulator: migration tasks', () => {
   });
 
   it('a failed migration task leaves the VM on its source, running and unlocked', async () => {
-    t.emu.setFaults({ failTasks: [{ type: 'qmigrate', message: 'migration aborted' }] });
+    t.emu.setFaults({ failTasks: [{ type: 'qmigrate', message: 'migration aborted' }], taskDurationByType: { qmigrate: 50 } });
     const upid: string = await api.nodes.$('pve').qemu.$(107).migrate.$post({
       target: 'pumped-piglet',
       online: true,

@@ -2,8 +2,8 @@
  * What a VM and a container migration share once their checks have passed (pve-guest-common
  * `src/PVE/AbstractMigrate.pm` migrate: prepare, phase 1 under `lock: migrate`, phase 2 for a
  * running VM, phase 3, final cleanup): the task log's timestamped lines, the modelled duration
- * (the local volumes copied at the profile's rate, plus a fixed overhead and a container's
- * restart), and the move itself — done as one change of the world when the task's time is up:
+ * (the local volumes, and a running VM's RAM, copied at the profile's rate or the request's
+ * `bwlimit`, plus a fixed overhead and a container's restart), and the move itself — done as one change of the world when the task's time is up:
  * local volumes copied to their target storage (the name kept when it is free there, as
  * pve-storage `storage_migrate` with `allow_rename`) and freed on the source, volumes on shared
  * storage handed over, the config's volume ids updated, the config moved to the target node
@@ -48,6 +48,10 @@ export interface MigrationJob {
    * (stopped before and after).
    */
   mode: 'online' | 'restart' | 'offline';
+  /** The RAM a live migration moves (the memory the running VM uses), in bytes. */
+  ramBytes?: number;
+  /** The request's `bwlimit` in KiB/s (0 or absent: no limit below the link's rate). */
+  bwlimitKiBps?: number;
 }
 
 /** A task log writer with AbstractMigrate's `log`: each line `YYYY-MM-DD HH:MM:SS msg`, errors `... ERROR: msg`. */
@@ -80,9 +84,11 @@ export function formatDuration(ms: number): string {
 /** How long the migration takes, in ms, before the emulator's time scale. */
 export function migrationDurationMs(emu: EmulatorCore, job: MigrationJob): number {
   const p = emu.profile;
-  const bytes = job.copies.reduce((sum, c) => sum + c.sizeBytes, 0);
+  const bytes = job.copies.reduce((sum, c) => sum + c.sizeBytes, 0) + (job.ramBytes ?? 0);
+  const limit = job.bwlimitKiBps ? job.bwlimitKiBps * 1024 : Number.POSITIVE_INFINITY;
+  const rate = Math.min(p.migrationBytesPerSecond, limit);
   const restart = job.mode === 'restart' ? p.containerRestartMs : 0;
-  return p.migrationOverheadMs + (bytes / p.migrationBytesPerSecond) * 1000 + restart;
+  return p.migrationOverheadMs + (bytes / rate) * 1000 + restart;
 }
 
 /** Sets or clears the `lock: migrate` of phase 1 (AbstractMigrate phase1 / phase1_cleanup). */

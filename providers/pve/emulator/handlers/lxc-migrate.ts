@@ -270,7 +270,15 @@ function migrateCt(emu: EmulatorCore, req: ApiRequest): string {
         log(`starting migration of CT ${vmid} to node '${targetName}' (${targetNode.ip})`);
         if (live) setMigrateLock(live, true);
         const scan = scanCtVolumes(emu.world, r, log);
-        job = { type: 'lxc', vmid, source, target: targetName, ...scan, mode: wasRunning && restart ? 'restart' : 'offline' };
+        job = {
+          type: 'lxc',
+          vmid,
+          source,
+          target: targetName,
+          ...scan,
+          mode: wasRunning && restart ? 'restart' : 'offline',
+          ...(p.bwlimit !== undefined ? { bwlimitKiBps: p.bwlimit as number } : {}),
+        };
       } catch (err) {
         if (!(err instanceof MigrationAbort)) throw err;
         if (err.phase === 'phase1') {

@@ -255,6 +255,7 @@ interface VmMigrationRequest {
   force: boolean;
   withLocalDisks: boolean;
   storageMap: StorageMap | undefined;
+  bwlimit: number | undefined;
 }
 
 /**
@@ -323,6 +324,8 @@ function prepareVmMigration(emu: EmulatorCore, r: VmMigrationRequest, log: Retur
     copies: scan.copies,
     shared: scan.shared,
     mode: running ? 'online' : 'offline',
+    ...(running ? { ramBytes: summarize(emu, g).mem } : {}),
+    ...(r.bwlimit !== undefined ? { bwlimitKiBps: r.bwlimit } : {}),
   };
 }
 
@@ -462,6 +465,7 @@ function migrateVm(emu: EmulatorCore, req: ApiRequest): string {
     force,
     withLocalDisks: p['with-local-disks'] === true,
     storageMap,
+    bwlimit: p.bwlimit as number | undefined,
   };
   const started = emu.now();
   let job: MigrationJob | undefined;
