@@ -104,6 +104,30 @@ describe('Proxmox emulator: migration tasks', () => {
     );
   });
 
+  it('moves a VM with a cloud-init drive: the generated disk goes along under its own name', async () => {
+    const upid: string = await api.nodes.$('pve').qemu.$(107).migrate.$post({
+      target: 'pumped-piglet',
+      online: true,
+      'with-local-disks': true,
+      targetstorage: 'local-lvm:local-zfs',
+    });
+    expect((await waitTask(api, upid)).exitstatus).toBe('OK');
+    const cfg = await api.nodes.$('pumped-piglet').qemu.$(107).config.$get();
+    expect(cfg.ide2).toBe('local-zfs:vm-107-cloudinit,media=cdrom');
+    expect(cfg.scsi0).toBe('local-zfs:vm-107-disk-0,discard=on,iothread=1,size=200G');
+    const log = untimed(await taskLog(api, upid));
+    expect(log).toContain("found generated disk 'local-lvm:vm-107-cloudinit' (in current VM config)");
+  });
+
+  it("moves the seed's docker container to pumped-piglet (issue #22's scenario) onto ZFS, running again", async () => {
+    const upid: string = await api.nodes.$('pve').lxc.$(100).migrate.$post({ target: 'pumped-piglet', restart: true, 'target-storage': 'local-zfs' });
+    expect((await waitTask(api, upid)).exitstatus).toBe('OK');
+    expect(t.emu.world.guests['100']).toMatchObject({ node: 'pumped-piglet', status: 'running' });
+    const cfg = await api.nodes.$('pumped-piglet').lxc.$(100).config.$get();
+    expect(cfg.rootfs).toBe('local-zfs:subvol-100-disk-0,size=32G');
+    expect(untimed(await taskLog(api, upid))).toContain("volume 'local-lvm:vm-100-disk-0' is 'local-zfs:subvol-100-disk-0' on the target");
+  });
+
   it('a failed migration task leaves the VM on its source, running and unlocked', async () => {
     t.emu.setFaults({ failTasks: [{ type: 'qmigrate', message: 'migration aborted' }], taskDurationByType: { qmigrate: 50 } });
     const upid: string = await api.nodes.$('pve').qemu.$(107).migrate.$post({
