@@ -83,6 +83,18 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
       expect(bad.json().errors).toEqual({ targetstorage: 'failed to parse storage map: default target ID can only be provided once' });
     });
 
+    it('refuses to live-migrate a replicated VM off its replication target; its target turns the job around', async () => {
+      t.emu.world.replication = { '101-0': { id: '101-0', type: 'local', guest: 101, jobnum: 0, target: 'fun-bedbug', schedule: '*/15' } };
+      t.emu.save();
+      expect(await failure(vm(101).migrate.$post({ target: 'chief-horse', online: true, 'with-local-disks': true }))).toMatch(
+        /500 Cannot live-migrate replicated VM to node 'chief-horse' - not a replication target. Use 'force' to override./,
+      );
+      const upid: string = await vm(101).migrate.$post({ target: 'fun-bedbug', online: true, 'with-local-disks': true });
+      expect((await waitTask(api, upid)).exitstatus).toBe('OK');
+      // pve-guest-common ReplicationConfig.pm switch_replication_job_target
+      expect(t.emu.world.replication?.['101-0']).toMatchObject({ target: 'pve', source: 'fun-bedbug' });
+    });
+
     it('refuses force for a token (root only)', async () => {
       const r = await raw(t.emu, 'POST', '/nodes/pve/qemu/101/migrate', { form: { target: 'chief-horse', online: '1', force: '1' } });
       expect(r.status).toBe(400);

@@ -194,5 +194,19 @@ export function moveGuest(emu: EmulatorCore, job: MigrationJob, log: MigrationLo
   if (volumeMap.size) updateVolumeIds(g, volumeMap);
   setMigrateLock(g, false);
   g.node = job.target;
+  switchReplicationJobTarget(emu, job);
   return volumeMap;
+}
+
+/**
+ * pve-guest-common `src/PVE/ReplicationConfig.pm` switch_replication_job_target (called by
+ * AbstractMigrate after the config moved): the guest's job to the new node now replicates back
+ * to the old one, and every job of the guest runs from the new node.
+ */
+function switchReplicationJobTarget(emu: EmulatorCore, job: MigrationJob): void {
+  for (const j of Object.values(emu.world.replication ?? {})) {
+    if (j.guest !== job.vmid || j.type !== 'local') continue;
+    if (j.target === job.target) j.target = job.source;
+    j.source = job.target;
+  }
 }

@@ -271,6 +271,9 @@ function prepareVmMigration(emu: EmulatorCore, r: VmMigrationRequest, log: Retur
   const source = findNode(world, r.source) as NodeState;
   const target = findNode(world, r.target) as NodeState;
   const cfg = guestConfig(g);
+  const toTarget = Object.values(world.replication ?? {}).find((j) => j.guest === r.vmid && j.target === r.target);
+  if (toTarget?.remove_job !== undefined)
+    throw new MigrationAbort('refusing to migrate replicated VM whose replication job is marked for removal');
   try {
     checkConfigLock(QEMU_KIND, cfg.main);
   } catch (err) {
