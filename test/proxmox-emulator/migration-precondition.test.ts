@@ -5,6 +5,8 @@
  * not allowed (storages, mapped devices), its local disks and local resources.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../providers/pve/emulator/start-emulator.js';
+import { checkRequestsAfterAll } from '../support/pve-schema.js';
 import { failure, raw, startTestEmulator, type Api, type TestEmulator } from './support/emulator-fixture.js';
 
 const GiB = 1024 ** 3;
@@ -12,12 +14,16 @@ const GiB = 1024 ** 3;
 describe('Proxmox emulator: migration preconditions', () => {
   let t: TestEmulator;
   let api: Api;
+  // every request the tests sent, checked against the real PVE API schema at the end
+  const requests: RecordedRequest[] = [];
+  checkRequestsAfterAll(requests);
 
   beforeEach(async () => {
     t = await startTestEmulator();
     api = t.api;
   });
   afterEach(async () => {
+    requests.push(...t.emu.requestLog);
     await t.close();
   });
 
@@ -74,6 +80,7 @@ describe('Proxmox emulator: migration preconditions', () => {
   });
 
   it('has no container preconditions on PVE 8.4, and no has-dbus-vmstate for VMs', async () => {
+    requests.push(...t.emu.requestLog);
     await t.close();
     t = await startTestEmulator({ pveVersion: '8.4' });
     api = t.api;

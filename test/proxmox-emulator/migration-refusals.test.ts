@@ -6,6 +6,8 @@
  * guest where it was, unlocked.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../providers/pve/emulator/start-emulator.js';
+import { checkRequestsAfterAll } from '../support/pve-schema.js';
 import { failure, raw, startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
 
 async function untimedLog(api: Api, upid: string): Promise<string[]> {
@@ -16,6 +18,9 @@ async function untimedLog(api: Api, upid: string): Promise<string[]> {
 describe('Proxmox emulator: migrations PVE refuses', () => {
   let t: TestEmulator;
   let api: Api;
+  // every request the tests sent, checked against the real PVE API schema at the end
+  const requests: RecordedRequest[] = [];
+  checkRequestsAfterAll(requests);
   const vm = (vmid: number, node = 'pve'): Api => api.nodes.$(node).qemu.$(vmid);
   const ct = (vmid: number, node = 'pve'): Api => api.nodes.$(node).lxc.$(vmid);
 
@@ -43,6 +48,7 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
     api = t.api;
   });
   afterEach(async () => {
+    requests.push(...t.emu.requestLog);
     await t.close();
   });
 

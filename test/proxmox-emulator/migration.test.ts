@@ -5,6 +5,8 @@
  * pve-container's LXC/Migrate.pm, and a failed task that leaves the guest where it was.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../providers/pve/emulator/start-emulator.js';
+import { checkRequestsAfterAll } from '../support/pve-schema.js';
 import { startTestEmulator, waitTask, type Api, type TestEmulator } from './support/emulator-fixture.js';
 
 const GiB = 1024 ** 3;
@@ -28,6 +30,9 @@ function untimed(lines: string[]): string[] {
 describe('Proxmox emulator: migration tasks', () => {
   let t: TestEmulator;
   let api: Api;
+  // every request the tests sent, checked against the real PVE API schema at the end
+  const requests: RecordedRequest[] = [];
+  checkRequestsAfterAll(requests);
 
   beforeEach(async () => {
     // 32 GiB at 110 MB/s plus 4 s is about five minutes on the homelab; here a thousandth of that
@@ -35,6 +40,7 @@ describe('Proxmox emulator: migration tasks', () => {
     api = t.api;
   });
   afterEach(async () => {
+    requests.push(...t.emu.requestLog);
     await t.close();
   });
 
