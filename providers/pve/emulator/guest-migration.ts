@@ -1,13 +1,14 @@
 /**
- * What a VM and a container migration share once their checks have passed (pve-guest-common
- * `src/PVE/AbstractMigrate.pm` migrate: prepare, phase 1 under `lock: migrate`, phase 2 for a
- * running VM, phase 3, final cleanup): the task log's timestamped lines, the modelled duration
+ * What a VM and a container migration share (pve-guest-common `src/PVE/AbstractMigrate.pm`
+ * migrate: prepare, phase 1 under `lock: migrate`, phase 2 for a running VM, phase 3, final
+ * cleanup): the abort of a refused one, the task log's timestamped lines, the modelled duration
  * (the local volumes, and a running VM's RAM, copied at the profile's rate or the request's
- * `bwlimit`, plus a fixed overhead and a container's restart), and the move itself — done as one change of the world when the task's time is up:
- * local volumes copied to their target storage (the name kept when it is free there, as
- * pve-storage `storage_migrate` with `allow_rename`) and freed on the source, volumes on shared
- * storage handed over, the config's volume ids updated, the config moved to the target node
- * (`move_config_to_node`) and unlocked.
+ * `bwlimit`, plus a fixed overhead and a container's restart), and the move itself — one change
+ * of the world when the task's time is up: local volumes copied to their target storage (the
+ * name kept when it is free there, as pve-storage `storage_migrate` with `allow_rename`) and
+ * freed on the source, volumes on shared storage handed over, the config's volume ids updated,
+ * the config moved to the target node (`move_config_to_node`) and unlocked, the guest's
+ * replication jobs turned around.
  */
 import type { EmulatorCore } from './emulator-core.js';
 import { guestKind } from './guest-kind.js';
@@ -52,6 +53,28 @@ export interface MigrationJob {
   ramBytes?: number;
   /** The request's `bwlimit` in KiB/s (0 or absent: no limit below the link's rate). */
   bwlimitKiBps?: number;
+}
+
+/** A failure in the task's prepare (`phase: 'prepare'`) or phase 1, with the message its log ends on. */
+export class MigrationAbort extends Error {
+  constructor(
+    message: string,
+    readonly phase: 'prepare' | 'phase1' = 'prepare',
+  ) {
+    super(message);
+  }
+}
+
+/** pve-common `src/PVE/Format.pm` render_bytes: `1.68 GiB`. */
+export function renderBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(2)} ${units[i]}`;
 }
 
 /** A task log writer with AbstractMigrate's `log`: each line `YYYY-MM-DD HH:MM:SS msg`, errors `... ERROR: msg`. */

@@ -4,6 +4,10 @@
  * emulator keeps a storage per node; a storage ID that some node has and another lacks is
  * what `nodes` restricts in a real storage.cfg, and one no node has does not exist.
  */
+import { fail, paramFail } from './api-error.js';
+import type { EmulatorCore } from './emulator-core.js';
+import type { ApiRequest } from './router.js';
+import { mappedTargets, parseStorageMap, type StorageMap } from './storage-map.js';
 import type { ContentType, NodeState, StorageState, World } from './world.js';
 
 /** storage_config: the storage's definition anywhere in the cluster, or "does not exist". */
@@ -47,4 +51,31 @@ export function checkStorageAccessMigrate(world: World, sid: string, target: Nod
   if (!s.content.includes(content)) {
     throw new Error(content === 'images' ? `storage '${sid}' does not support vm images` : `storage '${sid}' does not support CT rootdirs`);
   }
+}
+
+/**
+ * The storage map of a request's `targetstorage` (VM) or `target-storage` (container), checked
+ * on the target as migrate_vm checks it: 400 when it does not parse, 500 for a target storage.
+ */
+export function requestStorageMap(
+  emu: EmulatorCore,
+  req: ApiRequest,
+  param: string,
+  target: NodeState,
+  content: 'images' | 'rootdir',
+): StorageMap | undefined {
+  const text = req.params[param] as string | undefined;
+  if (text === undefined || text === '') return undefined;
+  let map: StorageMap;
+  try {
+    map = parseStorageMap(text);
+  } catch (err) {
+    paramFail({ [param]: `failed to parse storage map: ${(err as Error).message}` });
+  }
+  try {
+    for (const sid of mappedTargets(map)) checkStorageAccessMigrate(emu.world, sid, target, content);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return map;
 }

@@ -14,6 +14,7 @@ import type { ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { LXC_KIND } from '../guest-kind.js';
 import {
+  MigrationAbort,
   formatDuration,
   migrationDurationMs,
   migrationLogger,
@@ -24,11 +25,11 @@ import {
   type MigrationLog,
   type VolumeCopy,
 } from '../guest-migration.js';
-import { checkStorageAccessMigrate, storageCheckEnabled } from '../migration-checks.js';
+import { requestStorageMap, storageCheckEnabled } from '../migration-checks.js';
 import { bool, int, NODE, num, opt, str } from '../param-schema.js';
 import type { ApiRequest, RouteDef } from '../router.js';
 import { findVolume, parseVolid, volumeOwner } from '../storage-ops.js';
-import { mapStorage, mappedTargets, parseStorageMap, type StorageMap } from '../storage-map.js';
+import { mapStorage, type StorageMap } from '../storage-map.js';
 import { findNode, guestConfig, type NodeState, type World } from '../world.js';
 import { bootGuest, checkConfigLock, guestOf, markStopped, NEW_VOLUME_RE, requireNodeState, startTask } from './guest-common.js';
 import { GUEST_BASE } from './guest-routes.js';
@@ -63,15 +64,6 @@ function mountPoints(section: ConfigSection, unused: boolean): MountPoint[] {
     .sort((a, b) => rank(a) - rank(b))
     .map((k) => mountPoint(k, section[k] as string))
     .filter((m): m is MountPoint => m !== undefined);
-}
-
-class MigrationAbort extends Error {
-  constructor(
-    message: string,
-    readonly phase: 'prepare' | 'phase1' = 'prepare',
-  ) {
-    super(message);
-  }
 }
 
 interface CtMigrationRequest {
@@ -217,20 +209,7 @@ function migrateCt(emu: EmulatorCore, req: ApiRequest): string {
   const online = p.online === true;
   const restart = p.restart === true;
   if (g.status === 'running' && !online && !restart) fail("can't migrate running container without --online or --restart");
-  let storageMap: StorageMap | undefined;
-  const text = p['target-storage'] as string | undefined;
-  if (text !== undefined && text !== '') {
-    try {
-      storageMap = parseStorageMap(text);
-    } catch (err) {
-      paramFail({ 'target-storage': `failed to parse storage map: ${(err as Error).message}` });
-    }
-    try {
-      for (const sid of mappedTargets(storageMap)) checkStorageAccessMigrate(emu.world, sid, target, 'rootdir');
-    } catch (err) {
-      fail((err as Error).message);
-    }
-  }
+  const storageMap = requestStorageMap(emu, req, 'target-storage', target, 'rootdir');
   const r: CtMigrationRequest = { vmid, source, target: targetName, online, restart, storageMap };
   const started = emu.now();
   let job: MigrationJob | undefined;

@@ -1,16 +1,10 @@
-/**
- * VM migration (`/nodes/{node}/qemu/{vmid}/migrate`), after qemu-server: the API's checks
- * before the task (`src/PVE/API2/Qemu.pm` migrate_vm), the precondition answer of GET
- * (migrate_vm_precondition, `$check_vm_disks_local`), and the `qmigrate` task's own checks
- * (`src/PVE/QemuMigrate.pm` prepare and scan_local_volumes, `src/PVE/QemuMigrate/Helpers.pm`
- * check_local_resources) with their log lines; the move itself is guest-migration.ts.
- */
-import { QEMU_USB_FORMAT, parsePropertyString, parseSize } from '../../property-string.js';
 import { fail, paramFail, permFail } from '../api-error.js';
 import type { ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
 import { QEMU_KIND } from '../guest-kind.js';
 import {
+  MigrationAbort,
+  renderBytes,
   formatDuration,
   migrationDurationMs,
   migrationLogger,
@@ -20,169 +14,22 @@ import {
   type MigrationJob,
   type VolumeCopy,
 } from '../guest-migration.js';
-import { checkStorageAccessMigrate, storageCheckEnabled, volumeContentType } from '../migration-checks.js';
+import { requestStorageMap, storageCheckEnabled, volumeContentType } from '../migration-checks.js';
+import { localResources } from '../qemu-local-resources.js';
+import { collectVolumes, driveFile } from '../qemu-volume-refs.js';
 import { bool, int, NODE, opt, str } from '../param-schema.js';
 import { isQemuDriveKey } from '../qemu-options.js';
-import { mappingsOf, nodeMapEntries } from '../resource-mappings.js';
 import type { ApiRequest, RouteDef } from '../router.js';
 import { findVolume, parseVolid, volumeOwner } from '../storage-ops.js';
 import { linkedCloneOf } from '../storage-features.js';
-import { mapStorage, mappedTargets, parseStorageMap, type StorageMap } from '../storage-map.js';
+import { mapStorage, type StorageMap } from '../storage-map.js';
 import { findNode, guestConfig, type GuestState, type NodeState, type World } from '../world.js';
 import { checkConfigLock, guestOf, markRunning, requireNodeState, startTask, summarize } from './guest-common.js';
 import { GUEST_BASE } from './guest-routes.js';
 
-/** What foreach_volid collects about one volume of a VM config (qemu-server `src/PVE/QemuServer.pm`). */
-interface VolumeAttrs {
-  volid: string;
-  cdrom: boolean;
-  isCloudinit: boolean;
-  shared: boolean;
-  isUnused: boolean;
-  isAttached: boolean;
-  inSnapshot: string[];
-  inPending: boolean;
-  isVmstate: boolean;
-  isTpmstate: boolean;
-  drivename?: string;
-  size?: number;
-}
-
-/** pve-common `src/PVE/Format.pm` render_bytes: `1.68 GiB`. */
-function renderBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(2)} ${units[i]}`;
-}
-
-/** The volume (`file`) of a drive value: its first positional part or `file=`. */
-function driveFile(value: string): string | undefined {
-  for (const part of value.split(',')) {
-    if (part.startsWith('file=')) return part.slice(5);
-    if (!part.includes('=')) return part;
-  }
-  return undefined;
-}
-
-function driveOption(value: string, name: string): string | undefined {
-  for (const part of value.split(',')) if (part.startsWith(`${name}=`)) return part.slice(name.length + 1);
-  return undefined;
-}
-
-/** foreach_volid: every volume of the current config, its pending changes and its snapshots, with its attributes. */
-function collectVolumes(main: ConfigSection, pending: ConfigSection, snapshots: Record<string, ConfigSection>): VolumeAttrs[] {
-  const all = new Map<string, VolumeAttrs>();
-  const visit = (section: ConfigSection, snapname: string | undefined, isPending: boolean): void => {
-    for (const [key, value] of Object.entries(section)) {
-      if (!isQemuDriveKey(key) && !/^unused\d+$/.test(key) && key !== 'vmstate') continue;
-      const volid = driveFile(value);
-      if (!volid) continue;
-      let a = all.get(volid);
-      if (!a) {
-        a = {
-          volid,
-          cdrom: true,
-          isCloudinit: false,
-          shared: false,
-          isUnused: false,
-          isAttached: false,
-          inSnapshot: [],
-          inPending: false,
-          isVmstate: false,
-          isTpmstate: false,
-        };
-        all.set(volid, a);
-      }
-      if (driveOption(value, 'media') !== 'cdrom') a.cdrom = false;
-      if (/(^|[:/])vm-\d+-cloudinit(\.\w+)?$/.test(volid)) a.isCloudinit = true;
-      if (driveOption(value, 'shared') === '1') a.shared = true;
-      if (/^unused\d+$/.test(key)) a.isUnused = true;
-      if (!a.isUnused && snapname === undefined && !isPending) a.isAttached = true;
-      if (snapname !== undefined) a.inSnapshot.push(snapname);
-      if (isPending) a.inPending = true;
-      const size = driveOption(value, 'size');
-      if (size !== undefined && a.size === undefined) {
-        try {
-          a.size = parseSize(size);
-        } catch {
-          // an unreadable size is left out, as parse_drive would reject the drive
-        }
-      }
-      if (key === 'vmstate') a.isVmstate = true;
-      if (key === 'tpmstate0') a.isTpmstate = true;
-      if (isQemuDriveKey(key)) a.drivename = key;
-    }
-  };
-  visit(main, undefined, false);
-  visit(pending, undefined, true);
-  for (const [name, snap] of Object.entries(snapshots)) visit(snap, name, false);
-  return [...all.values()];
-}
-
 function isSharedStorage(node: NodeState, volid: string): boolean {
   const sid = parseVolid(volid)?.storage;
   return node.storages.find((s) => s.id === sid)?.shared === true;
-}
-
-/**
- * check_local_resources: the local resources (`usbN` not spice, `hostpciN`, `serialN` other
- * than a socket, `parallelN`, `ivshmem`; a mapped `hostpciN` only for a running VM), the mapped
- * ones, and per node the mapped keys that have no entry there.
- */
-function localResources(
-  world: World,
-  main: ConfigSection,
-  running: boolean,
-): { local: string[]; mapped: Record<string, { name: string; 'live-migration'?: 1 }>; missing: Record<string, string[]> } {
-  const local: string[] = [];
-  const mapped: Record<string, { name: string; 'live-migration'?: 1 }> = {};
-  const missing: Record<string, string[]> = Object.fromEntries(world.nodes.map((n) => [n.name, [] as string[]]));
-  const addMissing = (kind: 'usb' | 'pci', key: string, id: string): void => {
-    for (const n of world.nodes) if (!nodeMapEntries(world, kind, id, n.name)?.length) missing[n.name]?.push(key);
-  };
-  if (main.hostusb) local.push('hostusb');
-  if (main.hostpci) local.push('hostpci');
-  if (main.ivshmem) local.push('ivshmem');
-  for (const key of Object.keys(main).sort()) {
-    const value = main[key] as string;
-    if (/^usb/.test(key)) {
-      let host: string | undefined;
-      let mapping: string | undefined;
-      try {
-        const u = parsePropertyString(value, QEMU_USB_FORMAT);
-        host = u.host;
-        mapping = u.mapping;
-      } catch {
-        // an unparsable entry counts as local
-      }
-      if (host && /^spice$/i.test(host)) continue;
-      if (mapping) {
-        addMissing('usb', key, mapping);
-        mapped[key] = { name: mapping };
-      }
-    }
-    if (/^hostpci/.test(key)) {
-      const mapping = driveOption(value, 'mapping');
-      if (mapping) {
-        addMissing('pci', key, mapping);
-        const entry: { name: string; 'live-migration'?: 1 } = { name: mapping };
-        mapped[key] = entry;
-        if (mappingsOf(world).pci[mapping]?.['live-migration-capable']) {
-          entry['live-migration'] = 1;
-          continue;
-        }
-        if (!running) continue;
-      }
-    }
-    if (/^serial/.test(key) && value === 'socket') continue;
-    if (/^(usb|hostpci|serial|parallel|virtiofs)\d+$/.test(key)) local.push(key);
-  }
-  return { local, mapped, missing };
 }
 
 /** check_storage_availability: every drive's storage enabled on the target (throws pve-storage's message). */
@@ -199,30 +46,6 @@ function checkStorageAvailability(world: World, main: ConfigSection, source: Nod
   }
 }
 
-/** The storage map of a request's `targetstorage`, checked on the target as migrate_vm checks it. */
-function requestStorageMap(
-  emu: EmulatorCore,
-  req: ApiRequest,
-  param: string,
-  target: NodeState,
-  content: 'images' | 'rootdir',
-): StorageMap | undefined {
-  const text = req.params[param] as string | undefined;
-  if (text === undefined || text === '') return undefined;
-  let map: StorageMap;
-  try {
-    map = parseStorageMap(text);
-  } catch (err) {
-    paramFail({ [param]: `failed to parse storage map: ${(err as Error).message}` });
-  }
-  try {
-    for (const sid of mappedTargets(map)) checkStorageAccessMigrate(emu.world, sid, target, content);
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  return map;
-}
-
 /** Only root@pam may use these (migrate_vm). */
 function rootOnly(req: ApiRequest, names: string[]): void {
   for (const name of names) {
@@ -235,16 +58,6 @@ function rootOnly(req: ApiRequest, names: string[]): void {
 function requireMigratePermission(req: ApiRequest): void {
   const vmid = req.params.vmid as number;
   if (!req.auth.has('VM.Migrate', `/vms/${vmid}`)) permFail(`/vms/${vmid}, VM.Migrate`);
-}
-
-/** A failure in the task's prepare (`phase: 'prepare'`) or phase 1, with the message its log ends on. */
-class MigrationAbort extends Error {
-  constructor(
-    message: string,
-    readonly phase: 'prepare' | 'phase1' = 'prepare',
-  ) {
-    super(message);
-  }
 }
 
 interface VmMigrationRequest {
