@@ -191,6 +191,19 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
       expect(log).toContain("can't migrate local disk 'local:iso/ubuntu-24.04.1-live-server-amd64.iso': local cdrom image");
     });
 
+    it('aborts when a copy does not fit on the target storage, freeing what it copied', async () => {
+      await stopped(107);
+      // chief-horse's local-lvm has 141 GiB; the 200 GB disk does not fit
+      const log = await aborted(await vm(107).migrate.$post({ target: 'chief-horse' }));
+      expect(log).toContain('copying local disk images');
+      const reason = log.find((l) => l.startsWith("ERROR: storage migration for 'local-lvm:vm-107-disk-0' to storage 'local-lvm' failed - "));
+      expect(reason).toMatch(/failed - not enough free space \(\d+ < 214748364800\)$/);
+      expect(t.emu.world.guests['107']).toMatchObject({ node: 'pve', status: 'stopped' });
+      const there = (await api.nodes.$('chief-horse').storage.$('local-lvm').content.$get({ vmid: 107 })) as unknown[];
+      expect(there).toEqual([]);
+      expect((await vm(107).config.$get()).lock).toBeUndefined();
+    });
+
     it('aborts a migration to an offline node: it does not answer ssh', async () => {
       await stopped(102);
       const log = await aborted(await vm(102).migrate.$post({ target: 'still-fawn' }));

@@ -83,7 +83,8 @@ function prepareCt(emu: EmulatorCore, r: CtMigrationRequest, log: MigrationLog):
     throw new MigrationAbort(`Configuration file 'nodes/${r.source}/lxc/${r.vmid}.conf' does not exist`);
   }
   const source = findNode(world, r.source) as NodeState;
-  const target = findNode(world, r.target) as NodeState;
+  const target = findNode(world, r.target);
+  if (!target) throw new MigrationAbort(`no such cluster node '${r.target}'`);
   const cfg = guestConfig(g);
   try {
     checkConfigLock(LXC_KIND, cfg.main);

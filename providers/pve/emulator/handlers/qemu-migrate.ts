@@ -82,7 +82,8 @@ function prepareVmMigration(emu: EmulatorCore, r: VmMigrationRequest, log: Retur
     throw new MigrationAbort(`Configuration file 'nodes/${r.source}/qemu-server/${r.vmid}.conf' does not exist`);
   }
   const source = findNode(world, r.source) as NodeState;
-  const target = findNode(world, r.target) as NodeState;
+  const target = findNode(world, r.target);
+  if (!target) throw new MigrationAbort(`no such cluster node '${r.target}'`);
   const cfg = guestConfig(g);
   const toTarget = Object.values(world.replication ?? {}).find((j) => j.guest === r.vmid && j.target === r.target);
   if (toTarget?.remove_job !== undefined)
