@@ -210,6 +210,13 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
       expect(log.at(-2)).toMatch(/: Can't connect to destination address using public key$/);
     });
 
+    it("aborts a container whose volume's storage the target lacks (no target-storage): still running on its source", async () => {
+      const log = await aborted(await ct(100).migrate.$post({ target: 'pumped-piglet', restart: true }));
+      expect(log.at(-2)).toMatch(/: storage 'local-lvm' is not available on node 'pumped-piglet'$/);
+      expect(log).not.toContain('shutdown CT 100');
+      expect(t.emu.world.guests['100']).toMatchObject({ node: 'pve', status: 'running' });
+    });
+
     it('aborts a live container migration, and one with a local bind mount point; a shared one is ignored', async () => {
       const online = await aborted(await ct(100).migrate.$post({ target: 'chief-horse', online: true }));
       expect(online.at(-2)).toMatch(/: lxc live migration is currently not implemented$/);

@@ -45,6 +45,7 @@ describe('Proxmox emulator: migration tasks', () => {
   });
 
   it('moves a running VM online with its local disk to another storage (targetstorage): node, volumes, running', async () => {
+    t.emu.setFaults({ taskDurationByType: { qmigrate: 1000 } }); // time to see it locked
     const upid: string = await api.nodes.$('pve').qemu.$(101).migrate.$post({
       target: 'pumped-piglet',
       online: true,
@@ -91,7 +92,7 @@ describe('Proxmox emulator: migration tasks', () => {
   });
 
   it('restart-migrates a running container: shut down, moved, started on the target', async () => {
-    t.emu.setFaults({ taskDurationByType: { vzmigrate: 400 } });
+    t.emu.setFaults({ taskDurationByType: { vzmigrate: 1000 } });
     const upid: string = await api.nodes.$('pve').lxc.$(100).migrate.$post({ target: 'chief-horse', restart: true });
     expect(upid).toMatch(/:vzmigrate:100:/);
     await new Promise((r) => setTimeout(r, 100));
@@ -132,6 +133,17 @@ describe('Proxmox emulator: migration tasks', () => {
     const cfg = await api.nodes.$('pumped-piglet').lxc.$(100).config.$get();
     expect(cfg.rootfs).toBe('local-zfs:subvol-100-disk-0,size=32G');
     expect(untimed(await taskLog(api, upid))).toContain("volume 'local-lvm:vm-100-disk-0' is 'local-zfs:subvol-100-disk-0' on the target");
+  });
+
+  it('a failed restart migration starts the container again on its source, unlocked', async () => {
+    t.emu.setFaults({ failTasks: [{ type: 'vzmigrate', message: 'migration aborted' }], taskDurationByType: { vzmigrate: 1000 } });
+    const upid: string = await api.nodes.$('pve').lxc.$(111).migrate.$post({ target: 'chief-horse', restart: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.emu.world.guests['111']).toMatchObject({ node: 'pve', status: 'stopped' });
+    expect((await waitTask(api, upid)).exitstatus).toBe('migration aborted');
+    expect(t.emu.world.guests['111']).toMatchObject({ node: 'pve', status: 'running' });
+    expect((await api.nodes.$('pve').lxc.$(111).config.$get()).lock).toBeUndefined();
+    expect(untimed(await taskLog(api, upid))).toContain('start container on source node');
   });
 
   it('a failed migration task leaves the VM on its source, running and unlocked', async () => {

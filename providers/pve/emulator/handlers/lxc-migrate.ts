@@ -216,8 +216,11 @@ function migrateCt(emu: EmulatorCore, req: ApiRequest): string {
   let job: MigrationJob | undefined;
   let wasRunning = false;
   let logger: MigrationLog | undefined;
+  /** The task ended its own way (an abort it logged, or a move made): nothing left to clean up. */
+  let settled = false;
   const abort = (message: string): never => {
     logger?.(`migration aborted (duration ${formatDuration(emu.now() - started)}): ${message}`, 'err');
+    settled = true;
     throw new Error('migration aborted');
   };
   /** final_cleanup of a container whose config did not move: unlocked, and started again on its source in restart mode. */
@@ -292,15 +295,15 @@ function migrateCt(emu: EmulatorCore, req: ApiRequest): string {
           // final_cleanup's `pct start` on the target failed: the CT stays there, stopped.
           log((err as Error).message, 'err');
           log(`migration finished with problems (duration ${formatDuration(emu.now() - started)})`, 'err');
+          settled = true;
           throw new Error('migration problems');
         }
       }
       log(`migration finished successfully (duration ${formatDuration(emu.now() - started)})`);
     },
-    cleanup: (message) => {
-      // An injected failure, or an abort already logged: the config did not move.
-      if (message === 'migration aborted' || message === 'migration problems') return;
-      restoreOnSource(logger);
+    cleanup: () => {
+      // A failure from outside (an injected one): the config did not move.
+      if (!settled) restoreOnSource(logger);
     },
   });
 }
