@@ -1,3 +1,10 @@
+/**
+ * VM migration (`/nodes/{node}/qemu/{vmid}/migrate`), after qemu-server: the API's checks
+ * before the task (`src/PVE/API2/Qemu.pm` migrate_vm), the precondition answer of GET
+ * (migrate_vm_precondition, `$check_vm_disks_local`), and the `qmigrate` task's own checks
+ * (`src/PVE/QemuMigrate.pm` prepare and scan_local_volumes) with their log lines; what ties a
+ * VM to its node is qemu-local-resources.ts, the move itself guest-migration.ts.
+ */
 import { fail, paramFail, permFail } from '../api-error.js';
 import type { ConfigSection } from '../config-text.js';
 import type { EmulatorCore } from '../emulator-core.js';
@@ -26,6 +33,11 @@ import { mapStorage, type StorageMap } from '../storage-map.js';
 import { findNode, guestConfig, type GuestState, type NodeState, type World } from '../world.js';
 import { checkConfigLock, guestOf, markRunning, requireNodeState, startTask, summarize } from './guest-common.js';
 import { GUEST_BASE } from './guest-routes.js';
+
+/** parse_volname's base name of a linked clone's base volume id (`local-lvm:base-9000-disk-0` → `base-9000-disk-0`). */
+function baseName(volid: string): string {
+  return (parseVolid(volid)?.name ?? volid).split('/').pop() as string;
+}
 
 function isSharedStorage(node: NodeState, volid: string): boolean {
   const sid = parseVolid(volid)?.storage;
@@ -231,7 +243,7 @@ function scanLocalVolumes(
     const found = findVolume(source, volid);
     if (found?.volume.parent) {
       throw new MigrationAbort(
-        `Problem found while scanning volumes - can't migrate '${volid}' as it's a clone of '${found.volume.parent}'`,
+        `Problem found while scanning volumes - can't migrate '${volid}' as it's a clone of '${baseName(found.volume.parent)}'`,
         'phase1',
       );
     }
