@@ -184,6 +184,12 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
       expect(t.emu.world.guests['102']?.node).toBe('pve');
     });
 
+    it('aborts a linked clone on local storage, naming its base', async () => {
+      await waitTask(api, await vm(9000).clone.$post({ newid: 130, name: 'linked', full: false }));
+      const log = await aborted(await vm(130).migrate.$post({ target: 'chief-horse' }));
+      expect(log.at(-2)).toMatch(/: Problem found while scanning volumes - can't migrate 'local-lvm:vm-130-disk-0' as it's a clone of 'base-9000-disk-0'$/);
+    });
+
     it('aborts a VM with a local ISO in its CD-ROM drive', async () => {
       await stopped(102);
       editConfig(102, (c) => c.replace('ide2: none,media=cdrom', 'ide2: local:iso/ubuntu-24.04.1-live-server-amd64.iso,media=cdrom'));
