@@ -105,6 +105,17 @@ describe('Proxmox emulator: node and guest load', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("sets a host's own load through the control API: its guests' share comes on top", async () => {
+    const res = await fetch(`${t.emu.url}/_emulator/nodes/chief-horse`, { method: 'POST', body: JSON.stringify({ cpuLoad: 0.8 }) });
+    expect(res.status).toBe(200);
+    expect(await nodeCpu('chief-horse')).toBeCloseTo(0.8, 6);
+    await fetch(`${t.emu.url}/_emulator/nodes/pve`, { method: 'POST', body: JSON.stringify({ cpuLoad: 0.9 }) });
+    // pve's running guests add 0.48 of its 4 cores (0.12): capped at the whole node
+    expect(await nodeCpu('pve')).toBe(1);
+    const bad = await fetch(`${t.emu.url}/_emulator/nodes/pve`, { method: 'POST', body: JSON.stringify({ cpuLoad: -1 }) });
+    expect(bad.status).toBe(400);
+  });
+
   it("moves a guest's load with it; its node in /cluster/resources changes at once", async () => {
     t.emu.setGuestCpuLoad(101, 0.6);
     const pveBefore = await nodeCpu('pve');

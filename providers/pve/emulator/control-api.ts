@@ -8,7 +8,7 @@
  *   POST   /_emulator/reset            (body: {"seed": "homelab" | "empty"})
  *   GET    /_emulator/faults           POST /_emulator/faults (body: FaultConfig, replaces)
  *   GET    /_emulator/requests         DELETE /_emulator/requests
- *   POST   /_emulator/nodes/{node}     (body: {"online"?: bool, "usb"?: [...], "pci"?: [...]})
+ *   POST   /_emulator/nodes/{node}     (body: {"online"?: bool, "cpuLoad"?: 0..1 (the host's own), "usb"?: [...], "pci"?: [...]})
  *   POST   /_emulator/pvestatd         (one pvestatd round now: the listings catch up)
  *   POST   /_emulator/guests/{vmid}    (body: {"cpuLoad": 0..1}: the running guest's share of its vCPUs in use)
  *
@@ -101,6 +101,11 @@ export function handleControl(
     const b = parseJson(bodyText);
     if (!isObject(b)) throw new ControlError(400, 'body must be an object');
     if (typeof b.online === 'boolean') node.online = b.online;
+    if (b.cpuLoad !== undefined) {
+      if (typeof b.cpuLoad !== 'number' || !(b.cpuLoad >= 0 && b.cpuLoad <= 1))
+        throw new ControlError(400, 'cpuLoad must be a number from 0 to 1');
+      node.cpuLoad = b.cpuLoad;
+    }
     if (Array.isArray(b.usb)) node.usb = b.usb as NodeState['usb'];
     if (Array.isArray(b.pci)) node.pci = b.pci as NodeState['pci'];
     core.persist();
