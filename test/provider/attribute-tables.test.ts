@@ -98,10 +98,8 @@ describe('attribute tables match the JSON Schemas', () => {
     const vm: Attributes = { ...vmAttributesFromConfig(input), clone: { source: 9000, full: true, snapshot: null } };
     const lxc: Attributes = { ...lxcAttributesFromConfig(input), ostemplate: 'local:vztmpl/a.tar.zst' };
     const changes: Record<string, [Attributes, Record<string, Value>, typeof planVm]> = {
-      'proxmox_vm.node': [vm, { node: 'pve2' }, planVm],
       'proxmox_vm.vmid': [vm, { vmid: 101 }, planVm],
       'proxmox_vm.clone': [vm, { clone: { source: 9001 } }, planVm],
-      'proxmox_lxc.node': [lxc, { node: 'pve2' }, planLxc],
       'proxmox_lxc.vmid': [lxc, { vmid: 101 }, planLxc],
       'proxmox_lxc.ostemplate': [lxc, { ostemplate: 'local:vztmpl/b.tar.zst' }, planLxc],
       'proxmox_lxc.unprivileged': [lxc, { unprivileged: true }, planLxc],
@@ -181,20 +179,19 @@ function fixtures(): Record<string, Fixture[]> {
         type: 'proxmox_vm',
         prior: vm,
         config: { node: 'pve', vmid: 100 },
-        forceNew: { node: { value: 'pve2' }, vmid: { value: 101 }, clone: { value: { source: 9001 } } },
-        inPlace: { name: 'web', description: 'x' },
+        forceNew: { vmid: { value: 101 }, clone: { value: { source: 9001 } } },
+        inPlace: { name: 'web', description: 'x', node: 'pve2' },
       },
       {
         type: 'proxmox_lxc',
         prior: lxc,
         config: { node: 'pve', vmid: 100 },
         forceNew: {
-          node: { value: 'pve2' },
           vmid: { value: 101 },
           ostemplate: { value: 'local:vztmpl/b.tar.zst' },
           unprivileged: { value: true },
         },
-        inPlace: { hostname: 'web', description: 'x' },
+        inPlace: { hostname: 'web', description: 'x', node: 'pve2' },
       },
     ],
     crucible: [

@@ -82,7 +82,7 @@ describe('planResource (proxmox_vm)', () => {
     expect(isUnknown(net.firewall)).toBe(true); // from the template
   });
 
-  it('forces replacement for a node change, a vmid change, a clone source change, a disk storage change and a shrink', () => {
+  it('forces replacement for a vmid change, a clone source change and a shrink; a node change with it is no migration then', () => {
     const prior = { ...liveVm(LIVE), clone: { source: 9000, full: true, snapshot: null } };
     const config: Attributes = {
       node: 'chief-horse',
@@ -92,12 +92,11 @@ describe('planResource (proxmox_vm)', () => {
     };
     const p = provider.planResource({ type: 'proxmox_vm', prior, config, providerConfig: {} });
     expect(p.requiresReplace.map((r) => r.reason)).toEqual([
-      'node changes from pve to chief-horse: hl does not migrate guests; the VM is replaced (destroyed and created again)',
       'vmid changes from 120 to 121: the VMID of a guest cannot change',
       'clone changes: a VM is cloned only when it is created, so a different source means a new VM',
-      'disks.scsi0.storage cannot change from local-lvm to local-zfs in place (hl does not move volumes between storages)',
       'disks.scsi0.size cannot shrink from 32G to 16G: Proxmox only grows disks',
     ]);
+    expect(p.migration).toBeUndefined();
     // The replacement is planned as a new VM (its MACs and volumes unknown).
     expect(p.planned.id).toBe('chief-horse/121');
     expect(isUnknown(((p.planned.disks as Attributes).scsi0 as Attributes).volume)).toBe(true);

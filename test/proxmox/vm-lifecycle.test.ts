@@ -207,20 +207,13 @@ describe('proxmox_vm lifecycle', () => {
     await f.provider.delete({ type: T, id: String(state.id), prior: state });
   });
 
-  it('replaces a VM moved to another node: destroy, then create on the new node', async () => {
+  it('plans a VM moved to another node as an online migration, not a replacement', async () => {
     const { id, state } = await createResource(f, T, { ...BASE, vmid: 4321 });
-    const config = { ...BASE, node: 'chief-horse' };
-    const p = plan(f, T, state, config);
-    expect(p.requiresReplace.map((r) => r.reason)).toEqual([
-      'node changes from pve to chief-horse: hl does not migrate guests; the VM is replaced (destroyed and created again)',
-    ]);
+    const p = plan(f, T, state, { ...BASE, node: 'chief-horse' });
+    expect(p.requiresReplace).toEqual([]);
+    expect(p.migration).toEqual({ path: ['node'], from: 'pve', to: 'chief-horse', how: 'online migration, local disks copied to local-lvm' });
+    expect(p.planned.id).toBe('chief-horse/4321');
     await f.provider.delete({ type: T, id, prior: state });
-    const { identity } = await f.provider.reserve({ type: T, planned: p.planned });
-    const created = await f.provider.create({ type: T, planned: p.planned, identity });
-    expect(created.state.node).toBe('chief-horse');
-    expect(created.id).toBe(`chief-horse/${created.state.vmid}`);
-    expect(f.emu.world.guests['4321']).toBeUndefined();
-    await f.provider.delete({ type: T, id: created.id, prior: created.state });
   });
 
   it('deletes a running VM: shuts it down, then destroys it with purge, and a second delete succeeds', async () => {

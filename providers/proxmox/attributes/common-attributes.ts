@@ -21,15 +21,14 @@ export type SharedAttribute =
   | 'status'
   | 'pending_changes';
 
-/** The shared attributes; `noun` names the guest in the node's replacement reason. */
+/** The shared attributes; `noun` names the guest in the node's description. */
 export function sharedAttributes(noun: 'VM' | 'container'): Record<SharedAttribute, GuestAttribute> {
   return {
     id: computed('node/vmid'),
     node: {
-      description: 'Cluster node (a change replaces the guest)',
+      description: `Cluster node (a change migrates the ${noun})`,
       setBy: 'required',
       plan: scalar(),
-      forceNew: `hl does not migrate guests; the ${noun} is replaced (destroyed and created again)`,
     },
     vmid: settable(
       'VMID (default: chosen from /cluster/nextid); no two guests of the cluster share one',

@@ -36,16 +36,23 @@ export function replaceIfChanged(out: Replacement[], prior: Attributes, planned:
 }
 
 /**
- * A volume (disk, rootfs, mount point) that exists before and after: a storage change or a
- * shrink cannot be done in place.
+ * A volume (disk, rootfs, mount point) that exists before and after: a shrink cannot be done
+ * in place, nor a storage change, unless the guest migrates to another node (`migrating`): the
+ * migration then copies the volume to its new storage (migration-plan.ts).
  */
-export function volumeReplacements(out: Replacement[], path: Path, prior: Value | undefined, planned: Value | undefined): void {
+export function volumeReplacements(
+  out: Replacement[],
+  path: Path,
+  prior: Value | undefined,
+  planned: Value | undefined,
+  migrating: boolean,
+): void {
   if (!isValueMap(prior) || !isValueMap(planned)) return;
   const where = path.join('.');
-  if (known(prior.storage) && known(planned.storage) && prior.storage !== planned.storage) {
+  if (!migrating && known(prior.storage) && known(planned.storage) && prior.storage !== planned.storage) {
     out.push({
       path: [...path, 'storage'],
-      reason: `${where}.storage cannot change from ${show(prior.storage)} to ${show(planned.storage)} in place (hl does not move volumes between storages)`,
+      reason: `${where}.storage cannot change from ${show(prior.storage)} to ${show(planned.storage)} in place: hl moves a volume to another storage only when the guest migrates to another node`,
     });
   }
   const was = sizeBytes(prior.size);

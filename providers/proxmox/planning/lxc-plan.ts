@@ -1,7 +1,8 @@
 /**
  * `planResource` for `proxmox_lxc` (pure). Replacement: the forceNew attributes of its table
- * (../attributes/lxc-attributes.ts: node, vmid, ostemplate, unprivileged), and a rootfs or
- * mount point that would shrink or change storage. `password` and `ssh_public_keys` are used
+ * (../attributes/lxc-attributes.ts: vmid, ostemplate, unprivileged), and a rootfs or mount
+ * point that would shrink, or change storage on the same node. A node change migrates the
+ * container (migration-plan.ts). `password` and `ssh_public_keys` are used
  * only when the container is created.
  */
 import { isUnknown, isValueMap, valueEquals, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
@@ -117,13 +118,14 @@ function featureProblems(prior: Attributes | null, planned: Attributes, provider
 
 /**
  * What cannot change in place for an existing container besides its forceNew attributes (a
- * rootfs or mount point that would move or shrink), and the mount points it loses.
+ * rootfs or mount point that would shrink, or change storage without a migration), and the
+ * mount points it loses.
  */
-function lxcReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[]): void {
-  volumeReplacements(out, ['rootfs'], prior.rootfs, planned.rootfs);
+function lxcReplacements(prior: Attributes, planned: Attributes, out: Replacement[], notes: string[], migrating: boolean): void {
+  volumeReplacements(out, ['rootfs'], prior.rootfs, planned.rootfs, migrating);
   const pm = isValueMap(prior.mount_points) ? prior.mount_points : {};
   const nm = isValueMap(planned.mount_points) ? planned.mount_points : {};
-  for (const [slot, m] of Object.entries(nm)) volumeReplacements(out, ['mount_points', slot], pm[slot], m);
+  for (const [slot, m] of Object.entries(nm)) volumeReplacements(out, ['mount_points', slot], pm[slot], m, migrating);
   for (const [slot, m] of Object.entries(pm)) {
     if (!(slot in nm) && isValueMap(m) && typeof m.storage === 'string') {
       notes.push(`mount_points.${slot} is removed and its volume ${String(m.volume ?? '')} is destroyed`);

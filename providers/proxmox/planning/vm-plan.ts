@@ -2,11 +2,12 @@
  * `planResource` for `proxmox_vm` (pure): canonical planned attributes, what forces a
  * replacement, and notes for changes a running VM only takes at its next start.
  *
- * Replacement: the forceNew attributes of its table (../attributes/vm-attributes.ts: a node
- * change, hl does not migrate; a vmid change; a different clone source), a disk moving to
- * another storage, and a disk shrink (`disks.scsi0.size cannot shrink from
- * 200G to 100G: Proxmox only grows disks`). Everything else is updated in place; what a running
- * VM does with each change comes from PVE's rules (providers/pve/pve-rules/qemu-hotplug-rules.ts).
+ * Replacement: the forceNew attributes of its table (../attributes/vm-attributes.ts: a vmid
+ * change; a different clone source), a disk moving to another storage on the same node, and
+ * a disk shrink (`disks.scsi0.size cannot shrink from 200G to 100G: Proxmox only grows disks`).
+ * A node change migrates the VM (migration-plan.ts). Everything else is updated in place; what
+ * a running VM does with each change comes from PVE's rules
+ * (providers/pve/pve-rules/qemu-hotplug-rules.ts).
  */
 import { isUnknown, isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { AttributeProblem, PlanResourceResponse } from '../../../src/provider/contract.js';
@@ -158,11 +159,11 @@ function isClone(config: Attributes): boolean {
   return config.clone !== undefined && config.clone !== null;
 }
 
-/** What cannot change in place for an existing VM besides its forceNew attributes: a disk's storage or a shrink. */
-function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement[]): void {
+/** What cannot change in place for an existing VM besides its forceNew attributes: a disk's storage (unless it migrates) or a shrink. */
+function vmReplacements(prior: Attributes, planned: Attributes, out: Replacement[], _notes: string[], migrating: boolean): void {
   const pd = isValueMap(prior.disks) ? prior.disks : {};
   const nd = isValueMap(planned.disks) ? planned.disks : {};
-  for (const [slot, d] of Object.entries(nd)) volumeReplacements(out, ['disks', slot], pd[slot], d);
+  for (const [slot, d] of Object.entries(nd)) volumeReplacements(out, ['disks', slot], pd[slot], d, migrating);
 }
 
 const VM_PLAN: GuestPlanKind = {
