@@ -24,11 +24,16 @@ function guestOperations(kind: GuestKindAdapter): ResourceOperations<GuestContex
     read: async (ctx, req) => {
       const vmid = typeof req.prior.vmid === 'number' ? req.prior.vmid : Number(/(\d+)$/.exec(req.id)?.[1]);
       if (!Number.isInteger(vmid)) throw new ProviderError(`"${req.id}" is not a guest id (expected node/vmid)`);
-      return { state: await readGuest(ctx, kind, vmid, req.prior, req) };
+      const state = await readGuest(ctx, kind, vmid, req.prior, req);
+      // Found on another node than the id says (migrated): the new id.
+      return state && typeof state.id === 'string' && state.id !== req.id ? { state, id: state.id } : { state };
     },
     reserve: async (ctx, req) => ({ identity: await reserveGuest(ctx, req.planned, req) }),
     create: (ctx, req) => createGuest(ctx, kind, req.planned, req.identity, req),
-    update: async (ctx, req) => ({ state: await updateGuest(ctx, kind, req.id, req.prior, req.planned, req) }),
+    update: async (ctx, req) => {
+      const state = await updateGuest(ctx, kind, req.id, req.prior, req.planned, req);
+      return typeof state.id === 'string' && state.id !== req.id ? { state, id: state.id } : { state };
+    },
     delete: async (ctx, req) => {
       await deleteGuest(ctx, kind, req.id, req.prior, req);
     },

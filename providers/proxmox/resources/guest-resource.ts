@@ -4,14 +4,15 @@
  * (vm-resource.ts, lxc-resource.ts).
  *
  * - read: the guest's node and pool from the cached cluster inventory (one
- *   `/cluster/resources` call per refresh); its power state from `status/current` (the
+ *   `/cluster/resources` call per refresh; a guest locked by a migration is waited for, and
+ *   read on the node it ends on); its power state from `status/current` (the
  *   listing's lags up to pvestatd's 10 s round) and its config with pending keys from
  *   `.../pending`, both at once, with bounded concurrency. Gone, or now a guest of the other
  *   type: null.
  * - create: VMID from `reserve`, the create/clone guarded against re-sending
  *   (guest-create.ts), then the remaining config, volume growth, pool and power state.
- * - update: config (with digest), growth, pool, power state and pending changes per the
- *   reboot policy.
+ * - update: a migration first when the node changes (guest-migrate.ts), then config (with
+ *   digest), growth, pool, power state and pending changes per the reboot policy.
  * - delete: refuse protected guests, stop, purge (guest-ops.ts).
  * - import: `node/vmid` or just `vmid`.
  * - recover: the guest at the reserved identity, if it carries our marker token.
@@ -28,6 +29,7 @@ import type { PveConfig } from '../mapping/pve-values.js';
 import { guestLabel, guestPath, type GuestRef } from '../../pve/guest-api.js';
 import type { GuestContext } from './guest-context.js';
 import { identityOf, probeGuest, reserveVmid, waitUnlocked, type CreateIdentity } from './guest-create.js';
+import { migrateGuest, settledEntry } from './guest-migrate.js';
 import {
   currentStatus,
   destroyGuest,
@@ -86,7 +88,8 @@ export async function readGuest(
   op: OperationContext,
   fresh = false,
 ): Promise<Attributes | null> {
-  const entry = await ctx.inventory.find(vmid, { fresh, ...(op.signal ? { signal: op.signal } : {}) });
+  // A guest being migrated is read where the migration leaves it (a refresh after a killed hl).
+  const entry = await settledEntry(ctx, kind.type, vmid, op, fresh);
   if (!entry) {
     await refuseHiddenGuest(ctx, kind, vmid, prior, op);
     return null;
@@ -271,6 +274,11 @@ export async function createGuest(
   }
 }
 
+/**
+ * Brings an existing guest to `planned`: first a migration when its node changes (never sent
+ * twice: a guest already on the target, or being migrated there, is not moved again), then
+ * the rest on the node it is on. The state's `id` is the new `node/vmid` after a migration.
+ */
 export async function updateGuest(
   ctx: GuestContext,
   kind: GuestKindAdapter,
@@ -280,11 +288,15 @@ export async function updateGuest(
   op: OperationContext,
 ): Promise<Attributes> {
   const vmid = vmidOf(id, prior);
-  const entry = await ctx.inventory.find(vmid, { fresh: true });
+  const entry = await settledEntry(ctx, kind.type, vmid, op);
   if (!entry || entry.type !== kind.type) {
     throw new ProviderError(`${guestLabel({ type: kind.type, vmid })} no longer exists; run "hl plan" to see it as gone`);
   }
-  const ref: GuestRef = { type: kind.type, node: entry.node, vmid };
+  const to = typeof planned.node === 'string' ? planned.node : entry.node;
+  const ref: GuestRef =
+    entry.node === to
+      ? { type: kind.type, node: entry.node, vmid }
+      : await migrateGuest(ctx, { type: kind.type, vmid, to, prior, planned }, op);
   await converge(ctx, kind, ref, planned, prior, undefined, op, false);
   const state = await readGuest(ctx, kind, vmid, { ...prior, ...planned }, op, true);
   if (!state) throw new ProviderError(`${guestLabel(ref)} vanished during its update`);

@@ -66,6 +66,11 @@ export interface WaitOptions {
   timeoutSeconds: number;
   signal?: AbortSignal;
   progress?: (message: string) => void;
+  /**
+   * Each new line of the task's log, as the task writes it (`GET .../log?start=N`, read with
+   * every poll and once more when the task ends): a long task's own progress (a migration's).
+   */
+  onLog?: (line: string) => void;
   /** First poll interval (default 100 ms), growing to `maxIntervalMs` (default 1 s). */
   intervalMs?: number;
   maxIntervalMs?: number;
@@ -108,6 +113,35 @@ async function warningLines(client: PveClient, node: string, upid: string, signa
   }
 }
 
+/** Hands the log lines after the first `seen` to `onLog`; answers how many lines are seen now. */
+async function followLog(
+  client: PveClient,
+  node: string,
+  upid: string,
+  seen: number,
+  onLog: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  try {
+    const log = await client.call<{ n?: number; t?: string }[]>(
+      'GET',
+      `/nodes/${node}/tasks/${upid}/log`,
+      { start: seen, limit: 500 },
+      { ...(signal ? { signal } : {}) },
+    );
+    let count = seen;
+    for (const l of Array.isArray(log) ? log : []) {
+      const n = typeof l.n === 'number' ? l.n : count + 1;
+      if (n <= count) continue;
+      count = n;
+      if (typeof l.t === 'string' && l.t !== '' && l.t !== 'no content') onLog(l.t);
+    }
+    return count;
+  } catch {
+    return seen; // the log is only progress: the task's status decides
+  }
+}
+
 /** Polls the task until it stops; throws TaskFailedError / TaskTimeoutError. */
 export async function waitForTask(client: PveClient, upid: string, options: WaitOptions): Promise<TaskResult> {
   const parsed = parseUpid(upid);
@@ -118,6 +152,10 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
   const maxInterval = options.maxIntervalMs ?? 1000;
   let reported = false;
   let earlyErrors = 0;
+  let logSeen = 0;
+  const follow = async (): Promise<void> => {
+    if (options.onLog) logSeen = await followLog(client, parsed.node, upid, logSeen, options.onLog, options.signal);
+  };
   for (;;) {
     let status: TaskStatus | undefined;
     try {
@@ -130,6 +168,7 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
       if (!early || ++earlyErrors > 20) throw e;
     }
     if (status?.status === 'stopped') {
+      await follow();
       const exit = status.exitstatus ?? 'unknown exit status';
       if (!taskSucceeded(exit)) throw new TaskFailedError(upid, exit, options.what);
       const w = /^WARNINGS: (\d+)$/.exec(exit);
@@ -138,6 +177,7 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
       options.progress?.(`${options.what} finished with ${w[1]} warning(s)${lines.length ? `: ${lines.join('; ')}` : ''} (task ${upid})`);
       return { upid, exitStatus: exit, warnings: Number(w[1]), warningLines: lines };
     }
+    if (status !== undefined) await follow();
     if (Date.now() >= deadline) throw new TaskTimeoutError(upid, options.timeoutSeconds, options.what);
     if (!reported && Date.now() - started > 2000) {
       options.progress?.(`waiting for ${options.what} (task ${upid})`);
