@@ -13,7 +13,9 @@
  * - per node with NICs to check, one `GET /nodes/{node}/network?type=any_bridge`
  *   (pve-manager PVE/API2/Network.pm): the bridge exists there;
  * - per storage holding a planned container template, one
- *   `GET /nodes/{node}/storage/{storage}/content?content=vztmpl`: the template exists.
+ *   `GET /nodes/{node}/storage/{storage}/content?content=vztmpl`: the template exists;
+ * - for a planned migration (an update whose node changes), what PVE would refuse
+ *   (live-migration-check.ts), sharing the node list and the storage listings.
  *
  * A problem names the attribute it is about, so the engine points at the config line.
  */
@@ -24,17 +26,13 @@ import { parseResources, settleUnknown, type GuestEntry } from '../../pve/cluste
 import { callOpts } from '../../pve/client/call-options.js';
 import type { GuestContext } from '../resources/guest-context.js';
 import { chooseCloneSource } from '../resources/vm-resource.js';
+import { checkMigrations, plannedMigrations, type StorageListing } from './live-migration-check.js';
+import type { NodeStorage } from './migration-blockers.js';
 import { needsOf, type ChangeNeeds } from './plan-check-needs.js';
-
-interface StorageStatus {
-  content: string[];
-  enabled: boolean;
-  active: boolean;
-}
 
 /** What was read of one online node. */
 interface NodeFacts {
-  storages: Map<string, StorageStatus>;
+  storages: Map<string, NodeStorage>;
   /** undefined: not read (nothing to check), or the listing showed no bridge at all (see below). */
   bridges?: Set<string>;
   /** Template volids by storage. */
@@ -64,20 +62,41 @@ function unreachable(e: unknown): string | undefined {
   return isNodeUnreachable(e) ? e.reason : undefined;
 }
 
-async function readNode(ctx: GuestContext, node: string, needs: ChangeNeeds[], op: OperationContext): Promise<NodeFacts> {
-  const facts: NodeFacts = { storages: new Map(), templates: new Map() };
+/** One node's storage listing, or why it could not be read. */
+async function readStorages(ctx: GuestContext, node: string, op: OperationContext): Promise<StorageListing> {
   try {
-    const listing = await ctx.client.call<{ storage?: unknown; content?: unknown; enabled?: unknown; active?: unknown }[]>(
-      'GET',
-      `/nodes/${node}/storage`,
-      undefined,
-      callOpts(op),
-    );
+    const listing = await ctx.client.call<
+      { storage?: unknown; content?: unknown; enabled?: unknown; active?: unknown; shared?: unknown }[]
+    >('GET', `/nodes/${node}/storage`, undefined, callOpts(op));
+    const storages = new Map<string, NodeStorage>();
     for (const s of Array.isArray(listing) ? listing : []) {
       if (typeof s.storage !== 'string') continue;
       const content = typeof s.content === 'string' ? s.content.split(',').filter((c) => c !== '') : [];
-      facts.storages.set(s.storage, { content, enabled: flag(s.enabled), active: flag(s.active) });
+      storages.set(s.storage, { content, enabled: flag(s.enabled), active: flag(s.active), shared: flag(s.shared) });
     }
+    return { storages };
+  } catch (e) {
+    const reason = unreachable(e);
+    if (reason === undefined) throw e;
+    return { unreachable: reason };
+  }
+}
+
+async function readNode(
+  ctx: GuestContext,
+  node: string,
+  needs: ChangeNeeds[],
+  storagesOf: (node: string) => Promise<StorageListing>,
+  op: OperationContext,
+): Promise<NodeFacts> {
+  const facts: NodeFacts = { storages: new Map(), templates: new Map() };
+  try {
+    const listing = await storagesOf(node);
+    if ('unreachable' in listing) {
+      facts.unreachable = listing.unreachable;
+      return facts;
+    }
+    facts.storages = listing.storages;
     if (needs.some((n) => n.bridges.length > 0)) {
       const ifaces = await ctx.client.call<{ iface?: unknown }[]>('GET', `/nodes/${node}/network`, { type: 'any_bridge' }, callOpts(op));
       const names = (Array.isArray(ifaces) ? ifaces : []).map((i) => i.iface).filter((i): i is string => typeof i === 'string');
@@ -135,7 +154,8 @@ function storageProblem(facts: NodeFacts, node: string, storage: string, content
 export async function checkGuestPlan(ctx: GuestContext, changes: readonly PlannedChange[], op: OperationContext): Promise<PlanProblem[]> {
   const all = changes.filter((c) => GUEST_TYPES.has(c.type)).map(needsOf);
   const relevant = all.filter((n) => n.create || n.volumes.length > 0 || n.bridges.length > 0);
-  if (relevant.length === 0) return [];
+  const migrations = plannedMigrations(changes);
+  if (relevant.length === 0 && migrations.length === 0) return [];
   const problems: PlanProblem[] = [];
   const report = (n: ChangeNeeds, path: Path, message: string): void => {
     problems.push({ address: n.change.address, path, message, severity: 'error' });
@@ -153,7 +173,20 @@ export async function checkGuestPlan(ctx: GuestContext, changes: readonly Planne
     list.push(n);
     byNode.set(n.node, list);
   }
-  const facts = new Map(await Promise.all([...byNode].map(async ([node, needs]) => [node, await readNode(ctx, node, needs, op)] as const)));
+  // One storage listing per node, whoever asks for it (the checks below, the migrations').
+  const listings = new Map<string, Promise<StorageListing>>();
+  const storagesOf = (node: string): Promise<StorageListing> => {
+    let p = listings.get(node);
+    if (!p) listings.set(node, (p = readStorages(ctx, node, op)));
+    return p;
+  };
+  const [facts, migrationProblems] = await Promise.all([
+    Promise.all([...byNode].map(async ([node, needs]) => [node, await readNode(ctx, node, needs, storagesOf, op)] as const)).then(
+      (entries) => new Map(entries),
+    ),
+    checkMigrations(ctx, migrations, { nodes, guests }, storagesOf, op),
+  ]);
+  problems.push(...migrationProblems);
 
   const byVmid = new Map(guests.map((g) => [g.vmid, g]));
   const claimed = new Map<number, string>();

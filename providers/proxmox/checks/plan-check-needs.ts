@@ -3,7 +3,8 @@
  * its VMID free, the storages its new volumes go on (with the content type PVE requires of
  * them), the bridges of its new or changed NICs, its container template, its clone source.
  * Values still unknown at plan time are skipped. An update needs only what it adds: a new
- * disk or mount point, a NIC on a different bridge.
+ * disk or mount point, a NIC on a different bridge; one that moves the guest to another node
+ * also all its bridges there.
  */
 import { isUnknown, isValueMap, type Attributes, type Path, type Value, type ValueMap } from '../../../src/core/value.js';
 import type { PlannedChange } from '../../../src/provider/contract.js';
@@ -140,7 +141,8 @@ export function needsOf(change: PlannedChange): ChangeNeeds {
     create,
     ...(vmid !== undefined ? { vmid } : {}),
     volumes: volumeNeeds(change, create),
-    bridges: bridgeNeeds(change, create),
+    // A guest moving to another node needs every bridge of its NICs there.
+    bridges: bridgeNeeds(change, create || (change.prior !== null && str(change.prior.node) !== node)),
     ...(create && change.type === 'proxmox_lxc' && templateNeed(change.planned) ? { template: templateNeed(change.planned)! } : {}),
     ...(create && change.type === 'proxmox_vm' && cloneNeed(change.planned) ? { clone: cloneNeed(change.planned)! } : {}),
   };
