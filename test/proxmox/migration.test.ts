@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
+import { formatConfigText, parseConfigText } from '../../providers/pve/emulator/config-text.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
 import { createResource, plan, startFixture, type Fixture } from './support/provider-fixture.js';
 
@@ -181,7 +182,21 @@ describe('proxmox migration', () => {
     const p = plan(f, 'proxmox_lxc', prior, { node: 'pumped-piglet' });
     const err = await f.provider.update({ type: 'proxmox_lxc', id: 'pve/100', prior, planned: p.planned }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect((err as Error).message).toMatch(/^CT 100 cannot be migrated from pve to pumped-piglet: .*local-lvm/);
+    // The reason from the task's log (its exit status is only "migration aborted").
+    expect((err as Error).message).toBe("CT 100 cannot be migrated from pve to pumped-piglet: storage 'local-lvm' is not available on node 'pumped-piglet'");
     expect(f.emu.world.guests['100']!.node).toBe('pve');
+  });
+
+  it('a running VM with a USB device by port: the task refuses, and the error says why', async () => {
+    const { id, state } = await createResource(f, 'proxmox_vm', VM);
+    const g = f.emu.world.guests[String(state.vmid)]!;
+    const cfg = parseConfigText(g.config, 'qemu');
+    cfg.main.usb0 = 'host=1-1';
+    g.config = formatConfigText(cfg, 'qemu');
+    const { state: prior } = await refresh(f, 'proxmox_vm', id, state);
+    const p = plan(f, 'proxmox_vm', prior, { ...VM, node: 'chief-horse', usb: { usb0: { host: '1-1' } } });
+    const err = await f.provider.update({ type: 'proxmox_vm', id, prior, planned: p.planned }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`VM ${state.vmid} cannot be migrated from pve to chief-horse: can't migrate VM which uses local devices: usb0`);
+    expect(f.emu.world.guests[String(state.vmid)]!.node).toBe('pve');
   });
 });
