@@ -160,6 +160,14 @@ describe('proxmox checkPlan: migrations', () => {
     ]);
   });
 
+  it('takes what qemu-server\'s migration precondition lists as local beyond what hl models (a virtiofs share)', async () => {
+    edit(f, 102, { virtiofs0: 'dirid=share' });
+    const got = await problems(f, [await migration(f, 'proxmox_vm', 102, { node: 'chief-horse' })]);
+    expect(got.map((x) => x.message)).toEqual([
+      'the VM cannot be migrated from pve to chief-horse: virtiofs0, a resource of pve that PVE lists as local (its migration precondition)',
+    ]);
+  });
+
   it('checks every bridge of a moving guest on the target, at the NIC', async () => {
     const got = await problems(f, [await migration(f, 'proxmox_vm', 101, { node: 'chief-horse' }, 'fw')]);
     expect(got).toEqual([{ address: 'fw', path: ['networks', 'net1', 'bridge'], message: 'bridge "vmbr1" does not exist on node chief-horse (its bridges: vmbr0)' }]);

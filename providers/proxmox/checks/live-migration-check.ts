@@ -4,7 +4,8 @@
  * (migration-blockers.ts). Reads per migration: the guest's config from its node; shared
  * with the other checks: the node list, and one storage listing per node involved; once per
  * resource mapping used, `GET /cluster/mapping/{usb|pci}/{id}`; once per source node with
- * USB devices to name, `GET /nodes/{node}/hardware/usb`. Every problem is at `node`.
+ * USB devices to name, `GET /nodes/{node}/hardware/usb`; per VM, qemu-server's migration
+ * precondition (`GET .../migrate`) as a second opinion. Every problem is at `node`.
  */
 import type { OperationContext, PlannedChange, PlanProblem } from '../../../src/provider/contract.js';
 import { callOpts } from '../../pve/client/call-options.js';
@@ -46,6 +47,42 @@ async function readMapping(
     if (isNotFound(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * What qemu-server's own migration precondition (`GET .../qemu/{vmid}/migrate?target=`,
+ * PVE/API2/Qemu.pm migrate_vm_precondition) lists as local resources blocking the move, beyond
+ * the reasons already found (`known`, each starting with its config key): a second opinion
+ * for what hl does not model (virtiofs, a VNC clipboard on an old machine, ...). Mapped devices
+ * are left to the mapping check; an error (an older server, a privilege) leaves it out.
+ */
+async function preconditionReasons(
+  ctx: GuestContext,
+  from: string,
+  to: string,
+  vmid: number,
+  known: readonly string[],
+  op: OperationContext,
+): Promise<string[]> {
+  let answer: { local_resources?: unknown; 'mapped-resources'?: unknown } | undefined;
+  try {
+    // One request, no retries: a locked guest is refused there ("VM is locked"), and said so already.
+    answer = await ctx.client.request(
+      'GET',
+      `${guestPath({ type: 'qemu', node: from, vmid })}/migrate`,
+      { target: to },
+      {
+        ...(op.signal ? { signal: op.signal } : {}),
+      },
+    );
+  } catch {
+    return [];
+  }
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const mapped = new Set(list(answer?.['mapped-resources']));
+  return list(answer?.local_resources)
+    .filter((r) => !mapped.has(r) && !known.some((k) => k.startsWith(`${r}:`)))
+    .map((r) => `${r}, a resource of ${from} that PVE lists as local (its migration precondition)`);
 }
 
 export async function checkMigrations(
@@ -143,6 +180,8 @@ export async function checkMigrations(
         mappings,
         sourceUsb: needsUsbNames ? await usbOf(from) : [],
       });
+      if (type === 'qemu' && typeof config.lock !== 'string')
+        reasons.push(...(await preconditionReasons(ctx, from, to, vmid, reasons, op)));
       for (const r of reasons) report(`the ${noun} cannot be migrated from ${from} to ${to}: ${r}`);
     }),
   );
