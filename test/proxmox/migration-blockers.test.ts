@@ -44,6 +44,14 @@ describe('migrationBlockers', () => {
     ).toEqual([]);
   });
 
+  it('refuses a planned storage change of a volume on shared storage (PVE does not move it)', () => {
+    expect(
+      migrationBlockers(facts({ scsi1: 'nas:120/vm-120-disk-1.qcow2,size=8G' }, { storageMap: new Map([['nas', 'local-zfs']]) })),
+    ).toEqual([
+      'scsi1 (nas:120/vm-120-disk-1.qcow2) is on shared storage "nas", which a migration does not copy to "local-zfs" (PVE moves only local volumes); keep its storage',
+    ]);
+  });
+
   it('refuses a local CD-ROM image but copies the cloud-init drive', () => {
     expect(
       migrationBlockers(facts({ ide2: 'local:iso/ubuntu.iso,media=cdrom', ide0: 'local-lvm:vm-120-cloudinit,media=cdrom' })),

@@ -10,8 +10,8 @@
  *   `hostpciN` `mapping=`) without an entry for the target node; a running VM with a mapped PCI
  *   device that is not `live-migration-capable` (qemu-server PVE/QemuMigrate/Helpers.pm
  *   check_local_resources, PVE/QemuMigrate.pm prepare);
- * - volumes: each goes to its storage as mapped (shared storages are not mapped and must be
- *   reachable from the target too), which must exist on the target, be enabled and allow the
+ * - volumes: each goes to its storage as mapped (a shared storage is not mapped, PVE ignores
+ *   the map for it, and must be reachable from the target too), which must exist on the target, be enabled and allow the
  *   content (`images` for a VM, `rootdir` for a container); a local volume owned by another
  *   guest (`owned by other VM`), a local CD-ROM image (`local cdrom image`)
  *   (PVE/QemuMigrate.pm scan_local_volumes; pve-container src/PVE/LXC/Migrate.pm);
@@ -167,7 +167,14 @@ function storageReasons(f: MigrationFacts): string[] {
       );
       continue;
     }
-    const target = shared ? v.storage : (f.storageMap.get(v.storage) ?? v.storage);
+    const mapped = f.storageMap.get(v.storage);
+    if (shared && mapped !== undefined) {
+      out.push(
+        `${v.key} (${v.volid}) is on shared storage "${v.storage}", which a migration does not copy to "${mapped}" (PVE moves only local volumes); keep its storage`,
+      );
+      continue;
+    }
+    const target = shared ? v.storage : (mapped ?? v.storage);
     const t = f.targetStorages.get(target);
     const [content, words] = CONTENT[f.type];
     const where = `${v.key} (${v.volid}) needs storage "${target}" on ${f.to}`;
