@@ -187,6 +187,17 @@ describe('proxmox migration', () => {
     expect(f.emu.world.guests['100']!.node).toBe('pve');
   });
 
+  it('a VM whose disk storage is missing on the target: the API refuses before any task, and the error says why', async () => {
+    const { id, state } = await createResource(f, 'proxmox_vm', VM);
+    const p = plan(f, 'proxmox_vm', state, { ...VM, node: 'pumped-piglet' });
+    const from = f.providerRequests().length;
+    const err = await f.provider.update({ type: 'proxmox_vm', id, prior: state, planned: p.planned }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `VM ${state.vmid} cannot be migrated from pve to pumped-piglet: storage 'local-lvm' is not available on node 'pumped-piglet'`,
+    );
+    expect(migratePosts(f, from)).toHaveLength(1);
+  });
+
   it('a running VM with a USB device by port: the task refuses, and the error says why', async () => {
     const { id, state } = await createResource(f, 'proxmox_vm', VM);
     const g = f.emu.world.guests[String(state.vmid)]!;

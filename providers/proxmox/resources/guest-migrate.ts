@@ -152,7 +152,10 @@ export async function migrateGuest(ctx: GuestContext, m: MigrationPlan, op: Oper
   } catch (e) {
     ctx.inventory.invalidate();
     if (!(e instanceof PveApiError)) throw e;
-    if (e.answered) throw refusal(label, entry.node, m.to, e.reason);
+    if (e.answered) {
+      const params = Object.entries(e.paramErrors).map(([k, v]) => `${k}: ${v.trim()}`);
+      throw refusal(label, entry.node, m.to, params.length > 0 ? `${e.reason} (${params.join('; ')})` : e.reason);
+    }
     // The answer was lost: did PVE start a migration? A new task is ours; none, it never arrived.
     const after = await migrationTasks(ctx, from, op);
     upid = after.find((u) => !before.includes(u));
