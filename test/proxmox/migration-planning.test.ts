@@ -6,7 +6,7 @@
  * after the move.
  */
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN, type Attributes } from '../../src/core/value.js';
+import { isUnknown, UNKNOWN, type Attributes } from '../../src/core/value.js';
 import { lxcAttributesFromConfig } from '../../providers/proxmox/mapping/lxc-config-mapping.js';
 import { vmAttributesFromConfig } from '../../providers/proxmox/mapping/vm-config-mapping.js';
 import { storageMap, targetStorageParam, volumeMoves } from '../../providers/proxmox/planning/migration-plan.js';
@@ -54,6 +54,8 @@ describe('a node change migrates the guest', () => {
     expect(p.planned.vmid).toBe(101);
     expect(p.planned.status).toBe('running');
     expect(p.notes.join('\n')).not.toMatch(/migrate/);
+    // Same storage name on the target: the volume keeps its id.
+    expect(((p.planned.disks as Attributes).scsi0 as Attributes).volume).toBe('local-lvm:vm-101-disk-0');
   });
 
   it('a stopped VM: offline migration', () => {
@@ -107,6 +109,8 @@ describe('storage with a migration', () => {
     });
     expect(p.requiresReplace).toEqual([]);
     expect(p.migration?.how).toBe('online migration, local disks copied to local-zfs');
+    // Copied to another storage, a disk gets a new volume id there.
+    expect(isUnknown(((p.planned.disks as Attributes).scsi0 as Attributes).volume)).toBe(true);
     const moves = volumeMoves('VM', vm('running'), p.planned);
     expect(targetStorageParam(storageMap(moves).map)).toBe('local-lvm:local-zfs');
   });

@@ -7,7 +7,7 @@
  * PVE's reason; a read of a guest that moved answers its new id.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Attributes } from '../../src/core/value.js';
+import { isUnknown, type Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { formatConfigText, parseConfigText } from '../../providers/pve/emulator/config-text.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
@@ -33,6 +33,19 @@ function migratePosts(f: Fixture, from: number): { path: string; body: Record<st
       path: r.path,
       body: Object.fromEntries(Object.entries((r.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
     }));
+}
+
+/** The first known planned value the state does not have (the executor's consistency check), or undefined. */
+function mismatch(planned: unknown, actual: unknown, path = ''): string | undefined {
+  if (isUnknown(planned as never)) return undefined;
+  if (planned && typeof planned === 'object' && !Array.isArray(planned)) {
+    for (const [k, v] of Object.entries(planned)) {
+      const m = mismatch(v, (actual as Record<string, unknown> | null)?.[k] ?? null, `${path}.${k}`);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  return JSON.stringify(planned) === JSON.stringify(actual ?? null) ? undefined : `${path}: ${JSON.stringify(planned)} vs ${JSON.stringify(actual)}`;
 }
 
 async function refresh(f: Fixture, type: string, id: string, prior: Attributes): Promise<{ state: Attributes; id?: string }> {
@@ -72,6 +85,7 @@ describe('proxmox migration', () => {
       },
     ]);
     expect(res.id).toBe('pumped-piglet/100');
+    expect(mismatch(p.planned, res.state)).toBeUndefined();
     expect(res.state.node).toBe('pumped-piglet');
     expect(res.state.vmid).toBe(100);
     expect(res.state.status).toBe('running');
@@ -105,6 +119,7 @@ describe('proxmox migration', () => {
     const resize = after.indexOf(`PUT /nodes/pumped-piglet/qemu/${state.vmid}/resize`);
     expect(resize).toBeGreaterThan(move);
     expect(res.id).toBe(`pumped-piglet/${state.vmid}`);
+    expect(mismatch(p.planned, res.state)).toBeUndefined();
     expect(res.state.tags).toEqual(['moved']);
     expect(res.state.status).toBe('running');
     expect((res.state.disks as Attributes).scsi0).toMatchObject({ storage: 'local-zfs', size: '6G' });
@@ -121,6 +136,7 @@ describe('proxmox migration', () => {
     const [post] = migratePosts(f, from);
     expect(post?.body).toEqual({ target: 'chief-horse' });
     expect(res.state).toMatchObject({ node: 'chief-horse', status: 'stopped' });
+    expect(mismatch(p.planned, res.state)).toBeUndefined();
   });
 
   it('an update re-run after the move does not migrate again', async () => {

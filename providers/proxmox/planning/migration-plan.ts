@@ -14,7 +14,7 @@
  * - A volume whose storage changes together with the node goes to that storage; a storage
  *   change without a node change is still a replacement (guest-plan-common.ts).
  */
-import { isUnknown, isValueMap, type Attributes, type Path, type Value } from '../../../src/core/value.js';
+import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Path, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem } from '../../../src/provider/contract.js';
 import type { PlannedMigration } from '../../../src/provider/placement.js';
 
@@ -148,7 +148,23 @@ export function configMigrationProblems(noun: GuestNoun, planned: Attributes, fr
   return reasons.map((r) => ({ path: ['node'], message: `the ${noun} cannot be migrated from ${from}: ${r}` }));
 }
 
-/** The migration of an existing guest whose node changes, and what in the config refuses it. */
+/**
+ * The volumes a migration copies to another storage get a new volume id there (a container's
+ * on ZFS even a new name, `subvol-100-disk-0`): unknown until the move is done.
+ */
+function forgetMovedVolumeIds(noun: GuestNoun, prior: Attributes, planned: Attributes): void {
+  for (const m of volumeMoves(noun, prior, planned)) {
+    if (m.from === m.to) continue;
+    let holder: Value | undefined = planned;
+    for (const key of m.path.slice(0, -1)) holder = isValueMap(holder) ? holder[String(key)] : undefined;
+    if (isValueMap(holder) && 'volume' in holder) holder.volume = UNKNOWN;
+  }
+}
+
+/**
+ * The migration of an existing guest whose node changes, and what in the config refuses it;
+ * the ids of volumes it copies to another storage become unknown in `planned`.
+ */
 export function planMigration(
   noun: GuestNoun,
   prior: Attributes,
@@ -157,6 +173,7 @@ export function planMigration(
   const change = nodeChange(prior, planned);
   if (!change) return undefined;
   const { problems } = storageMap(volumeMoves(noun, prior, planned));
+  forgetMovedVolumeIds(noun, prior, planned);
   return {
     migration: { path: ['node'], from: change.from, to: change.to, how: migrationHow(noun, prior, planned, change.to) },
     problems: [...configMigrationProblems(noun, planned, change.from), ...problems],
