@@ -15,7 +15,9 @@
  * "update-partial": the operation makes or changes the object but leaves its `description`
  * unset — a failed step after the main one — and fails with the object as it is in
  * `partial`); computed `id` and `serial` (a counter bumped by each update).
- * Pieces: fake-schema.ts, fake-session.ts (recording, latency, faults), fake-faults.ts,
+ * Placed types `fake_guest` and `fake_binding` (fake-placement.ts), with the cluster that
+ * readPlacement reports given by `useCluster` (none by default: no nodes).
+ * Pieces: fake-schema.ts, fake-placement.ts, fake-session.ts (recording, latency, faults), fake-faults.ts,
  * fake-world.ts, and resource-handlers.ts (the handler table behind the ResourceRouter).
  */
 import { join, resolve } from 'node:path';
@@ -41,7 +43,16 @@ import type {
   UpdateResponse,
   ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import type {
+  NodeBinding,
+  NodeBindingsRequest,
+  PlacementDemand,
+  PlacementDemandRequest,
+  PlacementFacts,
+} from '../../src/provider/placement.js';
+import { ProviderError } from '../../src/provider/contract.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
+import { fakeNodeBindings, fakePlacementDemand } from './fake-placement.js';
 import { seededRandom } from './fake-faults.js';
 import { fakeSchema } from './fake-schema.js';
 import { FakeSession, type RecordedCall } from './fake-session.js';
@@ -53,6 +64,7 @@ export type { RecordedCall } from './fake-session.js';
 export class FakeProvider implements Provider {
   readonly type = 'fake';
   private readonly session = new FakeSession();
+  private cluster: PlacementFacts | string | undefined;
   private readonly router = new ResourceRouter<FakeSession>({
     provider: 'fake',
     schema: () => this.getSchema(),
@@ -81,6 +93,12 @@ export class FakeProvider implements Provider {
   useWorld(world: FakeWorld, latencyMs = 0): this {
     this.session.world = world;
     this.session.latencyMs = latencyMs;
+    return this;
+  }
+
+  /** For in-process tests: the cluster readPlacement reports, or the message its read fails with. */
+  useCluster(cluster: PlacementFacts | string | undefined): this {
+    this.cluster = cluster;
     return this;
   }
 
@@ -131,5 +149,18 @@ export class FakeProvider implements Provider {
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
     return this.router.importResource(this.session, req);
+  }
+
+  async readPlacement(): Promise<PlacementFacts> {
+    if (typeof this.cluster === 'string') throw new ProviderError(`fake: ${this.cluster}`);
+    return this.cluster ?? { nodes: [], objects: [] };
+  }
+
+  placementDemand(req: PlacementDemandRequest): PlacementDemand | undefined {
+    return fakePlacementDemand(req);
+  }
+
+  nodeBindings(req: NodeBindingsRequest): NodeBinding[] {
+    return fakeNodeBindings(req);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The fake provider's schema: its provider block, the `fake_resource` resource type and the
- * `fake_data` data source (fake-provider.ts describes what each attribute does).
+ * The fake provider's schema: its provider block, the `fake_resource` resource type (and the
+ * placed types of fake-placement.ts) and the `fake_data` data source (fake-provider.ts
+ * describes what each attribute does).
  */
 import type { ProviderSchema, ResourceTypeSchema } from '../../src/provider/contract.js';
+import { fakeBindingSchema, fakeGuestSchema } from './fake-placement.js';
 
 const RESOURCE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -56,6 +58,8 @@ export function fakeSchema(): ProviderSchema {
     },
     resources: {
       fake_resource: fakeResourceSchema(),
+      fake_guest: fakeGuestSchema(),
+      fake_binding: fakeBindingSchema(),
     },
     dataSources: {
       fake_data: {

@@ -1,12 +1,14 @@
 /**
  * The fake provider's handler table: `fake_resource` (structural planning plus a bumped
  * `serial`, and operations on the session's world, each through the session's recording
- * call) and the `fake_data` data source (an echo of its config).
+ * call), the placed types `fake_guest` and `fake_binding` (their planning in
+ * fake-placement.ts, the same operations) and the `fake_data` data source (an echo of its config).
  */
 import { isValueMap, sameValue, UNKNOWN, type Attributes, type Value } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { defaultPlanResource } from '../../src/provider/default-plan-resource.js';
 import type { DataSourceHandler, ResourceHandler, ResourcePlanning } from '../../src/provider/resource-handler.js';
+import { planFakeBinding, planFakeGuest } from './fake-placement.js';
 import { fakeResourceSchema } from './fake-schema.js';
 import type { FakeSession } from './fake-session.js';
 
@@ -101,7 +103,11 @@ const FAKE_RESOURCE: ResourceHandler<FakeSession> = {
     }),
 };
 
-export const FAKE_RESOURCES: Readonly<Record<string, ResourceHandler<FakeSession>>> = { fake_resource: FAKE_RESOURCE };
+export const FAKE_RESOURCES: Readonly<Record<string, ResourceHandler<FakeSession>>> = {
+  fake_resource: FAKE_RESOURCE,
+  fake_guest: { ...FAKE_RESOURCE, plan: planFakeGuest },
+  fake_binding: { ...FAKE_RESOURCE, plan: planFakeBinding },
+};
 
 const FAKE_DATA: DataSourceHandler<FakeSession> = {
   read: async (_s, req) => ({

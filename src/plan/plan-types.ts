@@ -85,6 +85,54 @@ export interface ResourceChange {
   newId?: string;
   /** An update that moves the object to another node in place (a migration), with how. */
   migration?: PlannedMigration;
+  /** The node `node: auto` chose for a new object, and why. */
+  placement?: PlacementChoice;
+}
+
+/** What `node: auto` chose for one new object: the node, why, and the verdict on every node. */
+export interface PlacementChoice {
+  node: string;
+  reason: string;
+  considered: { node: string; verdict: string }[];
+}
+
+export const PLACEMENT_FORMAT_VERSION = 1;
+
+/** When a node counts as pushed too far (defaults, or the placement policy rules). */
+export interface PlacementThresholds {
+  /** Memory committed, percent of the node's memory. */
+  memoryPercent: number;
+  /** vCPUs committed per core. */
+  vcpusPerCore: number;
+  /** CPU load, percent. */
+  cpuLoadPercent: number;
+}
+
+export type PlacementLimit = 'memory' | 'vcpus' | 'cpu-load';
+
+/** The plan's effect on one node: committed memory and vCPUs before and after the plan. */
+export interface NodeEffect {
+  node: string;
+  online: boolean;
+  cores: number;
+  memoryBytes: number;
+  memoryBefore: number;
+  memoryAfter: number;
+  vcpusBefore: number;
+  vcpusAfter: number;
+  /** CPU load as read, 0..1. */
+  cpuLoad: number;
+  /** CPU load with the busy vCPUs of objects moved in or out, 0..1. */
+  cpuLoadAfter: number;
+  /** The thresholds the node is past after the plan. */
+  over: PlacementLimit[];
+}
+
+/** The capacity table: per provider instance that read its cluster, each node's effect. */
+export interface PlanPlacement {
+  version: number;
+  thresholds: PlacementThresholds;
+  providers: { provider: string; nodes: NodeEffect[] }[];
 }
 
 /**
@@ -178,4 +226,6 @@ export interface Plan {
    * Absent when the config has none. Apply evaluates them again from the configuration.
    */
   checks?: ConditionResult[];
+  /** The plan's effect on each node (absent when no provider read its cluster's capacity). */
+  placement?: PlanPlacement;
 }

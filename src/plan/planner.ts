@@ -36,9 +36,13 @@ import {
   type DataSourceRead,
   type DeposedDelete,
   type OutputChange,
+  type PlacementThresholds,
   type Plan,
   type ResourceChange,
 } from './plan-types.js';
+import type { PlacementFacts } from '../provider/placement.js';
+import { PlacementPlanning } from './placement/placement-planning.js';
+import { migrateOrReplace } from './placement/migrate-or-replace.js';
 import { ConditionEvaluator } from './evaluate-conditions.js';
 import { planSummary, summarizeChanges, summaryHasChanges } from './plan-summary.js';
 import { renamedKeys, resolveMoves } from './moved-addresses.js';
@@ -83,6 +87,12 @@ export interface PlanRequest {
   validateOnly?: boolean;
   /** The build's validators for resource schemas (the engine passes them); without them schemas are compiled at run time. */
   precompiled?: PrecompiledValidators;
+  /** What each provider instance read of its cluster (nodes, load, guests), by provider key: for `node: auto` and the capacity table. */
+  placement?: ReadonlyMap<string, PlacementFacts>;
+  /** Why a provider instance's cluster could not be read, by provider key (said by `node: auto`'s error). */
+  placementUnread?: ReadonlyMap<string, string>;
+  /** When the capacity table warns (default: memory 90 %, 4 vCPUs per core, CPU 80 %). */
+  placementThresholds?: PlacementThresholds;
 }
 
 export interface DataRead {
@@ -124,6 +134,8 @@ class Planner {
   private readonly previousAddress: ReadonlyMap<string, string>;
   /** Imports planned (their instance is in the config), by address. */
   private readonly importing = new Map<string, ImportedObject>();
+  /** `node: auto`, the cluster's loads through the plan, the capacity table (placement/). */
+  private readonly placement: PlacementPlanning;
 
   constructor(request: PlanRequest) {
     // moved blocks: the plan is made as if state held every moved object at its new address
@@ -149,6 +161,15 @@ class Planner {
       if (!list) this.stateByBlock.set(block, (list = []));
       list.push(r);
     }
+    this.placement = new PlacementPlanning({
+      ...(req.placement ? { facts: req.placement } : {}),
+      ...(req.placementUnread ? { unread: req.placementUnread } : {}),
+      ...(req.placementThresholds ? { thresholds: req.placementThresholds } : {}),
+      providers: req.providers,
+      blocks: req.config.resources,
+      existing: req.state.resources.map((resource) => ({ resource, attributes: this.current(resource) })),
+      refresh: req.refresh,
+    });
     this.scope = new EvaluationScope({
       config: req.config,
       variables: req.variables,
@@ -238,6 +259,8 @@ class Planner {
   }
 
   private finish(drift: ResourceChange[], outputChanges: OutputChange[]): PlanResult {
+    const placed = this.req.mode === 'refresh-only' ? undefined : this.placement.finish(this.changes);
+    this.diagnostics.push(...(placed?.diagnostics ?? []));
     if (hasErrors(this.diagnostics)) return { diagnostics: dedupeDiagnostics(this.diagnostics) };
     const { req } = this;
     const variables: Plan['variables'] = {};
@@ -271,6 +294,7 @@ class Planner {
       hasChanges: summaryHasChanges(counts) || deposed.length > 0 || outputChanges.some((o) => o.action !== 'no-op') || acceptsDrift,
     };
     if (this.conditions.results.length > 0) plan.checks = this.conditions.results;
+    if (placed?.placement) plan.placement = placed.placement;
     return { plan, diagnostics: plan.diagnostics };
   }
 
@@ -472,12 +496,14 @@ class Planner {
     if (this.req.validateOnly) return this.validationValue(typeSchema, configIn, configSensitive);
     if (prior && this.isUnreadable(prior)) return this.leaveUnreadable(prior, block);
     const before = prior ? this.current(prior) : null;
-    const config = applyIgnoreChanges(block, configIn, before, this.diagnostics);
+    const placed = this.placement.placeNode(block, address, applyIgnoreChanges(block, configIn, before, this.diagnostics), before);
+    this.diagnostics.push(...placed.diagnostics);
+    const config = placed.config;
     const planFn = provider.planResource
       ? (p: Attributes | null, c: Attributes) =>
           provider.planResource!({ type: block.type, prior: p, config: c, providerConfig: provider.providerConfig })
       : (p: Attributes | null, c: Attributes) => defaultPlanResource(typeSchema, p, c);
-    let response = planFn(before, config);
+    let response = migrateOrReplace(block.lifecycle.migrate, planFn(before, config));
     for (const p of response.problems) {
       this.diagnostics.push({
         ...(p.severity === 'warning' ? warning : error)(`${address}: ${p.message}`, findNodeAtPath(block.body, p.path).node.loc),
@@ -535,6 +561,8 @@ class Planner {
     }
     change.afterSensitive = sensitive;
     change.notes = response.notes;
+    if (response.migration && change.action === 'update') change.migration = response.migration;
+    if (placed.choice) change.placement = placed.choice;
     change.preventDestroy = block.lifecycle.preventDestroy || (prior?.preventDestroy ?? false);
     this.checkPreventDestroy(change, block);
     this.addChange(change);
@@ -677,6 +705,7 @@ class Planner {
     if (imported) change.importing = { id: imported.id };
     this.changes.push(change);
     this.changeByAddress.set(change.address, change);
+    this.placement.record(change);
   }
 
   // ---- implicit dependencies ---------------------------------------------------------

@@ -63,17 +63,22 @@ export function addDemand(loads: Map<string, NodeLoad>, node: string, d: LoadDem
   const load = loads.get(node);
   if (load === undefined) return;
   load.objects = Math.max(0, load.objects + sign);
-  if (d.block !== undefined) {
-    const n = (load.byBlock.get(d.block) ?? 0) + sign;
-    if (n > 0) load.byBlock.set(d.block, n);
-    else load.byBlock.delete(d.block);
-  }
+  if (d.block !== undefined) countInstance(loads, node, d.block, sign);
   if (d.running === false) return;
   load.memoryCommittedBytes = Math.max(0, load.memoryCommittedBytes + sign * d.memoryBytes);
   load.vcpusCommitted = Math.max(0, load.vcpusCommitted + sign * d.vcpus);
   if (d.cpuShare !== undefined && load.capacity.cores > 0) {
     load.cpuLoad = clampShare(load.cpuLoad + (sign * d.cpuShare * d.vcpus) / load.capacity.cores);
   }
+}
+
+/** Counts one instance of `block` on `node` (sign 1) or one fewer (sign -1), for `spread`; nothing else moves. */
+export function countInstance(loads: Map<string, NodeLoad>, node: string, block: string, sign: 1 | -1): void {
+  const load = loads.get(node);
+  if (load === undefined) return;
+  const n = (load.byBlock.get(block) ?? 0) + sign;
+  if (n > 0) load.byBlock.set(block, n);
+  else load.byBlock.delete(block);
 }
 
 /** Memory of the node not committed to objects (negative when over-committed). */

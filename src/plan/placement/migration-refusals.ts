@@ -1,0 +1,53 @@
+/**
+ * Why a planned migration cannot work, found at plan time: hardware bound to the node it
+ * leaves (a binding another instance holds on the object), or a target node that is offline
+ * or lacks a storage the object needs (from the cluster as read).
+ */
+import type { NodeBinding, PlacementDemand } from '../../provider/placement.js';
+import type { ResourceChange } from '../plan-types.js';
+import type { NodeLoad } from './node-loads.js';
+
+/** One refused migration: the change and the sentence saying why. */
+export interface MigrationRefusal {
+  change: ResourceChange;
+  summary: string;
+  detail: string;
+}
+
+/** Bindings that tie a migrating object (binding.objectId = the change's id) to a node other than its target. */
+export function boundHardwareRefusals(changes: readonly ResourceChange[], bindings: readonly NodeBinding[]): MigrationRefusal[] {
+  const out: MigrationRefusal[] = [];
+  for (const c of changes) {
+    const m = c.migration;
+    if (m === undefined || c.id === null) continue;
+    for (const b of bindings) {
+      if (b.objectId !== c.id || b.node === m.to) continue;
+      out.push({
+        change: c,
+        summary: `${c.address} cannot migrate from ${m.from} to ${m.to}: ${b.address} passes ${b.what} of ${b.node} through to it; the hardware cannot follow it`,
+        detail: `Keep it on ${b.node}, or change ${b.address} in the same plan so that it no longer binds it to ${b.node}.`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The target node of a migration as read: offline, or without a storage the object needs. */
+export function targetRefusal(
+  change: ResourceChange,
+  demand: PlacementDemand | undefined,
+  target: NodeLoad | undefined,
+): MigrationRefusal | undefined {
+  const m = change.migration;
+  if (m === undefined || target === undefined) return undefined;
+  const why = (text: string): MigrationRefusal => ({
+    change,
+    summary: `${change.address} cannot migrate from ${m.from} to ${m.to}: ${text}`,
+    detail: 'Choose another node, or plan again once it is back.',
+  });
+  if (!target.capacity.online) return why(`${m.to} is offline`);
+  const have = new Set(target.capacity.storages.map((s) => s.id));
+  const missing = (demand?.storages ?? []).filter((s) => !have.has(s));
+  if (missing.length > 0) return why(`${m.to} has no storage ${missing.join(', ')}`);
+  return undefined;
+}
