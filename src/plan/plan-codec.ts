@@ -12,7 +12,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { error, type Diagnostic } from '../core/diagnostic.js';
 import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Path, type Value } from '../core/value.js';
-import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from './plan-types.js';
+import { PLACEMENT_FORMAT_VERSION, PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from './plan-types.js';
 
 const UNKNOWN_MARK = '{"$hl":"unknown"}';
 const SENSITIVE_MARK = { $hl: 'sensitive' } as const;
@@ -170,7 +170,62 @@ function isChangeShape(c: unknown): boolean {
     (o['priorDependencies'] === undefined || Array.isArray(o['priorDependencies'])) &&
     (o['previousAddress'] === undefined || typeof o['previousAddress'] === 'string') &&
     (o['newId'] === undefined || typeof o['newId'] === 'string') &&
-    (o['importing'] === undefined || isImportingShape(o['importing']))
+    (o['importing'] === undefined || isImportingShape(o['importing'])) &&
+    (o['migration'] === undefined || isMigrationShape(o['migration'])) &&
+    (o['placement'] === undefined || isChoiceShape(o['placement']))
+  );
+}
+
+/** `migration` of a change: the path that changes, from, to and how. */
+function isMigrationShape(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return Array.isArray(o['path']) && typeof o['from'] === 'string' && typeof o['to'] === 'string' && typeof o['how'] === 'string';
+}
+
+/** `placement` of a change: what node: auto chose, why, and the verdict on each node. */
+function isChoiceShape(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o['node'] === 'string' &&
+    typeof o['reason'] === 'string' &&
+    Array.isArray(o['considered']) &&
+    o['considered'].every((c) => typeof c === 'object' && c !== null && typeof (c as Record<string, unknown>)['node'] === 'string')
+  );
+}
+
+/** The plan's capacity table (PlanPlacement): a version, thresholds, and numbers per node per provider. */
+function isPlacementShape(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  const t = o['thresholds'] as Record<string, unknown> | undefined;
+  const numbers = (x: Record<string, unknown>, keys: string[]) => keys.every((k) => typeof x[k] === 'number');
+  return (
+    typeof o['version'] === 'number' &&
+    typeof t === 'object' &&
+    t !== null &&
+    numbers(t, ['memoryPercent', 'vcpusPerCore', 'cpuLoadPercent']) &&
+    Array.isArray(o['providers']) &&
+    o['providers'].every((p: unknown) => {
+      const q = p as Record<string, unknown> | null;
+      return (
+        typeof q === 'object' &&
+        q !== null &&
+        typeof q['provider'] === 'string' &&
+        Array.isArray(q['nodes']) &&
+        q['nodes'].every((n: unknown) => {
+          const r = n as Record<string, unknown> | null;
+          return (
+            typeof r === 'object' &&
+            r !== null &&
+            typeof r['node'] === 'string' &&
+            numbers(r, ['cores', 'memoryBytes', 'memoryBefore', 'memoryAfter', 'vcpusBefore', 'vcpusAfter', 'cpuLoad', 'cpuLoadAfter']) &&
+            Array.isArray(r['over'])
+          );
+        })
+      );
+    })
   );
 }
 
@@ -236,14 +291,23 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
   const badChange = [...r.changes, ...r.drift].findIndex((c) => !isChangeShape(c));
   const deposedOk = r.deposed === undefined || (Array.isArray(r.deposed) && r.deposed.every(isDeposedShape));
   const checksOk = r.checks === undefined || (Array.isArray(r.checks) && r.checks.every(isCheckShape));
-  if (badChange >= 0 || !deposedOk || !checksOk || !Array.isArray(r.outputChanges) || (r.data !== undefined && !Array.isArray(r.data))) {
+  // a capacity table of a later version than this hl reads is left out (it only informs); a malformed one is damage
+  const placementOk = r.placement === undefined || r.placement.version > PLACEMENT_FORMAT_VERSION || isPlacementShape(r.placement);
+  if (
+    badChange >= 0 ||
+    !deposedOk ||
+    !checksOk ||
+    !placementOk ||
+    !Array.isArray(r.outputChanges) ||
+    (r.data !== undefined && !Array.isArray(r.data))
+  ) {
     return {
       diagnostics: [
         error(`${file} is a damaged hl plan: ${badChange >= 0 ? `change ${badChange + 1} is malformed` : 'required fields are missing'}`),
       ],
     };
   }
-  const { hl_plan: _, mac: _mac, ...rest } = r as typeof r & { mac?: unknown };
+  const { hl_plan: _, mac: _mac, placement, ...rest } = r as typeof r & { mac?: unknown };
   const plan: Plan = {
     ...rest,
     changes: r.changes.map(decodeChange),
@@ -251,6 +315,7 @@ export function decodePlan(text: string, file: string): { plan?: Plan; diagnosti
     deposed: (r.deposed ?? []).map((d) => ({ ...d, before: decodeValue(d.before) as Attributes })),
     data: (r.data ?? []).map((d) => ({ ...d, attributes: decodeValue(d.attributes) as Attributes })),
     outputChanges: r.outputChanges.map((o) => ({ ...o, before: decodeValue(o.before), after: decodeValue(o.after) })),
+    ...(placement !== undefined && placement.version <= PLACEMENT_FORMAT_VERSION ? { placement } : {}),
   };
   return { plan, diagnostics: [] };
 }

@@ -5,7 +5,8 @@
  * are diffed element by element; multi-line strings become a heredoc line diff (`diffLines`)
  * folded to a few lines of context; unknowns read `(known after apply)`; anything sensitive,
  * or a REDACTED placeholder from a saved plan, reads `(sensitive value)` and is never
- * formatted; an attribute forcing a replacement carries `# forces replacement: <reason>`.
+ * formatted; an attribute forcing a replacement carries `# forces replacement: <reason>`, and
+ * one the provider moves in place says how after its change (`(online migration, ...)`).
  *
  * Layout: a line at depth d starts with 4·d spaces and a 3-column right-aligned sign
  * (`  +`, `  ~`, `-/+`, ` <=`), so depth 0 is the resource line and depth 1 its attributes.
@@ -252,7 +253,9 @@ export class AttributeDiffWriter {
       this.heredocDiff(depth + 1, b, a);
       this.close(depth, `EOT${comma}`);
     } else {
-      this.line(depth, '~', `${prefix}${formatInline(b, bs)} -> ${formatInline(a, as)}${comma}${force}`);
+      const note = rp.note();
+      const how = note === undefined ? '' : ` ${this.paint.cyan(`(${note})`)}`;
+      this.line(depth, '~', `${prefix}${formatInline(b, bs)} -> ${formatInline(a, as)}${comma}${how}${force}`);
     }
   }
 

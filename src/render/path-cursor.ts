@@ -64,29 +64,46 @@ export class SensitiveCursor {
   }
 }
 
-/** Follows the paths forcing a replacement; remembers which reasons were shown. */
+/**
+ * Follows the paths forcing a replacement; remembers which reasons were shown. Also carries
+ * notes shown after an attribute's change on its line (how a migration moves a guest).
+ */
 export class ReplaceCursor {
-  static readonly NONE = new ReplaceCursor(undefined, undefined);
+  static readonly NONE = new ReplaceCursor(undefined, undefined, undefined);
 
   private constructor(
     private readonly node: TrieNode<string> | undefined,
     private readonly shown: Set<TrieNode<string>> | undefined,
+    private readonly noteNode: TrieNode<string> | undefined,
   ) {}
 
-  static of(paths: readonly { path: Path; reason: string }[]): ReplaceCursor {
-    if (paths.length === 0) return ReplaceCursor.NONE;
+  static of(paths: readonly { path: Path; reason: string }[], notes: readonly { path: Path; note: string }[] = []): ReplaceCursor {
+    if (paths.length === 0 && notes.length === 0) return ReplaceCursor.NONE;
     const root = new TrieNode<string>();
     for (const { path, reason } of paths) {
       let node = root;
       for (const step of path) node = node.childOrNew(step);
       node.value = node.value === undefined ? reason : `${node.value}; ${reason}`;
     }
-    return new ReplaceCursor(root, new Set());
+    let noteRoot: TrieNode<string> | undefined;
+    for (const { path, note } of notes) {
+      noteRoot ??= new TrieNode<string>();
+      let node = noteRoot;
+      for (const step of path) node = node.childOrNew(step);
+      node.value = node.value === undefined ? note : `${node.value}; ${note}`;
+    }
+    return new ReplaceCursor(paths.length > 0 ? root : undefined, paths.length > 0 ? new Set() : undefined, noteRoot);
   }
 
   step(step: Step): ReplaceCursor {
     const next = this.node?.child(step);
-    return next ? new ReplaceCursor(next, this.shown) : ReplaceCursor.NONE;
+    const note = this.noteNode?.child(step);
+    return next || note ? new ReplaceCursor(next, next ? this.shown : undefined, note) : ReplaceCursor.NONE;
+  }
+
+  /** The note for the change at exactly this path (a migration's how). */
+  note(): string | undefined {
+    return this.noteNode?.value;
   }
 
   /** The reason a replacement is forced at exactly this path, marking it as shown. */

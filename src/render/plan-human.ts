@@ -5,6 +5,7 @@
  *   hl will perform the following actions:                        (each change ≠ no-op)
  *   Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy.
  *   Changes to Outputs:
+ *   Placement: ...                                                (the capacity table, when the cluster was read)
  *   Checks:                                                       (check blocks, conditions left for apply)
  *   Warning: ...                                                  (the plan's diagnostics)
  *
@@ -23,6 +24,7 @@ import { palette, type Palette } from './palette.js';
 import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange } from './resource-change-human.js';
 import { checkResultLines } from './check-results-human.js';
+import { renderPlacementHuman } from './placement-human.js';
 
 export interface RenderPlanHumanOptions {
   color: boolean;
@@ -55,6 +57,7 @@ export function renderPlanHuman(plan: Plan, opts: RenderPlanHumanOptions): strin
     section([`${p.bold('Plan:')} ${summaryCounts(s)}.`]);
   }
   if (outputs.length > 0) section(['Changes to Outputs:', ...renderOutputChanges(outputs, p)]);
+  if (plan.placement) section(renderPlacementHuman(plan.placement, p));
 
   if (changes.length === 0) {
     const lines: string[] = [];

@@ -3,7 +3,8 @@
  * a heading with the counts, the destroys and replacements called out in a caution block, a
  * table of changes grouped by action (destroys first, then replacements, forgets, updates,
  * creates, reads, moves and imports) with their changed attributes, the
- * replacements and why, the drift, policy results when given, output changes, warnings, and
+ * replacements and why, the drift, policy results when given, output changes, the migrations
+ * and nodes `node: auto` chose, the capacity table, warnings, and
  * one collapsible `<details>` block per resource with its diff (open when the whole plan is
  * short). Values come only through the human renderer or `formatInline`, so sensitive values
  * are masked exactly as in the terminal. Deterministic: no clock, sorted output.
@@ -19,6 +20,7 @@ import { palette } from './palette.js';
 import { SensitiveCursor } from './path-cursor.js';
 import { renderResourceChange, type ChangeKind } from './resource-change-human.js';
 import { checksTable } from './check-results-markdown.js';
+import { placementChangesList, placementTable } from './placement-markdown.js';
 
 export interface PolicyResult {
   rule: string;
@@ -91,6 +93,9 @@ export function renderPlanMarkdown(plan: Plan, opts: RenderPlanMarkdownOptions =
   if (drift.length > 0) blocks.push(driftTable(drift));
   if (opts.policyResults && opts.policyResults.length > 0) blocks.push(policyTable(opts.policyResults));
   if (outputs.length > 0) blocks.push(outputsTable(outputs));
+  const placed = placementChangesList(changes, { code, escape: escapeInline });
+  if (placed) blocks.push(placed);
+  if (plan.placement) blocks.push(placementTable(plan.placement, { code, escape: escapeInline }));
   const checks = checksTable(plan.checks ?? [], { code, escape: escapeInline });
   if (checks) blocks.push(checks);
   if (plan.diagnostics.length > 0) blocks.push(diagnosticsBlock(plan));

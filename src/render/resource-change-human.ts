@@ -1,6 +1,6 @@
 /**
  * One resource instance's change in the human plan: a header (`# addr will be ...`), the
- * reason and provider notes, then a `resource "type" "name" { ... }` block with only the
+ * reason, provider notes and what `node: auto` chose, then a `resource "type" "name" { ... }` block with only the
  * changed attributes. Creates and reads show every non-null attribute; destroys show only
  * what identifies the instance (`id`, `name`) and count the rest. Used for planned changes and
  * for changes detected outside hl (drift).
@@ -10,6 +10,7 @@ import type { ResourceChange } from '../plan/plan-types.js';
 import { attributeHead, AttributeDiffWriter } from './attribute-diff-writer.js';
 import { actionSign, driftPhrase, plannedHeader, reasonText } from './change-labels.js';
 import type { Palette } from './palette.js';
+import { autoChoiceLines } from './placement-human.js';
 import { ReplaceCursor, SensitiveCursor } from './path-cursor.js';
 
 export type ChangeKind = 'planned' | 'drift';
@@ -50,12 +51,14 @@ export function renderResourceChange(change: ResourceChange, p: Palette, kind: C
   const reason = kind === 'planned' && change.action !== 'forget' ? reasonText(change) : undefined;
   if (reason !== undefined) w.lines.push(`  # (${reason})`);
   for (const note of change.notes) w.lines.push(`  ${p.yellow(`# note: ${note}`)}`);
+  if (change.placement && kind === 'planned')
+    for (const line of autoChoiceLines(change.placement)) w.lines.push(`  ${p.cyan(`# ${line}`)}`);
 
   const keyword = change.mode === 'data' ? 'data' : 'resource';
   w.line(0, actionSign(change.action), `${keyword} ${JSON.stringify(change.type)} ${JSON.stringify(change.name)} {`);
   const bs = SensitiveCursor.of(change.beforeSensitive);
   const as = SensitiveCursor.of(change.afterSensitive);
-  const rp = ReplaceCursor.of(change.replacePaths);
+  const rp = ReplaceCursor.of(change.replacePaths, change.migration ? [{ path: change.migration.path, note: change.migration.how }] : []);
   if (change.action === 'delete' || change.action === 'forget' || change.after === null) {
     destroyBody(w, change, bs, change.action === 'forget' ? ' ' : '-');
   } else if (change.action === 'create' || change.action === 'read' || change.before === null) {
