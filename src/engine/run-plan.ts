@@ -1,6 +1,7 @@
 /**
- * Planning at the edge: refresh through the providers, then the pure planner, reading
- * data sources it asks for and planning again until it has everything.
+ * Planning at the edge: refresh through the providers, read each cluster's capacity (for
+ * placement), then the pure planner, reading data sources it asks for and planning again
+ * until it has everything.
  */
 import pLimit from 'p-limit';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
@@ -19,6 +20,8 @@ import { unreachableDiagnostic } from './unreachable-provider.js';
 import { ProviderError } from '../provider/contract.js';
 import { retryProviderCall, type RetryPolicy } from '../provider/retry-provider-call.js';
 import { precompiledValidator } from './precompiled-validators.js';
+import { readPlacementFacts } from './read-placement.js';
+import type { PlacementThresholds } from '../plan/plan-types.js';
 
 export interface PlanOptions {
   mode: Plan['mode'];
@@ -33,6 +36,8 @@ export interface PlanOptions {
   retry?: RetryPolicy;
   /** Told as each read of the refresh starts. */
   refreshProgress?: (read: RefreshRead) => void;
+  /** When the capacity table warns (the placement policy rules' limits); the planner's defaults otherwise. */
+  placementThresholds?: PlacementThresholds;
 }
 
 const MAX_DATA_ROUNDS = 20;
@@ -73,6 +78,16 @@ export async function planProject(
     if (hasErrors(r.diagnostics)) return { diagnostics };
     if (r.imported.size > 0) imported = r.imported;
   }
+  // each cluster's capacity, for node: auto and the capacity table (read-placement.ts)
+  const placement =
+    opts.mode === 'refresh-only'
+      ? undefined
+      : await readPlacementFacts(project.config, state, session.providers, {
+          refresh: opts.refresh,
+          ...(opts.retry ? { retry: opts.retry } : {}),
+          callLog: (key) => session.callLogs?.get(key),
+        });
+  diagnostics.push(...(placement?.diagnostics ?? []));
   const dataResults = new Map<string, Attributes>();
   const limit = pLimit(Math.max(1, opts.parallelism));
   for (let round = 0; round < MAX_DATA_ROUNDS; round++) {
@@ -98,6 +113,9 @@ export async function planProject(
     if (unreadable) req.unreadable = unreadable;
     if (imported) req.imported = imported;
     if (opts.createdAt !== undefined) req.createdAt = opts.createdAt;
+    if (placement && placement.facts.size > 0) req.placement = placement.facts;
+    if (placement && placement.unread.size > 0) req.placementUnread = placement.unread;
+    if (opts.placementThresholds) req.placementThresholds = opts.placementThresholds;
     const result = makePlan(req);
     if (!result.needData) {
       if (!result.plan) return { diagnostics: [...diagnostics, ...result.diagnostics] };
