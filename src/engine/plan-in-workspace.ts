@@ -10,6 +10,7 @@ import type { ConfigFile } from '../config/config-types.js';
 import type { Plan } from '../plan/plan-types.js';
 import { evaluatePolicies } from '../policy/evaluate-policies.js';
 import { collectPolicyRules } from '../policy/parse-policies.js';
+import { placementThresholds } from '../policy/node-rules.js';
 import { precompiledValidator } from './precompiled-validators.js';
 import type { PolicyRule } from '../policy/policy-types.js';
 import { HL_VERSION } from '../version.js';
@@ -53,6 +54,8 @@ export async function planInWorkspace(
   const rules = policyRules(opts.policy, events, project);
   if (!rules) return undefined;
   await attachProviders(ws, project, write, events);
+  // the node rules' limits are also when the plan's capacity table warns
+  const thresholds = placementThresholds(rules);
   const r = await planProject(project, ws.store.state, ws.session!, {
     mode,
     targets: opts.targets,
@@ -61,6 +64,7 @@ export async function planInWorkspace(
     parallelism: opts.parallelism,
     hlVersion: HL_VERSION,
     createdAt: new Date().toISOString(),
+    ...(thresholds ? { placementThresholds: thresholds } : {}),
     ...(events.refreshing ? { refreshProgress: (read: RefreshRead) => events.refreshing!(read) } : {}),
   });
   const diags = [...loaded.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];

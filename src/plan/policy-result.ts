@@ -4,7 +4,16 @@
  * severities it names. The rules themselves and their evaluation are src/policy's.
  */
 
-export const POLICY_RULE_KINDS = ['no-destroy', 'no-replace', 'max-changes', 'no-changes-on-node', 'prevent-destroy'] as const;
+export const POLICY_RULE_KINDS = [
+  'no-destroy',
+  'no-replace',
+  'max-changes',
+  'no-changes-on-node',
+  'prevent-destroy',
+  'node-memory',
+  'node-vcpus',
+  'node-cpu-load',
+] as const;
 
 export type PolicyRuleKind = (typeof POLICY_RULE_KINDS)[number];
 

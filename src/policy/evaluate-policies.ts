@@ -1,19 +1,21 @@
 /**
  * Checking a plan against policy rules (pure). Each rule gives its violations, one per
  * offending resource (sorted by address), or a single passed result saying what it
- * checked; `max-changes` gives one result for the whole plan. Messages name addresses,
+ * checked; `max-changes` gives one result for the whole plan; the node rules one per node
+ * they find pushed too far (node-rules.ts). Messages name addresses,
  * actions and what the rule itself says, never attribute values, so they are safe to save
  * in a plan file and to post in a pull request.
  */
 import { pathToString } from '../core/value.js';
-import type { Action, Plan, ResourceChange } from '../plan/plan-types.js';
+import type { Action, Plan, PlanPlacement, ResourceChange } from '../plan/plan-types.js';
 import { isChange, isReplacement, matchesSelector, nodesOf } from './match-resource.js';
 import type { PolicyResult } from '../plan/policy-result.js';
 import type { PolicyEvaluation, PolicyRule } from './policy-types.js';
+import { evaluateNodeRule } from './node-rules.js';
 
 export function evaluatePolicies(plan: Plan, rules: readonly PolicyRule[]): PolicyEvaluation {
   const changes = [...plan.changes].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const results = rules.flatMap((rule) => evaluateRule(rule, changes));
+  const results = rules.flatMap((rule) => evaluateRule(rule, changes, plan.placement));
   return { results, violations: results.filter((r) => !r.passed) };
 }
 
@@ -28,7 +30,7 @@ const VERB: Record<Action, string> = {
   forget: 'removed from state (not destroyed)',
 };
 
-function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[]): PolicyResult[] {
+function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[], placement: PlanPlacement | undefined): PolicyResult[] {
   const matching = allChanges.filter((c) => matchesSelector(c, rule.match));
   const changes = matching.filter(isChange);
   const scope = Object.keys(rule.match).length > 0 ? ' matching resource' : ' resource';
@@ -81,6 +83,10 @@ function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[]): 
       const message = custom(rule, 'the plan', 'changed') ?? `${what}, more than the limit of ${rule.limit}`;
       return [{ rule: rule.kind, name: rule.name, passed: false, message, severity: rule.severity }];
     }
+    case 'node-memory':
+    case 'node-vcpus':
+    case 'node-cpu-load':
+      return evaluateNodeRule(rule, placement);
   }
 }
 

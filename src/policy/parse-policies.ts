@@ -91,6 +91,10 @@ function decodeRule(node: MapNode): PolicyRule {
     if (n.kind === 'seq') return n.items.map((x) => (x.kind === 'scalar' ? String(x.value) : ''));
     return undefined;
   };
+  const number = (key: string): number => {
+    const v = findEntry(node, key)?.value;
+    return v?.kind === 'scalar' && typeof v.value === 'number' ? v.value : 0;
+  };
   const kind = str('rule') as PolicyRuleKind;
   const severity = (str('severity') ?? 'error') as PolicySeverity;
   const matchNode = findEntry(node, 'match')?.value;
@@ -123,6 +127,19 @@ function decodeRule(node: MapNode): PolicyRule {
     case 'no-changes-on-node': {
       const nodes = names(findEntry(node, 'node')?.value) ?? [];
       return { kind, nodes, ...common, ...named(`node ${nodes.join(' or ')}`) };
+    }
+    case 'node-memory':
+    case 'node-vcpus':
+    case 'node-cpu-load': {
+      const nodes = names(findEntry(node, 'node')?.value);
+      const on = nodes ? { nodes } : {};
+      const onText = nodes ? `, node ${nodes.join(' or ')}` : '';
+      if (kind === 'node-vcpus') {
+        const maxPerCore = number('max_per_core');
+        return { kind, maxPerCore, ...on, ...common, ...named(`max ${maxPerCore} per core${onText}`) };
+      }
+      const maxPercent = number('max_percent');
+      return { kind, maxPercent, ...on, ...common, ...named(`max ${maxPercent} %${onText}`) };
     }
     default:
       return { kind, ...common, ...named('') };

@@ -11,6 +11,9 @@
  *   - { rule: max-changes, limit: 10 }                      # at most 10 changes in all
  *   - { rule: no-changes-on-node, node: pve }               # nothing on node pve changes
  *   - { rule: prevent-destroy }                             # lifecycle.prevent_destroy kept
+ *   - { rule: node-memory, max_percent: 90 }                # no node's committed memory pushed past 90 %
+ *   - { rule: node-vcpus, max_per_core: 4, node: pve }      # nor its vCPUs past 4 per core
+ *   - { rule: node-cpu-load, max_percent: 80 }              # nor anything added to a node busier than 80 %
  *
  * Every rule may have `name` (shown in results; default: the rule and its settings),
  * `severity` (`error`, the default, blocks the plan: `hl plan` exits 3 and `hl apply`
@@ -32,6 +35,14 @@
  * lifecycle (in config, or kept in state) sets prevent_destroy: the planner already refuses
  * a plan that would destroy one, so in a plan that got this far the rule passes and lists
  * what it protects; it fails only on a plan that somehow carries such a destroy.
+ *
+ * The node rules read the plan's capacity table (the cluster as read, and after the plan):
+ * one violation per node (of `node`, default every node; `match: { provider }` narrows the
+ * clusters) the plan pushes past the limit, i.e. past it after the plan and the plan adds to
+ * it (for the CPU load, adds anything to the node); a node already past that the plan leaves
+ * alone passes. In their messages `{resource}` is the node. Without a table (the cluster not
+ * read) they pass, saying so. Their limits (the strictest of the rules naming no node) are
+ * also the thresholds the plan's capacity warnings use.
  */
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { PolicyResult, PolicySeverity } from '../plan/policy-result.js';
@@ -65,7 +76,14 @@ export type PolicyRule = RuleCommon &
     | { kind: 'max-changes'; limit: number }
     | { kind: 'no-changes-on-node'; nodes: string[] }
     | { kind: 'prevent-destroy' }
+    | NodeRule
   );
+
+/** A rule over the plan's capacity table (Plan.placement): each node (of `nodes`, default all) within a limit after the plan. */
+export type NodeRule =
+  | { kind: 'node-memory'; maxPercent: number; nodes?: string[] }
+  | { kind: 'node-vcpus'; maxPerCore: number; nodes?: string[] }
+  | { kind: 'node-cpu-load'; maxPercent: number; nodes?: string[] };
 
 export interface PolicyEvaluation {
   /** Per rule, in the order the rules are given: its violations, or one passed result. */

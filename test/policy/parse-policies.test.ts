@@ -79,7 +79,7 @@ describe('a --policy file', () => {
     {
       reason: 'an unknown rule, with a did-you-mean',
       text: 'policies:\n  - { rule: no-destory }\n',
-      expected: ['policy.yaml:2:13 Setting "rule" must be one of "no-destroy", "no-replace", "max-changes", "no-changes-on-node", "prevent-destroy", got string "no-destory". Did you mean "no-destroy"?'],
+      expected: ['policy.yaml:2:13 Setting "rule" must be one of "no-destroy", "no-replace", "max-changes", "no-changes-on-node", "prevent-destroy", "node-memory", "node-vcpus", "node-cpu-load", got string "no-destory". Did you mean "no-destroy"?'],
     },
     { reason: 'a missing rule', text: 'policies:\n  - { name: x }\n', expected: ['policy.yaml:2:5 Missing required setting "rule" in policy #1'] },
     { reason: 'max-changes without a limit', text: 'policies:\n  - { rule: max-changes }\n', expected: ['policy.yaml:2:5 Missing required setting "limit" in policy #1'] },
@@ -88,7 +88,7 @@ describe('a --policy file', () => {
     {
       reason: 'node on another rule (match: is meant)',
       text: 'policies:\n  - { rule: no-destroy, node: pve }\n',
-      expected: ['policy.yaml:2:25 node applies only to rule no-changes-on-node (to narrow other rules to a node, use match: { node: ... })'],
+      expected: ['policy.yaml:2:25 node applies only to rules no-changes-on-node, node-memory, node-vcpus and node-cpu-load (to narrow other rules to a node, use match: { node: ... })'],
     },
     { reason: 'a misspelt match key', text: 'policies:\n  - { rule: no-destroy, match: { typ: x } }\n', expected: ['policy.yaml:2:34 Unsupported setting "match.typ" in policy #1. Did you mean "type"?'] },
     { reason: 'an unknown severity', text: 'policies:\n  - { rule: no-destroy, severity: fatal }\n', expected: ['policy.yaml:2:35 Setting "severity" must be one of "error", "warning", got string "fatal"'] },
