@@ -18,6 +18,8 @@
  *   clock); absent only for a plan saved before hl recorded it.
  * - `configuration` and `relevant_attributes` (plan-config-json.ts) are written when the caller
  *   passes the config the plan was made from (`hl show --json PLANFILE` does).
+ * - `hl_placement` (an hl extension, placement-json.ts): the capacity table, the migrations and
+ *   the nodes `node: auto` chose, when the plan has any.
  */
 import { containsUnknown, type Value } from '../core/value.js';
 import { hasErrors } from '../core/diagnostic.js';
@@ -28,6 +30,7 @@ import { terraformActions } from './change-labels.js';
 import { jsonValue, sensitiveTree, unknownTree, type BoolTree, type JsonValue } from './json-value-trees.js';
 import { SensitiveCursor } from './path-cursor.js';
 import { checksToJson, type JsonCheck } from './check-results-json.js';
+import { placementToJson, type JsonPlacement } from './placement-json.js';
 import type { ConfigTree } from '../config/config-tree.js';
 import { configurationToJson, relevantAttributes, type JsonConfiguration, type JsonRelevantAttribute } from './plan-config-json.js';
 
@@ -113,6 +116,8 @@ export interface ShowJsonPlan {
   errored: boolean;
   /** Custom conditions and check blocks (check-results-json.ts); absent when the config has none. */
   checks?: JsonCheck[];
+  /** hl extension: the capacity table, migrations and node: auto's choices (placement-json.ts). */
+  hl_placement?: JsonPlacement;
 }
 
 export interface ShowJsonOptions {
@@ -256,6 +261,8 @@ export function planToShowJson(plan: Plan, hlVersion: string, opts: ShowJsonOpti
     errored,
   };
   if (plan.checks) out.checks = checksToJson(plan.checks);
+  const placement = placementToJson(plan);
+  if (placement) out.hl_placement = placement;
   if (opts.config) {
     out.configuration = configurationToJson(opts.config, plan);
     out.relevant_attributes = relevantAttributes(opts.config, plan);

@@ -1,5 +1,8 @@
 /** Placement in the rendered plan: the migration beside the node line, what node: auto chose, the capacity table (terminal and Markdown). */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { planToShowJson } from '../../src/render/plan-json.js';
 import type { PlanPlacement } from '../../src/plan/plan-types.js';
 import { renderPlanHuman } from '../../src/render/plan-human.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
@@ -106,5 +109,38 @@ describe('placement in the Markdown plan', () => {
       ].join('\n'),
     );
     expect(md).toContain('(online migration, local disks copied to local-lvm)\n');
+  });
+});
+
+describe('placement in the plan JSON', () => {
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(
+    JSON.parse(readFileSync(new URL('../../schemas/plan-json.schema.json', import.meta.url), 'utf8')) as object,
+  );
+
+  it('carries the table, migrations and choices as hl_placement, valid against the schema, Terraform fields as before', () => {
+    const plain = planToShowJson(makePlan({ changes: [migrated, chosen] }), '0.1.0');
+    const doc = JSON.parse(JSON.stringify(planToShowJson(makePlan({ changes: [migrated, chosen], placement }), '0.1.0')));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.resource_changes).toEqual(JSON.parse(JSON.stringify(plain.resource_changes)));
+    expect(doc.hl_placement.thresholds).toEqual({ memory_percent: 90, vcpus_per_core: 4, cpu_load_percent: 80 });
+    expect(doc.hl_placement.clusters[0].nodes[0]).toEqual({
+      node: 'fun-bedbug',
+      online: true,
+      cores: 2,
+      memory_bytes: 8 * GiB,
+      memory_committed_before: 4 * GiB,
+      memory_committed_after: 4 * GiB,
+      vcpus_before: 2,
+      vcpus_after: 2,
+      cpu_load: 0.85,
+      cpu_load_after: 0.85,
+      over: ['cpu-load'],
+    });
+    expect(doc.hl_placement.migrations).toEqual([{ address: 'proxmox_lxc.docker', from: 'pve', to: 'pumped-piglet', how: 'online migration, local disks copied to local-lvm' }]);
+    expect(doc.hl_placement.auto_nodes[0]).toMatchObject({ address: 'proxmox_vm.big', node: 'pumped-piglet' });
+  });
+
+  it('no hl_placement in a plan without placement', () => {
+    expect(planToShowJson(makePlan({ changes: [] }), '0.1.0')).not.toHaveProperty('hl_placement');
   });
 });
