@@ -96,12 +96,20 @@ export class PlacementPlanning {
     }
   }
 
-  /** Moves the cluster's loads by one change, refusing a guest that could never start where it is planned. */
+  /**
+   * Moves the cluster's loads by one change, refusing a guest that could never start where it
+   * is planned (checked when it is created, replaced, moved or its memory changes).
+   */
   record(change: ResourceChange): void {
     const ledger = this.ledgers.get(change.provider);
     if (!ledger) return;
-    const placed = ledger.record(change, this.demandOf(change.provider, change.type));
+    const demandOf = this.demandOf(change.provider, change.type);
+    const placed = ledger.record(change, demandOf);
     if (!placed) return;
+    if (change.action === 'update' && change.migration === undefined && change.before !== null) {
+      const was = demandOf(change.before);
+      if (knownNode(was) === placed.node && was?.memoryBytes === placed.demand.memoryBytes) return;
+    }
     const block = this.inputs.blocks.get(change.block);
     const target = ledger.loads.get(placed.node);
     const refusal = targetRefusal(change, placed.demand, target);

@@ -148,3 +148,21 @@ resources:
     expect(r.plan!.placement).toBeUndefined();
   });
 });
+
+describe('the memory check looks only at what the plan places', () => {
+  it('an update that keeps node and memory is not refused; one that raises the memory is', () => {
+    const state = [guestState('fake_guest.big', { name: 'big', node: 'chief-horse', memory: 16384, cores: 2, storage: null, running: null, placement: null, fail: null }, 'chief-horse/301')];
+    const yaml = (memory: number) => `
+resources:
+  fake_guest.big:
+    name: big
+    node: chief-horse
+    memory: ${memory}
+    cores: 4
+`;
+    expect(planPlacement({ yaml: yaml(16384), state, facts: seedFacts() }).errors).toEqual([]);
+    expect(planPlacement({ yaml: yaml(20480), state, facts: seedFacts() }).errors).toEqual([
+      'main.yaml:6:13 fake_guest.big: memory 20 GiB is more than chief-horse has (7.7 GiB); it could never start there',
+    ]);
+  });
+});
