@@ -4,7 +4,7 @@
  * in a durable local world file, and can be told to be slow or to fail.
  *
  * Provider block: `{ latency_ms?, world?: "path", calls_log?: "path", fail_rate?, lost_reply_rate?,
- * fault_seed? }`. Fault injection, for torture runs (bench/torture/): each create, update and
+ * fault_seed?, cluster? }`. Fault injection, for torture runs (bench/torture/): each create, update and
  * delete fails with probability `fail_rate` before touching anything (like a refused request:
  * safe to retry), or with probability `lost_reply_rate` after it took effect (like a reply lost
  * on the way back: not safe to retry). Reads and reserves never fail. `fault_seed` makes the decisions repeatable; without
@@ -16,7 +16,7 @@
  * unset — a failed step after the main one — and fails with the object as it is in
  * `partial`); computed `id` and `serial` (a counter bumped by each update).
  * Placed types `fake_guest` and `fake_binding` (fake-placement.ts), with the cluster that
- * readPlacement reports given by `useCluster` (none by default: no nodes).
+ * readPlacement reports given by `useCluster` or the block's `cluster` (none by default: no nodes).
  * Pieces: fake-schema.ts, fake-placement.ts, fake-session.ts (recording, latency, faults), fake-faults.ts,
  * fake-world.ts, and resource-handlers.ts (the handler table behind the ResourceRouter).
  */
@@ -52,6 +52,7 @@ import type {
 } from '../../src/provider/placement.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
+import { isValueMap } from '../../src/core/value.js';
 import { fakeNodeBindings, fakePlacementDemand } from './fake-placement.js';
 import { seededRandom } from './fake-faults.js';
 import { fakeSchema } from './fake-schema.js';
@@ -87,6 +88,10 @@ export class FakeProvider implements Provider {
     const rate = (k: string): number => (typeof c[k] === 'number' ? c[k] : 0);
     const seed = typeof c['fault_seed'] === 'number' ? c['fault_seed'] : Math.floor(Math.random() * 2 ** 32);
     this.session.faults = { failRate: rate('fail_rate'), lostReplyRate: rate('lost_reply_rate'), random: seededRandom(seed) };
+    if (isValueMap(c['cluster'])) {
+      const cluster = c['cluster'] as unknown as Partial<PlacementFacts>;
+      this.cluster = { nodes: cluster.nodes ?? [], objects: cluster.objects ?? [] };
+    }
   }
 
   /** For in-process tests: use a given world (shared between provider instances). */

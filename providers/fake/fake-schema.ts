@@ -54,6 +54,12 @@ export function fakeSchema(): ProviderSchema {
         fail_rate: { type: 'number', minimum: 0, maximum: 1 },
         lost_reply_rate: { type: 'number', minimum: 0, maximum: 1 },
         fault_seed: { type: 'integer' },
+        cluster: {
+          type: 'object',
+          description: 'What readPlacement reports: { nodes: NodeCapacity[], objects: PlacedObject[] } (src/provider/placement.ts).',
+          required: ['nodes'],
+          properties: { nodes: { type: 'array', items: { type: 'object' } }, objects: { type: 'array', items: { type: 'object' } } },
+        },
       },
     },
     resources: {
