@@ -328,6 +328,20 @@ function fixtures(): Record<string, Fixture[]> {
         forceNew: { name: { value: 'b', reason: 'name cannot be changed in place' } },
         inPlace: { value: 'y', size: 2, description: 'd' },
       },
+      {
+        type: 'fake_guest',
+        prior: created(fakeProviderFactory, 'fake_guest', { name: 'g', node: 'pve', memory: 1024, storage: 'local-lvm' }, { id: 'fake-2', serial: 0 }),
+        config: { name: 'g', node: 'pve', memory: 1024, storage: 'local-lvm' },
+        forceNew: { storage: { value: 'tank', reason: 'storage cannot be changed in place' } },
+        inPlace: { name: 'h', node: 'pumped-piglet', memory: 2048, cores: 2, running: false },
+      },
+      {
+        type: 'fake_binding',
+        prior: created(fakeProviderFactory, 'fake_binding', { guest: 'fake-2', node: 'pve' }, { id: 'fake-3', serial: 0 }),
+        config: { guest: 'fake-2', node: 'pve' },
+        forceNew: {},
+        inPlace: { guest: 'fake-4', node: 'chief-horse', what: 'a USB stick' },
+      },
     ],
   };
 }
