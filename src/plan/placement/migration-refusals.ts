@@ -25,7 +25,7 @@ export function boundHardwareRefusals(changes: readonly ResourceChange[], bindin
       out.push({
         change: c,
         summary: `${c.address} cannot migrate from ${m.from} to ${m.to}: ${b.address} passes ${b.what} of ${b.node} through to it; the hardware cannot follow it`,
-        detail: `Keep it on ${b.node}, or change ${b.address} in the same plan so that it no longer binds it to ${b.node}.`,
+        detail: `Keep it on ${b.node}, or first apply a change that removes ${b.address} (or binds it elsewhere), then move it.`,
       });
     }
   }

@@ -73,7 +73,7 @@ describe('migration in the plan', () => {
     expect(r.errors).toHaveLength(1);
   });
 
-  it('a binding state holds but the plan does not touch still refuses', () => {
+  it('a binding whose block left the config (planned as a delete) still refuses: the hardware is passed through until it is gone', () => {
     const yaml = `
 resources:
   fake_guest.frigate:
@@ -82,7 +82,6 @@ resources:
     memory: 4096
     cores: 2
 `;
-    // the binding's block left config: its instance is planned as a delete, still bound before the change
     const r = planPlacement({ yaml, state: FRIGATE_STATE, facts: seedFacts() });
     expect(r.errors.length).toBe(1);
   });
@@ -103,5 +102,26 @@ resources:
     const yaml = `${dockerOn('pumped-piglet')}\n    storage: local-lvm\n`;
     const noStorage = planPlacement({ yaml, state, facts });
     expect(noStorage.errors).toEqual(['main.yaml:5:11 fake_guest.docker cannot migrate from pve to pumped-piglet: pumped-piglet has no storage local-lvm']);
+  });
+});
+
+describe('bindings state holds that the plan does not touch', () => {
+  it('refuse too (a targeted plan leaves the binding out of the changes)', () => {
+    const yaml = `
+resources:
+  fake_guest.frigate:
+    name: frigate
+    node: pumped-piglet
+    memory: 4096
+    cores: 2
+  fake_binding.coral:
+    guest: fun-bedbug/113
+    node: fun-bedbug
+    what: the USB Coral TPU on port 2-1
+`;
+    const r = planPlacement({ yaml, state: FRIGATE_STATE, facts: seedFacts(), targets: ['fake_guest.frigate'] });
+    expect(r.plan).toBeUndefined();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toContain('fake_binding.coral passes the USB Coral TPU on port 2-1 of fun-bedbug through to it');
   });
 });

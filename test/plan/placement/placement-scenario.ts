@@ -22,6 +22,7 @@ export interface PlacementScenario {
   thresholds?: PlacementThresholds;
   refresh?: boolean;
   mode?: Plan['mode'];
+  targets?: string[];
 }
 
 export interface PlacementOutcome {
@@ -66,7 +67,7 @@ export function planPlacement(s: PlacementScenario): PlacementOutcome {
     dataResults: new Map(),
     providers: new Map([['fake', plannerOf(new FakeProvider(), {})]]),
     mode: s.mode ?? 'normal',
-    targets: [],
+    targets: s.targets ?? [],
     replace: [],
     refresh: s.refresh ?? true,
     hlVersion: 'test',
