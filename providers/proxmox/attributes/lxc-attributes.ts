@@ -10,6 +10,7 @@ import type { Attributes, Value } from '../../../src/core/value.js';
 import { canonMac, canonSize, canonSpaceList, canonStringList } from '../mapping/pve-values.js';
 import { replaceIfChanged, type Replacement } from '../planning/guest-plan-common.js';
 import { NETWORKS_DESCRIPTION, sharedAttributes } from './common-attributes.js';
+import { PLACEMENT_ATTRIBUTE } from './placement-attribute.js';
 import { scalar as sc, serverDecides, settable, type GuestAttributeTable } from './guest-attribute.js';
 
 function canonMountList(v: Value): Value {
@@ -132,4 +133,5 @@ export const LXC_ATTRIBUTES: GuestAttributeTable = {
       link_down: sc({ createDefault: false }),
     },
   }),
+  placement: PLACEMENT_ATTRIBUTE,
 };

@@ -9,6 +9,7 @@ import { isUnknown, isValueMap, valueEquals, type Attributes, type Value } from 
 import { canonMac, canonSize, canonStringList } from '../mapping/pve-values.js';
 import type { Replacement } from '../planning/guest-plan-common.js';
 import { NETWORKS_DESCRIPTION, sharedAttributes } from './common-attributes.js';
+import { PLACEMENT_ATTRIBUTE } from './placement-attribute.js';
 import { scalar as sc, serverDecides, settable, type GuestAttributeTable } from './guest-attribute.js';
 
 function canonCache(v: Value): Value {
@@ -124,4 +125,5 @@ export const VM_ATTRIBUTES: GuestAttributeTable = {
       x_vga: sc({ createDefault: false }),
     },
   }),
+  placement: PLACEMENT_ATTRIBUTE,
 };

@@ -12,6 +12,7 @@
  * | dev.<devN>            | `devN`: path, mode, uid, gid, deny-write                        |
  * | networks.<netN>       | `netN`: name, bridge, hwaddr (mac), ip, gw, ip6, gw6, firewall, tag, rate, mtu, link_down |
  * | ostemplate, password, ssh_public_keys | create parameters only (never returned by PVE)    |
+ * | placement             | none: hl's own, a read keeps the prior value                    |
  */
 import { isValueMap, type Attributes, type Value, type ValueMap } from '../../../src/core/value.js';
 import {
@@ -149,6 +150,7 @@ export function lxcAttributesFromConfig(input: GuestReadInput): Attributes {
     features: readFeatures(config.features),
     dev,
     networks,
+    placement: prior && isValueMap(prior.placement) ? prior.placement : null,
   };
 }
 

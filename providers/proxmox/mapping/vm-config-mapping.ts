@@ -17,6 +17,7 @@
  * | cloud_init         | `ciuser`, `cipassword`, `sshkeys`, `ipconfigN`, `nameserver`, `searchdomain`, the cloud-init drive |
  * | usb.<slot>         | `usbN`: host, mapping, usb3                                        |
  * | hostpci.<slot>     | `hostpciN`: host, mapping, pcie, rombar, x-vga                     |
+ * | placement          | none: hl's own, a read keeps the prior value                        |
  *
  * Values a config leaves out are absent from the PVE config; they read as PVE's defaults
  * (onboot false, a disk's backup true, ...) so that writing a default explicitly plans no change.
@@ -266,6 +267,7 @@ export function vmAttributesFromConfig(input: GuestReadInput): Attributes {
     cloud_init: readCloudInit(config, sub(prior?.cloud_init)),
     usb,
     hostpci,
+    placement: prior && isValueMap(prior.placement) ? prior.placement : null,
   };
 }
 
