@@ -2,7 +2,8 @@
  * The `proxmox` provider: `proxmox_vm` and `proxmox_lxc` on a Proxmox VE cluster (or the
  * embedded emulator). This file wires the pieces together; each concept lives in its own
  * module: attributes/ (each attribute declared once), mapping/ (attributes ⇄ PVE config),
- * planning/ (plan and validation, pure), resources/ (CRUD), checks/ (live plan checks);
+ * planning/ (plan and validation, pure), resources/ (CRUD), checks/ (live plan checks),
+ * placement/ (node capacity and what a guest asks of its node);
  * resource-planning.ts and resource-operations.ts are its handler table, one entry per
  * resource type, behind the ResourceRouter. The client, the cluster inventory and the
  * emulator are the PVE platform's (providers/pve).
@@ -19,6 +20,7 @@ import {
   type DeleteRequest,
   type ImportRequest,
   type ImportResponse,
+  type OperationContext,
   type PlanResourceRequest,
   type PlanResourceResponse,
   type Provider,
@@ -32,11 +34,14 @@ import {
   type UpdateResponse,
   type ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import type { PlacementDemand, PlacementDemandRequest, PlacementFacts } from '../../src/provider/placement.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { PveClient } from '../pve/client/pve-client.js';
 import type { PveConnection } from '../pve/client/pve-connection.js';
 import type { ClusterInventory } from '../pve/cluster-inventory.js';
 import { parseProviderConfig } from '../pve/provider-settings.js';
+import { guestDemand } from './placement/guest-demand.js';
+import { readPlacement } from './placement/read-placement.js';
 import { PROXMOX_PLANNING } from './resource-planning.js';
 import { proxmoxSchema } from './resource-schemas.js';
 import type { GuestContext } from './resources/guest-context.js';
@@ -140,6 +145,16 @@ export class ProxmoxProvider implements Provider {
   /** Live plan-time checks of guest creates and updates (checks/live-plan-check.ts). */
   async checkPlan(req: CheckPlanRequest): Promise<CheckPlanResponse> {
     return { problems: await this.runtime().checkGuestPlan(this.context(), req.changes, req) };
+  }
+
+  /** The nodes' capacity and load and every guest (placement/read-placement.ts). */
+  async readPlacement(req: OperationContext): Promise<PlacementFacts> {
+    return readPlacement(this.context().client, req);
+  }
+
+  /** What a guest asks of its node (placement/guest-demand.ts, pure). */
+  placementDemand(req: PlacementDemandRequest): PlacementDemand | undefined {
+    return guestDemand(req);
   }
 
   async close(): Promise<void> {
