@@ -3,9 +3,9 @@
  * source lists them; `coral_passthrough` passes one to a VM or container of its node. This
  * file wires the pieces; each concept lives in its own module: connection.ts (provider block,
  * client, embedded emulator), hardware/ (listings → Corals), passthrough/ (config, plan and
- * validation — pure —, observe, write); resource-planning.ts and resource-operations.ts are
- * its handler table, behind the ResourceRouter. No `reserve` or `recover`: coral chooses no
- * identity up front.
+ * validation — pure —, observe, write, the node a passthrough binds its guest to);
+ * resource-planning.ts and resource-operations.ts are its handler table, behind the
+ * ResourceRouter. No `reserve` or `recover`: coral chooses no identity up front.
  */
 import type {
   AttributeProblem,
@@ -26,9 +26,11 @@ import type {
   UpdateResponse,
   ValidateResourceRequest,
 } from '../../src/provider/contract.js';
+import type { NodeBinding, NodeBindingsRequest } from '../../src/provider/placement.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { PveClient } from '../pve/client/pve-client.js';
 import type { CoralConnection } from './connection.js';
+import { coralNodeBindings } from './passthrough/node-bindings.js';
 import { CORAL_DATA_SOURCE_PLANNING, CORAL_PLANNING } from './resource-planning.js';
 import { coralSchema } from './resource-schemas.js';
 
@@ -102,6 +104,11 @@ export class CoralProvider implements Provider {
 
   async importResource(req: ImportRequest): Promise<ImportResponse> {
     return this.router.importResource(this.api(), req);
+  }
+
+  /** The guests a passthrough binds to the Coral's node (passthrough/node-bindings.ts, pure). */
+  nodeBindings(req: NodeBindingsRequest): NodeBinding[] {
+    return coralNodeBindings(req);
   }
 
   async close(): Promise<void> {
