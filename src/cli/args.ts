@@ -54,6 +54,9 @@ export interface CliOptions {
   recursive: boolean;
   /** -raw: output prints one string, number or bool as it is. */
   raw: boolean;
+  /** placement --cpu-threshold / --memory-threshold: when a node counts as overloaded, as shares 0..1. */
+  cpuThreshold?: number;
+  memoryThreshold?: number;
   help: boolean;
 }
 
@@ -94,6 +97,8 @@ type OptionName =
   | 'to'
   | 'serial'
   | 'raw'
+  | 'cpu-threshold'
+  | 'memory-threshold'
   | 'check'
   | 'diff'
   | 'recursive'
@@ -144,6 +149,8 @@ const SPEC: Record<OptionName, OptionSpec> = {
   to: { kind: 'string', value: 'file|pg' },
   serial: { kind: 'string', value: 'N' },
   raw: { kind: 'flag' },
+  'cpu-threshold': { kind: 'string', value: 'PERCENT' },
+  'memory-threshold': { kind: 'string', value: 'PERCENT' },
   check: { kind: 'flag' },
   diff: { kind: 'flag' },
   recursive: { kind: 'flag' },
@@ -177,6 +184,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   'force-unlock': [...COMMON],
   emulate: [...GLOBAL, 'port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
+  placement: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'json', 'cpu-threshold', 'memory-threshold'],
   providers: [...COMMON, ...VARS, 'json'],
   console: [...COMMON, ...VARS],
   fmt: [...GLOBAL, 'check', 'diff', 'recursive', 'no-color', 'help'],
@@ -188,7 +196,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
 };
 
 /** Commands that take no positional arguments: a stray word is refused, never ignored. */
-const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers', 'console']);
+const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers', 'console', 'placement']);
 
 const SHORT: Record<string, OptionName> = Object.fromEntries(
   (Object.entries(SPEC) as [OptionName, OptionSpec][]).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),
@@ -376,6 +384,19 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
         error(`Invalid value for ${spelled('serial')}: "${str('serial')}" (expected a whole number ≥ 1; see "hl state history")`),
       );
     else options.serial = n;
+  }
+  // memory may be committed past 100 % (overcommitment), CPU load may not pass it
+  for (const [k, field, max] of [
+    ['cpu-threshold', 'cpuThreshold', 100],
+    ['memory-threshold', 'memoryThreshold', Number.POSITIVE_INFINITY],
+  ] as const) {
+    const v = str(k);
+    if (v === undefined) continue;
+    const m = /^(\d+(?:\.\d+)?) ?%?$/.exec(v.trim());
+    if (!m || Number(m[1]) > max) {
+      const range = max === 100 ? 'from 0 to 100' : 'of 0 or more';
+      diagnostics.push(error(`Invalid value for ${spelled(k)}: "${v}" (expected a percentage ${range}, such as 60 or 75%)`));
+    } else options[field] = Number(m[1]) / 100;
   }
   for (const k of ['parallelism', 'port'] as const) {
     const v = str(k);

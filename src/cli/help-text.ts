@@ -23,6 +23,7 @@ Other commands:
   force-unlock ID  Remove a stuck state lock (only when sure no run holds it)
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
+  placement        The cluster's balance, and moves that would relieve an overloaded node
   fmt [PATH...]    Rewrite config files in canonical layout (-check, -diff, -recursive)
   console          Evaluate expressions from stdin against the config and state
   providers        The provider instances: type, emulated or real, endpoint, resources
@@ -225,6 +226,26 @@ Options:
   --out FILE             Write the page to FILE instead of standard output
   --refresh=false        Use state as it is, without reading anything live
   --var, --var-file      Variables the provider blocks need for the live reads
+`,
+  placement: `Usage: hl placement [--cpu-threshold PERCENT] [--memory-threshold PERCENT] [--json]
+
+Reports the balance of each cluster: per node its CPU load on its cores, the memory its
+running guests are given (committed) and the memory in use against its memory, and vCPUs
+against cores. A node is overloaded above the CPU threshold (default 60 %) or the memory
+threshold (default 90 % committed). For each overloaded node it lists the guests hl manages
+there that would relieve it, busiest first, each with the node that has room for it and the
+config change to make, at its file:line:col:
+  examples/homelab.yaml:95:5  proxmox_lxc.uptime_kuma: node: fun-bedbug -> node: pumped-piglet
+and the guests that stay, with why (a Coral or other hardware passed through on that node,
+storage no other node has, no room elsewhere). Estimates move a guest's busy cores (its CPU
+load × its vCPUs) from one node's cores to the other's. Nothing is changed: make the change
+in the config and hl plan shows the migration. Exit code 0 whatever the balance.
+
+Options:
+  --cpu-threshold PERCENT      CPU load above which a node is overloaded (default 60)
+  --memory-threshold PERCENT   Memory committed above which a node is overloaded (default 90)
+  --json                       One JSON document: clusters, nodes, overloaded nodes, moves
+  --var, --var-file            Variables the provider blocks need
 `,
   completion: `Usage: hl completion bash|zsh|fish
 

@@ -48,6 +48,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   'force-unlock': async (ctx) => (await import('./commands/force-unlock-command.js')).forceUnlockCommand(ctx),
   emulate: async (ctx) => (await import('./commands/emulate-command.js')).emulateCommand(ctx),
   docs: async (ctx) => (await import('./commands/docs-command.js')).docsCommand(ctx),
+  placement: async (ctx) => (await import('./commands/placement-command.js')).placementCommand(ctx),
   completion: async (ctx) => (await import('./commands/completion-command.js')).completionCommand(ctx),
   complete: async (ctx) => (await import('./commands/completion-command.js')).completeCommand(ctx),
   fmt: async (ctx) => (await import('./commands/fmt-command.js')).fmtCommand(ctx),

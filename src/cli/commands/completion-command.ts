@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'force-unlock': 'Remove a stuck state lock',
   emulate: 'Run an emulator in the foreground',
   docs: 'Write inventory documentation',
+  placement: "Report the cluster's balance and moves that relieve overloaded nodes",
   providers: 'List the provider instances',
   console: 'Evaluate expressions against config and state',
   fmt: 'Rewrite config files in canonical layout',

@@ -111,6 +111,12 @@ export interface PlacementReport {
   relief: NodeRelief[];
 }
 
+/** The report of one provider instance's cluster. */
+export interface ClusterPlacement {
+  provider: string;
+  report: PlacementReport;
+}
+
 function pct(share: number): string {
   return `${(share * 100).toFixed(1)} %`;
 }
