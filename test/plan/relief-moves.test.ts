@@ -128,6 +128,23 @@ describe('reliefMoves: why a guest stays', () => {
     ]);
   });
 
+  it('a guest state places on the node that the cluster does not list there', () => {
+    const r = reliefMoves({
+      facts: facts(),
+      guests: [GUESTS[1]!, managed('proxmox_lxc.vanished', 'fun-bedbug/150', 'fun-bedbug', {}, 160)],
+      bindings: [],
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(r.relief[0]!.stays).toEqual([
+      {
+        address: 'proxmox_lxc.vanished',
+        id: 'fun-bedbug/150',
+        why: 'the cluster does not list fun-bedbug/150 (gone, or moved outside hl): hl plan reads it again',
+      },
+    ]);
+    expect(r.relief[0]!.moves.map((m) => m.address)).toEqual(['proxmox_lxc.uptime_kuma']);
+  });
+
   it('never moves a guest onto a node it would overload', () => {
     const f = facts();
     // only chief-horse has room, and it is at 59 % on 4 cores: 1.8 busy cores would push it over

@@ -4,7 +4,8 @@
  * use, vCPUs), which nodes are over the thresholds, and for each of those the guests hl
  * manages there that could go elsewhere, each with the node chooseNode picks and the config
  * change to make — or why it stays: hardware bound to the node, storage no other node has,
- * no room anywhere, not in the config, or stopped (it adds no load).
+ * no room anywhere, not in the config, stopped (it adds no load), or not listed by the
+ * cluster where state says it is.
  *
  * Moves are proposed greedily, the guest that relieves most first, until the node would be
  * under its thresholds; each move is counted on the loads before the next one is chosen, so
@@ -229,6 +230,14 @@ function relieve(
   const moves: ReliefMove[] = [];
   const stays: GuestStays[] = [];
   for (const { g, d } of here) {
+    if (!placed.has(g.id)) {
+      stays.push({
+        address: g.address,
+        id: g.id,
+        why: `the cluster does not list ${g.id} (gone, or moved outside hl): hl plan reads it again`,
+      });
+      continue;
+    }
     const binding = bound.get(g.id);
     if (binding) {
       stays.push({ address: g.address, id: g.id, why: `${binding.what} is on ${binding.node}` });
