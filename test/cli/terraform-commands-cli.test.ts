@@ -332,7 +332,7 @@ describe('hl completion', () => {
         .split('\n')
         .filter((l) => l !== '' && !l.startsWith(':'))
         .map((l) => l.split('\t')[0]);
-    expect(await words('pl')).toEqual(['plan']);
+    expect(await words('pl')).toEqual(['plan', 'placement']);
     expect(await words('st')).toEqual(['state']);
     expect(await words('plan', '--tar')).toEqual(['--target']);
     expect(await words('plan', '--target', '')).toEqual(expect.arrayContaining(['fake_resource.app', 'fake_resource.base', 'module.k3s_node["pve"].fake_resource.this']));
