@@ -20,7 +20,7 @@ import {
 } from '../plan/placement/relief-moves.js';
 import { resolveMoves } from '../plan/moved-addresses.js';
 import type { Provider } from '../provider/contract.js';
-import type { NodeBinding } from '../provider/placement.js';
+import type { NodeBinding, PlacementFacts } from '../provider/placement.js';
 import type { ResourceState } from '../state/state-types.js';
 import type { EngineEvents } from './engine-events.js';
 import { loadProject, type Project } from './project.js';
@@ -60,7 +60,7 @@ export async function placementOperation(opts: PlacementOptions, events: EngineE
     const problems: Diagnostic[] = [];
     for (const [key, provider] of [...providers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!provider.readPlacement) continue;
-      let facts: Awaited<ReturnType<NonNullable<Provider['readPlacement']>>>;
+      let facts: PlacementFacts;
       try {
         facts = await provider.readPlacement({});
       } catch (e) {
