@@ -8,6 +8,7 @@ import { ProxmoxProvider } from './proxmox-provider.js';
 export const proxmoxProviderFactory: ProviderFactory = { type: 'proxmox', create: () => new ProxmoxProvider() };
 
 export { ProxmoxProvider, type ProxmoxProviderOptions } from './proxmox-provider.js';
+import { migrationTimeScaleFrom } from '../pve/emulated-migration-time.js';
 export { parseProviderConfig, type ProxmoxSettings, type RebootPolicy } from '../pve/provider-settings.js';
 
 /**
@@ -19,11 +20,13 @@ export async function startEmulator(o: {
   port: number;
   worldFile?: string;
 }): Promise<{ url: string; hint: string; close(): Promise<void> }> {
+  const migrationTimeScale = migrationTimeScaleFrom(process.env);
   const m = await import('../pve/emulator/start-emulator.js');
   const e = await m.startProxmoxEmulator({
     host: o.host,
     port: o.port,
     seed: 'homelab',
+    ...(migrationTimeScale !== undefined ? { migrationTimeScale } : {}),
     ...(o.worldFile ? { worldFile: o.worldFile } : {}),
   });
   return { url: e.url, hint: `API token: ${m.DEFAULT_TOKEN_ID}=${m.DEFAULT_TOKEN_SECRET}\n`, close: () => e.close() };

@@ -18,6 +18,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ProviderError } from '../../src/provider/contract.js';
 import type { PveVersion } from './emulator/pve-profile.js';
 import { DEFAULT_EMULATED_PVE_VERSION, type ProxmoxAuth } from './provider-settings.js';
+import { migrationTimeScaleFrom } from './emulated-migration-time.js';
 
 export const EMULATOR_WORLD_FILE = 'proxmox-world.json';
 
@@ -93,6 +94,7 @@ async function launch(
   worldFile: string,
   pveVersion: PveVersion,
 ): Promise<Omit<EmbeddedEmulator, 'close'> & { stop(): Promise<void> }> {
+  const migrationTimeScale = migrationTimeScaleFrom(process.env);
   const { startProxmoxEmulator, DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } = await import('./emulator/start-emulator.js');
   mkdirSync(dir, { recursive: true });
   const emu = await startProxmoxEmulator({
@@ -102,6 +104,7 @@ async function launch(
     seed: 'homelab',
     orphanedCreates: 'roll-back',
     pveVersion,
+    ...(migrationTimeScale !== undefined ? { migrationTimeScale } : {}),
   });
   return {
     protocol: emu.url.startsWith('https:') ? 'https' : 'http',

@@ -40,6 +40,7 @@ import { applyNodeId, buildApplyGraph, deleteNodeId } from './apply-graph.js';
 import type { ApplyStore } from './apply-store.js';
 import { resourceStateEntry } from './resource-state-entry.js';
 import type { ConditionResult } from '../plan/condition-results.js';
+import { configWithAutoNode } from '../plan/placement/auto-node.js';
 import { ConditionEvaluator } from '../plan/evaluate-conditions.js';
 import { applyRefactorings, type RefactoringResult } from './apply-refactorings.js';
 
@@ -374,7 +375,10 @@ class Executor {
       this.diagnostics.push(...ev.diagnostics);
       return this.fail(change, operation, 'its configuration could not be evaluated');
     }
-    const config = ev.value as Attributes;
+    // node: auto is what the plan chose (or where the object is)
+    const config = configWithAutoNode(ev.value as Attributes, change, (attributes) =>
+      provider.placementDemand?.({ type: change.type, attributes }),
+    );
     if (containsUnknown(config))
       return this.fail(
         change,

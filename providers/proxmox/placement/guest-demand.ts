@@ -6,7 +6,8 @@
  * - memory: `memory` MiB. Left out, PVE's default of 512 MiB (qemu-server
  *   src/PVE/QemuServer/Memory.pm, pve-container src/PVE/LXC/Config.pm), except for a VM
  *   cloned from a template, which has the template's (unknown here).
- * - vCPUs: a VM's `cores` × `sockets` (each 1 when left out, the template's for a clone). A
+ * - vCPUs: a VM's `cores` × `sockets` (cores 1 when left out, the template's for a clone;
+ *   sockets, when not a number yet, PVE's default of 1). A
  *   container's `cores`; a container with no core limit counts none: PVE lets it use every
  *   core of its node (pve-container src/PVE/LXC.pm vmstatus reports the node's count as its
  *   `cpus`), so it commits no cores of its own, and counting the node's would make every node
@@ -40,8 +41,9 @@ function isClone(a: Attributes): boolean {
 
 function vmVcpus(a: Attributes, clone: boolean): number | undefined {
   const cores = countOf(a.cores, clone ? undefined : 1);
-  const sockets = countOf(a.sockets, clone ? undefined : 1);
-  return cores !== undefined && sockets !== undefined ? cores * sockets : undefined;
+  // one socket unless said otherwise: PVE's default (qemu-server PVE/QemuServer.pm, sockets)
+  const sockets = typeof a.sockets === 'number' ? a.sockets : 1;
+  return cores !== undefined ? cores * sockets : undefined;
 }
 
 /** The storage of a volume block: its `storage`, else the part of its volume id before the colon. */

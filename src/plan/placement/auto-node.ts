@@ -3,8 +3,10 @@
  * moves a guest by itself); a new one gets the node chooseNode picks from the loads as
  * planned so far; without the cluster's capacity, or without a node that fits, it is refused.
  */
+import type { Attributes } from '../../core/value.js';
 import type { PlacementDemand } from '../../provider/placement.js';
-import type { PlacementChoice } from '../plan-types.js';
+import { setPath } from '../path-edit.js';
+import type { PlacementChoice, ResourceChange } from '../plan-types.js';
 import { chooseNode } from './choose-node.js';
 import type { NodeLoad } from './node-loads.js';
 
@@ -44,4 +46,21 @@ export function decideAutoNode(req: AutoNodeRequest): AutoNodeOutcome {
     };
   }
   return { kind: 'chosen', choice: { node: c.node, reason: c.reason, considered: c.considered } };
+}
+
+/**
+ * A config with `node: auto` as apply must see it: the node the plan chose for a new object
+ * (`change.placement`) or the one the existing object is on, so apply plans the same value
+ * the plan showed. `demandOf` is the provider's placementDemand for the change's type.
+ */
+export function configWithAutoNode(
+  config: Attributes,
+  change: Pick<ResourceChange, 'placement' | 'before'>,
+  demandOf: (attributes: Attributes) => PlacementDemand | undefined,
+): Attributes {
+  const demand = demandOf(config);
+  if (demand?.node !== 'auto') return config;
+  const prior = change.before !== null ? demandOf(change.before)?.node : undefined;
+  const node = change.placement?.node ?? (prior !== undefined && prior !== 'auto' ? prior : undefined);
+  return node === undefined ? config : (setPath(config, demand.nodePath, node) as Attributes);
 }
