@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EmulatorCore } from '../../providers/pve/emulator/emulator-core.js';
-import { migrationDurationMs, type MigrationJob } from '../../providers/pve/emulator/guest-migration.js';
+import { liveMigrationProgress, migrationDurationMs, renderBytes, renderDuration, type MigrationJob } from '../../providers/pve/emulator/guest-migration.js';
 import { pveProfile } from '../../providers/pve/emulator/pve-profile.js';
 
 const GiB = 1024 ** 3;
@@ -41,5 +41,26 @@ describe('Proxmox emulator: migration duration', () => {
   it('copies no faster than bwlimit (KiB/s); 0 is no limit', () => {
     expect(migrationDurationMs(emu, job({ copies: [disk32], bwlimitKiBps: 10 * 1024 }))).toBeCloseTo(4000 + ((32 * GiB) / (10 * 1024 * 1024)) * 1000, 3);
     expect(migrationDurationMs(emu, job({ copies: [disk32], bwlimitKiBps: 0 }))).toBe(migrationDurationMs(emu, job({ copies: [disk32] })));
+  });
+
+  it('logs a live migration: its mirrored disks, then its RAM, as qemu-server does', () => {
+    const live = job({ mode: 'online', copies: [{ ...disk32, drive: 'scsi0' }], ramBytes: 4 * GiB });
+    expect(liveMigrationProgress(emu, live, 0.5)).toEqual({
+      phase: 'mirror',
+      lines: [`drive-scsi0: transferred 18.0 GiB of 32.0 GiB (56.25%) in ${renderDuration((0.5 * migrationDurationMs(emu, live)) / 1000)}`],
+    });
+    expect(liveMigrationProgress(emu, live, 0.95).lines).toEqual(['migration active, transferred 2.2 GiB of 4.0 GiB VM-state, 104.9 MiB/s']);
+    // offline copies (a cloud-init disk) go first, silently
+    const ci = job({ mode: 'online', copies: [{ volid: 'local-lvm:vm-101-cloudinit', targetStorage: 'local-zfs', sizeBytes: 4 * GiB }] });
+    expect(liveMigrationProgress(emu, ci, 0.5)).toEqual({ phase: 'copy', lines: [] });
+  });
+
+  it('renders bytes and durations as pve-common Format.pm does', () => {
+    expect(renderBytes(32 * GiB, 1)).toBe('32.0 GiB');
+    expect(renderBytes(1720.32 * 1024 ** 2)).toBe('1.68 GiB');
+    expect(renderBytes(512, 1)).toBe('512.0 B');
+    expect(renderDuration(0)).toBe('0s');
+    expect(renderDuration(316.4)).toBe('5m 16s');
+    expect(renderDuration(3723)).toBe('1h 2m 3s');
   });
 });

@@ -79,6 +79,18 @@ describe('Proxmox emulator: migration tasks', () => {
     );
     expect(log.at(-2)).toMatch(/^migration finished successfully \(duration \d\d:\d\d:\d\d\)$/);
     expect(log.at(-1)).toBe('TASK OK');
+    // the disk mirrored live with progress, then the RAM
+    const progress = log.filter((l) => /^drive-scsi0: transferred [\d.]+ GiB of 32\.0 GiB \(\d+\.\d\d%\) in /.test(l));
+    expect(progress.length).toBeGreaterThan(3);
+    const order = [
+      'scsi0: start migration to nbd:unix:/run/qemu-server/101_nbd.migrate:exportname=drive-scsi0',
+      progress[0],
+      "all 'mirror' jobs are ready",
+      'starting online/live migration on unix:/run/qemu-server/101.migrate',
+      'migration completed, transferred 1.7 GiB VM-state',
+    ].map((l) => log.indexOf(l as string));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it('moves a stopped VM offline: it stays stopped on the target', async () => {

@@ -46,6 +46,11 @@ export interface TaskSpec {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a begin step may return nothing or a duration
   begin?(log: (line: string) => void): void | number;
+  /**
+   * Called at each tenth of the task's time (not at its end, which `run` logs): a long task's
+   * progress lines, `fraction` of the way through (0.1 .. 0.9).
+   */
+  progress?(fraction: number, log: (line: string) => void): void;
   /** The guest this migration moves (TaskRecord.migration). */
   migration?: TaskRecord['migration'];
 }
@@ -212,7 +217,15 @@ export class TaskRunner {
         // An explicit duration for the task type (faults) wins over the modelled one.
         if (typeof modelled === 'number') duration = this.emu.faults.taskDurationOverrideMs(spec.type) ?? modelled;
       }
-      await this.sleep(duration);
+      if (spec.progress) {
+        for (let tenth = 1; tenth <= 10; tenth++) {
+          await this.sleep(duration / 10);
+          if (this.closed) return;
+          if (tenth < 10) spec.progress(tenth / 10, log);
+        }
+      } else {
+        await this.sleep(duration);
+      }
       if (this.closed) return;
       if (injected !== undefined) throw new Error(injected);
       const r = await spec.run(log);

@@ -13,6 +13,8 @@ import {
   MigrationAbort,
   renderBytes,
   formatDuration,
+  liveMigrationProgress,
+  liveMigrationRamStart,
   migrationDurationMs,
   migrationLogger,
   moveGuest,
@@ -171,7 +173,7 @@ function scanLocalVolumes(
   const cfg = guestConfig(g);
   const errors = new Map<string, string>();
   const other: string[] = [];
-  const local = new Map<string, { ref: string; targetSid: string; size: number }>();
+  const local = new Map<string, { ref: string; targetSid: string; size: number; drive?: string }>();
   const shared: string[] = [];
   for (const a of collectVolumes(cfg.main, cfg.pending, cfg.snapshots)) {
     const volid = a.volid;
@@ -208,7 +210,12 @@ function scanLocalVolumes(
                 : 'attached';
       const found = findVolume(source, volid);
       if (!found) throw new Error(`unable to determine size for volume '${volid}'`);
-      local.set(volid, { ref: a.cdrom && a.isCloudinit ? 'generated' : ref, targetSid, size: found.volume.sizeBytes });
+      local.set(volid, {
+        ref: a.cdrom && a.isCloudinit ? 'generated' : ref,
+        targetSid,
+        size: found.volume.sizeBytes,
+        ...(a.drivename ? { drive: a.drivename } : {}),
+      });
       if (a.cdrom) {
         if (a.isCloudinit) continue;
         throw new Error('local cdrom image');
@@ -249,7 +256,13 @@ function scanLocalVolumes(
     }
   }
   return {
-    copies: [...local].map(([volid, v]) => ({ volid, targetStorage: v.targetSid, sizeBytes: v.size })),
+    copies: [...local].map(([volid, v]) => ({
+      volid,
+      targetStorage: v.targetSid,
+      sizeBytes: v.size,
+      // a running VM's attached disks are mirrored live (migration_mode 'online'), the rest copied first
+      ...(running && v.ref === 'attached' && v.drive ? { drive: v.drive } : {}),
+    })),
     shared,
   };
 }
@@ -299,6 +312,8 @@ function migrateVm(emu: EmulatorCore, req: ApiRequest): string {
   const started = emu.now();
   let job: MigrationJob | undefined;
   let logger: ReturnType<typeof migrationLogger> | undefined;
+  /** A live migration has logged the start of its RAM phase. */
+  let ramPhase = false;
   const abort = (message: string): never => {
     logger?.(`migration aborted (duration ${formatDuration(emu.now() - started)}): ${message}`, 'err');
     throw new Error('migration aborted');
@@ -323,14 +338,26 @@ function migrateVm(emu: EmulatorCore, req: ApiRequest): string {
         }
         return abort(err.message);
       }
+      if (job.copies.some((c) => !c.drive)) log('copying local disk images');
       if (job.mode === 'online') {
         log(`starting VM ${vmid} on remote node '${targetName}'`);
-        if (job.copies.length) log('starting storage migration');
-        log('starting online/live migration');
-      } else if (job.copies.length) {
-        log('copying local disk images');
+        const mirrored = job.copies.filter((c) => c.drive);
+        if (mirrored.length) log('starting storage migration');
+        for (const c of mirrored)
+          log(`${c.drive}: start migration to nbd:unix:/run/qemu-server/${vmid}_nbd.migrate:exportname=drive-${c.drive}`);
       }
       return emu.migrationDelayMs(migrationDurationMs(emu, job));
+    },
+    progress: (fraction, line) => {
+      const j = job;
+      if (j?.mode !== 'online') return;
+      const log = migrationLogger(emu, line);
+      const { phase, lines } = liveMigrationProgress(emu, j, fraction);
+      if (phase === 'ram' && !ramPhase) {
+        ramPhase = true;
+        for (const l of liveMigrationRamStart(j)) log(l);
+      }
+      for (const l of lines) log(l);
     },
     run: (line) => {
       const log = migrationLogger(emu, line);
@@ -346,9 +373,10 @@ function migrateVm(emu: EmulatorCore, req: ApiRequest): string {
         setMigrateLock(live, false);
         return abort((err as Error).message);
       }
+      if (j.mode === 'online' && !ramPhase) for (const l of liveMigrationRamStart(j)) log(l);
       if (j.mode === 'online' && wasRunning) {
         // the RAM moved: about what the guest uses (guest-common summarize)
-        log(`migration completed, transferred ${renderBytes(summarize(emu, live).mem)} VM-state`);
+        log(`migration completed, transferred ${renderBytes(summarize(emu, live).mem, 1)} VM-state`);
         markRunning(emu, live);
       }
       log(`migration finished successfully (duration ${formatDuration(emu.now() - started)})`);
