@@ -1,11 +1,13 @@
 /**
  * How long an emulated migration takes (guest-migration.ts migrationDurationMs): the local
  * volumes, and a live VM's RAM, copied at the profile's link rate or the request's `bwlimit`,
- * plus a fixed overhead and a container's restart; shared storage copies nothing.
+ * plus a fixed overhead and a container's restart; shared storage copies nothing. And what
+ * its log says of its progress (migration-log.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { EmulatorCore } from '../../providers/pve/emulator/emulator-core.js';
-import { liveMigrationProgress, migrationDurationMs, renderBytes, renderDuration, type MigrationJob } from '../../providers/pve/emulator/guest-migration.js';
+import { migrationDurationMs, type MigrationJob } from '../../providers/pve/emulator/guest-migration.js';
+import { liveMigrationProgress, renderBytes, renderDuration } from '../../providers/pve/emulator/migration-log.js';
 import { pveProfile } from '../../providers/pve/emulator/pve-profile.js';
 
 const GiB = 1024 ** 3;

@@ -15,16 +15,14 @@ import type { EmulatorCore } from '../emulator-core.js';
 import { LXC_KIND } from '../guest-kind.js';
 import {
   MigrationAbort,
-  formatDuration,
   migrationDurationMs,
-  migrationLogger,
   moveGuest,
   setMigrateLock,
   sourceGuest,
   type MigrationJob,
-  type MigrationLog,
   type VolumeCopy,
 } from '../guest-migration.js';
+import { formatDuration, migrationLogger, type MigrationLog } from '../migration-log.js';
 import { requestStorageMap, storageCheckEnabled } from '../migration-checks.js';
 import { bool, int, NODE, num, opt, str } from '../param-schema.js';
 import type { ApiRequest, RouteDef } from '../router.js';

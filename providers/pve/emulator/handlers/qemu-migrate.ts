@@ -11,18 +11,14 @@ import type { EmulatorCore } from '../emulator-core.js';
 import { QEMU_KIND } from '../guest-kind.js';
 import {
   MigrationAbort,
-  renderBytes,
-  formatDuration,
-  liveMigrationProgress,
-  liveMigrationRamStart,
   migrationDurationMs,
-  migrationLogger,
   moveGuest,
   setMigrateLock,
   sourceGuest,
   type MigrationJob,
   type VolumeCopy,
 } from '../guest-migration.js';
+import { renderBytes, formatDuration, liveMigrationProgress, liveMigrationRamStart, migrationLogger } from '../migration-log.js';
 import { requestStorageMap, storageCheckEnabled, volumeContentType } from '../migration-checks.js';
 import { localResources } from '../qemu-local-resources.js';
 import { collectVolumes, driveFile } from '../qemu-volume-refs.js';
