@@ -1,12 +1,15 @@
 /**
  * PVE worker tasks: every asynchronous write returns a UPID
  * (`UPID:node:PID:PSTART:STARTTIME:type:id:user:`, hex fields upper case) and runs for a
- * configurable time. A task holds the guest config locks it declares while it runs, then its
- * `run` step finishes the work; a thrown error, an injected failure or a lock timeout makes it
- * fail, and its `cleanup` step undoes what the dispatching handler began. Status and log are
+ * configurable time. A task holds the guest config locks it declares while it runs; its
+ * optional `begin` step works at once (a migration's checks) and may set how long the task
+ * takes, `progress` logs at each tenth of that time, then its `run` step finishes the work; a
+ * thrown error, an injected failure or a lock timeout makes it fail, and its `cleanup` step
+ * undoes what the dispatching handler began. Status and log are
  * kept in the world, so they survive a restart of the emulator; a task that was running when
  * its process went away ends as "unexpected status", as PVE reports a vanished worker. What it
- * leaves behind depends on what the emulator stands for (see OrphanedCreates).
+ * leaves behind depends on what the emulator stands for (see OrphanedCreates); a vanished
+ * migration leaves its guest on the source (abandonMigration).
  */
 import { errorText } from './api-error.js';
 import type { EmulatorCore } from './emulator-core.js';
