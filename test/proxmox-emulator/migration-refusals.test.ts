@@ -237,6 +237,14 @@ describe('Proxmox emulator: migrations PVE refuses', () => {
       expect(await untimedLog(api, upid)).toContain("ignoring shared 'bind' mount point 'mp0' ('/mnt/media')");
     });
 
+    it('moves raw lxc.* keys with the config, unchecked (pve-container looks only at mount points)', async () => {
+      addLine(100, 'lxc.cgroup2.devices.allow: c 189:* rwm');
+      const upid: string = await ct(100).migrate.$post({ target: 'chief-horse', restart: true });
+      expect((await waitTask(api, upid)).exitstatus).toBe('OK');
+      const cfg = await ct(100, 'chief-horse').config.$get();
+      expect(cfg.lxc).toEqual([['lxc.cgroup2.devices.allow', 'c 189:* rwm']]);
+    });
+
     it('moves a container with a passed-through device unchecked; its start on the target fails as PVE reports', async () => {
       addLine(100, 'dev0: /dev/apex_0');
       const upid: string = await ct(100).migrate.$post({ target: 'chief-horse', restart: true });
