@@ -1,0 +1,70 @@
+/**
+ * A migration as a user meets it (issue 22), `hl` against the embedded PVE emulator: moving a
+ * running container to another node (with its volume to that node's storage) plans an update
+ * in place, not a replacement, applies, and the next plan has no changes; a move PVE would
+ * refuse is refused by `hl plan` at the `node` line, saying why, and nothing moves. Needs
+ * `npm run build`.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runHl } from '../support/run-hl.js';
+
+const config = (node: string, storage: string): string => `providers:
+  proxmox: { emulated: true }
+resources:
+  proxmox_lxc.web:
+    node: ${node}
+    hostname: web
+    ostemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
+    memory: 256
+    rootfs: { storage: ${storage}, size: 1G }
+    networks:
+      net0: { bridge: vmbr0, ip: dhcp }
+`;
+
+function guestNodes(dir: string): Record<string, string> {
+  const world = JSON.parse(readFileSync(join(dir, '.hl/providers/proxmox/proxmox-world.json'), 'utf8')) as {
+    guests: Record<string, { node: string; config: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(world.guests)
+      .filter(([, g]) => /hostname: web/.test(g.config))
+      .map(([vmid, g]) => [vmid, g.node]),
+  );
+}
+
+describe('hl: a node change migrates the guest', () => {
+  it('refuses a move PVE would refuse at the node line, then migrates the running container and converges', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-migration-'));
+    writeFileSync(join(dir, 'homelab.yaml'), config('pve', 'local-lvm'));
+    const created = await runHl(['apply', '--auto-approve', '--no-color'], { cwd: dir });
+    expect(created.code, created.stderr).toBe(0);
+    const [vmid] = Object.keys(guestNodes(dir));
+    expect(guestNodes(dir)).toEqual({ [vmid!]: 'pve' });
+
+    // pumped-piglet has no local-lvm: refused at plan time, at node (line 5), with PVE's reason.
+    writeFileSync(join(dir, 'homelab.yaml'), config('pumped-piglet', 'local-lvm'));
+    const refused = await runHl(['plan', '--no-color'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `proxmox_lxc.web: the container cannot be migrated from pve to pumped-piglet: rootfs (local-lvm:vm-${vmid}-disk-0) needs storage "local-lvm" on pumped-piglet, which has no such storage`,
+    );
+    expect(refused.stderr).toMatch(/homelab\.yaml:5:\d+/);
+    expect(refused.stderr).not.toMatch(/\n\s+at \S+ \(.*:\d+:\d+\)/);
+
+    // With its volume to local-zfs: an update in place, applied; nothing left to do after.
+    writeFileSync(join(dir, 'homelab.yaml'), config('pumped-piglet', 'local-zfs'));
+    const planned = await runHl(['plan', '--no-color'], { cwd: dir });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('proxmox_lxc.web will be updated in place');
+    expect(planned.stdout).toContain('~ node   = "pve" -> "pumped-piglet"');
+    expect(planned.stdout).toContain('Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy.');
+    const moved = await runHl(['apply', '--auto-approve', '--no-color'], { cwd: dir });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(guestNodes(dir)).toEqual({ [vmid!]: 'pumped-piglet' });
+    const after = await runHl(['plan', '--no-color', '--detailed-exitcode'], { cwd: dir });
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+  }, 120_000);
+});
