@@ -2,14 +2,16 @@
  * A migration as a user meets it (issue 22), `hl` against the embedded PVE emulator: moving a
  * running container to another node (with its volume to that node's storage) plans an update
  * in place, not a replacement, applies, and the next plan has no changes; a move PVE would
- * refuse is refused by `hl plan` at the `node` line, saying why, and nothing moves. Needs
- * `npm run build`.
+ * refuse is refused by `hl plan` at the `node` line, saying why, and nothing moves; an hl killed
+ * (SIGKILL) during the migration is recovered by the next run, the guest neither lost nor
+ * duplicated. Needs `npm run build`.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runHl } from '../support/run-hl.js';
+import { runHl, startHl } from '../support/run-hl.js';
+import { sleep } from '../../src/provider/abortable-sleep.js';
 
 const config = (node: string, storage: string): string => `providers:
   proxmox: { emulated: true }
@@ -67,4 +69,24 @@ describe('hl: a node change migrates the guest', () => {
     const after = await runHl(['plan', '--no-color', '--detailed-exitcode'], { cwd: dir });
     expect(after.code, after.stdout + after.stderr).toBe(0);
   }, 120_000);
+
+  it('an hl killed during the migration: the next apply finishes the move, nothing lost or duplicated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-migration-kill-'));
+    writeFileSync(join(dir, 'homelab.yaml'), config('pve', 'local-lvm'));
+    expect((await runHl(['apply', '--auto-approve', '--no-color'], { cwd: dir })).code).toBe(0);
+    const [vmid] = Object.keys(guestNodes(dir));
+    writeFileSync(join(dir, 'homelab.yaml'), config('chief-horse', 'local-lvm'));
+    const run = startHl(['apply', '--auto-approve', '--no-color'], { cwd: dir, timeoutMs: 60_000 });
+    // The migration task of the embedded emulator runs for seconds (a container restart): kill hl in it.
+    const inTask = /migrating pve\/\d+ to chief-horse: /;
+    for (let i = 0; i < 600 && !inTask.test(run.stdoutSoFar()); i++) await sleep(50);
+    expect(run.stdoutSoFar()).toMatch(inTask);
+    run.child.kill('SIGKILL');
+    expect((await run.done).signal).toBe('SIGKILL');
+    const again = await runHl(['apply', '--auto-approve', '--no-color'], { cwd: dir, timeoutMs: 60_000 });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(guestNodes(dir)).toEqual({ [vmid!]: 'chief-horse' });
+    const after = await runHl(['plan', '--no-color', '--detailed-exitcode'], { cwd: dir });
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+  }, 180_000);
 });
