@@ -11,8 +11,9 @@
  *   migration is currently not implemented"): a running one is shut down, moved and started
  *   again on the target (`restart`).
  * - A guest planned to stop is shut down first, then moved offline.
- * - A volume whose storage changes together with the node goes to that storage; a storage
- *   change without a node change is still a replacement (guest-plan-common.ts).
+ * - A volume whose storage changes together with the node goes to that storage (its volume id
+ *   is unknown until then); a storage change without a node change is still a replacement
+ *   (guest-plan-common.ts).
  */
 import { isUnknown, isValueMap, UNKNOWN, type Attributes, type Path, type Value } from '../../../src/core/value.js';
 import type { AttributeProblem } from '../../../src/provider/contract.js';
