@@ -1,2 +1,2 @@
 /** Runs the built `hl` executable as a real child process, as a user would (shared with the torture harness). */
-export { assertBuilt, runHl, startHl, uncleanFailure, type HlResult } from '../../bench/torture/hl-process.js';
+export { assertBuilt, hlBin, runHl, startHl, uncleanFailure, type HlResult } from '../../bench/torture/hl-process.js';

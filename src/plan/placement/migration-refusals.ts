@@ -40,14 +40,20 @@ export function targetRefusal(
 ): MigrationRefusal | undefined {
   const m = change.migration;
   if (m === undefined || target === undefined) return undefined;
-  const why = (text: string): MigrationRefusal => ({
+  const why = (text: string, detail: string): MigrationRefusal => ({
     change,
     summary: `${change.address} cannot migrate from ${m.from} to ${m.to}: ${text}`,
-    detail: 'Choose another node, or plan again once it is back.',
+    detail,
   });
-  if (!target.capacity.online) return why(`${m.to} is offline`);
+  if (!target.capacity.online) return why(`${m.to} is offline`, 'Choose another node, or plan again once it is back.');
   const have = new Set(target.capacity.storages.map((s) => s.id));
   const missing = (demand?.storages ?? []).filter((s) => !have.has(s));
-  if (missing.length > 0) return why(`${m.to} has no storage ${missing.join(', ')}`);
+  if (missing.length > 0) {
+    const usable = target.capacity.storages.filter((s) => s.content.includes('images') || s.content.includes('rootdir')).map((s) => s.id);
+    return why(
+      `${m.to} has no storage ${missing.join(', ')}`,
+      `Give its volumes a storage ${m.to} has, and the migration copies them there${usable.length > 0 ? ` (${m.to} has ${usable.join(', ')})` : ''}; or choose another node.`,
+    );
+  }
   return undefined;
 }
