@@ -1,11 +1,11 @@
 /**
- * Why a planned migration cannot work, found at plan time: hardware bound to the node it
- * leaves (a binding another instance holds on the object), or a target node that is offline
- * or lacks a storage the object needs (from the cluster as read).
+ * Why a planned migration cannot work, found by the planner: hardware bound to the node it
+ * leaves (a binding another instance, maybe of another provider, holds on the object). What the
+ * target node lacks (offline, a storage, a bridge) is the provider's live checkPlan's to say,
+ * with the volume or NIC it is about.
  */
-import type { NodeBinding, PlacementDemand } from '../../provider/placement.js';
+import type { NodeBinding } from '../../provider/placement.js';
 import type { ResourceChange } from '../plan-types.js';
-import type { NodeLoad } from './node-loads.js';
 
 /** One refused migration: the change and the sentence saying why. */
 export interface MigrationRefusal {
@@ -30,30 +30,4 @@ export function boundHardwareRefusals(changes: readonly ResourceChange[], bindin
     }
   }
   return out;
-}
-
-/** The target node of a migration as read: offline, or without a storage the object needs. */
-export function targetRefusal(
-  change: ResourceChange,
-  demand: PlacementDemand | undefined,
-  target: NodeLoad | undefined,
-): MigrationRefusal | undefined {
-  const m = change.migration;
-  if (m === undefined || target === undefined) return undefined;
-  const why = (text: string, detail: string): MigrationRefusal => ({
-    change,
-    summary: `${change.address} cannot migrate from ${m.from} to ${m.to}: ${text}`,
-    detail,
-  });
-  if (!target.capacity.online) return why(`${m.to} is offline`, 'Choose another node, or plan again once it is back.');
-  const have = new Set(target.capacity.storages.map((s) => s.id));
-  const missing = (demand?.storages ?? []).filter((s) => !have.has(s));
-  if (missing.length > 0) {
-    const usable = target.capacity.storages.filter((s) => s.content.includes('images') || s.content.includes('rootdir')).map((s) => s.id);
-    return why(
-      `${m.to} has no storage ${missing.join(', ')}`,
-      `Give its volumes a storage ${m.to} has, and the migration copies them there${usable.length > 0 ? ` (${m.to} has ${usable.join(', ')})` : ''}; or choose another node.`,
-    );
-  }
-  return undefined;
 }

@@ -26,7 +26,7 @@ import { decideAutoNode } from './auto-node.js';
 import { formatBytes } from './byte-size.js';
 import { DEFAULT_THRESHOLDS, nodeEffects } from './capacity-table.js';
 import { capacityWarnings } from './capacity-warnings.js';
-import { boundHardwareRefusals, targetRefusal, type MigrationRefusal } from './migration-refusals.js';
+import { boundHardwareRefusals, type MigrationRefusal } from './migration-refusals.js';
 import { compareText } from './node-loads.js';
 import { knownNode, PlacementLedger, type DemandOf } from './placement-ledger.js';
 
@@ -112,8 +112,6 @@ export class PlacementPlanning {
     }
     const block = this.inputs.blocks.get(change.block);
     const target = ledger.loads.get(placed.node);
-    const refusal = targetRefusal(change, placed.demand, target);
-    if (refusal) this.refuse(refusal, block);
     const memory = placed.demand.memoryBytes;
     if (target && memory !== undefined && memory > target.capacity.memoryBytes) {
       this.diagnostics.push(

@@ -92,17 +92,6 @@ resources:
     expect(r.errors).toEqual([]);
     expect(r.change('fake_guest.frigate').migration?.to).toBe('pumped-piglet');
   });
-
-  it('a migration to an offline node is refused, so is one to a node without the storage it needs', () => {
-    const offline = planPlacement({ yaml: dockerOn('still-fawn'), state: DOCKER_STATE, facts: seedFacts() });
-    expect(offline.errors).toEqual(['main.yaml:5:11 fake_guest.docker cannot migrate from pve to still-fawn: still-fawn is offline']);
-    const facts = seedFacts();
-    facts.nodes.find((n) => n.name === 'pumped-piglet')!.storages = [{ id: 'local', content: ['iso'], shared: false }];
-    const state = [guestState('fake_guest.docker', { ...DOCKER_STATE[0]!.attributes, storage: 'local-lvm' }, 'pve/100')];
-    const yaml = `${dockerOn('pumped-piglet')}\n    storage: local-lvm\n`;
-    const noStorage = planPlacement({ yaml, state, facts });
-    expect(noStorage.errors).toEqual(['main.yaml:5:11 fake_guest.docker cannot migrate from pve to pumped-piglet: pumped-piglet has no storage local-lvm']);
-  });
 });
 
 describe('bindings state holds that the plan does not touch', () => {
