@@ -68,6 +68,30 @@ export class MigrationAbort extends Error {
   }
 }
 
+/** What prepare starts from in both kinds of migration: the guest on its source node, both nodes, its config. */
+export interface MigrationParties {
+  guest: GuestState;
+  source: NodeState;
+  target: NodeState;
+  config: ReturnType<typeof guestConfig>;
+}
+
+/**
+ * prepare's first checks (pve-guest-common src/PVE/AbstractMigrate.pm migrate, with qemu-server
+ * QemuMigrate.pm / pve-container src/PVE/LXC/Migrate.pm prepare): the guest's config exists on
+ * the source node, and the target is a cluster node.
+ */
+export function migrationParties(emu: EmulatorCore, type: GuestType, vmid: number, source: string, target: string): MigrationParties {
+  const world = emu.world;
+  const guest = world.guests[String(vmid)];
+  if (guest?.type !== type || guest.node !== source) {
+    throw new MigrationAbort(`Configuration file 'nodes/${source}/${type === 'qemu' ? 'qemu-server' : 'lxc'}/${vmid}.conf' does not exist`);
+  }
+  const to = findNode(world, target);
+  if (!to) throw new MigrationAbort(`no such cluster node '${target}'`);
+  return { guest, source: findNode(world, source) as NodeState, target: to, config: guestConfig(guest) };
+}
+
 /** How long the migration takes, in ms, before the emulator's time scale. */
 export function migrationDurationMs(emu: EmulatorCore, job: MigrationJob): number {
   const p = emu.profile;

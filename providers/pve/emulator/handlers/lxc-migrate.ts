@@ -18,6 +18,7 @@ import {
   migrationDurationMs,
   moveGuest,
   setMigrateLock,
+  migrationParties,
   sourceGuest,
   type MigrationJob,
   type VolumeCopy,
@@ -76,14 +77,7 @@ interface CtMigrationRequest {
 /** prepare: the checks, then the shutdown of a running container in restart mode. Returns whether it was running. */
 function prepareCt(emu: EmulatorCore, r: CtMigrationRequest, log: MigrationLog): boolean {
   const world = emu.world;
-  const g = world.guests[String(r.vmid)];
-  if (g?.type !== 'lxc' || g.node !== r.source) {
-    throw new MigrationAbort(`Configuration file 'nodes/${r.source}/lxc/${r.vmid}.conf' does not exist`);
-  }
-  const source = findNode(world, r.source) as NodeState;
-  const target = findNode(world, r.target);
-  if (!target) throw new MigrationAbort(`no such cluster node '${r.target}'`);
-  const cfg = guestConfig(g);
+  const { guest: g, source, target, config: cfg } = migrationParties(emu, 'lxc', r.vmid, r.source, r.target);
   try {
     checkConfigLock(LXC_KIND, cfg.main);
   } catch (err) {

@@ -14,6 +14,7 @@ import {
   migrationDurationMs,
   moveGuest,
   setMigrateLock,
+  migrationParties,
   sourceGuest,
   type MigrationJob,
   type VolumeCopy,
@@ -28,7 +29,7 @@ import type { ApiRequest, RouteDef } from '../router.js';
 import { findVolume, parseVolid, volumeOwner } from '../storage-ops.js';
 import { linkedCloneOf } from '../storage-features.js';
 import { mapStorage, type StorageMap } from '../storage-map.js';
-import { findNode, guestConfig, type GuestState, type NodeState, type World } from '../world.js';
+import { guestConfig, type GuestState, type NodeState, type World } from '../world.js';
 import { checkConfigLock, guestOf, markRunning, requireNodeState, startTask, summarize } from './guest-common.js';
 import { GUEST_BASE } from './guest-routes.js';
 
@@ -87,14 +88,7 @@ interface VmMigrationRequest {
  */
 function prepareVmMigration(emu: EmulatorCore, r: VmMigrationRequest, log: ReturnType<typeof migrationLogger>): MigrationJob {
   const world = emu.world;
-  const g = world.guests[String(r.vmid)];
-  if (g?.type !== 'qemu' || g.node !== r.source) {
-    throw new MigrationAbort(`Configuration file 'nodes/${r.source}/qemu-server/${r.vmid}.conf' does not exist`);
-  }
-  const source = findNode(world, r.source) as NodeState;
-  const target = findNode(world, r.target);
-  if (!target) throw new MigrationAbort(`no such cluster node '${r.target}'`);
-  const cfg = guestConfig(g);
+  const { guest: g, source, target, config: cfg } = migrationParties(emu, 'qemu', r.vmid, r.source, r.target);
   const toTarget = Object.values(world.replication ?? {}).find((j) => j.guest === r.vmid && j.target === r.target);
   if (toTarget?.remove_job !== undefined)
     throw new MigrationAbort('refusing to migrate replicated VM whose replication job is marked for removal');
