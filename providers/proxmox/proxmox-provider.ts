@@ -157,6 +157,13 @@ export class ProxmoxProvider implements Provider {
     return guestDemand(req);
   }
 
+  /** A guest is its VMID, unique in the cluster: `pve/100` and `pumped-piglet/100` are one guest (it migrated). */
+  sameObject(req: { type: string; a: string; b: string }): boolean {
+    const vmid = (id: string): string | undefined => /^(?:[A-Za-z0-9][A-Za-z0-9.-]*\/)?(\d+)$/.exec(id.trim())?.[1];
+    const a = vmid(req.a);
+    return a !== undefined && a === vmid(req.b);
+  }
+
   async close(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;

@@ -28,6 +28,7 @@ export async function readImports(
     state,
     paths: project.paths,
     readFile: project.readFile,
+    sameObject: (key, type, a, b) => session.providers.get(key)?.sameObject?.({ type, a, b }) ?? false,
   });
   if (hasErrors(diagnostics) || targets.length === 0) return { imported, diagnostics };
   const limit = pLimit(Math.max(1, opts.parallelism));

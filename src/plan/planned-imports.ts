@@ -3,7 +3,8 @@
  * objects the engine read for them. `importTargets` expands `for_each`, evaluates each `to`
  * key and `id` in the config's evaluation scope (resources seen as state holds them), and
  * leaves out an import whose object state already holds at that address (the block may stay
- * in the config); an address state holds with another object, or an object state manages at
+ * in the config, also once the object's id changed: a migrated guest, see Provider.sameObject);
+ * an address state holds with another object, or an object state manages at
  * another address, is an error at the import block. The engine reads the targets through
  * their providers and passes the objects to the planner (`PlanRequest.imported`), which plans
  * each as the prior of its instance and marks its change `importing`.
@@ -46,6 +47,8 @@ export interface ImportTargetsInput {
   state: State;
   paths: { root: string; cwd: string };
   readFile?: (path: string) => string | undefined;
+  /** Whether two ids name one object, by provider key (Provider.sameObject); equal ids always do. */
+  sameObject?: (provider: string, type: string, a: string, b: string) => boolean;
 }
 
 export function importTargets(input: ImportTargetsInput): { targets: ImportTarget[]; diagnostics: Diagnostic[] } {
@@ -55,6 +58,8 @@ export function importTargets(input: ImportTargetsInput): { targets: ImportTarge
   if (config.imports.length === 0) return { targets, diagnostics };
   const resources = resolveMoves(config.moved, input.state.resources).resources;
   const byAddress = new Map(resources.map((r) => [r.address, r]));
+  const same = (provider: string, type: string, a: string, b: string): boolean =>
+    a === b || (input.sameObject?.(provider, type, a, b) ?? false);
   const byBlock = new Map<string, ResourceState[]>();
   for (const r of resources) {
     const b = blockAddress(r);
@@ -84,7 +89,8 @@ export function importTargets(input: ImportTargetsInput): { targets: ImportTarge
       seen.set(t.address, t);
       const held = byAddress.get(t.address);
       if (held) {
-        if (held.id !== t.id)
+        // the same object under another id (a guest migrated since it was imported) is no conflict
+        if (!same(block.provider, t.to.type, held.id, t.id))
           diagnostics.push(
             error(
               `Resource already managed by hl: ${t.address} is in state with id "${held.id}", so "${t.id}" cannot be imported there`,
@@ -94,7 +100,9 @@ export function importTargets(input: ImportTargetsInput): { targets: ImportTarge
           );
         continue; // already imported: the block stays as history
       }
-      const elsewhere = resources.find((r) => r.type === t.to.type && r.id === t.id);
+      const elsewhere = resources.find(
+        (r) => r.type === t.to.type && (r.id === t.id || (r.provider === block.provider && same(r.provider, r.type, r.id, t.id))),
+      );
       if (elsewhere) {
         diagnostics.push(
           error(

@@ -309,6 +309,11 @@ export interface Provider {
   placementDemand?(req: PlacementDemandRequest): PlacementDemand | undefined;
   /** Objects the given instances bind to one node (pure): a guest with hardware passed through. */
   nodeBindings?(req: NodeBindingsRequest): NodeBinding[];
+  /**
+   * Whether two ids of `type` name one object (pure): a guest's `pve/100` and, after it
+   * migrated, `pumped-piglet/100`. Without it, ids are the same object only when equal.
+   */
+  sameObject?(req: { type: string; a: string; b: string }): boolean;
   close?(): Promise<void>;
 }
 

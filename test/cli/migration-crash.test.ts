@@ -16,13 +16,17 @@ import { hlBin, runHl, startHl } from '../support/run-hl.js';
 /** A 32 GiB rootfs copied at 1/30 of the homelab's rate: a migration of about 10 s. */
 const ENV = { HL_EMULATED_MIGRATION_TIME_SCALE: '0.03' };
 
-/** The docker container of the seed on `node`; on pve, adopted by an import block (removed once imported). */
+/**
+ * The docker container of the seed on `node`, adopted by an import block that stays in the
+ * config as a record (its id names the guest where it was: still the same guest once it moved).
+ */
 function config(url: string, node: string): string {
   const docker = node === 'pve' ? '' : '    rootfs: { storage: local-zfs }\n';
   return [
     'providers:',
     `  proxmox: { endpoint: "${url}", token_id: "${DEFAULT_TOKEN_ID}", token_secret: "${DEFAULT_TOKEN_SECRET}" }`,
-    ...(node === 'pve' ? ['import:', '  - { to: proxmox_lxc.docker, id: pve/100 }'] : []),
+    'import:',
+    '  - { to: proxmox_lxc.docker, id: pve/100 }',
     'resources:',
     '  proxmox_lxc.docker:',
     `    node: ${node}`,
