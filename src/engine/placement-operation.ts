@@ -11,12 +11,12 @@ import { blockAddress } from '../core/address.js';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { ResourceBlock } from '../config/config-types.js';
 import {
-  DEFAULT_THRESHOLDS,
+  DEFAULT_OVERLOAD,
   reliefMoves,
   type ClusterPlacement,
   type ManagedGuest,
   type NodeInConfig,
-  type PlacementThresholds,
+  type OverloadThresholds,
 } from '../plan/placement/relief-moves.js';
 import { resolveMoves } from '../plan/moved-addresses.js';
 import type { Provider } from '../provider/contract.js';
@@ -32,7 +32,7 @@ export interface PlacementOptions {
   config: string;
   variables: VariableSources;
   /** When a node counts as overloaded; what is left out takes its default (relief-moves.ts). */
-  thresholds: Partial<PlacementThresholds>;
+  thresholds: Partial<OverloadThresholds>;
 }
 
 export interface PlacementResult {
@@ -48,7 +48,7 @@ export async function placementOperation(opts: PlacementOptions, events: EngineE
       return undefined;
     }
     const project = loaded.project;
-    const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+    const thresholds = { ...DEFAULT_OVERLOAD, ...opts.thresholds };
     await attachProviders(ws, project, false, events);
     const providers = ws.session!.providers;
     // at the addresses the config's moved blocks give them, as the plan will

@@ -5,7 +5,7 @@
  * estimated effect) and the guests that stay, with why.
  */
 import { formatLocation } from '../core/diagnostic.js';
-import type { ClusterPlacement, NodeBalance, NodeRelief, PlacementThresholds, ReliefMove } from '../plan/placement/relief-moves.js';
+import type { ClusterPlacement, NodeBalance, NodeRelief, OverloadThresholds, ReliefMove } from '../plan/placement/relief-moves.js';
 import { formatBytes, formatPercent } from '../plan/placement/byte-size.js';
 import { palette, type Palette } from './palette.js';
 import type { TextOutput } from './text-output.js';
@@ -15,7 +15,7 @@ function thresholdPercent(share: number): string {
   return `${Math.round(share * 1000) / 10} %`;
 }
 
-function thresholdText(t: PlacementThresholds): string {
+function thresholdText(t: OverloadThresholds): string {
   return `CPU load above ${thresholdPercent(t.cpu)}, memory committed above ${thresholdPercent(t.memory)}`;
 }
 

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceLocation } from '../../src/core/diagnostic.js';
 import type { NodeBinding, PlacementDemand, PlacementFacts } from '../../src/provider/placement.js';
-import { DEFAULT_THRESHOLDS, reliefMoves, type ManagedGuest } from '../../src/plan/placement/relief-moves.js';
+import { DEFAULT_OVERLOAD, reliefMoves, type ManagedGuest } from '../../src/plan/placement/relief-moves.js';
 import { GiB, guest, node } from './placement/seed-cluster.js';
 
 const loc = (line: number): SourceLocation => ({ file: 'examples/homelab.yaml', line, col: 5 });
@@ -57,7 +57,7 @@ const GUESTS = [
 ];
 
 describe('reliefMoves on the seed cluster', () => {
-  const report = reliefMoves({ facts: facts(), guests: GUESTS, bindings: [frigateCoral], thresholds: DEFAULT_THRESHOLDS });
+  const report = reliefMoves({ facts: facts(), guests: GUESTS, bindings: [frigateCoral], thresholds: DEFAULT_OVERLOAD });
 
   it('reports every node, and only fun-bedbug as overloaded', () => {
     expect(report.nodes.map((n) => n.node)).toEqual(['chief-horse', 'fun-bedbug', 'pumped-piglet', 'pve', 'rapid-civet', 'still-fawn']);
@@ -102,7 +102,7 @@ describe('reliefMoves: why a guest stays', () => {
       facts: f,
       guests: [managed('proxmox_lxc.uptime_kuma', 'fun-bedbug/112', 'fun-bedbug', { storages: ['nas'] })],
       bindings: [],
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULT_OVERLOAD,
     });
     expect(r.relief[0]!.moves).toEqual([]);
     expect(r.relief[0]!.stays[0]!.why).toMatch(/^no other node can take it \(.*pumped-piglet: lacks storage nas/);
@@ -112,7 +112,7 @@ describe('reliefMoves: why a guest stays', () => {
   it('a guest whose node-local volumes no target has a storage for', () => {
     const f = facts();
     for (const n of f.nodes) if (n.name !== 'fun-bedbug') n.storages = [{ id: 'local', content: ['iso', 'vztmpl'], shared: false }];
-    const r = reliefMoves({ facts: f, guests: [GUESTS[1]!], bindings: [], thresholds: DEFAULT_THRESHOLDS });
+    const r = reliefMoves({ facts: f, guests: [GUESTS[1]!], bindings: [], thresholds: DEFAULT_OVERLOAD });
     expect(r.relief[0]!.stays[0]!.why).toContain('pumped-piglet: no storage for the volumes on local-lvm (images, rootdir)');
   });
 
@@ -121,7 +121,7 @@ describe('reliefMoves: why a guest stays', () => {
     f.objects.find((o) => o.id === 'fun-bedbug/112')!.running = false;
     const gone: ManagedGuest = { ...GUESTS[0]!, address: 'proxmox_lxc.old', nodeInConfig: undefined } as ManagedGuest;
     delete gone.nodeInConfig;
-    const r = reliefMoves({ facts: f, guests: [gone, GUESTS[1]!], bindings: [], thresholds: DEFAULT_THRESHOLDS });
+    const r = reliefMoves({ facts: f, guests: [gone, GUESTS[1]!], bindings: [], thresholds: DEFAULT_OVERLOAD });
     expect(r.relief[0]!.stays.map((s) => `${s.address}: ${s.why}`)).toEqual([
       'proxmox_lxc.old: it is no longer in the config',
       'proxmox_lxc.uptime_kuma: it is stopped, so it adds no load',
@@ -133,7 +133,7 @@ describe('reliefMoves: why a guest stays', () => {
       facts: facts(),
       guests: [GUESTS[1]!, managed('proxmox_lxc.vanished', 'fun-bedbug/150', 'fun-bedbug', {}, 160)],
       bindings: [],
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: DEFAULT_OVERLOAD,
     });
     expect(r.relief[0]!.stays).toEqual([
       {
@@ -151,7 +151,7 @@ describe('reliefMoves: why a guest stays', () => {
     for (const n of f.nodes) if (n.name === 'pve' || n.name === 'pumped-piglet') n.online = false;
     f.nodes.find((n) => n.name === 'chief-horse')!.cpuLoad = 0.59;
     f.objects.find((o) => o.id === 'fun-bedbug/112')!.cpuLoad = 0.9;
-    const r = reliefMoves({ facts: f, guests: [GUESTS[1]!], bindings: [], thresholds: DEFAULT_THRESHOLDS });
+    const r = reliefMoves({ facts: f, guests: [GUESTS[1]!], bindings: [], thresholds: DEFAULT_OVERLOAD });
     expect(r.relief[0]!.moves).toEqual([]);
     expect(r.relief[0]!.stays[0]!.why).toMatch(/chief-horse: would be overloaded \(CPU 81\.5 % is above 60 %\)/);
   });
@@ -177,7 +177,7 @@ describe('reliefMoves: thresholds and several moves', () => {
   it('finds a node whose memory committed is over its threshold', () => {
     const f = facts();
     f.objects.push(guest('chief-horse/130', 'chief-horse', 7.2, 2, { name: 'big' }));
-    const r = reliefMoves({ facts: f, guests: [managed('proxmox_vm.big', 'chief-horse/130', 'chief-horse', {}, 150)], bindings: [], thresholds: DEFAULT_THRESHOLDS });
+    const r = reliefMoves({ facts: f, guests: [managed('proxmox_vm.big', 'chief-horse/130', 'chief-horse', {}, 150)], bindings: [], thresholds: DEFAULT_OVERLOAD });
     const horse = r.relief.find((x) => x.node === 'chief-horse')!;
     expect(horse.overloaded).toEqual(['memory committed 94.0 % is above 90 %']);
     expect(horse.moves[0]).toMatchObject({ address: 'proxmox_vm.big', to: { before: { node: 'pumped-piglet' } } });

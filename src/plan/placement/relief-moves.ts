@@ -22,14 +22,18 @@ import type { NodeBinding, PlacedObject, PlacementDemand, PlacementFacts } from 
 import { chooseNode } from './choose-node.js';
 import { addDemand, compareText, copyLoads, nodeLoads, type LoadDemand, type NodeLoad } from './node-loads.js';
 
-/** When a node counts as overloaded: CPU load and memory committed, as shares 0..1. */
-export interface PlacementThresholds {
+/**
+ * When `hl placement` counts a node as overloaded, to relieve: CPU load and memory committed,
+ * as shares 0..1. Not the plan's capacity thresholds (plan-types.ts PlacementThresholds),
+ * which warn when a plan pushes a node past its limits (CPU 80 %).
+ */
+export interface OverloadThresholds {
   cpu: number;
   memory: number;
 }
 
 /** 60 % CPU (the seed review calls fun-bedbug at 61.7 % "running hot"), 90 % memory committed. */
-export const DEFAULT_THRESHOLDS: PlacementThresholds = { cpu: 0.6, memory: 0.9 };
+export const DEFAULT_OVERLOAD: OverloadThresholds = { cpu: 0.6, memory: 0.9 };
 
 /** Where config sets a guest's node: the `node` attribute, as written. */
 export interface NodeInConfig {
@@ -54,7 +58,7 @@ export interface ReliefInput {
   facts: PlacementFacts;
   guests: ManagedGuest[];
   bindings: NodeBinding[];
-  thresholds: PlacementThresholds;
+  thresholds: OverloadThresholds;
 }
 
 export interface NodeBalance {
@@ -107,7 +111,7 @@ export interface NodeRelief {
 }
 
 export interface PlacementReport {
-  thresholds: PlacementThresholds;
+  thresholds: OverloadThresholds;
   nodes: NodeBalance[];
   relief: NodeRelief[];
 }
@@ -131,7 +135,7 @@ function figures(load: NodeLoad): NodeFigures {
 }
 
 /** Why a node is over the thresholds; empty when it is not (an offline node never is). */
-export function overloadReasons(load: NodeLoad, t: PlacementThresholds): string[] {
+export function overloadReasons(load: NodeLoad, t: OverloadThresholds): string[] {
   const cap = load.capacity;
   if (!cap.online) return [];
   const out: string[] = [];
@@ -218,7 +222,7 @@ function relieve(
   placed: ReadonlyMap<string, PlacedObject>,
   bound: ReadonlyMap<string, NodeBinding>,
   sim: Map<string, NodeLoad>,
-  thresholds: PlacementThresholds,
+  thresholds: OverloadThresholds,
 ): NodeRelief {
   const name = balance.node;
   const source = sim.get(name)!;
@@ -274,7 +278,7 @@ function moveOf(
   d: LoadDemand,
   source: NodeLoad,
   sim: Map<string, NodeLoad>,
-  thresholds: PlacementThresholds,
+  thresholds: OverloadThresholds,
 ): ReliefMove | { why: string } {
   const needs = storageNeeds(g.demand.storages, source);
   const targets = new Map<string, NodeLoad>();
