@@ -20,10 +20,11 @@ import {
 } from '../plan/placement/relief-moves.js';
 import { resolveMoves } from '../plan/moved-addresses.js';
 import type { Provider } from '../provider/contract.js';
-import type { NodeBinding, PlacementFacts } from '../provider/placement.js';
+import type { NodeBinding } from '../provider/placement.js';
 import type { ResourceState } from '../state/state-types.js';
 import type { EngineEvents } from './engine-events.js';
 import { loadProject, type Project } from './project.js';
+import { readPlacementFacts } from './read-placement.js';
 import type { VariableSources } from './project-variables.js';
 import { attachProviders, withWorkspace, type WorkspaceOptions } from './workspace.js';
 
@@ -58,17 +59,16 @@ export async function placementOperation(opts: PlacementOptions, events: EngineE
     const bindings = nodeBindings(providers, managed);
     const clusters: ClusterPlacement[] = [];
     const problems: Diagnostic[] = [];
-    for (const [key, provider] of [...providers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (!provider.readPlacement) continue;
-      let facts: PlacementFacts;
-      try {
-        facts = await provider.readPlacement({});
-      } catch (e) {
-        problems.push(
-          error(`Provider "${key}" could not read its cluster's nodes: ${(e as Error).message}`, project.config.providers.get(key)?.loc),
-        );
-        continue;
-      }
+    // each cluster read as a plan reads it (with its retries), as if refresh were on
+    const read = await readPlacementFacts(project.config, ws.store.state, providers, {
+      refresh: true,
+      callLog: (key) => ws.session?.callLogs?.get(key),
+    });
+    for (const [key, why] of read.unread) {
+      problems.push(error(`Provider "${key}" cannot report its cluster: ${why}`, project.config.providers.get(key)?.loc));
+    }
+    for (const [key, facts] of [...read.facts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const provider = providers.get(key)!;
       const guests = managedGuests(
         provider,
         managed.filter((r) => r.provider === key),
