@@ -4,7 +4,7 @@
  * in place, not a replacement, applies, and the next plan has no changes; a move PVE would
  * refuse is refused by `hl plan` at the `node` line, saying why, and nothing moves; an hl killed
  * (SIGKILL) during the migration is recovered by the next run, the guest neither lost nor
- * duplicated. Migrations run at a quarter of their homelab duration (still seconds: a kill lands
+ * duplicated. Migrations run at a tenth of their homelab duration (still seconds: a kill lands
  * in the task). Needs `npm run build`.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { runHl, startHl } from '../support/run-hl.js';
 import { sleep } from '../../src/provider/abortable-sleep.js';
 
-const env = { HL_EMULATED_MIGRATION_TIME_SCALE: '0.25' };
+const env = { HL_EMULATED_MIGRATION_TIME_SCALE: '0.1' };
 
 const config = (node: string, storage: string): string => `providers:
   proxmox: { emulated: true }
