@@ -60,6 +60,9 @@ export interface DependsOn {
   loc: SourceLocation;
 }
 
+/** `lifecycle.on_drift`: whether `hl watch` only reports drift or reverts it. */
+export type OnDrift = 'report' | 'revert';
+
 export interface Lifecycle {
   preventDestroy: boolean;
   createBeforeDestroy: boolean;
@@ -68,6 +71,11 @@ export interface Lifecycle {
    * migrating it; set only when given (absent: migrate).
    */
   migrate?: boolean;
+  /**
+   * What `hl watch` does when it finds this resource drifted (an update in place to bring it
+   * back): `report` it (also when absent, the default) or `revert` it unattended.
+   */
+  onDrift?: OnDrift;
   /** Attribute paths (dotted, as written) or the single entry `all`. */
   ignoreChanges: { path: string; loc: SourceLocation }[] | 'all';
   /** Expressions naming resources or their attributes; a change in any replaces this one. */

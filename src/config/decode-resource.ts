@@ -147,6 +147,10 @@ function decodeLifecycle(entry: MapEntry, address: string, report: DecodeReport)
         if (v.kind === 'scalar' && typeof v.value === 'boolean') lifecycle.migrate = v.value;
         else report.shapeError('lifecycle.migrate must be true or false', v.loc);
         break;
+      case 'on_drift':
+        if (v.kind === 'scalar' && (v.value === 'report' || v.value === 'revert')) lifecycle.onDrift = v.value;
+        else report.shapeError('lifecycle.on_drift must be report or revert', v.loc);
+        break;
       case 'ignore_changes':
         lifecycle.ignoreChanges = decodeIgnoreChanges(v, report);
         break;

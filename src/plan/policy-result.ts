@@ -13,6 +13,7 @@ export const POLICY_RULE_KINDS = [
   'node-memory',
   'node-vcpus',
   'node-cpu-load',
+  'unattended',
 ] as const;
 
 export type PolicyRuleKind = (typeof POLICY_RULE_KINDS)[number];

@@ -87,6 +87,9 @@ function evaluateRule(rule: PolicyRule, allChanges: readonly ResourceChange[], p
     case 'node-vcpus':
     case 'node-cpu-load':
       return evaluateNodeRule(rule, placement);
+    case 'unattended':
+      // an allowance for hl watch, never a violation (unattended-allowance.ts)
+      return pass(`hl watch may ${rule.allow.join(', ')}${scope === ' resource' ? ' any resource' : ' matching resources'} unattended`);
   }
 }
 

@@ -15,7 +15,7 @@ import { validateAgainstSchema, type PathDescription } from '../schema/schema-va
 import { parseYamlFile } from '../yaml/yaml-to-node.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from './policy-schema.js';
 import type { PolicyRuleKind, PolicySeverity } from '../plan/policy-result.js';
-import type { PolicyRule, ResourceSelector } from './policy-types.js';
+import type { PolicyRule, ResourceSelector, UnattendedKind } from './policy-types.js';
 
 export interface ParsedPolicies {
   rules: PolicyRule[];
@@ -140,6 +140,10 @@ function decodeRule(node: MapNode): PolicyRule {
       }
       const maxPercent = number('max_percent');
       return { kind, maxPercent, ...on, ...common, ...named(`max ${maxPercent} %${onText}`) };
+    }
+    case 'unattended': {
+      const allow = (names(findEntry(node, 'allow')?.value) ?? []) as UnattendedKind[];
+      return { kind, allow, ...common, ...named(`allow ${allow.join(', ')}`) };
     }
     default:
       return { kind, ...common, ...named('') };

@@ -14,6 +14,7 @@
  *   - { rule: node-memory, max_percent: 90 }                # no node's committed memory pushed past 90 %
  *   - { rule: node-vcpus, max_per_core: 4, node: pve }      # nor its vCPUs past 4 per core
  *   - { rule: node-cpu-load, max_percent: 80 }              # nor anything added to a node busier than 80 %
+ *   - { rule: unattended, allow: [create], match: { tag: cattle } }  # hl watch may recreate these
  *
  * Every rule may have `name` (shown in results; default: the rule and its settings),
  * `severity` (`error`, the default, blocks the plan: `hl plan` exits 3 and `hl apply`
@@ -43,6 +44,12 @@
  * alone passes. In their messages `{resource}` is the node. Without a table (the cluster not
  * read) they pass, saying so. Their limits (the strictest of the rules naming no node) are
  * also the thresholds the plan's capacity warnings use.
+ *
+ * `unattended` forbids nothing: it always passes, naming what it allows. It is read by
+ * `hl watch`, which applies unattended only updates in place of resources whose
+ * `lifecycle.on_drift` is `revert`, and besides those the creates, deletes and replacements
+ * (`allow: [create, delete, replace]`) of matching resources a rule allows — never one a
+ * failed rule of severity error is about (policy/unattended-allowance.ts).
  */
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { PolicyResult, PolicySeverity } from '../plan/policy-result.js';
@@ -76,8 +83,13 @@ export type PolicyRule = RuleCommon &
     | { kind: 'max-changes'; limit: number }
     | { kind: 'no-changes-on-node'; nodes: string[] }
     | { kind: 'prevent-destroy' }
+    | { kind: 'unattended'; allow: UnattendedKind[] }
     | NodeRule
   );
+
+/** The kinds of change `hl watch` never makes unattended unless an `unattended` rule allows them. */
+export const UNATTENDED_KINDS = ['create', 'delete', 'replace'] as const;
+export type UnattendedKind = (typeof UNATTENDED_KINDS)[number];
 
 /** A rule over the plan's capacity table (Plan.placement): each node (of `nodes`, default all) within a limit after the plan. */
 export type NodeRule =

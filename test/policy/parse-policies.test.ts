@@ -79,7 +79,7 @@ describe('a --policy file', () => {
     {
       reason: 'an unknown rule, with a did-you-mean',
       text: 'policies:\n  - { rule: no-destory }\n',
-      expected: ['policy.yaml:2:13 Setting "rule" must be one of "no-destroy", "no-replace", "max-changes", "no-changes-on-node", "prevent-destroy", "node-memory", "node-vcpus", "node-cpu-load", got string "no-destory". Did you mean "no-destroy"?'],
+      expected: ['policy.yaml:2:13 Setting "rule" must be one of "no-destroy", "no-replace", "max-changes", "no-changes-on-node", "prevent-destroy", "node-memory", "node-vcpus", "node-cpu-load", "unattended", got string "no-destory". Did you mean "no-destroy"?'],
     },
     { reason: 'a missing rule', text: 'policies:\n  - { name: x }\n', expected: ['policy.yaml:2:5 Missing required setting "rule" in policy #1'] },
     { reason: 'max-changes without a limit', text: 'policies:\n  - { rule: max-changes }\n', expected: ['policy.yaml:2:5 Missing required setting "limit" in policy #1'] },
