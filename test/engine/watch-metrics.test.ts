@@ -3,7 +3,7 @@
  * exposition, parsed, as a scraper would see them; health moves between ok and unhealthy with
  * the failure threshold, the start-up grace period and the optional staleness limit.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NO_WATCH_METRICS, WatchMetrics, type WatchCycleOutcome } from '../../src/engine/watch/watch-metrics.js';
 import { HL_VERSION } from '../../src/version.js';
 
@@ -179,5 +179,26 @@ describe('WatchMetrics health', () => {
     NO_WATCH_METRICS.configReloaded(false);
     expect(NO_WATCH_METRICS.health(T0 + 10 ** 9)).toEqual({ ok: true, consecutiveFailures: 0, failingProviders: [] });
     expect(await NO_WATCH_METRICS.metricsText()).toBe('');
+  });
+});
+
+describe('loading prom-client', () => {
+  it('loads it only when WatchMetrics.create() is called, not when the watch modules are imported', async () => {
+    vi.resetModules();
+    const loads: string[] = [];
+    vi.doMock('prom-client', async (importOriginal) => {
+      loads.push('prom-client');
+      return importOriginal();
+    });
+    try {
+      const watchMetrics = await import('../../src/engine/watch/watch-metrics.js');
+      await import('../../src/engine/watch/status-server.js');
+      expect(loads).toEqual([]);
+      await watchMetrics.WatchMetrics.create();
+      expect(loads).toEqual(['prom-client']);
+    } finally {
+      vi.doUnmock('prom-client');
+      vi.resetModules();
+    }
   });
 });
