@@ -126,7 +126,7 @@ describe('hl watch status server', () => {
       expect((await get(`${v6.server.url}/healthz`)).status).toBe(200);
     }
     const local = await start('localhost');
-    expect(local.server.url).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(local.server.url).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+$/);
     expect((await get(`${local.server.url}/healthz`)).status).toBe(200);
   });
 
@@ -135,6 +135,13 @@ describe('hl watch status server', () => {
     const e = await startWatchStatusServer({ host, port: 0, metrics }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DiagnosticsError);
     expect((e as DiagnosticsError).diagnostics[0]!.summary).toBe(`hl watch's status listener must be on loopback, not '${host}'`);
+  });
+
+  it.each([-1, 65536, 1.5, Number.NaN])('refuses the port %s as a user error', async (port) => {
+    const metrics = await WatchMetrics.create({ startedAt: T0 });
+    const e = await startWatchStatusServer({ host: '127.0.0.1', port, metrics }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DiagnosticsError);
+    expect((e as DiagnosticsError).message).toContain('port must be an integer from 0 to 65535');
   });
 
   it('refuses a port already taken as a user error', async () => {

@@ -21,7 +21,7 @@ export interface WatchStatusServerOptions {
 }
 
 export interface WatchStatusServer {
-  /** `http://host:port`, with the port actually bound. */
+  /** `http://address:port` as bound (`localhost` gives 127.0.0.1 or [::1]; port 0 the port picked). */
   url: string;
   close(): Promise<void>;
 }
@@ -61,9 +61,13 @@ export async function startWatchStatusServer(options: WatchStatusServerOptions):
     });
     server.listen(options.port, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  // Listening, a failure of the listener (an accept that fails) must not end the watcher it reports on.
+  server.removeAllListeners('error');
+  server.on('error', () => {});
+  // The address bound, not the name asked: `localhost` resolves to one of 127.0.0.1 and ::1 only.
+  const bound = server.address() as AddressInfo;
   return {
-    url: `http://${hostPort(host, port)}`,
+    url: `http://${hostPort(bound.address, bound.port)}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
