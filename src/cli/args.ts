@@ -57,6 +57,12 @@ export interface CliOptions {
   /** placement --cpu-threshold / --memory-threshold: when a node counts as overloaded, as shares 0..1. */
   cpuThreshold?: number;
   memoryThreshold?: number;
+  /** watch --interval: the time between cycles (ms). */
+  intervalMs?: number;
+  /** watch --once: one cycle, then exit. */
+  once: boolean;
+  /** watch --listen HOST:PORT: the loopback status listener. */
+  listen?: string;
   help: boolean;
 }
 
@@ -102,6 +108,9 @@ type OptionName =
   | 'check'
   | 'diff'
   | 'recursive'
+  | 'interval'
+  | 'once'
+  | 'listen'
   | 'version'
   | 'help';
 
@@ -154,6 +163,9 @@ const SPEC: Record<OptionName, OptionSpec> = {
   check: { kind: 'flag' },
   diff: { kind: 'flag' },
   recursive: { kind: 'flag' },
+  interval: { kind: 'string', value: 'DURATION' },
+  once: { kind: 'flag' },
+  listen: { kind: 'string', value: 'HOST:PORT' },
   version: { kind: 'flag', short: 'v' },
   help: { kind: 'flag', short: 'h' },
 };
@@ -185,6 +197,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   emulate: [...GLOBAL, 'port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
   placement: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'json', 'cpu-threshold', 'memory-threshold'],
+  watch: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'parallelism', 'policy', 'interval', 'once', 'listen'],
   providers: [...COMMON, ...VARS, 'json'],
   console: [...COMMON, ...VARS],
   fmt: [...GLOBAL, 'check', 'diff', 'recursive', 'no-color', 'help'],
@@ -196,7 +209,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
 };
 
 /** Commands that take no positional arguments: a stray word is refused, never ignored. */
-const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers', 'console', 'placement']);
+const NO_ARGUMENTS = new Set(['plan', 'validate', 'graph', 'version', 'providers', 'console', 'placement', 'watch']);
 
 const SHORT: Record<string, OptionName> = Object.fromEntries(
   (Object.entries(SPEC) as [OptionName, OptionSpec][]).flatMap(([name, spec]) => (spec.short ? [[spec.short, name]] : [])),
@@ -362,6 +375,16 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.check = bool('check') === true;
   options.diff = bool('diff') === true;
   options.recursive = bool('recursive') === true;
+  options.once = bool('once') === true;
+  if (str('listen') !== undefined) options.listen = str('listen')!;
+  if (str('interval') !== undefined) {
+    const ms = parseDuration(str('interval')!);
+    if (ms === undefined || ms < 1000)
+      diagnostics.push(
+        error(`Invalid value for ${spelled('interval')}: "${str('interval')}" (expected a duration of at least 1s, such as 30s, 5m or 1h)`),
+      );
+    else options.intervalMs = ms;
+  }
   bool('version');
   if (str('to') !== undefined) options.to = str('to')!;
   for (const k of ['out', 'format', 'policy', 'host', 'world'] as const) if (str(k) !== undefined) options[k] = str(k)!;
@@ -452,6 +475,7 @@ function defaults(): CliOptions {
     check: false,
     diff: false,
     recursive: false,
+    once: false,
     help: false,
   };
 }

@@ -5,12 +5,15 @@ import type { RunLog } from '../engine/run-log.js';
 import type { ParsedCommand } from './args.js';
 import type { Terminal } from './terminal.js';
 
+/** The signals a running command may listen for instead of exiting at once. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 export interface CommandContext {
   cmd: ParsedCommand;
   term: Terminal;
   env: NodeJS.ProcessEnv;
-  /** Registers a handler for Ctrl-C; returns a function that removes it. */
-  onInterrupt(handler: () => void): () => void;
+  /** Registers a handler for Ctrl-C (and SIGTERM, SIGHUP: it is told which); returns a function that removes it. */
+  onInterrupt(handler: (signal: InterruptSignal) => void): () => void;
   providers: ProviderRegistry;
   emulators: EmulatorRegistry;
   /** The provider call log (HL_LOG); absent, nothing is logged. */

@@ -24,6 +24,7 @@ Other commands:
   emulate KIND     Run an emulator in the foreground: proxmox, maas or kuma
   docs             Write inventory documentation from state and live reads
   placement        The cluster's balance, and moves that would relieve an overloaded node
+  watch            Keep reconciling: plan every interval, revert allowed drift, report the rest
   fmt [PATH...]    Rewrite config files in canonical layout (-check, -diff, -recursive)
   console          Evaluate expressions from stdin against the config and state
   providers        The provider instances: type, emulated or real, endpoint, resources
@@ -246,6 +247,37 @@ Options:
   --memory-threshold PERCENT   Memory committed above which a node is overloaded (default 90)
   --json                       One JSON document: clusters, nodes, overloaded nodes, moves
   --var, --var-file            Variables the provider blocks need
+`,
+  watch: `Usage: hl watch [--interval DURATION] [--once] [--listen HOST:PORT] [--policy FILE]
+
+Runs until stopped: every interval (with ±10 % jitter) it refreshes and plans under the
+shared state lock, and decides for each change found whether to apply it unattended or only
+report it. It applies an update in place of a resource whose lifecycle.on_drift is revert;
+it reports drift of resources with on_drift: report (the default), and every create, delete
+or replacement (a guest deleted behind hl's back is reported, not recreated) unless a
+policy rule allows it ({ rule: unattended, allow: [create, delete, replace], match: ... }),
+and anything a policy rule of severity error forbids. To apply, it takes the exclusive lock,
+plans again against the state as it is then, targeted at those resources, and applies that
+plan, so it never interleaves with an hl apply elsewhere. Interrupted operations of an
+earlier run (a watcher or apply killed) are recovered as any apply recovers them.
+
+It logs one JSON object per line on standard output (time, level, event: watch_start,
+cycle_start, drift, reported, reverted, apply_error, apply_skipped, recovered, cycle_end,
+backoff, config_reloaded, config_reload_failed, stopping, stopped, diagnostic). After a
+failed cycle it waits longer (the interval doubled per failure, at most 8 intervals or an
+hour). SIGHUP loads the config again (an invalid one is refused and the last good one kept)
+and runs a cycle; SIGTERM or Ctrl-C starts nothing new, lets an apply in flight finish the
+operations it started, releases the lock and exits 0.
+
+Options:
+  --interval DURATION    Time between cycles (default 5m; at least 1s)
+  --once                 One cycle, then exit: 0 when converged or all reported, 1 on failure
+  --listen HOST:PORT     Answer GET /healthz and /metrics (Prometheus) on loopback
+                         (127.0.0.1, ::1 or localhost; port 0 picks one, logged)
+  --policy FILE          Policy rules besides the config's
+  --lock-timeout DURATION  How long a cycle waits for the state lock (default one interval)
+  --parallelism N        Operations at once (default 10)
+  --var, --var-file      Variables
 `,
   completion: `Usage: hl completion bash|zsh|fish
 

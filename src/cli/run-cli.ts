@@ -49,6 +49,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   emulate: async (ctx) => (await import('./commands/emulate-command.js')).emulateCommand(ctx),
   docs: async (ctx) => (await import('./commands/docs-command.js')).docsCommand(ctx),
   placement: async (ctx) => (await import('./commands/placement-command.js')).placementCommand(ctx),
+  watch: async (ctx) => (await import('./commands/watch-command.js')).watchCommand(ctx),
   completion: async (ctx) => (await import('./commands/completion-command.js')).completionCommand(ctx),
   complete: async (ctx) => (await import('./commands/completion-command.js')).completeCommand(ctx),
   fmt: async (ctx) => (await import('./commands/fmt-command.js')).fmtCommand(ctx),

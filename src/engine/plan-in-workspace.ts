@@ -1,11 +1,11 @@
 /**
- * Planning inside an open workspace, shared by plan, apply and destroy: load the project and
- * its policy rules, attach the providers (reconciling the journal when writing), plan, and
+ * Planning inside an open workspace, shared by plan, apply, destroy and watch: load the project
+ * and its policy rules (watch loads them once and again on reload), attach the providers (reconciling the journal when writing), plan, and
  * evaluate the policies over the plan. Diagnostics are reported as they come; undefined
  * means the run stops (its errors were reported).
  */
 import { readFileSync } from 'node:fs';
-import { error, hasErrors } from '../core/diagnostic.js';
+import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile } from '../config/config-types.js';
 import type { Plan } from '../plan/plan-types.js';
 import { evaluatePolicies } from '../policy/evaluate-policies.js';
@@ -45,14 +45,44 @@ export async function planInWorkspace(
   mode: Plan['mode'],
   write: boolean,
 ): Promise<PlannedRun | undefined> {
+  const inputs = await loadPlanInputs(opts, events);
+  if (!inputs) return undefined;
+  return planLoadedInWorkspace(inputs, opts, events, ws, mode, write);
+}
+
+/** The project and its policy rules, loaded from the files, before a workspace is opened. */
+export interface PlanInputs {
+  project: Project;
+  rules: PolicyRule[];
+  /** Warnings of loading, reported with the plan's. */
+  diagnostics: Diagnostic[];
+}
+
+/** Loads the config and the policy rules; undefined, after reporting why, when either is wrong. */
+export async function loadPlanInputs(
+  opts: Pick<PlanRunOptions, 'config' | 'variables' | 'policy'>,
+  events: EngineEvents,
+): Promise<PlanInputs | undefined> {
   const loaded = await loadProject(opts.config, opts.variables);
   if (!loaded.project) {
     events.diagnostics(loaded.diagnostics, { files: loaded.files });
     return undefined;
   }
-  const project = loaded.project;
-  const rules = policyRules(opts.policy, events, project);
+  const rules = policyRules(opts.policy, events, loaded.project);
   if (!rules) return undefined;
+  return { project: loaded.project, rules, diagnostics: loaded.diagnostics };
+}
+
+/** Plans a project already loaded (hl watch keeps the last good one) in the open workspace. */
+export async function planLoadedInWorkspace(
+  inputs: PlanInputs,
+  opts: Pick<PlanRunOptions, 'targets' | 'replace' | 'refresh' | 'parallelism'>,
+  events: EngineEvents,
+  ws: Workspace,
+  mode: Plan['mode'],
+  write: boolean,
+): Promise<PlannedRun | undefined> {
+  const { project, rules } = inputs;
   await attachProviders(ws, project, write, events);
   // the node rules' limits are also when the plan's capacity table warns
   const thresholds = placementThresholds(rules);
@@ -67,7 +97,7 @@ export async function planInWorkspace(
     ...(thresholds ? { placementThresholds: thresholds } : {}),
     ...(events.refreshing ? { refreshProgress: (read: RefreshRead) => events.refreshing!(read) } : {}),
   });
-  const diags = [...loaded.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];
+  const diags = [...inputs.diagnostics, ...ws.diagnostics.splice(0), ...r.diagnostics];
   if (!r.plan || hasErrors(diags)) {
     events.diagnostics(diags, { files: project.files, redact: ws.redact });
     return undefined;
