@@ -1,0 +1,270 @@
+/**
+ * `hl watch` as a user runs it (issue 23), the built CLI against `hl emulate proxmox` in its
+ * own process (a real PVE outlives its client), changing the cluster behind hl's back through
+ * the emulator's API: with `on_drift: revert` a guest's memory changed behind hl's back is
+ * put back within two intervals, and /healthz and /metrics say so; by default it is only
+ * reported; a deleted guest is reported, not recreated, unless a policy rule allows the
+ * create; a cycle waits while another run holds the exclusive state lock; SIGTERM exits 0.
+ * Needs `npm run build`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/auth.js';
+import { openRunBackend } from '../../src/engine/run-backend.js';
+import { HL_VERSION } from '../../src/version.js';
+import { hlBin, runHl, startHl } from '../support/run-hl.js';
+
+interface Emulator {
+  url: string;
+  child: ChildProcess;
+}
+
+function startEmulator(dir: string): Promise<Emulator> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hlBin(), 'emulate', 'proxmox', '--world', join(dir, 'world.json')], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
+  });
+}
+
+const AUTH = { Authorization: `PVEAPIToken=${DEFAULT_TOKEN_ID}=${DEFAULT_TOKEN_SECRET}` };
+
+async function api<T>(emu: Emulator, method: string, path: string, form?: Record<string, string>): Promise<T> {
+  const r = await fetch(`${emu.url}/api2/json${path}`, {
+    method,
+    headers: { ...AUTH, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+  });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { data: T }).data;
+}
+
+const memoryOf = async (emu: Emulator, vmid: number): Promise<number> =>
+  (await api<{ memory: number }>(emu, 'GET', `/nodes/pve/lxc/${vmid}/config`)).memory;
+
+/** The containers whose hostname is `web`, by vmid. */
+async function webGuests(emu: Emulator): Promise<number[]> {
+  const lxcs = (await api<{ vmid: number; node: string; type: string }[]>(emu, 'GET', '/cluster/resources?type=vm')).filter((g) => g.type === 'lxc');
+  const out: number[] = [];
+  for (const g of lxcs) {
+    const c = await api<{ hostname?: string }>(emu, 'GET', `/nodes/${g.node}/lxc/${g.vmid}/config`);
+    if (c.hostname === 'web') out.push(g.vmid);
+  }
+  return out;
+}
+
+/** The seed's docker container (pve/100), adopted, at 512 MB. */
+function dockerConfig(url: string, lifecycle = ''): string {
+  return [
+    'providers:',
+    `  proxmox: { endpoint: "${url}", token_id: "${DEFAULT_TOKEN_ID}", token_secret: "${DEFAULT_TOKEN_SECRET}" }`,
+    'import:',
+    '  - { to: proxmox_lxc.docker, id: pve/100 }',
+    'resources:',
+    '  proxmox_lxc.docker:',
+    '    node: pve',
+    '    hostname: docker',
+    '    memory: 512',
+    lifecycle,
+    '',
+  ].join('\n');
+}
+
+/** A container hl creates. */
+function webConfig(url: string, policies = ''): string {
+  return `providers:
+  proxmox: { endpoint: "${url}", token_id: "${DEFAULT_TOKEN_ID}", token_secret: "${DEFAULT_TOKEN_SECRET}" }
+${policies}resources:
+  proxmox_lxc.web:
+    node: pve
+    hostname: web
+    ostemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
+    memory: 256
+    rootfs: { storage: local-lvm, size: 1G }
+    networks:
+      net0: { bridge: vmbr0, ip: dhcp }
+`;
+}
+
+/** Every stdout line parsed: the log is one JSON object per line. */
+function logLines(stdout: string): { event: string; level: string; [k: string]: unknown }[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { event: string; level: string });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('hl watch', () => {
+  let dir: string;
+  let emu: Emulator | undefined;
+  const cleanups: (() => void)[] = [];
+  const setUp = async (): Promise<Emulator> => {
+    dir = mkdtempSync(join(tmpdir(), 'hl-watch-'));
+    emu = await startEmulator(dir);
+    return emu;
+  };
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) c();
+    const child = emu?.child;
+    emu = undefined;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with on_drift: revert, puts back memory changed behind its back within two intervals; /healthz and /metrics say so; SIGTERM exits 0', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
+    const adopted = await runHl(['apply', '--auto-approve'], { cwd: dir });
+    expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
+    expect(await memoryOf(e, 100)).toBe(512);
+
+    const interval = 2000;
+    const watch = startHl(['watch', '--interval', '2s', '--listen', '127.0.0.1:0'], { cwd: dir, timeoutMs: 60_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    const url = await until('the status listener', () => /"event":"status_listening","url":"([^"]+)"/.exec(watch.stdoutSoFar())?.[1], 15_000);
+    await until('a first cycle', () => (watch.stdoutSoFar().includes('"event":"cycle_end"') ? true : undefined), 15_000);
+
+    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    const changedAt = Date.now();
+    expect(await memoryOf(e, 100)).toBe(1024);
+    await until('the revert', async () => ((await memoryOf(e, 100)) === 512 ? true : undefined), 4 * interval);
+    const took = Date.now() - changedAt;
+    // two intervals (with their jitter) and the time of a cycle
+    expect(took).toBeLessThan(2 * interval * 1.1 + 1500);
+
+    await until('the cycle that reverted to end', () => (/"event":"reverted"[\s\S]*"event":"cycle_end"/.test(watch.stdoutSoFar()) ? true : undefined), 10_000);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^hl_watch_applies_total 1$/m);
+    expect(metrics).toMatch(/^hl_watch_cycles_total\{outcome="ok"\} [2-9]/m);
+
+    watch.child.kill('SIGTERM');
+    const done = await watch.done;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    const lines = logLines(done.stdout);
+    const drift = lines.find((l) => l.event === 'drift');
+    expect(drift).toMatchObject({ address: 'proxmox_lxc.docker', change: 'update', decision: 'apply', why: 'lifecycle.on_drift is revert' });
+    expect(lines.find((l) => l.event === 'reverted')).toMatchObject({ address: 'proxmox_lxc.docker', operation: 'update' });
+    expect(lines.map((l) => l.event)).toContain('stopping');
+    expect(lines.at(-1)!.event).toBe('stopped');
+    // no secret in the log
+    expect(done.stdout).not.toContain(DEFAULT_TOKEN_SECRET);
+    // the lock was released: a plan right after finds nothing to do
+    const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  }, 120_000);
+
+  it('by default only reports the drift: the log says so and nothing is changed', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+
+    const r = await runHl(['watch', '--once'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const lines = logLines(r.stdout);
+    expect(lines.find((l) => l.event === 'reported')).toMatchObject({
+      level: 'warn',
+      address: 'proxmox_lxc.docker',
+      change: 'update',
+      why: 'lifecycle.on_drift is report (the default)',
+    });
+    expect(lines.find((l) => l.event === 'cycle_end')).toMatchObject({ ok: true, drifted: 1, applied: 0, reported: 1 });
+    expect(lines.some((l) => l.event === 'reverted')).toBe(false);
+    expect(await memoryOf(e, 100)).toBe(1024);
+  }, 60_000);
+
+  it('reports a guest deleted behind its back and does not recreate it, unless a policy rule allows the create', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url));
+    const created = await runHl(['apply', '--auto-approve'], { cwd: dir });
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    const state = JSON.parse(readFileSync(join(dir, 'homelab.state.json'), 'utf8')) as { resources: { address: string; id: string }[] };
+    const vmid = Number(state.resources.find((r) => r.address === 'proxmox_lxc.web')!.id.split('/')[1]);
+    await api(e, 'POST', `/nodes/pve/lxc/${vmid}/status/stop`, {}).catch(() => undefined);
+    await until('the container stopped', async () => {
+      const s = await api<{ status: string }>(e, 'GET', `/nodes/pve/lxc/${vmid}/status/current`);
+      return s.status === 'stopped' ? true : undefined;
+    }, 15_000);
+    expect(await webGuests(e)).toEqual([vmid]);
+    await api(e, 'DELETE', `/nodes/pve/lxc/${vmid}`).catch(() => undefined);
+    await until('the container gone', async () => ((await webGuests(e)).length === 0 ? true : undefined), 15_000);
+
+    const reported = await runHl(['watch', '--once'], { cwd: dir });
+    expect(reported.code, reported.stdout + reported.stderr).toBe(0);
+    expect(logLines(reported.stdout).find((l) => l.event === 'reported')).toMatchObject({
+      address: 'proxmox_lxc.web',
+      change: 'create',
+      why: 'a create is never made unattended unless a policy rule unattended allows it',
+    });
+    expect(await webGuests(e)).toEqual([]);
+
+    const policies = 'policies:\n  - { rule: unattended, allow: [create], match: { address: proxmox_lxc.web } }\n';
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, policies));
+    const recreated = await runHl(['watch', '--once'], { cwd: dir });
+    expect(recreated.code, recreated.stdout + recreated.stderr).toBe(0);
+    expect(logLines(recreated.stdout).find((l) => l.event === 'drift')).toMatchObject({ address: 'proxmox_lxc.web', change: 'create', decision: 'apply' });
+    expect(await webGuests(e)).toHaveLength(1);
+    const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  }, 120_000);
+
+  it('waits while another run holds the exclusive state lock, then reverts', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+
+    // another run (this test process) holds the exclusive lock, as an hl apply does
+    const { backend } = await openRunBackend({ config: join(dir, 'homelab.yaml'), env: {}, cwd: dir });
+    const lock = await backend.lock({
+      operation: 'apply',
+      version: HL_VERSION,
+      mode: 'exclusive',
+      timeoutMs: 0,
+      onWait: () => undefined,
+      onStaleTakeover: () => undefined,
+    });
+    const watch = startHl(['watch', '--once', '--lock-timeout', '30s'], { cwd: dir, timeoutMs: 60_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    await until('the watcher waiting for the lock', () => (watch.stdoutSoFar().includes('"event":"lock_wait"') ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(watch.stdoutSoFar()).not.toContain('"event":"reverted"');
+    expect(await memoryOf(e, 100)).toBe(1024);
+    await lock.release();
+    await backend.close();
+
+    const done = await watch.done;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(logLines(done.stdout).find((l) => l.event === 'reverted')).toMatchObject({ address: 'proxmox_lxc.docker' });
+    expect(await memoryOf(e, 100)).toBe(512);
+  }, 120_000);
+});
