@@ -263,7 +263,8 @@ earlier run (a watcher or apply killed) are recovered as any apply recovers them
 
 It logs one JSON object per line on standard output (time, level, event: watch_start,
 cycle_start, drift, reported, reverted, apply_error, apply_skipped, recovered, cycle_end,
-backoff, config_reloaded, config_reload_failed, stopping, stopped, diagnostic). After a
+backoff, lock_wait, status_listening, config_reloaded, config_reload_failed, stopping,
+stopped, diagnostic). After a
 failed cycle it waits longer (the interval doubled per failure, at most 8 intervals or an
 hour). SIGHUP loads the config again (an invalid one is refused and the last good one kept)
 and runs a cycle; SIGTERM or Ctrl-C starts nothing new, lets an apply in flight finish the
