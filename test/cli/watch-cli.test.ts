@@ -267,4 +267,62 @@ describe('hl watch', () => {
     expect(logLines(done.stdout).find((l) => l.event === 'reverted')).toMatchObject({ address: 'proxmox_lxc.docker' });
     expect(await memoryOf(e, 100)).toBe(512);
   }, 120_000);
+
+  it('on SIGHUP loads the config again: an invalid one is refused and the last good one kept, a valid one used from then on', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    const watch = startHl(['watch', '--interval', '2s'], { cwd: dir, timeoutMs: 60_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    await until('a first cycle', () => (watch.stdoutSoFar().includes('"event":"cycle_end"') ? true : undefined), 15_000);
+    expect(watch.stdoutSoFar()).toContain('"event":"reported"');
+
+    writeFileSync(join(dir, 'homelab.yaml'), 'resources:\n  proxmox_lxc.docker: [\n');
+    watch.child.kill('SIGHUP');
+    await until('the refused reload', () => (watch.stdoutSoFar().includes('"event":"config_reload_failed"') ? true : undefined), 10_000);
+    const cyclesBefore = watch.stdoutSoFar().split('"event":"cycle_end"').length;
+    await until('a cycle on the last good config', () =>
+      watch.stdoutSoFar().split('"event":"cycle_end"').length > cyclesBefore ? true : undefined, 10_000);
+    expect(await memoryOf(e, 100)).toBe(1024);
+
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
+    watch.child.kill('SIGHUP');
+    await until('the revert after the reload', async () => ((await memoryOf(e, 100)) === 512 ? true : undefined), 10_000);
+    watch.child.kill('SIGTERM');
+    const done = await watch.done;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    const events = logLines(done.stdout).map((l) => l.event);
+    expect(events.indexOf('config_reload_failed')).toBeLessThan(events.indexOf('config_reloaded'));
+    expect(events).toContain('reverted');
+  }, 120_000);
+
+  it('a cycle that cannot reach the cluster fails: --once exits 1, a running watcher backs off and says so', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const exited = new Promise((r) => e.child.once('exit', r));
+    e.child.kill('SIGINT');
+    await exited;
+
+    const once = await runHl(['watch', '--once'], { cwd: dir, timeoutMs: 60_000 });
+    expect(once.code, once.stdout + once.stderr).toBe(1);
+    const lines = logLines(once.stdout);
+    expect(lines.find((l) => l.event === 'cycle_end')).toMatchObject({ ok: false, level: 'error' });
+    expect(lines.some((l) => l.event === 'diagnostic' && l.level === 'error')).toBe(true);
+    expect(once.stdout).not.toContain(DEFAULT_TOKEN_SECRET);
+
+    const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 60_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    await until('a second backoff', () => (watch.stdoutSoFar().split('"event":"backoff"').length > 2 ? true : undefined), 30_000);
+    watch.child.kill('SIGTERM');
+    const done = await watch.done;
+    expect(done.code).toBe(0);
+    const backoffs = logLines(done.stdout).filter((l) => l.event === 'backoff') as unknown as { failures: number; wait_ms: number }[];
+    expect(backoffs[0]).toMatchObject({ failures: 1 });
+    expect(backoffs[1]).toMatchObject({ failures: 2 });
+    // twice the interval, then four times, each ±10 %
+    expect(backoffs[0]!.wait_ms).toBeGreaterThanOrEqual(1800);
+    expect(backoffs[1]!.wait_ms).toBeGreaterThanOrEqual(3600);
+  }, 120_000);
 });
