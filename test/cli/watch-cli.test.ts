@@ -22,11 +22,11 @@ interface Emulator {
   child: ChildProcess;
 }
 
-function startEmulator(dir: string): Promise<Emulator> {
+function startEmulator(dir: string, env: Record<string, string> = {}): Promise<Emulator> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [hlBin(), 'emulate', 'proxmox', '--world', join(dir, 'world.json')], {
       cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '' },
+      env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -83,7 +83,7 @@ function dockerConfig(url: string, lifecycle = ''): string {
 }
 
 /** A container hl creates. */
-function webConfig(url: string, policies = ''): string {
+function webConfig(url: string, policies = '', lifecycle = '', size = '1G'): string {
   return `providers:
   proxmox: { endpoint: "${url}", token_id: "${DEFAULT_TOKEN_ID}", token_secret: "${DEFAULT_TOKEN_SECRET}" }
 ${policies}resources:
@@ -92,10 +92,10 @@ ${policies}resources:
     hostname: web
     ostemplate: "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
     memory: 256
-    rootfs: { storage: local-lvm, size: 1G }
+    rootfs: { storage: local-lvm, size: ${size} }
     networks:
       net0: { bridge: vmbr0, ip: dhcp }
-`;
+${lifecycle}`;
 }
 
 /** Every stdout line parsed: the log is one JSON object per line. */
@@ -120,9 +120,9 @@ describe('hl watch', () => {
   let dir: string;
   let emu: Emulator | undefined;
   const cleanups: (() => void)[] = [];
-  const setUp = async (): Promise<Emulator> => {
+  const setUp = async (env: Record<string, string> = {}): Promise<Emulator> => {
     dir = mkdtempSync(join(tmpdir(), 'hl-watch-'));
-    emu = await startEmulator(dir);
+    emu = await startEmulator(dir, env);
     return emu;
   };
   afterEach(async () => {
@@ -325,4 +325,38 @@ describe('hl watch', () => {
     expect(backoffs[0]!.wait_ms).toBeGreaterThanOrEqual(1800);
     expect(backoffs[1]!.wait_ms).toBeGreaterThanOrEqual(3600);
   }, 120_000);
+
+  it('a watcher killed (SIGKILL) while reverting a migration behind its back: hl watch --once recovers, nothing lost or duplicated', async () => {
+    const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const [vmid] = await webGuests(e);
+    const where = async () =>
+      (await api<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
+    // moved behind hl's back, with its volume to local-zfs
+    await api(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
+    await until('the migration behind hl\'s back', async () => {
+      const g = await where();
+      return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
+    }, 60_000);
+
+    const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 90_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    await until('the revert under way', async () => ((await where())[0]?.lock === 'migrate' ? true : undefined), 30_000);
+    watch.child.kill('SIGKILL');
+    const killed = await watch.done;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stdout).not.toContain('"event":"reverted"');
+
+    const recover = await runHl(['watch', '--once'], { cwd: dir, timeoutMs: 90_000 });
+    expect(recover.code, recover.stdout + recover.stderr).toBe(0);
+    expect(logLines(recover.stdout).some((l) => l.event === 'recovered')).toBe(true);
+    const found = await where();
+    expect(found.map((g) => g.node)).toEqual(['pve']);
+    expect(await webGuests(e)).toEqual([vmid]);
+    const state = JSON.parse(readFileSync(join(dir, 'homelab.state.json'), 'utf8')) as { resources: { address: string; id: string }[] };
+    expect(state.resources.map((r) => [r.address, r.id])).toEqual([['proxmox_lxc.web', `pve/${vmid}`]]);
+    const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  }, 180_000);
 });
