@@ -8,13 +8,14 @@
  * Needs `npm run build`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/auth.js';
 import { openRunBackend } from '../../src/engine/run-backend.js';
 import { HL_VERSION } from '../../src/version.js';
+import { createTestDatabase, describeWithPg, type TestDatabase } from '../support/pg.js';
 import { hlBin, runHl, startHl } from '../support/run-hl.js';
 
 interface Emulator {
@@ -238,34 +239,7 @@ describe('hl watch', () => {
   }, 120_000);
 
   it('waits while another run holds the exclusive state lock, then reverts', async () => {
-    const e = await setUp();
-    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
-    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
-    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
-
-    // another run (this test process) holds the exclusive lock, as an hl apply does
-    const { backend } = await openRunBackend({ config: join(dir, 'homelab.yaml'), env: {}, cwd: dir });
-    const lock = await backend.lock({
-      operation: 'apply',
-      version: HL_VERSION,
-      mode: 'exclusive',
-      timeoutMs: 0,
-      onWait: () => undefined,
-      onStaleTakeover: () => undefined,
-    });
-    const watch = startHl(['watch', '--once', '--lock-timeout', '30s'], { cwd: dir, timeoutMs: 60_000 });
-    cleanups.push(() => watch.child.kill('SIGKILL'));
-    await until('the watcher waiting for the lock', () => (watch.stdoutSoFar().includes('"event":"lock_wait"') ? true : undefined), 15_000);
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(watch.stdoutSoFar()).not.toContain('"event":"reverted"');
-    expect(await memoryOf(e, 100)).toBe(1024);
-    await lock.release();
-    await backend.close();
-
-    const done = await watch.done;
-    expect(done.code, done.stdout + done.stderr).toBe(0);
-    expect(logLines(done.stdout).find((l) => l.event === 'reverted')).toMatchObject({ address: 'proxmox_lxc.docker' });
-    expect(await memoryOf(e, 100)).toBe(512);
+    await lockedCycle(await setUp(), dir, {});
   }, 120_000);
 
   it('on SIGHUP loads the config again: an invalid one is refused and the last good one kept, a valid one used from then on', async () => {
@@ -359,4 +333,70 @@ describe('hl watch', () => {
     const plan = await runHl(['plan', '--detailed-exitcode'], { cwd: dir });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   }, 180_000);
+});
+
+/**
+ * With drift to revert, another run (this test process) holds the exclusive state lock as an
+ * hl apply does: the watcher's cycle waits (nothing reverted meanwhile), then reverts once
+ * the lock is released.
+ */
+async function lockedCycle(e: Emulator, dir: string, env: Record<string, string>): Promise<void> {
+  writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
+  const applied = await runHl(['apply', '--auto-approve'], { cwd: dir, env });
+  expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+  await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+
+  const { backend } = await openRunBackend({ config: join(dir, 'homelab.yaml'), env, cwd: dir });
+  const lock = await backend.lock({
+    operation: 'apply',
+    version: HL_VERSION,
+    mode: 'exclusive',
+    timeoutMs: 0,
+    onWait: () => undefined,
+    onStaleTakeover: () => undefined,
+  });
+  const watch = startHl(['watch', '--once', '--lock-timeout', '30s'], { cwd: dir, env, timeoutMs: 60_000 });
+  try {
+    await until('the watcher waiting for the lock', () => (watch.stdoutSoFar().includes('"event":"lock_wait"') ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(watch.stdoutSoFar()).not.toContain('"event":"reverted"');
+    expect(await memoryOf(e, 100)).toBe(1024);
+  } finally {
+    await lock.release();
+    await backend.close();
+  }
+  const done = await watch.done;
+  expect(done.code, done.stdout + done.stderr).toBe(0);
+  expect(logLines(done.stdout).find((l) => l.event === 'reverted')).toMatchObject({ address: 'proxmox_lxc.docker' });
+  expect(await memoryOf(e, 100)).toBe(512);
+  // with PostgreSQL the state (and its lock) is in the database, not beside the config
+  expect(existsSync(join(dir, 'homelab.state.json'))).toBe(env['HL_BACKEND'] !== 'pg');
+}
+
+describeWithPg('hl watch on the pg backend', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let emu: Emulator | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase('watch_cli');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  afterEach(async () => {
+    const child = emu?.child;
+    emu = undefined;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a cycle waits while another run holds the exclusive lock in PostgreSQL, then reverts', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hl-watch-pg-'));
+    emu = await startEmulator(dir);
+    await lockedCycle(emu, dir, { HL_BACKEND: 'pg', HL_PG_CONN_STR: db.url });
+  }, 120_000);
 });
