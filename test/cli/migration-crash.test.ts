@@ -5,13 +5,13 @@
  * the guest is (it waits for the migration lock to clear), records it under its new id, and
  * plans nothing more: one guest, one migration, one state entry.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/auth.js';
-import { hlBin, runHl, startHl } from '../support/run-hl.js';
+import { runHl, startHl } from '../support/run-hl.js';
+import { pveApi, startPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
 
 /** A 32 GiB rootfs copied at 1/30 of the homelab's rate: a migration of about 10 s. */
 const ENV = { HL_EMULATED_MIGRATION_TIME_SCALE: '0.03' };
@@ -35,38 +35,16 @@ function config(url: string, node: string): string {
   ].join('\n');
 }
 
-function startEmulator(world: string, cwd: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hlBin(), 'emulate', 'proxmox', '--world', world], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', ...ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
-  });
-}
-
 describe('SIGKILL during a migration', () => {
   let dir: string;
-  let emulator: { url: string; child: ChildProcess };
-  const api = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${emulator.url}/api2/json${path}`, {
-      headers: { Authorization: `PVEAPIToken=${DEFAULT_TOKEN_ID}=${DEFAULT_TOKEN_SECRET}` },
-    });
-    return ((await r.json()) as { data: T }).data;
-  };
+  let emulator: EmulatorProcess;
+  const api = <T>(path: string): Promise<T> => pveApi<T>(emulator, 'GET', path);
   const guests100 = async () =>
     (await api<{ vmid: number; node: string; type: string }[]>('/cluster/resources?type=vm')).filter((g) => g.vmid === 100);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hl-migration-crash-'));
-    emulator = await startEmulator(join(dir, 'world.json'), dir);
+    emulator = await startPveEmulatorProcess(dir, ENV);
   });
   afterAll(async () => {
     emulator.child.kill('SIGINT');

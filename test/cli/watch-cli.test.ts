@@ -7,7 +7,6 @@
  * create; a cycle waits while another run holds the exclusive state lock; SIGTERM exits 0.
  * Needs `npm run build`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,51 +15,18 @@ import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emul
 import { openRunBackend } from '../../src/engine/run-backend.js';
 import { HL_VERSION } from '../../src/version.js';
 import { createTestDatabase, describeWithPg, type TestDatabase } from '../support/pg.js';
-import { hlBin, runHl, startHl } from '../support/run-hl.js';
+import { runHl, startHl } from '../support/run-hl.js';
+import { pveApi, startPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
 
-interface Emulator {
-  url: string;
-  child: ChildProcess;
-}
-
-function startEmulator(dir: string, env: Record<string, string> = {}): Promise<Emulator> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hlBin(), 'emulate', 'proxmox', '--world', join(dir, 'world.json')], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${out}`)));
-  });
-}
-
-const AUTH = { Authorization: `PVEAPIToken=${DEFAULT_TOKEN_ID}=${DEFAULT_TOKEN_SECRET}` };
-
-async function api<T>(emu: Emulator, method: string, path: string, form?: Record<string, string>): Promise<T> {
-  const r = await fetch(`${emu.url}/api2/json${path}`, {
-    method,
-    headers: { ...AUTH, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-  });
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  return ((await r.json()) as { data: T }).data;
-}
-
-const memoryOf = async (emu: Emulator, vmid: number): Promise<number> =>
-  (await api<{ memory: number }>(emu, 'GET', `/nodes/pve/lxc/${vmid}/config`)).memory;
+const memoryOf = async (emu: EmulatorProcess, vmid: number): Promise<number> =>
+  (await pveApi<{ memory: number }>(emu, 'GET', `/nodes/pve/lxc/${vmid}/config`)).memory;
 
 /** The containers whose hostname is `web`, by vmid. */
-async function webGuests(emu: Emulator): Promise<number[]> {
-  const lxcs = (await api<{ vmid: number; node: string; type: string }[]>(emu, 'GET', '/cluster/resources?type=vm')).filter((g) => g.type === 'lxc');
+async function webGuests(emu: EmulatorProcess): Promise<number[]> {
+  const lxcs = (await pveApi<{ vmid: number; node: string; type: string }[]>(emu, 'GET', '/cluster/resources?type=vm')).filter((g) => g.type === 'lxc');
   const out: number[] = [];
   for (const g of lxcs) {
-    const c = await api<{ hostname?: string }>(emu, 'GET', `/nodes/${g.node}/lxc/${g.vmid}/config`);
+    const c = await pveApi<{ hostname?: string }>(emu, 'GET', `/nodes/${g.node}/lxc/${g.vmid}/config`);
     if (c.hostname === 'web') out.push(g.vmid);
   }
   return out;
@@ -119,11 +85,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 describe('hl watch', () => {
   let dir: string;
-  let emu: Emulator | undefined;
+  let emu: EmulatorProcess | undefined;
   const cleanups: (() => void)[] = [];
-  const setUp = async (env: Record<string, string> = {}): Promise<Emulator> => {
+  const setUp = async (env: Record<string, string> = {}): Promise<EmulatorProcess> => {
     dir = mkdtempSync(join(tmpdir(), 'hl-watch-'));
-    emu = await startEmulator(dir, env);
+    emu = await startPveEmulatorProcess(dir, env);
     return emu;
   };
   afterEach(async () => {
@@ -151,7 +117,7 @@ describe('hl watch', () => {
     const url = await until('the status listener', () => /"event":"status_listening","url":"([^"]+)"/.exec(watch.stdoutSoFar())?.[1], 15_000);
     await until('a first cycle', () => (watch.stdoutSoFar().includes('"event":"cycle_end"') ? true : undefined), 15_000);
 
-    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
     const changedAt = Date.now();
     expect(await memoryOf(e, 100)).toBe(1024);
     await until('the revert', async () => ((await memoryOf(e, 100)) === 512 ? true : undefined), 4 * interval);
@@ -187,7 +153,7 @@ describe('hl watch', () => {
     const e = await setUp();
     writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
     expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
-    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
 
     const r = await runHl(['watch', '--once'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -210,13 +176,13 @@ describe('hl watch', () => {
     expect(created.code, created.stdout + created.stderr).toBe(0);
     const state = JSON.parse(readFileSync(join(dir, 'homelab.state.json'), 'utf8')) as { resources: { address: string; id: string }[] };
     const vmid = Number(state.resources.find((r) => r.address === 'proxmox_lxc.web')!.id.split('/')[1]);
-    await api(e, 'POST', `/nodes/pve/lxc/${vmid}/status/stop`, {}).catch(() => undefined);
+    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/status/stop`, {}).catch(() => undefined);
     await until('the container stopped', async () => {
-      const s = await api<{ status: string }>(e, 'GET', `/nodes/pve/lxc/${vmid}/status/current`);
+      const s = await pveApi<{ status: string }>(e, 'GET', `/nodes/pve/lxc/${vmid}/status/current`);
       return s.status === 'stopped' ? true : undefined;
     }, 15_000);
     expect(await webGuests(e)).toEqual([vmid]);
-    await api(e, 'DELETE', `/nodes/pve/lxc/${vmid}`).catch(() => undefined);
+    await pveApi(e, 'DELETE', `/nodes/pve/lxc/${vmid}`).catch(() => undefined);
     await until('the container gone', async () => ((await webGuests(e)).length === 0 ? true : undefined), 15_000);
 
     const reported = await runHl(['watch', '--once'], { cwd: dir });
@@ -246,7 +212,7 @@ describe('hl watch', () => {
     const e = await setUp();
     writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
     expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
-    await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
     const watch = startHl(['watch', '--interval', '2s'], { cwd: dir, timeoutMs: 60_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
     await until('a first cycle', () => (watch.stdoutSoFar().includes('"event":"cycle_end"') ? true : undefined), 15_000);
@@ -306,9 +272,9 @@ describe('hl watch', () => {
     expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
     const [vmid] = await webGuests(e);
     const where = async () =>
-      (await api<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
+      (await pveApi<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
     // moved behind hl's back, with its volume to local-zfs
-    await api(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
+    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
     await until('the migration behind hl\'s back', async () => {
       const g = await where();
       return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
@@ -340,11 +306,11 @@ describe('hl watch', () => {
  * hl apply does: the watcher's cycle waits (nothing reverted meanwhile), then reverts once
  * the lock is released.
  */
-async function lockedCycle(e: Emulator, dir: string, env: Record<string, string>): Promise<void> {
+async function lockedCycle(e: EmulatorProcess, dir: string, env: Record<string, string>): Promise<void> {
   writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
   const applied = await runHl(['apply', '--auto-approve'], { cwd: dir, env });
   expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-  await api(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+  await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
 
   const { backend } = await openRunBackend({ config: join(dir, 'homelab.yaml'), env, cwd: dir });
   const lock = await backend.lock({
@@ -376,7 +342,7 @@ async function lockedCycle(e: Emulator, dir: string, env: Record<string, string>
 describeWithPg('hl watch on the pg backend', () => {
   let db: TestDatabase;
   let dir: string;
-  let emu: Emulator | undefined;
+  let emu: EmulatorProcess | undefined;
   beforeAll(async () => {
     db = await createTestDatabase('watch_cli');
   });
@@ -396,7 +362,7 @@ describeWithPg('hl watch on the pg backend', () => {
 
   it('a cycle waits while another run holds the exclusive lock in PostgreSQL, then reverts', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hl-watch-pg-'));
-    emu = await startEmulator(dir);
+    emu = await startPveEmulatorProcess(dir);
     await lockedCycle(emu, dir, { HL_BACKEND: 'pg', HL_PG_CONN_STR: db.url });
   }, 120_000);
 });
