@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from '../../providers/pve/emulator/auth.js';
 import { runHl, startHl } from '../support/run-hl.js';
-import { pveApi, startPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
+import { pveApi, startPveEmulatorProcess, stopPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
 
 /** A 32 GiB rootfs copied at 1/30 of the homelab's rate: a migration of about 10 s. */
 const ENV = { HL_EMULATED_MIGRATION_TIME_SCALE: '0.03' };
@@ -47,7 +47,7 @@ describe('SIGKILL during a migration', () => {
     emulator = await startPveEmulatorProcess(dir, ENV);
   });
   afterAll(async () => {
-    emulator.child.kill('SIGINT');
+    await stopPveEmulatorProcess(emulator);
     rmSync(dir, { recursive: true, force: true });
   });
 

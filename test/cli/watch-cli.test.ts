@@ -16,7 +16,7 @@ import { openRunBackend } from '../../src/engine/run-backend.js';
 import { HL_VERSION } from '../../src/version.js';
 import { createTestDatabase, describeWithPg, type TestDatabase } from '../support/pg.js';
 import { runHl, startHl } from '../support/run-hl.js';
-import { pveApi, startPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
+import { pveApi, startPveEmulatorProcess, stopPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
 
 const memoryOf = async (emu: EmulatorProcess, vmid: number): Promise<number> =>
   (await pveApi<{ memory: number }>(emu, 'GET', `/nodes/pve/lxc/${vmid}/config`)).memory;
@@ -94,13 +94,9 @@ describe('hl watch', () => {
   };
   afterEach(async () => {
     for (const c of cleanups.splice(0)) c();
-    const child = emu?.child;
+    const stopping = emu;
     emu = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    }
+    await stopPveEmulatorProcess(stopping);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -350,13 +346,9 @@ describeWithPg('hl watch on the pg backend', () => {
     await db?.drop();
   });
   afterEach(async () => {
-    const child = emu?.child;
+    const stopping = emu;
     emu = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    }
+    await stopPveEmulatorProcess(stopping);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,7 +13,7 @@ import type { Attributes } from '../../src/core/value.js';
 import type { PlannedChange } from '../../src/provider/contract.js';
 import { formatConfigText, parseConfigText } from '../../providers/pve/emulator/config-text.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
-import { plan, startFixture, type Fixture } from './support/provider-fixture.js';
+import { plan, startFixture, type Fixture, checkPlanProblems } from './support/provider-fixture.js';
 
 checkRequestsAfterAll();
 
@@ -45,11 +45,6 @@ async function migration(f: Fixture, type: string, vmid: number, config: Attribu
   return { address, type, action: 'update', prior, planned: p.planned };
 }
 
-async function problems(f: Fixture, changes: PlannedChange[]): Promise<{ address: string; path: (string | number)[]; message: string }[]> {
-  const res = await f.provider.checkPlan({ changes });
-  return res.problems.map((p) => ({ address: p.address, path: p.path, message: p.message }));
-}
-
 describe('proxmox checkPlan: migrations', () => {
   let f: Fixture;
   beforeAll(async () => {
@@ -66,14 +61,14 @@ describe('proxmox checkPlan: migrations', () => {
   it('passes a container that can move with its volumes mapped to the target storage, reading each node once', async () => {
     const change = await migration(f, 'proxmox_lxc', 100, { node: 'pumped-piglet', rootfs: { storage: 'local-zfs' } });
     const before = f.providerRequests().length;
-    expect(await problems(f, [change])).toEqual([]);
+    expect(await checkPlanProblems(f, [change])).toEqual([]);
     const reads = f.providerRequests().slice(before).map((r) => `${r.method} ${r.path}`);
     expect(reads.filter((r) => r.endsWith('/storage')).sort()).toEqual(['GET /nodes/pumped-piglet/storage', 'GET /nodes/pve/storage']);
     expect(reads.filter((r) => r === 'GET /cluster/resources')).toHaveLength(1);
   });
 
   it('refuses a target that is not a node, and one that is offline', async () => {
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       await migration(f, 'proxmox_lxc', 100, { node: 'nope' }, 'a'),
       await migration(f, 'proxmox_lxc', 111, { node: 'still-fawn' }, 'b'),
     ]);
@@ -84,7 +79,7 @@ describe('proxmox checkPlan: migrations', () => {
   });
 
   it('refuses a volume whose storage is missing on the target, naming the storages there that fit', async () => {
-    const got = await problems(f, [await migration(f, 'proxmox_lxc', 100, { node: 'pumped-piglet' })]);
+    const got = await checkPlanProblems(f, [await migration(f, 'proxmox_lxc', 100, { node: 'pumped-piglet' })]);
     expect(got).toEqual([
       {
         address: 'proxmox_lxc.x',
@@ -101,7 +96,7 @@ describe('proxmox checkPlan: migrations', () => {
       { id: 'off', type: 'dir', content: ['images', 'rootdir'], shared: false, totalBytes: 1e12, baseUsedBytes: 0, volumes: [], disabled: true },
       { id: 'isos', type: 'dir', content: ['iso'], shared: false, totalBytes: 1e12, baseUsedBytes: 0, volumes: [] },
     );
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       await migration(f, 'proxmox_lxc', 100, { node: 'pumped-piglet', rootfs: { storage: 'off' } }, 'off'),
       await migration(f, 'proxmox_vm', 102, { node: 'pumped-piglet', disks: { scsi0: { storage: 'isos', size: '100G' } } }, 'iso'),
     ]);
@@ -121,7 +116,7 @@ describe('proxmox checkPlan: migrations', () => {
     } as never;
     const prior = await f.provider.read({ type: 'proxmox_vm', id: 'fun-bedbug/101', prior: { vmid: 101 } });
     const p = plan(f, 'proxmox_vm', prior.state!, { node: 'chief-horse' });
-    const got = await problems(f, [{ address: 'vm', type: 'proxmox_vm', action: 'update', prior: prior.state!, planned: p.planned }]);
+    const got = await checkPlanProblems(f, [{ address: 'vm', type: 'proxmox_vm', action: 'update', prior: prior.state!, planned: p.planned }]);
     expect(got.filter((x) => x.path[0] !== 'node').map((x) => x.message)).toEqual(['bridge "vmbr1" does not exist on node chief-horse (its bridges: vmbr0)']);
     expect(got.filter((x) => x.path[0] === 'node').map((x) => x.message)).toEqual([
       'the VM cannot be migrated from fun-bedbug to chief-horse: hostpci0: host=0000:01:00.0, a PCI device of fun-bedbug',
@@ -140,7 +135,7 @@ describe('proxmox checkPlan: migrations', () => {
     });
     const prior = await f.provider.read({ type: 'proxmox_lxc', id: 'fun-bedbug/111', prior: { vmid: 111 } });
     const p = plan(f, 'proxmox_lxc', prior.state!, { node: 'chief-horse' });
-    const got = await problems(f, [{ address: 'frigate', type: 'proxmox_lxc', action: 'update', prior: prior.state!, planned: p.planned }]);
+    const got = await checkPlanProblems(f, [{ address: 'frigate', type: 'proxmox_lxc', action: 'update', prior: prior.state!, planned: p.planned }]);
     const messages = got.map((x) => x.message.replace('the container cannot be migrated from fun-bedbug to chief-horse: ', ''));
     expect(messages).toEqual([
       'dev0: /dev/apex_0, a device of fun-bedbug passed through (PVE moves the container without it)',
@@ -153,7 +148,7 @@ describe('proxmox checkPlan: migrations', () => {
   it('refuses a disk owned by another VM (a crucible disk attached from its holder) and a locked guest', async () => {
     edit(f, 102, { scsi1: 'local-lvm:vm-107-disk-0,size=200G', lock: 'backup' });
     const change = await migration(f, 'proxmox_vm', 102, { node: 'chief-horse' });
-    const got = await problems(f, [change]);
+    const got = await checkPlanProblems(f, [change]);
     expect(got.map((x) => x.message.replace('the VM cannot be migrated from pve to chief-horse: ', ''))).toEqual([
       'it is locked (backup); PVE refuses to migrate a locked guest (wait for its task, or unlock it if it is stale)',
       'scsi1: local-lvm:vm-107-disk-0 belongs to VM 107 (a disk attached from its holder, e.g. a crucible disk): detach it first (remove its crucible_attachment), migrate, then attach it again',
@@ -162,20 +157,20 @@ describe('proxmox checkPlan: migrations', () => {
 
   it('takes what qemu-server\'s migration precondition lists as local beyond what hl models (a virtiofs share)', async () => {
     edit(f, 102, { virtiofs0: 'dirid=share' });
-    const got = await problems(f, [await migration(f, 'proxmox_vm', 102, { node: 'chief-horse' })]);
+    const got = await checkPlanProblems(f, [await migration(f, 'proxmox_vm', 102, { node: 'chief-horse' })]);
     expect(got.map((x) => x.message)).toEqual([
       'the VM cannot be migrated from pve to chief-horse: virtiofs0, a resource of pve that PVE lists as local (its migration precondition)',
     ]);
   });
 
   it('checks every bridge of a moving guest on the target, at the NIC', async () => {
-    const got = await problems(f, [await migration(f, 'proxmox_vm', 101, { node: 'chief-horse' }, 'fw')]);
+    const got = await checkPlanProblems(f, [await migration(f, 'proxmox_vm', 101, { node: 'chief-horse' }, 'fw')]);
     expect(got).toEqual([{ address: 'fw', path: ['networks', 'net1', 'bridge'], message: 'bridge "vmbr1" does not exist on node chief-horse (its bridges: vmbr0)' }]);
   });
 
   it('lets a guest already on the target pass (a migration that finished before the plan)', async () => {
     const change = await migration(f, 'proxmox_lxc', 100, { node: 'chief-horse' });
     place(f, 100, 'chief-horse');
-    expect(await problems(f, [change])).toEqual([]);
+    expect(await checkPlanProblems(f, [change])).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import type { PlannedChange } from '../../src/provider/contract.js';
 import { checkRequestsAfterAll } from './support/schema-check.js';
-import { createResource, plan, startFixture, type Fixture } from './support/provider-fixture.js';
+import { createResource, plan, startFixture, type Fixture, checkPlanProblems } from './support/provider-fixture.js';
 
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 const CT: Attributes = {
@@ -36,11 +36,6 @@ function create(f: Fixture, type: string, config: Attributes, address = `${type}
   return { address, type, action: 'create', prior: null, planned: p.planned, ...(replaces ? { replaces } : {}) };
 }
 
-async function problems(f: Fixture, changes: PlannedChange[]): Promise<{ address: string; path: (string | number)[]; message: string }[]> {
-  const res = await f.provider.checkPlan({ changes });
-  return res.problems.map((p) => ({ address: p.address, path: p.path, message: p.message }));
-}
-
 describe('proxmox checkPlan', () => {
   let f: Fixture;
   beforeAll(async () => {
@@ -54,11 +49,11 @@ describe('proxmox checkPlan', () => {
   });
 
   it('passes a plan whose creates can all succeed', async () => {
-    expect(await problems(f, [create(f, 'proxmox_lxc', CT), create(f, 'proxmox_vm', VM), create(f, 'proxmox_vm', { ...VM, node: 'pumped-piglet', vmid: 130, clone: { source: 9001, full: false }, disks: { scsi0: { storage: 'local-zfs', size: '8G' } } })])).toEqual([]);
+    expect(await checkPlanProblems(f, [create(f, 'proxmox_lxc', CT), create(f, 'proxmox_vm', VM), create(f, 'proxmox_vm', { ...VM, node: 'pumped-piglet', vmid: 130, clone: { source: 9001, full: false }, disks: { scsi0: { storage: 'local-zfs', size: '8G' } } })])).toEqual([]);
   });
 
   it('reports a node that does not exist, and one that is offline', async () => {
-    const got = await problems(f, [create(f, 'proxmox_lxc', { ...CT, node: 'nope' }, 'a'), create(f, 'proxmox_lxc', { ...CT, node: 'still-fawn' }, 'b')]);
+    const got = await checkPlanProblems(f, [create(f, 'proxmox_lxc', { ...CT, node: 'nope' }, 'a'), create(f, 'proxmox_lxc', { ...CT, node: 'still-fawn' }, 'b')]);
     expect(got).toEqual([
       { address: 'a', path: ['node'], message: expect.stringMatching(/^node "nope" is not a node of the cluster \(nodes: chief-horse, fun-bedbug, pumped-piglet, pve, rapid-civet, still-fawn\)$/) },
       { address: 'b', path: ['node'], message: 'node still-fawn is offline: nothing can be created there now' },
@@ -71,7 +66,7 @@ describe('proxmox checkPlan', () => {
       { id: 'nas', type: 'nfs', content: ['images', 'rootdir'], shared: true, totalBytes: 1e12, baseUsedBytes: 0, volumes: [], disabled: true },
       { id: 'nas2', type: 'nfs', content: ['images', 'rootdir'], shared: true, totalBytes: 1e12, baseUsedBytes: 0, volumes: [], inactive: true },
     );
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       create(f, 'proxmox_lxc', { ...CT, rootfs: { storage: 'fast-ssd', size: '4G' } }, 'missing'),
       create(f, 'proxmox_lxc', { ...CT, rootfs: { storage: 'nas', size: '4G' } }, 'disabled'),
       create(f, 'proxmox_lxc', { ...CT, mount_points: { mp0: { storage: 'nas2', size: '4G', path: '/srv' } } }, 'inactive'),
@@ -93,7 +88,7 @@ describe('proxmox checkPlan', () => {
 
   it('checks a container without rootfs against the storage PVE then uses, local (which takes no container volumes in the seed)', async () => {
     const { rootfs: _none, ...noRootfs } = CT;
-    const got = await problems(f, [create(f, 'proxmox_lxc', noRootfs, 'default-rootfs')]);
+    const got = await checkPlanProblems(f, [create(f, 'proxmox_lxc', noRootfs, 'default-rootfs')]);
     expect(got).toEqual([
       {
         address: 'default-rootfs',
@@ -105,7 +100,7 @@ describe('proxmox checkPlan', () => {
 
   it('reports a bridge that does not exist on the node (vmbr1 is only on pve)', async () => {
     const nets = { net0: { bridge: 'vmbr0' }, net1: { bridge: 'vmbr1' } };
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       create(f, 'proxmox_lxc', { ...CT, networks: nets }, 'ok-on-pve'),
       create(f, 'proxmox_lxc', { ...CT, node: 'chief-horse', networks: nets }, 'not-on-chief-horse'),
     ]);
@@ -113,7 +108,7 @@ describe('proxmox checkPlan', () => {
   });
 
   it('reports a missing container template', async () => {
-    const got = await problems(f, [create(f, 'proxmox_lxc', { ...CT, ostemplate: 'local:vztmpl/debian-13-standard_13.0-1_amd64.tar.zst' })]);
+    const got = await checkPlanProblems(f, [create(f, 'proxmox_lxc', { ...CT, ostemplate: 'local:vztmpl/debian-13-standard_13.0-1_amd64.tar.zst' })]);
     expect(got).toEqual([
       {
         address: 'proxmox_lxc.x',
@@ -124,7 +119,7 @@ describe('proxmox checkPlan', () => {
   });
 
   it('reports a missing clone source and a linked clone of a VM that is not a template', async () => {
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       create(f, 'proxmox_vm', { ...VM, clone: { source: 'no-such-template' } }, 'missing'),
       create(f, 'proxmox_vm', { ...VM, clone: { source: 4242 } }, 'missing-id'),
       create(f, 'proxmox_vm', { ...VM, clone: { source: 101, full: false } }, 'linked'),
@@ -141,7 +136,7 @@ describe('proxmox checkPlan', () => {
   });
 
   it('reports a VMID in use, except by the object the create replaces, and one planned twice', async () => {
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       create(f, 'proxmox_lxc', { ...CT, vmid: 111 }, 'taken'),
       create(f, 'proxmox_lxc', { ...CT, vmid: 100 }, 'replacing', { node: 'pve', vmid: 100 }),
       create(f, 'proxmox_lxc', { ...CT, vmid: 150 }, 'first'),
@@ -158,7 +153,7 @@ describe('proxmox checkPlan', () => {
     const config = { ...CT, started: false, mount_points: { mp0: { storage: 'local', size: '1G', path: '/data' } }, networks: { net0: { bridge: 'vmbr7', ip: 'dhcp' } } };
     const p = plan(f, 'proxmox_lxc', state, config);
     const unchanged = plan(f, 'proxmox_lxc', state, { ...CT, started: false, hostname: 'other' });
-    const got = await problems(f, [
+    const got = await checkPlanProblems(f, [
       { address: 'u', type: 'proxmox_lxc', action: 'update', prior: state, planned: p.planned },
       { address: 'same', type: 'proxmox_lxc', action: 'update', prior: state, planned: unchanged.planned },
     ]);
@@ -172,7 +167,7 @@ describe('proxmox checkPlan', () => {
     const count = async (n: number): Promise<number> => {
       const changes = Array.from({ length: n }, (_, i) => create(f, 'proxmox_lxc', { ...CT, hostname: `ct${i}`, vmid: 500 + i }, `proxmox_lxc.ct[${i}]`));
       const before = f.providerRequests().length;
-      expect(await problems(f, changes)).toEqual([]);
+      expect(await checkPlanProblems(f, changes)).toEqual([]);
       return f.providerRequests().length - before;
     };
     const one = await count(1);
@@ -191,7 +186,7 @@ describe('proxmox checkPlan', () => {
 
   it('asks nothing when no create or update needs a check', async () => {
     const before = f.providerRequests().length;
-    expect(await problems(f, [])).toEqual([]);
+    expect(await checkPlanProblems(f, [])).toEqual([]);
     expect(f.providerRequests().length).toBe(before);
   });
 });

@@ -44,3 +44,12 @@ export async function pveApi<T>(emu: EmulatorProcess, method: string, path: stri
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { data: T }).data;
 }
+
+/** Stops it (SIGINT, as Ctrl-C) and waits for it to exit; nothing when it is gone already. */
+export async function stopPveEmulatorProcess(emu: EmulatorProcess | undefined): Promise<void> {
+  const child = emu?.child;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}

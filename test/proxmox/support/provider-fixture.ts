@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes, Value } from '../../../src/core/value.js';
-import type { PlanResourceResponse } from '../../../src/provider/contract.js';
+import type { PlannedChange, PlanResourceResponse } from '../../../src/provider/contract.js';
 import {
   DEFAULT_TOKEN_ID,
   DEFAULT_TOKEN_SECRET,
@@ -122,4 +122,13 @@ export async function updateResource(f: Fixture, type: string, id: string, prior
 /** A guest's raw config text as the emulator keeps it. */
 export function guestConfigText(f: Fixture, vmid: number): string | undefined {
   return f.emu.world.guests[String(vmid)]?.config;
+}
+
+/** What the provider's checkPlan says of `changes`: address, attribute path and message of each problem. */
+export async function checkPlanProblems(
+  f: Fixture,
+  changes: PlannedChange[],
+): Promise<{ address: string; path: (string | number)[]; message: string }[]> {
+  const res = await f.provider.checkPlan({ changes });
+  return res.problems.map((p) => ({ address: p.address, path: p.path, message: p.message }));
 }
