@@ -4,10 +4,11 @@
  * the emulator's API: with `on_drift: revert` a guest's memory changed behind hl's back is
  * put back within two intervals, and /healthz and /metrics say so; by default it is only
  * reported; a deleted guest is reported, not recreated, unless a policy rule allows the
- * create; a cycle waits while another run holds the exclusive state lock; SIGTERM exits 0.
+ * create; a cycle waits while another run holds the exclusive state lock; a change of the
+ * config file (or SIGHUP) reloads it; SIGTERM exits 0.
  * Needs `npm run build`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -204,31 +205,38 @@ describe('hl watch', () => {
     await lockedCycle(await setUp(), dir, {});
   }, 120_000);
 
-  it('on SIGHUP loads the config again: an invalid one is refused and the last good one kept, a valid one used from then on', async () => {
+  it('reloads the config when its file changes: an invalid one is refused once and the last good one kept, a valid one used from then on; SIGHUP reloads too', async () => {
     const e = await setUp();
     writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
     expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
     await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
     const watch = startHl(['watch', '--interval', '2s'], { cwd: dir, timeoutMs: 60_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
-    await until('a first cycle', () => (watch.stdoutSoFar().includes('"event":"cycle_end"') ? true : undefined), 15_000);
+    const count = (event: string): number => watch.stdoutSoFar().split(`"event":"${event}"`).length - 1;
+    await until('a first cycle', () => (count('cycle_end') > 0 ? true : undefined), 15_000);
     expect(watch.stdoutSoFar()).toContain('"event":"reported"');
 
-    writeFileSync(join(dir, 'homelab.yaml'), 'resources:\n  proxmox_lxc.docker: [\n');
-    watch.child.kill('SIGHUP');
-    await until('the refused reload', () => (watch.stdoutSoFar().includes('"event":"config_reload_failed"') ? true : undefined), 10_000);
-    const cyclesBefore = watch.stdoutSoFar().split('"event":"cycle_end"').length;
-    await until('a cycle on the last good config', () =>
-      watch.stdoutSoFar().split('"event":"cycle_end"').length > cyclesBefore ? true : undefined, 10_000);
+    // an editor's save: a temporary file renamed over the config
+    writeFileSync(join(dir, 'homelab.yaml.tmp'), 'resources:\n  proxmox_lxc.docker: [\n');
+    renameSync(join(dir, 'homelab.yaml.tmp'), join(dir, 'homelab.yaml'));
+    await until('the refused reload', () => (count('config_reload_failed') > 0 ? true : undefined), 10_000);
+    const cyclesBefore = count('cycle_end');
+    await until('two cycles on the last good config', () => (count('cycle_end') > cyclesBefore + 1 ? true : undefined), 15_000);
+    expect(count('config_reload_failed'), 'the same invalid files are not tried again').toBe(1);
     expect(await memoryOf(e, 100)).toBe(1024);
 
     writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
-    watch.child.kill('SIGHUP');
     await until('the revert after the reload', async () => ((await memoryOf(e, 100)) === 512 ? true : undefined), 10_000);
+    const reloads = count('config_reloaded');
+    watch.child.kill('SIGHUP');
+    await until('the reload on SIGHUP', () => (count('config_reloaded') > reloads ? true : undefined), 10_000);
     watch.child.kill('SIGTERM');
     const done = await watch.done;
     expect(done.code, done.stdout + done.stderr).toBe(0);
-    const events = logLines(done.stdout).map((l) => l.event);
+    const lines = logLines(done.stdout);
+    const events = lines.map((l) => l.event);
+    expect(lines.find((l) => l.event === 'config_changed')?.files).toEqual(['homelab.yaml']);
+    expect(events.indexOf('config_changed')).toBeLessThan(events.indexOf('config_reload_failed'));
     expect(events.indexOf('config_reload_failed')).toBeLessThan(events.indexOf('config_reloaded'));
     expect(events).toContain('reverted');
   }, 120_000);

@@ -1,7 +1,8 @@
 /**
  * `hl watch`: continuous reconciliation (engine/watch/watch-operation.ts), its events written
  * as JSON lines on stdout (render/watch-log-lines.ts); with --listen, the loopback status
- * listener (/healthz, /metrics) over the metrics the loop keeps. SIGHUP reloads the config;
+ * listener (/healthz, /metrics) over the metrics the loop keeps. A change of the config's
+ * files or SIGHUP reloads the config;
  * SIGTERM and Ctrl-C stop the watcher cleanly (exit 0).
  */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
@@ -48,6 +49,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
         ...(o.policy !== undefined ? { policy: o.policy } : {}),
         parallelism: o.parallelism,
         once: o.once,
+        reloadOnChange: !o.once,
         intervalMs,
         maxBackoffMs: defaultMaxBackoffMs(intervalMs),
         random: Math.random,

@@ -18,6 +18,7 @@ export type WatchEventName =
   | 'recovered'
   | 'cycle_end'
   | 'backoff'
+  | 'config_changed'
   | 'config_reloaded'
   | 'config_reload_failed'
   | 'stopping'

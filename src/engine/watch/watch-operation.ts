@@ -1,15 +1,18 @@
 /**
  * `hl watch`: continuous reconciliation. Loads the config (and its policy rules), then runs
  * a cycle (watch-cycle.ts) every interval with jitter, longer after failed cycles
- * (watch-schedule.ts), until asked to stop; with `once`, runs one cycle. A reload (SIGHUP)
- * loads the config again before the next cycle, which starts at once: an invalid config is
- * reported and the last good one kept. A stop (SIGTERM, SIGINT) starts no new cycle and no
+ * (watch-schedule.ts), until asked to stop; with `once`, runs one cycle. A reload (SIGHUP, or
+ * with `reloadOnChange` a change of the config's files) loads the config again before the
+ * next cycle, which starts at once: an invalid config is reported and the last good one kept
+ * (and not tried again until the files change again). A stop (SIGTERM, SIGINT) starts no new cycle and no
  * new operation; an apply in flight finishes the operations it started, and the locks are
  * released as every run releases them. Prints nothing: everything goes through the events.
  */
 import type { VariableSources } from '../project-variables.js';
 import { loadPlanInputs, type PlanInputs } from '../plan-in-workspace.js';
 import type { WorkspaceOptions } from '../workspace.js';
+import { watchConfigChanges, type ConfigChangeWatch } from './config-change-watch.js';
+import { changedSince, configScope, takeConfigSnapshot, type ConfigSnapshot } from './config-snapshot.js';
 import { runWatchCycle } from './watch-cycle.js';
 import type { WatchEvents } from './watch-events.js';
 import type { WatchMetricsSink } from './watch-metrics.js';
@@ -30,6 +33,11 @@ export interface WatchOptions extends WatchSchedule {
   once: boolean;
   /** Registers for the process's signals; returns a function that removes the handler. */
   onSignal(handler: (signal: WatchSignal) => void): () => void;
+  /**
+   * Reload when the config's files change (config-snapshot.ts): watched between cycles
+   * (config-change-watch.ts) and compared before each cycle.
+   */
+  reloadOnChange?: boolean;
   /** Told of every cycle and reload (the metrics the status server shows). */
   metrics?: WatchMetricsSink;
   /** The clock (ms since the epoch); Date.now by default. */
@@ -52,12 +60,36 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
     events.diagnostics(loaded.diagnostics, { files: loaded.project.files });
     return { ...loaded, diagnostics: [] };
   };
-  let inputs = await load();
-  if (!inputs) return { reason: 'config', ok: false, cycles: 0 };
-
   let stopRequested = false;
   let reloadRequested = false;
   let wake: (() => void) | undefined;
+  let snapshot: ConfigSnapshot | undefined;
+  let changeWatch: ConfigChangeWatch | undefined;
+  let changedFiles: string[] = [];
+  const filesChanged = (): boolean => {
+    if (reloadRequested || !snapshot) return reloadRequested;
+    changedFiles = changedSince(snapshot);
+    if (changedFiles.length > 0) reloadRequested = true;
+    return reloadRequested;
+  };
+  // before a load, what the files hold (so a change made while loading is seen after it); after it, watch what was loaded
+  const before = (current: PlanInputs | undefined): ConfigSnapshot | undefined =>
+    opts.reloadOnChange ? takeConfigSnapshot(configScope(opts.config, current?.project.files ?? [], opts.policy)) : undefined;
+  const track = (pre: ConfigSnapshot | undefined, loaded: PlanInputs): void => {
+    if (!pre) return;
+    const scope = configScope(opts.config, loaded.project.files, opts.policy);
+    snapshot = takeConfigSnapshot(scope, pre);
+    changeWatch?.close();
+    changeWatch = watchConfigChanges(scope, () => {
+      if (filesChanged()) wake?.();
+    });
+  };
+
+  const first = before(undefined);
+  let inputs = await load();
+  if (!inputs) return { reason: 'config', ok: false, cycles: 0 };
+  track(first, inputs);
+
   const stopHandlers = new Set<() => void>();
   const removeSignal = opts.onSignal((signal) => {
     if (signal === 'reload') reloadRequested = true;
@@ -88,8 +120,12 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
   let failures = 0;
   try {
     for (;;) {
+      if (!stopRequested) filesChanged();
       if (reloadRequested && !stopRequested) {
         reloadRequested = false;
+        if (changedFiles.length > 0) events.watch({ level: 'info', event: 'config_changed', fields: { files: changedFiles } });
+        changedFiles = [];
+        const pre = before(inputs);
         const reloaded = await load();
         opts.metrics?.configReloaded(reloaded !== undefined);
         if (reloaded) {
@@ -97,6 +133,7 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
           events.watch({ level: 'info', event: 'config_reloaded', fields: { config: opts.config } });
         } else
           events.watch({ level: 'error', event: 'config_reload_failed', fields: { config: opts.config, kept: 'the last good config' } });
+        track(pre, inputs);
       }
       if (stopRequested) break;
       cycles++;
@@ -144,10 +181,12 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
       const wait = nextWaitMs(opts, failures);
       if (failures > 0)
         events.watch({ level: 'warn', event: 'backoff', fields: { failures, wait_ms: wait, why: 'the last cycle failed' } });
-      await sleep(wait);
+      // a reload asked for during the cycle (SIGHUP, files changed) does not wait an interval
+      if (!filesChanged()) await sleep(wait);
     }
   } finally {
     removeSignal();
+    changeWatch?.close();
   }
   events.watch({ level: 'info', event: 'stopped', fields: { cycles } });
   return { reason: 'stopped', ok: true, cycles };
