@@ -21,6 +21,8 @@ export interface Diagnostic {
   location?: SourceLocation;
   /** The resource address the problem is about, when there is one. */
   address?: string;
+  /** The provider instance (its key, `proxmox` or `proxmox.pve`) that failed: could not be reached or configured. */
+  provider?: string;
 }
 
 export function error(summary: string, location?: SourceLocation, detail?: string): Diagnostic {

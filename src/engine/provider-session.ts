@@ -120,5 +120,5 @@ function configureFailure(key: string, e: unknown, location: SourceLocation | un
         'it could not be configured',
       );
   }
-  return error(`Provider "${key}" could not be configured: ${(e as Error).message}`, location);
+  return { ...error(`Provider "${key}" could not be configured: ${(e as Error).message}`, location), provider: key };
 }

@@ -21,11 +21,14 @@ export function unreachableDiagnostic(
   // a TLS server closes a connection that opens with plain http instead of a handshake
   const cause = (u.cause === 'closed' || u.cause === 'reset') && schemeOf(endpoint) === 'http' ? 'http-to-https' : u.cause;
   const { words, hint } = describeUnreachable(cause);
-  return error(
-    `Provider "${key}" cannot be reached${endpoint ? ` at ${endpoint}` : ''}: ${words} (${consequence})`,
-    location,
-    `${hint}\nThe error was: ${e.message}`,
-  );
+  return {
+    ...error(
+      `Provider "${key}" cannot be reached${endpoint ? ` at ${endpoint}` : ''}: ${words} (${consequence})`,
+      location,
+      `${hint}\nThe error was: ${e.message}`,
+    ),
+    provider: key,
+  };
 }
 
 /** The endpoint a provider block names, by the attribute names hl's providers use. */

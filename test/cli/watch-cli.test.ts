@@ -256,14 +256,19 @@ describe('hl watch', () => {
     expect(lines.some((l) => l.event === 'diagnostic' && l.level === 'error')).toBe(true);
     expect(once.stdout).not.toContain(DEFAULT_TOKEN_SECRET);
 
-    const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 60_000 });
+    expect(lines.find((l) => l.event === 'cycle_end')?.failing_providers).toEqual(['proxmox']);
+
+    const watch = startHl(['watch', '--interval', '1s', '--listen', '127.0.0.1:0'], { cwd: dir, timeoutMs: 60_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
     await until('a second backoff', () => (watch.stdoutSoFar().split('"event":"backoff"').length > 2 ? true : undefined), 30_000);
+    const url = (logLines(watch.stdoutSoFar()).find((l) => l.event === 'status_listening') as { url: string }).url;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^hl_watch_provider_failing\{provider="proxmox"\} 1$/m);
     watch.child.kill('SIGTERM');
     const done = await watch.done;
     expect(done.code).toBe(0);
     const backoffs = logLines(done.stdout).filter((l) => l.event === 'backoff') as unknown as { failures: number; wait_ms: number }[];
-    expect(backoffs[0]).toMatchObject({ failures: 1 });
+    expect(backoffs[0]).toMatchObject({ failures: 1, why: 'provider proxmox could not be reached or configured' });
     expect(backoffs[1]).toMatchObject({ failures: 2 });
     // twice the interval, then four times, each ±10 %
     expect(backoffs[0]!.wait_ms).toBeGreaterThanOrEqual(1800);

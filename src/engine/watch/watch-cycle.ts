@@ -41,11 +41,30 @@ export function decisionsFor(plan: Plan, inputs: PlanInputs): DriftDecision[] {
   });
 }
 
-export async function runWatchCycle(inputs: PlanInputs, opts: WatchCycleOptions, events: WatchEvents): Promise<CycleSummary> {
+export async function runWatchCycle(inputs: PlanInputs, opts: WatchCycleOptions, parentEvents: WatchEvents): Promise<CycleSummary> {
   const started = opts.now();
+  // the providers the cycle's diagnostics say could not be reached or configured
+  const failing = new Set<string>();
+  const events: WatchEvents = {
+    ...parentEvents,
+    diagnostics(diags, context) {
+      for (const d of diags) if (d.severity === 'error' && d.provider !== undefined) failing.add(d.provider);
+      parentEvents.diagnostics(diags, context);
+    },
+  };
   const summary = (ok: boolean, counts: Partial<CycleSummary> = {}): CycleSummary => {
     const at = opts.now();
-    return { ok, drifted: 0, applied: 0, reported: 0, failed: 0, ...counts, durationMs: at - started, at };
+    return {
+      ok,
+      drifted: 0,
+      applied: 0,
+      reported: 0,
+      failed: 0,
+      ...counts,
+      durationMs: at - started,
+      at,
+      failingProviders: [...failing].sort(),
+    };
   };
   // 1. the shared lock: refresh, plan, decide
   const seen = await withWorkspace(opts.workspace, events, { operation: 'watch', write: false, shared: true }, async (ws) => {

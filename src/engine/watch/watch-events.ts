@@ -51,4 +51,6 @@ export interface CycleSummary {
   failed: number;
   /** When the cycle ended (ms since the epoch). */
   at: number;
+  /** Provider instances (keys) the cycle could not reach or configure, sorted. */
+  failingProviders: string[];
 }

@@ -118,6 +118,7 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
   });
   let cycles = 0;
   let failures = 0;
+  let failingBefore: string[] = [];
   try {
     for (;;) {
       if (!stopRequested) filesChanged();
@@ -163,6 +164,9 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
         at: s.at,
       });
       failures = s.ok ? 0 : failures + 1;
+      for (const key of failingBefore) if (!s.failingProviders.includes(key)) opts.metrics?.providerFailing(key, false);
+      for (const key of s.failingProviders) opts.metrics?.providerFailing(key, true);
+      failingBefore = s.failingProviders;
       events.watch({
         level: s.ok ? 'info' : 'error',
         event: 'cycle_end',
@@ -174,13 +178,25 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
           applied: s.applied,
           reported: s.reported,
           failed: s.failed,
+          ...(s.failingProviders.length > 0 ? { failing_providers: s.failingProviders } : {}),
         },
       });
       if (opts.once) return { reason: 'once', ok: s.ok, cycles };
       if (stopRequested) break;
       const wait = nextWaitMs(opts, failures);
       if (failures > 0)
-        events.watch({ level: 'warn', event: 'backoff', fields: { failures, wait_ms: wait, why: 'the last cycle failed' } });
+        events.watch({
+          level: 'warn',
+          event: 'backoff',
+          fields: {
+            failures,
+            wait_ms: wait,
+            why:
+              s.failingProviders.length > 0
+                ? `provider ${s.failingProviders.join(', ')} could not be reached or configured`
+                : 'the last cycle failed',
+          },
+        });
       // a reload asked for during the cycle (SIGHUP, files changed) does not wait an interval
       if (!filesChanged()) await sleep(wait);
     }
