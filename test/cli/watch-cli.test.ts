@@ -205,6 +205,31 @@ describe('hl watch', () => {
     await lockedCycle(await setUp(), dir, {});
   }, 120_000);
 
+  it('a cycle that times out waiting for the lock fails and backs off; the watcher lives on and reverts once the lock is free', async () => {
+    const e = await setUp();
+    writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url, '    lifecycle: { on_drift: revert }'));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    await pveApi(e, 'PUT', '/nodes/pve/lxc/100/config', { memory: '1024' });
+    const { backend } = await openRunBackend({ config: join(dir, 'homelab.yaml'), env: {}, cwd: dir });
+    const lock = await backend.lock({ operation: 'apply', version: HL_VERSION, mode: 'exclusive', timeoutMs: 0, onWait: () => undefined, onStaleTakeover: () => undefined });
+    const watch = startHl(['watch', '--interval', '1s', '--lock-timeout', '1s'], { cwd: dir, timeoutMs: 60_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    try {
+      await until('a backoff after the lock timed out', () => (watch.stdoutSoFar().includes('"event":"backoff"') ? true : undefined), 15_000);
+    } finally {
+      await lock.release();
+      await backend.close();
+    }
+    await until('the revert', async () => ((await memoryOf(e, 100)) === 512 ? true : undefined), 20_000);
+    watch.child.kill('SIGTERM');
+    const done = await watch.done;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    const lines = logLines(done.stdout);
+    expect(lines.find((l) => l.event === 'cycle_end')).toMatchObject({ ok: false });
+    expect(lines.some((l) => l.event === 'diagnostic' && /lock/i.test(String(l.message)))).toBe(true);
+    expect(lines.some((l) => l.event === 'reverted')).toBe(true);
+  }, 120_000);
+
   it('reloads the config when its file changes: an invalid one is refused once and the last good one kept, a valid one used from then on; SIGHUP reloads too', async () => {
     const e = await setUp();
     writeFileSync(join(dir, 'homelab.yaml'), dockerConfig(e.url));
@@ -273,6 +298,36 @@ describe('hl watch', () => {
     // twice the interval, then four times, each ±10 %
     expect(backoffs[0]!.wait_ms).toBeGreaterThanOrEqual(1800);
     expect(backoffs[1]!.wait_ms).toBeGreaterThanOrEqual(3600);
+  }, 120_000);
+
+  it('an hl apply started while the watcher reverts a migration waits for the lock, then finds nothing to do: the two never interleave', async () => {
+    const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const [vmid] = await webGuests(e);
+    const where = async () =>
+      (await pveApi<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
+    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
+    await until("the migration behind hl's back", async () => {
+      const g = await where();
+      return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
+    }, 60_000);
+
+    const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 90_000 });
+    cleanups.push(() => watch.child.kill('SIGKILL'));
+    await until('the revert under way', async () => ((await where())[0]?.lock === 'migrate' ? true : undefined), 30_000);
+    const apply = await runHl(['apply', '--auto-approve', '--lock-timeout', '60s'], { cwd: dir, timeoutMs: 90_000 });
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    expect(apply.stderr).toContain('Waiting for the state lock held by');
+    // had it planned while the guest was still moving back, it would have planned the move too
+    expect(apply.stdout).toMatch(/No changes/);
+    expect(watch.stdoutSoFar()).toContain('"event":"reverted"');
+    watch.child.kill('SIGTERM');
+    const stopped = await watch.done;
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(0);
+    expect((await where()).map((g) => g.node)).toEqual(['pve']);
+    const tasks = await pveApi<{ type: string }[]>(e, 'GET', '/nodes/pumped-piglet/tasks?limit=50');
+    expect(tasks.filter((t) => t.type === 'vzmigrate')).toHaveLength(1);
   }, 120_000);
 
   it('a watcher killed (SIGKILL) while reverting a migration behind its back: hl watch --once recovers, nothing lost or duplicated', async () => {

@@ -8,14 +8,14 @@
  * So an `hl apply` elsewhere and a watch cycle never interleave.
  */
 import type { ApplyProgress } from '../../apply/apply-events.js';
-import { hasErrors } from '../../core/diagnostic.js';
+import { DiagnosticsError, hasErrors } from '../../core/diagnostic.js';
 import type { Redactor } from '../../core/redact.js';
 import { addressesToApply, decideDrift, type DriftDecision } from '../../plan/drift-decisions.js';
 import type { Plan } from '../../plan/plan-types.js';
 import { policyForbids, unattendedAllowance } from '../../policy/unattended-allowance.js';
 import { executePlan } from '../execute-plan.js';
 import { planLoadedInWorkspace, type PlanInputs } from '../plan-in-workspace.js';
-import { withWorkspace, type WorkspaceOptions } from '../workspace.js';
+import { withWorkspace, type Workspace, type WorkspaceOptions } from '../workspace.js';
 import type { CycleSummary, WatchEvents } from './watch-events.js';
 
 export interface WatchCycleOptions {
@@ -67,7 +67,7 @@ export async function runWatchCycle(inputs: PlanInputs, opts: WatchCycleOptions,
     };
   };
   // 1. the shared lock: refresh, plan, decide
-  const seen = await withWorkspace(opts.workspace, events, { operation: 'watch', write: false, shared: true }, async (ws) => {
+  const seen = await inWorkspace(opts.workspace, events, { operation: 'watch', write: false, shared: true }, async (ws) => {
     const run = await planLoadedInWorkspace(inputs, { ...PLANNING, parallelism: opts.parallelism }, events, ws, 'normal', false);
     return run ? { plan: run.plan, pending: ws.store.pendingIntents().length } : undefined;
   });
@@ -88,7 +88,7 @@ export async function runWatchCycle(inputs: PlanInputs, opts: WatchCycleOptions,
   if ((toApply.length === 0 && seen.pending === 0) || opts.stopRequested()) return summary(true, counts);
 
   // 2. the exclusive lock: recover, plan again as the state is now, apply what was decided
-  const applied = await withWorkspace(opts.workspace, events, { operation: 'watch', write: true }, async (ws) => {
+  const applied = await inWorkspace(opts.workspace, events, { operation: 'watch', write: true }, async (ws) => {
     const run = await planLoadedInWorkspace(
       inputs,
       { ...PLANNING, targets: toApply, parallelism: opts.parallelism },
@@ -132,6 +132,25 @@ export async function runWatchCycle(inputs: PlanInputs, opts: WatchCycleOptions,
   if (!applied) return summary(false, counts);
   const failed = applied.failed > 0 || applied.errors === true;
   return summary(!failed, { ...counts, applied: applied.applied, failed: applied.failed });
+}
+
+/**
+ * withWorkspace, where a workspace that cannot be opened (the lock still held by another run
+ * after --lock-timeout, the PostgreSQL backend unreachable) fails the cycle, not the watcher.
+ */
+async function inWorkspace<T>(
+  options: WorkspaceOptions,
+  events: WatchEvents,
+  open: Parameters<typeof withWorkspace>[2],
+  body: (ws: Workspace) => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await withWorkspace(options, events, open, body);
+  } catch (e) {
+    if (!(e instanceof DiagnosticsError)) throw e;
+    events.diagnostics(e.diagnostics);
+    return undefined;
+  }
 }
 
 /** The executor's progress as watch events: each operation applied, or its error (redacted). */
