@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { watchConfigChanges } from '../../src/engine/watch/config-change-watch.js';
 import { changedSince, configScope, takeConfigSnapshot } from '../../src/engine/watch/config-snapshot.js';
 
 describe("hl watch: whether the config's files changed since they were loaded", () => {
@@ -63,5 +64,39 @@ describe("hl watch: whether the config's files changed since they were loaded", 
     const pre = takeConfigSnapshot(scope);
     writeFileSync(file, 'v2'); // saved again while the load read v1
     expect(changedSince(takeConfigSnapshot(scope, pre))).toEqual([file]);
+  });
+});
+
+describe('hl watch: watching the config for changes', () => {
+  it("a Kubernetes ConfigMap update (its ..data link swapped) seen through links in another directory wakes the watcher, and counts as a change", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-cm-'));
+    try {
+      const cm = join(dir, 'config');
+      const work = join(dir, 'work');
+      mkdirSync(join(cm, '..2026_a'), { recursive: true });
+      mkdirSync(work);
+      writeFileSync(join(cm, '..2026_a', 'homelab.yaml'), 'v1');
+      symlinkSync('..2026_a', join(cm, '..data'));
+      symlinkSync('..data/homelab.yaml', join(cm, 'homelab.yaml'));
+      symlinkSync(join(cm, 'homelab.yaml'), join(work, 'homelab.yaml'));
+      const file = join(work, 'homelab.yaml');
+      const scope = configScope(file, [{ path: file, text: 'v1' }]);
+      const snapshot = takeConfigSnapshot(scope);
+      let woken = 0;
+      const w = watchConfigChanges(scope, () => woken++, 20);
+      try {
+        mkdirSync(join(cm, '..2026_b'));
+        writeFileSync(join(cm, '..2026_b', 'homelab.yaml'), 'v2');
+        symlinkSync('..2026_b', join(cm, '..data_tmp'));
+        renameSync(join(cm, '..data_tmp'), join(cm, '..data'));
+        for (let i = 0; i < 100 && woken === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        w.close();
+      }
+      expect(woken).toBeGreaterThan(0);
+      expect(changedSince(snapshot)).toEqual([file]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
