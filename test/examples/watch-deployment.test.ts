@@ -4,10 +4,13 @@
  * only what `hl watch` accepts (checked with the CLI's own parser and option table), the k3s
  * manifests hang together (names, keys, mounts, the probes against a real listener), the
  * ConfigMap's config passes `hl validate` with the Secret's values, stop timeouts cover the
- * longest task hl waits for, and the secrets files hold placeholders only.
+ * longest task hl waits for, and the secrets files hold placeholders only. The pod's layout
+ * is run for real: the init container's script links a ConfigMap-like directory's keys, and
+ * `hl watch` with the Deployment's arguments and the pg backend keeps .hl/ beside the links
+ * and, on SIGHUP after the kubelet's kind of swap, reads the new config through them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +21,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_TIMEOUTS } from '../../providers/pve/provider-settings.js';
 import { COMMAND_OPTIONS, parseCommandLine } from '../../src/cli/args.js';
 import { LOOPBACK_HOSTS } from '../../src/engine/watch/status-server.js';
-import { assertBuilt, hlBin, runHl } from '../support/run-hl.js';
+import { createTestDatabase, describeWithPg, type TestDatabase } from '../support/pg.js';
+import { assertBuilt, hlBin, runHl, startHl } from '../support/run-hl.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SYSTEMD = join(REPO, 'examples/watch/systemd');
@@ -352,4 +356,87 @@ describe('examples/watch/k3s', () => {
     expect(dockerfile).toMatch(/npm ci --ignore-scripts/);
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
   });
+});
+
+/** A ConfigMap volume as the kubelet writes it: KEY -> ..data/KEY, ..data -> ..<timestamp>/. */
+function writeConfigMapVolume(dir: string, version: string, files: Record<string, string>): void {
+  const target = `..${version}`;
+  mkdirSync(join(dir, target));
+  for (const [key, text] of Object.entries(files)) writeFileSync(join(dir, target, key), text);
+  // the swap: a new link renamed over ..data, so a reader sees the old files or the new, never a mix
+  symlinkSync(target, join(dir, '..data_tmp'));
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+  for (const key of Object.keys(files)) if (!existsSync(join(dir, key))) symlinkSync(join('..data', key), join(dir, key));
+}
+
+describeWithPg('examples/watch/k3s: the pod, its config linked from a ConfigMap volume', () => {
+  let db: TestDatabase;
+  let root: string;
+  beforeAll(async () => {
+    db = await createTestDatabase('watch_k3s');
+    root = mkdtempSync(join(tmpdir(), 'hl-k3s-pod-'));
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps .hl/ beside the links, and a SIGHUP after a swap reads the new config through them', async () => {
+    const deployment = parseAllDocuments(read(join(K3S, 'deployment.yaml')))[0]!.toJS() as {
+      spec: { template: { spec: { initContainers: Container[]; containers: Container[] } } };
+    };
+    const pod = deployment.spec.template.spec;
+    const hl = pod.containers.find((c) => c.name === 'hl')!;
+    const init = pod.initContainers.find((c) => c.name === 'link-config')!;
+    const configMount = init.volumeMounts.find((m) => m.readOnly)!.mountPath;
+    const workMount = init.volumeMounts.find((m) => !m.readOnly)!.mountPath;
+    const cm = join(root, 'configmap');
+    const work = join(root, 'work');
+    mkdirSync(cm);
+    mkdirSync(work);
+    const config = (resources: string[]) =>
+      ['hl:', '  backend: { type: pg }', 'providers:', '  fake: { latency_ms: 0 }', 'resources:', ...resources.map((r) => `  fake_resource.${r}: { name: ${r} }`), ''].join('\n');
+    writeConfigMapVolume(cm, '2026_12_07_10_00_00.1', { 'homelab.yaml': config(['a']) });
+
+    // the init container's own script, on these directories
+    const script = init.command!.at(-1)!.replaceAll(configMount, cm).replaceAll(workMount, work);
+    const linked = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+    expect(linked.status, linked.stderr).toBe(0);
+    expect(lstatSync(join(work, 'homelab.yaml')).isSymbolicLink()).toBe(true);
+
+    // the Deployment's arguments, with the directories of this test and a free port
+    const args = hl.args!.map((a) => a.replaceAll(workMount, work).replace(/^127\.0\.0\.1:\d+$/, '127.0.0.1:0'));
+    const watch = startHl(args, { cwd: root, env: { HL_PG_CONN_STR: db.url } });
+    const events = () =>
+      watch
+        .stdoutSoFar()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { event: string; address?: string; cycle?: number });
+    const until = async (what: string, test: () => boolean): Promise<void> => {
+      const end = Date.now() + 60_000;
+      while (!test()) {
+        if (Date.now() > end || watch.child.exitCode !== null) throw new Error(`${what}; the log:\n${watch.stdoutSoFar()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until('no first cycle', () => events().some((e) => e.event === 'cycle_end'));
+      expect(events().filter((e) => e.event === 'reported').map((e) => e.address)).toEqual(['fake_resource.a']);
+      // .hl/ (here the fake provider's objects) beside the config's links, nothing in the ConfigMap volume
+      expect(existsSync(join(work, '.hl'))).toBe(true);
+      expect(existsSync(join(cm, '.hl'))).toBe(false);
+
+      writeConfigMapVolume(cm, '2026_12_07_10_05_00.2', { 'homelab.yaml': config(['a', 'b']) });
+      expect(realpathSync(join(work, 'homelab.yaml'))).toBe(realpathSync(join(cm, '..2026_12_07_10_05_00.2', 'homelab.yaml')));
+      watch.child.kill('SIGHUP');
+      await until('no reload', () => events().some((e) => e.event === 'config_reloaded'));
+      await until('no cycle after the reload', () => events().filter((e) => e.event === 'cycle_end').length >= 2);
+      expect(events().filter((e) => e.event === 'reported').map((e) => e.address)).toEqual(['fake_resource.a', 'fake_resource.a', 'fake_resource.b']);
+    } finally {
+      watch.child.kill('SIGTERM');
+    }
+    const done = await watch.done;
+    expect(done.code, done.stderr).toBe(0);
+  }, 120_000);
 });
