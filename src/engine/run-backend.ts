@@ -1,10 +1,11 @@
 /**
  * The backend of a run: settings from the command line, the environment and the config's
  * `hl.backend` block (backend-settings.ts), the workspace selected (selected-workspace.ts),
- * and `.hl/`: beside the state file (by default beside the config), or the config with pg.
+ * and `.hl/`: beside the state file (by default beside the config), or the config with pg,
+ * unless HL_DATA_DIR names it (a config in a read-only place: a ConfigMap, /etc).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findBackendBlock } from '../config/backend-block.js';
 import { DiagnosticsError, hasErrors } from '../core/diagnostic.js';
 import { resolveBackendSettings, type BackendSettings } from '../backend/backend-settings.js';
@@ -53,7 +54,13 @@ export async function backendSettingsOf(opts: BackendOptions): Promise<{ setting
   // `.hl/` goes with the state file (beside the config unless --state or hl.backend.path
   // moves it), so two state files never share providers' files or emulated worlds; with
   // PostgreSQL, beside the config
-  const workDir = r.settings.type === 'file' ? join(dirname(r.settings.path), '.hl') : join(root, '.hl');
+  const dataDir = opts.env['HL_DATA_DIR'];
+  const workDir =
+    dataDir !== undefined && dataDir !== ''
+      ? resolve(opts.cwd, dataDir)
+      : r.settings.type === 'file'
+        ? join(dirname(r.settings.path), '.hl')
+        : join(root, '.hl');
   return { settings: r.settings, workDir, configRoot: root };
 }
 

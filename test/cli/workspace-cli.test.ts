@@ -1,5 +1,5 @@
 /** `hl workspace` as a user runs it: workspaces keep separate states, on the file backend and on PostgreSQL. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +105,17 @@ describeWithPg('hl workspace on the pg backend', () => {
     const after = await run('workspace', 'select', 'staging');
     expect(after.code).toBe(1);
     expect(after.stderr).toContain('Workspace "staging" does not exist');
+  }, 30_000);
+
+  it('with HL_DATA_DIR, .hl/ (the selection, the providers\' files) goes there and nothing is written beside the config', async () => {
+    const dir = project();
+    const data = mkdtempSync(join(tmpdir(), 'hl-data-'));
+    const run = hl(dir, { HL_PG_CONN_STR: db.url, HL_DATA_DIR: data });
+    expect((await run('workspace', 'new', 'elsewhere')).code).toBe(0);
+    expect((await run('apply', '--auto-approve')).code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['homelab.yaml']);
+    expect(readFileSync(join(data, 'environment'), 'utf8').trim()).toBe('elsewhere');
+    expect(existsSync(join(data, 'providers'))).toBe(true);
+    expect((await run('state', 'list')).stdout).toBe('fake_resource.a\n');
   }, 30_000);
 });
