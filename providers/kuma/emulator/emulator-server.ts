@@ -2,7 +2,9 @@
  * The Uptime Kuma emulator's server: an HTTP (or HTTPS) server on loopback with a socket.io
  * server on it, answering the socket API the way Kuma 2.5.3 (or 1.23.16) does. The HTTP side
  * answers socket.io's polling handshake (`GET /socket.io/?EIO=4&transport=polling` → `0{...}`),
- * which is how a real Kuma is known to be ready. What a connection sees first follows the
+ * which is how a real Kuma is known to be ready, and the push endpoint `/api/push/:token`
+ * (push-api.ts); push monitors are checked for missing pushes (push-monitor-checks.ts) from
+ * the start. What a connection sees first follows the
  * version's `io.on("connection")` in server/server.js:
  * - 2.5.3 awaits `sendInfo` (its settings queries) before registering any handler, so an event
  *   sent before `info` arrives is dropped unanswered; then `setup` (no user yet), the handlers,
@@ -21,6 +23,8 @@ import { LoginRateLimiter } from './login-rate-limiter.js';
 import { monitorHandlers } from './monitor-handlers.js';
 import { notificationHandlers } from './notification-handlers.js';
 import { hashPassword } from './password-hash.js';
+import { answerPush } from './push-api.js';
+import { PushMonitorChecks, type PushShared } from './push-monitor-checks.js';
 import { sendInfo } from './server-pushes.js';
 import { effectiveTiming, type KumaEmulatorTiming } from './emulator-timing.js';
 import { tagHandlers } from './tag-handlers.js';
@@ -62,7 +66,8 @@ export interface KumaEmulator {
   close(): Promise<void>;
 }
 
-function answerPlainHttp(req: IncomingMessage, res: ServerResponse): void {
+function answerPlainHttp(req: IncomingMessage, res: ServerResponse, push: PushShared): void {
+  if (answerPush(push, req, res)) return;
   if (req.url === '/' || req.url === '') {
     res.writeHead(302, { location: '/dashboard' }).end();
     return;
@@ -89,9 +94,12 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
     world.commit();
   }
 
+  // the HTTP routes are given now (socket.io wraps the listeners there are when it attaches)
+  let push: PushShared | undefined;
+  const answer = (req: IncomingMessage, res: ServerResponse): void => answerPlainHttp(req, res, push!);
   const httpServer: HttpServer = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, answerPlainHttp)
-    : createHttpServer(answerPlainHttp);
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, answer)
+    : createHttpServer(answer);
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1e8 });
   const faults: EmulatorFaults = {
     silent: options.faults?.silent ?? false,
@@ -100,7 +108,9 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
   };
   const stats: EmulatorStats = { calls: {}, passwordChecks: 0 };
   const timing: KumaEmulatorTiming = effectiveTiming(options.timing);
-  const shared: EmulatorShared = { world, profile, io, limiter: new LoginRateLimiter(), faults, stats, timing };
+  push = { world, io, profile, timing };
+  const checks = new PushMonitorChecks(push);
+  const shared: EmulatorShared = { world, profile, io, limiter: new LoginRateLimiter(), faults, stats, timing, checks };
   const handlers = { ...authHandlers, ...monitorHandlers, ...tagHandlers, ...notificationHandlers };
 
   io.on('connection', (socket) => {
@@ -130,6 +140,7 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  checks.startAll();
   let closed: Promise<void> | undefined;
 
   return {
@@ -148,6 +159,7 @@ export async function startKumaEmulator(options: KumaEmulatorOptions = {}): Prom
     },
     close: () => {
       closed ??= new Promise<void>((resolve) => {
+        checks.stopAll();
         io.disconnectSockets(true);
         void io.close(() => resolve());
         httpServer.closeAllConnections?.();

@@ -9,6 +9,7 @@ import type { Server, Socket } from 'socket.io';
 import type { KumaEmulatorTiming } from './emulator-timing.js';
 import type { KumaWorld } from './kuma-world.js';
 import type { LoginRateLimiter } from './login-rate-limiter.js';
+import type { MonitorChecks } from './push-monitor-checks.js';
 import type { KumaVersionProfile } from './version-profiles.js';
 
 export interface EmulatorFaults {
@@ -41,6 +42,8 @@ export interface EmulatorShared {
   faults: EmulatorFaults;
   stats: EmulatorStats;
   timing: KumaEmulatorTiming;
+  /** The running monitors' checks (push monitors'): started and stopped as monitors are. */
+  checks: MonitorChecks;
 }
 
 /** One socket's session: who is logged in on it. */

@@ -4,6 +4,6 @@
  */
 export { startKumaEmulator, type KumaEmulator, type KumaEmulatorOptions, type KumaEmulatorUser } from './emulator-server.js';
 export type { EmulatorFaults, EmulatorStats } from './handler-context.js';
-export { KumaWorld, type KumaWorldData } from './kuma-world.js';
+export { KumaWorld, KUMA_STATUS, type KumaWorldData, type KumaHeartbeatRecord, type KumaStatus } from './kuma-world.js';
 export { totpToken } from './totp.js';
 export { KUMA_EMULATOR_VERSIONS, type KumaEmulatorVersion } from './version-profiles.js';

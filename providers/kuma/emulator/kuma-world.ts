@@ -1,8 +1,8 @@
 /**
  * The emulator's world: the rows of Kuma's tables that the socket API touches (user,
- * monitor, tag, monitor_tag, notification, monitor_notification) and the relations Kuma
- * computes from them (paths, children, parent activity). Every change is followed by
- * `commit()`, which persists the world when it has a file.
+ * monitor, tag, monitor_tag, notification, monitor_notification), the heartbeats of push
+ * monitors, and the relations Kuma computes from them (paths, children, parent activity).
+ * Every change is followed by `commit()`, which persists the world when it has a file.
  */
 import { randomBytes } from 'node:crypto';
 import type { MonitorRelations, MonitorRow } from './monitor-columns.js';
@@ -48,30 +48,72 @@ export interface KumaMonitorNotificationRecord {
   notification_id: number;
 }
 
+/** Kuma's heartbeat statuses (src/util.ts). */
+export const KUMA_STATUS = { DOWN: 0, UP: 1, PENDING: 2, MAINTENANCE: 3 } as const;
+export type KumaStatus = (typeof KUMA_STATUS)[keyof typeof KUMA_STATUS];
+
+/** A row of the `heartbeat` table (db/knex_init_db.js), with the `retries` column of 2.x. */
+export interface KumaHeartbeatRecord {
+  id: number;
+  monitor_id: number;
+  status: KumaStatus;
+  /** `YYYY-MM-DD HH:mm:ss.SSS`, UTC, as R.isoDateTimeMillis(dayjs.utc()) writes it. */
+  time: string;
+  msg: string;
+  ping: number | null;
+  important: boolean;
+  /** Seconds since the monitor's previous heartbeat. */
+  duration: number;
+  retries: number;
+}
+
+/**
+ * How many heartbeats the world keeps per monitor, the newest. Kuma keeps them for
+ * `keepDataPeriodDays` (180 by default); the emulator keeps the world file small instead.
+ */
+export const HEARTBEATS_KEPT = 100;
+
 export interface KumaWorldData {
   format: 1;
   jwtSecret: string;
-  nextIds: { user: number; monitor: number; tag: number; monitorTag: number; notification: number; monitorNotification: number };
+  nextIds: {
+    user: number;
+    monitor: number;
+    tag: number;
+    monitorTag: number;
+    notification: number;
+    monitorNotification: number;
+    heartbeat: number;
+  };
   users: KumaUserRecord[];
   monitors: MonitorRow[];
   tags: KumaTagRecord[];
   monitorTags: KumaMonitorTagRecord[];
   notifications: KumaNotificationRecord[];
   monitorNotifications: KumaMonitorNotificationRecord[];
+  heartbeats: KumaHeartbeatRecord[];
 }
 
 function emptyWorld(): KumaWorldData {
   return {
     format: 1,
     jwtSecret: randomBytes(32).toString('hex'),
-    nextIds: { user: 1, monitor: 1, tag: 1, monitorTag: 1, notification: 1, monitorNotification: 1 },
+    nextIds: { user: 1, monitor: 1, tag: 1, monitorTag: 1, notification: 1, monitorNotification: 1, heartbeat: 1 },
     users: [],
     monitors: [],
     tags: [],
     monitorTags: [],
     notifications: [],
     monitorNotifications: [],
+    heartbeats: [],
   };
+}
+
+/** A world written before heartbeats were kept has none yet (same format, one table more). */
+function withHeartbeats(data: KumaWorldData): KumaWorldData {
+  data.heartbeats ??= [];
+  data.nextIds.heartbeat ??= Math.max(0, ...data.heartbeats.map((h) => h.id)) + 1;
+  return data;
 }
 
 export class KumaWorld {
@@ -84,7 +126,7 @@ export class KumaWorld {
   static open(file?: string): KumaWorld {
     const loaded = file ? readWorldFile<KumaWorldData>(file) : undefined;
     if (loaded && loaded.format !== 1) throw new Error(`Uptime Kuma emulator world ${file} has unknown format ${String(loaded.format)}`);
-    return new KumaWorld(loaded ?? emptyWorld(), file);
+    return new KumaWorld(loaded ? withHeartbeats(loaded) : emptyWorld(), file);
   }
 
   commit(): void {
@@ -143,6 +185,7 @@ export class KumaWorld {
     if (this.data.monitors.length === before) return;
     this.data.monitorTags = this.data.monitorTags.filter((t) => t.monitor_id !== id);
     this.data.monitorNotifications = this.data.monitorNotifications.filter((n) => n.monitor_id !== id);
+    this.data.heartbeats = this.data.heartbeats.filter((h) => h.monitor_id !== id);
     for (const m of this.data.monitors) if (m.parent === id) m.parent = null;
   }
 
@@ -184,6 +227,35 @@ export class KumaWorld {
       tags,
       parentActive,
     };
+  }
+
+  // --- heartbeats ----------------------------------------------------------------------
+
+  /** The monitor's heartbeats, oldest first. */
+  heartbeatsOf(monitorId: number): KumaHeartbeatRecord[] {
+    return this.data.heartbeats.filter((h) => h.monitor_id === monitorId);
+  }
+
+  /** The monitor's newest heartbeat (Monitor.getPreviousHeartbeat). */
+  lastHeartbeat(monitorId: number): KumaHeartbeatRecord | undefined {
+    return this.heartbeatsOf(monitorId).at(-1);
+  }
+
+  /** The active monitor with this push token (`push_token = ? AND active = 1`). */
+  monitorByPushToken(token: string): MonitorRow | undefined {
+    return this.data.monitors.find((m) => m.push_token === token && Boolean(m.active));
+  }
+
+  /** Stores a heartbeat (its id given here), keeping the newest HEARTBEATS_KEPT of its monitor. */
+  addHeartbeat(beat: Omit<KumaHeartbeatRecord, 'id'>): KumaHeartbeatRecord {
+    const stored: KumaHeartbeatRecord = { id: this.nextId('heartbeat'), ...beat };
+    this.data.heartbeats.push(stored);
+    const mine = this.heartbeatsOf(beat.monitor_id);
+    if (mine.length > HEARTBEATS_KEPT) {
+      const drop = new Set(mine.slice(0, mine.length - HEARTBEATS_KEPT).map((h) => h.id));
+      this.data.heartbeats = this.data.heartbeats.filter((h) => !drop.has(h.id));
+    }
+    return stored;
   }
 
   // --- tags ----------------------------------------------------------------------------

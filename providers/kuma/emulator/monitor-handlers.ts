@@ -109,7 +109,10 @@ const add: Handler = (call) => {
   world.setMonitorNotifications(id, notificationIDList);
   world.commit();
   pushMonitorChanged(call.shared, userId, id);
-  if (monitor.active !== false) call.after(() => pushMonitorStarted(call.shared, userId, id));
+  if (monitor.active !== false) {
+    call.shared.checks.start(id);
+    call.after(() => pushMonitorStarted(call.shared, userId, id));
+  }
   return { ok: true, ...profile.messages.added, monitorID: id };
 };
 
@@ -154,6 +157,8 @@ const editMonitor: Handler = (call) => {
   if (removeGroupChildren) for (const m of world.data.monitors) if (m.parent === bean.id) m.parent = null;
   world.setMonitorNotifications(bean.id, monitor.notificationIDList);
   world.commit();
+  // restartMonitor() when active
+  if (bean.active) call.shared.checks.start(bean.id);
   pushMonitorChanged(call.shared, userId, bean.id);
   return { ok: true, ...profile.messages.saved, monitorID: bean.id };
 };
@@ -183,10 +188,12 @@ const deleteMonitor: Handler = (call) => {
     row && row.user_id === userId && row.type === 'group' ? world.data.monitors.filter((m) => m.parent === row.id).map((m) => m.id) : [];
   if (deleteChildren === true) {
     for (const child of [...world.allChildrenIds(Number(id))].reverse()) {
+      if (world.monitor(child)?.user_id === userId) call.shared.checks.stop(child);
       world.deleteMonitor(child, userId);
       if (profile.generation === 2) pushMonitorDeleted(call.shared, userId, child);
     }
   }
+  if (row && row.user_id === userId) call.shared.checks.stop(row.id);
   world.deleteMonitor(Number(id), userId);
   world.commit();
   if (deleteChildren !== true && profile.generation === 2) for (const child of children) pushMonitorChanged(call.shared, userId, child);
@@ -200,6 +207,8 @@ function setActive(call: HandlerCall, active: boolean): unknown {
   if (!row) throw new Error('You do not own this monitor.');
   row.active = active;
   call.shared.world.commit();
+  if (active) call.shared.checks.start(row.id);
+  else call.shared.checks.stop(row.id);
   pushMonitorChanged(call.shared, userId, row.id);
   const { paused, resumed } = call.shared.profile.messages;
   return { ok: true, ...(active ? resumed : paused) };
