@@ -4,7 +4,8 @@
  * it starts the embedded emulator on an ephemeral loopback port, its world kept in the
  * instance's work directory, set up with the configured user on first start.
  * resource-handlers.ts is its handler table, one entry per resource type, behind the
- * ResourceRouter.
+ * ResourceRouter. Its heartbeat hook pushes to a push monitor (hl watch --heartbeat) over
+ * HTTP, with the same TLS trust as the session.
  */
 import { join } from 'node:path';
 import {
@@ -14,6 +15,8 @@ import {
   type CreateRequest,
   type CreateResponse,
   type DeleteRequest,
+  type HeartbeatHook,
+  type HeartbeatRequest,
   type ImportRequest,
   type ImportResponse,
   type PlanResourceRequest,
@@ -32,9 +35,11 @@ import {
 } from '../../src/provider/contract.js';
 import { ResourceRouter } from '../../src/provider/resource-router.js';
 import type { KumaSession } from './connection/kuma-session.js';
+import type { PushTarget } from './connection/push-request.js';
 import { kumaJsonSchemas } from './kuma-json-schemas.js';
 import { emulatorVersionFor, parseKumaProviderConfig, readCaFile } from './provider-config.js';
 import { type KumaConnected, kumaHandlers, kumaResources } from './resource-handlers.js';
+import { checkHeartbeatTarget } from './resources/monitor/monitor-heartbeat.js';
 
 /** The file the embedded emulator keeps its world in, inside the instance's work directory. */
 export const EMULATED_WORLD_FILE = 'kuma-world.json';
@@ -44,6 +49,8 @@ export class KumaProvider implements Provider {
   private readonly resources = kumaResources();
   private session: KumaSession | undefined;
   private emulator: { url: string; close(): Promise<void> } | undefined;
+  /** Where pushes go and with which trust (the token comes with each heartbeat). */
+  private push: Omit<PushTarget, 'token'> | undefined;
   private readonly router: ResourceRouter<KumaConnected>;
 
   constructor() {
@@ -90,10 +97,18 @@ export class KumaProvider implements Provider {
       import('./connection/tls-options.js'),
       import('./connection/token-cache.js'),
     ]);
+    const ca = config.caFile ? await readCaFile(config.caFile, req.configDir) : undefined;
     const tls = tlsClientOptions({
-      ...(config.caFile ? { ca: await readCaFile(config.caFile, req.configDir) } : {}),
+      ...(ca !== undefined ? { ca } : {}),
       ...(config.tlsFingerprint ? { fingerprint: config.tlsFingerprint } : {}),
     });
+    this.push = {
+      url: url!,
+      timeoutMs: config.timeoutMs,
+      ...(ca !== undefined ? { ca } : {}),
+      ...(config.tlsFingerprint ? { fingerprint: config.tlsFingerprint } : {}),
+      ...(req.log ? { log: req.log } : {}),
+    };
     this.session = new KumaSession({
       url: url!,
       username: config.username,
@@ -154,11 +169,33 @@ export class KumaProvider implements Provider {
     return this.router.importResource(this.connected, req);
   }
 
+  readonly heartbeat: HeartbeatHook = {
+    check: (req) => checkHeartbeatTarget(req),
+    send: (req) => this.sendHeartbeat(req),
+  };
+
+  private async sendHeartbeat(req: HeartbeatRequest): Promise<void> {
+    const refused = checkHeartbeatTarget({ type: req.type, state: req.state }).find((p) => p.severity !== 'warning');
+    if (refused) throw new ProviderError(`kuma: ${req.type} ${req.id} ${refused.message}`);
+    if (!this.push) throw new ProviderError('the kuma provider was used before it was configured');
+    const { sendPush } = await import('./connection/push-request.js');
+    await sendPush(
+      { ...this.push, token: req.state.push_token as string },
+      {
+        status: req.status,
+        msg: req.message,
+        ...(req.pingMs !== undefined ? { pingMs: req.pingMs } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      },
+    );
+  }
+
   async close(): Promise<void> {
     const session = this.session;
     const emulator = this.emulator;
     this.session = undefined;
     this.emulator = undefined;
+    this.push = undefined;
     await session?.close();
     await emulator?.close();
   }

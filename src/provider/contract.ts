@@ -22,6 +22,8 @@
  * - An operation that failed after it made or changed the object (a create whose start
  *   failed) throws a `ProviderError` with `partial`: the object as it really is, which the
  *   engine records in state so the next plan finishes the work.
+ * - `heartbeat.check` is pure; `heartbeat.send` fails with a `ProviderError` whose message
+ *   holds no secret of the resource (a push token, a URL carrying one).
  */
 import type { Attributes, Path, Value } from '../core/value.js';
 import type { ProviderCallLog } from './call-log.js';
@@ -271,6 +273,50 @@ export interface ImportResponse {
   resource: { id: string; state: Attributes } | null;
 }
 
+/** Whether a resource can take the heartbeats of `hl watch --heartbeat` (see `HeartbeatHook`). */
+export interface HeartbeatCheckRequest {
+  type: string;
+  /** Its attributes as recorded in state (sensitive ones included). */
+  state: Attributes;
+  /**
+   * The longest time expected between two heartbeats, in milliseconds (the watcher's interval
+   * with its jitter, before the time a cycle takes); absent when unknown (`hl watch --once`
+   * from a timer).
+   */
+  everyMs?: number;
+}
+
+/** One heartbeat to a monitor the provider manages. */
+export interface HeartbeatRequest extends OperationContext {
+  type: string;
+  id: string;
+  /** Its attributes as recorded in state (sensitive ones included). */
+  state: Attributes;
+  /** `up`: the watched work went well; `down`: it failed, for `message`. */
+  status: 'up' | 'down';
+  /** A short line for the monitor's history, free of secrets. */
+  message: string;
+  /** How long the watched work took, in milliseconds. */
+  pingMs?: number;
+}
+
+/**
+ * Heartbeats to a monitor of this provider's (an Uptime Kuma push monitor): `hl watch
+ * --heartbeat ADDRESS` sends one after each cycle, so that a watcher that stops, and so stops
+ * sending, pages someone. The engine knows no monitor type: it asks `check` which resources
+ * can take heartbeats and hands `send` the resource as in state.
+ */
+export interface HeartbeatHook {
+  /**
+   * Whether the resource can take heartbeats (pure; the provider need not be configured):
+   * problems at the attribute they are about, none when it can; a warning for a setting that
+   * would page while the watcher is fine (an interval shorter than `everyMs`).
+   */
+  check(req: HeartbeatCheckRequest): AttributeProblem[];
+  /** Sends one heartbeat; a refusal or a failure to reach the server is a `ProviderError`. */
+  send(req: HeartbeatRequest): Promise<void>;
+}
+
 export interface Provider {
   /** `proxmox`, `maas`, ... */
   readonly type: string;
@@ -314,6 +360,8 @@ export interface Provider {
    * migrated, `pumped-piglet/100`. Without it, ids are the same object only when equal.
    */
   sameObject?(req: { type: string; a: string; b: string }): boolean;
+  /** Heartbeats to a monitor it manages (hl watch --heartbeat); absent when it has no such monitors. */
+  readonly heartbeat?: HeartbeatHook;
   close?(): Promise<void>;
 }
 

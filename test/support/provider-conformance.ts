@@ -1,6 +1,7 @@
 /**
  * The shared conformance suite every provider runs: the rules of src/provider/contract.ts
- * checked against the provider's emulator over the network.
+ * checked against the provider's emulator over the network (and, for a provider with a
+ * heartbeat hook, that its pure check answers with problems).
  *
  * Usage, in a provider's test file:
  *   describeProviderConformance('maas_device', {
@@ -106,6 +107,14 @@ export function describeProviderConformance(name: string, setup: ConformanceSetu
       await provider.delete({ type: setup.type, id: created.id, prior: current });
       expect((await provider.read({ type: setup.type, id: created.id, prior: current })).state).toBeNull();
       await expect(provider.delete({ type: setup.type, id: created.id, prior: current })).resolves.toBeUndefined();
+    });
+
+    it('answers heartbeat checks (when it takes heartbeats) with problems, never an exception', () => {
+      const hook = provider.heartbeat;
+      if (!hook) return;
+      expect(Array.isArray(hook.check({ type: setup.type, state: setup.config }))).toBe(true);
+      const other = hook.check({ type: 'no_such_type', state: {}, everyMs: 60_000 });
+      expect(other.some((p) => p.severity !== 'warning')).toBe(true);
     });
 
     it('answers a read of something that never existed with null, not an error', async () => {
