@@ -176,7 +176,7 @@ export class KumaProvider implements Provider {
 
   private async sendHeartbeat(req: HeartbeatRequest): Promise<void> {
     const refused = checkHeartbeatTarget({ type: req.type, state: req.state }).find((p) => p.severity !== 'warning');
-    if (refused) throw new ProviderError(`kuma: ${req.type} ${req.id} ${refused.message}`);
+    if (refused) throw new ProviderError(`kuma: ${req.type} ${req.id}: ${refused.message}`);
     if (!this.push) throw new ProviderError('the kuma provider was used before it was configured');
     const { sendPush } = await import('./connection/push-request.js');
     await sendPush(

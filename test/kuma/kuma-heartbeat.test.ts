@@ -46,9 +46,9 @@ describe('kuma heartbeat: which monitors take heartbeats', () => {
 
   it.each([
     { reason: 'a push monitor with its token', type: T, state: push, everyMs: 330_000, problems: [] },
-    { reason: 'a monitor of another type', type: T, state: { ...push, type: 'http' }, problems: [{ path: ['type'], message: 'is a monitor of type http: heartbeats go to a monitor of type push' }] },
-    { reason: 'no token in state yet', type: T, state: { ...push, push_token: null }, problems: [{ path: ['push_token'], message: expect.stringMatching(/has no push token in state/) }] },
-    { reason: 'another resource type', type: 'kuma_tag', state: {}, problems: [{ path: [], message: 'a kuma_tag takes no heartbeats: a kuma_monitor of type push does' }] },
+    { reason: 'a monitor of another type', type: T, state: { ...push, type: 'http' }, problems: [{ path: ['type'], message: 'a monitor of type http takes no heartbeats: only a monitor of type push does' }] },
+    { reason: 'no token in state yet', type: T, state: { ...push, push_token: null }, problems: [{ path: ['push_token'], message: expect.stringMatching(/^no push token in state/) }] },
+    { reason: 'another resource type', type: 'kuma_tag', state: {}, problems: [{ path: [], message: 'a kuma_tag takes no heartbeats: only a kuma_monitor of type push does' }] },
     { reason: 'a paused monitor', type: T, state: { ...push, active: false }, problems: [{ path: ['active'], severity: 'warning', message: expect.stringMatching(/paused/) }] },
     {
       reason: 'an interval shorter than the watcher\'s',
@@ -80,7 +80,7 @@ describe('kuma heartbeat: pushes', () => {
     const { id, state } = await createResource(e.provider, T, { name: 'web', type: 'http', url: 'https://web.lan/' });
     const err = await failure(e.provider.heartbeat.send({ type: T, id, state, status: 'up', message: 'ok' }));
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toBe(`kuma: kuma_monitor ${id} is a monitor of type http: heartbeats go to a monitor of type push`);
+    expect(err.message).toBe(`kuma: kuma_monitor ${id}: a monitor of type http takes no heartbeats: only a monitor of type push does`);
   });
 
   it('says what Kuma answered to an unknown or paused monitor, without the token', async () => {

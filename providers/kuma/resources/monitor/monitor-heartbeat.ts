@@ -11,20 +11,24 @@ import type { AttributeProblem, HeartbeatCheckRequest } from '../../../../src/pr
 const MONITOR = 'kuma_monitor';
 
 export function checkHeartbeatTarget(req: HeartbeatCheckRequest): AttributeProblem[] {
-  if (req.type !== MONITOR) return [{ path: [], message: `a ${req.type} takes no heartbeats: a ${MONITOR} of type push does` }];
+  if (req.type !== MONITOR) return [{ path: [], message: `a ${req.type} takes no heartbeats: only a ${MONITOR} of type push does` }];
   const s = req.state;
   if (s.type !== 'push')
     return [
       {
         path: ['type'],
-        message: `is a monitor of type ${typeof s.type === 'string' ? s.type : String(s.type)}: heartbeats go to a monitor of type push`,
+        message: `a monitor of type ${typeof s.type === 'string' ? s.type : String(s.type)} takes no heartbeats: only a monitor of type push does`,
       },
     ];
   if (typeof s.push_token !== 'string' || s.push_token === '')
-    return [{ path: ['push_token'], message: 'has no push token in state: apply it (hl apply) so that hl records its token' }];
+    return [{ path: ['push_token'], message: 'no push token in state: apply the monitor (hl apply) so that hl records its token' }];
   const problems: AttributeProblem[] = [];
   if (s.active === false)
-    problems.push({ path: ['active'], message: 'is paused (active: false): Kuma refuses its pushes until it runs', severity: 'warning' });
+    problems.push({
+      path: ['active'],
+      message: 'the monitor is paused (active: false): Kuma refuses its pushes until it runs again',
+      severity: 'warning',
+    });
   if (typeof s.interval === 'number' && req.everyMs !== undefined && s.interval * 1000 < req.everyMs) {
     const every = Math.ceil(req.everyMs / 1000);
     problems.push({
