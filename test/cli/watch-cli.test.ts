@@ -17,6 +17,7 @@ import { openRunBackend } from '../../src/engine/run-backend.js';
 import { HL_VERSION } from '../../src/version.js';
 import { createTestDatabase, describeWithPg, type TestDatabase } from '../support/pg.js';
 import { runHl, startHl } from '../support/run-hl.js';
+import { logLines } from '../support/watch-log.js';
 import { pveApi, startPveEmulatorProcess, stopPveEmulatorProcess, type EmulatorProcess } from '../support/pve-emulator-process.js';
 
 const memoryOf = async (emu: EmulatorProcess, vmid: number): Promise<number> =>
@@ -64,14 +65,6 @@ ${policies}resources:
     networks:
       net0: { bridge: vmbr0, ip: dhcp }
 ${lifecycle}`;
-}
-
-/** Every stdout line parsed: the log is one JSON object per line. */
-function logLines(stdout: string): { event: string; level: string; [k: string]: unknown }[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as { event: string; level: string });
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
