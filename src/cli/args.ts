@@ -63,6 +63,8 @@ export interface CliOptions {
   once: boolean;
   /** watch --listen HOST:PORT: the loopback status listener. */
   listen?: string;
+  /** watch --heartbeat ADDRESS: the monitor to send a heartbeat to after each cycle. */
+  heartbeat?: string;
   help: boolean;
 }
 
@@ -111,6 +113,7 @@ type OptionName =
   | 'interval'
   | 'once'
   | 'listen'
+  | 'heartbeat'
   | 'version'
   | 'help';
 
@@ -166,6 +169,7 @@ const SPEC: Record<OptionName, OptionSpec> = {
   interval: { kind: 'string', value: 'DURATION' },
   once: { kind: 'flag' },
   listen: { kind: 'string', value: 'HOST:PORT' },
+  heartbeat: { kind: 'string', value: 'ADDR' },
   version: { kind: 'flag', short: 'v' },
   help: { kind: 'flag', short: 'h' },
 };
@@ -197,7 +201,7 @@ export const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   emulate: [...GLOBAL, 'port', 'host', 'world', 'help', 'no-color'],
   docs: [...COMMON, ...VARS, 'refresh', 'out'],
   placement: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'json', 'cpu-threshold', 'memory-threshold'],
-  watch: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'parallelism', 'policy', 'interval', 'once', 'listen'],
+  watch: [...COMMON, ...VARS, 'lock', 'lock-timeout', 'parallelism', 'policy', 'interval', 'once', 'listen', 'heartbeat'],
   providers: [...COMMON, ...VARS, 'json'],
   console: [...COMMON, ...VARS],
   fmt: [...GLOBAL, 'check', 'diff', 'recursive', 'no-color', 'help'],
@@ -377,6 +381,7 @@ export function parseCommandLine(argv: string[]): { parsed?: ParsedCommand; diag
   options.recursive = bool('recursive') === true;
   options.once = bool('once') === true;
   if (str('listen') !== undefined) options.listen = str('listen')!;
+  if (str('heartbeat') !== undefined) options.heartbeat = str('heartbeat')!;
   if (str('interval') !== undefined) {
     const ms = parseDuration(str('interval')!);
     if (ms === undefined || ms < 1000)

@@ -248,7 +248,8 @@ Options:
   --json                       One JSON document: clusters, nodes, overloaded nodes, moves
   --var, --var-file            Variables the provider blocks need
 `,
-  watch: `Usage: hl watch [--interval DURATION] [--once] [--listen HOST:PORT] [--policy FILE]
+  watch: `Usage: hl watch [--interval DURATION] [--once] [--listen HOST:PORT] [--heartbeat ADDR]
+                [--policy FILE]
 
 Runs until stopped: every interval (with ±10 % jitter) it refreshes and plans under the
 shared state lock, and decides for each change found whether to apply it unattended or only
@@ -264,7 +265,7 @@ earlier run (a watcher or apply killed) are recovered as any apply recovers them
 It logs one JSON object per line on standard output (time, level, event: watch_start,
 cycle_start, drift, reported, reverted, apply_error, apply_skipped, recovered, cycle_end,
 backoff, lock_wait, status_listening, config_reloaded, config_reload_failed, stopping,
-stopped, diagnostic). After a
+stopped, heartbeat, heartbeat_failed, diagnostic). After a
 failed cycle it waits longer (the interval doubled per failure, at most 8 intervals or an
 hour). SIGHUP loads the config again (an invalid one is refused and the last good one kept)
 and runs a cycle; SIGTERM or Ctrl-C starts nothing new, lets an apply in flight finish the
@@ -275,6 +276,9 @@ Options:
   --once                 One cycle, then exit: 0 when converged or all reported, 1 on failure
   --listen HOST:PORT     Answer GET /healthz and /metrics (Prometheus) on loopback
                          (127.0.0.1, ::1 or localhost; port 0 picks one, logged)
+  --heartbeat ADDR       After each cycle, push to this Uptime Kuma push monitor hl
+                         manages (e.g. kuma_monitor.hl_watch, applied): up with the
+                         cycle's time, or down with why; it pages when pushes stop
   --policy FILE          Policy rules besides the config's
   --lock-timeout DURATION  How long a cycle waits for the state lock (default one interval)
   --parallelism N        Operations at once (default 10)
@@ -283,7 +287,7 @@ Options:
   completion: `Usage: hl completion bash|zsh|fish
 
 Prints the shell's completion script: commands, options, and resource addresses from state
-for --target, --replace, state show/rm/mv and import.
+for --target, --replace, --heartbeat, state show/rm/mv and import.
   bash:  source <(hl completion bash)          (in ~/.bashrc)
   zsh:   source <(hl completion zsh)           (in ~/.zshrc)
   fish:  hl completion fish > ~/.config/fish/completions/hl.fish

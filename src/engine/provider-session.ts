@@ -47,6 +47,8 @@ export interface ProviderSessionOptions {
   log?: RunLog;
   /** Secrets of the project (sensitive variables' values), masked in the log besides the provider blocks' own. */
   secrets?: readonly string[];
+  /** Configures only this provider instance (hl watch's heartbeat needs one), not every one config and state use. */
+  only?: string;
 }
 
 export async function openProviderSession(opts: ProviderSessionOptions): Promise<{ session?: ProviderSession; diagnostics: Diagnostic[] }> {
@@ -58,6 +60,7 @@ export async function openProviderSession(opts: ProviderSessionOptions): Promise
     moreKeys: opts.state.resources.map((r) => r.provider),
   });
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (opts.only !== undefined) for (const key of [...providers.keys()]) if (key !== opts.only) providers.delete(key);
 
   const configured: Provider[] = [];
   const close = async (): Promise<void> => {

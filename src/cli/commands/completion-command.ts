@@ -5,7 +5,7 @@
  * need their parsers, omelette offers no fish-aware directives and is unmaintained,
  * @pnpm/tabtab installs into shell rc files). The script calls `hl complete -- WORDS...`,
  * which answers with the commands, the options of the command typed so far, and resource
- * addresses from state for --target, --replace, state show/rm/mv and import.
+ * addresses from state for --target, --replace, --heartbeat, state show/rm/mv and import.
  */
 import t from '@bomb.sh/tab';
 import { error } from '../../core/diagnostic.js';
@@ -42,7 +42,7 @@ const DESCRIPTIONS: Record<string, string> = {
 
 const STATE_SUBCOMMANDS = ['list', 'show', 'rm', 'mv', 'pull', 'push', 'history', 'migrate'];
 /** Options whose value is a resource address from state. */
-const ADDRESS_OPTIONS = new Set(['target', 'replace']);
+const ADDRESS_OPTIONS = new Set(['target', 'replace', 'heartbeat']);
 
 export async function completionCommand(ctx: CommandContext): Promise<number> {
   const shell = ctx.cmd.args[0];
@@ -61,7 +61,7 @@ export async function completionCommand(ctx: CommandContext): Promise<number> {
 export async function completeCommand(ctx: CommandContext): Promise<number> {
   let addresses: string[] = [];
   const wantsAddresses =
-    ctx.cmd.args.some((w) => /^--?(target|replace)(=|$)/.test(w)) || ['state', 'import'].includes(ctx.cmd.args[0] ?? '');
+    ctx.cmd.args.some((w) => /^--?(target|replace|heartbeat)(=|$)/.test(w)) || ['state', 'import'].includes(ctx.cmd.args[0] ?? '');
   if (wantsAddresses) {
     const silent = { diagnostics: () => {}, lockWait: () => {}, staleLockTakeover: () => {} };
     addresses = ((await listStateAddresses(workspaceOptions(ctx), silent, undefined).catch(() => undefined)) ?? []).map((e) => e.address);

@@ -1,8 +1,9 @@
 /**
  * `hl watch`: continuous reconciliation (engine/watch/watch-operation.ts), its events written
  * as JSON lines on stdout (render/watch-log-lines.ts); with --listen, the loopback status
- * listener (/healthz, /metrics) over the metrics the loop keeps. A change of the config's
- * files or SIGHUP reloads the config;
+ * listener (/healthz, /metrics) over the metrics the loop keeps; with --heartbeat, a
+ * heartbeat to a push monitor after each cycle. A change of the config's files or SIGHUP
+ * reloads the config;
  * SIGTERM and Ctrl-C stop the watcher cleanly (exit 0).
  */
 import { DiagnosticsError, error } from '../../core/diagnostic.js';
@@ -55,6 +56,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
         random: Math.random,
         onSignal: (handler: (signal: WatchSignal) => void) => ctx.onInterrupt((signal) => handler(signal === 'SIGHUP' ? 'reload' : 'stop')),
         ...(metrics ? { metrics } : {}),
+        ...(o.heartbeat !== undefined ? { heartbeat: o.heartbeat } : {}),
       },
       events,
     );

@@ -2,8 +2,8 @@
  * What `hl watch` reports while it runs, instead of printing: the engine's events
  * (diagnostics, lock waits) and one structured event per thing that happened (a cycle
  * started or ended, a drifted resource and what is done with it, an apply error, a backoff,
- * a config reload, the stop). The CLI writes each as one JSON line. Fields name addresses,
- * kinds of change, counts and reasons, never attribute values.
+ * a config reload, the stop, a heartbeat sent or not). The CLI writes each as one JSON
+ * line. Fields name addresses, kinds of change, counts and reasons, never attribute values.
  */
 import type { EngineEvents } from '../engine-events.js';
 
@@ -22,7 +22,9 @@ export type WatchEventName =
   | 'config_reloaded'
   | 'config_reload_failed'
   | 'stopping'
-  | 'stopped';
+  | 'stopped'
+  | 'heartbeat'
+  | 'heartbeat_failed';
 
 export type WatchField = string | number | boolean | string[];
 

@@ -6,7 +6,8 @@
  * next cycle, which starts at once: an invalid config is reported and the last good one kept
  * (and not tried again until the files change again). A stop (SIGTERM, SIGINT) starts no new cycle and no
  * new operation; an apply in flight finishes the operations it started, and the locks are
- * released as every run releases them. Prints nothing: everything goes through the events.
+ * released as every run releases them. With `heartbeat`, a heartbeat after each cycle
+ * (watch-heartbeat.ts). Prints nothing: everything goes through the events.
  */
 import type { VariableSources } from '../project-variables.js';
 import { loadPlanInputs, type PlanInputs } from '../plan-in-workspace.js';
@@ -15,6 +16,7 @@ import { watchConfigChanges, type ConfigChangeWatch } from './config-change-watc
 import { changedSince, configScope, takeConfigSnapshot, type ConfigSnapshot } from './config-snapshot.js';
 import { runWatchCycle } from './watch-cycle.js';
 import type { WatchEvents } from './watch-events.js';
+import { startHeartbeat } from './watch-heartbeat.js';
 import type { WatchMetricsSink } from './watch-metrics.js';
 import { nextWaitMs, type WatchSchedule } from './watch-schedule.js';
 
@@ -42,6 +44,8 @@ export interface WatchOptions extends WatchSchedule {
   metrics?: WatchMetricsSink;
   /** The clock (ms since the epoch); Date.now by default. */
   now?: () => number;
+  /** The address of a monitor hl manages to send a heartbeat to after each cycle (--heartbeat). */
+  heartbeat?: string;
 }
 
 export interface WatchOutcome {
@@ -88,6 +92,8 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
   const first = before(undefined);
   let inputs = await load();
   if (!inputs) return { reason: 'config', ok: false, cycles: 0 };
+  const heartbeat = opts.heartbeat === undefined ? undefined : await startHeartbeat({ ...opts, address: opts.heartbeat }, inputs, events);
+  if (opts.heartbeat !== undefined && !heartbeat) return { reason: 'config', ok: false, cycles: 0 };
   track(first, inputs);
 
   const stopHandlers = new Set<() => void>();
@@ -181,6 +187,7 @@ export async function watchOperation(opts: WatchOptions, events: WatchEvents): P
           ...(s.failingProviders.length > 0 ? { failing_providers: s.failingProviders } : {}),
         },
       });
+      await heartbeat?.afterCycle(s, cycles, inputs);
       if (opts.once) return { reason: 'once', ok: s.ok, cycles };
       if (stopRequested) break;
       const wait = nextWaitMs(opts, failures);
