@@ -6,7 +6,7 @@
  * DOWN after its interval (PENDING first while it has retries). Time runs fast
  * (`timing.secondMs`), never skipped.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,6 +162,32 @@ describe('kuma emulator: a push monitor without pushes', () => {
     // a push brings it back UP
     await push(emu, '?msg=back');
     expect(emu.world.lastHeartbeat(id)).toMatchObject({ status: UP, msg: 'back', important: true });
+  });
+
+  it('1.23.16 keeps the retries in the running monitor: PENDING, then DOWN, without pushes', async () => {
+    const { emu, ui, id } = await withPushMonitor({ maxretries: 1 }, { ...fast, version: '1.23.16' });
+    const pending = await nextCheck(ui);
+    expect(pending).toMatchObject({ status: PENDING, important: true, duration: 0 });
+    expect(pending).not.toHaveProperty('retries');
+    expect(await nextCheck(ui)).toMatchObject({ status: DOWN, important: true });
+    expect(emu.world.heartbeatsOf(id).map((h) => h.status)).toEqual([PENDING, DOWN]);
+  });
+
+  it('opens a world written before heartbeats were kept, and keeps them from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-kuma-push-'));
+    dirs.push(dir);
+    const worldFile = join(dir, 'world.json');
+    const { emu, id } = await withPushMonitor({}, { worldFile });
+    await emu.close();
+    emulator = undefined;
+    const old = JSON.parse(readFileSync(worldFile, 'utf8')) as { heartbeats?: unknown; nextIds: Record<string, number> };
+    delete old.heartbeats;
+    delete old.nextIds.heartbeat;
+    writeFileSync(worldFile, JSON.stringify(old));
+    emulator = await startKumaEmulator({ users: [USER], worldFile });
+    expect(emulator.world.heartbeatsOf(id)).toEqual([]);
+    expect((await push(emulator, '?msg=first')).status).toBe(200);
+    expect(KumaWorld.open(worldFile).lastHeartbeat(id)).toMatchObject({ id: 1, msg: 'first' });
   });
 
   it('is not checked while paused, and a restarted emulator checks the active push monitors of its world', async () => {
