@@ -24,7 +24,7 @@
  * warning, redacted; the monitor, hearing nothing, pages after its interval.
  */
 import { blockAddress, formatAddress, parseAddress } from '../../core/address.js';
-import { error, hasErrors, warning, type Diagnostic } from '../../core/diagnostic.js';
+import { DiagnosticsError, error, hasErrors, warning, type Diagnostic } from '../../core/diagnostic.js';
 import { stringsIn } from '../../core/redact.js';
 import { didYouMean } from '../../core/suggest.js';
 import { getPath } from '../../core/value.js';
@@ -95,7 +95,7 @@ async function findTarget(
   const block = inputs.project.config.resources.get(blockAddress(addr));
   const managed = block?.mode === 'managed' ? block : undefined;
   const state = await readState(opts.workspace, events);
-  if (!state) return { diagnostics: [error(`${OPTION} ${address}: the state could not be read`)] };
+  if (!Array.isArray(state)) return { diagnostics: state.diagnostics };
   const entry = state.find((r) => r.mode === 'managed' && r.address === address);
   if (!entry) {
     if (managed)
@@ -145,8 +145,8 @@ function locate(block: ResourceBlock | undefined, path: (string | number)[]): Di
   return block ? findNodeAtPath(block.body, path).node.loc : undefined;
 }
 
-/** The resources of state, read without the lock (as hl show reads them); undefined when the state cannot be opened. */
-async function readState(workspace: WorkspaceOptions, events: EngineEvents): Promise<ResourceState[] | undefined> {
+/** The resources of state, read without the lock (as hl show reads them), or why the state cannot be opened. */
+async function readState(workspace: WorkspaceOptions, events: EngineEvents): Promise<ResourceState[] | { diagnostics: Diagnostic[] }> {
   try {
     const ws = await openWorkspace(workspace, events, { operation: 'watch', write: false, lock: false });
     try {
@@ -154,8 +154,9 @@ async function readState(workspace: WorkspaceOptions, events: EngineEvents): Pro
     } finally {
       await ws.close();
     }
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof DiagnosticsError) return { diagnostics: e.diagnostics };
+    throw e;
   }
 }
 
