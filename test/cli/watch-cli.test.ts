@@ -279,7 +279,7 @@ describe('hl watch', () => {
     const watch = startHl(['watch', '--interval', '1s', '--listen', '127.0.0.1:0'], { cwd: dir, timeoutMs: 60_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
     await until('a second backoff', () => (watch.stdoutSoFar().split('"event":"backoff"').length > 2 ? true : undefined), 30_000);
-    const url = (logLines(watch.stdoutSoFar()).find((l) => l.event === 'status_listening') as { url: string }).url;
+    const url = logLines(watch.stdoutSoFar()).find((l) => l.event === 'status_listening')?.url as string;
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^hl_watch_provider_failing\{provider="proxmox"\} 1$/m);
     watch.child.kill('SIGTERM');

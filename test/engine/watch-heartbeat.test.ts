@@ -23,7 +23,7 @@ const CONFIG = `resources:
     secret: ${SECRET}
 `;
 
-const up: CycleSummary = { ok: true, durationMs: 1234, drifted: 2, applied: 1, reported: 1, failed: 0, at: 0 };
+const up: CycleSummary = { ok: true, durationMs: 1234, drifted: 2, applied: 1, reported: 1, failed: 0, at: 0, failingProviders: [] };
 
 let h: Harness | undefined;
 afterEach(() => {

@@ -146,10 +146,11 @@ describe('kuma emulator: a push monitor without pushes', () => {
 
   it('stays UP while pushes come within the interval, goes DOWN (PENDING while retries remain) when they stop', async () => {
     const { emu, ui, id } = await withPushMonitor({ maxretries: 1, retryInterval: 10 }, fast);
-    // pushes every 10 "seconds" (200 ms) for 3 intervals: no heartbeat but the pushes
-    for (let i = 0; i < 6; i++) {
+    // pushes every 2.5 "seconds" (50 ms, an eighth of the interval, so a loaded machine's late
+    // timers stay well inside it) for 2 intervals: no heartbeat but the pushes
+    for (let i = 0; i < 16; i++) {
       expect((await push(emu, `?msg=beat${i}`)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
     expect(emu.world.heartbeatsOf(id).every((h) => h.status === UP)).toBe(true);
     const stoppedAt = Date.now();
