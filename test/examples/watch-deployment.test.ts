@@ -5,12 +5,13 @@
  * manifests hang together (names, keys, mounts, the probes against a real listener), the
  * ConfigMap's config passes `hl validate` with the Secret's values, stop timeouts cover the
  * longest task hl waits for, and the secrets files hold placeholders only. The pod's layout
- * is run for real: the init container's script links a ConfigMap-like directory's keys, and
- * `hl watch` with the Deployment's arguments and the pg backend keeps .hl/ beside the links
- * and, after the kubelet's kind of swap, reads the new config through them without a signal.
+ * is run for real: `hl watch` with the Deployment's arguments and environment and the pg
+ * backend reads its config from a directory laid out as the kubelet lays out a ConfigMap
+ * volume, writes only to HL_DATA_DIR, and after the kubelet's kind of swap, and a key added
+ * or removed, reloads by itself, without a signal.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -210,7 +211,7 @@ describe('examples/watch/k3s', () => {
         spec: {
           terminationGracePeriodSeconds: number;
           securityContext: { runAsNonRoot: boolean; runAsUser: number; seccompProfile: { type: string } };
-          initContainers: Container[];
+          initContainers?: Container[];
           containers: Container[];
           volumes: { name: string; configMap?: { name: string }; emptyDir?: object }[];
         };
@@ -234,26 +235,43 @@ describe('examples/watch/k3s', () => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Math.max(...Object.values(DEFAULT_TIMEOUTS)));
   });
 
-  it('runs hl watch under the image entrypoint with options hl watch accepts, its config in a writable directory', () => {
+  it('runs hl watch under the image entrypoint on the read-only ConfigMap directory, .hl/ in a writable HL_DATA_DIR', () => {
     // `command` would replace the entrypoint, tini, which forwards SIGHUP from `kill -HUP 1`
     expect(hl.command).toBeUndefined();
-    expect(read(join(K3S, 'Dockerfile'))).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--", "hl"\]$/m);
+    const dockerfile = read(join(K3S, 'Dockerfile'));
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--", "hl"\]$/m);
     const options = checkWatchArgs(hl.args!);
-    // .hl/ goes beside the config: the config's directory must be a writable volume, and the
-    // init container links the ConfigMap's keys into it
-    const mountOf = (c: Container, path: string) => c.volumeMounts.find((m) => m.mountPath === path);
-    const configDir = dirname(options.config);
-    const work = mountOf(hl, configDir);
-    expect(work, `a volume at ${configDir}`).toBeDefined();
-    expect(pod.volumes.find((v) => v.name === work!.name)?.emptyDir).toBeDefined();
-    const init = pod.initContainers.find((c) => c.name === 'link-config')!;
-    const configMount = hl.volumeMounts.find((m) => pod.volumes.find((v) => v.name === m.name)?.configMap)!;
-    expect(pod.volumes.find((v) => v.name === configMount.name)?.configMap?.name).toBe(configMap.metadata.name);
-    expect(mountOf(init, configDir)?.name).toBe(work!.name);
-    expect(mountOf(init, configMount.mountPath)?.name).toBe(configMount.name);
-    expect(init.command!.join(' ')).toContain(`${configMount.mountPath}/*`);
-    expect(init.command!.join(' ')).toContain(`${configDir}/`);
-    expect(init.image).toBe(hl.image);
+    // the config is the ConfigMap's mount itself, a directory (so a key added is loaded), read-only
+    const volumeOf = (m: { name: string }) => pod.volumes.find((v) => v.name === m.name)!;
+    const config = hl.volumeMounts.find((m) => m.mountPath === options.config);
+    expect(config, `a volume at ${options.config}`).toBeDefined();
+    expect(config!.readOnly).toBe(true);
+    expect(volumeOf(config!).configMap?.name).toBe(configMap.metadata.name);
+    // .hl/ cannot go beside a read-only config: HL_DATA_DIR is a writable emptyDir
+    const dataDir = hl.env?.find((e) => e.name === 'HL_DATA_DIR')?.value;
+    expect(dataDir, 'HL_DATA_DIR').toBeDefined();
+    const work = hl.volumeMounts.find((m) => m.mountPath === dataDir);
+    expect(work, `a volume at ${dataDir}`).toBeDefined();
+    expect(work!.readOnly).toBeFalsy();
+    expect(volumeOf(work!).emptyDir).toBeDefined();
+    // the image's working directory and its user's home are there too (relative paths, HOME)
+    expect([...dockerfile.matchAll(/^WORKDIR (\S+)$/gm)].at(-1)?.[1]).toBe(dataDir);
+    expect(dockerfile).toContain(`--home-dir ${dataDir} `);
+    // no init container: nothing prepares the config
+    expect(pod.initContainers).toBeUndefined();
+  });
+
+  it("relative paths of the config name keys of the ConfigMap; HL_PG_CA_FILE's example path is in the ConfigMap's mount", () => {
+    const mount = checkWatchArgs(hl.args!).config;
+    const config = parse(configMap.data['homelab.yaml']!) as { providers: Record<string, { ca_file?: string }> };
+    const caFiles = Object.values(config.providers).flatMap((p) => (p.ca_file !== undefined ? [p.ca_file] : []));
+    expect(caFiles.length).toBeGreaterThan(0);
+    // relative to the config's directory, which is the mount (the pod test resolves one for real)
+    for (const f of caFiles) expect(Object.keys(configMap.data), f).toContain(f);
+    // HL_PG_CA_FILE is relative to the working directory, not the config: the example gives it absolute
+    const deploymentText = read(join(K3S, 'deployment.yaml'));
+    const commented = [...deploymentText.matchAll(/#\s*- \{ name: HL_PG_CA_FILE, value: (\S+) \}/g)].map((m) => m[1]);
+    expect(commented).toEqual([`${mount}/pg-ca.crt`]);
   });
 
   it('a locked-down pod: non-root, no escalation, no capabilities, read-only root, default seccomp', () => {
@@ -261,7 +279,7 @@ describe('examples/watch/k3s', () => {
     expect(pod.securityContext.seccompProfile.type).toBe('RuntimeDefault');
     // the image's user, numeric so that runAsNonRoot can check it
     expect(read(join(K3S, 'Dockerfile'))).toContain(`USER ${pod.securityContext.runAsUser}:`);
-    for (const c of [...pod.initContainers, ...pod.containers]) {
+    for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
       expect(c.securityContext, c.name).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
       expect(c.resources.limits['memory'], c.name).toBeDefined();
       expect(c.resources.requests['memory'], c.name).toBeDefined();
@@ -290,13 +308,16 @@ describe('examples/watch/k3s', () => {
   it("the ConfigMap's config is valid with the Secret's values, and declares each HL_VAR_ the Secret gives", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hl-k3s-config-'));
     try {
-      for (const [key, text] of Object.entries(configMap.data)) writeFileSync(join(dir, key), text);
+      // the whole ConfigMap volume, read as the pod reads it: the directory (its certificate key and ..data left out)
+      writeConfigMapVolume(dir, '2026_12_07_10_00_00.1', configMap.data);
+      const configArg = checkWatchArgs(hl.args!).config;
+      const configPath = configArg.replace(hl.volumeMounts.find((m) => m.mountPath === configArg)!.mountPath, dir);
       const config = parse(configMap.data['homelab.yaml']!) as { variables: Record<string, { sensitive?: boolean; default?: unknown }> };
       const given = Object.keys(secret.stringData).flatMap((k) => (k.startsWith('HL_VAR_') ? [k.slice('HL_VAR_'.length)] : []));
       const needed = Object.entries(config.variables).flatMap(([name, v]) => (v.default === undefined ? [name] : []));
       expect(given.sort()).toEqual(needed.sort());
       const env = Object.fromEntries(Object.entries(secret.stringData).filter(([k]) => k.startsWith('HL_VAR_')));
-      const r = await runHl(['validate', '-c', 'homelab.yaml'], { cwd: dir, env });
+      const r = await runHl(['validate', '-c', configPath], { cwd: dir, env });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     } finally {
@@ -358,18 +379,37 @@ describe('examples/watch/k3s', () => {
   });
 });
 
-/** A ConfigMap volume as the kubelet writes it: KEY -> ..data/KEY, ..data -> ..<timestamp>/. */
+/**
+ * A ConfigMap volume as the kubelet writes it (its AtomicWriter): the files in a new
+ * `..<timestamp>` directory, `..data` swapped over to it by a rename, a `KEY -> ..data/KEY`
+ * link for each new key, then the links of keys gone and the old directory removed.
+ */
 function writeConfigMapVolume(dir: string, version: string, files: Record<string, string>): void {
   const target = `..${version}`;
+  const old = existsSync(join(dir, '..data')) ? readlinkSync(join(dir, '..data')) : undefined;
   mkdirSync(join(dir, target));
   for (const [key, text] of Object.entries(files)) writeFileSync(join(dir, target, key), text);
   // the swap: a new link renamed over ..data, so a reader sees the old files or the new, never a mix
   symlinkSync(target, join(dir, '..data_tmp'));
   renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
   for (const key of Object.keys(files)) if (!existsSync(join(dir, key))) symlinkSync(join('..data', key), join(dir, key));
+  for (const name of readdirSync(dir)) if (!name.startsWith('..') && !(name in files)) rmSync(join(dir, name));
+  if (old !== undefined) rmSync(join(dir, old), { recursive: true });
 }
 
-describeWithPg('examples/watch/k3s: the pod, its config linked from a ConfigMap volume', () => {
+/** Every path under `dir`, links not followed: directories with a trailing /, links with their target. */
+function tree(dir: string, at = ''): string[] {
+  return readdirSync(join(dir, at))
+    .sort()
+    .flatMap((name) => {
+      const path = join(at, name);
+      const s = lstatSync(join(dir, path));
+      if (s.isSymbolicLink()) return [`${path} -> ${readlinkSync(join(dir, path))}`];
+      return s.isDirectory() ? [`${path}/`, ...tree(dir, path)] : [path];
+    });
+}
+
+describeWithPg('examples/watch/k3s: the pod, its config read from a ConfigMap volume', () => {
   let db: TestDatabase;
   let root: string;
   beforeAll(async () => {
@@ -381,38 +421,62 @@ describeWithPg('examples/watch/k3s: the pod, its config linked from a ConfigMap 
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('keeps .hl/ beside the links, and after the kubelet swaps the files reads the new config through them, without a signal', async () => {
+  it('writes only to HL_DATA_DIR, and reloads by itself after the kubelet swaps the files, adds a key, removes one', async () => {
     const deployment = parseAllDocuments(read(join(K3S, 'deployment.yaml')))[0]!.toJS() as {
-      spec: { template: { spec: { initContainers: Container[]; containers: Container[] } } };
+      spec: { template: { spec: { initContainers?: Container[]; containers: Container[] } } };
     };
     const pod = deployment.spec.template.spec;
+    expect(pod.initContainers).toBeUndefined();
     const hl = pod.containers.find((c) => c.name === 'hl')!;
-    const init = pod.initContainers.find((c) => c.name === 'link-config')!;
-    const configMount = init.volumeMounts.find((m) => m.readOnly)!.mountPath;
-    const workMount = init.volumeMounts.find((m) => !m.readOnly)!.mountPath;
+    const configMount = hl.volumeMounts.find((m) => m.readOnly)!.mountPath;
+    const dataMount = hl.env!.find((e) => e.name === 'HL_DATA_DIR')!.value!;
     const cm = join(root, 'configmap');
-    const work = join(root, 'work');
+    const data = join(root, 'data');
     mkdirSync(cm);
-    mkdirSync(work);
+    mkdirSync(data);
+    const inPod = (s: string): string => s.replaceAll(configMount, cm).replaceAll(dataMount, data);
+    // a: its description read with file() relative to the config's directory, as ca_file is: the key beside it
     const config = (resources: string[]) =>
-      ['hl:', '  backend: { type: pg }', 'providers:', '  fake: { latency_ms: 0 }', 'resources:', ...resources.map((r) => `  fake_resource.${r}: { name: ${r} }`), ''].join('\n');
-    writeConfigMapVolume(cm, '2026_12_07_10_00_00.1', { 'homelab.yaml': config(['a']) });
+      [
+        'hl:',
+        '  backend: { type: pg }',
+        'providers:',
+        '  fake: { latency_ms: 0 }',
+        'resources:',
+        '  fake_resource.a:',
+        '    name: a',
+        '    description: ${file("pve-root-ca.pem")}',
+        ...resources.map((r) => `  fake_resource.${r}: { name: ${r} }`),
+        '',
+      ].join('\n');
+    const monitors = ['resources:', '  fake_resource.m: { name: m }', ''].join('\n');
+    // a key that is not YAML and would not load as a config: the directory loader must leave it out
+    const ca = '-----BEGIN CERTIFICATE-----\nREPLACE\n-----END CERTIFICATE-----\n';
+    writeConfigMapVolume(cm, '2026_12_07_10_00_00.1', { 'homelab.yaml': config([]), 'pve-root-ca.pem': ca });
 
-    // the init container's own script, on these directories
-    const script = init.command!.at(-1)!.replaceAll(configMount, cm).replaceAll(workMount, work);
-    const linked = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
-    expect(linked.status, linked.stderr).toBe(0);
-    expect(lstatSync(join(work, 'homelab.yaml')).isSymbolicLink()).toBe(true);
-
-    // the Deployment's arguments, with the directories of this test and a free port
-    const args = hl.args!.map((a) => a.replaceAll(workMount, work).replace(/^127\.0\.0\.1:\d+$/, '127.0.0.1:0'));
-    const watch = startHl(args, { cwd: root, env: { HL_PG_CONN_STR: db.url } });
+    // the Deployment's arguments and environment, with this test's directories, database and a free port
+    const args = hl.args!.map((a) => inPod(a).replace(/^127\.0\.0\.1:\d+$/, '127.0.0.1:0'));
+    const env: Record<string, string> = { HOME: data, HL_PG_CONN_STR: db.url };
+    for (const e of hl.env!) if (e.value !== undefined) env[e.name] = inPod(e.value);
+    const watch = startHl(args, { cwd: data, env });
     const events = () =>
       watch
         .stdoutSoFar()
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { event: string; address?: string; cycle?: number });
+        .map((l) => JSON.parse(l) as { event: string; address?: string; files?: string[]; ok?: boolean });
+    const count = (event: string): number => events().filter((e) => e.event === event).length;
+    /** The addresses each cycle that ended reported, sorted. */
+    const cycles = (): string[][] => {
+      const out: string[][] = [];
+      let current: string[] = [];
+      for (const e of events()) {
+        if (e.event === 'cycle_start') current = [];
+        else if (e.event === 'reported') current.push(e.address!);
+        else if (e.event === 'cycle_end') out.push(current.sort());
+      }
+      return out;
+    };
     const until = async (what: string, test: () => boolean): Promise<void> => {
       const end = Date.now() + 60_000;
       while (!test()) {
@@ -420,20 +484,42 @@ describeWithPg('examples/watch/k3s: the pod, its config linked from a ConfigMap 
         await new Promise((r) => setTimeout(r, 100));
       }
     };
+    /** The kubelet updates the volume; the watcher, never signalled, reloads and runs a cycle at once (the interval is minutes). */
+    const update = async (version: string, files: Record<string, string>, changed: string[], reported: string[]): Promise<void> => {
+      const [reloads, ends] = [count('config_reloaded'), count('cycle_end')];
+      writeConfigMapVolume(cm, version, files);
+      await until(`no reload after ${version}`, () => count('config_reloaded') > reloads);
+      await until(`no cycle after ${version}`, () => count('cycle_end') > ends);
+      expect(events().filter((e) => e.event === 'config_changed').at(-1)?.files).toEqual(changed);
+      expect(cycles().at(-1)).toEqual(reported);
+    };
     try {
-      await until('no first cycle', () => events().some((e) => e.event === 'cycle_end'));
-      expect(events().filter((e) => e.event === 'reported').map((e) => e.address)).toEqual(['fake_resource.a']);
-      // .hl/ (here the fake provider's objects) beside the config's links, nothing in the ConfigMap volume
-      expect(existsSync(join(work, '.hl'))).toBe(true);
-      expect(existsSync(join(cm, '.hl'))).toBe(false);
+      const before = tree(cm);
+      await until('no first cycle', () => count('cycle_end') === 1);
+      expect(cycles()).toEqual([['fake_resource.a']]);
+      // what .hl/ holds (here the fake provider's directory) in HL_DATA_DIR, nothing in the ConfigMap's directory
+      expect(tree(data), 'HL_DATA_DIR').toContain(`${join('providers', 'fake')}/`);
+      expect(tree(cm)).toEqual(before);
+      expect(readdirSync(root).sort()).toEqual(['configmap', 'data']);
 
-      writeConfigMapVolume(cm, '2026_12_07_10_05_00.2', { 'homelab.yaml': config(['a', 'b']) });
-      expect(realpathSync(join(work, 'homelab.yaml'))).toBe(realpathSync(join(cm, '..2026_12_07_10_05_00.2', 'homelab.yaml')));
-      // no signal: the swap of ..data, in the directory the links lead through, wakes the watcher
-      await until('no reload', () => events().some((e) => e.event === 'config_reloaded'));
-      expect(events().some((e) => e.event === 'config_changed')).toBe(true);
-      await until('no cycle after the reload', () => events().filter((e) => e.event === 'cycle_end').length >= 2);
-      expect(events().filter((e) => e.event === 'reported').map((e) => e.address)).toEqual(['fake_resource.a', 'fake_resource.a', 'fake_resource.b']);
+      // the ..data swap: the same keys, a file of the config changed behind its link
+      const ab = ['fake_resource.a', 'fake_resource.b'];
+      await update('2026_12_07_10_05_00.2', { 'homelab.yaml': config(['b']), 'pve-root-ca.pem': ca }, [join(cm, 'homelab.yaml')], ab);
+      // a key added: the directory's YAML files changed, no file of the config did
+      const withMonitors = { 'homelab.yaml': config(['b']), 'monitors.yaml': monitors, 'pve-root-ca.pem': ca };
+      await update('2026_12_07_10_10_00.3', withMonitors, [cm], [...ab, 'fake_resource.m']);
+      // the key removed: the directory's YAML files, and the file itself
+      await update('2026_12_07_10_15_00.4', { 'homelab.yaml': config(['b']), 'pve-root-ca.pem': ca }, [cm, join(cm, 'monitors.yaml')], ab);
+      expect(count('config_reload_failed')).toBe(0);
+      expect(events().flatMap((e) => (e.event === 'cycle_end' ? [e.ok] : []))).toEqual([true, true, true, true]);
+      expect(tree(cm)).toEqual([
+        '..2026_12_07_10_15_00.4/',
+        '..2026_12_07_10_15_00.4/homelab.yaml',
+        '..2026_12_07_10_15_00.4/pve-root-ca.pem',
+        '..data -> ..2026_12_07_10_15_00.4',
+        'homelab.yaml -> ..data/homelab.yaml',
+        'pve-root-ca.pem -> ..data/pve-root-ca.pem',
+      ]);
     } finally {
       watch.child.kill('SIGTERM');
     }
