@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { ConfigFile, ModuleCall } from '../config/config-types.js';
-import { parseConfig } from '../config/parse-config.js';
+import { parseConfig, type ParseConfigResult } from '../config/parse-config.js';
 import { loadConfigFiles } from './load-config.js';
 import { precompiledValidator } from './precompiled-validators.js';
 
@@ -22,16 +22,28 @@ export function moduleDirOf(call: ModuleCall): string {
   return nodePath.normalize(nodePath.join(nodePath.dirname(call.loc.file), call.source));
 }
 
-/** The files of every module directory the root files call, directly or through other modules. */
+/**
+ * A parse of config files made while looking for their module calls: the root files
+ * (`module: false`) or one module directory's. The project reuses it for the same files
+ * (the same objects, in the same order) instead of parsing them again.
+ */
+export interface ConfigParse {
+  files: readonly ConfigFile[];
+  module: boolean;
+  result: ParseConfigResult;
+}
+
+/** The files of every module directory the root files call, directly or through other modules, and the parses made on the way. */
 export async function loadModuleFiles(
   rootFiles: ConfigFile[],
   configRoot: string,
-): Promise<{ files: ConfigFile[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: ConfigFile[]; diagnostics: Diagnostic[]; parses: ConfigParse[] }> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const parses: ConfigParse[] = [];
   const boundary = repositoryRoot(configRoot);
   const loaded = new Set<string>();
-  const queue: ModuleCall[] = [...callsIn(rootFiles, false)];
+  const queue: ModuleCall[] = [...callsIn(rootFiles, false, parses)];
   while (queue.length > 0) {
     const call = queue.shift()!;
     const dir = moduleDirOf(call);
@@ -61,15 +73,22 @@ export async function loadModuleFiles(
     }
     const tagged = read.files.map((f) => ({ ...f, module: dir }));
     files.push(...tagged);
-    queue.push(...callsIn(tagged, true));
+    queue.push(...callsIn(tagged, true, parses));
   }
-  return { files, diagnostics };
+  return { files, diagnostics, parses };
 }
 
-/** The module calls written in some files (those that parse; their problems are reported later). */
-function callsIn(files: ConfigFile[], module: boolean): ModuleCall[] {
+/** The module calls written in some files (those that parse; their problems are reported later); the parse joins `parses`. */
+function callsIn(files: ConfigFile[], module: boolean, parses: ConfigParse[]): ModuleCall[] {
   const parsed = parseConfig(files, { precompiled: precompiledValidator, module });
+  parses.push({ files, module, result: parsed });
   return parsed.config ? [...parsed.config.moduleCalls.values()] : [];
+}
+
+/** `files` parsed: the parse of the same file objects in `parses` when there is one, or a new one. */
+export function parseConfigReusing(files: readonly ConfigFile[], module: boolean, parses: readonly ConfigParse[] = []): ParseConfigResult {
+  const done = parses.find((p) => p.module === module && p.files.length === files.length && p.files.every((f, i) => f === files[i]));
+  return done ? done.result : parseConfig([...files], { precompiled: precompiledValidator, module });
 }
 
 /** The nearest directory at or above `dir` that holds `.git`; `dir` itself when there is none. */

@@ -8,15 +8,13 @@ import { dirname, resolve } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../core/diagnostic.js';
 import type { Config, ConfigFile } from '../config/config-types.js';
 import { loadConfigFiles } from './load-config.js';
-import { loadModuleFiles, moduleDirOf } from './load-modules.js';
+import { type ConfigParse, loadModuleFiles, moduleDirOf, parseConfigReusing } from './load-modules.js';
 import { expandModules } from '../expand/expand-modules.js';
 import { checkRefactoringBlocks } from '../config/decode-refactoring-blocks.js';
-import { parseConfig } from '../config/parse-config.js';
 import { buildConfigGraph, type ConfigGraph } from '../graph/build-config-graph.js';
 import type { ScopedValue } from '../lang/eval-context.js';
 import { readConfigRelativeFile } from './config-file-reader.js';
 import { resolveProjectVariables, type VariableSources } from './project-variables.js';
-import { precompiledValidator } from './precompiled-validators.js';
 
 export interface Project {
   files: ConfigFile[];
@@ -58,12 +56,21 @@ export function fileReader(root: string): (path: string) => string | undefined {
   return (p) => readConfigRelativeFile(root, p);
 }
 
-/** The config's files and those of every module it calls (tagged with their directory). */
-export async function loadConfigTree(configPath: string): Promise<{ files: ConfigFile[]; diagnostics: Diagnostic[] }> {
+/**
+ * The config's files and those of every module it calls (tagged with their directory), and
+ * the parses made to find the calls (for projectFromFiles to reuse).
+ */
+export async function loadConfigTree(
+  configPath: string,
+): Promise<{ files: ConfigFile[]; diagnostics: Diagnostic[]; parses?: ConfigParse[] }> {
   const loaded = await loadConfigFiles(configPath);
   if (hasErrors(loaded.diagnostics)) return loaded;
   const modules = await loadModuleFiles(loaded.files, configRoot(configPath));
-  return { files: [...loaded.files, ...modules.files], diagnostics: [...loaded.diagnostics, ...modules.diagnostics] };
+  return {
+    files: [...loaded.files, ...modules.files],
+    diagnostics: [...loaded.diagnostics, ...modules.diagnostics],
+    parses: modules.parses,
+  };
 }
 
 export async function loadProject(
@@ -73,22 +80,27 @@ export async function loadProject(
 ): Promise<{ project?: Project; files: ConfigFile[]; diagnostics: Diagnostic[] }> {
   const loaded = await loadConfigTree(configPath);
   if (hasErrors(loaded.diagnostics)) return { files: loaded.files, diagnostics: loaded.diagnostics };
-  return { ...(await projectFromFiles(loaded.files, configRoot(configPath), sources, opts)), files: loaded.files };
+  const parses = loaded.parses ?? [];
+  return { ...(await projectFromFiles(loaded.files, configRoot(configPath), sources, { ...opts, parses })), files: loaded.files };
 }
 
-/** Builds a project from config files already in memory (a saved plan carries them). */
+/**
+ * Builds a project from config files already in memory (a saved plan carries them). `parses`
+ * are parses of some of these files already made (by loadConfigTree), used instead of
+ * parsing the same files again.
+ */
 export async function projectFromFiles(
   files: ConfigFile[],
   root: string,
   sources: VariableSources,
-  opts: { unsetVariablesUnknown?: boolean } = {},
+  opts: { unsetVariablesUnknown?: boolean; parses?: readonly ConfigParse[] } = {},
 ): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
   const rootFiles = files.filter((f) => f.module === undefined);
-  const parsed = parseConfig(rootFiles, { precompiled: precompiledValidator });
+  const parsed = parseConfigReusing(rootFiles, false, opts.parses);
   const moduleConfigs = new Map<string, Config>();
   const parseDiagnostics = [...parsed.diagnostics];
   for (const [dir, group] of groupByModule(files)) {
-    const m = parseConfig(group, { precompiled: precompiledValidator, module: true });
+    const m = parseConfigReusing(group, true, opts.parses);
     parseDiagnostics.push(...m.diagnostics);
     if (m.config) moduleConfigs.set(dir, m.config);
   }
