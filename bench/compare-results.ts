@@ -107,7 +107,9 @@ export function formatComparison(c: Comparison, threshold = DEFAULT_THRESHOLD): 
     for (const f of c.regressions) lines.push(`  ${one(f)}`);
   }
   if (c.improvements.length > 0) {
-    lines.push(`improvements (${c.improvements.length}): ${c.improvements.map((f) => `${f.group} / ${f.row} / ${f.key} ${pct(f.change)}`).join('; ')}`);
+    lines.push(
+      `improvements (${c.improvements.length}): ${c.improvements.map((f) => `${f.group} / ${f.row} / ${f.key} ${pct(f.change)}`).join('; ')}`,
+    );
   }
   if (c.newGroups.length > 0) lines.push(`not compared, new groups: ${c.newGroups.join(', ')}`);
   if (c.newRows.length > 0) lines.push(`not compared, new or renamed rows: ${c.newRows.join('; ')}`);

@@ -1,8 +1,9 @@
 /**
  * Engine benchmarks with the fake provider: graph build and planning for 1k/5k/10k
- * resources (empty state: all creates; full state: all no-ops), apply of 1k/5k creates at
- * zero latency (share of time spent persisting state and journal), and a 500-resource
- * graph at 50 ms per call against its critical-path bound.
+ * resources (empty state: all creates; full state: all no-ops), and a 500-resource graph at
+ * 50 ms per call against its critical-path bound; and the helpers the other in-process
+ * benchmarks share (load, planOf, applyOnFake, memoryStore). What persistence costs an apply
+ * is measured by persistence-bench.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { makePlan } from '../src/plan/planner.js';
 import type { Plan } from '../src/plan/plan-types.js';
 import { StateStore } from '../src/state/state-store.js';
 import { newLineage } from '../src/state/new-lineage.js';
-import type { State } from '../src/state/state-types.js';
+import type { ResourceState, State } from '../src/state/state-types.js';
 import { FakeProvider } from '../providers/fake/fake-provider.js';
 import { FakeWorld } from '../providers/fake/fake-world.js';
 import { fmtMs, timed } from './measure.js';
@@ -158,9 +159,9 @@ export async function benchPlanScaling(sizes: number[]): Promise<BenchRow[]> {
   return rows;
 }
 
-/** An ApplyStore that persists nothing: the baseline for the cost of persistence. */
-export function memoryStore(): ApplyStore {
-  const resources = new Map<string, import('../src/state/state-types.js').ResourceState>();
+/** An ApplyStore that persists nothing, holding `initial` to begin with: the baseline for the cost of persistence. */
+export function memoryStore(initial: readonly ResourceState[] = []): ApplyStore {
+  const resources = new Map<string, ResourceState>(initial.map((r) => [r.address, r]));
   let n = 0;
   return {
     getResource: (a) => resources.get(a),
@@ -179,53 +180,6 @@ export function memoryStore(): ApplyStore {
     },
     setOutputs: async () => undefined,
   };
-}
-
-/**
- * Apply N creates at zero latency twice: with the real store (journal fsyncs, periodic and
- * final checkpoints) and with a store that persists nothing. The difference is the cost of
- * persistence, as a share of the real run.
- */
-export async function benchApplyPersistence(n: number): Promise<BenchRow> {
-  const dir = mkdtempSync(join(tmpdir(), 'hl-bench-apply-'));
-  try {
-    const project = await load(syntheticConfig(n, 10));
-    const run = async (store: ApplyStore, provider: FakeProvider, plan: Plan) => applyOnFake(project, plan, store, provider);
-    const memProvider = new FakeProvider();
-    const emptyPlan = planOf(
-      project,
-      { version: 1, lineage: newLineage(), serial: 0, hlVersion: 'bench', resources: [], outputs: {} },
-      memProvider,
-    );
-    const mem = await timed(() => run(memoryStore(), memProvider, emptyPlan));
-
-    const provider = new FakeProvider();
-    const store = await StateStore.open(join(dir, 'homelab.state.json'), {
-      hlVersion: 'bench',
-      newLineage,
-      checkpointIntervalMs: 5000,
-      precompiled: precompiledValidator,
-    });
-    const plan = planOf(project, store.state, provider);
-    const timer = setInterval(() => void store.checkpointIfDue().catch(() => undefined), 1000);
-    const real = await timed(() => run(store, provider, plan));
-    clearInterval(timer);
-    const fin = await timed(() => store.checkpoint());
-    await store.close();
-    const total = real.ms + fin.ms;
-    return {
-      name: `apply ${n} creates, zero latency`,
-      figures: {
-        wall_ms: round(total),
-        wall_without_persistence_ms: round(mem.ms),
-        persistence_share: round((total - mem.ms) / total),
-        final_checkpoint_ms: round(fin.ms),
-        per_create_ms: round(total / n),
-      },
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** 500 resources in chains of depth 10, 50 ms per provider call: wall time over the critical-path bound. */
