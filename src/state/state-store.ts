@@ -93,9 +93,12 @@ export class StateStore {
   readonly #pendingAtOpen = new Set<string>();
   /**
    * Hash of the content of the state file on disk (of the empty state when there is none);
-   * computed at the first checkpoint, from what was loaded (a plan, read-only, never needs it).
+   * computed when a checkpoint first needs it, from what was loaded or last written (a plan,
+   * read-only, never needs it; nor does a checkpoint whose counts differ: see #surelyChanged).
    */
   #persistedHash: string | (() => string);
+  /** How many resources and outputs the state file on disk holds. */
+  #persistedCounts: { resources: number; outputs: number };
   #backupDone = false;
   /** Records applied (replayed or committed) so far, and how many the last checkpoint covered. */
   #mutations = 0;
@@ -133,6 +136,7 @@ export class StateStore {
     this.#outputs = fileState?.outputs ?? {};
     const loaded = { resources: [...this.#resources.values()], outputs: this.#outputs };
     this.#persistedHash = () => contentHash(this.#lineage, sortedResources(loaded.resources), loaded.outputs);
+    this.#persistedCounts = { resources: loaded.resources.length, outputs: Object.keys(loaded.outputs).length };
 
     for (const record of journal?.records ?? []) this.#apply(record);
     this.#replayedUncheckpointed = (journal?.records ?? []).some((r) => r.t !== 'begin');
@@ -339,17 +343,25 @@ export class StateStore {
       const covered = this.#mutations;
       if (covered === this.#checkpointedMutations && !this.#journalNeedsRotation) return;
       const resources = sortedResources(this.#resources.values());
-      const hash = contentHash(this.#lineage, resources, this.#outputs);
-      if (typeof this.#persistedHash === 'function') this.#persistedHash = this.#persistedHash();
+      const outputs = this.#outputs;
+      const lineage = this.#lineage;
+      // Hashing the whole state twice costs more than writing it: not when the counts already differ.
+      let hash: string | undefined;
+      let changed = this.#surelyChanged(resources.length, outputs);
+      if (!changed) {
+        hash = contentHash(lineage, resources, outputs);
+        if (typeof this.#persistedHash === 'function') this.#persistedHash = this.#persistedHash();
+        changed = hash !== this.#persistedHash;
+      }
       let next: State | undefined;
-      if (hash !== this.#persistedHash) {
+      if (changed) {
         next = {
           version: STATE_FORMAT_VERSION,
           lineage: this.#lineage,
           serial: this.#serial + 1,
           hlVersion: this.#hlVersion,
           resources,
-          outputs: this.#outputs,
+          outputs,
         };
       }
       // Lines committed while the state was written are queued and land after these.
@@ -358,7 +370,9 @@ export class StateStore {
       if (next !== undefined) {
         this.#backupDone = true;
         this.#serial = next.serial;
-        this.#persistedHash = hash;
+        // what was written: the sorted array is this checkpoint's own, and stored objects are never changed in place
+        this.#persistedHash = hash ?? (() => contentHash(lineage, resources, outputs));
+        this.#persistedCounts = { resources: resources.length, outputs: Object.keys(outputs).length };
         this.#cachedState = undefined;
       }
       this.#journalNeedsRotation = false;
@@ -394,6 +408,11 @@ export class StateStore {
   }
 
   // ---- internals ----
+
+  /** True when the content cannot be the persisted one: it holds another number of resources or outputs. */
+  #surelyChanged(resourceCount: number, outputs: Record<string, OutputState>): boolean {
+    return resourceCount !== this.#persistedCounts.resources || Object.keys(outputs).length !== this.#persistedCounts.outputs;
+  }
 
   #assertWritable(): void {
     if (this.readOnly) throw readOnlyError();
