@@ -8,8 +8,9 @@
  * refresh (one fake read per resource, in memory: the world file is read at configure), the
  * plan, and printing "No changes". Each size is also planned with `--refresh=false`.
  *
- * Figures: wall time (ms) and peak RSS (MB, the child's `maxRSS` reported at exit), for each
- * size, and the growth ratio between the largest and the smallest size, each beside its bound.
+ * Figures: wall time (ms), CPU time (ms, user + system: the machine's load moves it less) and
+ * peak RSS (MB, the child's `maxRSS`), both reported by the child at exit, for each size, and
+ * the growth ratio between the largest and the smallest size; the goals beside their figures.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ export const NOOP_PLAN_BOUNDS = { wallMs: 5000, peakRssMb: 1024, growth: 12 };
 export interface HlRun {
   code: number | null;
   ms: number;
+  /** CPU time of the child (user + system), which the machine's load moves less than wall time. */
+  cpuMs: number;
   peakRssMb: number;
   stdout: string;
   stderr: string;
@@ -54,16 +57,19 @@ export function runHlChild(args: string[], cwd: string, preload: string, nodeArg
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
     child.once('close', (code) => {
-      const m = /HL_PEAK_RSS_KB=(\d+)/.exec(stderr);
-      resolve({ code, ms: performance.now() - t0, peakRssMb: m ? Number(m[1]) / 1024 : Number.NaN, stdout, stderr });
+      const m = /HL_PEAK_RSS_KB=(\d+) HL_CPU_US=(\d+)/.exec(stderr);
+      const peakRssMb = m ? Number(m[1]) / 1024 : Number.NaN;
+      resolve({ code, ms: performance.now() - t0, cpuMs: m ? Number(m[2]) / 1000 : Number.NaN, peakRssMb, stdout, stderr });
     });
   });
 }
 
-/** Writes the preload that reports peak RSS (KB, from `process.resourceUsage().maxRSS`) at exit. */
+/** Writes the preload that reports peak RSS (KB) and CPU time (µs, user + system) from `process.resourceUsage()` at exit. */
 export function writePeakRssPreload(dir: string): string {
   const preload = join(dir, 'peak-rss.mjs');
-  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nHL_PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
+  const report =
+    'const u = process.resourceUsage(); process.stderr.write(`\\nHL_PEAK_RSS_KB=${u.maxRSS} HL_CPU_US=${u.userCPUTime + u.systemCPUTime}\\n`);';
+  writeFileSync(preload, `process.on('exit', () => { ${report} });\n`);
   return preload;
 }
 
@@ -113,7 +119,9 @@ export async function benchNoopPlans(sizes: number[]): Promise<BenchRow[]> {
       figures: {
         ...(bounded ? boundFigures('wall_ms', on.ms, NOOP_PLAN_BOUNDS.wallMs) : { wall_ms: Math.round(on.ms) }),
         ...(bounded ? boundFigures('peak_rss_mb', on.peakRssMb, NOOP_PLAN_BOUNDS.peakRssMb) : { peak_rss_mb: Math.round(on.peakRssMb) }),
+        cpu_ms: Math.round(on.cpuMs),
         refresh_off_wall_ms: Math.round(off.ms),
+        refresh_off_cpu_ms: Math.round(off.cpuMs),
         refresh_off_peak_rss_mb: Math.round(off.peakRssMb),
       },
     });
@@ -124,6 +132,7 @@ export async function benchNoopPlans(sizes: number[]): Promise<BenchRow[]> {
     name: `growth ${largest}/${sizes[0]} (linear = ${largest / sizes[0]!})`,
     figures: {
       ...boundFigures('wall_ratio', hi.on.ms / lo.on.ms, NOOP_PLAN_BOUNDS.growth),
+      cpu_ratio: round(hi.on.cpuMs / lo.on.cpuMs),
       refresh_off_wall_ratio: round(hi.off.ms / lo.off.ms),
     },
   });
