@@ -11,11 +11,14 @@
  * which at least one is in flight is summed (overlapping calls count once). That includes the
  * store's own work (encoding, checking and parsing back a record) and the journal's write and
  * fdatasync; it is an upper bound of what persistence costs the apply, since other operations
- * go on meanwhile. Per operation = that time / OPS. What it costs the apply in wall time is
- * measured too: the same plan applied with a store that persists nothing (seeded with the
- * same state), and the difference taken as a share of the apply. The checkpoints (periodic
- * and final: the whole state file rewritten, and the journal truncated) are per run, not per
- * operation, and are reported on their own, with their share of the run.
+ * go on meanwhile. Per operation = that time / OPS; the goal on the share of the apply is
+ * held against this upper bound. What it costs the apply in wall time is measured too, for
+ * reading: the same plan applied with a store that persists nothing (seeded with the same
+ * state), and the difference taken as a share of the apply; it is the difference of two
+ * noisy wall times (at 20k resources the executor's own O(state) set-up and the garbage
+ * collector weigh more than the journal), so it may even come out negative. The checkpoints
+ * (periodic and final: the whole state file rewritten, and the journal truncated) are per
+ * run, not per operation, and are reported on their own, with their share of the run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,13 +215,16 @@ export async function benchPersistence(sizes: number[], ops = 200, latencyMs = 5
     name: `persistence ${hi.stateSize}/${lo.stateSize} resources in state (flat = 1; linear = ${hi.stateSize / lo.stateSize})`,
     figures: {
       ...boundFigures('per_op_persist_ratio', hi.storeBusyMs / lo.storeBusyMs, PERSISTENCE_BOUNDS.perOpGrowth),
-      ...boundFigures('largest_state_persist_share', Math.max(0, wallShare(hi)), PERSISTENCE_BOUNDS.shareAt5Ms),
+      // the upper bound is held to the goal: the difference of two wall times is within the noise at this size
+      ...boundFigures('largest_state_store_busy_share', hi.storeBusyMs / hi.applyMs, PERSISTENCE_BOUNDS.shareAt5Ms),
+      largest_state_persist_share_vs_in_memory: round4(wallShare(hi)),
       checkpoint_ratio: round(hi.checkpointMs / lo.checkpointMs),
       method:
         'per op = store busy / ops, store busy = time with a call of the executor into the state store in flight (record ' +
-        'encoded, checked, written and fdatasync-ed), overlapping calls once: an upper bound; persist share = (apply with the ' +
-        'file store - the same apply with a store persisting nothing) / apply with the file store, checkpoints apart (per run: ' +
-        'the whole state file rewritten); median of the runs, figure by figure',
+        'encoded, checked, written and fdatasync-ed), overlapping calls once: an upper bound, held to the goal; share vs in ' +
+        'memory = (apply with the file store - the same apply with a store persisting nothing) / apply with the file store ' +
+        '(negative: within the noise); checkpoints apart (per run: the whole state file rewritten); median of the runs, ' +
+        'figure by figure',
     },
   });
   return rows;
