@@ -264,11 +264,12 @@ earlier run (a watcher or apply killed) are recovered as any apply recovers them
 
 It logs one JSON object per line on standard output (time, level, event: watch_start,
 cycle_start, drift, reported, reverted, apply_error, apply_skipped, recovered, cycle_end,
-backoff, lock_wait, status_listening, config_reloaded, config_reload_failed, stopping,
-stopped, heartbeat, heartbeat_failed, diagnostic). After a
-failed cycle it waits longer (the interval doubled per failure, at most 8 intervals or an
-hour). SIGHUP loads the config again (an invalid one is refused and the last good one kept)
-and runs a cycle; SIGTERM or Ctrl-C starts nothing new, lets an apply in flight finish the
+backoff, lock_wait, status_listening, config_changed, config_reloaded,
+config_reload_failed, stopping, stopped, heartbeat, heartbeat_failed, diagnostic). After a
+failed cycle (a provider unreachable, the state lock still held after --lock-timeout) it
+waits longer (the interval doubled per failure, at most 8 intervals or an hour). When the
+config's files change, or on SIGHUP, it loads the config again (an invalid one is refused,
+the last good one kept) and runs a cycle; SIGTERM or Ctrl-C starts nothing new, lets an apply in flight finish the
 operations it started, releases the lock and exits 0.
 
 Options:
