@@ -1,16 +1,22 @@
 /**
  * Regular expressions as Terraform has them: Go's RE2 syntax and semantics, matched in
  * linear time by re2js (a port of RE2), so no pattern can backtrack catastrophically.
- * Patterns RE2 refuses (backreferences, lookaround) are user errors saying so.
+ * Patterns RE2 refuses (backreferences, lookaround) are user errors saying so. re2js is
+ * loaded on the first pattern compiled, not at import time (it is most of the code the
+ * language loads, and few configs use a regular expression).
  */
-import { RE2JS, RE2JSException, type Matcher } from 're2js';
+import type { Matcher, RE2JS } from 're2js';
+import { lazyModule } from '../../core/lazy-module.js';
 import { checkStringLength, type EvalBudget } from '../eval-limits.js';
 import { fail } from '../function-types.js';
+
+const re2js = lazyModule<typeof import('re2js')>('re2js');
 
 const RE2_NOTE = 'regular expressions use RE2 syntax, as in Terraform: no backreferences (\\1) or lookaround ((?=, (?!, (?<=, (?<!)';
 
 /** Compiles an RE2 pattern; a pattern RE2 refuses fails argument `argIndex`. */
 export function compileRegex(pattern: string, argIndex: number): RE2JS {
+  const { RE2JS, RE2JSException } = re2js();
   try {
     return RE2JS.compile(pattern);
   } catch (e) {
