@@ -11,13 +11,16 @@
  *   the handshake, before a byte of the request (and so of any credential) is sent;
  * - `insecure`: no verification at all (explicit opt-in only).
  *
- * undici is loaded on first use (see `src/core/lazy-module.ts`), never at import time.
+ * undici and node:tls are loaded on first use (see `src/core/lazy-module.ts`), never at import
+ * time: `hl validate` loads the providers' planning code, which imports this file, and
+ * contacts nothing.
  */
-import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Agent, buildConnector } from 'undici';
 import { lazyModule } from '../../src/core/lazy-module.js';
 
 const undici = lazyModule<typeof import('undici')>('undici');
+const tls = lazyModule<typeof import('node:tls')>('node:tls');
 
 export interface TlsAgentOptions {
   /** PEM text of the CA bundle (already read by the caller). */
@@ -95,7 +98,7 @@ export function createTlsAgent(options: TlsAgentOptions): Agent {
       ? {
           ca: options.ca,
           checkServerIdentity: (host: string, cert: PeerCertificate) =>
-            checkServerIdentity(host, cert) ?? (certFingerprint(cert) === pin ? undefined : mismatch(host, certFingerprint(cert))),
+            tls().checkServerIdentity(host, cert) ?? (certFingerprint(cert) === pin ? undefined : mismatch(host, certFingerprint(cert))),
         }
       : { rejectUnauthorized: false }),
   });
