@@ -1,13 +1,16 @@
-/** `hl validate`: every check that needs no remote system (see engine/validate-project.ts). */
+/**
+ * `hl validate`: every check that needs no remote system (see engine/validate-project.ts).
+ * The JSON-lines view is loaded only for --json (eight modules the text view does without).
+ */
 import { hasErrors } from '../../core/diagnostic.js';
 import { validateProject } from '../../engine/validate-project.js';
 import { printValidation } from '../../render/validate-view.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from '../command-context.js';
 import { variableSources } from '../engine-options.js';
-import { withJsonUi } from '../json-ui.js';
 
 export async function validateCommand(ctx: CommandContext): Promise<number> {
   if (ctx.cmd.options.json) {
+    const { withJsonUi } = await import('../json-ui.js');
     return withJsonUi(ctx, async (ui) => {
       const r = await validateProject(ctx.cmd.options.config, variableSources(ctx), ctx.providers);
       ui.validated(r);
