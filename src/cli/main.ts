@@ -15,7 +15,7 @@ import { processTerminal } from './terminal.js';
 
 const onInterrupt = installExitPaths(process.env);
 // HL_LOG / HL_LOG_PATH: the provider call log (run-log.ts)
-const runLog = openRunLog(process.env, (line) => process.stderr.write(line));
+const runLog = await openRunLog(process.env, (line) => process.stderr.write(line));
 if (runLog.problem) process.stderr.write(`Warning: ${runLog.problem}\n`);
 const code = await runCli(process.argv.slice(2), {
   term: processTerminal(),

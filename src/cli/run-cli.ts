@@ -1,7 +1,9 @@
 /**
  * Dispatches a command line to its command and turns every user error into a printed
  * diagnostic and exit code 1. An unexpected exception is a bug in hl: it is reported as
- * such, with the stack trace only when HL_DEBUG is set.
+ * such, with the stack trace only when HL_DEBUG is set. Nothing is loaded that the command
+ * line does not ask for: a command's module when it runs, the diagnostics view when there is
+ * a diagnostic to print, so `hl --help` loads the argument parser and the help text only.
  */
 import { DiagnosticsError, error, type Diagnostic } from '../core/diagnostic.js';
 import type { EmulatorProfiles, EmulatorRegistry } from '../engine/emulator-registry.js';
@@ -9,8 +11,6 @@ import type { ProviderRegistry } from '../engine/provider-registry.js';
 import type { RunLog } from '../engine/run-log.js';
 import { parseCommandLine } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type CommandContext } from './command-context.js';
-import { printDiagnostics } from '../render/diagnostics-output.js';
-import { printVersion } from '../render/version-view.js';
 import { HL_VERSION } from '../version.js';
 import { helpText } from './help-text.js';
 import { colorWanted, type Terminal } from './terminal.js';
@@ -61,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { parsed, diagnostics } = parseCommandLine(argv);
   const term = io.term(colorWanted({ noColor: parsed?.options.color === false }, io.env, io.isTTY));
   if (!parsed || diagnostics.some((d) => d.severity === 'error')) {
-    printDiagnostics(term, diagnostics);
+    await printDiagnostics(term, diagnostics);
     return EXIT_ERROR;
   }
   if (parsed.command === 'help' || parsed.options.help) {
@@ -70,6 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (parsed.command === 'version') {
     const emulators = (await io.emulatorProfiles?.()) ?? [];
+    const { printVersion } = await import('../render/version-view.js');
     printVersion(
       term,
       { hl: HL_VERSION, node: process.version, platform: `${process.platform}_${process.arch}`, emulators },
@@ -80,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (parsed.options.chdir !== undefined) {
     const problem = changeDirectory(io, parsed.options.chdir);
     if (problem) {
-      printDiagnostics(term, [problem]);
+      await printDiagnostics(term, [problem]);
       return EXIT_ERROR;
     }
   }
@@ -97,7 +98,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await COMMANDS[parsed.command]!(ctx);
   } catch (e) {
     if (e instanceof DiagnosticsError) {
-      printDiagnostics(term, e.diagnostics);
+      await printDiagnostics(term, e.diagnostics);
       return EXIT_ERROR;
     }
     const err = e as Error;
@@ -108,6 +109,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else term.err('Run again with HL_DEBUG=1 to see the stack trace for a bug report.\n');
     return EXIT_ERROR;
   }
+}
+
+/** Prints diagnostics with the diagnostics view, loaded on first use. */
+async function printDiagnostics(term: Terminal, diagnostics: Diagnostic[]): Promise<void> {
+  (await import('../render/diagnostics-output.js')).printDiagnostics(term, diagnostics);
 }
 
 /**

@@ -2,10 +2,11 @@
  * The provider call log as the environment asks for it: `HL_LOG=error|warn|info|debug|trace`
  * (unset or empty: off) and `HL_LOG_PATH=FILE` (default: standard error), the file created
  * 0600 and appended to, as Terraform's TF_LOG and TF_LOG_PATH. HL_DEBUG is another thing:
- * the stack trace of an internal error.
+ * the stack trace of an internal error. The log's code is loaded only when HL_LOG asks for
+ * a log, so a run without one (and `hl --help`) does not load it.
  */
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
-import { LOG_LEVELS, parseLogLevel, type RunLog } from '../engine/run-log.js';
+import type { RunLog } from '../engine/run-log.js';
 
 export interface RunLogSetup {
   log?: RunLog;
@@ -15,9 +16,10 @@ export interface RunLogSetup {
 }
 
 /** The log HL_LOG and HL_LOG_PATH in `env` ask for; `stderr` writes to standard error. */
-export function openRunLog(env: Readonly<Record<string, string | undefined>>, stderr: (text: string) => void): RunLogSetup {
+export async function openRunLog(env: Readonly<Record<string, string | undefined>>, stderr: (text: string) => void): Promise<RunLogSetup> {
   const asked = env['HL_LOG'];
   if (asked === undefined || asked.trim() === '') return { close: () => undefined };
+  const { LOG_LEVELS, parseLogLevel } = await import('../engine/run-log.js');
   const level = parseLogLevel(asked);
   if (!level)
     return {
