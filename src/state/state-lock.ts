@@ -25,6 +25,7 @@ import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { DiagnosticsError, error } from '../core/diagnostic.js';
 import { PRIVATE_FILE_MODE, tempPathFor } from './atomic-write.js';
+import { releaseOnExit } from './exit-release.js';
 import { processAlive } from './process-alive.js';
 
 export interface LockInfo {
@@ -74,6 +75,11 @@ export interface AcquireLockOptions {
 const heldLocks = new Map<string, string>(); // lock path → our lock id
 const heldBreakFiles = new Set<string>();
 const tempFiles = new Set<string>();
+
+/** Called before anything is added above: from then on the exit paths run `releaseLocksOnExit`. */
+function holding(): void {
+  releaseOnExit(releaseLocksOnExit);
+}
 
 /**
  * Synchronously removes every state lock this process holds (only while it is still ours: same
@@ -206,6 +212,7 @@ function lockedError(
 async function createExclusive(lockPath: string, text: string): Promise<boolean> {
   const temp = tempPathFor(lockPath);
   let linked = false;
+  holding();
   tempFiles.add(temp);
   try {
     const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
@@ -260,6 +267,7 @@ async function withBreakMutex<T>(lockPath: string, fn: () => Promise<T>): Promis
     }
     return undefined;
   }
+  holding();
   heldBreakFiles.add(breakPath);
   try {
     return { value: await fn() };
@@ -324,6 +332,7 @@ export async function acquireLock(
   for (;;) {
     let created: boolean;
     // ours from the moment the link succeeds, even before we hear of it (an exit in between)
+    holding();
     heldLocks.set(lockPath, mine.id);
     try {
       created = await createExclusive(lockPath, text);
@@ -359,6 +368,7 @@ export async function acquireLock(
 
 function makeLock(path: string, info: LockInfo, tookOverFrom: LockInfo | undefined): StateLock {
   let released = false;
+  holding();
   heldLocks.set(path, info.id);
   return {
     path,

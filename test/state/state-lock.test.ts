@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiagnosticsError } from '../../src/core/diagnostic.js';
+import { releaseLocksOnExit as releaseOnEngineExit } from '../../src/engine/exit-cleanup.js';
 import { acquireLock, forceUnlock, releaseLocksOnExit, type LockInfo } from '../../src/state/state-lock.js';
 import { deadPid, spawnFixture, type Child } from './fixtures/child-process.js';
 import { compileForChild, type CompiledTree } from './fixtures/compile-for-child.js';
@@ -114,6 +115,14 @@ describe('state lock, one process', () => {
     await held.release();
     releaseLocksOnExit();
     expect(await readFile(`${other}.lock`, 'utf8')).toBe(theirs);
+  });
+
+  it("the engine's exit cleanup (what hl's exit paths call) removes a lock held, though it never imports the lock code itself", async () => {
+    const held = await acquireLock(statePath, { operation: 'apply' });
+    expect(await readdir(t.dir)).toEqual(['homelab.state.json.lock']);
+    releaseOnEngineExit();
+    expect(await readdir(t.dir)).toEqual([]);
+    await held.release();
   });
 
   it('reports an unreadable lock file as held by an unknown holder', async () => {
