@@ -12,21 +12,30 @@
  *
  * Without a build (running the tests on the sources alone) these are skipped.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { CONFIG_SCHEMA } from '../../src/config/config-schema.js';
-import { precompiledKey, type SchemaValidateFunction } from '../../src/engine/precompiled-validators.js';
+import {
+  CODE_CACHE_SUFFIX,
+  PRECOMPILED_INDEX_FILE,
+  precompiledKey,
+  precompiledValidator,
+  runValidatorModule,
+  setPrecompiledDirectory,
+  type SchemaValidateFunction,
+} from '../../src/engine/precompiled-validators.js';
 import { newSchemaCompiler, SCHEMA_PROFILE } from '../../src/schema/schema-compile.js';
 import { builtinProviders } from '../../src/cli/builtin-registries.js';
 import { POLICY_FILE_SCHEMA, POLICY_RULE_SCHEMA } from '../../src/policy/policy-schema.js';
 import { findStateSchemaFile, STATE_SCHEMA_PROFILE, stateSchemaVariants } from '../../src/state/state-schema.js';
 import { compileShipped, shippedSchemas } from '../../scripts/shipped-schemas.js';
-import { precompiledIndexOrSkip, SCHEMAS_DIR } from './precompiled-build.js';
+import { PRECOMPILED_DIST_DIR, precompiledIndexOrSkip, SCHEMAS_DIR } from './precompiled-build.js';
 import { schemaSamples } from './schema-samples.js';
 
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
@@ -86,6 +95,56 @@ describe('precompiled validators', () => {
       expect(counts.invalid).toBeGreaterThan(0);
     });
   }
+});
+
+describe('precompiled validators as hl loads them (with their V8 code caches)', () => {
+  afterAll(() => setPrecompiledDirectory(undefined));
+
+  it('each has a code cache beside it, which V8 takes in the Node that built it', (ctx) => {
+    const index = precompiledIndexOrSkip(ctx);
+    for (const key of Object.keys(index)) {
+      const cache = join(PRECOMPILED_DIST_DIR, `${key}${CODE_CACHE_SUFFIX}`);
+      expect(existsSync(cache), key).toBe(true);
+      // the build runs on this Node without V8 flags; vitest's workers may run with some, so V8's verdict is not asserted
+      const { validate } = runValidatorModule(join(PRECOMPILED_DIST_DIR, `${key}.cjs`), readFileSync(cache));
+      expect(typeof validate).toBe('function');
+    }
+  });
+
+  for (const entry of shipped.filter((e) => ['config-shape.schema.json', 'proxmox_vm.schema.json'].includes(e.name))) {
+    it(`${entry.name}: same results through precompiledValidator as run-time compilation`, (ctx) => {
+      precompiledIndexOrSkip(ctx);
+      setPrecompiledDirectory(PRECOMPILED_DIST_DIR);
+      const validate = precompiledValidator(entry.profile, entry.schema);
+      expect(validate).toBeDefined();
+      const values: unknown[] = schemaSamples(entry.schema);
+      if (entry.name === 'config-shape.schema.json') values.push(...exampleConfigs());
+      expectSameResults(validate!, compileShipped(entry).validate, values);
+    });
+  }
+
+  it('a code cache V8 refuses (another Node, a damaged file) leaves the validator as it is', (ctx) => {
+    const index = precompiledIndexOrSkip(ctx);
+    const dir = mkdtempSync(join(tmpdir(), 'hl-precompiled-'));
+    try {
+      const entry = shipped.find((e) => e.name === 'config-shape.schema.json')!;
+      const key = precompiledKey(entry.profile, entry.schema);
+      expect(Object.hasOwn(index, key)).toBe(true);
+      for (const f of [PRECOMPILED_INDEX_FILE, `${key}.cjs`]) copyFileSync(join(PRECOMPILED_DIST_DIR, f), join(dir, f));
+      // the validator requires ajv's runtime helpers
+      symlinkSync(join(SCHEMAS_DIR, '..', 'node_modules'), join(dir, 'node_modules'), 'dir');
+      writeFileSync(join(dir, `${key}${CODE_CACHE_SUFFIX}`), 'not a code cache');
+      const { script } = runValidatorModule(join(dir, `${key}.cjs`), readFileSync(join(dir, `${key}${CODE_CACHE_SUFFIX}`)));
+      expect(script.cachedDataRejected).toBe(true);
+      setPrecompiledDirectory(dir);
+      const validate = precompiledValidator(entry.profile, entry.schema);
+      expect(validate).toBeDefined();
+      expectSameResults(validate!, compileShipped(entry).validate, [...schemaSamples(entry.schema), ...exampleConfigs()]);
+    } finally {
+      setPrecompiledDirectory(undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('every schema validated at run time', () => {
