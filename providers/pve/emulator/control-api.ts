@@ -1,13 +1,15 @@
 /**
  * The emulator's own control API, outside `/api2` and without authentication (the emulator
  * listens on loopback): inspect or replace the world, reset it, read or set faults, read the
- * request log, take nodes on or offline and set their host hardware.
+ * request log and the API workers' counts, take nodes on or offline and set their host
+ * hardware. These calls do not wait for an API worker.
  *
  *   GET    /_emulator/health
  *   GET    /_emulator/world            PUT /_emulator/world   (body: a world JSON)
  *   POST   /_emulator/reset            (body: {"seed": "homelab" | "empty"})
  *   GET    /_emulator/faults           POST /_emulator/faults (body: FaultConfig, replaces)
  *   GET    /_emulator/requests         DELETE /_emulator/requests
+ *   GET    /_emulator/stats            DELETE /_emulator/stats (the API workers' counts, request-workers.ts; DELETE starts them again)
  *   POST   /_emulator/nodes/{node}     (body: {"online"?: bool, "cpuLoad"?: 0..1 (the host's own), "usb"?: [...], "pci"?: [...]})
  *   POST   /_emulator/pvestatd         (one pvestatd round now: the listings catch up)
  *   POST   /_emulator/guests/{vmid}    (body: {"cpuLoad": 0..1}: the running guest's share of its vCPUs in use)
@@ -89,6 +91,11 @@ export function handleControl(
     if (!isObject(b)) throw new ControlError(400, 'faults must be an object');
     core.faults.set(b as FaultConfig);
     return { status: 200, body: core.faults.get() };
+  }
+  if (method === 'GET' && rel === '/stats') return { status: 200, body: core.workers.stats() };
+  if (method === 'DELETE' && rel === '/stats') {
+    core.workers.resetStats();
+    return { status: 200, body: core.workers.stats() };
   }
   if (method === 'GET' && rel === '/requests') return { status: 200, body: requestLog };
   if (method === 'DELETE' && rel === '/requests') {

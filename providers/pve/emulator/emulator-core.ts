@@ -1,6 +1,6 @@
 /**
- * The emulator's live state: the world, its file, the fault settings, the config locks and the
- * task runner. Handlers receive it; it is created by startProxmoxEmulator.
+ * The emulator's live state: the world, its file, the fault settings, the API workers, the
+ * config locks and the task runner. Handlers receive it; it is created by startProxmoxEmulator.
  */
 import { randomBytes } from 'node:crypto';
 import { FaultController, type FaultConfig } from './faults.js';
@@ -8,6 +8,7 @@ import { ConfigLocks } from './locks.js';
 import { fileSignature, loadWorldFile, saveWorldFile, type FileSignature } from './persistence.js';
 import { pveProfile, type PveProfile, type PveVersion } from './pve-profile.js';
 import { RrdCache } from './pvestatd-rrd.js';
+import { RequestWorkers } from './request-workers.js';
 import { seedWorld, type SeedKind } from './seed.js';
 import { settleOrphanedTasks, TaskRunner, type OrphanedCreates } from './tasks.js';
 import type { World } from './world.js';
@@ -38,10 +39,13 @@ export class EmulatorCore {
   readonly profile: PveProfile;
   /** pvestatd's last status lines, the source of the listings (pvestatd-rrd.ts). */
   readonly rrd = new RrdCache();
+  /** The API workers serving requests, limited as the fault settings' `workers` say (request-workers.ts). */
+  readonly workers: RequestWorkers;
   private signature: FileSignature | undefined;
 
   constructor(readonly options: EmulatorCoreOptions) {
     this.faults = new FaultController({ taskDurationMs: options.taskDurationMs, latencyMs: options.latencyMs }, options.faults);
+    this.workers = new RequestWorkers(() => this.faults.workers());
     this.locks = new ConfigLocks(this.faults);
     this.tasks = new TaskRunner(this);
     this.profile = pveProfile(options.pveVersion);

@@ -1,8 +1,8 @@
 /**
- * Fault injection for tests and benchmarks: latency, task durations, transient 500s, dropped
- * connections, lock contention and task failures. Random decisions come from a seeded
- * generator (mulberry32), so a run with the same seed and the same request sequence injects
- * the same faults.
+ * Fault injection for tests and benchmarks: latency, the server's workers, task durations,
+ * transient 500s, dropped connections, lock contention and task failures. Random decisions
+ * come from a seeded generator (mulberry32), so a run with the same seed and the same request
+ * sequence injects the same faults.
  */
 
 /** A deterministic task failure: the next `count` tasks matching `type`/`vmid` fail with `message`. */
@@ -22,6 +22,13 @@ export interface FaultConfig {
   latencyMs?: number;
   /** Extra random delay 0..jitter added to every API call, in ms. */
   latencyJitterMs?: number;
+  /**
+   * API requests served at once, as pveproxy's worker processes (PVE: 3); further requests
+   * wait their turn (request-workers.ts). Unset: every request is served at once. The
+   * latency is served inside a worker, so with both set the server answers at most
+   * `workers` requests per `latencyMs`.
+   */
+  workers?: number;
   /** Default duration of every task, in ms. */
   taskDurationMs?: number;
   /** Duration per task type (`qmclone: 2000`), in ms. */
@@ -130,6 +137,12 @@ export class FaultController {
   latencyMs(): number {
     const jitter = this.config.latencyJitterMs ? this.rng.next() * this.config.latencyJitterMs : 0;
     return (this.config.latencyMs ?? this.base.latencyMs) + jitter;
+  }
+
+  /** The worker limit (undefined: none); anything but a positive integer means none. */
+  workers(): number | undefined {
+    const w = this.config.workers;
+    return typeof w === 'number' && Number.isInteger(w) && w > 0 ? w : undefined;
   }
 
   shouldDropConnection(method: string, path: string): boolean {

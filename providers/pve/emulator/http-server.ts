@@ -4,16 +4,20 @@
  * query strings and form-encoded (or JSON) bodies, repeated keys joined with `\0` as PVE does;
  * authentication, then 501 for unknown methods, then proxying checks (an offline node answers
  * 595), then parameter verification (400), then the handler (500 with the error as reason
- * phrase). Faults (latency, dropped connections, transient 500s, lost answers) are applied
- * first. Every API request is recorded in the request log.
+ * phrase). A request first waits for one of the server's workers (request-workers.ts: pveproxy
+ * serves three at once), holds it for the latency of the fault settings and until its answer
+ * is sent; the other faults (dropped connections, transient 500s, lost answers) come next.
+ * Every API request is recorded in the request log.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { ApiError, errorText } from './api-error.js';
 import type { AuthInfo, Authenticator } from './auth.js';
 import { ControlError, handleControl } from './control-api.js';
 import type { EmulatorCore } from './emulator-core.js';
 import { verifyParams } from './param-schema.js';
+import { holdAtLeast } from './request-workers.js';
 import type { Method, Router } from './router.js';
 import { findNode } from './world.js';
 
@@ -32,7 +36,10 @@ export interface RecordedRequest {
   statusText: string;
   /** The connection was destroyed by an injected fault (before or instead of the answer). */
   dropped?: 'request' | 'response';
+  /** From arrival to answer, queue and latency included. */
   durationMs: number;
+  /** How long it waited for a worker (set when it did). */
+  queuedMs?: number;
 }
 
 export interface ApiServerOptions {
@@ -147,7 +154,26 @@ export function createApiServer(opts: ApiServerOptions): Server {
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, bodyText: string): Promise<void> => {
-    const started = Date.now();
+    const arrived = Date.now();
+    const { release, waitedMs } = await core.workers.acquire();
+    try {
+      await serveApi(req, res, url, bodyText, arrived, waitedMs);
+    } finally {
+      release();
+    }
+  };
+
+  /** One request, on a worker: the latency, the faults, the handler, the answer. */
+  const serveApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    bodyText: string,
+    started: number,
+    waitedMs: number,
+  ): Promise<void> => {
+    const admitted = performance.now();
+    const queued = waitedMs > 0 ? { queuedMs: Math.round(waitedMs * 100) / 100 } : {};
     const method = (req.method ?? 'GET').toUpperCase();
     const rel = url.pathname.slice(API_PREFIX.length) || '/';
     const query: Record<string, string[]> = {};
@@ -164,6 +190,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
         status,
         statusText: reasonPhrase(statusText),
         durationMs: Date.now() - started,
+        ...queued,
       };
       if (route) entry.route = route;
       if (dropResponse) {
@@ -176,7 +203,7 @@ export function createApiServer(opts: ApiServerOptions): Server {
       send(res, status, statusText, payload);
     };
 
-    await sleep(core.faults.latencyMs());
+    await holdAtLeast(core.faults.latencyMs(), admitted);
     if (core.faults.shouldDropConnection(method, rel)) {
       record({
         time: started,
@@ -187,7 +214,8 @@ export function createApiServer(opts: ApiServerOptions): Server {
         status: 0,
         statusText: 'connection dropped',
         dropped: 'request',
-        durationMs: 0,
+        durationMs: Date.now() - started,
+        ...queued,
       });
       req.socket.destroy();
       return;

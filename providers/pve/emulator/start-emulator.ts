@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, Authenticator, type TokenConfig, type UserConfig } from './auth.js';
 import { EmulatorCore } from './emulator-core.js';
 import type { FaultConfig } from './faults.js';
+import type { ServerStats } from './request-workers.js';
 import { accessRoutes, UNAUTHENTICATED } from './handlers/access.js';
 import { AGENT_ROUTES } from './handlers/agent.js';
 import { CEPH_ROUTES } from './handlers/ceph.js';
@@ -41,6 +42,7 @@ export { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET } from './auth.js';
 export type { TokenConfig, UserConfig } from './auth.js';
 export type { FaultConfig, TaskFailureRule } from './faults.js';
 export type { RecordedRequest } from './http-server.js';
+export type { ServerStats } from './request-workers.js';
 export type { SeedKind } from './seed.js';
 export { DEFAULT_PVE_VERSION, PVE_VERSIONS, isPveVersion, type PveVersion } from './pve-profile.js';
 export type { MappingEntry, ResourceMappings } from './resource-mappings.js';
@@ -78,6 +80,11 @@ export interface ProxmoxEmulatorOptions {
   taskDurationMs?: number;
   /** Default latency added to each API call in ms (default 0). */
   latencyMs?: number;
+  /**
+   * Fault settings at start, the latency model's among them: `latencyMs` (and
+   * `latencyJitterMs`) per request, `workers` (requests served at once, PVE's pveproxy: 3),
+   * `taskDurationMs`; see latency-profile.ts for the `hl emulate proxmox` form.
+   */
   faults?: FaultConfig;
   /** Serve HTTPS with this PEM certificate and key. */
   tls?: { cert: string; key: string };
@@ -110,6 +117,10 @@ export interface ProxmoxEmulator {
   /** Replaces the fault settings. */
   setFaults(f: FaultConfig): void;
   getFaults(): FaultConfig;
+  /** What the API workers counted: requests served, the most at once, queue waits (request-workers.ts). */
+  stats(): ServerStats;
+  /** Starts those counts again. */
+  resetStats(): void;
   /** Takes a node on or offline. */
   setNodeOnline(node: string, online: boolean): void;
   /** Sets a guest's CPU load while running, as a share (0..1) of its vCPUs (GuestState.cpuLoad). */
@@ -215,6 +226,8 @@ export async function startProxmoxEmulator(opts: ProxmoxEmulatorOptions = {}): P
     requestLog,
     setFaults: (f) => core.faults.set(f),
     getFaults: () => core.faults.get(),
+    stats: () => core.workers.stats(),
+    resetStats: () => core.workers.resetStats(),
     setNodeOnline(node, online) {
       const n: NodeState | undefined = findNode(core.world, node);
       if (!n) throw new Error(`no such node '${node}'`);
