@@ -89,14 +89,4 @@ export function isMaasNotFound(err: unknown): boolean {
   return err instanceof MaasApiError && err.details.status === 404 && /matches the given query/.test(err.details.body);
 }
 
-/**
- * A `Retry-After` header in milliseconds (delta-seconds or an HTTP date, relative to `now`),
- * or undefined when absent or unreadable.
- */
-export function parseRetryAfter(header: string | string[] | undefined, now: number): number | undefined {
-  const text = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export { parseRetryAfter } from '../../shared/retry-after.js';

@@ -15,6 +15,7 @@ import { SILENT_CALL_LOG, type ProviderCallLog } from '../../../src/provider/cal
 
 import type { RequestInit } from 'undici';
 import type { ProxmoxAuth } from '../provider-settings.js';
+import { parseRetryAfter } from '../../shared/retry-after.js';
 import { PveApiError } from './pve-error.js';
 import { withRetry } from './retry-policy.js';
 import { TlsPinError, type FetchFn } from './tls-fetch.js';
@@ -47,7 +48,7 @@ interface CallState {
   attempts: number;
   resend: boolean;
   signal?: AbortSignal;
-  response?: { status: number; statusText: string; body?: string };
+  response?: { status: number; statusText: string; body?: string; retryAfter?: string };
   ticketResponse?: { status: number; statusText: string };
   networkError?: unknown;
   blockedResend?: boolean;
@@ -245,6 +246,8 @@ export class PveClient {
       if (state && isTicket) state.ticketResponse = { status: res.status, statusText: res.statusText };
       else if (state) {
         state.response = { status: res.status, statusText: res.statusText };
+        const retryAfter = res.headers.get('retry-after');
+        if (res.status !== 200 && retryAfter !== null) state.response.retryAfter = retryAfter;
         if (res.status !== 200) {
           try {
             state.response.body = await res.clone().text();
@@ -316,6 +319,7 @@ export class PveClient {
         bodyMessage(r.body) ?? (r.statusText || `HTTP ${r.status}`),
         r.status,
         parseParamErrors(r.body),
+        parseRetryAfter(r.retryAfter, Date.now()),
       );
     }
     if (r && r.status === 200) {

@@ -27,11 +27,14 @@ export class PveApiError extends ProviderError {
     readonly status?: number,
     /** Parameter errors of a 400 answer. */
     readonly paramErrors: Record<string, string> = {},
+    /** How long the answer's `Retry-After` asked to wait, in ms (a 429 or 503 of a proxy in front of PVE). */
+    readonly retryAfterMs?: number,
   ) {
     const unreachable = kind === 'no-response' || kind === 'tls' ? unreachableCause(kind, reason) : undefined;
     super(describe(method, path, kind, reason, status, paramErrors), {
       retryable: kind === 'no-response' || isTransientAnswer(status, reason) || isLockContention(reason),
       ...(status !== undefined ? { status } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       detail: `${method} ${path}`,
       ...(unreachable ? { unreachable: { cause: unreachable } } : {}),
     });
@@ -88,10 +91,14 @@ export function isLockContention(reason: string): boolean {
   return LOCK_RE.test(reason);
 }
 
-/** A status or message meaning "try again later" (the request was not carried out). */
+/**
+ * A status or message meaning "try again later" (the request was not carried out). PVE itself
+ * never answers 429 (pveproxy queues what its workers cannot serve yet), but a reverse proxy
+ * or rate limiter in front of it may, and so may a 503 with `Retry-After`.
+ */
 export function isTransientAnswer(status: number | undefined, reason: string): boolean {
   if (status === undefined) return false;
-  if (status === 502 || status === 503 || status === 504 || status === 595 || status === 596) return true;
+  if (status === 429 || status === 502 || status === 503 || status === 504 || status === 595 || status === 596) return true;
   return status >= 500 && TRANSIENT_RE.test(reason);
 }
 

@@ -4,7 +4,12 @@
  *
  * - Lock contention (`VM is locked (clone)`, `can't lock file ... got timeout`) is always
  *   retried: the server refused before doing anything.
- * - A transient answer (502/503/504/595, `got no worker upid`) is retried: nothing was done.
+ * - A transient answer (429/502/503/504/595, `got no worker upid`) is retried: nothing was done.
+ *   A `Retry-After` on it is honoured (capped at `maxRetryAfterMs`), with jitter on top so that
+ *   the calls a saturated server turned away together do not all come back at one instant.
+ * - Each retry waits inside the caller's concurrency limit (the provider's `read_concurrency`,
+ *   the engine's parallelism): retries never add requests in flight, so a server answering
+ *   503 sees fewer requests, not a storm.
  * - No answer at all is retried only for idempotent calls; for a create or clone the caller
  *   checks what happened instead (see guest-create.ts).
  */
@@ -18,6 +23,8 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The most a server's `Retry-After` is waited for (default 30 s). */
+  maxRetryAfterMs?: number;
 }
 
 /** Lock contention can last as long as another task runs (a clone: minutes). */
@@ -43,6 +50,17 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
+/**
+ * The wait before retry `attempt` (from 0) of a call that failed with `e`: the server's
+ * `Retry-After` (capped) plus up to one base delay of jitter when it sent one, else
+ * exponential backoff with jitter.
+ */
+export function retryDelay(policy: RetryPolicy, attempt: number, e: PveApiError, random: () => number = Math.random): number {
+  const after = e.retryAfterMs;
+  if (after === undefined) return backoffDelay(policy, attempt, random);
+  return Math.round(Math.min(after, policy.maxRetryAfterMs ?? 30_000) + random() * policy.baseDelayMs);
+}
+
 export interface RetryOptions {
   idempotent: boolean;
   signal?: AbortSignal;
@@ -50,6 +68,9 @@ export interface RetryOptions {
   onRetry?: (e: PveApiError, attempt: number, delayMs: number, attempts: number) => void;
   lock?: RetryPolicy;
   transient?: RetryPolicy;
+  /** How to wait and the jitter's randomness (tests). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
 }
 
 /** Runs `op`, retrying lock contention and transient failures as the policies allow. */
@@ -67,9 +88,9 @@ export async function withRetry<T>(op: () => Promise<T>, options: RetryOptions):
       const policy = decision === 'lock' ? lock : transient;
       const n = decision === 'lock' ? ++lockTries : ++transientTries;
       if (n >= policy.attempts) throw e;
-      const delay = backoffDelay(policy, n - 1);
+      const delay = retryDelay(policy, n - 1, e as PveApiError, options.random);
       options.onRetry?.(e as PveApiError, n, delay, policy.attempts);
-      await sleep(delay, options.signal);
+      await (options.sleep ?? sleep)(delay, options.signal);
     }
   }
 }
