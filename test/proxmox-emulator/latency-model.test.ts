@@ -123,6 +123,7 @@ describe('the emulator with a worker limit', () => {
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);
     expect(t.emu.stats()).toMatchObject({ served: 2, maxConcurrent: 1, queued: 1, inFlight: 0, queueLength: 0 });
+    expect(t.emu.stats().busyMs).toBeGreaterThanOrEqual(2000);
     const log = t.emu.requestLog.slice(before);
     expect(log.map((r) => r.path)).toEqual(['/version', '/nodes']);
     expect(log[0]!.queuedMs).toBeUndefined();

@@ -5,9 +5,10 @@
  * authentication, then 501 for unknown methods, then proxying checks (an offline node answers
  * 595), then parameter verification (400), then the handler (500 with the error as reason
  * phrase). A request first waits for one of the server's workers (request-workers.ts: pveproxy
- * serves three at once), holds it for the latency of the fault settings and until its answer
- * is sent; the other faults (dropped connections, transient 500s, lost answers) come next.
- * Every API request is recorded in the request log.
+ * serves three at once) and holds it until its answer is sent, at least the latency of the
+ * fault settings after it got it (its own work is done within that time); the other faults
+ * (dropped connections, transient 500s, lost answers) apply as before. Every API request is
+ * recorded in the request log.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -203,8 +204,11 @@ export function createApiServer(opts: ApiServerOptions): Server {
       send(res, status, statusText, payload);
     };
 
-    await holdAtLeast(core.faults.latencyMs(), admitted);
+    // The latency is the least time the request holds its worker: its own work (handler,
+    // world file) is done within it, and the answer goes when both are over.
+    const latency = core.faults.latencyMs();
     if (core.faults.shouldDropConnection(method, rel)) {
+      await holdAtLeast(latency, admitted);
       record({
         time: started,
         method,
@@ -273,7 +277,9 @@ export function createApiServer(opts: ApiServerOptions): Server {
         payload = { data: null };
       }
     }
-    finish(status, reason, payload, core.faults.shouldDropResponse(method, rel));
+    const dropResponse = core.faults.shouldDropResponse(method, rel);
+    await holdAtLeast(latency, admitted);
+    finish(status, reason, payload, dropResponse);
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {

@@ -41,6 +41,11 @@ export interface ServerStats {
   maxQueueLength: number;
   /** Time requests spent waiting for a worker, summed, in ms. */
   queueWaitMs: number;
+  /**
+   * Time requests held a worker, summed, in ms: at least `served` x the latency; what is over
+   * that is the emulator's own work and a loaded machine's late timers.
+   */
+  busyMs: number;
   /** The worker limit now (undefined: every request is served at once). */
   workers: number | undefined;
 }
@@ -49,7 +54,7 @@ export interface ServerStats {
 export class RequestWorkers {
   private busy = 0;
   private readonly waiting: (() => void)[] = [];
-  private counts = { served: 0, maxConcurrent: 0, queued: 0, maxQueueLength: 0, queueWaitMs: 0 };
+  private counts = { served: 0, maxConcurrent: 0, queued: 0, maxQueueLength: 0, queueWaitMs: 0, busyMs: 0 };
 
   /** `limit` is read at each admission, so the fault settings can change it at run time. */
   constructor(private readonly limit: () => number | undefined) {}
@@ -72,7 +77,7 @@ export class RequestWorkers {
   async acquire(): Promise<{ release: () => void; waitedMs: number }> {
     if (this.waiting.length === 0 && this.free()) {
       this.admit();
-      return { release: this.releaser(), waitedMs: 0 };
+      return { release: this.releaser(performance.now()), waitedMs: 0 };
     }
     const t0 = performance.now();
     this.counts.queued++;
@@ -80,16 +85,18 @@ export class RequestWorkers {
       this.waiting.push(resolve);
       if (this.waiting.length > this.counts.maxQueueLength) this.counts.maxQueueLength = this.waiting.length;
     });
-    const waitedMs = performance.now() - t0;
+    const admitted = performance.now();
+    const waitedMs = admitted - t0;
     this.counts.queueWaitMs += waitedMs;
-    return { release: this.releaser(), waitedMs };
+    return { release: this.releaser(admitted), waitedMs };
   }
 
-  private releaser(): () => void {
+  private releaser(admitted: number): () => void {
     let done = false;
     return () => {
       if (done) return;
       done = true;
+      this.counts.busyMs += performance.now() - admitted;
       this.busy--;
       this.drain();
     };
@@ -109,7 +116,7 @@ export class RequestWorkers {
 
   /** Starts the counts again (requests in flight or waiting stay as they are). */
   resetStats(): void {
-    this.counts = { served: 0, maxConcurrent: this.busy, queued: 0, maxQueueLength: this.waiting.length, queueWaitMs: 0 };
+    this.counts = { served: 0, maxConcurrent: this.busy, queued: 0, maxQueueLength: this.waiting.length, queueWaitMs: 0, busyMs: 0 };
   }
 }
 
