@@ -8,6 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdAtLeast, RequestWorkers } from '../../providers/pve/emulator/request-workers.js';
 import { latencyProfileFrom, parseLatencyProfile } from '../../providers/pve/emulated-latency.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPveEmulatorProcess, stopPveEmulatorProcess } from '../support/pve-emulator-process.js';
 import { raw, startTestEmulator, type TestEmulator } from './support/emulator-fixture.js';
 
 /** Lets every pending promise continuation run. */
@@ -166,6 +170,22 @@ describe('HL_EMULATED_PVE_LATENCY', () => {
     { reason: 'the preset after a key', text: 'task=1ms,pveproxy', message: /only come first/ },
   ])('refuses $reason', ({ text, message }) => {
     expect(() => parseLatencyProfile(text)).toThrow(message);
+  });
+
+  it('starts hl emulate proxmox with the model, and stops it starting with a wrong one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-latency-'));
+    try {
+      const emu = await startPveEmulatorProcess(dir, { HL_EMULATED_PVE_LATENCY: 'pveproxy,task=150ms' });
+      try {
+        expect(await (await fetch(`${emu.url}/_emulator/faults`)).json()).toMatchObject({ latencyMs: 20, workers: 3, taskDurationMs: 150 });
+        expect(await (await fetch(`${emu.url}/_emulator/stats`)).json()).toMatchObject({ workers: 3, served: 0 });
+      } finally {
+        await stopPveEmulatorProcess(emu);
+      }
+      await expect(startPveEmulatorProcess(dir, { HL_EMULATED_PVE_LATENCY: 'workers=many' })).rejects.toThrow(/exited/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is nothing when unset or empty', () => {
