@@ -14,10 +14,10 @@
  * whoever decides on a guest's power state reads `status/current` (guest-ops.ts currentStatus).
  *
  * Settling costs a call per `unknown` entry, and right after hl created many guests most of
- * them are: `find` settles only the entry it answers (once per listing), and settling a whole
- * listing (`guests`, for a clone source by name) reads a few at a time. Settling every entry
- * at each fresh look-up made each create of a large apply read every guest created in the
- * last 10 s, all at once (issue #24).
+ * them are: `find` (where a guest is, its lock and pool) settles nothing, and settling a whole
+ * listing (`guests`, for a clone source by name) reads a few at a time, each entry once per
+ * listing. Settling every entry at each fresh look-up made each create of a large apply read
+ * every guest created in the last 10 s, all at once (issue #24).
  */
 import pLimit from 'p-limit';
 import type { PveClient } from './client/pve-client.js';
@@ -193,7 +193,12 @@ export class ClusterInventory {
     return p;
   }
 
-  /** One guest (settled when listed `unknown`), or undefined. */
+  /**
+   * One guest as listed, or undefined: where it is, its type, lock, tags and pool, which the
+   * listing has live. Its status is pvestatd's and may be `unknown` (created since the last
+   * round): no caller decides on it (power is read from `status/current`), so a look-up never
+   * costs more than the listing.
+   */
   async find(vmid: number, opts: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<GuestEntry | undefined> {
     const listed = await this.listing(opts);
     let byVmid = this.indexes.get(listed);
@@ -202,8 +207,7 @@ export class ClusterInventory {
       byVmid = new Map(listed.map((g) => [g.vmid, g]));
       this.indexes.set(listed, byVmid);
     }
-    const hit = byVmid.get(vmid);
-    return hit?.status === 'unknown' ? this.settled(listed, hit, opts.signal) : hit;
+    return byVmid.get(vmid);
   }
 
   /** Forgets the cached list (after a write of ours). */

@@ -53,7 +53,8 @@ describe('destroying a running guest', () => {
         for (let i = 0; i < 100 && (await api.nodes.$('pve').tasks.$(upid).status.$get()).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 20));
       });
       expect(f.emu.world.guests[String(vmid)]?.status).toBe('running');
-      expect((await f.provider.inventory!.find(vmid))?.status).toBe('stopped');
+      // The listing does not say running (`unknown`: created since pvestatd's round, which a look-up no longer settles).
+      expect((await f.provider.inventory!.find(vmid))?.status).not.toBe('running');
       const progress: string[] = [];
       await f.provider.delete({ type: 'proxmox_lxc', id, prior: state, progress: (m) => progress.push(m) });
       expect(f.emu.world.guests[String(vmid)]).toBeUndefined();
