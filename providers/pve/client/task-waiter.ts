@@ -6,8 +6,8 @@
  * `WARN: ...` lines of its log (pve-common RESTEnvironment.pm `warn`, counted for `TASK
  * WARNINGS: N`), e.g. qemu-server update_vm_api's `cannot delete 'x' - not set in current
  * configuration!`; they are read from `GET .../tasks/{upid}/log` and reported through
- * `progress` and the result. A 400 right after dispatch (the task not yet registered) and
- * transient failures of the status call are tolerated.
+ * `progress` and the result. The first poll waits a first interval. A 400 right after dispatch
+ * (the task not yet registered) and transient failures of the status call are tolerated.
  */
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { PveClient } from './pve-client.js';
@@ -71,7 +71,11 @@ export interface WaitOptions {
    * every poll and once more when the task ends): a long task's own progress (a migration's).
    */
   onLog?: (line: string) => void;
-  /** First poll interval (default 100 ms), growing to `maxIntervalMs` (default 1 s). */
+  /**
+   * The wait before the first poll and between the first two (default 100 ms), growing to
+   * `maxIntervalMs` (default 1 s). A task is not done the moment its UPID comes back: a poll
+   * then would only cost the server a request (a tenth of a create's, issue #24).
+   */
   intervalMs?: number;
   maxIntervalMs?: number;
 }
@@ -156,6 +160,7 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
   const follow = async (): Promise<void> => {
     if (options.onLog) logSeen = await followLog(client, parsed.node, upid, logSeen, options.onLog, options.signal);
   };
+  await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
   for (;;) {
     let status: TaskStatus | undefined;
     try {
