@@ -10,8 +10,14 @@
  * `X`, `X_bound`, `X_to_bound`): a `_to_bound` ratio of 1 or more is a missed goal, printed
  * loudly at the end, with a failing exit code once results.json is written.
  *
+ * Two kinds of bound: a goal is an upper bound a figure should stay under (above); a lower
+ * bound computed from the PVE emulator's latency model (emulator-latency, emulator-apply) is
+ * what no run can beat, so a run that does throws (the model was violated), and the goal is
+ * a ratio to it (`ratio_to_model` with its `_bound` 1.2 or 1.15).
+ *
  * Groups: startup, plan, emulator, apply, backend, refactor, emulator-apply (issue #6), and
- * noop-50k and persistence (issue #24; noop-plan-bench.ts, persistence-bench.ts).
+ * noop-50k, persistence and emulator-latency (issue #24; noop-plan-bench.ts,
+ * persistence-bench.ts, emulator-latency-bench.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
