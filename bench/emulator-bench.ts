@@ -4,46 +4,19 @@
  * off and on. Reports wall time, peak RSS of the hl process, HTTP requests made, and the
  * growth ratio between the largest and smallest size (linear = the size ratio).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { formatConfigText } from '../providers/pve/emulator/config-text.js';
 import { DEFAULT_TOKEN_ID, DEFAULT_TOKEN_SECRET, startProxmoxEmulator } from '../providers/pve/emulator/start-emulator.js';
 import type { BenchRow } from './engine-bench.js';
+import { runHlChild, writePeakRssPreload } from './hl-child.js';
 
 const HL = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
 const NODES = ['pve', 'pumped-piglet', 'chief-horse', 'fun-bedbug'];
-
-interface RunResult {
-  code: number | null;
-  ms: number;
-  peakRssMb: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs hl as a child with a preload that reports the process's peak RSS on exit. */
-function runHl(args: string[], cwd: string, preload: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', preload, HL, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      const m = /HL_PEAK_RSS_KB=(\d+)/.exec(stderr);
-      resolve({ code, ms: performance.now() - t0, peakRssMb: m ? Number(m[1]) / 1024 : NaN, stdout, stderr });
-    });
-  });
-}
 
 /** A world file with the homelab seed plus `n` small running VMs spread over the online nodes. */
 async function makeWorld(dir: string, n: number): Promise<string> {
@@ -172,12 +145,11 @@ export async function prepareEmulatorScenario(
   n: number,
 ): Promise<{ dir: string; preload: string; emulator: { url: string; stop(): Promise<void> } }> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-bench-pve-'));
-  const preload = join(dir, 'peak-rss.mjs');
-  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nHL_PEAK_RSS_KB=${process.resourceUsage().maxRSS}\\n`));\n");
+  const preload = writePeakRssPreload(dir);
   const emulator = await startEmulatorProcess(await makeWorld(dir, n), dir);
   writeFileSync(join(dir, 'homelab.yaml'), config(emulator.url, n));
   writeFileSync(join(dir, 'homelab.state.json'), skeletonState(n));
-  const fill = await runHl(['apply', '--refresh-only', '--auto-approve'], dir, preload);
+  const fill = await runHlChild(['apply', '--refresh-only', '--auto-approve'], dir, preload);
   if (fill.code !== 0) {
     await emulator.stop();
     throw new Error(`refresh-only apply failed: ${fill.stderr.slice(0, 2000)}`);
@@ -192,9 +164,9 @@ export async function benchEmulatorPlans(sizes: number[]): Promise<BenchRow[]> {
     const { dir, preload, emulator } = await prepareEmulatorScenario(n);
     try {
       const before = await requestCount(emulator.url);
-      const off = await runHl(['plan', '--refresh=false', '--detailed-exitcode'], dir, preload);
+      const off = await runHlChild(['plan', '--refresh=false', '--detailed-exitcode'], dir, preload);
       const mid = await requestCount(emulator.url);
-      const on = await runHl(['plan', '--detailed-exitcode'], dir, preload);
+      const on = await runHlChild(['plan', '--detailed-exitcode'], dir, preload);
       const after = await requestCount(emulator.url);
       if (off.code !== 0 || on.code !== 0)
         throw new Error(

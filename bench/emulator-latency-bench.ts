@@ -10,19 +10,15 @@
  * without refresh, as context). A ratio below 1, or the emulator seeing more than W requests
  * served at once, means the model was violated: the bench throws.
  */
-import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ServerStats } from '../providers/pve/emulator/start-emulator.js';
 import { prepareEmulatorScenario } from './emulator-bench.js';
 import type { BenchRow } from './engine-bench.js';
 import { boundFigures } from './bound-check.js';
+import { runHlChild } from './hl-child.js';
 
 /** Issue #24: a refresh within 1.2 of the model's lower bound. */
 export const REFRESH_GOAL = 1.2;
-
-const HL = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** The latency model of the refresh benchmark: issue #24's 20 ms per request, pveproxy's 3 workers. */
 export const REFRESH_MODEL = { latencyMs: 20, workers: 3 } as const;
@@ -75,30 +71,14 @@ export function checkModelKept(what: string, stats: ServerStats, workers: number
     );
 }
 
-function runPlan(dir: string, args: string[]): Promise<{ code: number | null; ms: number; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [HL, 'plan', ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, ms: performance.now() - t0, stdout, stderr }));
-  });
-}
-
 /** One `hl plan` with refresh of `n` guests against the modelled emulator, with its bound. */
 export async function benchRefreshLatency(n: number, model: { latencyMs: number; workers: number } = REFRESH_MODEL): Promise<BenchRow> {
   const { dir, emulator } = await prepareEmulatorScenario(n);
   try {
     // The plan's own work, without the server: context for the ratio, not part of the bound.
-    const local = await runPlan(dir, ['--refresh=false', '--detailed-exitcode']);
+    const local = await runHlChild(['plan', '--refresh=false', '--detailed-exitcode'], dir);
     await setModel(emulator.url, model);
-    const run = await runPlan(dir, ['--detailed-exitcode']);
+    const run = await runHlChild(['plan', '--detailed-exitcode'], dir);
     const stats = await serverStats(emulator.url);
     if (local.code !== 0 || run.code !== 0)
       throw new Error(`expected no changes at ${n} guests: ${run.stdout.slice(-1500)}\n${run.stderr.slice(0, 1500)}`);

@@ -12,66 +12,19 @@
  * peak RSS (MB, the child's `maxRSS`), both reported by the child at exit, for each size, and
  * the growth ratio between the largest and the smallest size; the goals beside their figures.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { boundFigures } from './bound-check.js';
+import { type HlRun, runHlChild, writePeakRssPreload } from './hl-child.js';
 import type { BenchRow } from './engine-bench.js';
 import { syntheticAppliedState, syntheticConfig } from './synthetic-config.js';
 
-const HL = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const DEPTH = 10;
 const LINEAGE = '0b5e2c1d-7f3a-4c9e-8d21-6a4f0e9b3c57';
 
 /** The goals of issue #24 for the largest size. */
 export const NOOP_PLAN_BOUNDS = { wallMs: 5000, peakRssMb: 1024, growth: 12 };
-
-export interface HlRun {
-  code: number | null;
-  ms: number;
-  /** CPU time of the child (user + system), which the machine's load moves less than wall time. */
-  cpuMs: number;
-  peakRssMb: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `hl ARGS` in `cwd` as a child, with a preload that prints the process's peak RSS to
- * stderr at exit. `nodeArgs` go before the preload (e.g. `--cpu-prof`).
- */
-export function runHlChild(args: string[], cwd: string, preload: string, nodeArgs: string[] = []): Promise<HlRun> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, '--import', preload, HL, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const m = /HL_PEAK_RSS_KB=(\d+) HL_CPU_US=(\d+)/.exec(stderr);
-      const peakRssMb = m ? Number(m[1]) / 1024 : Number.NaN;
-      resolve({ code, ms: performance.now() - t0, cpuMs: m ? Number(m[2]) / 1000 : Number.NaN, peakRssMb, stdout, stderr });
-    });
-  });
-}
-
-/** Writes the preload that reports peak RSS (KB) and CPU time (µs, user + system) from `process.resourceUsage()` at exit. */
-export function writePeakRssPreload(dir: string): string {
-  const preload = join(dir, 'peak-rss.mjs');
-  const report =
-    'const u = process.resourceUsage(); process.stderr.write(`\\nHL_PEAK_RSS_KB=${u.maxRSS} HL_CPU_US=${u.userCPUTime + u.systemCPUTime}\\n`);';
-  writeFileSync(preload, `process.on('exit', () => { ${report} });\n`);
-  return preload;
-}
 
 /**
  * A project directory where `hl plan` finds nothing to do: the config of N fake resources, a

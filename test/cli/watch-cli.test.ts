@@ -86,6 +86,24 @@ describe('hl watch', () => {
     emu = await startPveEmulatorProcess(dir, env);
     return emu;
   };
+  /**
+   * A container applied with on_drift: revert (an 8G volume, migrations at 1/20 of their
+   * time), then moved behind hl's back to pumped-piglet with its volume to local-zfs.
+   */
+  const migratedBehindHlsBack = async () => {
+    const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
+    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const [vmid] = await webGuests(e);
+    const where = async () =>
+      (await pveApi<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
+    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
+    await until("the migration behind hl's back", async () => {
+      const g = await where();
+      return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
+    }, 60_000);
+    return { e, vmid: vmid!, where };
+  };
   afterEach(async () => {
     for (const c of cleanups.splice(0)) c();
     const stopping = emu;
@@ -294,17 +312,7 @@ describe('hl watch', () => {
   }, 120_000);
 
   it('an hl apply started while the watcher reverts a migration waits for the lock, then finds nothing to do: the two never interleave', async () => {
-    const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
-    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
-    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
-    const [vmid] = await webGuests(e);
-    const where = async () =>
-      (await pveApi<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
-    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
-    await until("the migration behind hl's back", async () => {
-      const g = await where();
-      return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
-    }, 60_000);
+    const { e, vmid, where } = await migratedBehindHlsBack();
 
     const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 90_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
@@ -324,18 +332,7 @@ describe('hl watch', () => {
   }, 120_000);
 
   it('a watcher killed (SIGKILL) while reverting a migration behind its back: hl watch --once recovers, nothing lost or duplicated', async () => {
-    const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
-    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
-    expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
-    const [vmid] = await webGuests(e);
-    const where = async () =>
-      (await pveApi<{ vmid: number; node: string; lock?: string }[]>(e, 'GET', '/cluster/resources?type=vm')).filter((g) => g.vmid === vmid);
-    // moved behind hl's back, with its volume to local-zfs
-    await pveApi(e, 'POST', `/nodes/pve/lxc/${vmid}/migrate`, { target: 'pumped-piglet', 'target-storage': 'local-zfs', restart: '1' });
-    await until('the migration behind hl\'s back', async () => {
-      const g = await where();
-      return g.length === 1 && g[0]!.node === 'pumped-piglet' && !g[0]!.lock ? true : undefined;
-    }, 60_000);
+    const { e, vmid, where } = await migratedBehindHlsBack();
 
     const watch = startHl(['watch', '--interval', '1s'], { cwd: dir, timeoutMs: 90_000 });
     cleanups.push(() => watch.child.kill('SIGKILL'));
