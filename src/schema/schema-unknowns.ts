@@ -28,6 +28,9 @@ export interface PreparedValue {
 export function prepareForValidation(value: Value, nullIsUnset = true): PreparedValue | undefined {
   if (isUnknown(value)) return undefined;
   const unknownAt = new Set<string>();
+  // A value the copy would leave as it is (no unknown, no null entry to leave out) is
+  // handed to ajv itself: ajv only reads it (no defaults, coercion or removal).
+  if (!needsCopy(value, nullIsUnset)) return { data: value, unknownAt, containsUnknown: new Set<string>() };
   const data = copy(value, '', unknownAt, nullIsUnset);
   const containsUnknown = new Set<string>();
   for (const pointer of unknownAt) {
@@ -80,6 +83,23 @@ function isAtOrUnder(pointer: string, set: Set<string>): boolean {
     if (p === '') return false;
     p = p.slice(0, p.lastIndexOf('/'));
   }
+}
+
+/** Whether `copy` would change anything in `v`: an unknown inside it, or (`nullIsUnset`) a map entry that is null. */
+function needsCopy(v: Value, nullIsUnset: boolean): boolean {
+  if (Array.isArray(v)) {
+    for (const item of v as Value[]) if (needsCopy(item, nullIsUnset)) return true;
+    return false;
+  }
+  if (isValueMap(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      const item = v[k] as Value;
+      if (item === null ? nullIsUnset : needsCopy(item, nullIsUnset)) return true;
+    }
+    return false;
+  }
+  return isUnknown(v);
 }
 
 function copy(v: Value, pointer: string, unknownAt: Set<string>, nullIsUnset: boolean): unknown {
