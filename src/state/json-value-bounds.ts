@@ -22,22 +22,33 @@ export interface JsonBoundsProblem {
   summary: string;
 }
 
-interface Frame {
-  value: unknown;
-  depth: number;
-  /** Index of the parent frame in the walk's path (-1 for the top). */
-  parent: number;
-  key: string | number | undefined;
+/**
+ * The walk's frames, one per value reached, as parallel arrays (a state file has hundreds of
+ * thousands of values: no object per frame). Kept, not popped, so a problem can give its path.
+ */
+interface Frames {
+  value: unknown[];
+  depth: number[];
+  /** Index of the parent frame (-1 for the top). */
+  parent: number[];
+  key: (string | number | undefined)[];
 }
 
 /** The first value of `doc` nested past `maxDepth` or holding a non-finite number; undefined when none. */
 export function jsonBoundsProblem(doc: unknown, maxDepth: number = MAX_DOCUMENT_DEPTH): JsonBoundsProblem | undefined {
-  // Frames are kept (not popped) so a problem can give its path; a document is walked once.
-  const frames: Frame[] = [{ value: doc, depth: 0, parent: -1, key: undefined }];
+  const frames: Frames = { value: [doc], depth: [0], parent: [-1], key: [undefined] };
   const stack: number[] = [0];
+  const push = (child: unknown, depth: number, parent: number, key: string | number): void => {
+    stack.push(frames.value.length);
+    frames.value.push(child);
+    frames.depth.push(depth);
+    frames.parent.push(parent);
+    frames.key.push(key);
+  };
   while (stack.length > 0) {
     const at = stack.pop()!;
-    const { value, depth } = frames[at]!;
+    const value = frames.value[at];
+    const depth = frames.depth[at]!;
     if (typeof value === 'number') {
       if (!Number.isFinite(value))
         return { path: pathOf(frames, at), summary: `the number ${String(value)} is not finite (too large to represent)` };
@@ -47,20 +58,27 @@ export function jsonBoundsProblem(doc: unknown, maxDepth: number = MAX_DOCUMENT_
     if (depth >= maxDepth) {
       return { path: pathOf(frames, at), summary: `a value nests lists and maps more than ${MAX_VALUE_DEPTH} levels deep` };
     }
-    const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i]!;
-      if (typeof child !== 'object' && typeof child !== 'number') continue;
-      frames.push({ value: child, depth: depth + 1, parent: at, key });
-      stack.push(frames.length - 1);
+    // children pushed last first, so that they are taken in order
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const child: unknown = value[i];
+        if (typeof child === 'object' || typeof child === 'number') push(child, depth + 1, at, i);
+      }
+    } else {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        const child: unknown = (value as Record<string, unknown>)[key];
+        if (typeof child === 'object' || typeof child === 'number') push(child, depth + 1, at, key);
+      }
     }
   }
   return undefined;
 }
 
-function pathOf(frames: Frame[], at: number): (string | number)[] {
+function pathOf(frames: Frames, at: number): (string | number)[] {
   const path: (string | number)[] = [];
-  for (let i = at; frames[i]!.parent >= 0; i = frames[i]!.parent) path.push(frames[i]!.key!);
+  for (let i = at; frames.parent[i]! >= 0; i = frames.parent[i]!) path.push(frames.key[i]!);
   return path.reverse();
 }
 
