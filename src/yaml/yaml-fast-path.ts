@@ -22,7 +22,7 @@ import { lazyModule } from '../core/lazy-module.js';
 import type { SourceLocation } from '../core/diagnostic.js';
 import type { MapEntry, MapNode, Node, ScalarNode, SeqNode } from './node.js';
 import { resolvePlainScalar } from './yaml-core-scalar.js';
-import { Kind, lexemes, type Lexeme } from './yaml-lexemes.js';
+import { Kind, lexemeStream, type Lexeme, type LexemeStream } from './yaml-lexemes.js';
 
 /** Thrown inside the fast path when the document needs the full path; never escapes. */
 class NeedsFullPath extends Error {}
@@ -37,9 +37,9 @@ function bail(): never {
  */
 export function fastYamlToNode(text: string, file: string): Node | undefined {
   try {
-    const lexed = lexemes(text);
-    if (!lexed) return undefined;
-    return new TreeBuilder(file, lexed.tokens).document(lexed.hasDocument);
+    const stream = lexemeStream(text);
+    if (!stream) return undefined;
+    return new TreeBuilder(file, stream).document(stream.hasDocument);
   } catch {
     // NeedsFullPath, or anything unexpected (a stack overflow on deep nesting): the
     // full path is always right, and reports what there is to report.
@@ -106,25 +106,30 @@ class TreeBuilder {
 
   constructor(
     private readonly file: string,
-    private readonly tokens: Lexeme[],
+    private readonly tokens: LexemeStream,
   ) {}
+
+  /** The token at `i` (never before the current one), or undefined past the last one. */
+  private tok(i: number): Lexeme | undefined {
+    return this.tokens.at(i, this.p);
+  }
 
   document(hasDocument: boolean): Node {
     this.skipBlank();
-    if (this.p >= this.tokens.length) {
+    if (this.tok(this.p) === undefined) {
       if (hasDocument) bail();
       return { kind: 'map', entries: [], loc: { file: this.file, line: 1, col: 1 } };
     }
     const root = this.blockNode(-1, true);
     this.skipBlank();
-    if (this.p < this.tokens.length) bail();
+    if (this.tok(this.p) !== undefined) bail();
     if (root.kind === 'scalar' && root.value === null) return { kind: 'map', entries: [], loc: root.loc };
     return root;
   }
 
   /** The node starting at the current token, inside a block collection indented `parent`. */
   private blockNode(parent: number, atRoot = false): Node {
-    const t = this.tokens[this.p]!;
+    const t = this.tok(this.p)!;
     if (t.kind === Kind.Dash) return this.blockSeq(t.col);
     if (this.isKey(this.p)) return this.blockMap(t.col);
     return this.inlineValue(parent, atRoot);
@@ -132,7 +137,7 @@ class TreeBuilder {
 
   /** A scalar, block scalar or flow collection; nothing else may follow on its line. */
   private inlineValue(parent: number, atRoot = false): Node {
-    const t = this.tokens[this.p]!;
+    const t = this.tok(this.p)!;
     if (t.kind === Kind.BlockHeader) {
       if (atRoot) bail(); // the composer checks a root block scalar differently
       return this.blockScalar(parent);
@@ -145,13 +150,13 @@ class TreeBuilder {
   private blockMap(col: number): MapNode {
     const entries: MapEntry[] = [];
     const seen = new Set<string>();
-    const loc = this.at(this.tokens[this.p]!);
+    const loc = this.at(this.tok(this.p)!);
     for (;;) {
-      const keyToken = this.tokens[this.p]!;
+      const keyToken = this.tok(this.p)!;
       const key = this.key(keyToken);
       this.p++;
       this.skipSpaces();
-      const colon = this.tokens[this.p];
+      const colon = this.tok(this.p);
       if (colon?.kind !== Kind.Colon) bail();
       if (colon.offset - keyToken.offset > MAX_KEY_SPAN) bail();
       if (seen.has(key)) bail(); // duplicate keys: reported with both locations by the full path
@@ -160,7 +165,7 @@ class TreeBuilder {
       entries.push({ key, keyLoc: this.at(keyToken), value: this.valueAfter(colon, col, true) });
 
       this.skipBlank();
-      const next = this.tokens[this.p];
+      const next = this.tok(this.p);
       if (!next || next.col < col) break;
       if (!next.first || next.col > col || !this.isKey(this.p)) bail();
     }
@@ -169,14 +174,14 @@ class TreeBuilder {
 
   private blockSeq(col: number): SeqNode {
     const items: Node[] = [];
-    const loc = this.at(this.tokens[this.p]!);
+    const loc = this.at(this.tok(this.p)!);
     for (;;) {
-      const dash = this.tokens[this.p]!;
+      const dash = this.tok(this.p)!;
       this.p++;
       items.push(this.valueAfter(dash, col, false));
 
       this.skipBlank();
-      const next = this.tokens[this.p];
+      const next = this.tok(this.p);
       if (!next || next.col < col) break;
       if (!next.first || next.col > col) bail();
       if (next.kind !== Kind.Dash) break; // a key of the map this sequence is a value of
@@ -186,14 +191,14 @@ class TreeBuilder {
 
   /** The value after a `:` (map) or `-` (sequence) indicator of a collection at column `col`. */
   private valueAfter(indicator: Lexeme, col: number, inMap: boolean): Node {
-    const space = this.tokens[this.p];
+    const space = this.tok(this.p);
     const emptyAt = space?.kind === Kind.Space ? this.afterToken(space) : this.afterToken(indicator);
     this.skipSpaces();
-    const t = this.tokens[this.p];
+    const t = this.tok(this.p);
     if (!t || t.kind === Kind.Newline || t.kind === Kind.Comment) {
       // the value is on the lines below, or absent
       this.skipBlank();
-      const below = this.tokens[this.p];
+      const below = this.tok(this.p);
       if (below?.first && (below.col > col || (inMap && below.col === col && below.kind === Kind.Dash))) return this.blockNode(col);
       return { kind: 'scalar', value: null, loc: emptyAt };
     }
@@ -211,11 +216,10 @@ class TreeBuilder {
 
   /** A block scalar in a collection indented `parent` (its explicit indentation counts from there). */
   private blockScalar(parent: number): ScalarNode {
-    const header = this.tokens[this.p]!;
+    const header = this.tok(this.p)!;
     const props: CST.SourceToken[] = [];
     let source = '';
-    for (; this.p < this.tokens.length; this.p++) {
-      const t = this.tokens[this.p]!;
+    for (let t = this.tok(this.p); t !== undefined; t = this.tok(++this.p)) {
       if (t.kind === Kind.BlockBody) {
         source = t.source;
         this.p++;
@@ -233,7 +237,7 @@ class TreeBuilder {
 
   /** A scalar or flow collection inside a block collection indented `parent`. */
   private flowNode(parent: number): Node {
-    const t = this.tokens[this.p]!;
+    const t = this.tok(this.p)!;
     if (isFlowScalar(t)) {
       this.p++;
       return this.scalar(t);
@@ -243,7 +247,7 @@ class TreeBuilder {
   }
 
   private flowCollection(parent: number): MapNode | SeqNode {
-    const open = this.tokens[this.p]!;
+    const open = this.tok(this.p)!;
     const isMap = open.kind === Kind.MapStart;
     const close = isMap ? Kind.MapEnd : Kind.SeqEnd;
     this.p++;
@@ -253,7 +257,7 @@ class TreeBuilder {
     let expectItem = true;
     for (;;) {
       this.skipFlowBlank(parent);
-      const t = this.tokens[this.p];
+      const t = this.tok(this.p);
       if (!t) bail();
       if (t.kind === close) {
         this.p++;
@@ -274,15 +278,15 @@ class TreeBuilder {
       const key = this.key(t);
       this.p++;
       this.skipSpaces();
-      const colon = this.tokens[this.p];
+      const colon = this.tok(this.p);
       if (colon?.kind !== Kind.Colon) bail(); // `{ a }`
       if (seen.has(key)) bail();
       seen.add(key);
       this.p++;
-      const space = this.tokens[this.p];
+      const space = this.tok(this.p);
       const emptyAt = space?.kind === Kind.Space ? this.afterToken(space) : this.afterToken(colon);
       this.skipFlowBlank(parent);
-      const v = this.tokens[this.p];
+      const v = this.tok(this.p);
       const value: Node =
         v && (v.kind === Kind.Comma || v.kind === close) ? { kind: 'scalar', value: null, loc: emptyAt } : this.flowNode(parent);
       entries.push({ key, keyLoc: this.at(t), value });
@@ -338,26 +342,26 @@ class TreeBuilder {
 
   /** Whether the token at `i` starts an implicit key: a flow scalar followed on its line by `:`. */
   private isKey(i: number): boolean {
-    if (!isFlowScalar(this.tokens[i])) return false;
+    if (!isFlowScalar(this.tok(i))) return false;
     let j = i + 1;
-    while (this.tokens[j]?.kind === Kind.Space) j++;
-    return this.tokens[j]?.kind === Kind.Colon;
+    while (this.tok(j)?.kind === Kind.Space) j++;
+    return this.tok(j)?.kind === Kind.Colon;
   }
 
   /** After a value: only spaces and a comment until the end of the line. */
   private lineEnd(): void {
     this.skipSpaces();
-    const t = this.tokens[this.p];
+    const t = this.tok(this.p);
     if (t && t.kind !== Kind.Newline && t.kind !== Kind.Comment) bail();
   }
 
   private skipSpaces(): void {
-    while (this.tokens[this.p]?.kind === Kind.Space) this.p++;
+    while (this.tok(this.p)?.kind === Kind.Space) this.p++;
   }
 
   private skipBlank(): void {
     for (;;) {
-      const k = this.tokens[this.p]?.kind;
+      const k = this.tok(this.p)?.kind;
       if (k !== Kind.Space && k !== Kind.Newline && k !== Kind.Comment) return;
       this.p++;
     }
@@ -366,7 +370,7 @@ class TreeBuilder {
   /** Blank space inside a flow collection: lines it continues on must be indented past `parent`. */
   private skipFlowBlank(parent: number): void {
     for (;;) {
-      const t = this.tokens[this.p];
+      const t = this.tok(this.p);
       if (!t) return;
       if (t.kind !== Kind.Space && t.kind !== Kind.Newline && t.kind !== Kind.Comment) {
         if (t.first && t.col <= parent) bail();

@@ -60,12 +60,65 @@ export interface Lexemes {
 
 /** Classified tokens of `text`, or `undefined` when it holds something outside the common case. */
 export function lexemes(text: string): Lexemes | undefined {
-  if (text.includes('\uFEFF') || LONE_CR.test(text) || DOCUMENT_MARKER.test(text)) return undefined;
+  if (!withinSubset(text)) return undefined;
   try {
     return new Scanner(text).scan();
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
     throw e;
+  }
+}
+
+function withinSubset(text: string): boolean {
+  return !(text.includes('\uFEFF') || LONE_CR.test(text) || DOCUMENT_MARKER.test(text));
+}
+
+/**
+ * The same tokens as `lexemes`, scanned a line at a time as the reader asks for them, so
+ * that the tokens of a large file are never all held at once (they are short-lived, and
+ * cheap for the garbage collector). `undefined` when the text is outside the common case
+ * as far as the checks of the whole text tell; a token further on may still be: `at`
+ * then throws (an `Error`, which the reader catches and takes the full path).
+ */
+export function lexemeStream(text: string): LexemeStream | undefined {
+  if (!withinSubset(text)) return undefined;
+  try {
+    return new LexemeStream(new Scanner(text));
+  } catch (e) {
+    if (e instanceof OutsideSubset) return undefined;
+    throw e;
+  }
+}
+
+/** Tokens dropped at a time once read past (see `LexemeStream.at`). */
+const RELEASE_AT = 4096;
+
+export class LexemeStream {
+  /** The index of the scanner's first buffered token (those before it were dropped). */
+  private base = 0;
+  /** Whether the lexer saw a document at all (anything beyond comments and blank lines). */
+  readonly hasDocument: boolean;
+
+  constructor(private readonly scanner: Scanner) {
+    this.hasDocument = scanner.prologue();
+  }
+
+  /**
+   * The token at index `i`, or undefined past the last one. `keepFrom` (at most `i`): the
+   * reader never asks again for a token before it, so those may be dropped.
+   */
+  at(i: number, keepFrom: number): Lexeme | undefined {
+    let buffer = this.scanner.tokens;
+    if (i - this.base < buffer.length) return buffer[i - this.base];
+    if (keepFrom - this.base >= RELEASE_AT) {
+      buffer.splice(0, keepFrom - this.base);
+      this.base = keepFrom;
+    }
+    while (i - this.base >= buffer.length) {
+      if (!this.scanner.nextLine()) return undefined;
+      buffer = this.scanner.tokens;
+    }
+    return buffer[i - this.base];
   }
 }
 
@@ -157,7 +210,7 @@ function isEscaped(s: string, i: number): boolean {
  * scalar or flow collection in progress (`minIndent`, the lexer's "indentNext").
  */
 class Scanner {
-  private readonly tokens: Lexeme[] = [];
+  readonly tokens: Lexeme[] = [];
   private readonly len: number;
   private pos = 0;
   // position bookkeeping of the next token
@@ -177,15 +230,20 @@ class Scanner {
 
   scan(): Lexemes {
     const hasDocument = this.prologue();
-    while (this.pos < this.len) {
-      this.indentation();
-      this.blockLine();
-    }
+    while (this.nextLine()) {}
     return { tokens: this.tokens, hasDocument };
   }
 
+  /** After the prologue: the tokens of the next line (and of the lines a scalar or flow collection runs onto); false at the end. */
+  nextLine(): boolean {
+    if (this.pos >= this.len) return false;
+    this.indentation();
+    this.blockLine();
+    return true;
+  }
+
   /** Blank and comment lines before the document; whether a document follows. */
-  private prologue(): boolean {
+  prologue(): boolean {
     const s = this.text;
     while (this.pos < this.len) {
       if (s.charCodeAt(this.pos) === PERCENT) unsure(); // a directive

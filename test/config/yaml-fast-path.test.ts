@@ -161,6 +161,15 @@ describe('YAML fast path: left to the full path', () => {
     });
   }
 
+  it('when what it cannot take comes late in a large document (after the tokens read so far were dropped)', () => {
+    const big = syntheticConfig(300, 10);
+    for (const tail of ['  late: &x 1\n', '  late: "x\n', 'resources: {}\n', '  late: a: b\n']) {
+      const text = big + tail;
+      expect(fastYamlToNode(text, 'main.yaml'), tail).toBeUndefined();
+      expect(parseYamlFile({ path: 'main.yaml', text })).toStrictEqual(parseYamlDocument('main.yaml', text));
+    }
+  });
+
   it('survives deep nesting without throwing', () => {
     const deep = 'a: ' + '['.repeat(20_000) + ']'.repeat(20_000) + '\n';
     expect(() => parseYamlFile({ path: 'main.yaml', text: deep })).not.toThrow();
