@@ -36,6 +36,37 @@ interface Frames {
 
 /** The first value of `doc` nested past `maxDepth` or holding a non-finite number; undefined when none. */
 export function jsonBoundsProblem(doc: unknown, maxDepth: number = MAX_DOCUMENT_DEPTH): JsonBoundsProblem | undefined {
+  // nearly every document is within bounds: a walk that only says whether it is keeps no
+  // frames; the walk that finds the first problem and its path runs only when there is one
+  return withinBounds(doc, maxDepth) ? undefined : firstProblem(doc, maxDepth);
+}
+
+/** Whether no value of `doc` nests past `maxDepth` and no number in it is non-finite (the checks of `firstProblem`). */
+function withinBounds(doc: unknown, maxDepth: number): boolean {
+  const values: object[] = [];
+  const depths: number[] = [];
+  if (typeof doc === 'number') return Number.isFinite(doc);
+  if (typeof doc !== 'object' || doc === null) return true;
+  values.push(doc);
+  depths.push(0);
+  while (values.length > 0) {
+    const value = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= maxDepth) return false;
+    const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+    for (const child of children) {
+      if (typeof child === 'number') {
+        if (!Number.isFinite(child)) return false;
+      } else if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+function firstProblem(doc: unknown, maxDepth: number): JsonBoundsProblem | undefined {
   const frames: Frames = { value: [doc], depth: [0], parent: [-1], key: [undefined] };
   const stack: number[] = [0];
   const push = (child: unknown, depth: number, parent: number, key: string | number): void => {
