@@ -6,7 +6,6 @@
  * except when its provider cannot be reached at all: then one error per provider instance,
  * located at its block, says why and how many resources could not be read.
  */
-import pLimit from 'p-limit';
 import { warning, type Diagnostic, type SourceLocation } from '../core/diagnostic.js';
 import type { Attributes } from '../core/value.js';
 import type { ProviderCallLog } from '../provider/call-log.js';
@@ -55,8 +54,25 @@ export function retryLog(log: ProviderCallLog | undefined, call: string): { log?
   return log ? { log, call } : {};
 }
 
+/**
+ * Runs `task` for each item, at most `parallelism` at a time, starting them in order (as
+ * p-limit would) from `parallelism` loops that each take the next item when theirs is done:
+ * no closure and promise is made for an item before its turn (50,000 waiting reads held
+ * them all, to be promoted by the garbage collector).
+ */
+async function forEachLimited<T>(items: readonly T[], parallelism: number, task: (item: T) => Promise<void>): Promise<void> {
+  // what p-limit refused
+  if (!((Number.isInteger(parallelism) || parallelism === Number.POSITIVE_INFINITY) && parallelism > 0)) {
+    throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+  }
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, items.length) }, loop));
+}
+
 export async function refreshState(state: State, providers: ReadonlyMap<string, Provider>, opts: RefreshOptions): Promise<RefreshResult> {
-  const limit = pLimit(Math.max(1, opts.parallelism));
   const refreshed = new Map<string, Attributes | null>();
   const movedIds = new Map<string, string>();
   const failures: Failure[] = [];
@@ -64,25 +80,22 @@ export async function refreshState(state: State, providers: ReadonlyMap<string, 
   const answered = new Set<string>();
   const reads = state.resources.filter((r) => r.mode === 'managed' && (!opts.only || opts.only(r.address)) && providers.has(r.provider));
   let started = 0;
-  await Promise.all(
-    reads.map((r) =>
-      limit(async () => {
-        const provider = providers.get(r.provider)!;
-        opts.progress?.({ address: r.address, id: r.id, n: ++started, total: reads.length });
-        try {
-          const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), {
-            ...(opts.retry ? { policy: opts.retry } : {}),
-            ...retryLog(opts.callLog?.(r.provider), `read ${r.address} [id=${r.id}]`),
-          });
-          refreshed.set(r.address, res.state);
-          if (res.state !== null && res.id !== undefined && res.id !== r.id) movedIds.set(r.address, res.id);
-          answered.add(r.provider);
-        } catch (e) {
-          failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
-        }
-      }),
-    ),
-  );
+  await forEachLimited(reads, Math.max(1, opts.parallelism), async (r) => {
+    const provider = providers.get(r.provider)!;
+    opts.progress?.({ address: r.address, id: r.id, n: ++started, total: reads.length });
+    const log = opts.callLog?.(r.provider);
+    try {
+      const res = await retryProviderCall('read', () => provider.read({ type: r.type, id: r.id, prior: r.attributes }), {
+        ...(opts.retry ? { policy: opts.retry } : {}),
+        ...(log ? retryLog(log, `read ${r.address} [id=${r.id}]`) : {}),
+      });
+      refreshed.set(r.address, res.state);
+      if (res.state !== null && res.id !== undefined && res.id !== r.id) movedIds.set(r.address, res.id);
+      answered.add(r.provider);
+    } catch (e) {
+      failures.push({ address: r.address, provider: r.provider, message: (e as Error).message, error: e });
+    }
+  });
   const order = new Map(state.resources.map((r, i) => [r.address, i]));
   failures.sort((a, b) => order.get(a.address)! - order.get(b.address)!);
   const unreadable = new Map<string, string>();
