@@ -6,13 +6,18 @@
  * `WARN: ...` lines of its log (pve-common RESTEnvironment.pm `warn`, counted for `TASK
  * WARNINGS: N`), e.g. qemu-server update_vm_api's `cannot delete 'x' - not set in current
  * configuration!`; they are read from `GET .../tasks/{upid}/log` and reported through
- * `progress` and the result. The first poll waits a first interval. A 400 right after dispatch
+ * `progress` and the result. The first poll waits a first interval, or as long as this client's
+ * tasks of the same type took of late (task-durations.ts). A 400 right after dispatch
  * (the task not yet registered) and transient failures of the status call are tolerated.
  */
 import { ProviderError } from '../../../src/provider/contract.js';
 import type { PveClient } from './pve-client.js';
 import { PveApiError } from './pve-error.js';
 import { sleep } from './retry-policy.js';
+import { TaskDurations } from './task-durations.js';
+
+/** What each client's tasks took, by type (task-durations.ts): one client is one server. */
+const durations = new WeakMap<PveClient, TaskDurations>();
 
 export interface Upid {
   node: string;
@@ -160,7 +165,10 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
   const follow = async (): Promise<void> => {
     if (options.onLog) logSeen = await followLog(client, parsed.node, upid, logSeen, options.onLog, options.signal);
   };
-  await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal);
+  let learned = durations.get(client);
+  if (!learned) durations.set(client, (learned = new TaskDurations()));
+  const firstPoll = learned.firstPollMs(parsed.type, interval);
+  await sleep(Math.min(firstPoll, Math.max(0, deadline - Date.now())), options.signal);
   for (;;) {
     let status: TaskStatus | undefined;
     try {
@@ -173,6 +181,7 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
       if (!early || ++earlyErrors > 20) throw e;
     }
     if (status?.status === 'stopped') {
+      learned.record(parsed.type, Date.now() - started);
       await follow();
       const exit = status.exitstatus ?? 'unknown exit status';
       if (!taskSucceeded(exit)) throw new TaskFailedError(upid, exit, options.what);
