@@ -6,8 +6,8 @@
  * `WARN: ...` lines of its log (pve-common RESTEnvironment.pm `warn`, counted for `TASK
  * WARNINGS: N`), e.g. qemu-server update_vm_api's `cannot delete 'x' - not set in current
  * configuration!`; they are read from `GET .../tasks/{upid}/log` and reported through
- * `progress` and the result. The first poll waits a first interval, or as long as this client's
- * tasks of the same type took of late (task-durations.ts). A 400 right after dispatch
+ * `progress` and the result. The first poll waits a first interval, or what this client has
+ * learned of its tasks of the same type (task-durations.ts). A 400 right after dispatch
  * (the task not yet registered) and transient failures of the status call are tolerated.
  */
 import { ProviderError } from '../../../src/provider/contract.js';
@@ -168,6 +168,7 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
   let learned = durations.get(client);
   if (!learned) durations.set(client, (learned = new TaskDurations()));
   const firstPoll = learned.firstPollMs(parsed.type, interval);
+  let first = true;
   await sleep(Math.min(firstPoll, Math.max(0, deadline - Date.now())), options.signal);
   for (;;) {
     let status: TaskStatus | undefined;
@@ -180,8 +181,9 @@ export async function waitForTask(client: PveClient, upid: string, options: Wait
       const early = e instanceof PveApiError && e.answered && (e.status === 400 || e.status === 500) && Date.now() - started < 5000;
       if (!early || ++earlyErrors > 20) throw e;
     }
+    if (first && status !== undefined) learned.firstPollFound(parsed.type, firstPoll, status.status !== 'stopped');
+    first = false;
     if (status?.status === 'stopped') {
-      learned.record(parsed.type, Date.now() - started);
       await follow();
       const exit = status.exitstatus ?? 'unknown exit status';
       if (!taskSucceeded(exit)) throw new TaskFailedError(upid, exit, options.what);
