@@ -4,31 +4,18 @@
  * `down` push recorded by Kuma with their message and ping, pushes over TLS with the
  * provider's own trust, and the push token never in an error, refused or unreachable.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../../src/core/value.js';
 import { ProviderError } from '../../src/provider/contract.js';
 import { KumaProvider } from '../../providers/kuma/index.js';
 import { startKumaEmulator } from '../../providers/kuma/emulator/index.js';
 import { closedPort } from '../support/closed-port.js';
-import { createResource, startKumaEnv, tempDir, USER, type KumaTestEnv } from './support/kuma-test-env.js';
+import { createResource, kumaEnvsPerTest, TEST_TLS, tempDir, USER } from './support/kuma-test-env.js';
 
 const T = 'kuma_monitor';
 const TOKEN = 'hlWatchPushToken0123456789abcdef';
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const CERT_FINGERPRINT = '62:92:8E:8E:B0:FA:32:03:46:FA:62:A5:E3:30:28:10:0D:74:E4:AD:07:9E:FA:A3:2E:1D:1B:56:B5:02:27:D2';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function env(opts: Parameters<typeof startKumaEnv>[0] = {}): Promise<KumaTestEnv> {
-  const e = await startKumaEnv(opts);
-  cleanups.push(e.stop);
-  return e;
-}
+const { env, cleanups } = kumaEnvsPerTest();
 
 async function provider(config: Record<string, unknown>): Promise<KumaProvider> {
   const p = new KumaProvider();
@@ -105,15 +92,15 @@ describe('kuma heartbeat: pushes', () => {
   it('pushes over TLS with the pinned fingerprint, and refuses another certificate', async () => {
     const emu = await startKumaEmulator({
       users: [USER],
-      tls: { key: readFileSync(fixture('kuma-test-key.pem'), 'utf8'), cert: readFileSync(fixture('kuma-test-cert.pem'), 'utf8') },
+      tls: { key: TEST_TLS.key, cert: TEST_TLS.cert },
     });
     cleanups.push(() => emu.close());
-    const pinned = await provider({ url: emu.url, ...USER, timeout_ms: 2000, tls_fingerprint: CERT_FINGERPRINT });
+    const pinned = await provider({ url: emu.url, ...USER, timeout_ms: 2000, tls_fingerprint: TEST_TLS.fingerprint });
     const { id, state } = await createResource(pinned, T, { name: 'hl watch', type: 'push', interval: 600 });
     await pinned.heartbeat.send({ type: T, id, state, status: 'up', message: 'over TLS' });
     expect(emu.world.lastHeartbeat(Number(id))).toMatchObject({ status: 1, msg: 'over TLS' });
 
-    const wrong = await provider({ url: emu.url, ...USER, timeout_ms: 2000, tls_fingerprint: CERT_FINGERPRINT.replace(/^62/, '63') });
+    const wrong = await provider({ url: emu.url, ...USER, timeout_ms: 2000, tls_fingerprint: TEST_TLS.fingerprint.replace(/^62/, '63') });
     const err = await failure(wrong.heartbeat.send({ type: T, id, state, status: 'up', message: 'refused' }));
     expect(err.message).toMatch(/got no answer: .*not the pinned/);
     expect(err.message).not.toContain(state.push_token as string);

@@ -4,32 +4,20 @@
  * minute), 2FA, a server that stops answering or cannot be reached, and TLS trust scoped to
  * the connection (pinned fingerprint, CA file).
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/provider/contract.js';
 import { KumaProvider } from '../../providers/kuma/index.js';
 import { startKumaEmulator, totpToken, type KumaEmulator } from '../../providers/kuma/emulator/index.js';
 import { connectRaw } from './support/raw-kuma-client.js';
-import { createResource, readResource, startKumaEnv, tempDir, USER, type KumaTestEnv } from './support/kuma-test-env.js';
+import { createResource, kumaEnvsPerTest, readResource, TEST_TLS, tempDir, USER } from './support/kuma-test-env.js';
 
 const T = 'kuma_monitor';
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const CERT = readFileSync(fixture('kuma-test-cert.pem'), 'utf8');
-const KEY = readFileSync(fixture('kuma-test-key.pem'), 'utf8');
-const CERT_FINGERPRINT = '62:92:8E:8E:B0:FA:32:03:46:FA:62:A5:E3:30:28:10:0D:74:E4:AD:07:9E:FA:A3:2E:1D:1B:56:B5:02:27:D2';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function env(opts: Parameters<typeof startKumaEnv>[0] = {}): Promise<KumaTestEnv> {
-  const e = await startKumaEnv(opts);
-  cleanups.push(e.stop);
-  return e;
-}
+const { env, cleanups } = kumaEnvsPerTest();
+const CERT = TEST_TLS.cert;
+const KEY = TEST_TLS.key;
+const CERT_FINGERPRINT = TEST_TLS.fingerprint;
 
 async function emulator(opts: Parameters<typeof startKumaEmulator>[0]): Promise<KumaEmulator> {
   const e = await startKumaEmulator(opts);

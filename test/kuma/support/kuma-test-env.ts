@@ -2,9 +2,11 @@
  * A configured kuma provider against a fresh emulator, and the small steps tests repeat:
  * plan then create, plan then update, the way the engine drives a provider.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { Attributes } from '../../../src/core/value.js';
 import type { CreateResponse } from '../../../src/provider/contract.js';
 import { KumaProvider } from '../../../providers/kuma/index.js';
@@ -56,4 +58,30 @@ export async function updateResource(provider: KumaProvider, type: string, id: s
 
 export async function readResource(provider: KumaProvider, type: string, id: string, prior: Attributes): Promise<Attributes | null> {
   return (await provider.read({ type, id, prior })).state;
+}
+
+/** The self-signed test certificate of test/kuma/fixtures (PEM) and its SHA-256 fingerprint. */
+export const TEST_TLS = {
+  cert: readFileSync(fileURLToPath(new URL('../fixtures/kuma-test-cert.pem', import.meta.url)), 'utf8'),
+  key: readFileSync(fileURLToPath(new URL('../fixtures/kuma-test-key.pem', import.meta.url)), 'utf8'),
+  fingerprint: '62:92:8E:8E:B0:FA:32:03:46:FA:62:A5:E3:30:28:10:0D:74:E4:AD:07:9E:FA:A3:2E:1D:1B:56:B5:02:27:D2',
+};
+
+/**
+ * For a test file: `env()` starts a provider against a fresh emulator that is stopped after
+ * each test (with anything else pushed on `cleanups`, last first).
+ */
+export function kumaEnvsPerTest(): { env: typeof startKumaEnv; cleanups: (() => Promise<void>)[] } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    cleanups,
+    env: async (opts = {}) => {
+      const e = await startKumaEnv(opts);
+      cleanups.push(e.stop);
+      return e;
+    },
+  };
 }
