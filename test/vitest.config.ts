@@ -12,10 +12,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // Vitest's default (one fewer than the cores) runs one file at a time on CI's 2 cores,
-    // while most files wait on child processes and servers: two at a time took the suite
-    // from about 8.5 to 5.5 minutes there; with the suite grown to about 870 s of test time,
-    // two workers left the cores idle a fifth of the run (16 min of CPU in 10.4 min on 2
-    // cores), so one more than the cores.
-    maxWorkers: availableParallelism() + 1,
+    // while most files wait on child processes and servers: two at a time takes the suite
+    // from about 8.5 to 5.5 minutes there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
