@@ -87,12 +87,13 @@ describe('hl watch', () => {
     return emu;
   };
   /**
-   * A container applied with on_drift: revert (an 8G volume, migrations at 1/20 of their
-   * time), then moved behind hl's back to pumped-piglet with its volume to local-zfs.
+   * A container applied with on_drift: revert (a 4G volume, migrations at 1/20 of their
+   * time: about 2 s each), then moved behind hl's back to pumped-piglet with its volume to
+   * local-zfs.
    */
   const migratedBehindHlsBack = async () => {
     const e = await setUp({ HL_EMULATED_MIGRATION_TIME_SCALE: '0.05' });
-    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '8G'));
+    writeFileSync(join(dir, 'homelab.yaml'), webConfig(e.url, '', '    lifecycle: { on_drift: revert }\n', '4G'));
     expect((await runHl(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
     const [vmid] = await webGuests(e);
     const where = async () =>
