@@ -23,7 +23,8 @@ export interface FaultConfig {
   /** Extra random delay 0..jitter added to every API call, in ms. */
   latencyJitterMs?: number;
   /**
-   * API requests served at once, as pveproxy's worker processes (PVE: 3); further requests
+   * API requests served at once, as pveproxy's worker processes (PVE 8 and 9: 3, pve-manager
+   * PVE/Service/pveproxy.pm `max_workers`); further requests
    * wait their turn (request-workers.ts). Unset: every request is served at once. The
    * latency is served inside a worker, so with both set the server answers at most
    * `workers` requests per `latencyMs`.
